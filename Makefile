@@ -1,0 +1,52 @@
+# Electronics Watch Platform. `make run` runs it, `make test` tests it; nothing else to install.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+STAMP := $(VENV)/.installed-stamp
+UV_VERSION := 0.13.8
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_NO_MANAGED_PYTHON := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test checks lint format messages seed clean
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml uv.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(UV) || ($(PY) -m ensurepip --upgrade >/dev/null && $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION))
+	$(UV) sync --frozen --python $(PY)
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the locked dependencies
+
+run: install ## Run web, Celery worker and beat with demo data on http://127.0.0.1:8000
+	$(PY) -m config.devservers run
+
+test: install ## Run Django's checks and the whole test suite
+	$(PY) -m config.devservers exec --redis test -- $(MAKE) --no-print-directory checks
+
+checks: # (inside `make test`, with the servers up)
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+	EW_ENV=production DJANGO_ALLOWED_HOSTS=ewatch.example \
+	  DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install ## Check style with ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Reformat with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install ## Update the French translation catalogue and compile it
+	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=.local
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean: ## Remove the virtualenv and the local data (database, Redis, mail)
+	rm -rf $(VENV) .local

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AffiliatesConfig(AppConfig):
+    name = "affiliates"
+    verbose_name = _("Affiliates and accounts")
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the security log receivers

@@ -1,0 +1,82 @@
+"""View mixins for the roles of DESIGN.md §2. Tenant resolution itself is in `tenancy`."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+
+from config.errors import DomainError
+
+from .tenancy import log_denied
+
+
+class AffiliateViewMixin(LoginRequiredMixin):
+    """A page of the affiliate named in the URL; `TenantMiddleware` has resolved it already.
+
+    `allowed_roles` limits a page or action to some roles of the member (others get 403: they
+    are members, so the affiliate's existence is no secret to them).
+    """
+
+    allowed_roles: tuple[str, ...] | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if request.affiliate is None:  # the middleware 404s before this; belt and braces
+            raise Http404
+        self.affiliate = request.affiliate
+        self.membership = request.membership
+        if self.allowed_roles is not None and self.membership.role not in self.allowed_roles:
+            log_denied(request, "affiliate role")
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("affiliate", self.affiliate)
+        kwargs.setdefault("membership", self.membership)
+        return super().get_context_data(**kwargs)
+
+
+class StaffRequiredMixin(LoginRequiredMixin):
+    """Electronics Watch staff only; anyone else is told the page does not exist."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_ew_staff:
+            log_denied(request, "staff page")
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PartnerRequiredMixin(LoginRequiredMixin):
+    """Members of a monitoring partner only; anyone else is told the page does not exist."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_partner_member:
+            log_denied(request, "partner page")
+            raise Http404
+        if request.user.is_authenticated:
+            self.partner = request.user.partner_membership.partner
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ServiceActionMixin:
+    """For POST-only views that call one service: a DomainError becomes a message."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            message = self.perform(request, *args, **kwargs)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            if message:
+                messages.success(request, message)
+        return redirect(self.get_success_url())
+
+    def perform(self, request, *args, **kwargs) -> str | None:
+        raise NotImplementedError
+
+    def get_success_url(self) -> str:
+        raise NotImplementedError

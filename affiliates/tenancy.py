@@ -1,0 +1,138 @@
+"""Tenant scoping, in one place.
+
+Pages under `/a/<affiliate_slug>/` are resolved by `TenantMiddleware`; API views by
+`AffiliateScopedAPIMixin`. Both call `resolve_membership()` and then run the view inside
+`django_scopes.scope(affiliate=...)`, so every tenant-owned model (declared with
+`ScopedManager(affiliate="affiliate")`) is filtered to the active affiliate, and a query on one
+outside such a scope raises `ScopeError`: scoping fails closed. A slug the user is no member of
+is a 404, exactly like a slug that does not exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_scopes import scope, scopes_disabled
+from rest_framework.exceptions import NotFound, ValidationError
+
+from .models import Affiliate, Membership
+
+security_log = logging.getLogger("ew.security")
+
+ACTIVE_AFFILIATE_SESSION_KEY = "active_affiliate"
+
+
+def resolve_membership(user, slug: str) -> Membership | None:
+    """The user's membership in the active affiliate with this slug, or None."""
+    if not user.is_authenticated:
+        return None
+    with scopes_disabled():
+        return (
+            Membership.objects.select_related("affiliate")
+            .filter(user=user, affiliate__slug=slug, affiliate__is_active=True)
+            .first()
+        )
+
+
+def memberships_of(user) -> list[Membership]:
+    """All of a user's memberships, for navigation and the API; not tied to a scope."""
+    if not user.is_authenticated:
+        return []
+    with scopes_disabled():
+        return list(
+            Membership.objects.select_related("affiliate")
+            .filter(user=user, affiliate__is_active=True)
+            .order_by("affiliate__name")
+        )
+
+
+def log_denied(request, what: str) -> None:
+    user = getattr(request, "user", None)
+    security_log.warning(
+        "authorisation denied: user=%s path_kind=%s",
+        getattr(user, "pk", None) or "anonymous",
+        what,
+    )
+
+
+class TenantMiddleware:
+    """Resolve `affiliate_slug` for affiliate pages; 404 for non-members; scope the view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.affiliate = None
+        request.membership = None
+        match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
+        slug = match.kwargs.get("affiliate_slug") if match else None
+        if slug is None or not request.user.is_authenticated:
+            # Not an affiliate page, or an anonymous visitor whom the view sends to login.
+            return self.get_response(request)
+        membership = resolve_membership(request.user, slug)
+        if membership is None:
+            log_denied(request, "affiliate page")
+            raise Http404(_("No such page."))
+        request.membership = membership
+        request.affiliate = membership.affiliate
+        request.session[ACTIVE_AFFILIATE_SESSION_KEY] = membership.affiliate.slug
+        with scope(affiliate=membership.affiliate):
+            return self.get_response(request)
+
+
+def _resolve(path):
+    from django.urls import Resolver404, resolve
+
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
+class AffiliateScopedAPIMixin:
+    """For DRF views over tenant-owned data: the caller's affiliate is its membership's.
+
+    A user in several affiliates names one with `?affiliate=<slug>`. The view runs inside
+    the affiliate's scope; a row of another affiliate is simply not found (404).
+    """
+
+    affiliate: Affiliate
+    membership: Membership
+
+    def dispatch(self, request, *args, **kwargs):
+        with ExitStack() as stack:
+            self._scope_stack = stack
+            return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.membership = self.resolve_api_membership(request)
+        self.affiliate = self.membership.affiliate
+        self._scope_stack.enter_context(scope(affiliate=self.affiliate))
+
+    def resolve_api_membership(self, request) -> Membership:
+        slug = request.query_params.get("affiliate")
+        if slug:
+            membership = resolve_membership(request.user, slug)
+            if membership is None:
+                log_denied(request, "api affiliate")
+                raise NotFound(_("No affiliate with this slug among your memberships."))
+            return membership
+        memberships = memberships_of(request.user)
+        if not memberships:
+            log_denied(request, "api without membership")
+            raise NotFound(_("You are not a member of any affiliate."))
+        if len(memberships) > 1:
+            raise ValidationError(
+                {
+                    "affiliate": _(
+                        "You belong to several affiliates: name one with ?affiliate=<slug> "
+                        "(one of: %(slugs)s)."
+                    )
+                    % {"slugs": ", ".join(m.affiliate.slug for m in memberships)}
+                }
+            )
+        return memberships[0]

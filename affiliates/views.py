@@ -1,0 +1,340 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+from django_scopes import scopes_disabled
+
+from config.errors import DomainError
+
+from . import services
+from .forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    InvitationForm,
+    LanguageForm,
+    ProfileForm,
+    RoleForm,
+)
+from .middleware import set_language_cookie
+from .mixins import AffiliateViewMixin, ServiceActionMixin, StaffRequiredMixin
+from .models import Affiliate, ApiToken, Invitation, Membership
+
+ADMIN_ONLY = (Membership.Role.ADMIN,)
+
+# --- Affiliate pages ---------------------------------------------------------------------
+
+
+class AffiliateDashboardView(AffiliateViewMixin, TemplateView):
+    template_name = "affiliates/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["member_count"] = Membership.objects.count()
+        context["pending_invitations"] = Invitation.objects.pending().count()
+        return context
+
+
+class MemberListView(AffiliateViewMixin, ListView):
+    model = Membership
+    template_name = "affiliates/members.html"
+    context_object_name = "memberships"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Membership.objects.select_related("user").order_by("user__email")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_manage"] = self.membership.can_manage_members
+        context["roles"] = Membership.Role.choices
+        if self.membership.can_manage_members:
+            context["invitations"] = (
+                Invitation.objects.pending().select_related("invited_by").order_by("email")[:200]
+            )
+            context["invite_form"] = kwargs.get("invite_form") or InvitationForm()
+        return context
+
+
+class InviteView(AffiliateViewMixin, View):
+    allowed_roles = ADMIN_ONLY
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                invitation = services.invitation_create(
+                    affiliate=self.affiliate,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    invited_by=request.user,
+                )
+            except DomainError as error:
+                form.add_error(error.field, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s. The link is valid for 7 days.")
+                    % {"email": invitation.email},
+                )
+                return redirect("affiliates:members", affiliate_slug=self.affiliate.slug)
+        return _render_members_with_form(self, form)
+
+
+def _render_members_with_form(view, form):
+    """Re-render the members page with the invitation form's errors (status 400)."""
+    list_view = MemberListView()
+    list_view.setup(view.request, *view.args, **view.kwargs)
+    list_view.affiliate, list_view.membership = view.affiliate, view.membership
+    list_view.object_list = list_view.get_queryset()
+    context = list_view.get_context_data(invite_form=form)
+    return render(view.request, list_view.template_name, context, status=400)
+
+
+class MemberRoleView(AffiliateViewMixin, ServiceActionMixin, View):
+    model = Membership
+    allowed_roles = ADMIN_ONLY
+
+    def perform(self, request, *args, **kwargs):
+        membership = get_object_or_404(Membership.objects.select_related("user"),
+                                       pk=kwargs["pk"])
+        form = RoleForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Choose a role from the list."))
+        services.membership_change_role(
+            membership=membership, role=form.cleaned_data["role"], by=request.user
+        )
+        return _("%(user)s is now %(role)s.") % {
+            "user": membership.user,
+            "role": Membership.Role(form.cleaned_data["role"]).label,
+        }
+
+    def get_success_url(self):
+        return reverse("affiliates:members", kwargs={"affiliate_slug": self.affiliate.slug})
+
+
+class MemberRemoveView(AffiliateViewMixin, ServiceActionMixin, View):
+    model = Membership
+    allowed_roles = ADMIN_ONLY
+
+    def perform(self, request, *args, **kwargs):
+        membership = get_object_or_404(Membership.objects.select_related("user"),
+                                       pk=kwargs["pk"])
+        services.membership_remove(membership=membership, by=request.user)
+        return _("%(user)s no longer belongs to %(affiliate)s.") % {
+            "user": membership.user,
+            "affiliate": self.affiliate.name,
+        }
+
+    def get_success_url(self):
+        if not Membership.objects.filter(user=self.request.user).exists():
+            return reverse("home")
+        return reverse("affiliates:members", kwargs={"affiliate_slug": self.affiliate.slug})
+
+
+class InvitationRevokeView(AffiliateViewMixin, ServiceActionMixin, View):
+    model = Invitation
+    allowed_roles = ADMIN_ONLY
+
+    def perform(self, request, *args, **kwargs):
+        invitation = get_object_or_404(Invitation, pk=kwargs["pk"])
+        services.invitation_revoke(invitation=invitation, by=request.user)
+        return _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+
+    def get_success_url(self):
+        return reverse("affiliates:members", kwargs={"affiliate_slug": self.affiliate.slug})
+
+
+# --- Invitation link (public) ------------------------------------------------------------
+
+
+class InvitationAcceptView(View):
+    """Where an invitation e-mail's link leads. Works signed in, signed out, or without account."""
+
+    template_name = "affiliates/invitation_accept.html"
+
+    def dispatch(self, request, token):
+        self.invitation = services.invitation_from_token(token)
+        try:
+            services.invitation_check_open(self.invitation)
+        except DomainError as error:
+            return render(request, "affiliates/invitation_invalid.html",
+                          {"error": error.message}, status=410 if self.invitation else 404)
+        return super().dispatch(request, token)
+
+    def get(self, request, token):
+        return self._render(request, self._account_form())
+
+    def post(self, request, token):
+        if request.user.is_authenticated:
+            try:
+                services.invitation_accept(invitation=self.invitation, user=request.user)
+            except DomainError as error:
+                messages.error(request, error.message)
+                return self._render(request, None, status=400)
+            messages.success(request, _("Welcome to %(affiliate)s.")
+                             % {"affiliate": self.invitation.affiliate.name})
+            return redirect(self.invitation.affiliate.get_absolute_url())
+        if self._account_exists():
+            return redirect_to_login(request.get_full_path())
+        form = AcceptInvitationForm(request.POST, email=self.invitation.email)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        try:
+            user = services.invitation_accept_as_new_user(
+                invitation=self.invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return self._render(request, form, status=400)
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        messages.success(request, _("Welcome to %(affiliate)s.")
+                         % {"affiliate": self.invitation.affiliate.name})
+        return redirect(self.invitation.affiliate.get_absolute_url())
+
+    def _account_exists(self) -> bool:
+        from .models import User
+
+        return User.objects.filter(email__iexact=self.invitation.email).exists()
+
+    def _account_form(self):
+        if self.request.user.is_authenticated or self._account_exists():
+            return None
+        return AcceptInvitationForm(email=self.invitation.email)
+
+    def _render(self, request, form, status=200):
+        context = {
+            "invitation": self.invitation,
+            "form": form,
+            "account_exists": self._account_exists(),
+            "login_url": reverse("account_login") + "?next=" + request.path,
+        }
+        response = render(request, self.template_name, context, status=status)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+# --- Account settings --------------------------------------------------------------------
+
+
+class AccountView(LoginRequiredMixin, FormView):
+    template_name = "affiliates/account.html"
+    form_class = ProfileForm
+
+    def get_initial(self):
+        return {"full_name": self.request.user.full_name, "language": self.request.user.language}
+
+    def form_valid(self, form):
+        services.user_update_profile(user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("Your settings were saved."))
+        response = redirect("account")
+        set_language_cookie(response, form.cleaned_data["language"])
+        return response
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        from allauth.mfa.utils import is_mfa_enabled
+
+        context = super().get_context_data(**kwargs)
+        context["mfa_enabled"] = is_mfa_enabled(self.request.user)
+        context["memberships"] = _user_memberships(self.request.user)
+        return context
+
+
+def _user_memberships(user):
+    from .tenancy import memberships_of
+
+    return memberships_of(user)
+
+
+class ApiTokenView(LoginRequiredMixin, TemplateView):
+    template_name = "affiliates/api_tokens.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tokens"] = ApiToken.objects.filter(user=self.request.user)[:100]
+        context.setdefault("form", ApiTokenForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "revoke" in request.POST:
+            try:
+                services.api_token_revoke(user=request.user, token_key=request.POST["revoke"])
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("The token was revoked; it no longer works."))
+            return redirect("api_tokens")
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                token, clear = services.api_token_create(user=request.user,
+                                                         name=form.cleaned_data["name"])
+            except DomainError as error:
+                form.add_error(error.field, error.message)
+            else:
+                response = self.render_to_response(
+                    self.get_context_data(new_token=clear, new_token_name=token.name)
+                )
+                response["Cache-Control"] = "no-store"
+                return response
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class LanguageView(View):
+    """Switch the interface language; remembered in a cookie and, when signed in, the profile."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = LanguageForm(request.POST)
+        next_url = request.POST.get("next") or "/"
+        if not url_has_allowed_host_and_scheme(next_url, {request.get_host()},
+                                               require_https=request.is_secure()):
+            next_url = "/"
+        response = redirect(next_url)
+        if not form.is_valid():
+            messages.error(request, _("This language is not available."))
+            return response
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=language)
+        set_language_cookie(response, language)
+        return response
+
+
+# --- EW staff ----------------------------------------------------------------------------
+
+
+class StaffDashboardView(StaffRequiredMixin, TemplateView):
+    template_name = "affiliates/staff_dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        from monitoring.models import MonitoringPartner
+
+        context = super().get_context_data(**kwargs)
+        context["affiliate_count"] = Affiliate.objects.filter(is_active=True).count()
+        context["partner_count"] = MonitoringPartner.objects.count()
+        return context
+
+
+class StaffAffiliateListView(StaffRequiredMixin, ListView):
+    template_name = "affiliates/staff_affiliates.html"
+    context_object_name = "affiliates"
+    paginate_by = 50
+
+    def get_queryset(self):
+        with scopes_disabled():
+            return Affiliate.objects.annotate(member_count=Count("memberships")).order_by("name")

@@ -1,0 +1,34 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from affiliates import views as affiliate_views
+
+from . import views
+from .api import router
+
+# The admin login goes through allauth: same rate limits, MFA and security log.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Electronics Watch"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("language/", affiliate_views.LanguageView.as_view(), name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", affiliate_views.AccountView.as_view(), name="account"),
+    path("account/tokens/", affiliate_views.ApiTokenView.as_view(), name="api_tokens"),
+    path("invitations/<str:token>/", affiliate_views.InvitationAcceptView.as_view(),
+         name="invitation_accept"),
+    path("a/<slug:affiliate_slug>/", include("affiliates.urls")),
+    path("staff/", affiliate_views.StaffDashboardView.as_view(), name="staff_dashboard"),
+    path("staff/affiliates/", affiliate_views.StaffAffiliateListView.as_view(),
+         name="staff_affiliates"),
+    path("partner/", include("monitoring.urls")),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"),
+         name="api_docs"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,123 @@
+"""factory_boy factories. `TENANT_FACTORIES` lists, for every tenant-owned model, how to make
+a row of a given affiliate: the isolation walker uses it to try other tenants' objects."""
+
+from datetime import date
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from affiliates.models import Affiliate, Invitation, Membership, User, invitation_token_digest
+from monitoring.models import MonitoringPartner, PartnerMembership
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+def enrol_totp(user) -> str:
+    """Give the user a TOTP authenticator; returns the secret to compute codes from."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+class StaffFactory(UserFactory):
+    is_ew_staff = True
+    is_staff = True
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            obj.totp_secret = enrol_totp(obj)
+
+
+class AffiliateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Affiliate
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Public Buyer {n}")
+    slug = factory.Sequence(lambda n: f"buyer-{n}")
+    country = "FR"
+    affiliate_type = Affiliate.Type.MUNICIPALITY
+    affiliated_on = date(2020, 1, 1)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    affiliate = factory.SubFactory(AffiliateFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.OFFICER
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with scopes_disabled():
+            return super()._create(model_class, *args, **kwargs)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    affiliate = factory.SubFactory(AffiliateFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    role = Membership.Role.OFFICER
+    token_digest = factory.Sequence(lambda n: invitation_token_digest(f"token-{n}"))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + Invitation.VALIDITY)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with scopes_disabled():
+            return super()._create(model_class, *args, **kwargs)
+
+
+class MonitoringPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonitoringPartner
+
+    name = factory.Sequence(lambda n: f"Monitor {n}")
+    slug = factory.Sequence(lambda n: f"monitor-{n}")
+    countries = ["TH"]
+
+
+class PartnerMemberFactory(UserFactory):
+    @factory.post_generation
+    def partner(obj, create, extracted, **kwargs):
+        if create:
+            PartnerMembership.objects.create(
+                user=obj, partner=extracted or MonitoringPartnerFactory()
+            )
+            obj.totp_secret = enrol_totp(obj)
+
+
+def member(affiliate, role=Membership.Role.OFFICER, **user_fields) -> User:
+    """A user with one membership."""
+    user = UserFactory(**user_fields)
+    MembershipFactory(affiliate=affiliate, user=user, role=role)
+    return user
+
+
+# For each tenant-owned model: a callable that makes a row owned by the given affiliate.
+TENANT_FACTORIES = {
+    Membership: lambda affiliate: MembershipFactory(affiliate=affiliate),
+    Invitation: lambda affiliate: InvitationFactory(affiliate=affiliate),
+}
