@@ -9,6 +9,7 @@ class AffiliateViewSet(viewsets.ReadOnlyModelViewSet):
     """The affiliates the caller belongs to, with the caller's role in each."""
 
     serializer_class = AffiliateSerializer
+    queryset = Affiliate.objects.none()
     lookup_field = "slug"
 
     def get_queryset(self):
