@@ -1,0 +1,36 @@
+import re
+
+import pytest
+from django_scopes import ScopeError, scope
+
+from affiliates.models import Invitation, Membership
+from tests.factories import InvitationFactory, MembershipFactory
+
+
+def test_tenant_models_refuse_queries_outside_a_scope(northvale):
+    MembershipFactory(affiliate=northvale)
+    with pytest.raises(ScopeError):
+        list(Membership.objects.all())
+    with pytest.raises(ScopeError):
+        Invitation.objects.filter(email="x@example.org").exists()
+
+
+def test_a_scope_shows_only_its_affiliates_rows(northvale, southport):
+    own = MembershipFactory(affiliate=northvale)
+    MembershipFactory(affiliate=southport)
+    InvitationFactory(affiliate=southport)
+    with scope(affiliate=northvale):
+        assert list(Membership.objects.all()) == [own]
+        assert Invitation.objects.count() == 0
+
+
+def test_unknown_and_foreign_affiliate_pages_look_the_same(client, northvale_officer, southport):
+    client.force_login(northvale_officer)
+    foreign = client.get("/a/southport/members/")
+    missing = client.get("/a/no-such-place/members/")
+    assert foreign.status_code == missing.status_code == 404
+    def normalised(response, slug):
+        """Per-response CSRF masks and the requested path aside, the pages are identical."""
+        return re.sub(rb"[A-Za-z0-9]{64}", b"", response.content.replace(slug, b"SLUG"))
+
+    assert normalised(foreign, b"southport") == normalised(missing, b"no-such-place")
