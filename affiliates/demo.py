@@ -106,7 +106,7 @@ def _seed_scale(count: int) -> None:
         for n in range(1, count + 1)
         if f"gen-{n:05d}" not in existing
     ]
-    Affiliate.objects.bulk_create(new, batch_size=1000)
+    Affiliate.objects.bulk_create(new, batch_size=1000)  # PostgreSQL sets the new pks
     password = make_password(DEMO_PASSWORD)
     users = User.objects.bulk_create(
         [
@@ -118,10 +118,9 @@ def _seed_scale(count: int) -> None:
         batch_size=1000,
     )
     by_email = {u.email: u for u in users}
-    created = {a.slug: Affiliate.objects.get(slug=a.slug) for a in new} if new else {}
     Membership.objects.bulk_create(
         [
-            Membership(affiliate=created[a.slug], user=by_email[f"{role}@{a.slug}.example"],
+            Membership(affiliate=a, user=by_email[f"{role}@{a.slug}.example"],
                        role=role)
             for a in new
             for role in Membership.Role.values

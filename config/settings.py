@@ -7,7 +7,7 @@ are safe for development on a laptop; `EW_ENV=production` turns on every protect
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -129,14 +129,33 @@ def _celery_broker_url(redis_url: str) -> str:
     """Kombu names Redis over a Unix socket `redis+socket://`; redis-py names it `unix://`."""
     parts = urlsplit(redis_url)
     if parts.scheme == "unix":
-        return f"redis+socket://{parts.path}" + (f"?{parts.query}" if parts.query else "")
+        return f"redis+socket://{parts.path}?virtual_host={_redis_db(redis_url)}"
     return redis_url
 
 
+def _redis_with_db(redis_url: str, db: int) -> str:
+    """The same Redis server, another logical database (`redis://h/N` or `unix://p?db=N`)."""
+    parts = urlsplit(redis_url)
+    if parts.scheme == "unix":
+        query = {**parse_qs(parts.query), "db": [str(db)]}
+        return f"unix://{parts.path}?{urlencode(query, doseq=True)}"
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+def _redis_db(redis_url: str) -> int:
+    parts = urlsplit(redis_url)
+    if parts.scheme == "unix":
+        return int(parse_qs(parts.query).get("db", ["0"])[0])
+    return int(parts.path.strip("/") or 0)
+
+
+# The broker uses REDIS_URL's database, the cache the next one: clearing the cache (as the
+# tests do between tests) must never drop queued tasks.
+CACHE_URL = env.str("CACHE_URL", default=_redis_with_db(REDIS_URL, _redis_db(REDIS_URL) + 1))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ew"),
     }
 }

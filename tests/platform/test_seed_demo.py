@@ -1,0 +1,43 @@
+from django.core.management import call_command
+from django_scopes import scopes_disabled
+
+from affiliates.models import Affiliate, Membership, User
+from config.devservers import DEMO_LOGINS, DEMO_PASSWORD
+from monitoring.models import PartnerMembership
+
+
+def _counts():
+    with scopes_disabled():
+        return (Affiliate.objects.count(), User.objects.count(), Membership.objects.count(),
+                PartnerMembership.objects.count())
+
+
+def test_seed_demo_is_idempotent_and_every_demo_login_works(db, client):
+    call_command("seed_demo", verbosity=0)
+    first = _counts()
+    call_command("seed_demo", verbosity=0)
+    assert _counts() == first
+    for email, _role in DEMO_LOGINS:
+        user = User.objects.get(email=email)
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.emailaddress_set.get().verified
+    assert User.objects.get(email="staff@ewatch.example").is_ew_staff
+    assert User.objects.get(email="partner@monitor.example").is_partner_member
+    with scopes_disabled():
+        roles = set(Membership.objects.values_list("user__email", "affiliate__slug", "role"))
+    assert ("admin@northvale.example", "northvale", "admin") in roles
+    assert ("officer@northvale.example", "northvale", "officer") in roles
+    assert ("officer@southport.example", "southport", "admin") in roles
+
+
+def test_seed_demo_scale_generates_affiliates_in_bulk(db, django_assert_max_num_queries):
+    call_command("seed_demo", verbosity=0)
+    with django_assert_max_num_queries(90):
+        call_command("seed_demo", scale=5, verbosity=0)
+    with django_assert_max_num_queries(90):
+        call_command("seed_demo", scale=40, verbosity=0)
+    assert Affiliate.objects.filter(slug__startswith="gen-").count() == 40
+    with scopes_disabled():
+        assert Membership.objects.filter(affiliate__slug="gen-00040").count() == 3
+    call_command("seed_demo", scale=40, verbosity=0)
+    assert Affiliate.objects.filter(slug__startswith="gen-").count() == 40
