@@ -29,12 +29,22 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("full_name", "language")}),
-        (_("Roles"), {"fields": ("is_ew_staff", "is_active", "is_staff", "is_superuser",
-                                  "groups", "user_permissions")}),
+        (
+            _("Roles"),
+            {
+                "fields": (
+                    "is_ew_staff",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",),
-                             "fields": ("email", "password1", "password2")}),)
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
 @admin.register(Affiliate)
@@ -56,8 +66,15 @@ class MembershipAdmin(UnscopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(UnscopedAdminMixin, admin.ModelAdmin):
-    list_display = ["email", "affiliate", "role", "created_at", "expires_at", "accepted_at",
-                    "revoked_at"]
+    list_display = [
+        "email",
+        "affiliate",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
     list_filter = ["role", "affiliate"]
     readonly_fields = ["token_digest", "accepted_at", "accepted_by", "invited_by"]
 

@@ -18,9 +18,7 @@ class AffiliateViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["roles"] = {
-            m.affiliate_id: m.role for m in memberships_of(self.request.user)
-        }
+        context["roles"] = {m.affiliate_id: m.role for m in memberships_of(self.request.user)}
         return context
 
 
@@ -32,5 +30,3 @@ class MembershipViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Membership.objects.select_related("user").order_by("user__email")
-
-

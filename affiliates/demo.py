@@ -37,8 +37,13 @@ AFFILIATES = [
 ]
 
 USERS = [
-    {"email": "staff@ewatch.example", "full_name": "Erin Walsh", "is_ew_staff": True,
-     "is_staff": True, "is_superuser": True},
+    {
+        "email": "staff@ewatch.example",
+        "full_name": "Erin Walsh",
+        "is_ew_staff": True,
+        "is_staff": True,
+        "is_superuser": True,
+    },
     {"email": "admin@northvale.example", "full_name": "Alex Morgan"},
     {"email": "officer@northvale.example", "full_name": "Noor Haddad"},
     {"email": "officer@southport.example", "full_name": "Sam Byrne"},
@@ -92,9 +97,7 @@ def seed(*, scale: int = 0, stdout=None, **context) -> dict:
 
 def _seed_scale(count: int) -> None:
     """Generated affiliates `gen-0001`… with three members each, created in bulk."""
-    existing = set(
-        Affiliate.objects.filter(slug__startswith="gen-").values_list("slug", flat=True)
-    )
+    existing = set(Affiliate.objects.filter(slug__startswith="gen-").values_list("slug", flat=True))
     new = [
         Affiliate(
             slug=f"gen-{n:05d}",
@@ -110,8 +113,11 @@ def _seed_scale(count: int) -> None:
     password = make_password(DEMO_PASSWORD)
     users = User.objects.bulk_create(
         [
-            User(email=f"{role}@{a.slug}.example", full_name=f"{role.title()} {a.slug}",
-                 password=password)
+            User(
+                email=f"{role}@{a.slug}.example",
+                full_name=f"{role.title()} {a.slug}",
+                password=password,
+            )
             for a in new
             for role in Membership.Role.values
         ],
@@ -120,8 +126,7 @@ def _seed_scale(count: int) -> None:
     by_email = {u.email: u for u in users}
     Membership.objects.bulk_create(
         [
-            Membership(affiliate=a, user=by_email[f"{role}@{a.slug}.example"],
-                       role=role)
+            Membership(affiliate=a, user=by_email[f"{role}@{a.slug}.example"], role=role)
             for a in new
             for role in Membership.Role.values
         ],

@@ -8,8 +8,9 @@ from .models import Membership
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices,
-                             initial=Membership.Role.OFFICER)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.OFFICER
+    )
 
 
 class RoleForm(forms.Form):
@@ -20,10 +21,16 @@ class AcceptInvitationForm(forms.Form):
     """For an invitee without an account: name and password; the e-mail is the invited one."""
 
     full_name = forms.CharField(label=_("Your full name"), max_length=200)
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), strip=False)
-    password2 = forms.CharField(label=_("Password (again)"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), strip=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
 
     def __init__(self, *args, email, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,5 +63,8 @@ class LanguageForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100,
-                           help_text=_("What will use it, e.g. “nightly export script”."))
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What will use it, e.g. “nightly export script”."),
+    )

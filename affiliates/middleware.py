@@ -36,9 +36,12 @@ class UserLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         response = self.get_response(request)
-        if user.is_authenticated and user.language:
-            if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != user.language:
-                set_language_cookie(response, user.language)
+        if (
+            user.is_authenticated
+            and user.language
+            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != user.language
+        ):
+            set_language_cookie(response, user.language)
         return response
 
 

@@ -167,7 +167,7 @@ class Membership(models.Model):
         ordering = ["user__email"]
 
     def __str__(self):
-        return f"{self.user} – {self.affiliate} ({self.get_role_display()})"
+        return f"{self.user} - {self.affiliate} ({self.get_role_display()})"
 
     @property
     def can_manage_members(self) -> bool:

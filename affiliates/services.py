@@ -67,7 +67,9 @@ def invitation_create(
         language = translation.get_language() or settings.LANGUAGE_CODE
         transaction.on_commit(lambda: _send_invitation_email(invitation, token, language))
     audit_log.info(
-        "invitation sent: affiliate=%s invitation=%s by=%s", affiliate.slug, invitation.pk,
+        "invitation sent: affiliate=%s invitation=%s by=%s",
+        affiliate.slug,
+        invitation.pk,
         invited_by.pk,
     )
     return invitation
@@ -132,7 +134,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
                 )
                 % {"email": invitation.email}
             )
-        membership, created = Membership.objects.get_or_create(
+        membership, _created = Membership.objects.get_or_create(
             affiliate=invitation.affiliate, user=user, defaults={"role": invitation.role}
         )
         invitation.accepted_at = timezone.now()
@@ -140,14 +142,14 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit_log.info(
         "invitation accepted: affiliate=%s invitation=%s user=%s",
-        invitation.affiliate.slug, invitation.pk, user.pk,
+        invitation.affiliate.slug,
+        invitation.pk,
+        user.pk,
     )
     return membership
 
 
-def invitation_accept_as_new_user(
-    *, invitation: Invitation, full_name: str, password: str
-) -> User:
+def invitation_accept_as_new_user(*, invitation: Invitation, full_name: str, password: str) -> User:
     """Create the invitee's account and membership. The link proves the address is theirs."""
     invitation_check_open(invitation)
     with transaction.atomic():
@@ -231,8 +233,9 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new personal API token; the clear token is returned once and never stored."""
     name = name.strip()
     if not name:
-        raise DomainError(_("Give the token a name, such as the script that will use it."),
-                          field="name")
+        raise DomainError(
+            _("Give the token a name, such as the script that will use it."), field="name"
+        )
     if ApiToken.objects.filter(user=user, name__iexact=name).exists():
         raise DomainError(_("You already have a token with this name."), field="name")
     token, clear = ApiToken.objects.create(user=user, name=name)

@@ -12,6 +12,9 @@ urlpatterns = [
     path("members/invite/", views.InviteView.as_view(), name="invite"),
     path("members/<int:pk>/role/", views.MemberRoleView.as_view(), name="member_role"),
     path("members/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
-    path("invitations/<int:pk>/revoke/", views.InvitationRevokeView.as_view(),
-         name="invitation_revoke"),
+    path(
+        "invitations/<int:pk>/revoke/",
+        views.InvitationRevokeView.as_view(),
+        name="invitation_revoke",
+    ),
 ]

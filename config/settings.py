@@ -31,7 +31,7 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
-    SECRET_KEY = "development-only-insecure-key-never-used-in-production"  # noqa: S105
+    SECRET_KEY = "development-only-insecure-key-never-used-in-production"
 
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
@@ -321,7 +321,9 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Electronics Watch <noreply@ewatch.example>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Electronics Watch <noreply@ewatch.example>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security headers -------------------------------------------------------------------

@@ -36,17 +36,18 @@ def _check_database() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except Exception:  # noqa: BLE001 - any failure means "down"
+    except Exception:
         logger.exception("health check: database down")
         return False
 
 
 def _check_redis() -> bool:
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2,
-                                      socket_connect_timeout=2)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
+        )
         return bool(client.ping())
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("health check: redis down")
         return False
 
@@ -56,7 +57,7 @@ def _count_celery_workers() -> int:
 
     try:
         return len(app.control.ping(timeout=1.0) or [])
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("health check: celery control failed")
         return 0
 

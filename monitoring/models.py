@@ -44,4 +44,4 @@ class PartnerMembership(models.Model):
         verbose_name_plural = _("partner memberships")
 
     def __str__(self):
-        return f"{self.user} – {self.partner}"
+        return f"{self.user} - {self.partner}"

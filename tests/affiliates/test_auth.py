@@ -127,9 +127,14 @@ def test_deactivated_account_is_signed_out_everywhere(client, northvale_officer)
 
 
 def test_signup_is_closed(client, db):
-    response = client.post("/accounts/signup/", {"email": "x@example.org",
-                                                 "password1": "a-long-password-1",
-                                                 "password2": "a-long-password-1"})
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "x@example.org",
+            "password1": "a-long-password-1",
+            "password2": "a-long-password-1",
+        },
+    )
     assert "Sign Up Closed" in response.content.decode()
     from affiliates.models import User
 

@@ -40,8 +40,9 @@ def test_admin_invites_by_email_and_the_link_creates_an_account(
     path = link.replace("http://127.0.0.1:8000", "")
     page = client.get(path)
     assert "Create your account" in page.content.decode()
-    response = client.post(path, {"full_name": "New Person", "password1": PASSWORD,
-                                  "password2": PASSWORD})
+    response = client.post(
+        path, {"full_name": "New Person", "password1": PASSWORD, "password2": PASSWORD}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/a/northvale/"
     user = User.objects.get(email="new.person@example.org")
@@ -63,8 +64,9 @@ def test_a_used_invitation_link_cannot_be_used_again(
     response = client.get(path)
     assert response.status_code == 410
     assert "already been used" in response.content.decode()
-    response = client.post(path, {"full_name": "Other", "password1": PASSWORD,
-                                  "password2": PASSWORD})
+    response = client.post(
+        path, {"full_name": "Other", "password1": PASSWORD, "password2": PASSWORD}
+    )
     assert response.status_code == 410
     assert User.objects.filter(email="new.person@example.org").count() == 1
 
@@ -79,8 +81,9 @@ def test_an_expired_invitation_link_is_refused(
         Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     client.logout()
     path = _link_from_outbox().replace("http://127.0.0.1:8000", "")
-    response = client.post(path, {"full_name": "Late", "password1": PASSWORD,
-                                  "password2": PASSWORD})
+    response = client.post(
+        path, {"full_name": "Late", "password1": PASSWORD, "password2": PASSWORD}
+    )
     assert response.status_code == 410
     assert "This invitation expired on" in response.content.decode()
     assert not User.objects.filter(email="new.person@example.org").exists()
@@ -136,8 +139,9 @@ def test_an_existing_user_accepts_while_signed_in(
     response = client.post(path)
     assert response["Location"] == "/a/northvale/"
     with scopes_disabled():
-        roles = dict(Membership.objects.filter(user=southport_officer)
-                     .values_list("affiliate__slug", "role"))
+        roles = dict(
+            Membership.objects.filter(user=southport_officer).values_list("affiliate__slug", "role")
+        )
     assert roles == {"northvale": "viewer", "southport": "officer"}
 
 
@@ -153,12 +157,14 @@ def test_someone_else_cannot_accept_an_invitation_sent_to_another_address(
     assert response.status_code == 400
     assert "This invitation was sent to intended@example.org" in response.content.decode()
     with scopes_disabled():
-        assert not Membership.objects.filter(user=southport_officer,
-                                             affiliate__slug="northvale").exists()
+        assert not Membership.objects.filter(
+            user=southport_officer, affiliate__slug="northvale"
+        ).exists()
 
 
-def test_reinviting_replaces_the_old_link(client, northvale_admin,
-                                          django_capture_on_commit_callbacks):
+def test_reinviting_replaces_the_old_link(
+    client, northvale_admin, django_capture_on_commit_callbacks
+):
     client.force_login(northvale_admin)
     with django_capture_on_commit_callbacks(execute=True):
         _invite(client)
@@ -171,8 +177,7 @@ def test_reinviting_replaces_the_old_link(client, northvale_admin,
     assert client.get(second).status_code == 200
 
 
-def test_admin_withdraws_an_invitation(client, northvale_admin,
-                                       django_capture_on_commit_callbacks):
+def test_admin_withdraws_an_invitation(client, northvale_admin, django_capture_on_commit_callbacks):
     client.force_login(northvale_admin)
     with django_capture_on_commit_callbacks(execute=True):
         _invite(client)
@@ -190,8 +195,9 @@ def test_admin_changes_a_role_and_removes_a_member(client, northvale_admin, nort
     client.force_login(northvale_admin)
     with scopes_disabled():
         officer_membership = Membership.objects.get(user=northvale_officer)
-    response = client.post(f"/a/northvale/members/{officer_membership.pk}/role/",
-                           {"role": "viewer"}, follow=True)
+    response = client.post(
+        f"/a/northvale/members/{officer_membership.pk}/role/", {"role": "viewer"}, follow=True
+    )
     assert "is now Viewer" in response.content.decode()
     with scopes_disabled():
         officer_membership.refresh_from_db()
@@ -208,8 +214,7 @@ def test_the_last_admin_cannot_step_down_or_be_removed(client, northvale_admin):
     client.force_login(northvale_admin)
     with scopes_disabled():
         own = Membership.objects.get(user=northvale_admin)
-    response = client.post(f"/a/northvale/members/{own.pk}/role/", {"role": "viewer"},
-                           follow=True)
+    response = client.post(f"/a/northvale/members/{own.pk}/role/", {"role": "viewer"}, follow=True)
     assert "needs at least one admin" in response.content.decode()
     response = client.post(f"/a/northvale/members/{own.pk}/remove/", follow=True)
     assert "needs at least one admin" in response.content.decode()

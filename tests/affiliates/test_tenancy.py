@@ -29,6 +29,7 @@ def test_unknown_and_foreign_affiliate_pages_look_the_same(client, northvale_off
     foreign = client.get("/a/southport/members/")
     missing = client.get("/a/no-such-place/members/")
     assert foreign.status_code == missing.status_code == 404
+
     def normalised(response, slug):
         """Per-response CSRF masks and the requested path aside, the pages are identical."""
         return re.sub(rb"[A-Za-z0-9]{64}", b"", response.content.replace(slug, b"SLUG"))

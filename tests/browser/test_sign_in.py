@@ -7,8 +7,12 @@ from tests.factories import PASSWORD, member
 
 
 def test_officer_signs_in_switches_to_french_and_signs_out(live_server, page, northvale):
-    member(northvale, Membership.Role.OFFICER, email="officer@northvale.example",
-           full_name="Noor Haddad")
+    member(
+        northvale,
+        Membership.Role.OFFICER,
+        email="officer@northvale.example",
+        full_name="Noor Haddad",
+    )
 
     page.goto(live_server.url + "/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
@@ -24,8 +28,12 @@ def test_officer_signs_in_switches_to_french_and_signs_out(live_server, page, no
     page.get_by_role("button", name="Change language").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_text("Vous êtes connecté·e en tant que Responsable des achats.")).to_be_visible()
-    expect(page.get_by_role("navigation", name="Principale").get_by_role("link", name="Membres")).to_be_visible()
+    expect(
+        page.get_by_text("Vous êtes connecté·e en tant que Responsable des achats.")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Principale").get_by_role("link", name="Membres")
+    ).to_be_visible()
 
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))

@@ -15,9 +15,23 @@ def celery_worker_process():
     """A real Celery worker on the test Redis, as `make run` starts one."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-         "--loglevel", "WARNING", "--without-mingle", "--without-gossip"],
-        cwd=BASE_DIR, env=env, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
     )
     yield process
     process.terminate()

@@ -51,8 +51,11 @@ def _fill(route: Route, rows, owner: str, affiliate_slug: str) -> str | None:
 
 
 def _request(client, method: str, url: str):
-    return getattr(client, method.lower())(url, content_type="application/json") \
-        if url.startswith("/api/") else getattr(client, method.lower())(url)
+    return (
+        getattr(client, method.lower())(url, content_type="application/json")
+        if url.startswith("/api/")
+        else getattr(client, method.lower())(url)
+    )
 
 
 def _routes(predicate):
@@ -86,9 +89,9 @@ def test_own_affiliate_pages_are_404_for_another_affiliates_rows(client, tenants
     client.force_login(admin)
     failures = []
     routes = _routes(
-        lambda r: "affiliate_slug" in r.args
-        and len(r.args) > 1
-        and (r.model, "southport") in tenants
+        lambda r: (
+            "affiliate_slug" in r.args and len(r.args) > 1 and (r.model, "southport") in tenants
+        )
     )
     for route in routes:
         url = _fill(route, tenants, "southport", "northvale")
@@ -119,8 +122,9 @@ def test_api_lists_never_contain_another_affiliates_rows(client, tenants):
     client.force_login(member(Affiliate.objects.get(slug="northvale"), Membership.Role.ADMIN))
     failures = []
     routes = _routes(
-        lambda r: r.is_api and not r.args and r.model is not None
-        and (r.model, "southport") in tenants
+        lambda r: (
+            r.is_api and not r.args and r.model is not None and (r.model, "southport") in tenants
+        )
     )
     for route in routes:
         response = client.get(route.url())
@@ -142,9 +146,11 @@ def test_api_lists_never_contain_another_affiliates_rows(client, tenants):
 def test_anonymous_visitors_are_sent_to_login(client, tenants):
     failures = []
     routes = _routes(
-        lambda r: not r.template.startswith(PUBLIC_PREFIXES)
-        and not r.template.startswith(ADMIN_PREFIX)
-        and r.template != "/"
+        lambda r: (
+            not r.template.startswith(PUBLIC_PREFIXES)
+            and not r.template.startswith(ADMIN_PREFIX)
+            and r.template != "/"
+        )
     )
     for route in routes:
         url = _fill(route, tenants, "northvale", "northvale")

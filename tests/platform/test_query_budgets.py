@@ -14,8 +14,9 @@ LISTS = [
 
 
 @pytest.mark.parametrize(("url", "budget"), LISTS)
-def test_affiliate_lists_stay_within_budget(client, northvale, url, budget,
-                                            django_assert_max_num_queries):
+def test_affiliate_lists_stay_within_budget(
+    client, northvale, url, budget, django_assert_max_num_queries
+):
     admin = member(northvale, Membership.Role.ADMIN)
     client.force_login(admin)
     with scopes_disabled():

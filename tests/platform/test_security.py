@@ -9,24 +9,40 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 def _manage(*args, **env):
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=full_env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    result = _manage("check", "--deploy", "--fail-level", "DEBUG", EW_ENV="production",
-                     DJANGO_SECRET_KEY="x" * 60 + "-a-long-random-looking-secret-key-value",
-                     DJANGO_ALLOWED_HOSTS="ewatch.example")
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+        EW_ENV="production",
+        DJANGO_SECRET_KEY="x" * 60 + "-a-long-random-looking-secret-key-value",
+        DJANGO_ALLOWED_HOSTS="ewatch.example",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=BASE_DIR,
-                            env={**env, "EW_ENV": "production",
-                                 "DJANGO_SETTINGS_MODULE": "config.settings"},
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env={**env, "EW_ENV": "production", "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set in production." in result.stderr
 

@@ -8,8 +8,12 @@ from monitoring.models import PartnerMembership
 
 def _counts():
     with scopes_disabled():
-        return (Affiliate.objects.count(), User.objects.count(), Membership.objects.count(),
-                PartnerMembership.objects.count())
+        return (
+            Affiliate.objects.count(),
+            User.objects.count(),
+            Membership.objects.count(),
+            PartnerMembership.objects.count(),
+        )
 
 
 def test_seed_demo_is_idempotent_and_every_demo_login_works(db, client):

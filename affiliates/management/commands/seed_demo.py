@@ -13,8 +13,12 @@ class Command(BaseCommand):
     help = "Load the demo data (idempotent: a second run adds no duplicates)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=0,
-                            help="also generate this many affiliates with their data, in bulk")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            help="also generate this many affiliates with their data, in bulk",
+        )
 
     def handle(self, *args, scale, **options):
         context: dict = {"scale": scale, "stdout": self.stdout}

@@ -1,0 +1,109 @@
+"""`make run` end to end: it serves the platform with a worker, and SIGTERM stops it all."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import psutil
+import psycopg2
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+SCRATCH_DB = "ewatch_runcheck"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _admin_connection():
+    url = urlsplit(os.environ["DATABASE_URL"])
+    host = parse_qs(url.query).get("host", [url.hostname])[0]
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=url.username or "postgres",
+        password=url.password,
+        host=host,
+        port=url.port,
+    )
+    conn.autocommit = True
+    return conn, url, host
+
+
+@pytest.fixture
+def scratch_database_url():
+    """A database of its own, so that the platform's migrate and seed leave the tests' alone."""
+    conn, url, host = _admin_connection()
+    with conn.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{SCRATCH_DB}"')
+    yield f"postgres://{url.username or 'postgres'}@/{SCRATCH_DB}?host={host}"
+    with conn.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
+    conn.close()
+
+
+def _get(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except OSError:
+        return None, ""
+
+
+def test_run_serves_the_platform_and_sigterm_leaves_no_process(scratch_database_url):
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": scratch_database_url}
+    env.pop("REDIS_URL", None)  # the run must start (and stop) its own embedded Redis
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "config.devservers",
+            "run",
+            "--port",
+            str(port),
+            "--redis",
+            "runcheck",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        health = (None, "")
+        while time.monotonic() < deadline:
+            health = _get(f"http://127.0.0.1:{port}/healthz")
+            if health[0] == 200:
+                break
+            assert process.poll() is None, process.stdout.read()
+            time.sleep(1)
+        assert health[0] == 200, health
+        status, login_page = _get(f"http://127.0.0.1:{port}/accounts/login/")
+        assert status == 200
+        assert "Sign in" in login_page
+        started = psutil.Process(process.pid).children(recursive=True)
+        assert len(started) >= 4  # redis, runserver (+ its reloader child), worker, beat
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        output, _ = process.communicate(timeout=90)
+    assert "Demo logins (password: watch-demo-2026)" in output
+    assert "everything stopped" in output
+    leftovers = [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert leftovers == []
+    assert _get(f"http://127.0.0.1:{port}/accounts/login/")[0] is None
