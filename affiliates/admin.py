@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from .models import Affiliate, ApiToken, Invitation, Membership, User
+from .models import Affiliate, Invitation, Membership, User
 
 
 class UnscopedAdminMixin:
@@ -77,9 +77,3 @@ class InvitationAdmin(UnscopedAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["role", "affiliate"]
     readonly_fields = ["token_digest", "accepted_at", "accepted_by", "invited_by"]
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["token_key", "name", "user", "created", "expiry"]
-    readonly_fields = ["digest", "token_key", "user", "created"]

@@ -60,11 +60,3 @@ class ProfileForm(forms.Form):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False)
-
-
-class ApiTokenForm(forms.Form):
-    name = forms.CharField(
-        label=_("Token name"),
-        max_length=100,
-        help_text=_("What will use it, e.g. “nightly export script”."),
-    )

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_scopes import ScopedManager
-from knox.models import AbstractAuthToken
 
 
 class UserManager(BaseUserManager):
@@ -90,17 +89,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def must_enrol_in_mfa(self) -> bool:
         """EW staff and monitoring partners hold worker testimony: a second factor is required."""
         return self.is_ew_staff or self.is_partner_member
-
-
-class ApiToken(AbstractAuthToken):
-    """A personal API token; only its digest is stored (django-rest-knox)."""
-
-    name = models.CharField(_("name"), max_length=100)
-
-    class Meta:
-        verbose_name = _("API token")
-        verbose_name_plural = _("API tokens")
-        ordering = ["-created"]
 
 
 class Affiliate(models.Model):

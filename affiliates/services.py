@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
+from knox.models import AuthToken
 
 from config.errors import DomainError
 
 from .models import (
     Affiliate,
-    ApiToken,
     Invitation,
     Membership,
     User,
@@ -27,6 +27,7 @@ from .models import (
 )
 
 audit_log = logging.getLogger("ew.audit")
+MAX_API_TOKENS = 10
 
 
 # --- Invitations -------------------------------------------------------------------------
@@ -229,22 +230,20 @@ def user_update_profile(*, user: User, full_name: str, language: str) -> None:
     user.save(update_fields=["full_name"])
 
 
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new personal API token; the clear token is returned once and never stored."""
-    name = name.strip()
-    if not name:
+def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new personal API token; the clear token is returned once, only its digest is kept."""
+    if AuthToken.objects.filter(user=user).count() >= MAX_API_TOKENS:
         raise DomainError(
-            _("Give the token a name, such as the script that will use it."), field="name"
+            _("You have %(count)s tokens already: revoke one you no longer use first.")
+            % {"count": MAX_API_TOKENS}
         )
-    if ApiToken.objects.filter(user=user, name__iexact=name).exists():
-        raise DomainError(_("You already have a token with this name."), field="name")
-    token, clear = ApiToken.objects.create(user=user, name=name)
+    token, clear = AuthToken.objects.create(user=user)
     audit_log.info("api token created: user=%s token=%s", user.pk, token.token_key)
     return token, clear
 
 
 def api_token_revoke(*, user: User, token_key: str) -> None:
-    deleted, _detail = ApiToken.objects.filter(user=user, token_key=token_key).delete()
+    deleted, _detail = AuthToken.objects.filter(user=user, token_key=token_key).delete()
     if not deleted:
         raise DomainError(_("This token does not exist or was already revoked."))
     audit_log.info("api token revoked: user=%s token=%s", user.pk, token_key)

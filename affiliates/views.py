@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from django_scopes import scopes_disabled
+from knox.models import AuthToken
 
 from config.errors import DomainError
 
 from . import services
 from .forms import (
     AcceptInvitationForm,
-    ApiTokenForm,
     InvitationForm,
     LanguageForm,
     ProfileForm,
@@ -25,7 +25,7 @@ from .forms import (
 )
 from .middleware import set_language_cookie
 from .mixins import AffiliateViewMixin, ServiceActionMixin, StaffRequiredMixin
-from .models import Affiliate, ApiToken, Invitation, Membership
+from .models import Affiliate, Invitation, Membership
 
 ADMIN_ONLY = (Membership.Role.ADMIN,)
 
@@ -265,12 +265,13 @@ def _user_memberships(user):
 
 
 class ApiTokenView(LoginRequiredMixin, TemplateView):
+    """Personal API tokens: create (shown once), list by their first characters, revoke."""
+
     template_name = "affiliates/api_tokens.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["tokens"] = ApiToken.objects.filter(user=self.request.user)[:100]
-        context.setdefault("form", ApiTokenForm())
+        context["tokens"] = AuthToken.objects.filter(user=self.request.user).order_by("-created")
         return context
 
     def post(self, request, *args, **kwargs):
@@ -282,21 +283,14 @@ class ApiTokenView(LoginRequiredMixin, TemplateView):
             else:
                 messages.success(request, _("The token was revoked; it no longer works."))
             return redirect("api_tokens")
-        form = ApiTokenForm(request.POST)
-        if form.is_valid():
-            try:
-                token, clear = services.api_token_create(
-                    user=request.user, name=form.cleaned_data["name"]
-                )
-            except DomainError as error:
-                form.add_error(error.field, error.message)
-            else:
-                response = self.render_to_response(
-                    self.get_context_data(new_token=clear, new_token_name=token.name)
-                )
-                response["Cache-Control"] = "no-store"
-                return response
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            _token, clear = services.api_token_create(user=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("api_tokens")
+        response = self.render_to_response(self.get_context_data(new_token=clear))
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class LanguageView(View):

@@ -374,5 +374,3 @@ LOGGING = {
         "ew.security": {"level": "INFO", "propagate": True},
     },
 }
-
-KNOX_TOKEN_MODEL = "affiliates.ApiToken"

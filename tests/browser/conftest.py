@@ -5,10 +5,6 @@ import shutil
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
-# beside one unless told it is safe, which it is here: one thread, no concurrency.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -33,6 +29,17 @@ def browser_type_launch_args(browser_type_launch_args):
             pytest.fail("Chromium is missing: browser tests must run in CI (.ci/run installs it)")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright():
+    """Playwright's sync API keeps an event loop in the test thread for the rest of the
+    session; Django's ORM refuses to run beside one unless told it is safe, which it is here
+    (one thread, no concurrency). Set from the first browser test on, never in production:
+    Django's deploy check rightly rejects this variable."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture
