@@ -100,8 +100,29 @@ def _render_members_with_form(view, form):
 
 
 class MemberRoleView(AffiliateViewMixin, ServiceActionMixin, View):
+    """Change a member's role; with htmx, only the member's table row is redrawn."""
+
     model = Membership
     allowed_roles = ADMIN_ONLY
+
+    def post(self, request, *args, **kwargs):
+        if not request.htmx:
+            return super().post(request, *args, **kwargs)
+        notice = error = None
+        try:
+            notice = self.perform(request, *args, **kwargs)
+        except DomainError as exc:
+            error = exc.message
+        membership = get_object_or_404(Membership.objects.select_related("user"), pk=kwargs["pk"])
+        context = {
+            "m": membership,
+            "affiliate": self.affiliate,
+            "roles": Membership.Role.choices,
+            "can_manage": True,
+            "row_notice": notice,
+            "row_error": error,
+        }
+        return render(request, "affiliates/members.html#member-row", context)
 
     def perform(self, request, *args, **kwargs):
         membership = get_object_or_404(Membership.objects.select_related("user"), pk=kwargs["pk"])

@@ -235,3 +235,24 @@ def test_a_user_in_two_affiliates_switches_between_them(client, northvale, south
     assert client.get("/")["Location"] == "/a/southport/"
     client.get("/a/northvale/")
     assert client.get("/")["Location"] == "/a/northvale/"
+
+
+def test_role_change_through_htmx_redraws_only_the_row(client, northvale_admin, northvale_officer):
+    client.force_login(northvale_admin)
+    with scopes_disabled():
+        officer = Membership.objects.get(user=northvale_officer)
+        own = Membership.objects.get(user=northvale_admin)
+    response = client.post(
+        f"/a/northvale/members/{officer.pk}/role/", {"role": "viewer"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith(f'<tr id="member-{officer.pk}">')
+    assert "is now Viewer" in body
+    assert '<option value="viewer" selected>' in body
+    response = client.post(
+        f"/a/northvale/members/{own.pk}/role/", {"role": "viewer"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert 'role="alert"' in body
+    assert "needs at least one admin" in body
+    assert '<option value="admin" selected>' in body
