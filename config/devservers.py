@@ -203,7 +203,7 @@ def exec_command(command: list[str], redis_name: str) -> int:
     try:
         child = subprocess.Popen(command, start_new_session=True)
         return child.wait()
-    except (Stop, KeyboardInterrupt):
+    except Stop:
         return 130
     finally:
         if child is not None:
@@ -239,7 +239,7 @@ def run_platform(port: int, redis_name: str = "run") -> int:
             time.sleep(0.5)
         _log("a process stopped on its own; stopping the others")
         return 1
-    except (Stop, KeyboardInterrupt):
+    except Stop:
         _log("stopping")
         return 0
     except subprocess.CalledProcessError as error:
@@ -279,8 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     exe.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
 
-    signal.signal(signal.SIGTERM, _raise_stop)
-    signal.signal(signal.SIGHUP, _raise_stop)
+    # Also SIGINT: a shell starting us in the background may have set it to "ignore".
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_stop)
     if args.mode == "run":
         return run_platform(args.port, args.redis)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
