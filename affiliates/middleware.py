@@ -122,3 +122,16 @@ class MfaEnrolmentMiddleware:
             and user.must_enrol_in_mfa
             and not is_mfa_enabled(user)
         )
+
+
+class PrivateCacheMiddleware:
+    """Pages shown to a signed-in user may hold contract or worker data: never cache them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -50,10 +50,16 @@ def memberships_of(user) -> list[Membership]:
 
 
 def log_denied(request, what: str) -> None:
+    """One line per refusal: who, which affiliate was asked for, what kind of thing."""
     user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    slug = (match.kwargs.get("affiliate_slug") if match else None) or (
+        request.GET.get("affiliate") if hasattr(request, "GET") else None
+    )
     security_log.warning(
-        "authorisation denied: user=%s path_kind=%s",
+        "authorisation denied: user=%s affiliate=%s what=%s",
         getattr(user, "pk", None) or "anonymous",
+        slug or "-",
         what,
     )
 
@@ -74,6 +80,7 @@ class TenantMiddleware:
             return self.get_response(request)
         membership = resolve_membership(request.user, slug)
         if membership is None:
+            request.resolver_match = match
             log_denied(request, "affiliate page")
             raise Http404(_("No such page."))
         request.membership = membership

@@ -35,3 +35,16 @@ def test_unknown_and_foreign_affiliate_pages_look_the_same(client, northvale_off
         return re.sub(rb"[A-Za-z0-9]{64}", b"", response.content.replace(slug, b"SLUG"))
 
     assert normalised(foreign, b"southport") == normalised(missing, b"no-such-place")
+
+
+def test_refusals_are_logged_with_user_and_affiliate(client, northvale_officer, southport, caplog):
+    client.force_login(northvale_officer)
+    client.get("/a/southport/members/")
+    assert (
+        f"authorisation denied: user={northvale_officer.pk} affiliate=southport what=affiliate page"
+    ) in caplog.text
+
+
+def test_signed_in_pages_are_not_cached(client, northvale_officer):
+    client.force_login(northvale_officer)
+    assert client.get("/a/northvale/")["Cache-Control"] == "private, no-store"
