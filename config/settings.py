@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     # Third party
     "allauth",
     "allauth.account",
@@ -374,4 +375,19 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "ew.security": {"level": "INFO", "propagate": True},
     },
+}
+
+# Reference rates for comparing contract values across currencies (leverage rankings only;
+# contracts keep their own currency). Units of currency per euro.
+EW_EUR_RATES = {
+    "EUR": "1",
+    "GBP": "0.85",
+    "SEK": "11.2",
+    "NOK": "11.6",
+    "DKK": "7.46",
+    "CHF": "0.94",
+    "PLN": "4.3",
+    "CZK": "25.0",
+    "HUF": "395",
+    "USD": "1.08",
 }

@@ -1,1 +1,367 @@
-"""Models arrive with their issue; the app exists so the layout is in place."""
+"""Companies, production sites, and what contractors disclosed about them.
+
+Suppliers and factories are shared rows (one registry for all affiliates, kept by EW staff).
+Disclosures and their lines belong to an affiliate, through the contract they answer.
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from django_scopes import ScopedManager
+
+from .querysets import DisclosureQuerySet, FactoryQuerySet
+
+OS_ID_PATTERN = re.compile(r"^[A-Z]{2}\d{7}[A-Z0-9]{6,7}$")
+
+
+def validate_os_id(value: str) -> None:
+    """Open Supply Hub ids look like CN2019303BQ3FZP: country, year, day of year, hash."""
+    if value and not OS_ID_PATTERN.match(value):
+        raise ValidationError(
+            _("“%(value)s” is not an Open Supply Hub ID (for example CN2019303BQ3FZP)."),
+            params={"value": value},
+            code="os_id",
+        )
+
+
+class Sector(models.TextChoices):
+    ICT = "ict", _("ICT hardware")
+    LEV = "lev", _("Low-emission vehicles")
+
+
+class FactoryFunction(models.TextChoices):
+    FINAL_ASSEMBLY = "final_assembly", _("Final assembly")
+    COMPONENT = "component", _("Component manufacturing")
+    RAW_MATERIAL = "raw_material", _("Mine, smelter or refiner")
+
+
+class Supplier(models.Model):
+    """A company: brand, manufacturer, or contractor (reseller), or several of these."""
+
+    name = models.CharField(_("name"), max_length=255)
+    legal_name = models.CharField(_("legal name"), max_length=255, blank=True)
+    aliases = ArrayField(
+        models.CharField(max_length=255), default=list, blank=True, verbose_name=_("other names")
+    )
+    country = CountryField(_("country"), blank=True)
+    is_brand = models.BooleanField(_("brand"), default=False)
+    is_manufacturer = models.BooleanField(_("manufacturer"), default=False)
+    is_contractor = models.BooleanField(_("contractor or reseller"), default=False)
+    identifier_scheme = models.CharField(
+        _("identifier scheme"),
+        max_length=40,
+        blank=True,
+        help_text=_("For example GB-COH (Companies House)."),
+    )
+    identifier = models.CharField(_("identifier"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identifier_scheme", "identifier"],
+                condition=~models.Q(identifier=""),
+                name="supplier_unique_identifier",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Factory(models.Model):
+    """A production site. Disclosed by many affiliates' contractors, it is still one row."""
+
+    name = models.CharField(_("legal name"), max_length=255)
+    aliases = ArrayField(
+        models.CharField(max_length=255), default=list, blank=True, verbose_name=_("other names")
+    )
+    address = models.CharField(_("address"), max_length=500)
+    country = CountryField(_("country"))
+    region = models.CharField(_("region"), max_length=120, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    sector = models.CharField(
+        _("sector"), max_length=10, choices=Sector.choices, default=Sector.ICT
+    )
+    function = models.CharField(
+        _("function"),
+        max_length=20,
+        choices=FactoryFunction.choices,
+        default=FactoryFunction.FINAL_ASSEMBLY,
+    )
+    products = models.CharField(_("products"), max_length=500, blank=True)
+    workforce_size = models.PositiveIntegerField(_("workforce"), null=True, blank=True)
+    migrant_share = models.DecimalField(
+        _("share of migrant workers (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    os_id = models.CharField(
+        _("Open Supply Hub ID"), max_length=20, blank=True, validators=[validate_os_id]
+    )
+    owner = models.ForeignKey(
+        Supplier,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_factories",
+        verbose_name=_("owner company"),
+    )
+    # Matching keys, kept in step by `suppliers.matching.normalise` in the services.
+    name_key = models.CharField(max_length=255, editable=False, db_index=True)
+    address_key = models.CharField(max_length=500, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_factories",
+        verbose_name=_("merged into"),
+    )
+    merged_at = models.DateTimeField(_("merged"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = FactoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("factory")
+        verbose_name_plural = _("factories")
+        ordering = ["name"]
+        indexes = [
+            GinIndex(fields=["name_key"], name="factory_name_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(
+                fields=["address_key"], name="factory_address_trgm", opclasses=["gin_trgm_ops"]
+            ),
+            models.Index(fields=["country", "name_key"], name="factory_country_name"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["os_id"], condition=~models.Q(os_id=""), name="factory_unique_os_id"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country.code})"
+
+    def get_absolute_url(self):
+        return reverse("suppliers:factory_detail", kwargs={"pk": self.pk})
+
+
+class SupplierFactory(models.Model):
+    """Which company sources from which site, for which products, since when, and who says so."""
+
+    class Source(models.TextChoices):
+        DISCLOSURE = "disclosure", _("Accepted disclosure")
+        STAFF = "staff", _("Electronics Watch research")
+        MONITORING = "monitoring", _("Monitoring report")
+
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.CASCADE, related_name="factory_links", verbose_name=_("supplier")
+    )
+    factory = models.ForeignKey(
+        Factory, on_delete=models.CASCADE, related_name="supplier_links", verbose_name=_("factory")
+    )
+    products = models.CharField(_("products"), max_length=500, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    source_reference = models.CharField(_("source reference"), max_length=255, blank=True)
+    first_seen = models.DateField(_("since"))
+    last_seen = models.DateField(_("last confirmed"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("supplier-to-factory link")
+        verbose_name_plural = _("supplier-to-factory links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "factory", "source"], name="supplierfactory_unique_source"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.supplier} → {self.factory}"
+
+
+class Disclosure(models.Model):
+    """A contractor's list of production sites for one contract (tenant-owned)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned with comments")
+
+    affiliate = models.ForeignKey(
+        "affiliates.Affiliate",
+        on_delete=models.CASCADE,
+        related_name="disclosures",
+        verbose_name=_("affiliate"),
+    )
+    contract = models.OneToOneField(
+        "affiliates.Contract",
+        on_delete=models.CASCADE,
+        related_name="disclosure",
+        verbose_name=_("contract"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    due_date = models.DateField(_("due date"))
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    comments = models.TextField(_("comments to the contractor"), blank=True)
+    contractor_email = models.EmailField(_("contractor's e-mail"), blank=True)
+    contractor_token_digest = models.CharField(max_length=64, blank=True, editable=False)
+    contractor_token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedManager(DisclosureQuerySet.as_manager().__class__, affiliate="affiliate")
+
+    class Meta:
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+        ordering = ["due_date"]
+        indexes = [
+            models.Index(fields=["affiliate", "status", "due_date"], name="disclosure_status_due")
+        ]
+
+    def __str__(self):
+        return _("Disclosure for %(contract)s") % {"contract": self.contract}
+
+    def get_absolute_url(self):
+        return reverse(
+            "suppliers:disclosure_detail",
+            kwargs={"affiliate_slug": self.affiliate.slug, "pk": self.pk},
+        )
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status in {self.Status.REQUESTED, self.Status.RETURNED}
+            and self.due_date < timezone.localdate()
+        )
+
+
+class DisclosureLine(models.Model):
+    """One production site for one brand and product model, as the contractor disclosed it."""
+
+    class Tier(models.IntegerChoices):
+        FINAL_ASSEMBLY = 1, _("1 – final assembly")
+        COMPONENT = 2, _("2 – strategic component")
+        RAW_MATERIAL = 3, _("3 – raw material")
+
+    affiliate = models.ForeignKey(
+        "affiliates.Affiliate",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("affiliate"),
+    )
+    disclosure = models.ForeignKey(
+        Disclosure, on_delete=models.CASCADE, related_name="lines", verbose_name=_("disclosure")
+    )
+    factory = models.ForeignKey(
+        Factory, on_delete=models.PROTECT, related_name="lines", verbose_name=_("factory")
+    )
+    site_name = models.CharField(_("site name as disclosed"), max_length=255)
+    address = models.CharField(_("address as disclosed"), max_length=500)
+    country = CountryField(_("country"))
+    brand = models.CharField(_("brand"), max_length=120)
+    product_model = models.CharField(_("product model"), max_length=255)
+    tier = models.PositiveSmallIntegerField(
+        _("tier"), choices=Tier.choices, default=Tier.FINAL_ASSEMBLY
+    )
+    # Re-uploads update the line with the same key instead of adding another.
+    line_key = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ScopedManager(affiliate="affiliate")
+
+    class Meta:
+        verbose_name = _("disclosure line")
+        verbose_name_plural = _("disclosure lines")
+        ordering = ["site_name", "brand", "product_model"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "line_key"], name="disclosureline_unique_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["factory", "affiliate"], name="line_factory_affiliate")]
+
+    def __str__(self):
+        return f"{self.site_name} – {self.brand} {self.product_model}"
+
+
+class FactoryMatchReview(models.Model):
+    """An uncertain match for EW staff to decide: is `factory` the same site as `candidate`?"""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        SAME = "same", _("Same site: merged")
+        DIFFERENT = "different", _("Different sites")
+
+    factory = models.ForeignKey(
+        Factory, on_delete=models.CASCADE, related_name="+", verbose_name=_("new factory")
+    )
+    candidate = models.ForeignKey(
+        Factory, on_delete=models.CASCADE, related_name="+", verbose_name=_("possible match")
+    )
+    score = models.FloatField(_("similarity"))
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("factory match review")
+        verbose_name_plural = _("factory match reviews")
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["factory", "candidate"], name="matchreview_unique_pair"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.factory} ≟ {self.candidate}"

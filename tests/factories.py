@@ -8,9 +8,20 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 from django_scopes import scopes_disabled
+from factory import LazyAttribute, Sequence, SubFactory
 
-from affiliates.models import Affiliate, Invitation, Membership, User, invitation_token_digest
+from affiliates.models import (
+    Affiliate,
+    ChecklistItem,
+    Contract,
+    Invitation,
+    Membership,
+    User,
+    invitation_token_digest,
+)
 from monitoring.models import MonitoringPartner, PartnerMembership
+from suppliers.matching import normalise_address, normalise_name
+from suppliers.models import Disclosure, DisclosureLine, Factory, Supplier
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -109,6 +120,91 @@ class PartnerMemberFactory(UserFactory):
             obj.totp_secret = enrol_totp(obj)
 
 
+class SupplierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Supplier
+
+    name = factory.Sequence(lambda n: f"Reseller {n} Ltd")
+    country = "GB"
+    is_contractor = True
+
+
+class FactoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Factory
+
+    name = factory.Sequence(lambda n: f"Precision Electronics Plant {n}")
+    address = factory.Sequence(lambda n: f"{n} Industrial Estate Road, Ayutthaya")
+    country = "TH"
+    name_key = factory.LazyAttribute(lambda o: normalise_name(o.name))
+    address_key = factory.LazyAttribute(lambda o: normalise_address(o.address))
+
+
+class _ScopedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with scopes_disabled():
+            return super()._create(model_class, *args, **kwargs)
+
+
+class ContractFactory(_ScopedFactory):
+    class Meta:
+        model = Contract
+
+    affiliate = factory.SubFactory(AffiliateFactory)
+    reference = factory.Sequence(lambda n: f"ICT-2026-{n:04d}")
+    title = factory.Sequence(lambda n: f"Laptops and desktops lot {n}")
+    contractor = factory.SubFactory(SupplierFactory)
+    product_categories = ["computers"]
+    cpv_codes = ["30213100"]
+    brands = "Lenovo, Dell"
+    value = 250000
+    currency = "EUR"
+    value_eur = factory.LazyAttribute(lambda o: o.value)
+    awarded_on = date(2026, 1, 15)
+    start_date = date(2026, 2, 1)
+    end_date = date(2028, 1, 31)
+    ew_conditions_version = "v2.1"
+    disclosure_due_date = date(2026, 2, 14)
+
+
+class ChecklistItemFactory(_ScopedFactory):
+    class Meta:
+        model = ChecklistItem
+
+    contract = factory.SubFactory(ContractFactory)
+    affiliate = factory.LazyAttribute(lambda o: o.contract.affiliate)
+    outcome = ChecklistItem.Outcome.SITES_DISCLOSED
+
+
+class DisclosureFactory(_ScopedFactory):
+    class Meta:
+        model = Disclosure
+
+    contract = factory.SubFactory(ContractFactory)
+    affiliate = factory.LazyAttribute(lambda o: o.contract.affiliate)
+    due_date = factory.LazyAttribute(lambda o: o.contract.disclosure_due_date)
+
+
+class DisclosureLineFactory(_ScopedFactory):
+    class Meta:
+        model = DisclosureLine
+
+    disclosure = SubFactory(DisclosureFactory)
+    affiliate = LazyAttribute(lambda o: o.disclosure.affiliate)
+    site_name = LazyAttribute(lambda o: o.factory.name)
+    address = LazyAttribute(lambda o: o.factory.address)
+    country = LazyAttribute(lambda o: o.factory.country)
+    brand = "Lenovo"
+    product_model = Sequence(lambda n: f"ThinkPad T{n}")
+    line_key = Sequence(lambda n: f"key-{n}")
+    # Last: the field's name hides the `factory` module for the rest of the class body.
+    factory = SubFactory(FactoryFactory)
+
+
 def member(affiliate, role=Membership.Role.OFFICER, **user_fields) -> User:
     """A user with one membership."""
     user = UserFactory(**user_fields)
@@ -120,4 +216,12 @@ def member(affiliate, role=Membership.Role.OFFICER, **user_fields) -> User:
 TENANT_FACTORIES = {
     Membership: lambda affiliate: MembershipFactory(affiliate=affiliate),
     Invitation: lambda affiliate: InvitationFactory(affiliate=affiliate),
+    Contract: lambda affiliate: ContractFactory(affiliate=affiliate),
+    ChecklistItem: lambda affiliate: ChecklistItemFactory(
+        contract=ContractFactory(affiliate=affiliate)
+    ),
+    Disclosure: lambda affiliate: DisclosureFactory(contract=ContractFactory(affiliate=affiliate)),
+    DisclosureLine: lambda affiliate: DisclosureLineFactory(
+        disclosure=DisclosureFactory(contract=ContractFactory(affiliate=affiliate))
+    ),
 }

@@ -1,0 +1,78 @@
+"""Reads of shared supply-chain rows, with the visibility rules of DESIGN.md §4 in one place."""
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+# A site is in an affiliate's supply chain once a contractor has submitted it for one of the
+# affiliate's contracts (and stays there when the disclosure is accepted).
+SUPPLY_CHAIN_STATUSES = ("submitted", "accepted")
+
+
+class FactoryQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(merged_into__isnull=True)
+
+    def in_supply_chain_of(self, affiliate):
+        from .models import DisclosureLine
+
+        with scopes_disabled():
+            lines = DisclosureLine.objects.filter(
+                affiliate=affiliate, disclosure__status__in=SUPPLY_CHAIN_STATUSES
+            ).values("factory_id")
+        return self.filter(pk__in=lines)
+
+    def visible_to(self, user, affiliate=None):
+        """Staff see every site; an affiliate member only those in the affiliate's chain."""
+        if user.is_authenticated and user.is_ew_staff:
+            return self.active()
+        if affiliate is None:
+            return self.none()
+        return self.active().in_supply_chain_of(affiliate)
+
+    def with_affiliate_count(self):
+        """How many affiliates have the site in their supply chain (for everyone to see)."""
+        from .models import DisclosureLine
+
+        with scopes_disabled():
+            counts = (
+                DisclosureLine.objects.filter(
+                    factory=OuterRef("pk"), disclosure__status__in=SUPPLY_CHAIN_STATUSES
+                )
+                .order_by()
+                .values("factory")
+                .annotate(n=Count("affiliate", distinct=True))
+                .values("n")
+            )
+        return self.annotate(affiliate_count=Subquery(counts))
+
+    def with_leverage(self):
+        """Affiliates linked and their combined contract value in euros: staff only."""
+        from affiliates.models import Contract
+
+        from .models import DisclosureLine
+
+        with scopes_disabled():
+            disclosed_here = DisclosureLine.objects.filter(
+                disclosure__contract=OuterRef("pk"), factory=OuterRef(OuterRef("pk"))
+            )
+            spend = (
+                Contract.objects.filter(
+                    Exists(disclosed_here), disclosure__status__in=SUPPLY_CHAIN_STATUSES
+                )
+                .order_by()
+                .annotate(one=Value(1))
+                .values("one")
+                .annotate(total=Sum("value_eur"))
+                .values("total")
+            )
+        return self.with_affiliate_count().annotate(combined_value_eur=Subquery(spend))
+
+
+class DisclosureQuerySet(models.QuerySet):
+    def overdue(self):
+        return self.filter(status__in=["requested", "returned"], due_date__lt=timezone.localdate())
+
+    def awaiting_contractor(self):
+        return self.filter(Q(status="requested") | Q(status="returned"))
