@@ -106,8 +106,10 @@ class AffiliateScopedAPIMixin:
     the affiliate's scope; a row of another affiliate is simply not found (404).
     """
 
-    affiliate: Affiliate
-    membership: Membership
+    affiliate: Affiliate | None
+    membership: Membership | None
+    # Shared rows (factories, suppliers): EW staff, who belong to no affiliate, see them all.
+    staff_see_all = False
 
     def dispatch(self, request, *args, **kwargs):
         with ExitStack() as stack:
@@ -116,6 +118,14 @@ class AffiliateScopedAPIMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if (
+            self.staff_see_all
+            and request.user.is_ew_staff
+            and not request.query_params.get("affiliate")
+        ):
+            self.membership = self.affiliate = None
+            self._scope_stack.enter_context(scopes_disabled())
+            return
         self.membership = self.resolve_api_membership(request)
         self.affiliate = self.membership.affiliate
         self._scope_stack.enter_context(scope(affiliate=self.affiliate))

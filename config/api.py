@@ -6,12 +6,22 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from affiliates.api import AffiliateViewSet, MembershipViewSet
+from suppliers.api import (
+    DisclosureLineViewSet,
+    DisclosureViewSet,
+    FactoryViewSet,
+    SupplierViewSet,
+)
 
 from .errors import DomainError
 
 router = DefaultRouter()
 router.register("affiliates", AffiliateViewSet, basename="affiliate")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("suppliers", SupplierViewSet, basename="supplier")
+router.register("factories", FactoryViewSet, basename="factory")
+router.register("disclosures", DisclosureViewSet, basename="disclosure")
+router.register("disclosure-lines", DisclosureLineViewSet, basename="disclosureline")
 
 
 def exception_handler(exc, context):

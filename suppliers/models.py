@@ -177,7 +177,7 @@ class Factory(models.Model):
         return f"{self.name} ({self.country.code})"
 
     def get_absolute_url(self):
-        return reverse("suppliers:factory_detail", kwargs={"pk": self.pk})
+        return reverse("staff_factory", kwargs={"pk": self.pk})
 
 
 class SupplierFactory(models.Model):

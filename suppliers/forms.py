@@ -1,0 +1,76 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from .models import DisclosureLine, FactoryFunction, Sector
+
+
+class DisclosureUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Disclosure file (CSV or XLSX)"),
+        help_text=_(
+            "Use the template. Every row is checked: if one is wrong, nothing is saved "
+            "and each error is listed with its row and column."
+        ),
+    )
+
+
+class DisclosureLineForm(forms.Form):
+    site_name = forms.CharField(label=_("Production site (legal name)"), max_length=255)
+    address = forms.CharField(label=_("Full address"), max_length=500)
+    country = LazyTypedChoiceField(label=_("Country"), choices=[("", "—"), *countries])
+    brand = forms.CharField(label=_("Brand"), max_length=120)
+    product_model = forms.CharField(label=_("Product model"), max_length=255)
+    tier = forms.TypedChoiceField(
+        label=_("Tier"),
+        choices=DisclosureLine.Tier.choices,
+        coerce=int,
+        initial=DisclosureLine.Tier.FINAL_ASSEMBLY,
+    )
+
+    def as_row(self) -> dict:
+        """The line in the shape of an uploaded row, so that one validator serves both."""
+        data = self.cleaned_data
+        return {
+            "site_name": data["site_name"],
+            "address": data["address"],
+            "country": data["country"],
+            "brand": data["brand"],
+            "product_model": data["product_model"],
+            "tier": str(data["tier"]),
+        }
+
+
+class ContractorRequestForm(forms.Form):
+    email = forms.EmailField(label=_("Contractor's e-mail address"))
+
+
+class ReturnForm(forms.Form):
+    comments = forms.CharField(
+        label=_("What must the contractor correct?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+class FactoryFilterForm(forms.Form):
+    country = LazyTypedChoiceField(
+        label=_("Country"), required=False, choices=[("", _("All countries")), *countries]
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
+    )
+    function = forms.ChoiceField(
+        label=_("Function"),
+        required=False,
+        choices=[("", _("All functions")), *FactoryFunction.choices],
+    )
+
+    def apply(self, queryset):
+        if not self.is_valid():
+            return queryset.none()
+        for field in ("country", "sector", "function"):
+            if self.cleaned_data.get(field):
+                queryset = queryset.filter(**{field: self.cleaned_data[field]})
+        return queryset

@@ -1,0 +1,309 @@
+"""Disclosure workflow, the contractor's link, factory merges and the supplier mapping."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_scopes import scope, scopes_disabled
+
+from affiliates.models import invitation_token_digest as token_digest
+from config.errors import DomainError
+
+from .models import (
+    Disclosure,
+    DisclosureLine,
+    Factory,
+    FactoryMatchReview,
+    Supplier,
+    SupplierFactory,
+)
+
+audit_log = logging.getLogger("ew.audit")
+
+# The one list of allowed disclosure transitions.
+TRANSITIONS = {
+    Disclosure.Status.REQUESTED: {Disclosure.Status.SUBMITTED},
+    Disclosure.Status.RETURNED: {Disclosure.Status.SUBMITTED},
+    Disclosure.Status.SUBMITTED: {Disclosure.Status.ACCEPTED, Disclosure.Status.RETURNED},
+    Disclosure.Status.ACCEPTED: set(),
+}
+EDITABLE_STATUSES = {Disclosure.Status.REQUESTED, Disclosure.Status.RETURNED}
+CONTRACTOR_LINK_MIN_VALIDITY = timedelta(days=30)
+
+
+def _transition(disclosure: Disclosure, to: str) -> None:
+    if to not in TRANSITIONS[disclosure.status]:
+        raise DomainError(
+            _("A disclosure that is “%(status)s” cannot become “%(target)s”.")
+            % {"status": disclosure.get_status_display(), "target": Disclosure.Status(to).label}
+        )
+    disclosure.status = to
+
+
+def _locked(disclosure: Disclosure) -> Disclosure:
+    with scope(affiliate=disclosure.affiliate):
+        return (
+            Disclosure.objects.select_for_update()
+            .select_related("contract", "affiliate", "contract__contractor")
+            .get(pk=disclosure.pk)
+        )
+
+
+def disclosure_ensure_editable(disclosure: Disclosure) -> None:
+    if disclosure.status not in EDITABLE_STATUSES:
+        raise DomainError(
+            _("This disclosure is “%(status)s”: its lines can no longer be changed.")
+            % {"status": disclosure.get_status_display()}
+        )
+
+
+def disclosure_submit(*, disclosure: Disclosure, by=None) -> Disclosure:
+    """The list is complete: by the officer, or by the contractor through its link."""
+    with transaction.atomic():
+        disclosure = _locked(disclosure)
+        with scope(affiliate=disclosure.affiliate):
+            if not DisclosureLine.objects.filter(disclosure=disclosure).exists():
+                raise DomainError(_("Add at least one production site before submitting."))
+        _transition(disclosure, Disclosure.Status.SUBMITTED)
+        disclosure.submitted_at = timezone.now()
+        # The contractor's link works only until the list is submitted.
+        disclosure.contractor_token_digest = ""
+        disclosure.contractor_token_expires_at = None
+        disclosure.save()
+    audit_log.info(
+        "disclosure submitted: disclosure=%s by=%s", disclosure.pk, getattr(by, "pk", "contractor")
+    )
+    return disclosure
+
+
+def disclosure_accept(*, disclosure: Disclosure, by) -> Disclosure:
+    """Accepting makes the sites part of the supplier-to-factory mapping."""
+    with transaction.atomic():
+        disclosure = _locked(disclosure)
+        _transition(disclosure, Disclosure.Status.ACCEPTED)
+        disclosure.decided_at = timezone.now()
+        disclosure.decided_by = by
+        disclosure.save()
+        _record_brand_links(disclosure)
+    audit_log.info("disclosure accepted: disclosure=%s by=%s", disclosure.pk, by.pk)
+    return disclosure
+
+
+def disclosure_return(*, disclosure: Disclosure, comments: str, by) -> Disclosure:
+    comments = comments.strip()
+    if not comments:
+        raise DomainError(_("Say what the contractor must correct."), field="comments")
+    with transaction.atomic():
+        disclosure = _locked(disclosure)
+        _transition(disclosure, Disclosure.Status.RETURNED)
+        disclosure.comments = comments
+        disclosure.decided_at = timezone.now()
+        disclosure.decided_by = by
+        disclosure.save()
+        if disclosure.contractor_email:
+            _issue_contractor_link(disclosure, disclosure.contractor_email)
+    audit_log.info("disclosure returned: disclosure=%s by=%s", disclosure.pk, by.pk)
+    return disclosure
+
+
+def disclosure_request_contractor(*, disclosure: Disclosure, email: str, by) -> Disclosure:
+    """E-mail the contractor a link to fill in the list without an account."""
+    with transaction.atomic():
+        disclosure = _locked(disclosure)
+        disclosure_ensure_editable(disclosure)
+        _issue_contractor_link(disclosure, email.strip().lower())
+    audit_log.info("contractor link sent: disclosure=%s by=%s", disclosure.pk, by.pk)
+    return disclosure
+
+
+def _issue_contractor_link(disclosure: Disclosure, email: str) -> None:
+    token = secrets.token_urlsafe(32)
+    disclosure.contractor_email = email
+    disclosure.contractor_token_digest = token_digest(token)
+    disclosure.contractor_token_expires_at = max(
+        timezone.now() + CONTRACTOR_LINK_MIN_VALIDITY,
+        timezone.make_aware(
+            timezone.datetime.combine(
+                disclosure.due_date + timedelta(days=14), timezone.datetime.min.time()
+            )
+        ),
+    )
+    disclosure.save()
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: _send_contractor_email(disclosure, token, language))
+
+
+def _send_contractor_email(disclosure: Disclosure, token: str, language: str) -> None:
+    """Sent directly, not through Celery: the link's token must never rest in the broker."""
+    link = settings.SITE_URL + reverse("contractor_disclosure", kwargs={"token": token})
+    with translation.override(language):
+        context = {
+            "disclosure": disclosure,
+            "contract": disclosure.contract,
+            "affiliate": disclosure.affiliate,
+            "link": link,
+            "template_url": settings.SITE_URL
+            + reverse("disclosure_template", kwargs={"fmt": "xlsx"}),
+        }
+        subject = render_to_string("suppliers/email/contractor_subject.txt", context).strip()
+        text = render_to_string("suppliers/email/contractor.txt", context)
+        html = render_to_string("suppliers/email/contractor.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[disclosure.contractor_email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def disclosure_from_contractor_token(token: str) -> Disclosure:
+    """The disclosure a contractor's link opens; a DomainError when it no longer works."""
+    disclosure = None
+    if token and len(token) <= 100:
+        with scopes_disabled():
+            disclosure = (
+                Disclosure.objects.select_related("contract", "affiliate", "contract__contractor")
+                .filter(contractor_token_digest=token_digest(token))
+                .first()
+            )
+    if disclosure is None:
+        raise DomainError(_("This link is not valid, or the list was already submitted."))
+    if disclosure.contractor_token_expires_at <= timezone.now():
+        raise DomainError(_("This link has expired. Ask the buyer for a new one."))
+    return disclosure
+
+
+def disclosure_line_delete(*, line: DisclosureLine, by) -> None:
+    disclosure_ensure_editable(line.disclosure)
+    line.delete()
+    audit_log.info(
+        "disclosure line deleted: line=%s by=%s", line.pk, getattr(by, "pk", "contractor")
+    )
+
+
+def _record_brand_links(disclosure: Disclosure) -> None:
+    """Each accepted line says: this brand sources this product model from this site."""
+    today = timezone.localdate()
+    with scope(affiliate=disclosure.affiliate):
+        lines = list(
+            DisclosureLine.objects.filter(disclosure=disclosure).values(
+                "brand", "factory_id", "product_model"
+            )
+        )
+    by_brand: dict[str, Supplier] = {}
+    products: dict[tuple[int, int], set[str]] = {}
+    for line in lines:
+        name = line["brand"].strip()
+        key = name.casefold()
+        if key not in by_brand:
+            brand = Supplier.objects.filter(
+                Q(name__iexact=name) | Q(aliases__contains=[name])
+            ).first()
+            if brand is None:
+                brand = Supplier.objects.create(name=name, is_brand=True)
+            elif not brand.is_brand:
+                brand.is_brand = True
+                brand.save(update_fields=["is_brand"])
+            by_brand[key] = brand
+        products.setdefault((by_brand[key].pk, line["factory_id"]), set()).add(
+            line["product_model"]
+        )
+    reference = disclosure.contract.reference
+    for (supplier_id, factory_id), models_ in products.items():
+        link, created = SupplierFactory.objects.get_or_create(
+            supplier_id=supplier_id,
+            factory_id=factory_id,
+            source=SupplierFactory.Source.DISCLOSURE,
+            defaults={
+                "first_seen": today,
+                "last_seen": today,
+                "source_reference": reference,
+                "products": ", ".join(sorted(models_))[:500],
+            },
+        )
+        if not created:
+            known = {p.strip() for p in link.products.split(",") if p.strip()}
+            link.products = ", ".join(sorted(known | models_))[:500]
+            link.last_seen = today
+            link.save(update_fields=["products", "last_seen"])
+
+
+def supplier_factory_record(
+    *, supplier: Supplier, factory: Factory, products: str, first_seen, source_reference: str, by
+) -> SupplierFactory:
+    """A fact found by Electronics Watch's own research."""
+    link, _created = SupplierFactory.objects.update_or_create(
+        supplier=supplier,
+        factory=factory,
+        source=SupplierFactory.Source.STAFF,
+        defaults={
+            "products": products,
+            "first_seen": first_seen,
+            "last_seen": timezone.localdate(),
+            "source_reference": source_reference,
+            "created_by": by,
+        },
+    )
+    return link
+
+
+# --- Factory de-duplication ------------------------------------------------------------
+
+
+def factory_merge(*, source: Factory, target: Factory, by) -> Factory:
+    """`source` is the same site as `target`: move every link to `target`, keep `source` as
+    history (merged_into), and remember its name as an alias."""
+    if source.pk == target.pk:
+        raise DomainError(_("A factory cannot be merged into itself."))
+    if source.merged_into_id or target.merged_into_id:
+        raise DomainError(_("One of these factories was already merged."))
+    with transaction.atomic(), scopes_disabled():
+        source = Factory.objects.select_for_update().get(pk=source.pk)
+        target = Factory.objects.select_for_update().get(pk=target.pk)
+        DisclosureLine.objects.filter(factory=source).update(factory=target)
+        for link in SupplierFactory.objects.filter(factory=source):
+            try:
+                with transaction.atomic():
+                    link.factory = target
+                    link.save(update_fields=["factory"])
+            except IntegrityError:
+                link.delete()  # the target already has the same fact from the same source
+        Factory.objects.filter(merged_into=source).update(merged_into=target)
+        FactoryMatchReview.objects.filter(
+            Q(factory=source) | Q(candidate=source), decision=FactoryMatchReview.Decision.PENDING
+        ).exclude(factory=source, candidate=target).update(
+            decision=FactoryMatchReview.Decision.DIFFERENT, decided_by=by, decided_at=timezone.now()
+        )
+        for alias in [source.name, *source.aliases]:
+            if alias.casefold() not in {a.casefold() for a in [target.name, *target.aliases]}:
+                target.aliases.append(alias)
+        if not target.os_id and source.os_id:
+            target.os_id, source.os_id = source.os_id, ""
+        source.merged_into = target
+        source.merged_at = timezone.now()
+        source.save()
+        target.save()
+    audit_log.info("factories merged: source=%s target=%s by=%s", source.pk, target.pk, by.pk)
+    return target
+
+
+def match_review_decide(*, review: FactoryMatchReview, same: bool, by) -> FactoryMatchReview:
+    if review.decision != FactoryMatchReview.Decision.PENDING:
+        raise DomainError(_("This pair was already reviewed."))
+    with transaction.atomic():
+        if same:
+            factory_merge(source=review.factory, target=review.candidate, by=by)
+        review.decision = (
+            FactoryMatchReview.Decision.SAME if same else FactoryMatchReview.Decision.DIFFERENT
+        )
+        review.decided_by = by
+        review.decided_at = timezone.now()
+        review.save()
+    return review

@@ -1,0 +1,505 @@
+"""Disclosures (affiliate and contractor), the supply chain, and staff's factory registry."""
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import Count, F, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView
+from django_scopes import scope, scopes_disabled
+
+from affiliates.mixins import AffiliateViewMixin, ServiceActionMixin, StaffRequiredMixin
+from affiliates.models import Membership
+from config.errors import DomainError
+
+from . import imports, services
+from .forms import (
+    ContractorRequestForm,
+    DisclosureLineForm,
+    DisclosureUploadForm,
+    FactoryFilterForm,
+    ReturnForm,
+)
+from .models import Disclosure, DisclosureLine, Factory, FactoryMatchReview, Supplier
+
+EDITORS = (Membership.Role.ADMIN, Membership.Role.OFFICER)
+ERROR_REPORT_SECONDS = 60 * 60
+
+
+# --- Disclosures: the affiliate's side -------------------------------------------------
+
+
+class DisclosureListView(AffiliateViewMixin, ListView):
+    model = Disclosure
+    template_name = "suppliers/disclosure_list.html"
+    context_object_name = "disclosures"
+    paginate_by = 25
+
+    def get_queryset(self):
+        queryset = (
+            Disclosure.objects.select_related("contract", "contract__contractor")
+            .annotate(line_count=Count("lines"))
+            .order_by("due_date", "pk")
+        )
+        status = self.request.GET.get("status")
+        if status == "overdue":
+            queryset = queryset.overdue()
+        elif status in Disclosure.Status.values:
+            queryset = queryset.filter(status=status)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = Disclosure.Status.choices
+        context["current_status"] = self.request.GET.get("status", "")
+        return context
+
+
+def _error_report_key(disclosure, who) -> str:
+    return f"disclosure-errors:{disclosure.pk}:{who}"
+
+
+class DisclosureDetailView(AffiliateViewMixin, DetailView):
+    model = Disclosure
+    template_name = "suppliers/disclosure_detail.html"
+    context_object_name = "disclosure"
+    lines_per_page = 50
+
+    def get_queryset(self):
+        return Disclosure.objects.select_related("contract", "contract__contractor", "decided_by")
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context_data(**kwargs)
+        disclosure = self.object
+        lines = (
+            DisclosureLine.objects.filter(disclosure=disclosure)
+            .select_related("factory")
+            .order_by("site_name", "brand", "product_model")
+        )
+        page = Paginator(lines, self.lines_per_page).get_page(self.request.GET.get("page"))
+        editable = disclosure.status in services.EDITABLE_STATUSES
+        can_edit = self.membership.can_edit
+        context.update(
+            {
+                "page_obj": page,
+                "lines": page.object_list,
+                "is_paginated": page.has_other_pages(),
+                "can_edit": can_edit,
+                "lines_editable": can_edit and editable,
+                "upload_form": kwargs.get("upload_form") or DisclosureUploadForm(),
+                "line_form": kwargs.get("line_form") or DisclosureLineForm(),
+                "request_form": kwargs.get("request_form")
+                or ContractorRequestForm(initial={"email": disclosure.contractor_email}),
+                "return_form": kwargs.get("return_form") or ReturnForm(),
+                "import_errors": kwargs.get("import_errors"),
+                "error_report_url": reverse(
+                    "suppliers:disclosure_errors",
+                    kwargs={"affiliate_slug": self.affiliate.slug, "pk": disclosure.pk},
+                ),
+            }
+        )
+        return context
+
+    def render_with(self, status=400, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data(**kwargs), status=status)
+
+
+class DisclosureUploadView(DisclosureDetailView):
+    """Upload a CSV or XLSX list: all rows are saved, or none and every error is shown."""
+
+    allowed_roles = EDITORS
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        disclosure = self.get_object()
+        form = DisclosureUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_with(upload_form=form)
+        outcome = _import_upload(
+            disclosure, form, request.user, _error_report_key(disclosure, request.user.pk)
+        )
+        if isinstance(outcome, str):
+            messages.success(request, outcome)
+            return redirect(disclosure.get_absolute_url())
+        return self.render_with(upload_form=form, import_errors=outcome)
+
+
+def _import_upload(disclosure, form, by, error_key):
+    """A success message, or the list of row errors (also kept for download)."""
+    try:
+        result = imports.disclosure_import(
+            disclosure=disclosure, file=form.cleaned_data["file"], by=by
+        )
+    except imports.DisclosureFileError as error:
+        form.add_error("file", str(error))
+        return []
+    except imports.DisclosureImportRejected as rejected:
+        cache.set(error_key, imports.errors_as_csv(rejected.errors), ERROR_REPORT_SECONDS)
+        return rejected.errors
+    except DomainError as error:
+        form.add_error("file", error.message)
+        return []
+    return _(
+        "The file was imported: %(created)s new lines, %(updated)s updated, "
+        "%(factories)s new factories."
+    ) % {
+        "created": result.created,
+        "updated": result.updated,
+        "factories": result.factories_created,
+    }
+
+
+class DisclosureErrorsView(AffiliateViewMixin, View):
+    """The last rejected upload's errors as CSV, for the person who uploaded it."""
+
+    model = Disclosure
+
+    def get(self, request, *args, **kwargs):
+        disclosure = get_object_or_404(Disclosure, pk=kwargs["pk"])
+        report = cache.get(_error_report_key(disclosure, request.user.pk))
+        if report is None:
+            raise Http404(_("No error report: upload the file again."))
+        return _csv_download(report, f"disclosure-{disclosure.pk}-errors.csv")
+
+
+def _csv_download(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class DisclosureLineAddView(DisclosureDetailView):
+    allowed_roles = EDITORS
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        disclosure = self.get_object()
+        form = DisclosureLineForm(request.POST)
+        if form.is_valid():
+            try:
+                imports.disclosure_add_rows(
+                    disclosure=disclosure, rows=[form.as_row()], by=request.user
+                )
+            except imports.DisclosureImportRejected as rejected:
+                for error in rejected.errors:
+                    form.add_error(
+                        error.column if error.column in form.fields else None, error.message
+                    )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The production site was added."))
+                return redirect(disclosure.get_absolute_url())
+        return self.render_with(line_form=form)
+
+
+class DisclosureLineDeleteView(AffiliateViewMixin, ServiceActionMixin, View):
+    model = DisclosureLine
+    allowed_roles = EDITORS
+
+    def perform(self, request, *args, **kwargs):
+        line = get_object_or_404(
+            DisclosureLine.objects.select_related("disclosure"), pk=kwargs["pk"]
+        )
+        self.disclosure = line.disclosure
+        services.disclosure_line_delete(line=line, by=request.user)
+        return _("The line was removed.")
+
+    def get_success_url(self):
+        return self.disclosure.get_absolute_url()
+
+
+class _DisclosureAction(AffiliateViewMixin, ServiceActionMixin, View):
+    model = Disclosure
+    allowed_roles = EDITORS
+
+    def perform(self, request, *args, **kwargs):
+        self.disclosure = get_object_or_404(
+            Disclosure.objects.select_related("contract"), pk=kwargs["pk"]
+        )
+        return self.act(request, self.disclosure)
+
+    def get_success_url(self):
+        return self.disclosure.get_absolute_url()
+
+
+class DisclosureSubmitView(_DisclosureAction):
+    def act(self, request, disclosure):
+        services.disclosure_submit(disclosure=disclosure, by=request.user)
+        return _("The disclosure was submitted.")
+
+
+class DisclosureAcceptView(_DisclosureAction):
+    def act(self, request, disclosure):
+        services.disclosure_accept(disclosure=disclosure, by=request.user)
+        return _("The disclosure was accepted. Its sites are now part of your supply chain.")
+
+
+class DisclosureReturnView(_DisclosureAction):
+    def act(self, request, disclosure):
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Say what the contractor must correct."))
+        services.disclosure_return(
+            disclosure=disclosure, comments=form.cleaned_data["comments"], by=request.user
+        )
+        return _("The disclosure was returned to the contractor with your comments.")
+
+
+class DisclosureRequestView(_DisclosureAction):
+    def act(self, request, disclosure):
+        form = ContractorRequestForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Enter the contractor's e-mail address."))
+        services.disclosure_request_contractor(
+            disclosure=disclosure, email=form.cleaned_data["email"], by=request.user
+        )
+        return _("A link was sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+
+
+def disclosure_template(request, fmt):
+    """The upload template; public, since contractors fetch it from their e-mail."""
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    if fmt == "csv":
+        return _csv_download(imports.template_csv(), "disclosure-template.csv")
+    response = HttpResponse(
+        imports.template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="disclosure-template.xlsx"'
+    return response
+
+
+# --- The contractor's link (no account) ------------------------------------------------
+
+
+class ContractorDisclosureView(View):
+    """What a contractor opens from the e-mail: fill in or upload the list, then submit."""
+
+    template_name = "suppliers/contractor_disclosure.html"
+
+    def dispatch(self, request, token):
+        try:
+            self.disclosure = services.disclosure_from_contractor_token(token)
+        except DomainError as error:
+            response = render(
+                request,
+                "suppliers/contractor_link_invalid.html",
+                {"error": error.message},
+                status=410,
+            )
+            response["Referrer-Policy"] = "no-referrer"
+            return response
+        self.token = token
+        with scope(affiliate=self.disclosure.affiliate):
+            response = super().dispatch(request, token)
+        response["Referrer-Policy"] = "no-referrer"
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def get(self, request, token, **forms):
+        lines = DisclosureLine.objects.filter(disclosure=self.disclosure).order_by(
+            "site_name", "brand", "product_model"
+        )
+        context = {
+            "disclosure": self.disclosure,
+            "contract": self.disclosure.contract,
+            "line_count": lines.count(),
+            "lines": lines[:200],
+            "upload_form": forms.get("upload_form") or DisclosureUploadForm(),
+            "line_form": forms.get("line_form") or DisclosureLineForm(),
+            "import_errors": forms.get("import_errors"),
+        }
+        return render(request, self.template_name, context, status=forms.get("status", 200))
+
+    def post(self, request, token):
+        action = request.POST.get("action")
+        if action == "submit":
+            try:
+                services.disclosure_submit(disclosure=self.disclosure)
+            except DomainError as error:
+                messages.error(request, error.message)
+                return redirect(request.path)
+            return render(
+                request, "suppliers/contractor_submitted.html", {"disclosure": self.disclosure}
+            )
+        if action == "upload":
+            form = DisclosureUploadForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return self.get(request, token, upload_form=form, status=400)
+            outcome = _import_upload(
+                self.disclosure, form, None, _error_report_key(self.disclosure, "contractor")
+            )
+            if isinstance(outcome, str):
+                messages.success(request, outcome)
+                return redirect(request.path)
+            return self.get(request, token, upload_form=form, import_errors=outcome, status=400)
+        form = DisclosureLineForm(request.POST)
+        if form.is_valid():
+            try:
+                imports.disclosure_add_rows(
+                    disclosure=self.disclosure, rows=[form.as_row()], by=None
+                )
+            except imports.DisclosureImportRejected as rejected:
+                for error in rejected.errors:
+                    form.add_error(
+                        error.column if error.column in form.fields else None, error.message
+                    )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The production site was added."))
+                return redirect(request.path)
+        return self.get(request, token, line_form=form, status=400)
+
+
+# --- The supply chain, as an affiliate sees it -----------------------------------------
+
+
+class SupplyChainView(AffiliateViewMixin, ListView):
+    model = Factory
+    template_name = "suppliers/supply_chain.html"
+    context_object_name = "factories"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filters = FactoryFilterForm(self.request.GET)
+        queryset = (
+            Factory.objects.visible_to(self.request.user, self.affiliate)
+            .with_affiliate_count()
+            .order_by("country", "name")
+        )
+        return self.filters.apply(queryset)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filters"] = self.filters
+        return context
+
+
+class SupplyChainFactoryView(AffiliateViewMixin, DetailView):
+    model = Factory
+    template_name = "suppliers/supply_chain_factory.html"
+    context_object_name = "factory"
+
+    def get_queryset(self):
+        return (
+            Factory.objects.visible_to(self.request.user, self.affiliate)
+            .with_affiliate_count()
+            .select_related("owner")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["own_lines"] = (
+            DisclosureLine.objects.filter(factory=self.object)
+            .select_related("disclosure__contract")
+            .order_by("brand", "product_model")[:500]
+        )
+        context["other_affiliates"] = max((self.object.affiliate_count or 1) - 1, 0)
+        return context
+
+
+# --- Electronics Watch staff -------------------------------------------------------------
+
+
+class StaffFactoryRankingView(StaffRequiredMixin, ListView):
+    """Factories ranked by collective leverage: affiliates linked, then their combined spend."""
+
+    template_name = "suppliers/staff_factories.html"
+    context_object_name = "factories"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filters = FactoryFilterForm(self.request.GET)
+        queryset = (
+            Factory.objects.active()
+            .with_leverage()
+            .order_by(
+                F("affiliate_count").desc(nulls_last=True),
+                F("combined_value_eur").desc(nulls_last=True),
+                "name",
+            )
+        )
+        return self.filters.apply(queryset)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filters"] = self.filters
+        context["pending_reviews"] = FactoryMatchReview.objects.filter(
+            decision=FactoryMatchReview.Decision.PENDING
+        ).count()
+        return context
+
+
+class StaffFactoryDetailView(StaffRequiredMixin, DetailView):
+    template_name = "suppliers/staff_factory.html"
+    context_object_name = "factory"
+
+    def get_queryset(self):
+        return Factory.objects.with_leverage().select_related("owner", "merged_into")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        with scopes_disabled():
+            context["affiliate_lines"] = (
+                DisclosureLine.objects.filter(factory=self.object)
+                .values("affiliate__name", "disclosure__status", "brand")
+                .annotate(models=Count("pk"))
+                .order_by("affiliate__name", "brand")[:500]
+            )
+        context["supplier_links"] = self.object.supplier_links.select_related("supplier")
+        context["merged_factories"] = self.object.merged_factories.all()
+        return context
+
+
+class MatchReviewListView(StaffRequiredMixin, ListView):
+    template_name = "suppliers/match_reviews.html"
+    context_object_name = "reviews"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return (
+            FactoryMatchReview.objects.filter(decision=FactoryMatchReview.Decision.PENDING)
+            .select_related("factory", "candidate")
+            .order_by("-score", "pk")
+        )
+
+
+class MatchReviewDecideView(StaffRequiredMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        review = get_object_or_404(FactoryMatchReview, pk=kwargs["pk"])
+        same = request.POST.get("decision") == "same"
+        services.match_review_decide(review=review, same=same, by=request.user)
+        if same:
+            return _("Merged: “%(source)s” is now part of “%(target)s”.") % {
+                "source": review.factory.name,
+                "target": review.candidate.name,
+            }
+        return _("Kept apart: these are different sites.")
+
+    def get_success_url(self):
+        return reverse("staff_factory_matches")
+
+
+class StaffSupplierListView(StaffRequiredMixin, ListView):
+    template_name = "suppliers/staff_suppliers.html"
+    context_object_name = "suppliers"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = Supplier.objects.annotate(
+            factory_count=Count("factory_links__factory", distinct=True),
+            contract_count=Count("contracts", distinct=True),
+        ).order_by("name")
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            queryset = queryset.filter(Q(name__icontains=query) | Q(legal_name__icontains=query))
+        return queryset
