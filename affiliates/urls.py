@@ -17,4 +17,24 @@ urlpatterns = [
         views.InvitationRevokeView.as_view(),
         name="invitation_revoke",
     ),
+    path("contracts/", views.ContractListView.as_view(), name="contract_list"),
+    path("contracts/new/", views.ContractCreateView.as_view(), name="contract_create"),
+    path("contracts/import/", views.ContractImportView.as_view(), name="contract_import"),
+    path(
+        "contracts/export.csv",
+        views.ContractExportView.as_view(file_format="csv"),
+        name="contract_export_csv",
+    ),
+    path(
+        "contracts/export.xlsx",
+        views.ContractExportView.as_view(file_format="xlsx"),
+        name="contract_export_xlsx",
+    ),
+    path("contracts/<int:pk>/", views.ContractDetailView.as_view(), name="contract_detail"),
+    path("contracts/<int:pk>/edit/", views.ContractUpdateView.as_view(), name="contract_update"),
+    path(
+        "contracts/<int:contract_id>/checklist/<int:pk>/",
+        views.ChecklistItemUpdateView.as_view(),
+        name="checklist_item_update",
+    ),
 ]

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from affiliates.api import AffiliateViewSet, MembershipViewSet
+from affiliates.api import AffiliateViewSet, ContractViewSet, MembershipViewSet
 from suppliers.api import (
     DisclosureLineViewSet,
     DisclosureViewSet,
@@ -18,6 +18,7 @@ from .errors import DomainError
 router = DefaultRouter()
 router.register("affiliates", AffiliateViewSet, basename="affiliate")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("contracts", ContractViewSet, basename="contract")
 router.register("suppliers", SupplierViewSet, basename="supplier")
 router.register("factories", FactoryViewSet, basename="factory")
 router.register("disclosures", DisclosureViewSet, basename="disclosure")

@@ -74,11 +74,15 @@ class FactoryViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Factory.objects.none()
     filterset_class = FactoryFilter
 
+    def _for_staff(self) -> bool:
+        # During schema generation no request ran `initial()`: document the staff shape.
+        return getattr(self, "affiliate", None) is None
+
     def get_serializer_class(self):
-        return StaffFactorySerializer if self.affiliate is None else FactorySerializer
+        return StaffFactorySerializer if self._for_staff() else FactorySerializer
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "staff": self.affiliate is None}
+        return {**super().get_serializer_context(), "staff": self._for_staff()}
 
     def get_queryset(self):
         queryset = Factory.objects.visible_to(self.request.user, self.affiliate)

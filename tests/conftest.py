@@ -1,9 +1,18 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from affiliates.models import Membership
 
 from .factories import AffiliateFactory, PartnerMemberFactory, StaffFactory, member
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A request leaves its language active in the thread; each test starts in English."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

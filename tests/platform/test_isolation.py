@@ -14,7 +14,14 @@ from tests.factories import TENANT_FACTORIES, member
 from .urlwalk import Route, walk
 
 # Open to anonymous visitors by design; everything else must send them to the login page.
-PUBLIC_PREFIXES = ("/accounts/", "/healthz", "/language/", "/invitations/")
+PUBLIC_PREFIXES = (
+    "/accounts/",
+    "/healthz",
+    "/language/",
+    "/invitations/",
+    "/disclose/",  # the contractor's tokenised link (tests/suppliers)
+    "/disclosure-template.",
+)
 ADMIN_PREFIX = "/admin/"
 ROLE_AREAS = ("/staff/", "/partner/")
 

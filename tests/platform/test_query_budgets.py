@@ -39,3 +39,70 @@ def test_staff_affiliate_list_stays_within_budget(client, staff, django_assert_m
         response = client.get("/staff/affiliates/")
     assert response.status_code == 200
     assert "Page 1 of 2" in response.content.decode()
+
+
+def _supply_chain(affiliate, lines):
+    from tests.factories import ContractFactory, DisclosureFactory, DisclosureLineFactory
+
+    disclosure = DisclosureFactory(contract=ContractFactory(affiliate=affiliate), status="accepted")
+    DisclosureLineFactory.create_batch(lines, disclosure=disclosure)
+    return disclosure
+
+
+SUPPLY_CHAIN_LISTS = [
+    ("/a/northvale/disclosures/", 14),
+    ("/a/northvale/disclosures/{disclosure}/", 16),
+    ("/a/northvale/factories/", 14),
+    ("/api/v1/disclosures/", 8),
+    ("/api/v1/disclosure-lines/", 8),
+    ("/api/v1/factories/", 8),
+    ("/api/v1/suppliers/", 8),
+]
+
+
+@pytest.mark.parametrize(("url", "budget"), SUPPLY_CHAIN_LISTS)
+def test_supply_chain_lists_stay_within_budget(
+    client, northvale, url, budget, django_assert_max_num_queries
+):
+    client.force_login(member(northvale, Membership.Role.OFFICER))
+    disclosure = _supply_chain(northvale, 3)
+    with django_assert_max_num_queries(budget):
+        assert client.get(url.format(disclosure=disclosure.pk)).status_code == 200
+    _supply_chain(northvale, 5)
+    from tests.factories import DisclosureLineFactory
+
+    DisclosureLineFactory.create_batch(40, disclosure=disclosure)
+    with django_assert_max_num_queries(budget):
+        assert client.get(url.format(disclosure=disclosure.pk)).status_code == 200
+
+
+STAFF_LISTS = [
+    ("/staff/factories/", 12),
+    ("/staff/factory-matches/", 12),
+    ("/staff/suppliers/", 12),
+    ("/api/v1/factories/", 8),
+    ("/api/v1/suppliers/", 8),
+]
+
+
+@pytest.mark.parametrize(("url", "budget"), STAFF_LISTS)
+def test_staff_supply_chain_lists_stay_within_budget(
+    client, staff, northvale, southport, url, budget, django_assert_max_num_queries
+):
+    from suppliers.models import FactoryMatchReview
+    from tests.factories import FactoryFactory
+
+    client.force_login(staff)
+    _supply_chain(northvale, 3)
+    FactoryMatchReview.objects.create(
+        factory=FactoryFactory(), candidate=FactoryFactory(), score=0.6
+    )
+    with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200
+    _supply_chain(southport, 30)
+    for _ in range(10):
+        FactoryMatchReview.objects.create(
+            factory=FactoryFactory(), candidate=FactoryFactory(), score=0.6
+        )
+    with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200

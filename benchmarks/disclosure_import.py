@@ -1,0 +1,425 @@
+"""Disclosure import at realistic scale: a 50,000-line list of some 15,000 production sites.
+
+    .venv/bin/python -m config.devservers exec -- .venv/bin/python benchmarks/disclosure_import.py
+        [--rows 50000] [--seed 2026]
+
+Generates the upload in memory (about ten countries, real brands and models, 30% of the sites
+already known as factories under slightly different spellings), imports it into a scratch
+affiliate's disclosure in the `ewatch` database, uploads it again (every line updated), prints
+time, memory and SQL queries, and deletes everything it created. Target on 2 cores: under 15 s
+and 400 MB for the first import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Max  # noqa: E402
+from django_scopes import scopes_disabled  # noqa: E402
+
+from affiliates.models import Affiliate, Contract  # noqa: E402
+from suppliers.imports import disclosure_import  # noqa: E402
+from suppliers.matching import normalise_address, normalise_name  # noqa: E402
+from suppliers.models import (  # noqa: E402
+    Disclosure,
+    DisclosureLine,
+    Factory,
+    FactoryMatchReview,
+    Supplier,
+)
+
+# Share of sites, forms the country is written in (codes and names mixed, as contractors
+# do), cities. China weighs most, as in real ICT supply chains.
+COUNTRIES = {
+    "CN": (
+        35,
+        ["CN", "China", "CHN", "china"],
+        ["Shenzhen", "Dongguan", "Suzhou", "Chongqing", "Kunshan", "Zhengzhou", "Chengdu"],
+    ),
+    "VN": (
+        12,
+        ["VN", "Viet Nam", "Vietnam"],
+        ["Bac Ninh", "Hai Phong", "Thai Nguyen", "Bac Giang"],
+    ),
+    "TH": (8, ["TH", "Thailand"], ["Ayutthaya", "Chonburi", "Rayong", "Pathum Thani"]),
+    "MY": (8, ["MY", "Malaysia"], ["Penang", "Johor Bahru", "Kulim", "Senai"]),
+    "ID": (5, ["ID", "Indonesia"], ["Batam", "Bekasi", "Karawang", "Cikarang"]),
+    "IN": (8, ["IN", "India"], ["Chennai", "Noida", "Sriperumbudur", "Bengaluru"]),
+    "MX": (8, ["MX", "Mexico"], ["Guadalajara", "Ciudad Juarez", "Reynosa", "Tijuana"]),
+    "TW": (8, ["TW", "Taiwan"], ["Taoyuan", "Hsinchu", "Taichung", "Tainan"]),
+    "PH": (4, ["PH", "Philippines"], ["Laguna", "Cebu", "Cavite", "Batangas"]),
+    "CZ": (4, ["CZ", "Czechia", "CZE"], ["Pardubice", "Kutna Hora", "Ostrava", "Brno"]),
+}
+ONSETS = [
+    "b",
+    "ch",
+    "d",
+    "f",
+    "g",
+    "h",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "sh",
+    "t",
+    "w",
+    "x",
+    "y",
+    "z",
+    "zh",
+]
+RHYMES = [
+    "a",
+    "ai",
+    "an",
+    "ang",
+    "ao",
+    "e",
+    "ei",
+    "en",
+    "eng",
+    "i",
+    "ian",
+    "in",
+    "ing",
+    "o",
+    "ong",
+    "ou",
+    "u",
+    "uan",
+    "un",
+]
+TRADES = [
+    "Precision Electronics",
+    "Electronics",
+    "Electronic Technology",
+    "Optoelectronics",
+    "Display Technology",
+    "Battery",
+    "New Energy",
+    "Circuit Board",
+    "Printed Circuits",
+    "Plastics",
+    "Precision Plastic Mould",
+    "Metal Stamping",
+    "Precision Metal",
+    "Power Supply",
+    "Cable and Connector",
+    "Wire Harness",
+    "Semiconductor",
+    "Computer Assembly",
+    "Computer Products",
+    "Keyboard",
+    "Magnetics",
+    "Packaging",
+    "Glass",
+    "Acoustics",
+    "Camera Module",
+    "Industrial",
+    "Manufacturing",
+    "Technology",
+]
+PATTERNS = [
+    "{core} {trade} {suffix}",
+    "{city} {core} {trade} {suffix}",
+    "{core} {trade} ({city}) {suffix}",
+    "{core} {suffix}",
+    "{core} {trade} Plant {number} {suffix}",
+]
+SUFFIXES = ["Co., Ltd.", "Co. Ltd", "Limited", "Inc.", "Corporation", "Sdn Bhd", "JSC", ""]
+STREETS = [
+    "Industrial",
+    "Science Park",
+    "Export Zone",
+    "Hi-Tech",
+    "Riverside",
+    "Harbour",
+    "Innovation",
+    "Free Trade Zone",
+    "Technology Park",
+    "Economic Development Zone",
+]
+BRANDS = {
+    "Lenovo": ["ThinkPad T14 Gen {n}", "ThinkPad X1 Carbon Gen {n}", "ThinkCentre M{n}0q"],
+    "Dell": ["Latitude 54{n}0", "OptiPlex 70{n}0", "P24{n}0H monitor"],
+    "HP": ["EliteBook 8{n}0 G11", "ProDesk 40{n} G9", "LaserJet M4{n}"],
+    "Apple": ["MacBook Air M{n}", "iPad Gen {n}", "iPhone 1{n}"],
+    "Samsung": ["Galaxy A{n}5", "Galaxy Tab S{n}", "ViewFinity S{n}"],
+    "Acer": ["TravelMate P{n}", "Veriton X{n}", "Chromebook 31{n}"],
+    "Fujitsu": ["Lifebook U7{n}", "Esprimo D{n}", "Celsius W5{n}"],
+    "Cisco": ["Catalyst 9{n}00", "Meraki MR{n}6", "IP Phone 88{n}"],
+}
+HEADER = [
+    "site_name",
+    "address",
+    "country",
+    "brand",
+    "product_model",
+    "tier",
+    "region",
+    "latitude",
+    "longitude",
+]
+
+
+def _word(rng: random.Random) -> str:
+    parts = [rng.choice(ONSETS) + rng.choice(RHYMES) for _ in range(rng.choice((2, 2, 3)))]
+    return "".join(parts).title()
+
+
+def make_sites(count: int, rng: random.Random) -> list[dict]:
+    names: set[tuple[str, str]] = set()
+    sites = []
+    codes = list(COUNTRIES)
+    weights = [COUNTRIES[code][0] for code in codes]
+    while len(sites) < count:
+        code = rng.choices(codes, weights)[0]
+        city = rng.choice(COUNTRIES[code][2])
+        core = " ".join(_word(rng) for _ in range(rng.choice((1, 1, 2))))
+        name = rng.choice(PATTERNS).format(
+            core=core,
+            trade=rng.choice(TRADES),
+            city=city,
+            number=rng.randint(1, 9),
+            suffix="{suffix}",
+        )
+        if (code, name) in names:
+            continue
+        names.add((code, name))
+        sites.append(
+            {
+                "code": code,
+                "core": name.replace(" {suffix}", ""),
+                "name": name.format(suffix=rng.choice(SUFFIXES)).strip(),
+                "address": f"No. {rng.randint(1, 400)} {rng.choice(STREETS)} Road, "
+                f"{rng.choice(['North', 'South', 'East', 'West'])} District, {city}",
+                "region": city,
+                "latitude": f"{rng.uniform(-10, 40):.6f}",
+                "longitude": f"{rng.uniform(-100, 120):.6f}",
+            }
+        )
+    return sites
+
+
+def respell(site: dict, rng: random.Random) -> tuple[str, str]:
+    """How another contractor wrote the same site, some years ago."""
+    name, address = site["core"], site["address"]
+    change = rng.random()
+    if change < 0.4:  # another legal form, other punctuation: exact once normalised
+        return f"{name.upper()} LIMITED", address.replace(",", "")
+    if change < 0.7:  # abbreviations in the address
+        return f"{name} Co Ltd", address.replace("Road", "Rd").replace("District", "Dist.")
+    # a typo in the name
+    words = name.split()
+    word = max(words, key=len)
+    cut = rng.randrange(1, len(word) - 1)
+    return name.replace(word, word[:cut] + word[cut + 1 :], 1) + " Ltd", address
+
+
+def make_upload(sites: list[dict], rows: int, rng: random.Random) -> bytes:
+    products = [(brand, model) for brand, models in BRANDS.items() for model in models]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    written = 0
+    per_site, extra = divmod(rows, len(sites))
+    for index, site in enumerate(sites):
+        count = min(per_site + (1 if index < extra else 0), len(products) * 9)
+        chosen: set[tuple[str, str]] = set()
+        while len(chosen) < count:
+            brand, model = rng.choice(products)
+            chosen.add((brand, model.format(n=rng.randint(1, 9))))
+        for brand, model in chosen:
+            writer.writerow(
+                [
+                    site["name"],
+                    site["address"],
+                    rng.choice(COUNTRIES[site["code"]][1]),
+                    brand,
+                    model,
+                    rng.choice("1112"),
+                    site["region"],
+                    site["latitude"],
+                    site["longitude"],
+                ]
+            )
+            written += 1
+    assert written == rows, (written, rows)
+    return out.getvalue().encode()
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+class Rollback(Exception):
+    pass
+
+
+def vacuum() -> None:
+    """The registry as it is between imports, once autovacuum has passed."""
+    with connection.cursor() as cursor:
+        for model in (Factory, FactoryMatchReview, DisclosureLine):
+            cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+
+
+def traced_import(disclosure: Disclosure, data: bytes) -> int:
+    """Peak Python memory of an import, measured apart (tracemalloc slows Python down 2-3x)."""
+    upload = SimpleUploadedFile("sites.csv", data, content_type="text/csv")
+    tracemalloc.start()
+    try:
+        with transaction.atomic():
+            disclosure_import(disclosure=disclosure, file=upload, by=None)
+            raise Rollback
+    except Rollback:
+        pass
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def timed_import(disclosure: Disclosure, data: bytes, label: str, peak: int | None) -> float:
+    counter = QueryCounter()
+    upload = SimpleUploadedFile("sites.csv", data, content_type="text/csv")
+    started = time.perf_counter()
+    with connection.execute_wrapper(counter):
+        result = disclosure_import(disclosure=disclosure, file=upload, by=None)
+    seconds = time.perf_counter() - started
+    rows = result.created + result.updated
+    traced = f"tracemalloc peak {peak / 2**20:.0f} MB; " if peak is not None else ""
+    print(
+        f"{label}: {rows} rows in {seconds:.2f} s ({rows / seconds:,.0f} rows/s); "
+        f"created {result.created}, updated {result.updated}; "
+        f"factories created {result.factories_created}, reviews {result.reviews_created}; "
+        f"{counter.count} SQL queries; {traced}"
+        f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB",
+        flush=True,
+    )
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--sites", type=int, default=None, help="default: 30%% of rows")
+    parser.add_argument("--known", type=float, default=0.3, help="share of sites already known")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    site_count = args.sites or max(1, args.rows * 3 // 10)
+
+    call_command("migrate", "affiliates", verbosity=0)
+    call_command("migrate", "suppliers", verbosity=0)
+    print(
+        f"Generating {args.rows} rows for {site_count} sites ({args.known:.0%} already known)…",
+        flush=True,
+    )
+    sites = make_sites(site_count, rng)
+    data = make_upload(sites, args.rows, rng)
+    print(f"Upload: {len(data) / 2**20:.1f} MB of CSV", flush=True)
+
+    tag = f"bench-{os.getpid()}"
+    seeded: list[int] = []
+    before = Factory.objects.aggregate(top=Max("pk"))["top"] or 0
+    with scopes_disabled():
+        affiliate = Affiliate.objects.create(
+            name=f"Benchmark {tag}",
+            slug=tag,
+            country="FR",
+            affiliate_type=Affiliate.Type.OTHER,
+            affiliated_on=date(2026, 1, 1),
+        )
+        contractor = Supplier.objects.create(name=f"Benchmark reseller {tag}", is_contractor=True)
+        contract = Contract.objects.create(
+            affiliate=affiliate,
+            reference=tag,
+            title="Benchmark laptops",
+            contractor=contractor,
+            value=1_000_000,
+            value_eur=1_000_000,
+            awarded_on=date(2026, 1, 1),
+            start_date=date(2026, 1, 1),
+            end_date=date(2027, 12, 31),
+            disclosure_due_date=date(2026, 1, 31),
+        )
+        disclosure = Disclosure.objects.create(
+            affiliate=affiliate, contract=contract, due_date=date(2026, 1, 31)
+        )
+    try:
+        known = []
+        for site in rng.sample(sites, int(len(sites) * args.known)):
+            name, address = respell(site, rng)
+            known.append(
+                Factory(
+                    name=name,
+                    address=address,
+                    country=site["code"],
+                    name_key=normalise_name(name),
+                    address_key=normalise_address(address),
+                )
+            )
+        seeded = [f.pk for f in Factory.objects.bulk_create(known, batch_size=2000)]
+        vacuum()
+        print(f"Known factories seeded: {len(seeded)}", flush=True)
+
+        peak = traced_import(disclosure, data)
+        vacuum()
+        seconds = timed_import(disclosure, data, "first import", peak)
+        timed_import(disclosure, data, "same file again", None)
+        met = seconds < 15 and peak < 400 * 2**20
+        print("target (< 15 s, < 400 MB):", "met" if met else "MISSED", flush=True)
+    finally:
+        with scopes_disabled():
+            linked = set(
+                DisclosureLine.objects.filter(disclosure=disclosure).values_list(
+                    "factory_id", flat=True
+                )
+            )
+            DisclosureLine.objects.filter(disclosure=disclosure).delete()
+            created = sorted({pk for pk in linked if pk > before} | set(seeded))
+            for start in range(0, len(created), 5000):
+                chunk = created[start : start + 5000]
+                FactoryMatchReview.objects.filter(factory_id__in=chunk).delete()
+                FactoryMatchReview.objects.filter(candidate_id__in=chunk).delete()
+                Factory.objects.filter(pk__in=chunk).delete()
+            disclosure.delete()
+            contract.delete()
+            contractor.delete()
+            affiliate.delete()
+        vacuum()
+        print(f"Cleaned up: {len(created)} factories and the scratch affiliate.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

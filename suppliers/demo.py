@@ -1,0 +1,194 @@
+"""Demo supply chain: contracts with disclosures, factories shared by northvale and southport,
+one disclosure overdue and one waiting for the contractor.
+
+Idempotent: contracts are found by reference, lines by their key (re-adding updates them), and
+workflow steps are taken only from the state they start from.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+from django_scopes import scope
+
+from affiliates.models import ChecklistItem, Contract
+from affiliates.services import checklist_item_update, contract_create
+
+from . import services
+from .imports import disclosure_add_rows
+from .models import Disclosure, Supplier
+
+SITES = {
+    "ayutthaya": (
+        "Ayutthaya Precision Electronics Co., Ltd.",
+        "88 Moo 1, Rojana Industrial Park, Uthai, Phra Nakhon Si Ayutthaya 13210",
+        "TH",
+    ),
+    "penang": (
+        "Penang Display Technologies Sdn. Bhd.",
+        "Plot 12, Bayan Lepas Free Industrial Zone Phase 4, 11900 Penang",
+        "MY",
+    ),
+    "shenzhen": (
+        "Shenzhen Bright Peripheral Factory",
+        "No. 3 Industrial Road, Longhua District, Shenzhen, Guangdong",
+        "CN",
+    ),
+    "brno": ("Brno Server Assembly s.r.o.", "Turanka 1222/115, 627 00 Brno", "CZ"),
+    "bacninh": (
+        "Bac Ninh Mobile Assembly Co., Ltd.",
+        "Lot A, Yen Phong Industrial Park, Bac Ninh Province",
+        "VN",
+    ),
+}
+
+# (affiliate, reference, title, contractor, value, currency, days since award, EW version,
+#  categories, lines as (site, brand, model, tier), final disclosure state)
+CONTRACTS = [
+    (
+        "northvale",
+        "NV-ICT-2025-01",
+        "Laptops and desktops framework",
+        "Northern IT Supplies Ltd",
+        "1200000",
+        "GBP",
+        400,
+        "v2.1",
+        ["computers", "monitors"],
+        [
+            ("ayutthaya", "Lenovo", "ThinkPad T14 Gen 5", 1),
+            ("penang", "Lenovo", "ThinkVision T24i-30", 1),
+            ("shenzhen", "Logitech", "K120 keyboard", 2),
+        ],
+        "accepted",
+    ),
+    (
+        "northvale",
+        "NV-ICT-2026-02",
+        "Multifunction printers",
+        "EuroDesk Solutions BV",
+        "300000",
+        "EUR",
+        60,
+        "v2.1",
+        ["printers"],
+        [],
+        "overdue",
+    ),
+    (
+        "southport",
+        "SU-IT-2025-07",
+        "Student and staff laptops",
+        "Campus Tech Distribution",
+        "800000",
+        "EUR",
+        300,
+        "v2",
+        ["computers", "monitors"],
+        [
+            ("ayutthaya", "Dell", "Latitude 5450", 1),
+            ("penang", "Dell", "P2425H monitor", 1),
+            ("bacninh", "Samsung", "Galaxy A55", 1),
+        ],
+        "accepted",
+    ),
+    (
+        "southport",
+        "SU-IT-2026-01",
+        "Servers and storage",
+        "EuroDesk Solutions BV",
+        "450000",
+        "EUR",
+        10,
+        "v2.1",
+        ["servers"],
+        [("brno", "Dell", "PowerEdge R760", 1)],
+        "awaiting_contractor",
+    ),
+]
+
+
+def seed(*, affiliates, users, scale: int = 0, **context) -> dict:
+    today = timezone.localdate()
+    officers = {
+        "northvale": users["admin@northvale.example"],
+        "southport": users["officer@southport.example"],
+    }
+    for (
+        slug,
+        reference,
+        title,
+        contractor,
+        value,
+        currency,
+        age,
+        version,
+        categories,
+        lines,
+        state,
+    ) in CONTRACTS:
+        affiliate = affiliates[slug]
+        by = officers[slug]
+        with scope(affiliate=affiliate):
+            contract = Contract.objects.filter(reference=reference).first()
+            if contract is None:
+                awarded = today - timedelta(days=age)
+                supplier = Supplier.objects.filter(name=contractor).first()
+                who = {"contractor": supplier} if supplier else {"contractor_name": contractor}
+                contract = contract_create(
+                    affiliate=affiliate,
+                    by=by,
+                    reference=reference,
+                    title=title,
+                    **who,
+                    product_categories=categories,
+                    cpv_codes=["30213100"],
+                    brands=", ".join(sorted({line[1] for line in lines})),
+                    product_models="\n".join(line[2] for line in lines),
+                    value=Decimal(value),
+                    currency=currency,
+                    awarded_on=awarded,
+                    start_date=awarded + timedelta(days=14),
+                    end_date=awarded + timedelta(days=14 + 3 * 365),
+                    ew_conditions_version=version,
+                )
+            disclosure = Disclosure.objects.get(contract=contract)
+            _advance(disclosure, lines, state, by)
+    return {}
+
+
+def _advance(disclosure: Disclosure, lines, state: str, by) -> None:
+    if disclosure.status in services.EDITABLE_STATUSES and lines:
+        disclosure_add_rows(
+            disclosure=disclosure,
+            by=by,
+            rows=[
+                {
+                    "site_name": SITES[site][0],
+                    "address": SITES[site][1],
+                    "country": SITES[site][2],
+                    "brand": brand,
+                    "product_model": model,
+                    "tier": str(tier),
+                }
+                for site, brand, model, tier in lines
+            ],
+        )
+    if state == "accepted" and disclosure.status == Disclosure.Status.REQUESTED:
+        disclosure = services.disclosure_submit(disclosure=disclosure, by=by)
+        services.disclosure_accept(disclosure=disclosure, by=by)
+        item = ChecklistItem.objects.filter(
+            contract=disclosure.contract, outcome=ChecklistItem.Outcome.SITES_DISCLOSED
+        ).first()
+        if item is not None and item.status == ChecklistItem.Status.OPEN:
+            checklist_item_update(
+                item=item,
+                status=ChecklistItem.Status.ACHIEVED,
+                due_date=item.due_date,
+                by=by,
+                evidence="Factory disclosure form received and accepted.",
+            )
+    if state == "awaiting_contractor" and not disclosure.contractor_email:
+        services.disclosure_request_contractor(
+            disclosure=disclosure, email="compliance@eurodesk.example", by=by
+        )

@@ -1,0 +1,143 @@
+from decimal import Decimal
+
+from suppliers.matching import SiteInput, match_sites, match_sites_with_counts
+from suppliers.models import Factory, FactoryMatchReview
+from tests.factories import FactoryFactory
+
+PRECISION = "Shenzhen Precision Electronics Co., Ltd."
+PRECISION_ADDRESS = "No. 5 Industrial Road, Longhua, Shenzhen"
+
+
+def _site(name=PRECISION, address=PRECISION_ADDRESS, country="CN", **fields):
+    return SiteInput(name=name, address=address, country=country, **fields)
+
+
+def test_legal_suffixes_and_punctuation_do_not_make_another_factory(db):
+    known = FactoryFactory(name=PRECISION, address=PRECISION_ADDRESS, country="CN")
+    ids = match_sites(
+        [
+            _site("Shenzhen Precision Electronics Co. Limited", "No 5, Industrial Road Longhua,"),
+            _site("SHENZHEN PRECISION ELECTRONICS LTD LTD", "no. 5 industrial road, longhua"),
+        ]
+    )
+    assert ids == [known.pk, known.pk]
+    assert Factory.objects.count() == 1
+
+
+def test_a_close_spelling_is_linked_without_review(db):
+    known = FactoryFactory(name=PRECISION, address=PRECISION_ADDRESS, country="CN")
+    result = match_sites_with_counts(
+        [_site("Shenzen Precision Electronic Co. Ltd", "No.5 Industrial Rd, Longhua, Shenzhen")]
+    )
+    assert result.factory_ids == [known.pk]
+    assert (result.factories_created, result.reviews_created) == (0, 0)
+
+
+def test_a_moderately_similar_site_is_new_and_flagged_for_staff(db):
+    known = FactoryFactory(name=PRECISION, address=PRECISION_ADDRESS, country="CN")
+    result = match_sites_with_counts(
+        [_site("Shenzhen Precision Plastics Co., Ltd.", "No. 9 Industrial Road, Longhua, Shenzhen")]
+    )
+    (new_id,) = result.factory_ids
+    assert new_id != known.pk
+    review = FactoryMatchReview.objects.get()
+    assert (review.factory_id, review.candidate_id, review.decision) == (
+        new_id,
+        known.pk,
+        "pending",
+    )
+    assert 0.45 <= review.score < 0.75
+    assert (result.factories_created, result.reviews_created) == (1, 1)
+
+
+def test_the_same_name_in_another_country_is_another_factory(db):
+    known = FactoryFactory(name=PRECISION, address=PRECISION_ADDRESS, country="CN")
+    (new_id,) = match_sites([_site(country="VN")])
+    assert new_id != known.pk
+    assert Factory.objects.get(pk=new_id).country.code == "VN"
+    assert not FactoryMatchReview.objects.exists()
+
+
+def test_sites_sharing_a_placeholder_address_stay_apart_when_names_differ(db):
+    fashions = FactoryFactory(
+        name="AKH Fashions Ltd Ltd", address="Savar Dhaka 1340 Bangladesh", country="BD"
+    )
+    shirts, angshuk = match_sites(
+        [
+            _site("AKH Shirts Ltd. Ltd", "Savar Dhaka 1340 Bangladesh", "BD"),
+            _site("Angshuk Limited Ltd.", "Savar Dhaka 1340 Bangladesh", "BD"),
+        ]
+    )
+    assert len({fashions.pk, shirts, angshuk}) == 3
+
+
+def test_an_open_supply_hub_id_wins_over_the_name(db):
+    known = FactoryFactory(name="Hon Hai Longhua Campus", os_id="CN2019303BQ3FZP", country="CN")
+    FactoryFactory(name=PRECISION, address=PRECISION_ADDRESS, country="CN")
+    assert match_sites([_site(os_id="CN2019303BQ3FZP")]) == [known.pk]
+
+
+def test_a_merged_factory_is_never_linked_but_its_os_id_leads_to_the_one_kept(db):
+    kept = FactoryFactory(name="Precision Longhua Campus", country="CN")
+    FactoryFactory(
+        name=PRECISION,
+        address=PRECISION_ADDRESS,
+        country="CN",
+        os_id="CN2019303BQ3FZP",
+        merged_into=kept,
+    )
+    assert match_sites([_site(os_id="CN2019303BQ3FZP")]) == [kept.pk]
+    (by_name,) = match_sites([_site()])
+    assert by_name != kept.pk
+    assert Factory.objects.get(pk=by_name).merged_into is None
+
+
+def test_identical_sites_in_one_call_become_one_new_factory(db):
+    sites = [_site(), _site("Shenzhen Precision Electronics Limited"), _site(country="cn")]
+    result = match_sites_with_counts(sites)
+    assert len(set(result.factory_ids)) == 1
+    assert result.factories_created == 1
+
+
+def test_new_factories_keep_what_was_disclosed_and_their_match_keys(db):
+    (pk,) = match_sites(
+        [
+            _site(
+                region="Guangdong",
+                os_id="CN2019303BQ3FZP",
+                function="component",
+                latitude=Decimal("22.657300"),
+                longitude=Decimal("114.029500"),
+            )
+        ]
+    )
+    factory = Factory.objects.get(pk=pk)
+    assert (factory.name, factory.address, factory.country.code) == (
+        PRECISION,
+        PRECISION_ADDRESS,
+        "CN",
+    )
+    assert (factory.region, factory.os_id, factory.function, factory.sector) == (
+        "Guangdong",
+        "CN2019303BQ3FZP",
+        "component",
+        "ict",
+    )
+    assert factory.latitude == Decimal("22.657300")
+    assert (factory.name_key, factory.address_key) == (
+        "shenzhen precision electronics",
+        "no 5 industrial road longhua shenzhen",
+    )
+
+
+def test_thousands_of_sites_are_matched_in_a_handful_of_queries(db, django_assert_max_num_queries):
+    FactoryFactory.create_batch(20, country="TH")
+    sites = [
+        _site(f"Ayutthaya Components Plant {n}", f"{n} Rojana Road, Ayutthaya", "TH")
+        for n in range(2500)
+    ]
+    # Lock, then per thousand sites: exact keys and similarity; inserts of the new ones.
+    with django_assert_max_num_queries(16):
+        ids = match_sites(sites + sites)
+    assert ids[:2500] == ids[2500:]
+    assert len(set(ids)) == 2500
