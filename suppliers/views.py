@@ -305,6 +305,11 @@ class ContractorDisclosureView(View):
         return response
 
     def get(self, request, token, **forms):
+        if request.GET.get("download") == "errors":
+            report = cache.get(_error_report_key(self.disclosure, "contractor"))
+            if report is None:
+                raise Http404(_("No error report: upload the file again."))
+            return _csv_download(report, "disclosure-errors.csv")
         lines = DisclosureLine.objects.filter(disclosure=self.disclosure).order_by(
             "site_name", "brand", "product_model"
         )
@@ -316,6 +321,7 @@ class ContractorDisclosureView(View):
             "upload_form": forms.get("upload_form") or DisclosureUploadForm(),
             "line_form": forms.get("line_form") or DisclosureLineForm(),
             "import_errors": forms.get("import_errors"),
+            "error_report_url": "?download=errors",
         }
         return render(request, self.template_name, context, status=forms.get("status", 200))
 

@@ -215,3 +215,28 @@ def test_staff_can_keep_two_sites_apart(client, db):
     review.refresh_from_db()
     assert review.decision == "different"
     assert review.factory.merged_into is None
+
+
+def test_contractor_uploads_a_bad_file_and_downloads_the_error_report(
+    client, northvale_officer, northvale, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    disclosure = _disclosure(northvale)
+    client.force_login(northvale_officer)
+    path = _request_link(client, disclosure, django_capture_on_commit_callbacks)
+    contractor = client.__class__()
+    upload = SimpleUploadedFile(
+        "sites.csv",
+        b"site_name,address,country,brand,product_model\n"
+        b"Plant A,1 Road,Narnia,Dell,Latitude 5450\n",
+        content_type="text/csv",
+    )
+    response = contractor.post(path, {"action": "upload", "file": upload})
+    assert response.status_code == 400
+    assert "Narnia" in response.content.decode()
+    report = contractor.get(path + "?download=errors")
+    assert report["Content-Disposition"] == 'attachment; filename="disclosure-errors.csv"'
+    assert "2,country," in report.content.decode()
+    with scopes_disabled():
+        assert not disclosure.lines.exists()
