@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,6 +31,9 @@ from config.errors import DomainError
 
 from .matching import SiteInput, match_sites_with_counts, normalise_label, normalise_name
 from .models import Disclosure, DisclosureLine, Factory, FactoryFunction, validate_os_id
+
+if TYPE_CHECKING:
+    from affiliates.models import User
 
 audit_log = logging.getLogger("ew.audit")
 
@@ -372,9 +375,13 @@ def _rows_from_table(table: Iterator[list[str]]) -> list[dict[str, Any]]:
 
 def line_key(country: str, site_name: str, brand: str, product_model: str) -> str:
     """What makes a line the same line in a later upload: site, brand and model in a country."""
+    return _line_key(country, normalise_name(site_name), brand, product_model)
+
+
+def _line_key(country: str, name_key: str, brand: str, product_model: str) -> str:
     parts = (
         country.strip().upper(),
-        normalise_name(site_name),
+        name_key,
         normalise_label(brand),
         normalise_label(product_model),
     )
@@ -387,91 +394,84 @@ def validate_rows(rows: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]],
     errors: list[RowError] = []
     first_row_of: dict[str, int] = {}
     country_codes: dict[str, str] = {}
+    name_keys: dict[str, str] = {}  # a site has many lines: normalise its name once
     for index, raw in enumerate(rows):
         number = raw.get("row") or index + 2
-        found: list[tuple[str, str]] = []
-        row = {column: str(raw.get(column) or "").strip() for column in TEMPLATE_COLUMNS}
-
-        for column in REQUIRED_COLUMNS:
-            if not row[column]:
-                found.append((column, _("This field is required.")))
-        for column, limit in _MAX_LENGTHS.items():
-            if len(row[column]) > limit:
-                found.append((column, _too_long(row[column], limit)))
-
-        if row["country"]:
-            code = country_codes.get(row["country"])
-            if code is None:
-                code = country_codes[row["country"]] = _country_code(row["country"])
-            if code:
-                row["country"] = code
-            else:
-                found.append(("country", _bad_country(row["country"])))
-
-        tier = _TIER.match(row["tier"]) if row["tier"] else None
-        if row["tier"] and tier is None:
-            found.append(
-                (
-                    "tier",
-                    _(
-                        "“%(value)s” is not a tier: write 1 (final assembly), 2 (component) "
-                        "or 3 (raw material)."
-                    )
-                    % {"value": row["tier"]},
-                )
-            )
-        row["tier"] = int(tier.group(1)) if tier else 1
-
-        if row["function"]:
-            function = _FUNCTIONS.get(_header_key(row["function"]))
-            if function is None:
-                found.append(
-                    (
-                        "function",
-                        _(
-                            "“%(value)s” is not a site function: write final_assembly, "
-                            "component or raw_material."
-                        )
-                        % {"value": row["function"]},
-                    )
-                )
-            row["function"] = function
-        else:
-            row["function"] = _FUNCTION_OF_TIER[row["tier"]]
-
-        row["os_id"] = row["os_id"].upper()
-        try:
-            validate_os_id(row["os_id"])
-        except ValidationError as error:
-            found.append(("os_id", error.messages[0]))
-
-        given = {column: bool(row[column]) for column in ("latitude", "longitude")}
-        for column, limit in (("latitude", 90), ("longitude", 180)):
-            row[column], problem = _coordinate(row[column], limit)
-            if problem:
-                found.append((column, problem))
-        if given["latitude"] != given["longitude"]:
-            missing = "latitude" if given["longitude"] else "longitude"
-            found.append((missing, _("Give both latitude and longitude, or neither.")))
-
+        row, found = _clean_row(raw, country_codes)
         if not _KEY_COLUMNS.intersection(column for column, _message in found):
-            key = line_key(row["country"], row["site_name"], row["brand"], row["product_model"])
+            name_key = name_keys.get(row["site_name"])
+            if name_key is None:
+                name_key = name_keys[row["site_name"]] = normalise_name(row["site_name"])
+            key = _line_key(row["country"], name_key, row["brand"], row["product_model"])
             earlier = first_row_of.setdefault(key, number)
             if earlier != number:
-                found.append(
-                    (
-                        "site_name",
-                        _("Same site, brand and model as row %(row)d.") % {"row": earlier},
-                    )
-                )
+                message = _("Same site, brand and model as row %(row)d.") % {"row": earlier}
+                found.append(("site_name", message))
             row["line_key"] = key
-
         if found:
             errors.extend(RowError(row=number, column=c, message=str(m)) for c, m in found)
         else:
             row["row"] = number
             valid.append(row)
     return valid, errors
+
+
+def _clean_row(
+    raw: dict[str, Any], country_codes: dict[str, str]
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The row's values as they will be saved, and (column, message) for each problem."""
+    row: dict[str, Any] = {c: str(raw.get(c) or "").strip() for c in TEMPLATE_COLUMNS}
+    found: list[tuple[str, str]] = []
+    for column in REQUIRED_COLUMNS:
+        if not row[column]:
+            found.append((column, _("This field is required.")))
+    for column, limit in _MAX_LENGTHS.items():
+        if len(row[column]) > limit:
+            found.append((column, _too_long(row[column], limit)))
+
+    if row["country"]:
+        code = country_codes.get(row["country"])
+        if code is None:
+            code = country_codes[row["country"]] = _country_code(row["country"])
+        if code:
+            row["country"] = code
+        else:
+            found.append(("country", _bad_country(row["country"])))
+
+    tier = _TIER.match(row["tier"]) if row["tier"] else None
+    if row["tier"] and tier is None:
+        message = _(
+            "“%(value)s” is not a tier: write 1 (final assembly), 2 (component) or 3 (raw "
+            "material)."
+        )
+        found.append(("tier", message % {"value": row["tier"]}))
+    row["tier"] = int(tier.group(1)) if tier else 1
+
+    if not row["function"]:
+        row["function"] = _FUNCTION_OF_TIER[row["tier"]]
+    elif (function := _FUNCTIONS.get(_header_key(row["function"]))) is not None:
+        row["function"] = function
+    else:
+        message = _(
+            "“%(value)s” is not a site function: write final_assembly, component or raw_material."
+        )
+        found.append(("function", message % {"value": row["function"]}))
+
+    row["os_id"] = row["os_id"].upper()
+    try:
+        validate_os_id(row["os_id"])
+    except ValidationError as error:
+        found.append(("os_id", error.messages[0]))
+
+    given = {column: bool(row[column]) for column in ("latitude", "longitude")}
+    for column, limit in (("latitude", 90), ("longitude", 180)):
+        row[column], problem = _coordinate(row[column], limit)
+        if problem:
+            found.append((column, problem))
+    if given["latitude"] != given["longitude"]:
+        missing = "latitude" if given["longitude"] else "longitude"
+        found.append((missing, _("Give both latitude and longitude, or neither.")))
+    return row, found
 
 
 def _country_code(value: str) -> str:
@@ -519,7 +519,9 @@ def _coordinate(text: str, limit: int) -> tuple[Decimal | None, str | None]:
 # --- Saving ------------------------------------------------------------------------------
 
 
-def disclosure_import(*, disclosure: Disclosure, file: IO[bytes], by: Any = None) -> ImportResult:
+def disclosure_import(
+    *, disclosure: Disclosure, file: IO[bytes], by: User | None = None
+) -> ImportResult:
     """Save an uploaded list of sites to the disclosure: all rows, or none and the reasons.
 
     Raises `DisclosureFileError` when the file cannot be read, `DisclosureImportRejected` with
@@ -530,14 +532,16 @@ def disclosure_import(*, disclosure: Disclosure, file: IO[bytes], by: Any = None
 
 
 def disclosure_add_rows(
-    *, disclosure: Disclosure, rows: list[dict[str, Any]], by: Any = None
+    *, disclosure: Disclosure, rows: list[dict[str, Any]], by: User | None = None
 ) -> ImportResult:
     """Lines typed in a form rather than uploaded: the same checks, the same upsert."""
     _refuse_if_accepted(disclosure.status)
     return _save_rows(disclosure=disclosure, rows=rows, by=by)
 
 
-def _save_rows(*, disclosure: Disclosure, rows: list[dict[str, Any]], by: Any) -> ImportResult:
+def _save_rows(
+    *, disclosure: Disclosure, rows: list[dict[str, Any]], by: User | None
+) -> ImportResult:
     valid, errors = validate_rows(rows)
     if errors:
         raise DisclosureImportRejected(errors)
@@ -569,8 +573,8 @@ def _save_rows(*, disclosure: Disclosure, rows: list[dict[str, Any]], by: Any) -
             DisclosureLine.objects.bulk_create(
                 [
                     DisclosureLine(
-                        affiliate=affiliate,
-                        disclosure=disclosure,
+                        affiliate_id=affiliate.pk,
+                        disclosure_id=disclosure.pk,
                         factory_id=factory_id,
                         site_name=row["site_name"],
                         address=row["address"],

@@ -1,5 +1,6 @@
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from suppliers.imports import (
     DisclosureFileError,
     DisclosureImportRejected,
     RowError,
+    disclosure_add_rows,
     disclosure_import,
     errors_as_csv,
     parse_disclosure_file,
@@ -54,6 +56,14 @@ def _xlsx(rows, header=HEADER):
     out = io.BytesIO()
     workbook.save(out)
     return SimpleUploadedFile("sites.xlsx", out.getvalue())
+
+
+def _zip(files):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return out.getvalue()
 
 
 def _lines(disclosure):
@@ -294,6 +304,10 @@ def test_a_picture_is_not_taken_for_a_list_of_sites(db):
         (b"site_name,address,country\n", "The file is missing columns: brand, product_model."),
         (b"site_name,address,country,brand,model\n", "The file names its columns but lists no"),
         (b"PK\x03\x04 not really a workbook", "not an Excel workbook (.xlsx)"),
+        (_zip({"word/document.xml": "<w:document/>"}), "not an Excel workbook (.xlsx)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "This is an old Excel (.xls) file."),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "This is not a CSV or XLSX file."),
+        (b"site_name,address\n" + b"x" * (20 * 1024 * 1024), "larger than 20 MB"),
     ],
 )
 def test_unreadable_files_get_a_clear_reason(content, message):
@@ -363,3 +377,16 @@ def test_the_templates_are_accepted_as_they_are_and_explain_themselves():
         "updates the lines with the same site, brand and model",
     ):
         assert explained in text
+
+
+def test_a_line_typed_in_a_form_is_checked_and_saved_like_an_uploaded_one(db):
+    disclosure = _disclosure()
+    row = dict(zip(HEADER, [*PRECISION, "Lenovo", "ThinkPad T14", "1"], strict=True))
+    result = disclosure_add_rows(disclosure=disclosure, rows=[row], by=None)
+    assert (result.created, result.factories_created) == (1, 1)
+    with pytest.raises(DisclosureImportRejected) as rejected:
+        disclosure_add_rows(disclosure=disclosure, rows=[row | {"country": "Atlantis"}], by=None)
+    assert [(e.column, e.message[:21]) for e in rejected.value.errors] == [
+        ("country", "“Atlantis” is not a c")
+    ]
+    assert len(_lines(disclosure)) == 1

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from suppliers import matching
 from suppliers.matching import SiteInput, match_sites, match_sites_with_counts
 from suppliers.models import Factory, FactoryMatchReview
 from tests.factories import FactoryFactory
@@ -130,14 +131,27 @@ def test_new_factories_keep_what_was_disclosed_and_their_match_keys(db):
     )
 
 
-def test_thousands_of_sites_are_matched_in_a_handful_of_queries(db, django_assert_max_num_queries):
+def test_thousands_of_sites_are_matched_in_a_handful_of_queries(
+    db, django_assert_max_num_queries, monkeypatch
+):
+    monkeypatch.setattr(matching, "SEARCH_CONNECTIONS", 1)  # every query on this connection
     FactoryFactory.create_batch(20, country="TH")
     sites = [
         _site(f"Ayutthaya Components Plant {n}", f"{n} Rojana Road, Ayutthaya", "TH")
         for n in range(2500)
     ]
-    # Lock, then per thousand sites: exact keys and similarity; inserts of the new ones.
+    # Per thousand distinct sites: exact keys, similarity, insert; and a few fixed ones.
     with django_assert_max_num_queries(16):
         ids = match_sites(sites + sites)
     assert ids[:2500] == ids[2500:]
     assert len(set(ids)) == 2500
+
+
+def test_searching_on_several_connections_finds_the_same_matches(transactional_db, monkeypatch):
+    monkeypatch.setattr(matching, "CHUNK_SIZE", 2)  # three chunks, shared by two connections
+    known = FactoryFactory(name=PRECISION, address=PRECISION_ADDRESS, country="CN")
+    sites = [_site(f"Plant {n} Components", f"{n} Rojana Road, Ayutthaya", "TH") for n in range(4)]
+    typo = _site("Shenzen Precision Electronic Co. Ltd", "No.5 Industrial Rd, Longhua, Shenzhen")
+    result = match_sites_with_counts([*sites, typo])
+    assert result.factory_ids[-1] == known.pk
+    assert result.factories_created == 4
