@@ -28,6 +28,7 @@ from django_countries import countries
 from django_scopes import scope
 
 from config.errors import DomainError
+from config.spreadsheets import safe_cell
 
 from .matching import SiteInput, match_sites_with_counts, normalise_label, normalise_name
 from .models import Disclosure, DisclosureLine, Factory, FactoryFunction, validate_os_id
@@ -635,13 +636,6 @@ def _refuse_if_accepted(status: str) -> None:
 # --- Files for the user ------------------------------------------------------------------
 
 
-def _escape_cell(value: Any) -> Any:
-    """Spreadsheets run a cell starting with = + - @ as a formula: make it plain text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def errors_as_csv(errors: Iterable[RowError]) -> str:
     """The error report to download; it starts with a byte-order mark so Excel reads accents."""
     out = io.StringIO()
@@ -649,7 +643,7 @@ def errors_as_csv(errors: Iterable[RowError]) -> str:
     writer = csv.writer(out)
     writer.writerow([_("row"), _("column"), _("message")])
     for error in errors:
-        writer.writerow([error.row, _escape_cell(error.column), _escape_cell(error.message)])
+        writer.writerow([error.row, safe_cell(error.column), safe_cell(error.message)])
     return out.getvalue()
 
 
