@@ -289,18 +289,17 @@ class ContractorDisclosureView(View):
         try:
             self.disclosure = services.disclosure_from_contractor_token(token)
         except DomainError as error:
-            response = render(
+            return render(
                 request,
                 "suppliers/contractor_link_invalid.html",
                 {"error": error.message},
                 status=410,
             )
-            response["Referrer-Policy"] = "no-referrer"
-            return response
         self.token = token
         with scope(affiliate=self.disclosure.affiliate):
             response = super().dispatch(request, token)
-        response["Referrer-Policy"] = "no-referrer"
+        # The token is in the path: the site-wide "same-origin" Referrer-Policy keeps it from
+        # other sites ("no-referrer" would make browsers send "Origin: null" and fail CSRF).
         response["Cache-Control"] = "no-store"
         return response
 

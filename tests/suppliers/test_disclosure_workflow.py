@@ -124,7 +124,8 @@ def test_contractor_link_opens_its_own_disclosure_until_submitted(
     assert disclosure.contract.reference in body
     assert other.contract.reference not in body
     assert "Southport Secret Plant" not in body
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
+    assert page["Cache-Control"] == "no-store"
 
     response = contractor.post(
         path,
