@@ -83,7 +83,8 @@ def _dedupe(words):
 
 
 def normalise_name(name: str) -> str:
-    words = [w for w in _fold(name).split() if w not in LEGAL_SUFFIXES]
+    # Dots join abbreviations ("s.r.o.", "Co.") rather than separate words.
+    words = [w for w in _fold((name or "").replace(".", "")).split() if w not in LEGAL_SUFFIXES]
     return " ".join(_dedupe(words))[:255]
 
 

@@ -155,3 +155,16 @@ def test_searching_on_several_connections_finds_the_same_matches(transactional_d
     result = match_sites_with_counts([*sites, typo])
     assert result.factory_ids[-1] == known.pk
     assert result.factories_created == 4
+
+
+def test_abbreviations_with_or_without_dots_give_the_same_name_key():
+    from suppliers.matching import normalise_name
+
+    assert (
+        normalise_name("Brno Server Assembly s.r.o.")
+        == normalise_name("Brno Server Assembly sro")
+        == "brno server assembly"
+    )
+    assert normalise_name("Ayutthaya Precision Electronics Co., Ltd.") == normalise_name(
+        "AYUTTHAYA PRECISION ELECTRONICS CO LTD"
+    )
