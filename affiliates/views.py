@@ -682,8 +682,14 @@ class StaffDashboardView(StaffRequiredMixin, TemplateView):
         from monitoring.models import MonitoringPartner
 
         context = super().get_context_data(**kwargs)
+        from suppliers.models import Factory, FactoryMatchReview
+
         context["affiliate_count"] = Affiliate.objects.filter(is_active=True).count()
         context["partner_count"] = MonitoringPartner.objects.count()
+        context["factory_count"] = Factory.objects.active().count()
+        context["pending_reviews"] = FactoryMatchReview.objects.filter(
+            decision=FactoryMatchReview.Decision.PENDING
+        ).count()
         return context
 
 

@@ -16,7 +16,8 @@ from affiliates.services import checklist_item_update, contract_create
 
 from . import services
 from .imports import disclosure_add_rows
-from .models import Disclosure, Supplier
+from .matching import normalise_address, normalise_name
+from .models import Disclosure, Factory, FactoryMatchReview, Supplier
 
 SITES = {
     "ayutthaya": (
@@ -154,7 +155,23 @@ def seed(*, affiliates, users, scale: int = 0, **context) -> dict:
                 )
             disclosure = Disclosure.objects.get(contract=contract)
             _advance(disclosure, lines, state, by)
+    _possible_duplicate()
     return {}
+
+
+def _possible_duplicate() -> None:
+    """One uncertain match waiting in the staff review queue."""
+    known = Factory.objects.filter(name_key=normalise_name(SITES["penang"][0])).first()
+    name, address = "Penang Display Tech Plant 2", "Plot 12A, Bayan Lepas FIZ Phase 4, Penang"
+    twin, _created = Factory.objects.get_or_create(
+        name_key=normalise_name(name),
+        country="MY",
+        defaults={"name": name, "address": address, "address_key": normalise_address(address)},
+    )
+    if known is not None:
+        FactoryMatchReview.objects.get_or_create(
+            factory=twin, candidate=known, defaults={"score": 0.62}
+        )
 
 
 def _advance(disclosure: Disclosure, lines, state: str, by) -> None:
