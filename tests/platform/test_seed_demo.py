@@ -34,14 +34,43 @@ def test_seed_demo_is_idempotent_and_every_demo_login_works(db, client):
     assert ("officer@southport.example", "southport", "admin") in roles
 
 
-def test_seed_demo_scale_generates_affiliates_in_bulk(db, django_assert_max_num_queries):
+def test_seed_demo_scale_generates_affiliates_in_bulk(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     call_command("seed_demo", verbosity=0)
-    with django_assert_max_num_queries(90):
+    with CaptureQueriesContext(connection) as small:
         call_command("seed_demo", scale=5, verbosity=0)
-    with django_assert_max_num_queries(90):
+    with CaptureQueriesContext(connection) as large:
         call_command("seed_demo", scale=40, verbosity=0)
+    # Bulk creation: eight times the affiliates, the same number of queries.
+    assert len(large.captured_queries) <= len(small.captured_queries)
     assert Affiliate.objects.filter(slug__startswith="gen-").count() == 40
     with scopes_disabled():
         assert Membership.objects.filter(affiliate__slug="gen-00040").count() == 3
     call_command("seed_demo", scale=40, verbosity=0)
     assert Affiliate.objects.filter(slug__startswith="gen-").count() == 40
+
+
+def test_demo_supply_chain_has_shared_factories_an_overdue_and_a_waiting_disclosure(db):
+    from suppliers.models import Disclosure, Factory, FactoryMatchReview
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    with scopes_disabled():
+        statuses = {
+            d.contract.reference: (
+                d.affiliate.slug,
+                d.status,
+                d.is_overdue,
+                bool(d.contractor_email),
+            )
+            for d in Disclosure.objects.select_related("contract", "affiliate")
+        }
+    assert statuses["NV-ICT-2025-01"] == ("northvale", "accepted", False, False)
+    assert statuses["SU-IT-2025-07"] == ("southport", "accepted", False, False)
+    assert statuses["NV-ICT-2026-02"] == ("northvale", "requested", True, False)
+    assert statuses["SU-IT-2026-01"][1:] == ("requested", False, True)
+    shared = Factory.objects.active().with_affiliate_count().filter(affiliate_count=2)
+    assert shared.count() == 2
+    assert FactoryMatchReview.objects.filter(decision="pending").count() == 1
