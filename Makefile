@@ -45,7 +45,7 @@ format: install ## Reformat with ruff
 	$(VENV)/bin/ruff format .
 
 messages: install ## Update the French translation catalogue and compile it
-	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=.local
+	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=.local --ignore=tests --ignore=benchmarks
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean: ## Remove the virtualenv and the local data (database, Redis, mail)

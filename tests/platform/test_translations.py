@@ -57,6 +57,7 @@ def test_every_translatable_string_in_the_code_is_in_the_catalogue(tmp_path):
             "--ignore=.venv",
             "--ignore=.local",
             "--ignore=tests",
+            "--ignore=benchmarks",
             "-v",
             "0",
         ],
