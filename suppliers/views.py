@@ -181,22 +181,26 @@ class DisclosureLineAddView(DisclosureDetailView):
     def post(self, request, *args, **kwargs):
         disclosure = self.get_object()
         form = DisclosureLineForm(request.POST)
-        if form.is_valid():
-            try:
-                imports.disclosure_add_rows(
-                    disclosure=disclosure, rows=[form.as_row()], by=request.user
-                )
-            except imports.DisclosureImportRejected as rejected:
-                for error in rejected.errors:
-                    form.add_error(
-                        error.column if error.column in form.fields else None, error.message
-                    )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("The production site was added."))
-                return redirect(disclosure.get_absolute_url())
+        if _add_line(request, disclosure, form, by=request.user):
+            return redirect(disclosure.get_absolute_url())
         return self.render_with(line_form=form)
+
+
+def _add_line(request, disclosure, form, by) -> bool:
+    """Add the typed line through the same checks as an upload; errors go onto the form."""
+    if not form.is_valid():
+        return False
+    try:
+        imports.disclosure_add_rows(disclosure=disclosure, rows=[form.as_row()], by=by)
+    except imports.DisclosureImportRejected as rejected:
+        for error in rejected.errors:
+            form.add_error(error.column if error.column in form.fields else None, error.message)
+        return False
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return False
+    messages.success(request, _("The production site was added."))
+    return True
 
 
 class DisclosureLineDeleteView(AffiliateViewMixin, ServiceActionMixin, View):
@@ -347,21 +351,8 @@ class ContractorDisclosureView(View):
                 return redirect(request.path)
             return self.get(request, token, upload_form=form, import_errors=outcome, status=400)
         form = DisclosureLineForm(request.POST)
-        if form.is_valid():
-            try:
-                imports.disclosure_add_rows(
-                    disclosure=self.disclosure, rows=[form.as_row()], by=None
-                )
-            except imports.DisclosureImportRejected as rejected:
-                for error in rejected.errors:
-                    form.add_error(
-                        error.column if error.column in form.fields else None, error.message
-                    )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("The production site was added."))
-                return redirect(request.path)
+        if _add_line(request, self.disclosure, form, by=None):
+            return redirect(request.path)
         return self.get(request, token, line_form=form, status=400)
 
 

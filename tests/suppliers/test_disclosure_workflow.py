@@ -241,3 +241,29 @@ def test_contractor_uploads_a_bad_file_and_downloads_the_error_report(
     assert "2,country," in report.content.decode()
     with scopes_disabled():
         assert not disclosure.lines.exists()
+
+
+def test_officer_types_a_line_and_bad_input_saves_nothing(client, northvale_officer, northvale):
+    disclosure = _disclosure(northvale)
+    client.force_login(northvale_officer)
+    url = f"/a/northvale/disclosures/{disclosure.pk}/lines/"
+    line = {
+        "site_name": "Plant A",
+        "address": "1 Road, Penang",
+        "country": "MY",
+        "brand": "",
+        "product_model": "X1",
+        "tier": "1",
+    }
+    response = client.post(url, line)
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    response = client.post(url, {**line, "brand": "Acer", "country": "XX"})
+    assert response.status_code == 400
+    assert "Select a valid choice." in response.content.decode()
+    with scopes_disabled():
+        assert not disclosure.lines.exists()
+    response = client.post(url, {**line, "brand": "Acer"}, follow=True)
+    assert "The production site was added." in response.content.decode()
+    with scopes_disabled():
+        assert disclosure.lines.get().factory.name == "Plant A"
