@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -180,7 +181,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(LOCAL_DIR / "celerybeat-schedule")
 )
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Reminders are swept from stored due dates, never scheduled as ETA tasks (SECURITY.md).
+    "disclosure-reminders": {
+        "task": "suppliers.tasks.send_disclosure_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # Sends what an interrupted worker or a lost enqueue left in the outbox.
+    "outbox": {"task": "affiliates.tasks.send_outbox", "schedule": 60.0},
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # --- Accounts ----------------------------------------------------------------------------

@@ -307,3 +307,73 @@ def match_review_decide(*, review: FactoryMatchReview, same: bool, by) -> Factor
         review.decided_at = timezone.now()
         review.save()
     return review
+
+
+# --- Reminders -------------------------------------------------------------------------
+
+OVERDUE_REMINDER_EVERY = 7  # days, counted from the first day past the due date
+
+
+def disclosure_reminder_kind(due_date, today) -> str | None:
+    """Which reminder, if any, a waiting disclosure gets today: a week before, on the day,
+    the day after, and then weekly while it stays overdue."""
+    days_left = (due_date - today).days
+    if days_left == 7:
+        return "due_in_7_days"
+    if days_left == 0:
+        return "due_today"
+    if days_left < 0 and (-days_left - 1) % OVERDUE_REMINDER_EVERY == 0:
+        return "overdue"
+    return None
+
+
+def disclosure_reminders_sweep(*, today=None) -> int:
+    """Queue today's disclosure reminders for the affiliates' admins and officers.
+
+    Idempotent: the outbox key holds the disclosure, the kind, the day and the recipient, so
+    a second sweep on the same day queues nothing.
+    """
+    from affiliates.models import Membership
+    from affiliates.outbox import Message, outbox_enqueue
+
+    today = today or timezone.localdate()
+    candidates = [today + timedelta(days=7), today]
+    with scopes_disabled():
+        disclosures = [
+            d
+            for d in Disclosure.objects.filter(
+                Q(due_date__in=candidates) | Q(due_date__lt=today),
+                status__in=EDITABLE_STATUSES,
+            ).select_related("contract", "affiliate")
+            if disclosure_reminder_kind(d.due_date, today)
+        ]
+        recipients: dict[int, list] = {}
+        for membership in Membership.objects.filter(
+            affiliate__in={d.affiliate_id for d in disclosures},
+            role__in=[Membership.Role.ADMIN, Membership.Role.OFFICER],
+            user__is_active=True,
+        ).select_related("user"):
+            recipients.setdefault(membership.affiliate_id, []).append(membership.user)
+    messages = []
+    for disclosure in disclosures:
+        kind = disclosure_reminder_kind(disclosure.due_date, today)
+        link = settings.SITE_URL + disclosure.get_absolute_url()
+        for user in recipients.get(disclosure.affiliate_id, []):
+            messages.append(
+                Message(
+                    key=f"disclosure-reminder:{disclosure.pk}:{kind}:{today.isoformat()}:{user.pk}",
+                    recipient=user.email,
+                    template_prefix="suppliers/email/disclosure_reminder",
+                    context={
+                        "disclosure": disclosure,
+                        "contract": disclosure.contract,
+                        "affiliate": disclosure.affiliate,
+                        "kind": kind,
+                        "link": link,
+                        "days_overdue": (today - disclosure.due_date).days,
+                    },
+                    language=user.language,
+                )
+            )
+    with transaction.atomic():
+        return outbox_enqueue(messages)

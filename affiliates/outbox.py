@@ -1,0 +1,94 @@
+"""The e-mail outbox: queue inside the writer's transaction, send from a Celery task."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    recipient: str
+    template_prefix: str  # e.g. "suppliers/email/disclosure_reminder"
+    context: dict
+    language: str
+
+
+def render(message: Message) -> OutboxEmail:
+    with translation.override(message.language):
+        subject = render_to_string(f"{message.template_prefix}_subject.txt", message.context)
+        text = render_to_string(f"{message.template_prefix}.txt", message.context)
+        html = render_to_string(f"{message.template_prefix}.html", message.context)
+    return OutboxEmail(
+        key=message.key[:200],
+        recipient=message.recipient,
+        subject=" ".join(subject.split())[:300],
+        body_text=text,
+        body_html=html,
+    )
+
+
+def outbox_enqueue(messages: list[Message]) -> int:
+    """Queue messages whose key is new; returns how many were queued. Sent after commit."""
+    if not messages:
+        return 0
+    keys = [m.key[:200] for m in messages]
+    known = set(OutboxEmail.objects.filter(key__in=keys).values_list("key", flat=True))
+    rows = [render(m) for m in messages if m.key[:200] not in known]
+    created = OutboxEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    if created:
+        from .tasks import send_outbox
+
+        transaction.on_commit(send_outbox.delay)
+    return len(created)
+
+
+def outbox_send_pending(*, limit: int = 200) -> int:
+    """Send what is waiting; returns how many were sent. Safe to run concurrently."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=OutboxEmail.Status.PENDING)
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+            .order_by("created_at", "pk")[:limit]
+        )
+        for row in rows:
+            row.lease_until = now + LEASE
+            row.attempts += 1
+        OutboxEmail.objects.bulk_update(rows, ["lease_until", "attempts"])
+    sent = 0
+    for row in rows:
+        message = EmailMultiAlternatives(row.subject, row.body_text, to=[row.recipient])
+        if row.body_html:
+            message.attach_alternative(row.body_html, "text/html")
+        try:
+            message.send()
+        except Exception as error:
+            failed = row.attempts >= MAX_ATTEMPTS
+            OutboxEmail.objects.filter(pk=row.pk).update(
+                last_error=str(error)[:500],
+                status=OutboxEmail.Status.FAILED if failed else OutboxEmail.Status.PENDING,
+            )
+            logger.warning("outbox: sending %s failed (attempt %s)", row.pk, row.attempts)
+            continue
+        OutboxEmail.objects.filter(pk=row.pk).update(
+            status=OutboxEmail.Status.SENT, sent_at=timezone.now(), lease_until=None
+        )
+        sent += 1
+    return sent
