@@ -1,0 +1,23 @@
+from django.conf import settings
+
+
+def test_every_beat_entry_names_a_registered_task():
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled == {
+        "suppliers.tasks.send_disclosure_reminders",
+        "affiliates.tasks.send_outbox",
+    }
+    assert scheduled <= set(app.tasks)
+
+
+def test_tasks_are_acknowledged_late_and_time_limited():
+    from affiliates.tasks import send_outbox
+    from suppliers.tasks import send_disclosure_reminders
+
+    for task in (send_outbox, send_disclosure_reminders):
+        assert task.acks_late is True
+        assert task.reject_on_worker_lost is True
+        assert task.time_limit and task.soft_time_limit
