@@ -170,7 +170,7 @@ class Membership(models.Model):
         return self.role in {self.Role.ADMIN, self.Role.OFFICER}
 
 
-def invitation_token_digest(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 

@@ -32,7 +32,7 @@ from .models import (
     Invitation,
     Membership,
     User,
-    invitation_token_digest,
+    token_digest,
 )
 
 audit_log = logging.getLogger("ew.audit")
@@ -71,7 +71,7 @@ def invitation_create(
             email=email,
             role=role,
             invited_by=invited_by,
-            token_digest=invitation_token_digest(token),
+            token_digest=token_digest(token),
             expires_at=now + Invitation.VALIDITY,
         )
         language = translation.get_language() or settings.LANGUAGE_CODE
@@ -112,7 +112,7 @@ def invitation_from_token(token: str) -> Invitation | None:
     with scopes_disabled():
         return (
             Invitation.objects.select_related("affiliate", "invited_by")
-            .filter(token_digest=invitation_token_digest(token))
+            .filter(token_digest=token_digest(token))
             .first()
         )
 

@@ -34,6 +34,7 @@ from .forms import (
 from .middleware import set_language_cookie
 from .mixins import AffiliateViewMixin, ServiceActionMixin, StaffRequiredMixin
 from .models import Affiliate, ChecklistItem, Contract, Invitation, Membership
+from .tenancy import memberships_of
 
 ADMIN_ONLY = (Membership.Role.ADMIN,)
 EDITORS = (Membership.Role.ADMIN, Membership.Role.OFFICER)
@@ -610,14 +611,8 @@ class AccountView(LoginRequiredMixin, FormView):
 
         context = super().get_context_data(**kwargs)
         context["mfa_enabled"] = is_mfa_enabled(self.request.user)
-        context["memberships"] = _user_memberships(self.request.user)
+        context["memberships"] = memberships_of(self.request.user)
         return context
-
-
-def _user_memberships(user):
-    from .tenancy import memberships_of
-
-    return memberships_of(user)
 
 
 class ApiTokenView(LoginRequiredMixin, TemplateView):

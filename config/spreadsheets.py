@@ -36,7 +36,8 @@ def safe_cell(value):
     return value
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    """Mark a response as a download with a safe file name."""
     safe_name = _FILENAME_FORBIDDEN.sub("-", filename).strip("-.") or "export"
     response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -60,7 +61,7 @@ def csv_response(filename: str, header: Sequence, rows: Iterable[Sequence]) -> H
     for row in rows:
         writer.writerow([_text(safe_cell(value)) for value in row])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    return _attachment(response, filename)
+    return attachment(response, filename)
 
 
 def _xlsx_value(value):
@@ -99,4 +100,4 @@ def xlsx_response(
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    return _attachment(response, filename)
+    return attachment(response, filename)

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
-from affiliates.models import invitation_token_digest as token_digest
+from affiliates.models import token_digest
 from config.errors import DomainError
 
 from .models import (

@@ -14,6 +14,7 @@ from django_scopes import scope, scopes_disabled
 from affiliates.mixins import AffiliateViewMixin, ServiceActionMixin, StaffRequiredMixin
 from affiliates.models import Membership
 from config.errors import DomainError
+from config.spreadsheets import attachment
 
 from . import imports, services
 from .forms import (
@@ -169,9 +170,7 @@ class DisclosureErrorsView(AffiliateViewMixin, View):
 
 
 def _csv_download(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(HttpResponse(text, content_type="text/csv; charset=utf-8"), filename)
 
 
 class DisclosureLineAddView(DisclosureDetailView):
@@ -273,12 +272,13 @@ def disclosure_template(request, fmt):
         raise Http404
     if fmt == "csv":
         return _csv_download(imports.template_csv(), "disclosure-template.csv")
-    response = HttpResponse(
-        imports.template_xlsx(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return attachment(
+        HttpResponse(
+            imports.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "disclosure-template.xlsx",
     )
-    response["Content-Disposition"] = 'attachment; filename="disclosure-template.xlsx"'
-    return response
 
 
 # --- The contractor's link (no account) ------------------------------------------------

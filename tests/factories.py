@@ -17,7 +17,7 @@ from affiliates.models import (
     Invitation,
     Membership,
     User,
-    invitation_token_digest,
+    token_digest,
 )
 from monitoring.models import MonitoringPartner, PartnerMembership
 from suppliers.matching import normalise_address, normalise_name
@@ -92,7 +92,7 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     affiliate = factory.SubFactory(AffiliateFactory)
     email = factory.Sequence(lambda n: f"invitee{n}@example.org")
     role = Membership.Role.OFFICER
-    token_digest = factory.Sequence(lambda n: invitation_token_digest(f"token-{n}"))
+    token_digest = factory.Sequence(lambda n: token_digest(f"token-{n}"))
     expires_at = factory.LazyFunction(lambda: timezone.now() + Invitation.VALIDITY)
 
     @classmethod

@@ -106,3 +106,27 @@ def test_staff_supply_chain_lists_stay_within_budget(
         )
     with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+def test_contractor_link_page_stays_within_budget(client, northvale, django_assert_max_num_queries):
+    from django.utils import timezone
+
+    from affiliates.models import token_digest
+    from suppliers.models import Disclosure
+    from tests.factories import (
+        ContractFactory,
+        DisclosureFactory,
+        DisclosureLineFactory,
+    )
+
+    disclosure = DisclosureFactory(contract=ContractFactory(affiliate=northvale))
+    Disclosure.objects.with_scopes_disabled().filter(pk=disclosure.pk).update(
+        contractor_token_digest=token_digest("the-token"),
+        contractor_token_expires_at=timezone.now() + timezone.timedelta(days=3),
+    )
+    DisclosureLineFactory.create_batch(3, disclosure=disclosure)
+    with django_assert_max_num_queries(8):
+        assert client.get("/disclose/the-token/").status_code == 200
+    DisclosureLineFactory.create_batch(40, disclosure=disclosure)
+    with django_assert_max_num_queries(8):
+        assert client.get("/disclose/the-token/").status_code == 200
