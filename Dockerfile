@@ -60,9 +60,11 @@ COPY --from=build /app/.venv /app/.venv
 COPY . .
 
 # Static files are built into the image (WhiteNoise serves them with a manifest). Production
-# settings need a secret key to load: a random, build-only one that lives for this step only.
+# settings need a secret key and encryption keys to load: random, build-only ones that live
+# for this step only.
 RUN EW_ENV=production \
     DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    EW_ENCRYPTION_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
     python manage.py collectstatic --noinput
 
 USER ewatch

@@ -33,6 +33,7 @@ checks: # (inside `make test`, with the servers up)
 	$(PY) manage.py makemigrations --check --dry-run
 	EW_ENV=production DJANGO_ALLOWED_HOSTS=ewatch.example \
 	  DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  EW_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest $(PYTEST_ARGS)
 

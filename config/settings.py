@@ -47,6 +47,15 @@ DEMO_MODE = env.bool("EW_DEMO_MODE", default=False)
 if PRODUCTION and DEMO_MODE:
     raise ImproperlyConfigured("EW_DEMO_MODE cannot be on in production.")
 
+# Fernet keys for testimony, grievance text and contact details (config/encryption.py),
+# comma-separated, newest first. Generate one with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+EW_ENCRYPTION_KEYS = env.list("EW_ENCRYPTION_KEYS", default=[])
+if not EW_ENCRYPTION_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("EW_ENCRYPTION_KEYS must be set in production.")
+    EW_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LXNlY3JldCE="]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -315,7 +324,10 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Evidence and grievance attachments (config/uploads.py): per-file limit and image size.
+EW_UPLOAD_MAX_BYTES = env.int("EW_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+EW_UPLOAD_MAX_PIXELS = 40_000_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # the form fields, files excluded
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- E-mail ------------------------------------------------------------------------------

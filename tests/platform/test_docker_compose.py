@@ -24,6 +24,7 @@ ALL_SERVICES = {"web", "worker", "beat", "db", "redis", "mail"}
 # What the operator exports before `docker compose up`; sentinels, so they can be recognised.
 OPERATOR_ENV = {
     "DJANGO_SECRET_KEY": "sentinel-secret-key-from-the-shell",
+    "EW_ENCRYPTION_KEYS": "sentinel-encryption-keys-from-the-shell",
     "POSTGRES_PASSWORD": "sentinel-postgres-password",
 }
 
@@ -177,16 +178,17 @@ def test_database_url_matches_the_postgres_service_credentials(services):
         assert database.path.lstrip("/") == db_env["POSTGRES_DB"], name
 
 
-def test_secret_key_is_required_from_the_environment(services):
+@pytest.mark.parametrize("secret", ["DJANGO_SECRET_KEY", "EW_ENCRYPTION_KEYS"])
+def test_secret_keys_are_required_from_the_environment(services, secret):
     for name in APP_SERVICES:
-        raw = raw_environment(services[name])["DJANGO_SECRET_KEY"]
-        assert re.fullmatch(r"\$\{DJANGO_SECRET_KEY:\?[^}]+\}", raw), (name, raw)
-        assert environment(services[name])["DJANGO_SECRET_KEY"] == OPERATOR_ENV["DJANGO_SECRET_KEY"]
-        without_key = {k: v for k, v in OPERATOR_ENV.items() if k != "DJANGO_SECRET_KEY"}
-        with pytest.raises(MissingVariable, match="DJANGO_SECRET_KEY"):
+        raw = raw_environment(services[name])[secret]
+        assert re.fullmatch(rf"\$\{{{secret}:\?[^}}]+\}}", raw), (name, raw)
+        assert environment(services[name])[secret] == OPERATOR_ENV[secret]
+        without_key = {k: v for k, v in OPERATOR_ENV.items() if k != secret}
+        with pytest.raises(MissingVariable, match=secret):
             environment(services[name], without_key)
-        with pytest.raises(MissingVariable, match="DJANGO_SECRET_KEY"):
-            environment(services[name], {**OPERATOR_ENV, "DJANGO_SECRET_KEY": ""})
+        with pytest.raises(MissingVariable, match=secret):
+            environment(services[name], {**OPERATOR_ENV, secret: ""})
 
 
 def test_postgres_password_is_required_from_the_environment(services):
@@ -319,6 +321,7 @@ def test_image_collects_static_files_without_baking_a_secret():
     assert collect and "--noinput" in collect[0]
     assert "EW_ENV=production" in collect[0]
     assert "DJANGO_SECRET_KEY=" in collect[0]
+    assert "EW_ENCRYPTION_KEYS=" in collect[0]
     for keyword, args in instructions:
         if keyword in {"ENV", "ARG", "LABEL"}:
             assert "SECRET" not in args.upper(), f"{keyword} {args}"

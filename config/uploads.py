@@ -1,0 +1,221 @@
+"""Evidence and attachment uploads, shared by monitoring and grievances.
+
+An upload is accepted only when its *content* is one of the allowed types (JPEG, PNG, WebP
+images and PDF documents): the name and the browser's content type are ignored, so a program
+renamed `photo.jpg` is refused. Images are decoded under Pillow's decompression-bomb limit and
+written again without their metadata (EXIF, GPS position, camera serial, XMP, comments), so a
+photo taken by a worker cannot reveal where or on whose phone it was taken. PDFs lose their
+document information and XMP metadata (author, software). The cleaned bytes are what is
+stored; no original is kept (see README, "Evidence files").
+
+Files are saved through Django's storage API under a random name (`PrivateUploadTo`), never
+under the uploader's file name, and are served only by permission-checked views through
+`file_download()`; there is no public media URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+import warnings
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.http import FileResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+
+from .errors import DomainError
+from .spreadsheets import attachment
+
+# Pillow's format name → (content type, extension we store).
+IMAGE_TYPES = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+}
+PDF_TYPE = ("application/pdf", "pdf")
+ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf"
+
+
+class UploadRejected(DomainError):
+    """An upload that is not stored; the message says why, naming the file."""
+
+
+@dataclass(frozen=True)
+class CleanFile:
+    content: bytes
+    content_type: str
+    extension: str
+    original_name: str
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+def clean_upload(upload, *, max_bytes: int | None = None) -> CleanFile:
+    """Check an uploaded file and return its metadata-free content, or raise UploadRejected."""
+    limit = max_bytes or settings.EW_UPLOAD_MAX_BYTES
+    name = _display_name(getattr(upload, "name", "") or "")
+    if upload.size > limit:
+        raise UploadRejected(
+            _("“%(name)s” is %(size)s; files may be at most %(limit)s.")
+            % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+        )
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    if not data:
+        raise UploadRejected(_("“%(name)s” is empty.") % {"name": name})
+    if data.startswith(b"%PDF-"):
+        content, (content_type, extension) = _clean_pdf(data, name), PDF_TYPE
+    else:
+        content, (content_type, extension) = _clean_image(data, name)
+    return CleanFile(
+        content=content,
+        content_type=content_type,
+        extension=extension,
+        original_name=name,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+def _not_allowed(name: str) -> UploadRejected:
+    return UploadRejected(
+        _(
+            "“%(name)s” is not a JPEG, PNG or WebP photo or a PDF document (we read the "
+            "file's content, not its name). Please send one of those."
+        )
+        % {"name": name}
+    )
+
+
+def _clean_image(data: bytes, name: str) -> tuple[bytes, tuple[str, str]]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format not in IMAGE_TYPES:
+                    raise _not_allowed(name)
+                if probe.width * probe.height > settings.EW_UPLOAD_MAX_PIXELS:
+                    raise _too_many_pixels(name)
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image_format = image.format
+                image.load()
+                # Keep the orientation the camera recorded, then copy only the pixels into a
+                # new image: some writers fall back to the source's `info` (JPEG comments).
+                upright = ImageOps.exif_transpose(image)
+                pixels = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+                if image_format == "JPEG" and pixels.mode not in {"RGB", "L", "CMYK"}:
+                    pixels = pixels.convert("RGB")
+                if "transparency" in upright.info:
+                    pixels.info["transparency"] = upright.info["transparency"]
+                if upright.mode == "P":
+                    pixels.putpalette(upright.getpalette())
+                out = io.BytesIO()
+                options = {"quality": 90} if image_format in {"JPEG", "WEBP"} else {}
+                pixels.save(out, format=image_format, **options)
+    except UploadRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels(name) from None
+    except UnidentifiedImageError:
+        raise _not_allowed(name) from None
+    except (OSError, SyntaxError, ValueError):
+        raise UploadRejected(
+            _("“%(name)s” looks like a picture but is damaged and cannot be read.") % {"name": name}
+        ) from None
+    return out.getvalue(), IMAGE_TYPES[image_format]
+
+
+def _too_many_pixels(name: str) -> UploadRejected:
+    return UploadRejected(
+        _("The picture “%(name)s” has too many pixels to be processed safely.") % {"name": name}
+    )
+
+
+def _clean_pdf(data: bytes, name: str) -> bytes:
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise UploadRejected(
+                _("“%(name)s” is password-protected; please send it without a password.")
+                % {"name": name}
+            )
+        writer = PdfWriter(clone_from=reader)
+        writer.metadata = None
+        writer.xmp_metadata = None
+        out = io.BytesIO()
+        writer.write(out)
+    except UploadRejected:
+        raise
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError):
+        raise UploadRejected(
+            _("“%(name)s” looks like a PDF but is damaged and cannot be read.") % {"name": name}
+        ) from None
+    return out.getvalue()
+
+
+def _display_name(name: str) -> str:
+    """The uploader's file name, for messages only: no path, no control characters."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable())
+    return name[:120] or _("the file")
+
+
+@deconstructible
+class PrivateUploadTo:
+    """`upload_to` that ignores the uploader's file name: `<folder>/<yyyy>/<random>.<ext>`."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def __call__(self, instance, filename: str) -> str:
+        extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+        return f"{self.folder}/{uuid.uuid4().hex}.{extension}"
+
+    def __eq__(self, other):
+        return isinstance(other, PrivateUploadTo) and other.folder == self.folder
+
+
+def file_download(field_file, *, filename: str, content_type: str) -> FileResponse:
+    """A stored file as a download; call it only after the permission check."""
+    response = FileResponse(field_file.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return attachment(response, filename)
+
+
+class EvidenceFileField(forms.FileField):
+    """A form field that returns a `CleanFile`, or the specific reason the file is refused."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy("No file was sent; check the form and try again."),
+    }
+
+    def __init__(self, *args, max_bytes: int | None = None, **kwargs):
+        self.max_bytes = max_bytes
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy("JPEG, PNG or WebP photos, or PDF documents, up to %(limit)s each.")
+            % {"limit": filesizeformat(max_bytes or settings.EW_UPLOAD_MAX_BYTES)},
+        )
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("accept", ACCEPT)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload:
+            return None
+        try:
+            return clean_upload(upload, max_bytes=self.max_bytes)
+        except UploadRejected as error:
+            raise forms.ValidationError(error.message, code="rejected") from None
