@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from .models import MonitoringPartner, PartnerMembership
+from .models import (
+    CodeStandard,
+    CodeSubStandard,
+    CodeVersion,
+    MonitoringPartner,
+    PartnerMembership,
+)
 
 
 class PartnerMembershipInline(admin.TabularInline):
@@ -15,3 +21,21 @@ class MonitoringPartnerAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PartnerMembershipInline]
+
+
+class CodeSubStandardInline(admin.TabularInline):
+    model = CodeSubStandard
+    extra = 1
+
+
+@admin.register(CodeVersion)
+class CodeVersionAdmin(admin.ModelAdmin):
+    list_display = ["label", "effective_from", "is_current"]
+
+
+@admin.register(CodeStandard)
+class CodeStandardAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "name_fr", "version"]
+    list_filter = ["version"]
+    search_fields = ["name", "name_fr"]
+    inlines = [CodeSubStandardInline]
