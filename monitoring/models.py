@@ -1,9 +1,16 @@
 """Monitoring partners: the civil-society organisations that interview workers off-site."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from config.encryption import EncryptedTextField
+from config.uploads import PrivateUploadTo
+
+from .querysets import FindingQuerySet, MonitoringReportQuerySet
 
 
 class MonitoringPartner(models.Model):
@@ -162,3 +169,360 @@ def localized(english: str, french: str) -> str:
     if french and (get_language() or "").startswith("fr"):
         return french
     return english
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
+
+
+class MonitoringReport(models.Model):
+    """What a partner found at one factory over one period, and how EW staff handled it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_TRIAGE = "in_triage", _("In triage")
+        NEEDS_INFORMATION = "needs_information", _("More information requested")
+        VALIDATED = "validated", _("Validated")
+        REJECTED = "rejected", _("Rejected")
+        PUBLISHED = "published", _("Published")
+
+    class Method(models.TextChoices):
+        OFFSITE_INTERVIEWS = "offsite_interviews", _("Off-site worker interviews")
+        FOCUS_GROUPS = "focus_groups", _("Focus groups")
+        DOCUMENTS = "documents", _("Document review")
+        OBSERVATION = "observation", _("Observation")
+
+    partner = models.ForeignKey(
+        MonitoringPartner,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("monitoring partner"),
+    )
+    factory = models.ForeignKey(
+        "suppliers.Factory",
+        on_delete=models.PROTECT,
+        related_name="monitoring_reports",
+        verbose_name=_("factory"),
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    methods = ArrayField(
+        models.CharField(max_length=30, choices=Method.choices),
+        verbose_name=_("methods"),
+        default=list,
+    )
+    interviewed_women = models.PositiveIntegerField(_("women interviewed"), default=0)
+    interviewed_men = models.PositiveIntegerField(_("men interviewed"), default=0)
+    interviewed_other_gender = models.PositiveIntegerField(
+        _("interviewed, other or undisclosed gender"), default=0
+    )
+    interviewed_migrant = models.PositiveIntegerField(_("migrant workers interviewed"), default=0)
+    interviewed_local = models.PositiveIntegerField(_("local workers interviewed"), default=0)
+    summary = EncryptedTextField(
+        _("narrative summary (confidential)"),
+        blank=True,
+        help_text=_("What workers told you. Seen only by your organisation and EW staff."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_reports",
+        verbose_name=_("assigned to"),
+        limit_choices_to={"is_ew_staff": True},
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("validated or rejected"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validated or rejected by"),
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_summary = models.TextField(
+        _("published summary"),
+        blank=True,
+        help_text=_("The affiliate-facing summary: no names, no testimony, nothing identifying."),
+    )
+
+    objects = MonitoringReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monitoring report")
+        verbose_name_plural = _("monitoring reports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="report_period_in_order",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference} – {self.factory}"
+
+    @property
+    def reference(self) -> str:
+        return f"MR-{self.pk:05d}" if self.pk else "MR-new"
+
+    @property
+    def workers_interviewed(self) -> int:
+        return self.interviewed_women + self.interviewed_men + self.interviewed_other_gender
+
+    @property
+    def is_editable_by_partner(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.NEEDS_INFORMATION}
+
+
+class Finding(models.Model):
+    """One breach of the Code found at the report's factory.
+
+    `confidential_text` is what the partner wrote (may quote testimony): encrypted, staff and
+    the partner only. `published_text` is what affiliates read, written by staff at publication.
+    """
+
+    class Status(models.TextChoices):
+        ALLEGED = "alleged", _("Alleged")
+        SUBSTANTIATED = "substantiated", _("Substantiated")
+        NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")
+        REMEDIATION_PLANNED = "remediation_planned", _("Remediation planned")
+        REMEDIATED_VERIFIED = "remediated_verified", _("Remediated and verified")
+        RECURRED = "recurred", _("Recurred")
+
+    class DocumentHolder(models.TextChoices):
+        WORKER = "worker", _("The worker")
+        EMPLOYER = "employer", _("The employer")
+        AGENT = "agent", _("A recruitment agent")
+        OTHER = "other", _("Someone else")
+        UNKNOWN = "unknown", _("Unknown")
+
+    report = models.ForeignKey(
+        MonitoringReport,
+        on_delete=models.CASCADE,
+        related_name="findings",
+        verbose_name=_("report"),
+    )
+    standard = models.ForeignKey(
+        CodeStandard, on_delete=models.PROTECT, related_name="+", verbose_name=_("Code category")
+    )
+    sub_standard = models.ForeignKey(
+        CodeSubStandard,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sub-standard"),
+    )
+    ilo_indicators = ArrayField(
+        models.CharField(max_length=20, choices=ForcedLabourIndicator.choices),
+        verbose_name=_("ILO forced-labour indicators"),
+        default=list,
+        blank=True,
+    )
+    youngest_age_observed = models.PositiveSmallIntegerField(
+        _("youngest age observed"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(25)],
+        help_text=_("Only when child labour or young workers are concerned."),
+    )
+    children_in_hazardous_work = models.BooleanField(
+        _("workers under 18 in hazardous work"), default=False
+    )
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    fast_track = models.BooleanField(
+        _("urgent (fast-track)"),
+        default=False,
+        help_text=_("Workers are at immediate risk: EW starts remediation at once."),
+    )
+    workers_affected = models.PositiveIntegerField(_("workers affected"), null=True, blank=True)
+    origin_country = CountryField(_("migrant workers' origin country"), blank=True)
+    destination_country = CountryField(_("country of work"), blank=True)
+    documents_held_by = models.CharField(
+        _("identity documents held by"),
+        max_length=10,
+        choices=DocumentHolder.choices,
+        blank=True,
+    )
+    debt_amount = models.DecimalField(
+        _("debt per worker"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    debt_currency = models.CharField(_("debt currency"), max_length=3, blank=True)
+    confidential_text = EncryptedTextField(_("description (confidential)"))
+    evidence_summary = EncryptedTextField(
+        _("evidence (confidential)"),
+        blank=True,
+        help_text=_("Which interviews, documents or observations support this finding."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ALLEGED
+    )
+    published_text = models.TextField(
+        _("published text"),
+        blank=True,
+        help_text=_("What affiliates read: no names, no quotes, nothing that identifies a worker."),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["report", "pk"]
+        indexes = [models.Index(fields=["published_at"])]
+
+    def __str__(self):
+        return f"{self.standard.label} ({self.get_severity_display()})"
+
+    @property
+    def is_migrant_finding(self) -> bool:
+        return bool(self.origin_country)
+
+    @property
+    def corridor(self) -> str:
+        if not (self.origin_country and self.destination_country):
+            return ""
+        return f"{self.origin_country.name} → {self.destination_country.name}"
+
+    @property
+    def severity_rank(self) -> int:
+        return SEVERITY_RANK[self.severity]
+
+
+class RecruitmentFee(models.Model):
+    """A cost a migrant worker paid to get the job, per cost item (Employer Pays Principle)."""
+
+    class CostItem(models.TextChoices):
+        RECRUITMENT_FEE = "recruitment_fee", _("Recruitment or placement fee")
+        VISA_PERMIT = "visa_permit", _("Visa and work permit")
+        MEDICAL = "medical", _("Medical tests")
+        TRAINING = "training", _("Training")
+        TRAVEL = "travel", _("Travel")
+        ACCOMMODATION = "accommodation", _("Accommodation before departure")
+        DOCUMENTS = "documents", _("Passport and documents")
+        OTHER = "other", _("Other")
+
+    finding = models.ForeignKey(
+        Finding, on_delete=models.CASCADE, related_name="fees", verbose_name=_("finding")
+    )
+    cost_item = models.CharField(_("cost item"), max_length=20, choices=CostItem.choices)
+    amount = models.DecimalField(
+        _("amount per worker"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+
+    class Meta:
+        verbose_name = _("recruitment fee")
+        verbose_name_plural = _("recruitment fees")
+        ordering = ["finding", "cost_item"]
+
+    def __str__(self):
+        return f"{self.get_cost_item_display()}: {self.amount} {self.currency}"
+
+
+class EvidenceFile(models.Model):
+    """A photo or document supporting a report; staff and the submitting partner only."""
+
+    report = models.ForeignKey(
+        MonitoringReport,
+        on_delete=models.CASCADE,
+        related_name="evidence_files",
+        verbose_name=_("report"),
+    )
+    finding = models.ForeignKey(
+        Finding,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evidence_files",
+        verbose_name=_("finding"),
+    )
+    file = models.FileField(_("file"), upload_to=PrivateUploadTo("monitoring/evidence"))
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReportEvent(models.Model):
+    """Who did what to a report and when: the triage record. Texts may quote testimony."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Draft started")
+        SUBMITTED = "submitted", _("Submitted")
+        ASSIGNED = "assigned", _("Assigned")
+        COMMENT = "comment", _("Comment")
+        INFO_REQUESTED = "info_requested", _("More information requested")
+        VALIDATED = "validated", _("Validated")
+        REJECTED = "rejected", _("Rejected")
+        PUBLISHED = "published", _("Published")
+        FINDING_STATUS = "finding_status", _("Finding status changed")
+
+    report = models.ForeignKey(
+        MonitoringReport, on_delete=models.CASCADE, related_name="events", verbose_name=_("report")
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    text = EncryptedTextField(_("text"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"

@@ -19,7 +19,14 @@ from affiliates.models import (
     User,
     token_digest,
 )
-from monitoring.models import MonitoringPartner, PartnerMembership
+from monitoring.models import (
+    CodeStandard,
+    Finding,
+    MonitoringPartner,
+    MonitoringReport,
+    PartnerMembership,
+    Severity,
+)
 from suppliers.matching import normalise_address, normalise_name
 from suppliers.models import Disclosure, DisclosureLine, Factory, Supplier
 
@@ -203,6 +210,58 @@ class DisclosureLineFactory(_ScopedFactory):
     line_key = Sequence(lambda n: f"key-{n}")
     # Last: the field's name hides the `factory` module for the rest of the class body.
     factory = SubFactory(FactoryFactory)
+
+
+class MonitoringReportFactory(factory.django.DjangoModelFactory):
+    """A submitted report; pass `status=` and dates for other states."""
+
+    class Meta:
+        model = MonitoringReport
+
+    partner = SubFactory(MonitoringPartnerFactory)
+    period_start = date(2026, 3, 1)
+    period_end = date(2026, 4, 30)
+    methods = [MonitoringReport.Method.OFFSITE_INTERVIEWS]
+    interviewed_women = 12
+    interviewed_men = 8
+    interviewed_migrant = 15
+    interviewed_local = 5
+    summary = "Workers described passports held by the dormitory manager."
+    status = MonitoringReport.Status.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+    created_by = SubFactory(UserFactory)
+    factory = SubFactory(FactoryFactory)  # last: the name hides the `factory` module
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    report = SubFactory(MonitoringReportFactory)
+    standard = LazyAttribute(lambda o: CodeStandard.objects.current().get(number=1))
+    ilo_indicators = ["documents"]
+    severity = Severity.HIGH
+    workers_affected = 40
+    confidential_text = "Worker A said the agent keeps her passport in a locked office."
+
+
+def published_finding(factory_=None, **fields) -> Finding:
+    """A finding of a published report at the given factory, visible to its affiliates."""
+    now = timezone.now()
+    report = MonitoringReportFactory(
+        factory=factory_ or FactoryFactory(),
+        status=MonitoringReport.Status.PUBLISHED,
+        published_at=now,
+        published_summary="Monitoring found retention of identity documents.",
+    )
+    fields.setdefault("published_text", "Identity documents of migrant workers were retained.")
+    return FindingFactory(report=report, published_at=now, **fields)
+
+
+def in_supply_chain(affiliate, factory_, status="accepted") -> DisclosureLine:
+    """Put a factory in an affiliate's supply chain through a disclosure of one of its contracts."""
+    disclosure = DisclosureFactory(contract=ContractFactory(affiliate=affiliate), status=status)
+    return DisclosureLineFactory(disclosure=disclosure, factory=factory_)
 
 
 def member(affiliate, role=Membership.Role.OFFICER, **user_fields) -> User:
