@@ -47,6 +47,7 @@ class AffiliateDashboardView(AffiliateViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        from monitoring.models import Finding
         from suppliers.models import Disclosure, Factory
 
         context["member_count"] = Membership.objects.count()
@@ -56,6 +57,9 @@ class AffiliateDashboardView(AffiliateViewMixin, TemplateView):
         context["factory_count"] = (
             Factory.objects.active().in_supply_chain_of(self.affiliate).count()
         )
+        findings = Finding.objects.published_for_affiliate(self.affiliate).with_display_relations()
+        context["finding_count"] = findings.count()
+        context["latest_findings"] = findings.order_by("-published_at", "-pk")[:3]
         return context
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from affiliates import views as affiliate_views
+from monitoring import views as monitoring_views
 from suppliers import views as supplier_views
 
 from . import views
@@ -27,6 +28,7 @@ urlpatterns = [
     ),
     path("a/<slug:affiliate_slug>/", include("affiliates.urls")),
     path("a/<slug:affiliate_slug>/", include("suppliers.urls")),
+    path("a/<slug:affiliate_slug>/", include("monitoring.affiliate_urls")),
     path(
         "disclose/<str:token>/",
         supplier_views.ContractorDisclosureView.as_view(),
@@ -64,7 +66,13 @@ urlpatterns = [
     path(
         "staff/suppliers/", supplier_views.StaffSupplierListView.as_view(), name="staff_suppliers"
     ),
+    path("staff/", include("monitoring.staff_urls")),
     path("partner/", include("monitoring.urls")),
+    path(
+        "evidence/<int:pk>/",
+        monitoring_views.EvidenceDownloadView.as_view(),
+        name="evidence_download",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

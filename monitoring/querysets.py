@@ -61,3 +61,11 @@ class FindingQuerySet(models.QuerySet):
         return self.published().filter(
             report__factory__in=Factory.objects.in_supply_chain_of(affiliate)
         )
+
+    def with_display_relations(self):
+        """What a finding's card shows, fetched in a fixed number of queries."""
+        from .models import RecruitmentFee
+
+        return self.select_related("standard", "sub_standard", "report__factory").prefetch_related(
+            models.Prefetch("fees", queryset=RecruitmentFee.objects.order_by("cost_item", "pk"))
+        )

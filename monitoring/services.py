@@ -273,6 +273,7 @@ def report_comment(*, report: MonitoringReport, by, text: str) -> ReportEvent:
     """A note on the report's record, read by staff and the submitting partner."""
     if not text.strip():
         raise DomainError(_("Write a comment first."), field="text")
+    report = MonitoringReport.objects.get(pk=report.pk)
     if report.status == Status.DRAFT and by.is_ew_staff:
         raise DomainError(_("Drafts are the partner's own until they submit them."))
     return _event(report, Event.COMMENT, by, text.strip())

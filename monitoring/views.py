@@ -1,12 +1,531 @@
-from django.views.generic import TemplateView
+"""Pages for monitoring partners (their reports), EW staff (triage) and affiliates (findings).
 
-from affiliates.mixins import PartnerRequiredMixin
+Which rows each of them may read is decided in `querysets.py`; the views only pick the
+queryset for their audience, so another organisation's report is a plain 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from affiliates.mixins import (
+    AffiliateViewMixin,
+    PartnerRequiredMixin,
+    ServiceActionMixin,
+    StaffRequiredMixin,
+)
+from config.errors import DomainError
+from config.uploads import file_download
+
+from . import services
+from .forms import (
+    AssignForm,
+    EvidenceForm,
+    FeeFormSet,
+    FindingFilterForm,
+    FindingForm,
+    FindingStatusForm,
+    InfoRequestForm,
+    PublishForm,
+    RejectForm,
+    ReportForm,
+    TextForm,
+)
+from .models import (
+    SEVERITY_RANK,
+    EvidenceFile,
+    Finding,
+    MonitoringReport,
+    ReportEvent,
+    Severity,
+)
+
+Status = MonitoringReport.Status
 
 
-class PartnerDashboardView(PartnerRequiredMixin, TemplateView):
+def _report_detail_queryset(queryset):
+    return queryset.select_related(
+        "factory", "partner", "assigned_to", "decided_by", "published_by"
+    ).prefetch_related(
+        Prefetch(
+            "findings",
+            queryset=Finding.objects.select_related("standard", "sub_standard").prefetch_related(
+                "fees"
+            ),
+        ),
+        Prefetch("evidence_files", queryset=EvidenceFile.objects.select_related("finding")),
+        Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
+    )
+
+
+def _form_errors_to_message(request, error: DomainError, form=None) -> None:
+    if form is not None and error.field and error.field in form.fields:
+        form.add_error(error.field, error.message)
+    else:
+        messages.error(request, error.message)
+
+
+# --- Monitoring partners ------------------------------------------------------------------
+
+
+class PartnerDashboardView(PartnerRequiredMixin, ListView):
     template_name = "monitoring/partner_dashboard.html"
+    context_object_name = "reports"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return (
+            MonitoringReport.objects.filter(partner=self.partner)
+            .select_related("factory")
+            .annotate(finding_count=Count("findings"))
+            .order_by("-updated_at", "-pk")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["partner"] = self.partner
+        context["needs_information"] = MonitoringReport.objects.filter(
+            partner=self.partner, status=Status.NEEDS_INFORMATION
+        ).count()
+        return context
+
+
+class PartnerReportMixin(PartnerRequiredMixin):
+    """The partner's own report named by `pk` in the URL; any other is a 404."""
+
+    def get_report(self) -> MonitoringReport:
+        if not hasattr(self, "_report"):
+            self._report = get_object_or_404(
+                MonitoringReport.objects.for_staff_or_partner(self.request.user).filter(
+                    partner=self.partner
+                ),
+                pk=self.kwargs["pk"],
+            )
+        return self._report
+
+    def get_success_url(self):
+        return reverse("monitoring:report_detail", kwargs={"pk": self.get_report().pk})
+
+
+class ReportCreateView(PartnerRequiredMixin, FormView):
+    template_name = "monitoring/report_form.html"
+    form_class = ReportForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "partner": self.partner}
+
+    def form_valid(self, form):
+        try:
+            report = services.report_create(
+                partner=self.partner, by=self.request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            _form_errors_to_message(self.request, error, form)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Draft %(reference)s saved. Add your findings, then submit it.")
+            % {"reference": report.reference},
+        )
+        return redirect("monitoring:report_detail", pk=report.pk)
+
+
+class ReportUpdateView(PartnerReportMixin, FormView):
+    template_name = "monitoring/report_form.html"
+    form_class = ReportForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "partner": self.partner, "instance": self.get_report()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.get_report(), **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.report_update(report=self.get_report(), by=self.request.user, **data)
+        except DomainError as error:
+            _form_errors_to_message(self.request, error, form)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Report saved."))
+        return redirect(self.get_success_url())
+
+
+class PartnerReportDetailView(PartnerReportMixin, DetailView):
+    template_name = "monitoring/report_detail.html"
+    context_object_name = "report"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            _report_detail_queryset(MonitoringReport.objects.filter(partner=self.partner)),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["evidence_form"] = EvidenceForm(report=self.object)
+        context["comment_form"] = TextForm()
+        context["audience"] = "partner"
+        return context
+
+
+class FindingEditMixin(PartnerReportMixin):
+    template_name = "monitoring/finding_form.html"
+
+    def get_finding(self) -> Finding | None:
+        return None
+
+    def get(self, request, *args, **kwargs):
+        finding = self.get_finding()
+        initial = [
+            {"cost_item": f.cost_item, "amount": f.amount, "currency": f.currency}
+            for f in (finding.fees.all() if finding else [])
+        ]
+        return self.render(FindingForm(instance=finding), FeeFormSet(initial=initial))
+
+    def post(self, request, *args, **kwargs):
+        finding = self.get_finding()
+        form = FindingForm(request.POST, instance=finding)
+        fees = FeeFormSet(request.POST)
+        if form.is_valid() and fees.is_valid():
+            fee_rows = [
+                services.Fee(f["cost_item"], f["amount"], f["currency"])
+                for f in fees.cleaned_data
+                if f.get("cost_item")
+            ]
+            try:
+                services.finding_save(
+                    report=self.get_report(),
+                    finding=finding,
+                    by=request.user,
+                    fees=fee_rows,
+                    **form.cleaned_data,
+                )
+            except DomainError as error:
+                _form_errors_to_message(request, error, form)
+            else:
+                messages.success(request, _("Finding saved."))
+                return redirect(self.get_success_url())
+        return self.render(form, fees)
+
+    def render(self, form, fees):
+        report = self.get_report()
+        if not report.is_editable_by_partner:
+            messages.error(self.request, _("This report can no longer be changed."))
+            return redirect(self.get_success_url())
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "fees": fees, "report": report, "finding": self.get_finding()},
+        )
+
+
+class FindingCreateView(FindingEditMixin, View):
+    pass
+
+
+class FindingUpdateView(FindingEditMixin, View):
+    def get_finding(self):
+        if not hasattr(self, "_finding"):
+            self._finding = get_object_or_404(
+                self.get_report().findings.select_related("standard__version"),
+                pk=self.kwargs["finding_pk"],
+            )
+        return self._finding
+
+
+class FindingDeleteView(PartnerReportMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        finding = get_object_or_404(self.get_report().findings, pk=self.kwargs["finding_pk"])
+        services.finding_delete(finding=finding, by=request.user)
+        return _("Finding deleted.")
+
+
+class EvidenceUploadView(PartnerReportMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        report = self.get_report()
+        form = EvidenceForm(request.POST, request.FILES, report=report)
+        if form.is_valid():
+            try:
+                services.evidence_add(
+                    report=report,
+                    clean_file=form.cleaned_data["file"],
+                    description=form.cleaned_data["description"],
+                    finding=form.cleaned_data["finding"],
+                    by=request.user,
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("File added. Its metadata (GPS, camera) was removed."))
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        return redirect(self.get_success_url())
+
+
+class ReportSubmitView(PartnerReportMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        report = services.report_submit(report=self.get_report(), by=request.user)
+        return _("Report %(reference)s submitted to Electronics Watch.") % {
+            "reference": report.reference
+        }
+
+
+class PartnerCommentView(PartnerReportMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        form = TextForm(request.POST)
+        services.report_comment(
+            report=self.get_report(),
+            by=request.user,
+            text=form.data.get("text", ""),
+        )
+        return _("Comment added.")
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    """Evidence files: EW staff and the submitting partner only; everyone else 404."""
+
+    def get(self, request, pk):
+        reports = MonitoringReport.objects.for_staff_or_partner(request.user)
+        evidence = get_object_or_404(EvidenceFile.objects.filter(report__in=reports), pk=pk)
+        extension = evidence.file.name.rsplit(".", 1)[-1]
+        return file_download(
+            evidence.file,
+            filename=f"{evidence.report.reference}-evidence-{evidence.pk}.{extension}",
+            content_type=evidence.content_type,
+        )
+
+
+# --- Electronics Watch staff --------------------------------------------------------------
+
+
+class TriageQueueView(StaffRequiredMixin, ListView):
+    """Reports waiting for a decision, the most urgent and the oldest first."""
+
+    template_name = "monitoring/staff/queue.html"
+    context_object_name = "reports"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.status = self.request.GET.get("status", "")
+        self.assignee = self.request.GET.get("assignee", "")
+        reports = MonitoringReport.objects.exclude(status=Status.DRAFT)
+        if self.status in Status.values:
+            reports = reports.filter(status=self.status)
+        else:
+            self.status = ""
+            reports = reports.awaiting_triage()
+        if self.assignee == "me":
+            reports = reports.filter(assigned_to=self.request.user)
+        elif self.assignee == "none":
+            reports = reports.filter(assigned_to__isnull=True)
+        severity_rank = SqlCase(
+            *[When(findings__severity=value, then=rank) for value, rank in SEVERITY_RANK.items()],
+            output_field=IntegerField(),
+        )
+        return (
+            reports.select_related("factory", "partner", "assigned_to")
+            .annotate(
+                fast_track=Exists(Finding.objects.filter(report=OuterRef("pk"), fast_track=True)),
+                top_severity=Max(severity_rank),
+                finding_count=Count("findings"),
+            )
+            .order_by("-fast_track", "-top_severity", "submitted_at", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["status"] = self.status
+        context["assignee"] = self.assignee
+        context["statuses"] = [c for c in Status.choices if c[0] != Status.DRAFT]
+        context["today"] = timezone.now()
+        context["severity_labels"] = {
+            rank: Severity(value).label for value, rank in SEVERITY_RANK.items()
+        }
+        return context
+
+
+class StaffReportMixin(StaffRequiredMixin):
+    def get_report(self) -> MonitoringReport:
+        if not hasattr(self, "_report"):
+            self._report = get_object_or_404(
+                MonitoringReport.objects.exclude(status=Status.DRAFT), pk=self.kwargs["pk"]
+            )
+        return self._report
+
+    def get_success_url(self):
+        return reverse("staff_report", kwargs={"pk": self.get_report().pk})
+
+
+class StaffReportDetailView(StaffReportMixin, DetailView):
+    template_name = "monitoring/report_detail.html"
+    context_object_name = "report"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            _report_detail_queryset(MonitoringReport.objects.exclude(status=Status.DRAFT)),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            audience="staff",
+            comment_form=TextForm(),
+            info_form=InfoRequestForm(),
+            reject_form=RejectForm(),
+            assign_form=AssignForm(initial={"assignee": self.object.assigned_to_id}),
+            finding_status_transitions={
+                f.pk: [
+                    (value, Finding.Status(value).label)
+                    for value in sorted(services.FINDING_TRANSITIONS[f.status])
+                ]
+                for f in self.object.findings.all()
+            },
+        )
+        return context
+
+
+class ReportAssignView(StaffReportMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        form = AssignForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Choose a member of staff to assign the report to."))
+        report = services.report_assign(
+            report=self.get_report(), assignee=form.cleaned_data["assignee"], by=request.user
+        )
+        return _("Report assigned to %(email)s.") % {"email": report.assigned_to.email}
+
+
+class StaffCommentView(StaffReportMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        services.report_comment(
+            report=self.get_report(), by=request.user, text=request.POST.get("text", "")
+        )
+        return _("Comment added.")
+
+
+class ReportRequestInformationView(StaffReportMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        services.report_request_information(
+            report=self.get_report(), by=request.user, text=request.POST.get("text", "")
+        )
+        return _("The partner has been asked for more information.")
+
+
+class ReportValidateView(StaffReportMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        services.report_validate(report=self.get_report(), by=request.user)
+        return _("Report validated. Write its published version to publish it.")
+
+
+class ReportRejectView(StaffReportMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        services.report_reject(
+            report=self.get_report(), by=request.user, reason=request.POST.get("reason", "")
+        )
+        return _("Report rejected.")
+
+
+class FindingStatusView(StaffRequiredMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        self.finding = get_object_or_404(
+            Finding.objects.select_related("report", "standard"), pk=self.kwargs["pk"]
+        )
+        form = FindingStatusForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Choose the finding's new status."))
+        finding = services.finding_set_status(
+            finding=self.finding,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+        return _("Finding is now “%(status)s”.") % {"status": finding.get_status_display()}
+
+    def get_success_url(self):
+        return reverse("staff_report", kwargs={"pk": self.finding.report_id})
+
+
+class ReportPublishView(StaffReportMixin, FormView):
+    template_name = "monitoring/staff/publish.html"
+    form_class = PublishForm
+
+    def get_form_kwargs(self):
+        findings = (
+            self.get_report()
+            .findings.select_related("standard", "sub_standard")
+            .prefetch_related("fees")
+        )
+        return {**super().get_form_kwargs(), "findings": findings}
+
+    def get_initial(self):
+        return {"summary": self.get_report().published_summary}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.get_report(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.report_publish(
+                report=self.get_report(),
+                by=self.request.user,
+                summary=form.cleaned_data["summary"],
+                published_texts=form.published_texts(),
+            )
+        except DomainError as error:
+            _form_errors_to_message(self.request, error, form)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Published. The affiliates buying from this factory are being told by e-mail."),
+        )
+        return redirect(self.get_success_url())
+
+
+# --- Affiliates ---------------------------------------------------------------------------
+
+
+class AffiliateFindingListView(AffiliateViewMixin, ListView):
+    """Published findings at the factories in the affiliate's supply chain."""
+
+    template_name = "monitoring/affiliate_findings.html"
+    context_object_name = "findings"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filters = FindingFilterForm(self.request.GET)
+        findings = Finding.objects.published_for_affiliate(self.affiliate).with_display_relations()
+        if self.filters.is_valid():
+            if self.filters.cleaned_data["severity"]:
+                findings = findings.filter(severity=self.filters.cleaned_data["severity"])
+            if self.filters.cleaned_data["standard"]:
+                findings = findings.filter(standard=self.filters.cleaned_data["standard"])
+        return findings.order_by("-published_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filters=self.filters, **kwargs)
+
+
+class RiskSummaryView(StaffRequiredMixin, TemplateView):
+    template_name = "monitoring/staff/risk.html"
+
+    def get_context_data(self, **kwargs):
+        from .selectors import risk_page_context
+
+        context = super().get_context_data(**kwargs)
+        context.update(risk_page_context(self.request.GET))
         return context

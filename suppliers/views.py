@@ -15,6 +15,7 @@ from affiliates.mixins import AffiliateViewMixin, ServiceActionMixin, StaffRequi
 from affiliates.models import Membership
 from config.errors import DomainError
 from config.spreadsheets import attachment
+from monitoring.models import Finding
 
 from . import imports, services
 from .forms import (
@@ -400,6 +401,11 @@ class SupplyChainFactoryView(AffiliateViewMixin, DetailView):
             .order_by("brand", "product_model")[:500]
         )
         context["other_affiliates"] = max((self.object.affiliate_count or 1) - 1, 0)
+        context["findings"] = (
+            Finding.objects.published_for_affiliate(self.affiliate)
+            .with_display_relations()
+            .filter(report__factory=self.object)
+        )
         return context
 
 

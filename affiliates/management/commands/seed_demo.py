@@ -6,7 +6,8 @@ from django.db import transaction
 from config.devservers import DEMO_LOGINS, DEMO_PASSWORD
 
 # Each app's `demo.seed(**context)` adds its objects and returns names for the apps after it.
-DEMO_MODULES = ["affiliates.demo", "monitoring.demo", "suppliers.demo"]
+# In dependency order: monitoring reports need the suppliers' factories.
+DEMO_MODULES = ["affiliates.demo", "suppliers.demo", "monitoring.demo"]
 
 
 class Command(BaseCommand):
