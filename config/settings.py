@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     # Third party
+    "django_countries",  # for its country-name translations
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -265,9 +265,13 @@ def factory_merge(*, source: Factory, target: Factory, by) -> Factory:
     if source.merged_into_id or target.merged_into_id:
         raise DomainError(_("One of these factories was already merged."))
     with transaction.atomic(), scopes_disabled():
+        from monitoring.models import MonitoringReport
+
         source = Factory.objects.select_for_update().get(pk=source.pk)
         target = Factory.objects.select_for_update().get(pk=target.pk)
         DisclosureLine.objects.filter(factory=source).update(factory=target)
+        # Monitoring stays with the site: reports filed under the duplicate follow it.
+        MonitoringReport.objects.filter(factory=source).update(factory=target)
         for link in SupplierFactory.objects.filter(factory=source):
             try:
                 with transaction.atomic():

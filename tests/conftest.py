@@ -23,6 +23,12 @@ def _clean_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploaded files go to a fresh folder per test, never into the project's .local/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def northvale(db):
     return AffiliateFactory(slug="northvale", name="City of Northvale", country="GB")

@@ -283,4 +283,12 @@ TENANT_FACTORIES = {
     DisclosureLine: lambda affiliate: DisclosureLineFactory(
         disclosure=DisclosureFactory(contract=ContractFactory(affiliate=affiliate))
     ),
+    # Shared rows an affiliate reads once published at a factory in its supply chain.
+    Finding: lambda affiliate: _in_chain_of(affiliate, published_finding()),
+    MonitoringReport: lambda affiliate: _in_chain_of(affiliate, published_finding()).report,
 }
+
+
+def _in_chain_of(affiliate, finding):
+    in_supply_chain(affiliate, finding.report.factory)
+    return finding

@@ -50,7 +50,7 @@ def _fill(route: Route, rows, owner: str, affiliate_slug: str) -> str | None:
             values[arg] = affiliate_slug
         elif row is not None and hasattr(row, "pk" if arg in {"pk", "id"} else arg):
             values[arg] = getattr(row, "pk" if arg in {"pk", "id"} else arg)
-        elif arg in {"pk", "id"}:
+        elif arg in {"pk", "id"} or arg.endswith(("_pk", "_id")):
             values[arg] = 999_999
         else:
             values[arg] = "unknown-value"

@@ -11,6 +11,7 @@ from tests.factories import (
     DisclosureFactory,
     DisclosureLineFactory,
     FactoryFactory,
+    MonitoringReportFactory,
     StaffFactory,
 )
 
@@ -187,6 +188,7 @@ def test_staff_merge_keeps_history_and_every_link(client, northvale, southport):
     south_line = DisclosureLineFactory(
         disclosure=_disclosure(southport, status="accepted"), factory=twin
     )
+    report = MonitoringReportFactory(factory=twin)
     review = FactoryMatchReview.objects.create(factory=twin, candidate=known, score=0.7)
     client.force_login(staff)
     response = client.post(
@@ -201,6 +203,8 @@ def test_staff_merge_keeps_history_and_every_link(client, northvale, southport):
         south_line.refresh_from_db()
         north_line.refresh_from_db()
     assert south_line.factory == north_line.factory == known
+    report.refresh_from_db()
+    assert report.factory == known
     ranking = client.get("/staff/factories/").content.decode()
     assert "Precision Plant Limited" not in ranking
     assert "Precision Plant Ltd" in ranking

@@ -1,0 +1,200 @@
+"""Monitoring API, read-only. Who reads what is decided once, in `MonitoringAudienceMixin`:
+
+- EW staff: every report and finding, publication state and triage record included;
+- a monitoring partner's member: its own organisation's reports and findings, in full;
+- an affiliate member (the affiliate resolved like every tenant API, `?affiliate=<slug>` when
+  the user has several): published findings at factories in the affiliate's supply chain, in
+  their published form only;
+- anyone else: 404.
+
+The rows come from the querysets of `monitoring.querysets`, the shapes from
+`monitoring.serializers`.
+"""
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from affiliates.tenancy import AffiliateScopedAPIMixin
+
+from .models import Finding, ForcedLabourIndicator, MonitoringReport, Severity
+from .serializers import (
+    AffiliateFindingSerializer,
+    AffiliateReportSerializer,
+    PartnerFindingSerializer,
+    PartnerReportSerializer,
+    StaffFindingSerializer,
+    StaffReportSerializer,
+)
+
+
+class Audience(StrEnum):
+    STAFF = "staff"
+    PARTNER = "partner"
+    AFFILIATE = "affiliate"
+
+
+class MonitoringAudienceMixin(AffiliateScopedAPIMixin):
+    """Sets `audience`; `visible(manager)` gives the rows it may read, nothing else does."""
+
+    serializer_classes: dict[Audience, type]
+    audience: Audience
+
+    def initial(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and (user.is_ew_staff or user.is_partner_member):
+            # Staff and partner members belong to no affiliate: no tenant to resolve or scope.
+            super(AffiliateScopedAPIMixin, self).initial(request, *args, **kwargs)
+            self.membership = self.affiliate = None
+            self.audience = Audience.STAFF if user.is_ew_staff else Audience.PARTNER
+            return
+        super().initial(request, *args, **kwargs)  # 404 without a membership
+        self.audience = Audience.AFFILIATE
+
+    def visible(self, manager):
+        if self.audience is Audience.AFFILIATE:
+            return manager.published_for_affiliate(self.affiliate)
+        return manager.for_staff_or_partner(self.request.user)
+
+    def get_serializer_class(self):
+        # Schema generation runs no request: it documents the staff shape.
+        return self.serializer_classes[getattr(self, "audience", Audience.STAFF)]
+
+
+def _audience_schema(component_name: str, classes: dict[Audience, type]):
+    """Document every audience's shape as one `oneOf` response."""
+    shape = PolymorphicProxySerializer(
+        component_name=component_name,
+        serializers=[
+            classes[Audience.STAFF],
+            classes[Audience.PARTNER],
+            classes[Audience.AFFILIATE],
+        ],
+        resource_type_field_name=None,
+    )
+    return extend_schema_view(
+        list=extend_schema(responses=shape), retrieve=extend_schema(responses=shape)
+    )
+
+
+# --- Reports --------------------------------------------------------------------------------
+
+
+class MonitoringReportFilter(filters.FilterSet):
+    factory = filters.NumberFilter(field_name="factory_id")
+    status = filters.ChoiceFilter(choices=MonitoringReport.Status.choices)
+    partner = filters.NumberFilter(
+        method="filter_partner", label=_("Id of the monitoring partner (EW staff only).")
+    )
+
+    class Meta:
+        model = MonitoringReport
+        fields: list[str] = []
+
+    def filter_partner(self, queryset, name, value):
+        # Which organisation monitored a site is kept from affiliates, even as a filter.
+        if not self.request.user.is_ew_staff:
+            return queryset
+        return queryset.filter(partner_id=value)
+
+
+REPORT_SERIALIZERS = {
+    Audience.STAFF: StaffReportSerializer,
+    Audience.PARTNER: PartnerReportSerializer,
+    Audience.AFFILIATE: AffiliateReportSerializer,
+}
+
+
+@_audience_schema("MonitoringReportByAudience", REPORT_SERIALIZERS)
+class MonitoringReportViewSet(MonitoringAudienceMixin, viewsets.ReadOnlyModelViewSet):
+    """Monitoring reports. EW staff read all of them and partners their own organisation's,
+    in full; an affiliate reads the published summary of reports on factories in its supply
+    chain (the `MonitoringReportByAudience` variants: staff, partner, affiliate)."""
+
+    serializer_classes = REPORT_SERIALIZERS
+    queryset = MonitoringReport.objects.none()
+    filterset_class = MonitoringReportFilter
+
+    def get_queryset(self):
+        if not hasattr(self, "audience"):
+            return self.queryset
+        rows = self.visible(MonitoringReport.objects).select_related("factory")
+        if self.audience is Audience.AFFILIATE:
+            return rows.order_by("-published_at", "-pk")
+        rows = rows.select_related("partner").prefetch_related("evidence_files")
+        if self.audience is Audience.STAFF:
+            rows = rows.select_related(
+                "assigned_to", "created_by", "decided_by", "published_by"
+            ).prefetch_related("events__actor")
+        return rows.order_by("-created_at", "-pk")
+
+
+# --- Findings -------------------------------------------------------------------------------
+
+
+class FindingFilter(filters.FilterSet):
+    report = filters.NumberFilter(field_name="report_id")
+    factory = filters.NumberFilter(field_name="report__factory_id")
+    country = filters.CharFilter(field_name="report__factory__country", lookup_expr="iexact")
+    severity = filters.ChoiceFilter(choices=Severity.choices)
+    status = filters.ChoiceFilter(choices=Finding.Status.choices)
+    standard = filters.NumberFilter(
+        field_name="standard__number", label=_("Number of the Code standard.")
+    )
+    ilo_indicator = filters.ChoiceFilter(
+        choices=ForcedLabourIndicator.choices,
+        method="filter_ilo_indicator",
+        label=_("ILO forced-labour indicator among the finding's indicators."),
+    )
+    fast_track = filters.BooleanFilter()
+    published = filters.BooleanFilter(
+        method="filter_published", label=_("true: published findings; false: not published.")
+    )
+
+    class Meta:
+        model = Finding
+        fields: list[str] = []
+
+    def filter_ilo_indicator(self, queryset, name, value):
+        return queryset.filter(ilo_indicators__contains=[value])
+
+    def filter_published(self, queryset, name, value):
+        published = queryset.published()
+        return published if value else queryset.exclude(pk__in=published.values("pk"))
+
+
+FINDING_SERIALIZERS = {
+    Audience.STAFF: StaffFindingSerializer,
+    Audience.PARTNER: PartnerFindingSerializer,
+    Audience.AFFILIATE: AffiliateFindingSerializer,
+}
+
+
+@_audience_schema("FindingByAudience", FINDING_SERIALIZERS)
+class FindingViewSet(MonitoringAudienceMixin, viewsets.ReadOnlyModelViewSet):
+    """Findings. EW staff read all of them, with their publication state, and partners their
+    own organisation's; an affiliate reads published findings at factories in its supply
+    chain, in their published form (the `FindingByAudience` variants: staff, partner,
+    affiliate)."""
+
+    serializer_classes = FINDING_SERIALIZERS
+    queryset = Finding.objects.none()
+    filterset_class = FindingFilter
+
+    def get_queryset(self):
+        if not hasattr(self, "audience"):
+            return self.queryset
+        rows = (
+            self.visible(Finding.objects)
+            .select_related("report__factory", "standard", "sub_standard")
+            .prefetch_related("fees")
+        )
+        if self.audience is Audience.AFFILIATE:
+            return rows.order_by("-published_at", "report_id", "pk")
+        rows = rows.prefetch_related("evidence_files")
+        if self.audience is Audience.STAFF:
+            rows = rows.select_related("report__partner", "report__assigned_to")
+        return rows.order_by("-report_id", "pk")

@@ -1,0 +1,316 @@
+"""Monitoring API shapes, one per audience (DESIGN.md §4, rules 2–4).
+
+- Affiliates read the published facts only: no confidential text, no evidence, no triage
+  record, no partner identity (monitors' safety), and a small number of workers affected is
+  withheld so that it cannot point at a person.
+- A monitoring partner reads its own reports in full, without the staff's triage fields.
+- EW staff read everything, publication state included.
+"""
+
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from suppliers.models import Factory
+
+from .models import (
+    CodeStandard,
+    EvidenceFile,
+    Finding,
+    ForcedLabourIndicator,
+    MonitoringPartner,
+    MonitoringReport,
+    RecruitmentFee,
+    ReportEvent,
+)
+
+
+def min_reported_count() -> int:
+    """Below this many workers, a count could identify them: affiliates do not receive it."""
+    return getattr(settings, "EW_MIN_REPORTED_COUNT", 5)
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A choice field documented as one named enum, however many shapes carry it.
+
+    The report's and the finding's `status` are each used by several audience shapes, and
+    `status` also names the disclosure's states: left to drf-spectacular, the three choice
+    sets would get hashed enum names.
+    """
+
+    def __init__(self, *, enum_name: str, **kwargs):
+        self.enum_name = enum_name
+        super().__init__(**kwargs)
+
+
+class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedChoiceField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        schema = {k: v for k, v in build_choice_field(field).items() if k != "x-spec-enum-id"}
+        component = ResolvedComponent(
+            name=field.enum_name,
+            type=ResolvedComponent.SCHEMA,
+            object=field.enum_name,
+            schema=schema,
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
+def report_status_field(**kwargs) -> NamedChoiceField:
+    return NamedChoiceField(
+        enum_name="MonitoringReportStatusEnum",
+        choices=MonitoringReport.Status.choices,
+        read_only=True,
+        **kwargs,
+    )
+
+
+class MonitoredFactorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Factory
+        fields = ["id", "name", "country"]
+        read_only_fields = fields
+
+
+class PartnerRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MonitoringPartner
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class StandardRefSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = CodeStandard
+        fields = ["number", "label"]
+        read_only_fields = fields
+
+
+class IloIndicatorSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ForcedLabourIndicator.choices, read_only=True)
+    label = serializers.CharField(read_only=True)
+
+
+class RecruitmentFeeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RecruitmentFee
+        fields = ["cost_item", "amount", "currency"]
+        read_only_fields = fields
+
+
+class EvidenceFileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenceFile
+        fields = [
+            "id",
+            "finding",
+            "original_name",
+            "description",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+        ]
+        read_only_fields = fields
+
+
+class ReportEventSerializer(serializers.ModelSerializer):
+    by = serializers.SlugRelatedField(source="actor", slug_field="email", read_only=True)
+
+    class Meta:
+        model = ReportEvent
+        fields = ["kind", "by", "text", "created_at"]
+        read_only_fields = fields
+
+
+# --- Findings -------------------------------------------------------------------------------
+
+FINDING_FACTS = [
+    "id",
+    "report",
+    "factory",
+    "standard",
+    "sub_standard",
+    "ilo_indicators",
+    "severity",
+    "fast_track",
+    "status",
+    "youngest_age_observed",
+    "children_in_hazardous_work",
+    "workers_affected",
+    "workers_affected_withheld",
+    "origin_country",
+    "destination_country",
+    "corridor",
+    "documents_held_by",
+    "fees",
+    "debt_amount",
+    "debt_currency",
+    "published_text",
+    "published_at",
+]
+
+
+class AffiliateFindingSerializer(serializers.ModelSerializer):
+    """A published finding as an affiliate reads it."""
+
+    factory = MonitoredFactorySerializer(source="report.factory", read_only=True)
+    standard = StandardRefSerializer(read_only=True)
+    sub_standard = serializers.CharField(
+        source="sub_standard.label", read_only=True, allow_null=True
+    )
+    ilo_indicators = serializers.SerializerMethodField()
+    workers_affected = serializers.SerializerMethodField(
+        help_text="Null when unknown, or when too few to be reported without identifying them."
+    )
+    workers_affected_withheld = serializers.SerializerMethodField(
+        help_text="True when a number was recorded but affiliates do not receive it."
+    )
+    status = NamedChoiceField(
+        enum_name="FindingStatusEnum", choices=Finding.Status.choices, read_only=True
+    )
+    origin_country = serializers.CharField(
+        read_only=True, help_text="ISO 3166-1 alpha-2 code; empty when not a migrant finding."
+    )
+    destination_country = serializers.CharField(
+        read_only=True, help_text="ISO 3166-1 alpha-2 code of the country of work."
+    )
+    corridor = serializers.CharField(read_only=True)
+    fees = RecruitmentFeeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = FINDING_FACTS
+        read_only_fields = fields
+
+    @extend_schema_field(IloIndicatorSerializer(many=True))
+    def get_ilo_indicators(self, finding):
+        labels = dict(ForcedLabourIndicator.choices)
+        return [
+            {"code": code, "label": str(labels.get(code, code))} for code in finding.ilo_indicators
+        ]
+
+    def _withheld(self, finding) -> bool:
+        count = finding.workers_affected
+        return count is not None and count < min_reported_count()
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_workers_affected(self, finding) -> int | None:
+        return None if self._withheld(finding) else finding.workers_affected
+
+    def get_workers_affected_withheld(self, finding) -> bool:
+        return self._withheld(finding)
+
+
+class PartnerFindingSerializer(AffiliateFindingSerializer):
+    """The partner's own finding: the confidential texts and files included."""
+
+    workers_affected = serializers.IntegerField(read_only=True, allow_null=True)
+    evidence_files = EvidenceFileSerializer(many=True, read_only=True)
+
+    class Meta(AffiliateFindingSerializer.Meta):
+        fields = [
+            *FINDING_FACTS,
+            "confidential_text",
+            "evidence_summary",
+            "evidence_files",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class StaffFindingSerializer(PartnerFindingSerializer):
+    """For EW staff: who monitored, and where the report stands in triage."""
+
+    partner = PartnerRefSerializer(source="report.partner", read_only=True)
+    report_status = report_status_field(source="report.status")
+    assigned_to = serializers.SlugRelatedField(
+        source="report.assigned_to", slug_field="email", read_only=True
+    )
+
+    class Meta(PartnerFindingSerializer.Meta):
+        fields = [*PartnerFindingSerializer.Meta.fields, "partner", "report_status", "assigned_to"]
+        read_only_fields = fields
+
+
+# --- Reports --------------------------------------------------------------------------------
+
+
+class AffiliateReportSerializer(serializers.ModelSerializer):
+    """The published version of a report: where, when, and what EW chose to say."""
+
+    reference = serializers.CharField(read_only=True)
+    factory = MonitoredFactorySerializer(read_only=True)
+
+    class Meta:
+        model = MonitoringReport
+        fields = [
+            "id",
+            "reference",
+            "factory",
+            "period_start",
+            "period_end",
+            "published_summary",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+
+class PartnerReportSerializer(AffiliateReportSerializer):
+    """The partner's own report in full, without the staff's triage fields."""
+
+    partner = PartnerRefSerializer(read_only=True)
+    status = report_status_field()
+    workers_interviewed = serializers.IntegerField(read_only=True)
+    evidence_files = EvidenceFileSerializer(many=True, read_only=True)
+
+    class Meta(AffiliateReportSerializer.Meta):
+        fields = [
+            *AffiliateReportSerializer.Meta.fields,
+            "partner",
+            "status",
+            "methods",
+            "interviewed_women",
+            "interviewed_men",
+            "interviewed_other_gender",
+            "interviewed_migrant",
+            "interviewed_local",
+            "workers_interviewed",
+            "summary",
+            "evidence_files",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "decided_at",
+            "rejection_reason",
+        ]
+        read_only_fields = fields
+
+
+class StaffReportSerializer(PartnerReportSerializer):
+    """For EW staff: the triage record too."""
+
+    assigned_to = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    published_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    events = ReportEventSerializer(many=True, read_only=True)
+
+    class Meta(PartnerReportSerializer.Meta):
+        fields = [
+            *PartnerReportSerializer.Meta.fields,
+            "assigned_to",
+            "created_by",
+            "decided_by",
+            "published_by",
+            "events",
+        ]
+        read_only_fields = fields
