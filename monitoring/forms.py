@@ -221,8 +221,13 @@ class RejectForm(forms.Form):
     )
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.email})" if obj.full_name else obj.email
+
+
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = StaffChoiceField(
         label=_("Assign to"),
         queryset=User.objects.filter(is_ew_staff=True, is_active=True).order_by("email"),
     )

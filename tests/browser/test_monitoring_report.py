@@ -1,0 +1,118 @@
+"""Issue 4 end to end: a partner reports a finding, staff triage and publish it, the affiliate
+that buys from the factory reads it and has been told by e-mail."""
+
+from allauth.mfa.models import Authenticator
+from django.core import mail
+from django.test import override_settings
+from playwright.sync_api import expect
+
+from affiliates.outbox import outbox_send_pending
+from monitoring.models import Finding, MonitoringReport
+from tests.factories import (
+    PASSWORD,
+    FactoryFactory,
+    PartnerMemberFactory,
+    StaffFactory,
+    in_supply_chain,
+)
+
+CONFIDENTIAL = "Worker K: the broker in Yangon took 18,000 baht and HR keeps my passport."
+PUBLISHED = "Migrant workers from Myanmar paid recruitment fees; passports are retained."
+
+
+def _sign_in(page, base_url, email):
+    page.context.clear_cookies()
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def test_partner_finding_is_triaged_published_and_read_by_the_affiliate(
+    live_server, page, northvale, northvale_officer
+):
+    factory = FactoryFactory(name="Ayutthaya Precision Electronics", country="TH")
+    in_supply_chain(northvale, factory)
+    partner = PartnerMemberFactory(email="monitor@partner.example")
+    staff = StaffFactory(email="triage@ewatch.example")
+    # Signing in with a second factor is covered by test_mfa; here the workflow counts.
+    Authenticator.objects.filter(user__in=[partner, staff]).delete()
+    base = live_server.url
+
+    with override_settings(EW_MFA_REQUIRED=False):
+        # The partner drafts the report, adds a finding with migrant-worker data, submits.
+        _sign_in(page, base, partner.email)
+        page.get_by_role("link", name="Start a monitoring report").click()
+        page.get_by_label("Factory").select_option(label=f"{factory.name} (TH)")
+        page.get_by_label("Period start").fill("2026-03-01")
+        page.get_by_label("Period end").fill("2026-04-30")
+        page.get_by_label("Off-site worker interviews").check()
+        page.get_by_label("Women interviewed").fill("14")
+        page.get_by_label("Men interviewed", exact=True).fill("6")
+        page.get_by_label("Migrant workers interviewed").fill("18")
+        page.get_by_label("Local workers interviewed").fill("2")
+        page.get_by_label("Narrative summary (confidential)").fill("Interviews off-site.")
+        page.get_by_role("button", name="Save draft").click()
+        expect(page.get_by_text("saved. Add your findings, then submit it.")).to_be_visible()
+
+        page.get_by_role("link", name="Add a finding").click()
+        page.get_by_label("Code category").select_option(label="2. Fair recruitment")
+        page.get_by_label("Severity").select_option(label="Critical")
+        page.get_by_label("Urgent (fast-track)").check()
+        page.get_by_label("Workers affected").fill("40")
+        page.get_by_label("Description (confidential)").fill(CONFIDENTIAL)
+        page.get_by_label("Debt bondage").check()
+        page.get_by_label("Retention of identity documents").check()
+        page.get_by_label("Migrant workers' origin country").select_option(label="Myanmar")
+        page.get_by_label("Country of work").select_option(label="Thailand")
+        page.get_by_label("Cost item 1").select_option(label="Recruitment or placement fee")
+        page.get_by_label("Amount per worker 1").fill("18000")
+        page.get_by_label("Currency 1").fill("THB")
+        page.get_by_role("button", name="Save finding").click()
+        expect(page.get_by_text("Finding saved.")).to_be_visible()
+        expect(page.get_by_text("Myanmar → Thailand")).to_be_visible()
+        page.get_by_role("button", name="Submit to Electronics Watch").click()
+        expect(page.get_by_text("submitted to Electronics Watch")).to_be_visible()
+        report = MonitoringReport.objects.get()
+        assert report.status == "submitted"
+
+        # Staff find it in the queue, take it, validate and publish it.
+        _sign_in(page, base, staff.email)
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+        row = page.get_by_role("row").filter(has_text=report.reference)
+        expect(row).to_contain_text("Fast-track")
+        expect(row).to_contain_text("Critical")
+        row.get_by_role("link", name=report.reference).click()
+        expect(page.get_by_text(CONFIDENTIAL)).to_be_visible()
+        page.get_by_label("Assign to").select_option(label=f"{staff.full_name} ({staff.email})")
+        page.get_by_role("button", name="Assign").click()
+        expect(page.get_by_text(f"Report assigned to {staff.email}.")).to_be_visible()
+        page.get_by_label("Comment", exact=True).fill("Fees match the loan papers.")
+        page.get_by_role("button", name="Add comment").click()
+        page.get_by_role("button", name="Validate the report").click()
+        page.get_by_role("link", name="Write and publish the affiliate version").click()
+        page.get_by_label("Published summary").fill("Recruitment fees and retained passports.")
+        page.get_by_label("Published text", exact=True).fill(PUBLISHED)
+        page.get_by_role("button", name="Publish").click()
+        expect(
+            page.get_by_text("Published. The affiliates buying from this factory")
+        ).to_be_visible()
+
+    # The outbox sends after the commit (a Celery worker does it in production).
+    assert outbox_send_pending() == 1
+    [email] = mail.outbox
+    assert email.to == [northvale_officer.email]
+    assert factory.name in email.subject
+    assert CONFIDENTIAL not in email.body
+
+    # The northvale officer reads the published finding, never the confidential text.
+    _sign_in(page, base, northvale_officer.email)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Findings").click()
+    expect(page.get_by_text(PUBLISHED)).to_be_visible()
+    expect(page.get_by_text("Myanmar → Thailand")).to_be_visible()
+    expect(page.get_by_text(CONFIDENTIAL)).to_have_count(0)
+    page.get_by_role("link", name=factory.name).first.click()
+    expect(page.get_by_role("heading", name="Monitoring findings")).to_be_visible()
+    expect(page.get_by_text(PUBLISHED)).to_be_visible()
+    assert Finding.objects.get().published_at is not None
