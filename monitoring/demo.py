@@ -136,6 +136,8 @@ def _published_ayutthaya(partner, factory, author, staff, today):
     services.report_comment(
         report=report, by=staff, text="Fees corroborated by the loan papers; fast-track."
     )
+    for finding in (fees, hours):
+        services.finding_set_status(finding=finding, status="substantiated", by=staff)
     services.report_validate(report=report, by=staff)
     services.report_publish(
         report=report,

@@ -46,3 +46,11 @@ def _allow_orm_beside_playwright():
 def page(page):
     page.set_default_timeout(15_000)
     return page
+
+
+@pytest.fixture(autouse=True)
+def _code_of_labour_standards(live_server):
+    """The live server's database is flushed between tests, seeded reference data included."""
+    from tests.factories import code_standard
+
+    code_standard(1)

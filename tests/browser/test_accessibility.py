@@ -5,7 +5,17 @@ from axe_playwright_python.sync_playwright import Axe
 from django_scopes import scopes_disabled
 
 from affiliates.models import Membership
-from tests.factories import PASSWORD, InvitationFactory, PartnerMemberFactory, StaffFactory, member
+from tests.factories import (
+    PASSWORD,
+    FindingFactory,
+    InvitationFactory,
+    MonitoringReportFactory,
+    PartnerMemberFactory,
+    StaffFactory,
+    in_supply_chain,
+    member,
+    published_finding,
+)
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
@@ -34,8 +44,12 @@ def test_affiliate_pages_have_no_wcag_violation(live_server, page, northvale, la
     page.goto(live_server.url + "/accounts/login/")
     found = _violations(page, live_server.url + "/accounts/login/")
     _sign_in(page, live_server.url, admin.email)
+    finding = published_finding(origin_country="MM", destination_country="TH")
+    in_supply_chain(northvale, finding.report.factory)
     for path in (
         "/a/northvale/",
+        "/a/northvale/findings/",
+        f"/a/northvale/factories/{finding.report.factory_id}/",
         "/a/northvale/members/",
         "/account/",
         "/account/tokens/",
@@ -54,9 +68,17 @@ def test_staff_and_partner_pages_have_no_wcag_violation(live_server, page, db):
     partner = PartnerMemberFactory()
     # Signing in with a second factor is tested elsewhere; here the pages themselves count.
     Authenticator.objects.filter(user__in=[staff, partner]).delete()
+    report = FindingFactory(
+        report=MonitoringReportFactory(partner=partner.partner_membership.partner),
+        origin_country="MM",
+        destination_country="TH",
+    ).report
+    staff_pages = ["/staff/", "/staff/affiliates/", "/staff/reports/", "/staff/risk/"]
+    staff_pages.append(f"/staff/reports/{report.pk}/")
+    partner_pages = ["/partner/", "/partner/reports/new/", f"/partner/reports/{report.pk}/"]
     found = []
     with _relaxed_mfa():
-        for user, paths in ((staff, ["/staff/", "/staff/affiliates/"]), (partner, ["/partner/"])):
+        for user, paths in ((staff, staff_pages), (partner, partner_pages)):
             page.context.clear_cookies()
             _sign_in(page, live_server.url, user.email)
             for path in paths:
