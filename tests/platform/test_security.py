@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -29,6 +31,7 @@ def test_check_deploy_is_clean_with_production_settings():
         EW_ENV="production",
         DJANGO_SECRET_KEY="x" * 60 + "-a-long-random-looking-secret-key-value",
         DJANGO_ALLOWED_HOSTS="ewatch.example",
+        EW_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -46,6 +49,20 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set in production." in result.stderr
+
+
+def test_production_refuses_to_start_without_encryption_keys():
+    env = {k: v for k, v in os.environ.items() if k != "EW_ENCRYPTION_KEYS"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env={**env, "EW_ENV": "production", "DJANGO_SECRET_KEY": "k" * 60},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "EW_ENCRYPTION_KEYS must be set in production." in result.stderr
 
 
 def test_no_migration_is_missing():
