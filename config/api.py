@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from affiliates.api import AffiliateViewSet, ContractViewSet, MembershipViewSet
+from grievances.api import GrievanceViewSet
 from suppliers.api import (
     DisclosureLineViewSet,
     DisclosureViewSet,
@@ -23,6 +24,7 @@ router.register("suppliers", SupplierViewSet, basename="supplier")
 router.register("factories", FactoryViewSet, basename="factory")
 router.register("disclosures", DisclosureViewSet, basename="disclosure")
 router.register("disclosure-lines", DisclosureLineViewSet, basename="disclosureline")
+router.register("grievances", GrievanceViewSet, basename="grievance")
 
 
 def exception_handler(exc, context):

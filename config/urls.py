@@ -65,6 +65,7 @@ urlpatterns = [
         "staff/suppliers/", supplier_views.StaffSupplierListView.as_view(), name="staff_suppliers"
     ),
     path("partner/", include("monitoring.urls")),
+    path("", include("grievances.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

@@ -15,6 +15,7 @@ from affiliates.mixins import AffiliateViewMixin, ServiceActionMixin, StaffRequi
 from affiliates.models import Membership
 from config.errors import DomainError
 from config.spreadsheets import attachment
+from grievances.selectors import grievance_count_context
 
 from . import imports, services
 from .forms import (
@@ -400,6 +401,7 @@ class SupplyChainFactoryView(AffiliateViewMixin, DetailView):
             .order_by("brand", "product_model")[:500]
         )
         context["other_affiliates"] = max((self.object.affiliate_count or 1) - 1, 0)
+        context.update(grievance_count_context(self.object.pk))
         return context
 
 

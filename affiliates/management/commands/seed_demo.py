@@ -6,7 +6,7 @@ from django.db import transaction
 from config.devservers import DEMO_LOGINS, DEMO_PASSWORD
 
 # Each app's `demo.seed(**context)` adds its objects and returns names for the apps after it.
-DEMO_MODULES = ["affiliates.demo", "monitoring.demo", "suppliers.demo"]
+DEMO_MODULES = ["affiliates.demo", "monitoring.demo", "suppliers.demo", "grievances.demo"]
 
 
 class Command(BaseCommand):
