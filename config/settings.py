@@ -300,6 +300,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "GrievanceStatusEnum": "grievances.models.Status",
+        "GrievanceChannelEnum": "grievances.models.Channel",
+        "GrievanceContactMethodEnum": "grievances.models.ContactMethod",
+    },
 }
 
 # --- Internationalisation ---------------------------------------------------------------

@@ -29,6 +29,8 @@ LIST_FIELDS = [
 class GrievanceListSerializer(serializers.ModelSerializer):
     """The list: no description or contact details."""
 
+    country = serializers.CharField(source="country.code", read_only=True)
+
     class Meta:
         model = Grievance
         fields = LIST_FIELDS
@@ -36,6 +38,8 @@ class GrievanceListSerializer(serializers.ModelSerializer):
 
 
 class GrievanceDetailSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country.code", read_only=True)
+
     class Meta:
         model = Grievance
         fields = [
@@ -54,7 +58,9 @@ class GrievanceDetailSerializer(serializers.ModelSerializer):
 class GrievanceCreateSerializer(serializers.Serializer):
     """A grievance a partner logs for a worker who came to them."""
 
-    channel = serializers.ChoiceField(choices=[Channel.PARTNER_IN_PERSON, Channel.PARTNER_PHONE])
+    channel = serializers.ChoiceField(
+        choices=Channel.choices, help_text="`partner_in_person` or `partner_phone`."
+    )
     language = serializers.ChoiceField(choices=[code for code, _ in settings.GRIEVANCE_LANGUAGES])
     factory = serializers.PrimaryKeyRelatedField(
         queryset=Factory.objects.active(), required=False, allow_null=True
@@ -67,9 +73,14 @@ class GrievanceCreateSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=20_000)
     wants_contact = serializers.BooleanField(default=False)
     contact_method = serializers.ChoiceField(
-        choices=[c for c, _ in ContactMethod.choices if c], required=False, allow_blank=True
+        choices=ContactMethod.choices, required=False, allow_blank=True
     )
     contact_details = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+    def validate_channel(self, value):
+        if value == Channel.WEB:
+            raise serializers.ValidationError("Partners log grievances met in person or by phone.")
+        return value
 
 
 class GrievanceCreatedSerializer(GrievanceDetailSerializer):

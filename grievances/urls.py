@@ -32,7 +32,7 @@ urlpatterns = [
         name="staff_message",
     ),
     path(
-        "staff/grievances/<int:pk>/attachments/<int:attachment_pk>/",
+        "staff/grievances/<int:pk>/attachments/<int:id>/",
         views.AttachmentDownloadView.as_view(),
         name="staff_attachment",
     ),
@@ -46,7 +46,7 @@ urlpatterns = [
         name="partner_message",
     ),
     path(
-        "partner/grievances/<int:pk>/attachments/<int:attachment_pk>/",
+        "partner/grievances/<int:pk>/attachments/<int:id>/",
         views.AttachmentDownloadView.as_view(),
         name="partner_attachment",
     ),

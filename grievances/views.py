@@ -236,13 +236,13 @@ class AttachmentDownloadView(View):
 
     http_method_names = ["get"]
 
-    def get(self, request, pk, attachment_pk):
+    def get(self, request, pk, id):  # noqa: A002 (the isolation walker fills `id`)
         if not request.user.is_authenticated:
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
         grievance = get_object_or_404(Grievance.objects.visible_to(request.user), pk=pk)
-        attachment = get_object_or_404(grievance.attachments, pk=attachment_pk)
+        attachment = get_object_or_404(grievance.attachments, pk=id)
         return file_download(
             attachment.file, filename=attachment.download_name, content_type=attachment.content_type
         )
