@@ -236,7 +236,7 @@ class AttachmentDownloadView(View):
 
     http_method_names = ["get"]
 
-    def get(self, request, pk, id):  # noqa: A002 (the isolation walker fills `id`)
+    def get(self, request, pk, id):  # `id`: the name the isolation walker fills
         if not request.user.is_authenticated:
             from django.contrib.auth.views import redirect_to_login
 
