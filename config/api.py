@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from affiliates.api import AffiliateViewSet, ContractViewSet, MembershipViewSet
+from grievances.api import GrievanceViewSet
 from monitoring.api import FindingViewSet, MonitoringReportViewSet
 from suppliers.api import (
     DisclosureLineViewSet,
@@ -26,6 +27,7 @@ router.register("disclosures", DisclosureViewSet, basename="disclosure")
 router.register("disclosure-lines", DisclosureLineViewSet, basename="disclosureline")
 router.register("monitoring-reports", MonitoringReportViewSet, basename="monitoringreport")
 router.register("findings", FindingViewSet, basename="finding")
+router.register("grievances", GrievanceViewSet, basename="grievance")
 
 
 def exception_handler(exc, context):

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -197,6 +198,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "suppliers.tasks.send_disclosure_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
+    "grievance-reminders": {
+        "task": "grievances.tasks.send_grievance_reminders",
+        "schedule": crontab(hour=6, minute=35),
+    },
+    "grievance-retention": {
+        "task": "grievances.tasks.anonymise_expired_grievances",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Sends what an interrupted worker or a lost enqueue left in the outbox.
     "outbox": {"task": "affiliates.tasks.send_outbox", "schedule": 60.0},
 }
@@ -292,13 +301,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "GrievanceStatusEnum": "grievances.models.Status",
+        "GrievanceChannelEnum": "grievances.models.Channel",
+        "GrievanceContactMethodEnum": "grievances.models.ContactMethod",
+        "ForcedLabourIndicatorEnum": "monitoring.models.ForcedLabourIndicator",
+    },
 }
 
 # --- Internationalisation ---------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project catalogue (English → French) first; then the catalogues of the public grievance
+# pages in the other grievance languages (not named `locale`, so `makemessages -l fr` keeps
+# extracting every French string into the project catalogue).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "grievances" / "public_locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True
@@ -418,3 +436,28 @@ EW_EUR_RATES = {
     "HUF": "395",
     "USD": "1.08",
 }
+
+# --- Grievances ----------------------------------------------------------------------------
+
+# The languages of the public grievance pages (the platform itself speaks English and French).
+# Names are written in their own language: they are what a worker looks for.
+GRIEVANCE_LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("zh-hans", "简体中文"),
+    ("th", "ไทย"),
+    ("ms", "Bahasa Melayu"),
+    ("id", "Bahasa Indonesia"),
+    ("vi", "Tiếng Việt"),
+    ("tl", "Tagalog"),
+    ("cs", "Čeština"),
+]
+# Django knows no Tagalog; `get_language_info("tl")` needs this.
+LANG_INFO.setdefault(
+    "tl", {"bidi": False, "code": "tl", "name": "Tagalog", "name_local": "Tagalog"}
+)
+# Affiliates see a factory's grievance count only from this many on (nobody singled out).
+EW_GRIEVANCE_COUNT_THRESHOLD = env.int("EW_GRIEVANCE_COUNT_THRESHOLD", default=5)
+# Closed grievances are anonymised this many months after closing.
+EW_GRIEVANCE_RETENTION_MONTHS = env.int("EW_GRIEVANCE_RETENTION_MONTHS", default=24)

@@ -15,6 +15,7 @@ from affiliates.mixins import AffiliateViewMixin, ServiceActionMixin, StaffRequi
 from affiliates.models import Membership
 from config.errors import DomainError
 from config.spreadsheets import attachment
+from grievances.selectors import grievance_count_context
 from monitoring.models import Finding
 
 from . import imports, services
@@ -406,6 +407,7 @@ class SupplyChainFactoryView(AffiliateViewMixin, DetailView):
             .with_display_relations()
             .filter(report__factory=self.object)
         )
+        context.update(grievance_count_context(self.object.pk))
         return context
 
 

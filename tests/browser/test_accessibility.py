@@ -78,6 +78,8 @@ def test_staff_and_partner_pages_have_no_wcag_violation(live_server, page, db):
     partner_pages = ["/partner/", "/partner/reports/new/", f"/partner/reports/{report.pk}/"]
     found = []
     with _relaxed_mfa():
+        staff_pages.append("/staff/grievances/")
+        partner_pages += ["/partner/grievances/", "/partner/grievances/new/"]
         for user, paths in ((staff, staff_pages), (partner, partner_pages)):
             page.context.clear_cookies()
             _sign_in(page, live_server.url, user.email)
@@ -90,3 +92,19 @@ def _relaxed_mfa():
     from django.test import override_settings
 
     return override_settings(EW_MFA_REQUIRED=False)
+
+
+@pytest.mark.parametrize("language", ["en", "th"])
+def test_public_grievance_pages_have_no_wcag_violation(live_server, page, db, language):
+    found = []
+    for path in ("/grievances/new/", "/grievances/follow-up/"):
+        found += _violations(page, f"{live_server.url}{path}?lang={language}")
+    # The confirmation with its receipt code, after a submission.
+    page.goto(f"{live_server.url}/grievances/new/?lang={language}")
+    page.locator("#id_workplace").fill("Rojana Industrial Park")
+    page.locator("#id_description").fill("Wages withheld for two months.")
+    page.locator("button.big-button").click()
+    page.wait_for_selector("#receipt-code")
+    results = Axe().run(page, options=WCAG)
+    found += [f"confirmation: {v['id']} {v['help']}" for v in results.response["violations"]]
+    assert found == []

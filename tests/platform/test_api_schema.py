@@ -12,5 +12,6 @@ def test_openapi_schema_is_valid_and_lists_every_resource(tmp_path, db):
         "/api/v1/factories/",
         "/api/v1/suppliers/",
         "/api/v1/memberships/",
+        "/api/v1/grievances/",
     ):
         assert f"  {path}:" in schema

@@ -9,15 +9,23 @@ def test_every_beat_entry_names_a_registered_task():
     assert scheduled == {
         "suppliers.tasks.send_disclosure_reminders",
         "affiliates.tasks.send_outbox",
+        "grievances.tasks.send_grievance_reminders",
+        "grievances.tasks.anonymise_expired_grievances",
     }
     assert scheduled <= set(app.tasks)
 
 
 def test_tasks_are_acknowledged_late_and_time_limited():
     from affiliates.tasks import send_outbox
+    from grievances.tasks import anonymise_expired_grievances, send_grievance_reminders
     from suppliers.tasks import send_disclosure_reminders
 
-    for task in (send_outbox, send_disclosure_reminders):
+    for task in (
+        send_outbox,
+        send_disclosure_reminders,
+        send_grievance_reminders,
+        anonymise_expired_grievances,
+    ):
         assert task.acks_late is True
         assert task.reject_on_worker_lost is True
         assert task.time_limit and task.soft_time_limit

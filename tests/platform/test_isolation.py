@@ -21,6 +21,7 @@ PUBLIC_PREFIXES = (
     "/invitations/",
     "/disclose/",  # the contractor's tokenised link (tests/suppliers)
     "/disclosure-template.",
+    "/grievances/",  # the anonymous grievance form and follow-up (tests/grievances)
 )
 ADMIN_PREFIX = "/admin/"
 ROLE_AREAS = ("/staff/", "/partner/")

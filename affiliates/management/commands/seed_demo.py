@@ -6,8 +6,8 @@ from django.db import transaction
 from config.devservers import DEMO_LOGINS, DEMO_PASSWORD
 
 # Each app's `demo.seed(**context)` adds its objects and returns names for the apps after it.
-# In dependency order: monitoring reports need the suppliers' factories.
-DEMO_MODULES = ["affiliates.demo", "suppliers.demo", "monitoring.demo"]
+# In dependency order: monitoring reports and grievances need the suppliers' factories.
+DEMO_MODULES = ["affiliates.demo", "suppliers.demo", "monitoring.demo", "grievances.demo"]
 
 
 class Command(BaseCommand):

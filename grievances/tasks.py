@@ -1,0 +1,27 @@
+from celery import shared_task
+
+from .services import grievance_anonymise_expired, grievance_reminders_sweep
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=600,
+    soft_time_limit=540,
+    ignore_result=True,
+)
+def send_grievance_reminders():
+    """Daily, from beat. Safe to run twice: the outbox keeps one reminder per key."""
+    return grievance_reminders_sweep()
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=900,
+    soft_time_limit=840,
+    ignore_result=True,
+)
+def anonymise_expired_grievances():
+    """Daily, from beat. Idempotent: an anonymised grievance is not selected again."""
+    return grievance_anonymise_expired()
