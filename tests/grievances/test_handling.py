@@ -102,7 +102,8 @@ def test_the_queue_shows_overdue_first_within_a_fixed_number_of_queries(
         submit()
     with django_assert_max_num_queries(12):
         client.get("/staff/grievances/")
-    assert "3 days overdue" in page
+    assert '<span class="badge overdue">3 days overdue</span>' in page  # markup, not text
+    assert "&lt;span" not in page
     assert page.index("3 days overdue") < page.index("4 days left")
     overdue = client.get("/staff/grievances/?overdue=on").content.decode()
     assert overdue.count('<td><a href="/staff/grievances/') == 1
