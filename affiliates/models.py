@@ -48,6 +48,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    mute_case_digests = models.BooleanField(
+        _("no weekly digest of remediation cases"),
+        default=False,
+        help_text=_("Stop the Monday e-mail listing what is due in the cases you joined."),
+    )
     is_ew_staff = models.BooleanField(
         _("Electronics Watch staff"),
         default=False,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -43,19 +43,51 @@ def render(message: Message) -> OutboxEmail:
     )
 
 
-def outbox_enqueue(messages: list[Message]) -> int:
-    """Queue messages whose key is new; returns how many were queued. Sent after commit."""
+def outbox_enqueue(messages: list[Message], *, skip_known: bool = True) -> int:
+    """Queue messages whose key is new; returns how many were queued. Sent after commit.
+
+    `skip_known` first looks up which keys are queued already, to save rendering them;
+    callers whose keys are new by construction (the reminder ledger) pass False. Either
+    way the rows go in as one statement, and a key queued meanwhile is simply skipped.
+    """
     if not messages:
         return 0
-    keys = [m.key[:200] for m in messages]
-    known = set(OutboxEmail.objects.filter(key__in=keys).values_list("key", flat=True))
-    rows = [render(m) for m in messages if m.key[:200] not in known]
-    created = OutboxEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    if skip_known:
+        keys = [m.key[:200] for m in messages]
+        known = set(OutboxEmail.objects.filter(key__in=keys).values_list("key", flat=True))
+        messages = [m for m in messages if m.key[:200] not in known]
+    rows = [render(m) for m in messages]
+    if not rows:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_SQL.format(table=OutboxEmail._meta.db_table),
+            [
+                OutboxEmail.Status.PENDING,
+                [row.key for row in rows],
+                [row.recipient for row in rows],
+                [row.subject for row in rows],
+                [row.body_text for row in rows],
+                [row.body_html for row in rows],
+            ],
+        )
+        created = len(cursor.fetchall())
     if created:
         from .tasks import send_outbox
 
         transaction.on_commit(send_outbox.delay)
-    return len(created)
+    return created
+
+
+# One INSERT for any number of rows (bulk_create would need one per batch).
+_INSERT_SQL = """
+INSERT INTO {table} (key, recipient, subject, body_text, body_html, status, attempts,
+                     last_error, created_at)
+SELECT k, r, s, t, h, %s, 0, '', now()
+  FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) AS u(k, r, s, t, h)
+ON CONFLICT (key) DO NOTHING
+RETURNING id
+"""
 
 
 def outbox_send_pending(*, limit: int = 200) -> int:

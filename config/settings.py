@@ -206,6 +206,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grievances.tasks.anonymise_expired_grievances",
         "schedule": crontab(hour=3, minute=15),
     },
+    "remediation-reminders": {
+        "task": "remediation.tasks.send_reminders",
+        "schedule": crontab(hour=6, minute=40),
+    },
     # Sends what an interrupted worker or a lost enqueue left in the outbox.
     "outbox": {"task": "affiliates.tasks.send_outbox", "schedule": 60.0},
 }
@@ -461,3 +465,6 @@ LANG_INFO.setdefault(
 EW_GRIEVANCE_COUNT_THRESHOLD = env.int("EW_GRIEVANCE_COUNT_THRESHOLD", default=5)
 # Closed grievances are anonymised this many months after closing.
 EW_GRIEVANCE_RETENTION_MONTHS = env.int("EW_GRIEVANCE_RETENTION_MONTHS", default=24)
+
+# Remediation: the weekday (0 = Monday) on which affiliate members get their weekly digest.
+EW_DIGEST_WEEKDAY = env.int("EW_DIGEST_WEEKDAY", default=0)
