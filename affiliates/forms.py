@@ -63,6 +63,14 @@ class AcceptInvitationForm(forms.Form):
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    mute_case_digests = forms.BooleanField(
+        label=_("Mute the weekly digest of remediation cases"),
+        required=False,
+        help_text=_(
+            "Affiliate members get, each Monday, what is overdue or due soon in the cases "
+            "their affiliate joined."
+        ),
+    )
 
 
 class LanguageForm(forms.Form):

@@ -233,10 +233,14 @@ def user_set_language(*, user: User, language: str) -> None:
         user.save(update_fields=["language"])
 
 
-def user_update_profile(*, user: User, full_name: str, language: str) -> None:
+def user_update_profile(
+    *, user: User, full_name: str, language: str, mute_case_digests: bool | None = None
+) -> None:
     user_set_language(user=user, language=language)
     user.full_name = full_name.strip()
-    user.save(update_fields=["full_name"])
+    if mute_case_digests is not None:
+        user.mute_case_digests = mute_case_digests
+    user.save(update_fields=["full_name", "mute_case_digests"])
 
 
 def api_token_create(*, user: User) -> tuple[AuthToken, str]:

@@ -60,6 +60,9 @@ class AffiliateDashboardView(AffiliateViewMixin, TemplateView):
         findings = Finding.objects.published_for_affiliate(self.affiliate).with_display_relations()
         context["finding_count"] = findings.count()
         context["latest_findings"] = findings.order_by("-published_at", "-pk")[:3]
+        from remediation.selectors import affiliate_dashboard
+
+        context["remediation"] = affiliate_dashboard(self.affiliate)
         return context
 
 
@@ -598,7 +601,12 @@ class AccountView(LoginRequiredMixin, FormView):
     form_class = ProfileForm
 
     def get_initial(self):
-        return {"full_name": self.request.user.full_name, "language": self.request.user.language}
+        user = self.request.user
+        return {
+            "full_name": user.full_name,
+            "language": user.language,
+            "mute_case_digests": user.mute_case_digests,
+        }
 
     def form_valid(self, form):
         services.user_update_profile(user=self.request.user, **form.cleaned_data)
@@ -689,6 +697,9 @@ class StaffDashboardView(StaffRequiredMixin, TemplateView):
         context["pending_reviews"] = FactoryMatchReview.objects.filter(
             decision=FactoryMatchReview.Decision.PENDING
         ).count()
+        from remediation.selectors import staff_dashboard
+
+        context["remediation"] = staff_dashboard()
         return context
 
 

@@ -8,6 +8,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from affiliates.api import AffiliateViewSet, ContractViewSet, MembershipViewSet
 from grievances.api import GrievanceViewSet
 from monitoring.api import FindingViewSet, MonitoringReportViewSet
+from remediation.api import CaseViewSet
 from suppliers.api import (
     DisclosureLineViewSet,
     DisclosureViewSet,
@@ -28,6 +29,7 @@ router.register("disclosure-lines", DisclosureLineViewSet, basename="disclosurel
 router.register("monitoring-reports", MonitoringReportViewSet, basename="monitoringreport")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("grievances", GrievanceViewSet, basename="grievance")
+router.register("cases", CaseViewSet, basename="case")
 
 
 def exception_handler(exc, context):

@@ -74,6 +74,7 @@ urlpatterns = [
         name="evidence_download",
     ),
     path("", include("grievances.urls")),
+    path("", include("remediation.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

@@ -778,6 +778,7 @@ def reminders_sweep(*, today: date | None = None) -> int:
                             "action": action,
                             "case": case,
                             "kind": reminder.kind,
+                            "days": abs((action.due_date - today).days),
                             "today": today,
                             "staff_lead": case.staff_lead,
                         },
@@ -799,6 +800,7 @@ def reminders_sweep(*, today: date | None = None) -> int:
                                 "action": r.action,
                                 "case": r.action.case,
                                 "kind": r.kind,
+                                "days": abs((r.action.due_date - today).days),
                                 "link": settings.SITE_URL + r.action.case.get_absolute_url(),
                             }
                             for r in items

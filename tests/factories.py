@@ -1,7 +1,7 @@
 """factory_boy factories. `TENANT_FACTORIES` lists, for every tenant-owned model, how to make
 a row of a given affiliate: the isolation walker uses it to try other tenants' objects."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
@@ -26,6 +26,14 @@ from monitoring.models import (
     MonitoringReport,
     PartnerMembership,
     Severity,
+)
+from remediation.models import (
+    Audience,
+    CaseUpdate,
+    Engagement,
+    Participation,
+    RemediationAction,
+    RemediationCase,
 )
 from suppliers.matching import normalise_address, normalise_name
 from suppliers.models import Disclosure, DisclosureLine, Factory, Supplier
@@ -276,6 +284,65 @@ def in_supply_chain(affiliate, factory_, status="accepted") -> DisclosureLine:
     return DisclosureLineFactory(disclosure=disclosure, factory=factory_)
 
 
+class RemediationCaseFactory(factory.django.DjangoModelFactory):
+    """An opened case at a new factory; `findings`/`grievances` can be set after creation."""
+
+    class Meta:
+        model = RemediationCase
+
+    title = Sequence(lambda n: f"Passports returned to migrant workers ({n})")
+    summary = "Migrant workers' passports are held by the employer; they must be returned."
+    severity = Severity.HIGH
+    staff_lead = SubFactory(StaffFactory, totp=False)
+    opened_by = LazyAttribute(lambda o: o.staff_lead)
+    factory = SubFactory(FactoryFactory)  # last: the name hides the `factory` module
+
+
+class RemediationActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RemediationAction
+
+    case = SubFactory(RemediationCaseFactory)
+    description = Sequence(lambda n: f"Return every passport to its owner ({n})")
+    owner_name = "Rayong Precision Components"
+    contact_name = "Somchai P."
+    contact_email = Sequence(lambda n: f"compliance{n}@supplier.example")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+
+
+class CaseUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseUpdate
+
+    case = SubFactory(RemediationCaseFactory)
+    audience = Audience.AFFILIATES
+    text = "The brand has asked the factory for a timetable."
+    author = LazyAttribute(lambda o: o.case.staff_lead)
+
+
+def joined_case(affiliate, case=None, **fields) -> RemediationCase:
+    """A case at a factory in the affiliate's supply chain, which the affiliate has joined."""
+    case = case or RemediationCaseFactory(**fields)
+    in_supply_chain(affiliate, case.factory)
+    Participation.objects.update_or_create(
+        case=case, affiliate=affiliate, defaults={"joined_on": timezone.localdate()}
+    )
+    return case
+
+
+class EngagementFactory(_ScopedFactory):
+    class Meta:
+        model = Engagement
+
+    case = SubFactory(RemediationCaseFactory)
+    affiliate = SubFactory(AffiliateFactory)
+    kind = Engagement.Kind.LETTER
+    level = Engagement.Level.INFORMAL
+    happened_on = factory.LazyFunction(timezone.localdate)
+    summary = "Wrote to the contractor asking for the brand's remediation plan."
+    created_by = SubFactory(UserFactory)
+
+
 def member(affiliate, role=Membership.Role.OFFICER, **user_fields) -> User:
     """A user with one membership."""
     user = UserFactory(**user_fields)
@@ -298,6 +365,10 @@ TENANT_FACTORIES = {
     # Shared rows an affiliate reads once published at a factory in its supply chain.
     Finding: lambda affiliate: _in_chain_of(affiliate, published_finding()),
     MonitoringReport: lambda affiliate: _in_chain_of(affiliate, published_finding()).report,
+    RemediationCase: lambda affiliate: joined_case(affiliate),
+    Engagement: lambda affiliate: EngagementFactory(
+        affiliate=affiliate, case=joined_case(affiliate)
+    ),
 }
 
 

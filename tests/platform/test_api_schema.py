@@ -13,5 +13,7 @@ def test_openapi_schema_is_valid_and_lists_every_resource(tmp_path, db):
         "/api/v1/suppliers/",
         "/api/v1/memberships/",
         "/api/v1/grievances/",
+        "/api/v1/cases/",
+        "/api/v1/cases/{id}/",
     ):
         assert f"  {path}:" in schema

@@ -1,0 +1,150 @@
+"""Remediation API, read-only: `/api/v1/cases/`. Who reads what is decided once, here:
+
+- EW staff: every case in full, internal entries, grievances and participants included;
+- a monitoring partner's member: the cases its organisation leads, with the plan and the
+  entries for partners and affiliates;
+- an affiliate member (the affiliate resolved like every tenant API, `?affiliate=<slug>` when
+  the user has several): the cases of `RemediationCase.objects.visible_to_affiliate`, as a
+  summary; the plan and the entries for affiliates only in the cases it has joined;
+- anyone else: 404.
+
+The audiences are those of `monitoring.api.MonitoringAudienceMixin`; the rows come from
+`remediation.querysets`, the shapes from `remediation.serializers`. What an audience may not
+read is not fetched at all: actions, entries and findings are prefetched through querysets
+filtered for the reader.
+"""
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from grievances.models import Grievance
+from monitoring.api import Audience as Reader
+from monitoring.api import MonitoringAudienceMixin
+from monitoring.models import Finding
+
+from .models import CaseStatus, CaseUpdate, Participation, RemediationAction, RemediationCase
+from .serializers import (
+    AffiliateCaseSerializer,
+    AffiliateCaseSummarySerializer,
+    AffiliateJoinedCaseSerializer,
+    PartnerCaseSerializer,
+    StaffCaseSerializer,
+    today_context,
+)
+
+
+class CaseFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=CaseStatus.choices)
+    factory = filters.NumberFilter(field_name="factory_id", label=_("Id of the factory."))
+    overdue = filters.BooleanFilter(
+        method="filter_overdue",
+        label=_(
+            "true: cases with an open action past its due date; false: cases without. An "
+            "affiliate filters only the cases it has joined."
+        ),
+    )
+
+    class Meta:
+        model = RemediationCase
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset, name, value):
+        # `has_overdue_action` is annotated by the viewset, for what the reader may know.
+        return queryset.filter(has_overdue_action=value)
+
+
+CASE_SHAPES = PolymorphicProxySerializer(
+    component_name="RemediationCaseByAudience",
+    serializers=[
+        StaffCaseSerializer,
+        PartnerCaseSerializer,
+        AffiliateJoinedCaseSerializer,
+        AffiliateCaseSummarySerializer,
+    ],
+    resource_type_field_name=None,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(responses=CASE_SHAPES), retrieve=extend_schema(responses=CASE_SHAPES)
+)
+class CaseViewSet(MonitoringAudienceMixin, viewsets.ReadOnlyModelViewSet):
+    """Remediation cases with their plan and timeline. EW staff read every case in full;
+    the lead monitoring partner its organisation's cases, without internal entries or
+    grievances; an affiliate the summary of the cases at factories in its supply chain or
+    it was invited to, and the plan and the entries for affiliates once it has joined (the
+    `RemediationCaseByAudience` variants: staff, partner, joined affiliate, affiliate)."""
+
+    serializer_classes = {
+        Reader.STAFF: StaffCaseSerializer,
+        Reader.PARTNER: PartnerCaseSerializer,
+        Reader.AFFILIATE: AffiliateCaseSerializer,
+    }
+    queryset = RemediationCase.objects.none()
+    filterset_class = CaseFilter
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), **today_context()}
+
+    def visible(self, manager):
+        if self.audience is Reader.STAFF:
+            return manager.all()
+        if self.audience is Reader.PARTNER:
+            return manager.for_partner(self.request.user)
+        return manager.visible_to_affiliate(self.affiliate)
+
+    def get_queryset(self):
+        if not hasattr(self, "audience"):
+            return self.queryset
+        today = timezone.localdate()
+        actions = RemediationAction.objects.all()
+        overdue = RemediationAction.objects.overdue(today)
+        if self.audience is Reader.STAFF:
+            updates = CaseUpdate.objects.for_staff()
+            findings = Finding.objects.all()
+        elif self.audience is Reader.PARTNER:
+            updates = CaseUpdate.objects.for_partners()
+            findings = Finding.objects.for_staff_or_partner(self.request.user)
+        else:
+            # The plan and the timeline of a case only reach an affiliate that joined it.
+            joined = RemediationCase.objects.joined_by(self.affiliate).values("pk")
+            actions = actions.filter(case__in=joined)
+            overdue = overdue.filter(case__in=joined)
+            updates = CaseUpdate.objects.for_affiliates().filter(case__in=joined)
+            findings = Finding.objects.published_for_affiliate(self.affiliate)
+        rows = (
+            self.visible(RemediationCase.objects)
+            .select_related("factory")
+            .with_action_counts(today)
+            .annotate(has_overdue_action=Exists(overdue.filter(case=OuterRef("pk"))))
+            .prefetch_related(
+                Prefetch("actions", queryset=actions, to_attr="visible_actions"),
+                Prefetch("findings", queryset=findings.only("pk"), to_attr="visible_findings"),
+            )
+        )
+        if self.audience is Reader.AFFILIATE:
+            updates = updates.only("pk", "case_id", "text", "created_at")
+            rows = rows.with_participation_of(self.affiliate)
+        else:
+            updates = updates.select_related("author")
+            rows = rows.select_related("lead_partner", "staff_lead")
+        rows = rows.prefetch_related(
+            Prefetch("updates", queryset=updates, to_attr="visible_updates")
+        )
+        if self.audience is Reader.STAFF:
+            rows = rows.select_related("opened_by").prefetch_related(
+                Prefetch(
+                    "grievances",
+                    queryset=Grievance.objects.only("pk", "reference"),
+                    to_attr="linked_grievances",
+                ),
+                Prefetch(
+                    "participations",
+                    queryset=Participation.objects.select_related("affiliate"),
+                ),
+            )
+        return rows.order_by("-opened_on", "-pk")

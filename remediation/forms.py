@@ -1,0 +1,242 @@
+"""Forms for remediation cases. They check shapes; the rules are in `services`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from affiliates.models import User
+from config.uploads import EvidenceFileField
+from monitoring.models import Finding, MonitoringPartner, MonitoringReport
+from suppliers.models import Factory, Supplier
+
+from .models import (
+    Audience,
+    CaseStatus,
+    Compensation,
+    Engagement,
+    Escalation,
+    RemediationAction,
+    RemediationCase,
+    ResponsibleCompany,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _staff_users():
+    return User.objects.filter(is_ew_staff=True, is_active=True).order_by("email")
+
+
+class FindingChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, finding):
+        severity = finding.get_severity_display()
+        return f"{finding.report.reference} · {finding.standard.label} ({severity})"
+
+
+class GrievanceChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, grievance):
+        return f"{grievance.reference} · {grievance.get_status_display()}"
+
+
+class CaseOpenForm(forms.ModelForm):
+    """Open a case on one factory: pick its findings and grievances and who is responsible."""
+
+    findings = FindingChoiceField(
+        label=_("Findings"),
+        queryset=Finding.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    grievances = GrievanceChoiceField(
+        label=_("Grievances"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Acknowledged grievances are referred to the case."),
+    )
+    brands = forms.ModelMultipleChoiceField(
+        label=_("Responsible brands"), queryset=Supplier.objects.none(), required=False
+    )
+    employer = forms.ModelChoiceField(
+        label=_("Employer"), queryset=Supplier.objects.none(), required=False
+    )
+    contractors = forms.ModelMultipleChoiceField(
+        label=_("Responsible contractors"), queryset=Supplier.objects.none(), required=False
+    )
+
+    class Meta:
+        model = RemediationCase
+        fields = ["title", "summary", "severity", "fast_track", "lead_partner", "staff_lead"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, factory: Factory, **kwargs):
+        from grievances.models import Grievance
+
+        super().__init__(*args, **kwargs)
+        self.factory = factory
+        self.fields["findings"].queryset = (
+            Finding.objects.filter(report__factory=factory)
+            .exclude(report__status__in=[MonitoringReport.Status.DRAFT])
+            .select_related("report", "standard")
+            .order_by("-report__submitted_at", "pk")
+        )
+        self.fields["grievances"].queryset = Grievance.objects.filter(
+            factory=factory, anonymised_at__isnull=True
+        ).order_by("-received_on", "-pk")
+        suppliers = Supplier.objects.order_by("name")
+        self.fields["brands"].queryset = suppliers.filter(is_brand=True)
+        self.fields["employer"].queryset = suppliers
+        self.fields["contractors"].queryset = suppliers.filter(is_contractor=True)
+        self.fields["staff_lead"].queryset = _staff_users()
+        self.fields["lead_partner"].queryset = MonitoringPartner.objects.order_by("name")
+
+    def companies(self):
+        from .services import CompanyRole
+
+        data = self.cleaned_data
+        rows = [CompanyRole(s, ResponsibleCompany.Role.BRAND) for s in data["brands"]]
+        if data["employer"]:
+            rows.append(CompanyRole(data["employer"], ResponsibleCompany.Role.EMPLOYER))
+        rows += [CompanyRole(s, ResponsibleCompany.Role.CONTRACTOR) for s in data["contractors"]]
+        return rows
+
+
+class CaseEditForm(forms.ModelForm):
+    class Meta:
+        model = RemediationCase
+        fields = ["title", "summary", "severity", "fast_track", "lead_partner", "staff_lead"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff_lead"].queryset = _staff_users()
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=CaseStatus.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when a case closes without being remediated."),
+    )
+    audience = forms.ChoiceField(
+        label=_("Who reads the note"), choices=Audience.choices, initial=Audience.AFFILIATES
+    )
+
+    def __init__(self, *args, case: RemediationCase | None = None, **kwargs):
+        from .services import CASE_TRANSITIONS
+
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            allowed = CASE_TRANSITIONS[case.status]
+            self.fields["status"].choices = [c for c in CaseStatus.choices if c[0] in allowed]
+
+
+class CompanyForm(forms.ModelForm):
+    class Meta:
+        model = ResponsibleCompany
+        fields = ["supplier", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = Supplier.objects.order_by("name")
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = RemediationAction
+        fields = [
+            "description",
+            "owner_name",
+            "owner_supplier",
+            "contact_name",
+            "contact_email",
+            "contact_language",
+            "due_date",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "due_date": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_supplier"].queryset = Supplier.objects.order_by("name")
+
+
+class ClaimForm(forms.Form):
+    evidence = forms.CharField(
+        label=_("What shows it was done"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VerifyForm(forms.Form):
+    verified_by = forms.ChoiceField(
+        label=_("Verified by"), choices=RemediationAction.VerifiedBy.choices
+    )
+    note = forms.CharField(
+        label=_("How it was verified"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RejectClaimForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the claim is rejected"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class UpdateForm(forms.Form):
+    audience = forms.ChoiceField(label=_("Who can read it"), choices=Audience.choices)
+    text = forms.CharField(label=_("Update"), widget=forms.Textarea(attrs={"rows": 4}))
+    file = EvidenceFileField(label=_("Attachment"), required=False)
+
+    def __init__(self, *args, partner_view: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if partner_view:
+            self.fields["audience"].choices = [
+                c for c in Audience.choices if c[0] != Audience.INTERNAL
+            ]
+            self.fields["audience"].initial = Audience.PARTNERS
+
+
+class EscalationForm(forms.ModelForm):
+    class Meta:
+        model = Escalation
+        fields = ["body", "body_detail", "escalated_on"]
+        widgets = {"escalated_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["escalated_on"].initial = timezone.localdate
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))
+    outcome_on = forms.DateField(label=_("Outcome on"), widget=DATE_INPUT)
+
+
+class CompensationForm(forms.ModelForm):
+    class Meta:
+        model = Compensation
+        fields = ["description", "currency", "amount_owed", "amount_paid", "workers_covered"]
+
+
+class EngagementForm(forms.ModelForm):
+    class Meta:
+        model = Engagement
+        fields = ["kind", "level", "happened_on", "contract", "summary"]
+        widgets = {"happened_on": DATE_INPUT, "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, contracts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = contracts
+        self.fields["contract"].required = False
+        self.fields["happened_on"].initial = timezone.localdate
+
+
+class LetterForm(forms.Form):
+    contract = forms.ModelChoiceField(label=_("Contract"), queryset=None, required=False)
+
+    def __init__(self, *args, contracts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = contracts

@@ -1,0 +1,285 @@
+"""Remediation API shapes, one per audience (DESIGN.md §4).
+
+- EW staff read a case in full: every action with its owner's contact, every timeline entry
+  with its audience, the linked findings and grievances, and which affiliates take part.
+- The lead monitoring partner reads its cases: the plan, and the entries for partners and
+  affiliates; no grievance, no participant.
+- An affiliate reads the summary of every case it may see; once it has joined, also the plan
+  (without the owner's contact) and the entries for affiliates, and the ids of the linked
+  findings published for it. Never a grievance, an internal entry, an author (a partner's
+  member may have written it) or another affiliate's participation.
+
+The rows (and which actions, entries and findings are prefetched for whom) come from
+`remediation.api.CaseViewSet.get_queryset`; these classes only decide the fields.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from monitoring.models import MonitoringPartner
+from monitoring.serializers import NamedChoiceField
+from suppliers.models import Factory
+
+from .models import (
+    ActionStatus,
+    Audience,
+    CaseStatus,
+    CaseUpdate,
+    Participation,
+    RemediationAction,
+    RemediationCase,
+)
+
+
+def case_status_field(**kwargs) -> NamedChoiceField:
+    return NamedChoiceField(
+        enum_name="RemediationCaseStatusEnum", choices=CaseStatus.choices, read_only=True, **kwargs
+    )
+
+
+def action_status_field(**kwargs) -> NamedChoiceField:
+    return NamedChoiceField(
+        enum_name="RemediationActionStatusEnum",
+        choices=ActionStatus.choices,
+        read_only=True,
+        **kwargs,
+    )
+
+
+class CaseFactorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Factory
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class CasePartnerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MonitoringPartner
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+# --- Actions --------------------------------------------------------------------------------
+
+
+class AffiliateActionSerializer(serializers.ModelSerializer):
+    """An action of the plan as a participating affiliate reads it: no contact person."""
+
+    status = action_status_field()
+    overdue = serializers.SerializerMethodField(
+        help_text=_("True when the action is still open and its due date has passed.")
+    )
+
+    class Meta:
+        model = RemediationAction
+        fields = [
+            "id",
+            "description",
+            "owner_name",
+            "due_date",
+            "status",
+            "overdue",
+            "verified_on",
+            "verified_by",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, action) -> bool:
+        return action.is_overdue(self.context.get("today"))
+
+
+class ActionSerializer(AffiliateActionSerializer):
+    """An action in full, for EW staff and the lead partner: who to contact, what shows it
+    was done, how it was verified."""
+
+    class Meta(AffiliateActionSerializer.Meta):
+        fields = [
+            *AffiliateActionSerializer.Meta.fields,
+            "owner_supplier",
+            "contact_name",
+            "contact_email",
+            "contact_language",
+            "evidence",
+            "claimed_on",
+            "verification_note",
+            "rejection_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+# --- Timeline -------------------------------------------------------------------------------
+
+
+class AffiliateUpdateSerializer(serializers.ModelSerializer):
+    """A timeline entry for affiliates: what and when, not who (it may be a monitor)."""
+
+    class Meta:
+        model = CaseUpdate
+        fields = ["id", "text", "created_at"]
+        read_only_fields = fields
+
+
+class UpdateSerializer(AffiliateUpdateSerializer):
+    """A timeline entry for EW staff and the lead partner: who can read it, and who wrote it."""
+
+    audience = NamedChoiceField(
+        enum_name="CaseUpdateAudienceEnum", choices=Audience.choices, read_only=True
+    )
+    author = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta(AffiliateUpdateSerializer.Meta):
+        fields = ["id", "audience", "text", "author", "created_at"]
+        read_only_fields = fields
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    affiliate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    joined = serializers.BooleanField(
+        source="has_joined",
+        read_only=True,
+        help_text=_("False while the affiliate is only invited."),
+    )
+
+    class Meta:
+        model = Participation
+        fields = ["affiliate", "invited_on", "joined", "joined_on"]
+        read_only_fields = fields
+
+
+# --- Cases ----------------------------------------------------------------------------------
+
+CASE_SUMMARY = [
+    "id",
+    "reference",
+    "title",
+    "summary",
+    "factory",
+    "status",
+    "severity",
+    "fast_track",
+    "opened_on",
+]
+
+
+class _CaseBase(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    factory = CaseFactorySerializer(read_only=True)
+    status = case_status_field()
+
+
+class PartnerCaseSerializer(_CaseBase):
+    """A case the partner's organisation leads: the plan and the entries for partners and
+    affiliates."""
+
+    lead_partner = CasePartnerSerializer(read_only=True)
+    staff_lead = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    findings = serializers.PrimaryKeyRelatedField(
+        source="visible_findings",
+        many=True,
+        read_only=True,
+        help_text=_("Ids of the linked findings this reader may read."),
+    )
+    action_count = serializers.IntegerField(read_only=True)
+    overdue_action_count = serializers.IntegerField(source="overdue_count", read_only=True)
+    actions = ActionSerializer(source="visible_actions", many=True, read_only=True)
+    updates = UpdateSerializer(source="visible_updates", many=True, read_only=True)
+
+    class Meta:
+        model = RemediationCase
+        fields = [
+            *CASE_SUMMARY,
+            "closed_on",
+            "status_changed_at",
+            "updated_at",
+            "lead_partner",
+            "staff_lead",
+            "findings",
+            "action_count",
+            "overdue_action_count",
+            "actions",
+            "updates",
+        ]
+        read_only_fields = fields
+
+
+class StaffCaseSerializer(PartnerCaseSerializer):
+    """A case in full, for EW staff: every entry, the grievances and the participants."""
+
+    opened_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    grievances = serializers.SlugRelatedField(
+        source="linked_grievances",
+        slug_field="reference",
+        many=True,
+        read_only=True,
+        help_text=_("References of the linked grievances."),
+    )
+    participants = ParticipantSerializer(source="participations", many=True, read_only=True)
+
+    class Meta(PartnerCaseSerializer.Meta):
+        fields = [
+            *PartnerCaseSerializer.Meta.fields,
+            "opened_by",
+            "grievances",
+            "participants",
+        ]
+        read_only_fields = fields
+
+
+class AffiliateCaseSummarySerializer(_CaseBase):
+    """A case the affiliate has not joined (yet): its summary only."""
+
+    joined = serializers.BooleanField(
+        read_only=True, help_text=_("Whether this affiliate has joined the case.")
+    )
+
+    class Meta:
+        model = RemediationCase
+        fields = [*CASE_SUMMARY, "joined"]
+        read_only_fields = fields
+
+
+class AffiliateJoinedCaseSerializer(AffiliateCaseSummarySerializer):
+    """A case the affiliate has joined: the plan and the entries for affiliates too."""
+
+    findings = serializers.PrimaryKeyRelatedField(
+        source="visible_findings",
+        many=True,
+        read_only=True,
+        help_text=_("Ids of the linked findings published for this affiliate."),
+    )
+    action_count = serializers.IntegerField(read_only=True)
+    overdue_action_count = serializers.IntegerField(source="overdue_count", read_only=True)
+    actions = AffiliateActionSerializer(source="visible_actions", many=True, read_only=True)
+    updates = AffiliateUpdateSerializer(source="visible_updates", many=True, read_only=True)
+
+    class Meta(AffiliateCaseSummarySerializer.Meta):
+        fields = [
+            *AffiliateCaseSummarySerializer.Meta.fields,
+            "findings",
+            "action_count",
+            "overdue_action_count",
+            "actions",
+            "updates",
+        ]
+        read_only_fields = fields
+
+
+class AffiliateCaseSerializer(serializers.BaseSerializer):
+    """Picks the affiliate's shape per case: the joined one only where `joined` is true.
+
+    Documented as its two shapes (see `remediation.api`); the rows carry the `joined`
+    annotation of `CaseQuerySet.with_participation_of`.
+    """
+
+    def to_representation(self, case):
+        shape = AffiliateJoinedCaseSerializer if case.joined else AffiliateCaseSummarySerializer
+        return shape(case, context=self.context).data
+
+
+def today_context() -> dict:
+    """One date for every overdue flag of a response."""
+    return {"today": timezone.localdate()}
