@@ -222,16 +222,24 @@ class CompensationForm(forms.ModelForm):
 
 
 class EngagementForm(forms.ModelForm):
+    # Declared here, not in Meta: contracts are tenant rows, read only through a scope.
+    contract = forms.ModelChoiceField(
+        label=_("Contract"),
+        queryset=None,
+        required=False,
+        help_text=_("The contract under which you engaged the contractor."),
+    )
+
     class Meta:
         model = Engagement
-        fields = ["kind", "level", "happened_on", "contract", "summary"]
+        fields = ["kind", "level", "happened_on", "summary"]
         widgets = {"happened_on": DATE_INPUT, "summary": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, contracts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contract"].queryset = contracts
-        self.fields["contract"].required = False
         self.fields["happened_on"].initial = timezone.localdate
+        self.order_fields(["kind", "level", "happened_on", "contract", "summary"])
 
 
 class LetterForm(forms.Form):

@@ -116,8 +116,7 @@ class CaseCreateView(StaffRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated or not request.user.is_ew_staff:
             return super().dispatch(request, *args, **kwargs)
-        source = request.GET if request.method == "GET" else request.POST
-        self.factory = self._factory(source)
+        self.factory = self._factory(request.POST) or self._factory(request.GET)
         if self.factory is None:
             messages.error(request, _("Open a case from a finding, a grievance or a factory."))
             return redirect("remediation:staff_cases")

@@ -1,0 +1,668 @@
+"""Remediation reminders: the daily sweep, the weekly digest, and what survives a dead worker.
+
+The sweep writes one ledger row per action, kind and day and queues the e-mails in the same
+transaction; the outbox sends them. The kill tests run the sweep and the sender in real
+processes and SIGKILL them half-way.
+"""
+
+import email
+import email.policy
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+
+from affiliates.models import Membership, OutboxEmail
+from affiliates.outbox import outbox_send_pending
+from remediation.models import (
+    ActionReminder,
+    ActionStatus,
+    Audience,
+    CaseStatus,
+    Participation,
+)
+from remediation.services import reminders_sweep
+from tests.factories import (
+    CaseUpdateFactory,
+    FactoryFactory,
+    RemediationActionFactory,
+    RemediationCaseFactory,
+    StaffFactory,
+    in_supply_chain,
+    joined_case,
+    member,
+)
+
+pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+MONDAY = date(2026, 11, 23)
+TUESDAY = MONDAY + timedelta(days=1)  # not the digest day: action reminders only
+
+
+@pytest.fixture(autouse=True)
+def _digest_on_mondays(settings):
+    settings.EW_DIGEST_WEEKDAY = 0
+
+
+@pytest.fixture
+def lead(db):
+    return StaffFactory(totp=False, email="lead@ewatch.example", full_name="Ana Lead")
+
+
+@pytest.fixture
+def case(lead):
+    return RemediationCaseFactory(
+        staff_lead=lead, factory=FactoryFactory(name="Rayong Precision Components")
+    )
+
+
+def _action(case, days, today=TUESDAY, **fields):
+    return RemediationActionFactory(case=case, due_date=today + timedelta(days=days), **fields)
+
+
+def _sweep(today, capture) -> int:
+    """The sweep as beat runs it; its commit enqueues the outbox's send task."""
+    with capture(execute=True) as callbacks:
+        queued = reminders_sweep(today=today)
+    assert bool(callbacks) == bool(queued)  # send_outbox.delay, after the commit
+    return queued
+
+
+def _send() -> int:
+    total = 0
+    while sent := outbox_send_pending():
+        total += sent
+    return total
+
+
+def _to(mailoutbox, address):
+    return [m for m in mailoutbox if m.to == [address]]
+
+
+def _html(message) -> str:
+    (html, mimetype), *_ = message.alternatives
+    assert mimetype == "text/html"
+    return html
+
+
+# --- Action reminders ---------------------------------------------------------------------
+
+
+def test_due_in_7_days_today_and_overdue_reach_the_contact_and_the_staff_lead(
+    case, lead, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    _action(case, 7, description="Return the passports", contact_email="soon@supplier.example")
+    _action(case, 0, description="Repay the fees", contact_email="today@supplier.example")
+    _action(
+        case,
+        -1,
+        description="Pay the overtime owed",
+        contact_email="late@supplier.example",
+        contact_name="Somchai P.",
+    )
+    _action(case, 8, contact_email="later@supplier.example")  # not yet
+
+    assert _sweep(TUESDAY, django_capture_on_commit_callbacks) == 4
+    assert mailoutbox == []  # the outbox sends them
+    assert _send() == 4
+
+    ref = case.reference
+    assert sorted((m.to[0], m.subject) for m in mailoutbox if m.to != [lead.email]) == [
+        ("late@supplier.example", f"Overdue: Pay the overtime owed ({ref})"),
+        ("soon@supplier.example", f"Due in 7 days: Return the passports ({ref})"),
+        ("today@supplier.example", f"Due today: Repay the fees ({ref})"),
+    ]
+    soon = _to(mailoutbox, "soon@supplier.example")[0]
+    assert "it is due on Dec. 1, 2026, in 7 days." in soon.body
+    assert "Rayong Precision Components" in soon.body and ref in soon.body
+    assert "write to Ana Lead at Electronics Watch (lead@ewatch.example)" in soon.body
+    late = _to(mailoutbox, "late@supplier.example")[0]
+    assert late.body.startswith("Dear Somchai P.,")
+    assert "was due on Nov. 23, 2026 and is 1 day overdue." in late.body
+    # The contact has no account: no link into the platform, only the lead's address.
+    for message in (soon, late):
+        html = _html(message)
+        assert "http" not in message.body and 'href="http' not in html
+        assert '<html lang="en">' in html and "<h1" in html
+        assert 'href="mailto:lead@ewatch.example' in html
+
+    (to_lead,) = _to(mailoutbox, lead.email)
+    assert to_lead.subject == "Remediation: 3 actions due or overdue (Nov. 24, 2026)"
+    body = to_lead.body
+    assert (
+        body.index("Overdue (1)")
+        < body.index("Due today (1)")
+        < body.index("Due within 7 days (1)")
+    )
+    for text in ("Return the passports", "Repay the fees", "Pay the overtime owed"):
+        assert text in body and text in _html(to_lead)
+    link = f"{settings.SITE_URL}/staff/cases/{case.pk}/"
+    assert link in body and f'href="{link}"' in _html(to_lead)
+    assert "(1 day overdue)" in body
+
+
+def test_a_second_sweep_the_same_day_sends_nothing_more(
+    case, mailoutbox, django_capture_on_commit_callbacks
+):
+    for days in (7, 0, -1):
+        _action(case, days)
+    assert _sweep(TUESDAY, django_capture_on_commit_callbacks) == 4
+    assert _sweep(TUESDAY, django_capture_on_commit_callbacks) == 0
+    assert _send() == 4
+    assert _sweep(TUESDAY, django_capture_on_commit_callbacks) == 0
+    assert _send() == 0
+    assert len(mailoutbox) == 4
+    assert ActionReminder.objects.count() == 3
+
+
+def test_an_overdue_action_is_reminded_again_only_after_7_days(case):
+    late = _action(case, -1)
+    days = [d for d in range(22) if reminders_sweep(today=TUESDAY + timedelta(days=d))]
+    assert days == [0, 7, 14, 21]
+    assert list(
+        ActionReminder.objects.filter(action=late).order_by("day").values_list("kind", "day")
+    ) == [("overdue", TUESDAY + timedelta(days=d)) for d in (0, 7, 14, 21)]
+
+
+def test_an_action_due_in_7_days_is_reminded_then_on_the_day_then_weekly_when_late(case):
+    soon = _action(case, 7)
+    days = [d for d in range(16) if reminders_sweep(today=TUESDAY + timedelta(days=d))]
+    assert days == [0, 7, 8, 15]
+    kinds = (
+        ActionReminder.objects.filter(action=soon).order_by("day").values_list("kind", flat=True)
+    )
+    assert list(kinds) == ["due_soon", "due_today", "overdue", "overdue"]
+
+
+def test_closed_cases_and_claimed_or_verified_actions_get_no_reminder(
+    lead, mailoutbox, django_capture_on_commit_callbacks
+):
+    for status in (CaseStatus.CLOSED, CaseStatus.REMEDIATED):
+        closed = RemediationCaseFactory(staff_lead=lead, status=status)
+        for days in (7, 0, -1):
+            _action(closed, days)
+    running = RemediationCaseFactory(staff_lead=lead, status=CaseStatus.IN_PROGRESS)
+    _action(running, 0, status=ActionStatus.DONE_CLAIMED, contact_email="claimed@s.example")
+    _action(running, -1, status=ActionStatus.VERIFIED, contact_email="verified@s.example")
+    _action(running, -1, status=ActionStatus.REJECTED, contact_email="rejected@s.example")
+
+    assert _sweep(TUESDAY, django_capture_on_commit_callbacks) == 2
+    _send()
+    assert sorted(m.to[0] for m in mailoutbox) == ["lead@ewatch.example", "rejected@s.example"]
+    rejected = mailoutbox[0] if mailoutbox[0].to == ["rejected@s.example"] else mailoutbox[1]
+    assert "was not accepted after verification" in rejected.body
+
+
+def test_without_a_contact_e_mail_only_the_lead_is_reminded_and_told_so(
+    case, lead, mailoutbox, django_capture_on_commit_callbacks
+):
+    _action(case, 0, contact_email="")
+    assert _sweep(TUESDAY, django_capture_on_commit_callbacks) == 1
+    _send()
+    (message,) = mailoutbox
+    assert message.to == [lead.email]
+    assert "No contact e-mail: nobody at the owner was reminded." in message.body
+
+
+def test_an_inactive_lead_gets_nothing_the_contact_still_does(
+    case, lead, mailoutbox, django_capture_on_commit_callbacks
+):
+    lead.is_active = False
+    lead.save()
+    _action(case, 0, contact_email="today@supplier.example")
+    assert _sweep(TUESDAY, django_capture_on_commit_callbacks) == 1
+    _send()
+    assert [m.to for m in mailoutbox] == [["today@supplier.example"]]
+
+
+def test_reminders_are_in_the_recipients_language(
+    lead, mailoutbox, django_capture_on_commit_callbacks
+):
+    """French strings of this issue may still be untranslated: the assertions rest on the
+    date format, the country name and the labels the catalogue already has."""
+    lead.language = "fr"
+    lead.save()
+    case = RemediationCaseFactory(staff_lead=lead)
+    _action(case, 7, contact_email="fr@supplier.example", contact_language="fr")
+    _action(case, -1, contact_email="fr-late@supplier.example", contact_language="fr")
+    _action(case, 7, contact_email="en@supplier.example", contact_language="en")
+    _sweep(TUESDAY, django_capture_on_commit_callbacks)
+    _send()
+
+    french = _to(mailoutbox, "fr@supplier.example")[0]
+    assert "1 décembre 2026" in french.body and "Thaïlande" in french.body
+    assert '<html lang="fr">' in _html(french)
+    assert "En retard" in _html(_to(mailoutbox, "fr-late@supplier.example")[0])
+    english = _to(mailoutbox, "en@supplier.example")[0]
+    assert "Dec. 1, 2026" in english.body and "Thailand" in english.body
+    assert '<html lang="en">' in _html(english)
+
+    (to_lead,) = _to(mailoutbox, lead.email)
+    assert "24 novembre 2026" in to_lead.subject
+    for label in ("En retard (1)", "Échéance dans les 7 jours (2)"):
+        assert label in to_lead.body
+    assert '<html lang="fr">' in _html(to_lead)
+
+
+def test_the_sweep_has_a_fixed_number_of_queries(lead, northvale, django_assert_max_num_queries):
+    member(northvale, Membership.Role.OFFICER)
+    small = joined_case(northvale, staff_lead=lead)
+    _action(small, 0)
+    with django_assert_max_num_queries(12):
+        assert reminders_sweep(today=MONDAY) == 3
+    for _ in range(10):
+        big = joined_case(northvale, staff_lead=StaffFactory(totp=False))
+        for days in (7, 0, -1, -20):
+            _action(big, days, today=MONDAY + timedelta(days=7))
+    with django_assert_max_num_queries(12):
+        assert (
+            reminders_sweep(today=MONDAY + timedelta(days=7)) == 40 + 10 + 1 + 1 + 1
+        )  # contacts, leads, small's, digest
+
+
+# --- The weekly digest --------------------------------------------------------------------
+
+
+@pytest.fixture
+def digest_case(lead, northvale, southport):
+    case = joined_case(northvale, staff_lead=lead, title="Passports held at Rayong")
+    in_supply_chain(southport, case.factory)
+    Participation.objects.create(case=case, affiliate=southport)  # invited, not joined
+    _action(
+        case,
+        3,
+        today=MONDAY,
+        description="Return the passports",
+        contact_name="Somchai Secretcontact",
+        contact_email="secret-contact@supplier.example",
+    )
+    _action(case, -10, today=MONDAY, description="Repay the recruitment fees")
+    _action(case, 30, today=MONDAY, description="Train the line managers")
+    _action(case, -2, today=MONDAY, description="Already verified", status=ActionStatus.VERIFIED)
+    CaseUpdateFactory(
+        case=case, audience=Audience.INTERNAL, text="Internal: the brand may walk away"
+    )
+    CaseUpdateFactory(case=case, audience=Audience.AFFILIATES, text="Timetable asked for")
+    not_joined = RemediationCaseFactory(staff_lead=lead)
+    _action(not_joined, 1, today=MONDAY, description="Someone else's case")
+    closed = joined_case(northvale, staff_lead=lead, status=CaseStatus.CLOSED)
+    _action(closed, 1, today=MONDAY, description="In a closed case")
+    return case
+
+
+def _digests(mailoutbox):
+    return [m for m in mailoutbox if "this week" in m.subject]
+
+
+def test_the_weekly_digest_goes_to_members_of_joined_affiliates_who_did_not_mute_it(
+    digest_case, northvale, southport, mailoutbox, django_capture_on_commit_callbacks
+):
+    officer = member(northvale, Membership.Role.OFFICER, email="officer@northvale.example")
+    viewer = member(northvale, Membership.Role.VIEWER, email="viewer@northvale.example")
+    member(
+        northvale, Membership.Role.OFFICER, email="muted@northvale.example", mute_case_digests=True
+    )
+    member(southport, Membership.Role.ADMIN, email="admin@southport.example")
+
+    _sweep(MONDAY, django_capture_on_commit_callbacks)
+    _send()
+    digests = _digests(mailoutbox)
+    assert sorted(m.to[0] for m in digests) == sorted([officer.email, viewer.email])
+    message = digests[0]
+    assert message.subject == "City of Northvale: 2 remediation actions due or overdue this week"
+    html = _html(message)
+    for part in (message.body, html):
+        assert "Return the passports" in part and "Repay the recruitment fees" in part
+        assert digest_case.reference in part and "Passports held at Rayong" in part
+        assert f"/a/northvale/cases/{digest_case.pk}/" in part
+        assert "/a/northvale/cases/" in part and "/account/" in part
+        # Only what a joined affiliate may read: no contact, no update, no grievance.
+        for hidden in (
+            "Secretcontact",
+            "secret-contact@",
+            "Internal: the brand",
+            "Timetable asked for",
+            "Train the line managers",
+            "Already verified",
+            "Someone else's case",
+            "In a closed case",
+            "/staff/",
+        ):
+            assert hidden not in part
+        assert "grievance" not in part.lower()
+    assert "(overdue)" in message.body
+    assert '<html lang="en">' in html and "<h1" in html and "<table" in html
+
+
+def test_the_digest_goes_once_a_week_on_the_digest_day_only(
+    digest_case, northvale, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    member(northvale, Membership.Role.OFFICER, email="officer@northvale.example")
+    settings.EW_DIGEST_WEEKDAY = 1  # Tuesdays
+    _sweep(MONDAY, django_capture_on_commit_callbacks)
+    _send()
+    assert _digests(mailoutbox) == []
+    _sweep(TUESDAY, django_capture_on_commit_callbacks)
+    _sweep(TUESDAY, django_capture_on_commit_callbacks)
+    _send()
+    assert len(_digests(mailoutbox)) == 1
+    for day in range(2, 8):
+        _sweep(MONDAY + timedelta(days=day), django_capture_on_commit_callbacks)
+    _send()
+    assert len(_digests(mailoutbox)) == 1
+    _sweep(TUESDAY + timedelta(days=7), django_capture_on_commit_callbacks)
+    _send()
+    assert len(_digests(mailoutbox)) == 2
+
+
+def test_the_digest_speaks_the_members_language(
+    digest_case, northvale, mailoutbox, django_capture_on_commit_callbacks
+):
+    member(northvale, Membership.Role.OFFICER, email="fr@northvale.example", language="fr")
+    _sweep(MONDAY, django_capture_on_commit_callbacks)
+    _send()
+    (digest,) = [m for m in mailoutbox if m.to == ["fr@northvale.example"]]
+    assert "26 novembre 2026" in digest.body and "Thaïlande" in digest.body
+    assert '<html lang="fr">' in _html(digest)
+
+
+# --- The command and the task -------------------------------------------------------------
+
+
+def test_the_command_sweeps_a_given_day_and_sends(case, mailoutbox):
+    _action(case, 0, contact_email="today@supplier.example")
+    out = io.StringIO()
+    call_command("send_reminders", "--date", TUESDAY.isoformat(), stdout=out)
+    assert out.getvalue().splitlines() == ["2 e-mail(s) queued.", "2 e-mail(s) sent."]
+    assert sorted(m.to[0] for m in mailoutbox) == ["lead@ewatch.example", "today@supplier.example"]
+    out = io.StringIO()
+    call_command("send_reminders", "--date", TUESDAY.isoformat(), stdout=out)
+    assert out.getvalue().splitlines() == ["0 e-mail(s) queued.", "0 e-mail(s) sent."]
+    assert len(mailoutbox) == 2
+
+
+def test_the_command_can_only_queue(case, mailoutbox):
+    _action(case, 0)
+    out = io.StringIO()
+    call_command("send_reminders", "--date", TUESDAY.isoformat(), "--no-send", stdout=out)
+    assert out.getvalue().splitlines() == ["2 e-mail(s) queued."]
+    assert mailoutbox == []
+    assert OutboxEmail.objects.filter(status="pending").count() == 2
+
+
+@pytest.mark.parametrize("bad", ["24/11/2026", "2026-02-30", "tomorrow"])
+def test_the_command_refuses_a_bad_date(bad):
+    with pytest.raises(CommandError, match=rf"--date must look like 2026-12-31, not '{bad}'\."):
+        call_command("send_reminders", "--date", bad)
+    assert not ActionReminder.objects.exists()
+
+
+def test_the_daily_task_runs_the_sweep_and_is_scheduled(
+    case, settings, django_capture_on_commit_callbacks
+):
+    from remediation.tasks import send_reminders
+
+    _action(case, 0, today=timezone.localdate())
+    with django_capture_on_commit_callbacks(execute=False):
+        send_reminders.apply()
+    assert OutboxEmail.objects.count() == 2
+    assert send_reminders.acks_late and send_reminders.reject_on_worker_lost
+    assert send_reminders.time_limit and send_reminders.soft_time_limit
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "remediation.tasks.send_reminders" in tasks
+
+
+# --- Dead workers -------------------------------------------------------------------------
+
+
+def _child_env(**extra) -> dict:
+    """Environment for a manage.py process on this test's database."""
+    params = connection.settings_dict
+    host = params["OPTIONS"].get("host", params["HOST"])
+    url = f"postgres://{params['USER']}@/{params['NAME']}?host={host}"
+    if params["PORT"]:
+        url += f"&port={params['PORT']}"
+    return {**os.environ, "DATABASE_URL": url, "EW_DIGEST_WEEKDAY": "0", **extra}
+
+
+def _wait(predicate, what: str, seconds: float = 60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _query(raw, sql, params=()):
+    with raw.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _expected_reminders(case, lead, northvale):
+    """Monday: three actions due and the weekly digest for northvale's member."""
+    member(northvale, Membership.Role.OFFICER, email="officer@northvale.example")
+    joined_case(northvale, case=case)
+    actions = [
+        _action(case, 7, today=MONDAY, contact_email="soon@supplier.example"),
+        _action(case, 0, today=MONDAY, contact_email="today@supplier.example"),
+        _action(case, -1, today=MONDAY, contact_email="late@supplier.example"),
+    ]
+    kinds = {(actions[0].pk, "due_soon"), (actions[1].pk, "due_today"), (actions[2].pk, "overdue")}
+    recipients = sorted(
+        [
+            "soon@supplier.example",
+            "today@supplier.example",
+            "late@supplier.example",
+            lead.email,
+            "officer@northvale.example",
+        ]
+    )
+    return kinds, recipients
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_killed_in_the_middle_loses_no_reminder_and_doubles_none(
+    case, lead, northvale, mailoutbox, monkeypatch
+):
+    from affiliates.tasks import send_outbox
+
+    kinds, recipients = _expected_reminders(case, lead, northvale)
+    enqueued = []
+    monkeypatch.setattr(send_outbox, "delay", lambda: enqueued.append(1))
+
+    # A second connection holds the outbox table: the sweep can write its ledger, then
+    # waits to queue the e-mails, inside its transaction.
+    locker = connection.get_new_connection(connection.get_connection_params())
+    locker.autocommit = False
+    outbox_table = OutboxEmail._meta.db_table
+    reminder_table = ActionReminder._meta.db_table
+    _query(locker, f"LOCK TABLE {outbox_table} IN EXCLUSIVE MODE; SELECT 1")
+    sweeper = subprocess.Popen(
+        [sys.executable, "manage.py", "send_reminders", "--no-send", "--date", MONDAY.isoformat()],
+        cwd=BASE_DIR,
+        env=_child_env(DJANGO_SETTINGS_MODULE="config.settings_test"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        (backend,) = _wait(
+            lambda: _query(
+                locker,
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+            ),
+            "the sweep to block on the outbox",
+        )[0]
+        # In the middle: its ledger rows are written (a row lock on the ledger is held),
+        # not committed, and no e-mail is queued.
+        held = _query(
+            locker,
+            "SELECT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "WHERE l.pid = %s AND l.granted AND l.mode = 'RowExclusiveLock'",
+            [backend],
+        )
+        assert (reminder_table,) in held
+        assert _query(locker, f"SELECT count(*) FROM {reminder_table}") == [(0,)]
+        os.kill(sweeper.pid, signal.SIGKILL)
+        assert sweeper.wait(20) == -signal.SIGKILL
+    finally:
+        if sweeper.poll() is None:
+            os.killpg(sweeper.pid, signal.SIGKILL)
+            sweeper.wait(20)
+        locker.commit()  # the lock goes; the orphaned backend finds its client gone
+    _wait(
+        lambda: not _query(locker, "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [backend]),
+        "the dead sweep's backend to roll back and exit",
+    )
+    locker.close()
+    assert not ActionReminder.objects.exists()
+    assert not OutboxEmail.objects.exists()
+
+    # The next run (beat's next tick, or by hand) does all of it, once.
+    assert reminders_sweep(today=MONDAY) == len(recipients)
+    assert reminders_sweep(today=MONDAY) == 0
+    assert enqueued == [1]
+    assert _send() == len(recipients)
+    assert sorted(m.to[0] for m in mailoutbox) == recipients
+    assert len({(m.to[0], m.subject) for m in mailoutbox}) == len(recipients)
+    ledger = list(ActionReminder.objects.values_list("action_id", "kind", "day"))
+    assert sorted(ledger) == sorted((pk, kind, MONDAY) for pk, kind in kinds)
+
+
+class _StallingMailServer:
+    """An SMTP server that takes the first message, then never answers: a sender stuck on
+    it is a worker that dies half-way through the outbox."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.messages: list[str] = []
+        self.stalled = threading.Event()
+        self._held: list[socket.socket] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _address = self.listener.accept()
+            except OSError:
+                return
+            if self.messages:
+                self._held.append(conn)  # no greeting: the client waits forever
+                self.stalled.set()
+            else:
+                self._talk(conn)
+
+    def _talk(self, conn):
+        stream = conn.makefile("rwb")
+
+        def reply(line):
+            stream.write(line.encode() + b"\r\n")
+            stream.flush()
+
+        reply("220 stall.example ESMTP")
+        while line := stream.readline():
+            command = line.decode().strip().upper()
+            if command == "DATA":
+                reply("354 go ahead")
+                lines = []
+                while (data := stream.readline()) not in (b".\r\n", b""):
+                    lines.append(data)
+                self.messages.append(b"".join(lines).decode())
+                reply("250 queued")
+            elif command == "QUIT":
+                reply("221 bye")
+                break
+            else:
+                reply("250 stall.example")
+        conn.close()
+
+    def close(self):
+        self.listener.close()
+        for conn in self._held:
+            conn.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_killed_half_way_leaves_the_rest_to_the_next_run(
+    case, lead, northvale, mailoutbox, monkeypatch
+):
+    from affiliates.tasks import send_outbox
+
+    _kinds, recipients = _expected_reminders(case, lead, northvale)
+    monkeypatch.setattr(send_outbox, "delay", lambda: None)
+    assert reminders_sweep(today=MONDAY) == len(recipients)
+
+    server = _StallingMailServer()
+    sender = subprocess.Popen(
+        [sys.executable, "manage.py", "send_reminders", "--date", MONDAY.isoformat()],
+        cwd=BASE_DIR,
+        env=_child_env(
+            DJANGO_SETTINGS_MODULE="config.settings",
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(server.port),
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        assert server.stalled.wait(60), "the sender never reached the second e-mail"
+        os.kill(sender.pid, signal.SIGKILL)
+        sender.wait(20)
+    finally:
+        if sender.poll() is None:
+            os.killpg(sender.pid, signal.SIGKILL)
+            sender.wait(20)
+        server.close()
+
+    (first,) = server.messages
+    first = email.message_from_string(first, policy=email.policy.default)
+    assert OutboxEmail.objects.get(status="sent").recipient == first["To"]
+    # The dead sender's leases still run: nobody else sends those rows yet.
+    waiting = OutboxEmail.objects.filter(status="pending")
+    assert waiting.count() == len(recipients) - 1
+    assert all(row.lease_until > timezone.now() and row.attempts == 1 for row in waiting)
+    assert outbox_send_pending() == 0
+    # Five minutes later the leases have run out: the next run sends the rest, once.
+    waiting.update(lease_until=timezone.now() - timedelta(seconds=1))
+    assert _send() == len(recipients) - 1
+    assert _send() == 0
+    delivered = [first["To"], *(m.to[0] for m in mailoutbox)]
+    assert sorted(delivered) == recipients
+    assert first["To"] not in {m.to[0] for m in mailoutbox}
+    assert set(OutboxEmail.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_send_leased_by_a_dead_worker_goes_once_the_lease_expires(
+    case, lead, northvale, mailoutbox
+):
+    _kinds, recipients = _expected_reminders(case, lead, northvale)
+    reminders_sweep(today=MONDAY)
+    assert outbox_send_pending(limit=2) == 2
+    # Another worker leased the rest, then died before sending.
+    pending = OutboxEmail.objects.filter(status="pending")
+    pending.update(lease_until=timezone.now() + timedelta(minutes=5), attempts=1)
+    assert outbox_send_pending() == 0
+    pending.update(lease_until=timezone.now() - timedelta(seconds=1))
+    assert _send() == len(recipients) - 2
+    assert _send() == 0
+    assert sorted(m.to[0] for m in mailoutbox) == recipients
+    assert set(OutboxEmail.objects.values_list("status", flat=True)) == {"sent"}
