@@ -385,7 +385,9 @@ class StaffReportDetailView(StaffReportMixin, DetailView):
         context.update(
             audience="staff",
             comment_form=TextForm(),
-            info_form=InfoRequestForm(),
+            # Its field is also called `text`, like the comment form's: distinct ids, so each
+            # label names its own textarea.
+            info_form=InfoRequestForm(auto_id="id_info_%s"),
             reject_form=RejectForm(),
             assign_form=AssignForm(initial={"assignee": self.object.assigned_to_id}),
             finding_status_transitions={

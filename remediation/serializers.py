@@ -64,7 +64,7 @@ class CasePartnerSerializer(serializers.ModelSerializer):
 # --- Actions --------------------------------------------------------------------------------
 
 
-class AffiliateActionSerializer(serializers.ModelSerializer):
+class AffiliateCaseActionSerializer(serializers.ModelSerializer):
     """An action of the plan as a participating affiliate reads it: no contact person."""
 
     status = action_status_field()
@@ -90,13 +90,13 @@ class AffiliateActionSerializer(serializers.ModelSerializer):
         return action.is_overdue(self.context.get("today"))
 
 
-class ActionSerializer(AffiliateActionSerializer):
+class CaseActionSerializer(AffiliateCaseActionSerializer):
     """An action in full, for EW staff and the lead partner: who to contact, what shows it
     was done, how it was verified."""
 
-    class Meta(AffiliateActionSerializer.Meta):
+    class Meta(AffiliateCaseActionSerializer.Meta):
         fields = [
-            *AffiliateActionSerializer.Meta.fields,
+            *AffiliateCaseActionSerializer.Meta.fields,
             "owner_supplier",
             "contact_name",
             "contact_email",
@@ -114,7 +114,7 @@ class ActionSerializer(AffiliateActionSerializer):
 # --- Timeline -------------------------------------------------------------------------------
 
 
-class AffiliateUpdateSerializer(serializers.ModelSerializer):
+class AffiliateCaseUpdateSerializer(serializers.ModelSerializer):
     """A timeline entry for affiliates: what and when, not who (it may be a monitor)."""
 
     class Meta:
@@ -123,7 +123,7 @@ class AffiliateUpdateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UpdateSerializer(AffiliateUpdateSerializer):
+class CaseUpdateSerializer(AffiliateCaseUpdateSerializer):
     """A timeline entry for EW staff and the lead partner: who can read it, and who wrote it."""
 
     audience = NamedChoiceField(
@@ -131,12 +131,12 @@ class UpdateSerializer(AffiliateUpdateSerializer):
     )
     author = serializers.SlugRelatedField(slug_field="email", read_only=True)
 
-    class Meta(AffiliateUpdateSerializer.Meta):
+    class Meta(AffiliateCaseUpdateSerializer.Meta):
         fields = ["id", "audience", "text", "author", "created_at"]
         read_only_fields = fields
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class CaseParticipantSerializer(serializers.ModelSerializer):
     affiliate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     joined = serializers.BooleanField(
         source="has_joined",
@@ -175,18 +175,15 @@ class PartnerCaseSerializer(_CaseBase):
     """A case the partner's organisation leads: the plan and the entries for partners and
     affiliates."""
 
-    lead_partner = CasePartnerSerializer(read_only=True)
+    lead_partner = CasePartnerSerializer(read_only=True, allow_null=True)
     staff_lead = serializers.SlugRelatedField(slug_field="email", read_only=True)
-    findings = serializers.PrimaryKeyRelatedField(
-        source="visible_findings",
-        many=True,
-        read_only=True,
-        help_text=_("Ids of the linked findings this reader may read."),
+    findings = serializers.SerializerMethodField(
+        help_text=_("Ids of the linked findings this reader may read.")
     )
     action_count = serializers.IntegerField(read_only=True)
     overdue_action_count = serializers.IntegerField(source="overdue_count", read_only=True)
-    actions = ActionSerializer(source="visible_actions", many=True, read_only=True)
-    updates = UpdateSerializer(source="visible_updates", many=True, read_only=True)
+    actions = CaseActionSerializer(source="visible_actions", many=True, read_only=True)
+    updates = CaseUpdateSerializer(source="visible_updates", many=True, read_only=True)
 
     class Meta:
         model = RemediationCase
@@ -205,19 +202,18 @@ class PartnerCaseSerializer(_CaseBase):
         ]
         read_only_fields = fields
 
+    def get_findings(self, case) -> list[int]:
+        return [finding.pk for finding in case.visible_findings]
+
 
 class StaffCaseSerializer(PartnerCaseSerializer):
     """A case in full, for EW staff: every entry, the grievances and the participants."""
 
     opened_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
-    grievances = serializers.SlugRelatedField(
-        source="linked_grievances",
-        slug_field="reference",
-        many=True,
-        read_only=True,
-        help_text=_("References of the linked grievances."),
+    grievances = serializers.SerializerMethodField(
+        help_text=_("References of the linked grievances.")
     )
-    participants = ParticipantSerializer(source="participations", many=True, read_only=True)
+    participants = CaseParticipantSerializer(source="participations", many=True, read_only=True)
 
     class Meta(PartnerCaseSerializer.Meta):
         fields = [
@@ -227,6 +223,9 @@ class StaffCaseSerializer(PartnerCaseSerializer):
             "participants",
         ]
         read_only_fields = fields
+
+    def get_grievances(self, case) -> list[str]:
+        return [grievance.reference for grievance in case.linked_grievances]
 
 
 class AffiliateCaseSummarySerializer(_CaseBase):
@@ -245,16 +244,13 @@ class AffiliateCaseSummarySerializer(_CaseBase):
 class AffiliateJoinedCaseSerializer(AffiliateCaseSummarySerializer):
     """A case the affiliate has joined: the plan and the entries for affiliates too."""
 
-    findings = serializers.PrimaryKeyRelatedField(
-        source="visible_findings",
-        many=True,
-        read_only=True,
-        help_text=_("Ids of the linked findings published for this affiliate."),
+    findings = serializers.SerializerMethodField(
+        help_text=_("Ids of the linked findings published for this affiliate.")
     )
     action_count = serializers.IntegerField(read_only=True)
     overdue_action_count = serializers.IntegerField(source="overdue_count", read_only=True)
-    actions = AffiliateActionSerializer(source="visible_actions", many=True, read_only=True)
-    updates = AffiliateUpdateSerializer(source="visible_updates", many=True, read_only=True)
+    actions = AffiliateCaseActionSerializer(source="visible_actions", many=True, read_only=True)
+    updates = AffiliateCaseUpdateSerializer(source="visible_updates", many=True, read_only=True)
 
     class Meta(AffiliateCaseSummarySerializer.Meta):
         fields = [
@@ -266,6 +262,9 @@ class AffiliateJoinedCaseSerializer(AffiliateCaseSummarySerializer):
             "updates",
         ]
         read_only_fields = fields
+
+    def get_findings(self, case) -> list[int]:
+        return [finding.pk for finding in case.visible_findings]
 
 
 class AffiliateCaseSerializer(serializers.BaseSerializer):

@@ -1,6 +1,7 @@
 """Monitoring pages: who sees what (DESIGN.md §4), uploads, and query budgets."""
 
 import io
+import re
 
 import pytest
 from django.core.files.storage import default_storage
@@ -200,6 +201,19 @@ def test_staff_publish_page_refuses_an_empty_published_text(client, staff):
     assert "Write the published text of the finding" in response.content.decode()
     assert MonitoringReport.objects.get(pk=report.pk).status == Status.VALIDATED
     assert Finding.objects.get(pk=finding.pk).published_at is None
+
+
+def test_each_textarea_on_the_staff_report_page_has_its_own_id_and_label(client, staff):
+    """The request for information and the comment both post a `text` field: the ids must
+    differ, or the “Comment” label names the other textarea and the comment has none."""
+    report = MonitoringReportFactory(status=Status.SUBMITTED)
+    client.force_login(staff)
+    body = client.get(reverse("staff_report", args=[report.pk])).content.decode()
+    ids = re.findall(r'<textarea[^>]* id="([^"]+)"', body)
+    assert len(ids) == 3 and len(set(ids)) == 3, ids  # information request, reason, comment
+    for id_ in ids:
+        assert body.count(f'id="{id_}"') == 1, id_
+        assert body.count(f'<label for="{id_}"') == 1, id_
 
 
 @pytest.mark.parametrize("rows", [2, 12])

@@ -7,7 +7,13 @@ from config.devservers import DEMO_LOGINS, DEMO_PASSWORD
 
 # Each app's `demo.seed(**context)` adds its objects and returns names for the apps after it.
 # In dependency order: monitoring reports and grievances need the suppliers' factories.
-DEMO_MODULES = ["affiliates.demo", "suppliers.demo", "monitoring.demo", "grievances.demo"]
+DEMO_MODULES = [
+    "affiliates.demo",
+    "suppliers.demo",
+    "monitoring.demo",
+    "grievances.demo",
+    "remediation.demo",
+]
 
 
 class Command(BaseCommand):

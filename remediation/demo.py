@@ -1,0 +1,175 @@
+"""Demo remediation cases (idempotent): several states, actions due soon, due today and
+overdue, joined by northvale and southport. Built through the services, like real work;
+only the dates are moved back afterwards, to make some actions late."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from affiliates.models import Affiliate, Membership
+from monitoring.models import Finding, MonitoringReport
+from suppliers.models import Supplier
+
+from . import services
+from .models import CaseStatus, Escalation, RemediationAction, RemediationCase
+
+
+def seed(*, users, partner=None, **context) -> dict:
+    staff = users["staff@ewatch.example"]
+    published = (
+        Finding.objects.filter(report__status=MonitoringReport.Status.PUBLISHED)
+        .select_related("report__factory", "standard")
+        .order_by("pk")
+    )
+    by_standard = {f.standard.number: f for f in published}
+    if RemediationCase.objects.exists() or 2 not in by_standard:
+        return {}
+    today = timezone.localdate()
+    affiliates = {a.slug: a for a in Affiliate.objects.filter(slug__in=["northvale", "southport"])}
+    officers = {
+        "northvale": _membership(affiliates["northvale"], users["officer@northvale.example"]),
+        "southport": _membership(affiliates["southport"], users["officer@southport.example"]),
+    }
+    lenovo = Supplier.objects.filter(name__iexact="Lenovo").first()
+
+    fees = _case(
+        by_standard[2],
+        staff,
+        partner,
+        title="Recruitment fees and retained passports at Ayutthaya Precision",
+        summary=(
+            "Migrant workers from Myanmar paid recruitment fees of about THB 25,700 each and "
+            "their passports are kept by the employer. The brand and the employer are asked to "
+            "return every passport, reimburse the fees and stop using the Yangon broker."
+        ),
+        companies=[services.CompanyRole(lenovo, "brand")] if lenovo else [],
+    )
+    passports = _action(fees, staff, "Return every passport to its holder", 20)
+    _action(fees, staff, "Reimburse recruitment fees to the 140 workers", 5)
+    broker = _action(fees, staff, "End the contract with the Yangon broker", 14)
+    _move(fees, staff, CaseStatus.PLAN_AGREED, CaseStatus.IN_PROGRESS)
+    services.action_claim_done(
+        action=passports, by=staff, evidence="Signed receipts from 140 workers; photographs."
+    )
+    services.action_verify(
+        action=passports, by=staff, verified_by="workers", note="Confirmed by 12 workers off-site."
+    )
+    services.compensation_save(
+        case=fees,
+        by=staff,
+        description="Reimbursement of recruitment fees",
+        currency="THB",
+        amount_owed=Decimal("3598000"),
+        amount_paid=Decimal("900000"),
+        workers_covered=140,
+    )
+    _late(broker, days=9)
+    for slug in ("northvale", "southport"):
+        services.case_join(case=fees, affiliate=affiliates[slug], membership=officers[slug])
+    services.engagement_log(
+        case=fees,
+        affiliate=affiliates["northvale"],
+        membership=officers["northvale"],
+        kind="letter",
+        level="formal",
+        happened_on=today - timedelta(days=3),
+        summary="Formal letter to the contractor under the contract conditions.",
+    )
+    services.update_post(
+        case=fees,
+        by=staff,
+        audience="affiliates",
+        text="The brand has paid the first quarter of the reimbursement.",
+    )
+    services.update_post(
+        case=fees,
+        by=staff,
+        audience="internal",
+        text="The employer's HR manager contradicts the brand's figures; check the payslips.",
+    )
+
+    if 7 in by_standard:
+        hours = _case(
+            by_standard[7],
+            staff,
+            partner,
+            title="Excessive overtime on line 4",
+            summary="Workers on line 4 work 12-hour shifts 13 days out of 14 in peak season.",
+        )
+        _action(hours, staff, "Publish a shift plan within the legal overtime limit", 0)
+        _move(hours, staff, CaseStatus.PLAN_AGREED)
+        services.case_join(
+            case=hours, affiliate=affiliates["northvale"], membership=officers["northvale"]
+        )
+
+    if 6 in by_standard:
+        threats = _case(
+            by_standard[6],
+            staff,
+            partner,
+            title="Supervisors threatening workers who complain",
+            summary="Supervisors threatened workers who raised complaints about overtime.",
+        )
+        training = _action(threats, staff, "Train supervisors; post the no-retaliation policy", 7)
+        _late(training, days=2)
+        services.escalation_add(
+            case=threats,
+            by=staff,
+            body=Escalation.Body.RBA,
+            body_detail="Complaint under the RBA Code of Conduct",
+            escalated_on=today - timedelta(days=10),
+        )
+        services.case_join(
+            case=threats, affiliate=affiliates["southport"], membership=officers["southport"]
+        )
+    return {}
+
+
+def _membership(affiliate, user) -> Membership:
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        return Membership.objects.select_related("user").get(affiliate=affiliate, user=user)
+
+
+def _case(finding, staff, partner, *, title, summary, companies=()) -> RemediationCase:
+    return services.case_open(
+        factory=finding.report.factory,
+        title=title,
+        summary=summary,
+        severity=finding.severity,
+        fast_track=finding.fast_track,
+        lead_partner=partner or finding.report.partner,
+        staff_lead=staff,
+        findings=[finding],
+        companies=list(companies),
+        by=staff,
+    )
+
+
+def _action(case, staff, description: str, due_in_days: int) -> RemediationAction:
+    return services.action_save(
+        case=case,
+        by=staff,
+        description=description,
+        owner_name="Ayutthaya Precision Electronics Co., Ltd.",
+        contact_name="Khun Malee (HR)",
+        contact_email="hr@ayutthaya-precision.example",
+        contact_language="en",
+        due_date=timezone.localdate() + timedelta(days=due_in_days),
+    )
+
+
+def _move(case, staff, *statuses) -> None:
+    for status in statuses:
+        services.case_set_status(case=case, status=status, by=staff)
+
+
+def _late(action: RemediationAction, *, days: int) -> None:
+    """Make a demo action overdue: a real one only becomes late by the calendar."""
+    RemediationAction.objects.filter(pk=action.pk).update(
+        due_date=timezone.localdate() - timedelta(days=days)
+    )
