@@ -209,6 +209,11 @@ def _terminate(processes: list[subprocess.Popen], timeout: float = 15) -> None:
             process.wait()
 
 
+def _ignore_stop_signals() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+
+
 def exec_command(command: list[str], redis_name: str) -> int:
     servers = Servers(redis_name, ephemeral_redis=True)
     child = None
@@ -218,6 +223,7 @@ def exec_command(command: list[str], redis_name: str) -> int:
     except Stop:
         return 130
     finally:
+        _ignore_stop_signals()  # a second signal must not cut the clean-up short
         if child is not None:
             _terminate([child])
         servers.stop()
@@ -258,6 +264,7 @@ def run_platform(port: int, redis_name: str = "run") -> int:
         _log(f"set-up failed: {error}")
         return 1
     finally:
+        _ignore_stop_signals()  # make sends SIGTERM again to the group: finish cleaning up
         _terminate(children)
         servers.stop()
         _log("everything stopped")

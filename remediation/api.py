@@ -123,7 +123,11 @@ class CaseViewSet(MonitoringAudienceMixin, viewsets.ReadOnlyModelViewSet):
             .annotate(has_overdue_action=Exists(overdue.filter(case=OuterRef("pk"))))
             .prefetch_related(
                 Prefetch("actions", queryset=actions, to_attr="visible_actions"),
-                Prefetch("findings", queryset=findings.only("pk"), to_attr="visible_findings"),
+                Prefetch(
+                    "findings",
+                    queryset=findings.only("pk").order_by("pk"),
+                    to_attr="visible_findings",
+                ),
             )
         )
         if self.audience is Reader.AFFILIATE:

@@ -11,6 +11,7 @@ def test_every_beat_entry_names_a_registered_task():
         "affiliates.tasks.send_outbox",
         "grievances.tasks.send_grievance_reminders",
         "grievances.tasks.anonymise_expired_grievances",
+        "remediation.tasks.send_reminders",
     }
     assert scheduled <= set(app.tasks)
 
@@ -18,9 +19,11 @@ def test_every_beat_entry_names_a_registered_task():
 def test_tasks_are_acknowledged_late_and_time_limited():
     from affiliates.tasks import send_outbox
     from grievances.tasks import anonymise_expired_grievances, send_grievance_reminders
+    from remediation.tasks import send_reminders
     from suppliers.tasks import send_disclosure_reminders
 
     for task in (
+        send_reminders,
         send_outbox,
         send_disclosure_reminders,
         send_grievance_reminders,

@@ -486,58 +486,68 @@ def test_a_sweep_killed_in_the_middle_loses_no_reminder_and_doubles_none(
     monkeypatch.setattr(send_outbox, "delay", lambda: enqueued.append(1))
 
     # A second connection holds the outbox table: the sweep can write its ledger, then
-    # waits to queue the e-mails, inside its transaction.
-    locker = connection.get_new_connection(connection.get_connection_params())
-    locker.autocommit = False
+    # waits to queue the e-mails, inside its transaction. A third one watches.
+    params = connection.get_connection_params()
+    locker = connection.get_new_connection(params)
+    watcher = connection.get_new_connection(params)
+    watcher.autocommit = True
     outbox_table = OutboxEmail._meta.db_table
     reminder_table = ActionReminder._meta.db_table
-    _query(locker, f"LOCK TABLE {outbox_table} IN EXCLUSIVE MODE; SELECT 1")
-    sweeper = subprocess.Popen(
-        [sys.executable, "manage.py", "send_reminders", "--no-send", "--date", MONDAY.isoformat()],
-        cwd=BASE_DIR,
-        env=_child_env(DJANGO_SETTINGS_MODULE="config.settings_test"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
     try:
-        (backend,) = _wait(
-            lambda: _query(
-                locker,
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
-            ),
-            "the sweep to block on the outbox",
-        )[0]
-        # In the middle: its ledger rows are written (a row lock on the ledger is held),
-        # not committed, and no e-mail is queued.
-        held = _query(
-            locker,
-            "SELECT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-            "WHERE l.pid = %s AND l.granted AND l.mode = 'RowExclusiveLock'",
-            [backend],
+        _query(locker, f"LOCK TABLE {outbox_table} IN EXCLUSIVE MODE; SELECT 1")
+        sweeper = subprocess.Popen(
+            [sys.executable, "manage.py", "send_reminders", "--no-send", "--date", str(MONDAY)],
+            cwd=BASE_DIR,
+            env=_child_env(DJANGO_SETTINGS_MODULE="config.settings_test"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
-        assert (reminder_table,) in held
-        assert _query(locker, f"SELECT count(*) FROM {reminder_table}") == [(0,)]
-        os.kill(sweeper.pid, signal.SIGKILL)
-        assert sweeper.wait(20) == -signal.SIGKILL
+        try:
+
+            def blocked():
+                if sweeper.poll() is not None:
+                    raise AssertionError(sweeper.stderr.read().decode()[-3000:])
+                return _query(
+                    watcher,
+                    "SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid "
+                    "JOIN pg_class c ON c.oid = l.relation "
+                    "WHERE a.datname = current_database() AND NOT l.granted AND c.relname = %s",
+                    [outbox_table],
+                )
+
+            ((backend,),) = _wait(blocked, "the sweep to block on the outbox")
+            # In the middle: its ledger rows are written (it holds the ledger's write lock),
+            # not committed, and no e-mail is queued.
+            held = _query(
+                watcher,
+                "SELECT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                "WHERE l.pid = %s AND l.granted AND l.mode = 'RowExclusiveLock'",
+                [backend],
+            )
+            assert (reminder_table,) in held
+            assert _query(watcher, f"SELECT count(*) FROM {reminder_table}") == [(0,)]
+            os.kill(sweeper.pid, signal.SIGKILL)
+            assert sweeper.wait(20) == -signal.SIGKILL
+        finally:
+            if sweeper.poll() is None:
+                os.killpg(sweeper.pid, signal.SIGKILL)
+                sweeper.wait(20)
+            locker.commit()  # the lock goes; the orphaned backend finds its client gone
+        _wait(
+            lambda: not _query(watcher, "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [backend]),
+            "the dead sweep's backend to roll back and exit",
+        )
     finally:
-        if sweeper.poll() is None:
-            os.killpg(sweeper.pid, signal.SIGKILL)
-            sweeper.wait(20)
-        locker.commit()  # the lock goes; the orphaned backend finds its client gone
-    _wait(
-        lambda: not _query(locker, "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [backend]),
-        "the dead sweep's backend to roll back and exit",
-    )
-    locker.close()
+        locker.close()
+        watcher.close()
     assert not ActionReminder.objects.exists()
     assert not OutboxEmail.objects.exists()
 
     # The next run (beat's next tick, or by hand) does all of it, once.
     assert reminders_sweep(today=MONDAY) == len(recipients)
     assert reminders_sweep(today=MONDAY) == 0
-    assert enqueued == [1]
+    assert enqueued  # the send task, after the commit
     assert _send() == len(recipients)
     assert sorted(m.to[0] for m in mailoutbox) == recipients
     assert len({(m.to[0], m.subject) for m in mailoutbox}) == len(recipients)
