@@ -399,3 +399,22 @@ def filter_contracts(
                 | Q(cpv_text__icontains=word)
             )
     return queryset
+
+
+class ComplianceReportForm(forms.Form):
+    """Which report to make: a period (default: last calendar year) or one contract."""
+
+    period_start = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
+    period_end = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    contract = forms.ModelChoiceField(
+        label=_("Only this contract"),
+        queryset=None,
+        required=False,
+        empty_label=_("All contracts of the period"),
+        help_text=_("Leave the dates empty for the contract's whole term."),
+    )
+    language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, contracts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = contracts

@@ -37,4 +37,11 @@ urlpatterns = [
         views.ChecklistItemUpdateView.as_view(),
         name="checklist_item_update",
     ),
+    path("reports/", views.ComplianceReportListView.as_view(), name="report_list"),
+    path("reports/<int:pk>/", views.ComplianceReportDetailView.as_view(), name="report_detail"),
+    path(
+        "reports/<int:pk>/download/",
+        views.ComplianceReportDownloadView.as_view(),
+        name="report_download",
+    ),
 ]

@@ -3,11 +3,11 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,6 +23,7 @@ from . import services
 from .forms import (
     AcceptInvitationForm,
     ChecklistItemForm,
+    ComplianceReportForm,
     ContractFilterForm,
     ContractForm,
     InvitationForm,
@@ -33,8 +34,15 @@ from .forms import (
 )
 from .middleware import set_language_cookie
 from .mixins import AffiliateViewMixin, ServiceActionMixin, StaffRequiredMixin
-from .models import Affiliate, ChecklistItem, Contract, Invitation, Membership
-from .tenancy import memberships_of
+from .models import (
+    Affiliate,
+    ChecklistItem,
+    ComplianceReport,
+    Contract,
+    Invitation,
+    Membership,
+)
+from .tenancy import log_denied, memberships_of
 
 ADMIN_ONLY = (Membership.Role.ADMIN,)
 EDITORS = (Membership.Role.ADMIN, Membership.Role.OFFICER)
@@ -711,3 +719,122 @@ class StaffAffiliateListView(StaffRequiredMixin, ListView):
     def get_queryset(self):
         with scopes_disabled():
             return Affiliate.objects.annotate(member_count=Count("memberships")).order_by("name")
+
+
+# --- Compliance reports ------------------------------------------------------------------
+
+
+class ComplianceReportListView(AffiliateViewMixin, ListView):
+    """The affiliate's reports, newest first, the form to request one, and the charts of the
+    last calendar year (the same the PDF draws)."""
+
+    model = ComplianceReport
+    template_name = "affiliates/compliance/list.html"
+    context_object_name = "reports"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return ComplianceReport.objects.select_related("contract", "requested_by").order_by(
+            "-requested_at", "-pk"
+        )
+
+    def get_form(self, data=None):
+        return ComplianceReportForm(
+            data,
+            contracts=Contract.objects.order_by("reference"),
+            initial={"language": translation.get_language()},
+        )
+
+    def get_context_data(self, **kwargs):
+        from .compliance import last_calendar_year, report_context
+
+        context = super().get_context_data(**kwargs)
+        start, end = last_calendar_year()
+        charts = report_context(self.affiliate, start, end)
+        context.update(
+            form=kwargs.get("form") or self.get_form(),
+            chart_start=start,
+            chart_end=end,
+            key_figures=charts["key_figures"],
+            findings_chart=charts["findings_chart"],
+            indicators_chart=charts["indicators_chart"],
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        from .compliance import compliance_report_request
+
+        if not self.membership.can_edit:
+            log_denied(request, "compliance report request")
+            raise PermissionDenied
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                report = compliance_report_request(
+                    affiliate=self.affiliate, by=request.user, **form.cleaned_data
+                )
+            except DomainError as error:
+                if error.field in form.fields:
+                    form.add_error(error.field, error.message)
+                else:
+                    form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Report %(reference)s is being prepared.") % {"reference": report.reference},
+                )
+                return redirect(report.get_absolute_url())
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ComplianceReportDetailView(AffiliateViewMixin, DetailView):
+    """Status with live progress: while the report renders, htmx asks again every two
+    seconds for the status fragment alone."""
+
+    model = ComplianceReport
+    context_object_name = "report"
+
+    def get_queryset(self):
+        return ComplianceReport.objects.select_related("contract", "requested_by")
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["affiliates/compliance/_status.html"]
+        return ["affiliates/compliance/detail.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["versions"] = ComplianceReport.objects.filter(
+            contract=self.object.contract,
+            period_start=self.object.period_start,
+            period_end=self.object.period_end,
+        ).order_by("-version")[:20]
+        return context
+
+
+class ComplianceReportDownloadView(AffiliateViewMixin, View):
+    def get(self, request, *args, **kwargs):
+        report = get_object_or_404(
+            ComplianceReport.objects.filter(status=ComplianceReport.Status.READY),
+            pk=kwargs["pk"],
+        )
+        return compliance_download(report)
+
+
+class StaffComplianceReportDownloadView(StaffRequiredMixin, View):
+    def get(self, request, pk):
+        with scopes_disabled():
+            report = get_object_or_404(
+                ComplianceReport.objects.select_related("affiliate", "contract").filter(
+                    status=ComplianceReport.Status.READY
+                ),
+                pk=pk,
+            )
+        return compliance_download(report)
+
+
+def compliance_download(report):
+    from config.uploads import file_download
+
+    return file_download(report.file, filename=report.download_name, content_type="application/pdf")

@@ -5,7 +5,12 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from affiliates.api import AffiliateViewSet, ContractViewSet, MembershipViewSet
+from affiliates.api import (
+    AffiliateViewSet,
+    ComplianceReportViewSet,
+    ContractViewSet,
+    MembershipViewSet,
+)
 from grievances.api import GrievanceViewSet
 from monitoring.api import FindingViewSet, MonitoringReportViewSet
 from remediation.api import CaseViewSet
@@ -22,6 +27,7 @@ router = DefaultRouter()
 router.register("affiliates", AffiliateViewSet, basename="affiliate")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("contracts", ContractViewSet, basename="contract")
+router.register("compliance-reports", ComplianceReportViewSet, basename="compliancereport")
 router.register("suppliers", SupplierViewSet, basename="supplier")
 router.register("factories", FactoryViewSet, basename="factory")
 router.register("disclosures", DisclosureViewSet, basename="disclosure")

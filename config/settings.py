@@ -210,6 +210,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "remediation.tasks.send_reminders",
         "schedule": crontab(hour=6, minute=40),
     },
+    # Queues each affiliate's report of the previous year on EW_ANNUAL_REPORT_DATE.
+    "compliance-reports": {
+        "task": "affiliates.tasks.schedule_compliance_reports",
+        "schedule": crontab(hour=5, minute=0),
+    },
     # Sends what an interrupted worker or a lost enqueue left in the outbox.
     "outbox": {"task": "affiliates.tasks.send_outbox", "schedule": 60.0},
 }
@@ -310,6 +315,8 @@ SPECTACULAR_SETTINGS = {
         "GrievanceChannelEnum": "grievances.models.Channel",
         "GrievanceContactMethodEnum": "grievances.models.ContactMethod",
         "ForcedLabourIndicatorEnum": "monitoring.models.ForcedLabourIndicator",
+        "PlatformLanguageEnum": "config.settings.LANGUAGES",
+        "GrievanceLanguageEnum": "config.settings.GRIEVANCE_LANGUAGES",
     },
 }
 
@@ -468,3 +475,6 @@ EW_GRIEVANCE_RETENTION_MONTHS = env.int("EW_GRIEVANCE_RETENTION_MONTHS", default
 
 # Remediation: the weekday (0 = Monday) on which affiliate members get their weekly digest.
 EW_DIGEST_WEEKDAY = env.int("EW_DIGEST_WEEKDAY", default=0)
+# Compliance reports: the day (MM-DD) on which each affiliate's report of the previous
+# calendar year is generated and its admins are e-mailed a link.
+EW_ANNUAL_REPORT_DATE = env.str("EW_ANNUAL_REPORT_DATE", default="01-15")

@@ -66,6 +66,11 @@ urlpatterns = [
     path(
         "staff/suppliers/", supplier_views.StaffSupplierListView.as_view(), name="staff_suppliers"
     ),
+    path(
+        "staff/compliance-reports/<int:pk>/download/",
+        affiliate_views.StaffComplianceReportDownloadView.as_view(),
+        name="staff_compliance_report_download",
+    ),
     path("staff/", include("monitoring.staff_urls")),
     path("partner/", include("monitoring.urls")),
     path(

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from affiliates.models import User
@@ -224,7 +225,11 @@ class QueueFilterForm(forms.Form):
         from .models import Status
 
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Open")), ("all", _("All")), *Status.choices]
+        self.fields["status"].choices = [
+            ("", pgettext_lazy("grievances filter", "Open")),
+            ("all", _("All")),
+            *Status.choices,
+        ]
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
             ("none", _("Nobody")),

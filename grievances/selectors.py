@@ -6,12 +6,15 @@ from django.db.models import Count
 from .models import Grievance
 
 
-def grievance_counts_by_factory(factory_ids) -> dict[int, int]:
+def grievance_counts_by_factory(factory_ids, *, received_between=None) -> dict[int, int]:
     """{factory id: number of grievances}, only where the number is at least
-    `EW_GRIEVANCE_COUNT_THRESHOLD`: a small count could point at the few who complained."""
+    `EW_GRIEVANCE_COUNT_THRESHOLD`: a small count could point at the few who complained.
+    `received_between` (first day, last day) counts only the grievances of a period."""
+    grievances = Grievance.objects.filter(factory_id__in=list(factory_ids))
+    if received_between is not None:
+        grievances = grievances.filter(received_on__range=received_between)
     rows = (
-        Grievance.objects.filter(factory_id__in=list(factory_ids))
-        .values("factory_id")
+        grievances.values("factory_id")
         .annotate(count=Count("pk"))
         .filter(count__gte=settings.EW_GRIEVANCE_COUNT_THRESHOLD)
         .order_by()

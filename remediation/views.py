@@ -243,7 +243,8 @@ class StaffCaseDetailView(StaffCaseMixin, DetailView):
         context.update(
             audience="staff",
             today=timezone.localdate(),
-            status_form=StatusForm(case=case),
+            # Its own ids: the update form below has an `audience` field too.
+            status_form=StatusForm(case=case, auto_id="status_%s"),
             update_form=UpdateForm(),
             company_form=CompanyForm(),
             escalation_form=EscalationForm(),
@@ -639,7 +640,8 @@ class AffiliateCaseDetailView(AffiliateCaseMixin, DetailView):
                 Engagement.objects.filter(case=case).select_related("contract", "created_by")
             ),
             engagement_form=EngagementForm(contracts=contracts),
-            letter_form=LetterForm(contracts=contracts),
+            # Its own ids: the engagement form has a `contract` field too.
+            letter_form=LetterForm(contracts=contracts, auto_id="letter_%s"),
             companies=list(case.companies.select_related("supplier")),
         )
         return context

@@ -7,12 +7,16 @@ from django_scopes import scopes_disabled
 from affiliates.models import Membership
 from tests.factories import (
     PASSWORD,
+    CaseUpdateFactory,
+    EngagementFactory,
     FindingFactory,
     InvitationFactory,
     MonitoringReportFactory,
     PartnerMemberFactory,
+    RemediationActionFactory,
     StaffFactory,
     in_supply_chain,
+    joined_case,
     member,
     published_finding,
 )
@@ -28,10 +32,23 @@ def _sign_in(page, base_url, email):
     page.wait_for_load_state()
 
 
+# axe 4.7+ no longer reports duplicate ids, yet a label whose `for` names a repeated id labels
+# only the first control, leaving the other unnamed: two forms on a page rendered with
+# Django's default "id_%s" and a field name in common do exactly that.
+DUPLICATE_IDS = """() => {
+  const seen = new Map();
+  for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
+  return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
+}"""
+
+
 def _violations(page, url) -> list[str]:
     page.goto(url)
     results = Axe().run(page, options=WCAG)
-    return [f"{url}: {v['id']} ({v['impact']}) {v['help']}" for v in results.response["violations"]]
+    found = [
+        f"{url}: {v['id']} ({v['impact']}) {v['help']}" for v in results.response["violations"]
+    ]
+    return found + [f"{url}: duplicate id {id_}" for id_ in page.evaluate(DUPLICATE_IDS)]
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -46,6 +63,7 @@ def test_affiliate_pages_have_no_wcag_violation(live_server, page, northvale, la
     _sign_in(page, live_server.url, admin.email)
     finding = published_finding(origin_country="MM", destination_country="TH")
     in_supply_chain(northvale, finding.report.factory)
+    invited, joined = _remediation_cases(finding, northvale)
     for path in (
         "/a/northvale/",
         "/a/northvale/findings/",
@@ -56,6 +74,9 @@ def test_affiliate_pages_have_no_wcag_violation(live_server, page, northvale, la
         "/accounts/password/change/",
         "/accounts/2fa/",
         "/a/northvale/nothing/",
+        "/a/northvale/cases/",
+        f"/a/northvale/cases/{invited.pk}/",  # not joined: the summary and the join button
+        f"/a/northvale/cases/{joined.pk}/",  # joined: plan, timeline, engagement, letter
     ):
         found += _violations(page, live_server.url + path)
     assert found == []
@@ -76,6 +97,15 @@ def test_staff_and_partner_pages_have_no_wcag_violation(live_server, page, db):
     staff_pages = ["/staff/", "/staff/affiliates/", "/staff/reports/", "/staff/risk/"]
     staff_pages.append(f"/staff/reports/{report.pk}/")
     partner_pages = ["/partner/", "/partner/reports/new/", f"/partner/reports/{report.pk}/"]
+    case = _case_with_everything(report.findings.get(), staff)
+    staff_pages += [
+        "/staff/cases/",
+        f"/staff/cases/new/?finding={report.findings.get().pk}",
+        f"/staff/cases/{case.pk}/",
+        f"/staff/cases/{case.pk}/edit/",
+        f"/staff/cases/{case.pk}/actions/new/",
+    ]
+    partner_pages += ["/partner/cases/", f"/partner/cases/{case.pk}/"]
     found = []
     with _relaxed_mfa():
         staff_pages.append("/staff/grievances/")
@@ -86,6 +116,72 @@ def test_staff_and_partner_pages_have_no_wcag_violation(live_server, page, db):
             for path in paths:
                 found += _violations(page, live_server.url + path)
     assert found == []
+
+
+def _remediation_cases(finding, affiliate):
+    """Two cases at the finding's factory: one the affiliate is invited to, one it joined."""
+    from remediation import services
+
+    staff = StaffFactory(totp=False)
+    factory = finding.report.factory
+    invited = services.case_open(
+        factory=factory,
+        title="Passports held by the employer",
+        summary="Passports of migrant workers are kept by the employer.",
+        severity="high",
+        staff_lead=staff,
+        findings=[finding],
+        by=staff,
+    )
+    joined = joined_case(affiliate, _case_with_everything(finding, staff))
+    EngagementFactory(case=joined, affiliate=affiliate)
+    return invited, joined
+
+
+def _case_with_everything(finding, staff):
+    """A case whose page shows each part: actions in every state (one overdue), the
+    timeline, compensation and an escalation still waiting for its outcome."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from remediation import services
+    from remediation.models import Audience
+
+    case = services.case_open(
+        factory=finding.report.factory,
+        title="Recruitment fees to be repaid",
+        summary="Migrant workers paid recruitment fees; they must be repaid.",
+        severity="critical",
+        fast_track=True,
+        staff_lead=staff,
+        lead_partner=finding.report.partner,
+        findings=[finding],
+        by=staff,
+    )
+    RemediationActionFactory(case=case)
+    RemediationActionFactory(case=case, due_date=timezone.localdate() - timedelta(days=3))
+    claimed = RemediationActionFactory(case=case)
+    services.action_claim_done(action=claimed, by=staff, evidence="Signed receipts.")
+    verified = RemediationActionFactory(case=case)
+    services.action_claim_done(action=verified, by=staff, evidence="Bank transfer records.")
+    services.action_verify(action=verified, by=staff, verified_by="workers", note="Confirmed.")
+    for audience in Audience.values:
+        CaseUpdateFactory(case=case, audience=audience, author=staff)
+    services.compensation_save(
+        case=case,
+        by=staff,
+        description="Recruitment fees",
+        currency="THB",
+        amount_owed=Decimal("720000"),
+        amount_paid=Decimal("180000"),
+        workers_covered=40,
+    )
+    services.escalation_add(
+        case=case, by=staff, body="rba", escalated_on=timezone.localdate() - timedelta(days=9)
+    )
+    return case
 
 
 def _relaxed_mfa():
