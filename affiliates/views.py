@@ -814,6 +814,8 @@ class ComplianceReportDetailView(AffiliateViewMixin, DetailView):
 
 
 class ComplianceReportDownloadView(AffiliateViewMixin, View):
+    model = ComplianceReport  # for the isolation walker: it tries another tenant's report
+
     def get(self, request, *args, **kwargs):
         report = get_object_or_404(
             ComplianceReport.objects.filter(status=ComplianceReport.Status.READY),

@@ -13,6 +13,7 @@ from factory import LazyAttribute, Sequence, SubFactory
 from affiliates.models import (
     Affiliate,
     ChecklistItem,
+    ComplianceReport,
     Contract,
     Invitation,
     Membership,
@@ -343,6 +344,18 @@ class EngagementFactory(_ScopedFactory):
     created_by = SubFactory(UserFactory)
 
 
+class ComplianceReportFactory(_ScopedFactory):
+    """A queued report of the last calendar year."""
+
+    class Meta:
+        model = ComplianceReport
+
+    affiliate = SubFactory(AffiliateFactory)
+    period_start = date(2025, 1, 1)
+    period_end = date(2025, 12, 31)
+    language = "en"
+
+
 def member(affiliate, role=Membership.Role.OFFICER, **user_fields) -> User:
     """A user with one membership."""
     user = UserFactory(**user_fields)
@@ -365,6 +378,7 @@ TENANT_FACTORIES = {
     # Shared rows an affiliate reads once published at a factory in its supply chain.
     Finding: lambda affiliate: _in_chain_of(affiliate, published_finding()),
     MonitoringReport: lambda affiliate: _in_chain_of(affiliate, published_finding()).report,
+    ComplianceReport: lambda affiliate: ComplianceReportFactory(affiliate=affiliate),
     RemediationCase: lambda affiliate: joined_case(affiliate),
     Engagement: lambda affiliate: EngagementFactory(
         affiliate=affiliate, case=joined_case(affiliate)
