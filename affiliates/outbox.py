@@ -56,7 +56,7 @@ def outbox_enqueue(messages: list[Message], *, skip_known: bool = True) -> int:
         keys = [m.key[:200] for m in messages]
         known = set(OutboxEmail.objects.filter(key__in=keys).values_list("key", flat=True))
         messages = [m for m in messages if m.key[:200] not in known]
-    rows = [render(m) for m in messages]
+    rows = _render_all(messages)
     if not rows:
         return 0
     with connection.cursor() as cursor:
@@ -77,6 +77,29 @@ def outbox_enqueue(messages: list[Message], *, skip_known: bool = True) -> int:
 
         transaction.on_commit(send_outbox.delay)
     return created
+
+
+def _render_all(messages: list[Message]) -> list[OutboxEmail]:
+    """Messages that share one context object, template and language say the same thing
+    (a digest for each member of an affiliate, say): they are rendered once."""
+    rendered: dict[tuple[str, str, int], OutboxEmail] = {}
+    rows = []
+    for message in messages:
+        shared = (message.template_prefix, message.language, id(message.context))
+        first = rendered.get(shared)
+        if first is None:
+            rows.append(rendered.setdefault(shared, render(message)))
+        else:
+            rows.append(
+                OutboxEmail(
+                    key=message.key[:200],
+                    recipient=message.recipient,
+                    subject=first.subject,
+                    body_text=first.body_text,
+                    body_html=first.body_html,
+                )
+            )
+    return rows
 
 
 # One INSERT for any number of rows (bulk_create would need one per batch).

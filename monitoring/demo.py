@@ -10,7 +10,7 @@ Idempotent: a report is found by partner, factory and period start, and built th
 services only when it does not exist yet.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -158,6 +158,11 @@ def _published_ayutthaya(partner, factory, author, staff, today):
             ),
         },
     )
+    # Published last December, so that the default compliance report (the last calendar
+    # year) of the demo affiliates has findings to show.
+    published = datetime(today.year - 1, 12, 12, 10, 0, tzinfo=timezone.get_current_timezone())
+    MonitoringReport.objects.filter(pk=report.pk).update(published_at=published)
+    report.findings.exclude(published_at=None).update(published_at=published)
 
 
 def _awaiting_triage_penang(partner, factory, author, today):

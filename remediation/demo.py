@@ -4,7 +4,7 @@ only the dates are moved back afterwards, to make some actions late."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -91,6 +91,16 @@ def seed(*, users, partner=None, **context) -> dict:
         text="The employer's HR manager contradicts the brand's figures; check the payslips.",
     )
 
+    services.engagement_log(
+        case=fees,
+        affiliate=affiliates["southport"],
+        membership=officers["southport"],
+        kind="meeting",
+        level="informal",
+        happened_on=today - timedelta(days=1),
+        summary="Met the contractor's account manager about the fees.",
+    )
+
     if 7 in by_standard:
         hours = _case(
             by_standard[7],
@@ -125,7 +135,23 @@ def seed(*, users, partner=None, **context) -> dict:
         services.case_join(
             case=threats, affiliate=affiliates["southport"], membership=officers["southport"]
         )
+    _opened_last_december(today)
     return {}
+
+
+def _opened_last_december(today) -> None:
+    """The demo cases began last December, after the findings were published, so that the
+    default compliance report (the last calendar year) shows them and an engagement."""
+    from django_scopes import scopes_disabled
+
+    from .models import Engagement, Participation
+
+    opened = date(today.year - 1, 12, 15)
+    RemediationCase.objects.update(opened_on=opened)
+    Participation.objects.update(invited_on=opened, joined_on=opened + timedelta(days=1))
+    with scopes_disabled():
+        first = Engagement.objects.order_by("pk").first()
+        Engagement.objects.filter(pk=first.pk).update(happened_on=opened + timedelta(days=5))
 
 
 def _membership(affiliate, user) -> Membership:

@@ -816,6 +816,36 @@ def reminders_sweep(*, today: date | None = None) -> int:
     return queued
 
 
+def _digest_context(affiliate, case_ids, actions_of, today: date, settings_link: str):
+    """What an affiliate's digest lists: the open actions due within the horizon in the
+    running cases it joined, case by case; None when there is nothing."""
+    items = []
+    for case_id in sorted(case_ids):
+        actions = actions_of.get(case_id)
+        if not actions:
+            continue
+        link = _affiliate_case_link(case_id, affiliate.slug)
+        items.extend(
+            {
+                "action": action,
+                "case": action.case,
+                "overdue": action.due_date < today,
+                "link": link,
+            }
+            for action in actions
+        )
+    if not items:
+        return None
+    return {
+        "affiliate": affiliate,
+        "items": items,
+        "today": today,
+        "settings_link": settings_link,
+        "cases_link": settings.SITE_URL
+        + reverse("remediation:affiliate_cases", kwargs={"affiliate_slug": affiliate.slug}),
+    }
+
+
 def _queue_weekly_digests(today: date) -> int:
     """Every member of an affiliate that joined active cases gets, once a week, what is
     overdue or due within 7 days in those cases, unless they muted digests."""
@@ -853,34 +883,26 @@ def _queue_weekly_digests(today: date) -> int:
             ).select_related("user", "affiliate")
         )
     year, week, _day = today.isocalendar()
+    settings_link = settings.SITE_URL + reverse("account")
+    # One context per affiliate, shared by its members: the outbox renders it once per
+    # language, and what it lists does not depend on who reads it.
+    contexts: dict[int, dict | None] = {}
     messages = []
     for membership in memberships:
-        slug = membership.affiliate.slug
-        items = [
-            {
-                "action": action,
-                "case": action.case,
-                "overdue": action.due_date < today,
-                "link": _affiliate_case_link(action.case_id, slug),
-            }
-            for case_id in sorted(cases_of[membership.affiliate_id])
-            for action in actions_of.get(case_id, [])
-        ]
-        if not items:
+        affiliate_id = membership.affiliate_id
+        if affiliate_id not in contexts:
+            contexts[affiliate_id] = _digest_context(
+                membership.affiliate, cases_of[affiliate_id], actions_of, today, settings_link
+            )
+        context = contexts[affiliate_id]
+        if context is None:
             continue
         messages.append(
             Message(
-                key=f"case-digest:{membership.affiliate_id}:{membership.user_id}:{year}-W{week:02d}",
+                key=f"case-digest:{affiliate_id}:{membership.user_id}:{year}-W{week:02d}",
                 recipient=membership.user.email,
                 template_prefix="remediation/email/digest",
-                context={
-                    "affiliate": membership.affiliate,
-                    "items": items,
-                    "today": today,
-                    "settings_link": settings.SITE_URL + reverse("account"),
-                    "cases_link": settings.SITE_URL
-                    + reverse("remediation:affiliate_cases", kwargs={"affiliate_slug": slug}),
-                },
+                context=context,
                 language=membership.user.language,
             )
         )

@@ -623,7 +623,7 @@ class AffiliateCaseDetailView(AffiliateCaseMixin, DetailView):
             updates=list(
                 CaseUpdate.objects.for_affiliates()
                 .filter(case=case)
-                .select_related("author")
+                .select_related("author__partner_membership")
                 .prefetch_related("attachments")
             ),
             findings=list(
