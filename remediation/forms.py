@@ -132,7 +132,8 @@ class StatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         if case is not None:
             allowed = CASE_TRANSITIONS[case.status]
-            self.fields["status"].choices = [c for c in CaseStatus.choices if c[0] in allowed]
+            choices = [c for c in CaseStatus.choices if c[0] in allowed]
+            self.fields["status"].choices = [("", _("Choose…")), *choices] if choices else []
 
 
 class CompanyForm(forms.ModelForm):
@@ -243,7 +244,9 @@ class EngagementForm(forms.ModelForm):
 
 
 class LetterForm(forms.Form):
-    contract = forms.ModelChoiceField(label=_("Contract"), queryset=None, required=False)
+    contract = forms.ModelChoiceField(
+        label=_("Contract"), queryset=None, required=False, empty_label=None
+    )
 
     def __init__(self, *args, contracts, **kwargs):
         super().__init__(*args, **kwargs)

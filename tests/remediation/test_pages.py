@@ -406,3 +406,20 @@ def test_case_detail_pages_have_a_query_budget(
     client.force_login(northvale_officer)
     with django_assert_max_num_queries(30):
         assert client.get(case_page(northvale, case)).status_code == 200
+
+
+def test_a_member_mutes_the_weekly_digest_in_their_settings(client, northvale_officer):
+    client.force_login(northvale_officer)
+    response = client.post(
+        reverse("account"),
+        {"full_name": "Noor Haddad", "language": "en", "mute_case_digests": "on"},
+    )
+    assert response.status_code == 302
+    northvale_officer.refresh_from_db()
+    assert northvale_officer.mute_case_digests is True
+    page = client.get(reverse("account")).content.decode()
+    assert 'name="mute_case_digests"' in page
+    assert "checked" in page.split('name="mute_case_digests"')[1].split(">")[0]
+    client.post(reverse("account"), {"full_name": "Noor Haddad", "language": "en"})
+    northvale_officer.refresh_from_db()
+    assert northvale_officer.mute_case_digests is False
