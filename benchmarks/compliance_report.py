@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import os
 import random
 import resource
@@ -38,6 +39,7 @@ import sys
 import time
 import tracemalloc
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -276,7 +278,7 @@ def _bulk(model, objects: list) -> list:
 
 
 def generate(args, start: date, end: date, today: date) -> Affiliate:
-    """Everything the reports read, in bulk. Returns the affiliate meant to be the largest."""
+    """Everything the reports read, in bulk. Returns the affiliate made the largest."""
     rng = random.Random(args.seed)
     generated = list(Affiliate.objects.filter(slug__startswith="gen-").order_by("slug"))
     big = rng.choice(generated)
@@ -589,17 +591,37 @@ def largest_generated_affiliate() -> tuple[Affiliate, int]:
 # --- Runs --------------------------------------------------------------------------------
 
 
-def weasyprint_alone(html: str) -> tuple[float, float, int, int]:
-    """(layout seconds, PDF seconds, pages, bytes): the options of compliance_report_render."""
+@dataclass
+class Timing:
+    wall: float = 0.0
+    cpu: float = 0.0  # this process only: not the database's time, not other processes'
+    queries: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.wall:.2f} s (CPU {self.cpu:.2f} s)"
+
+
+def timed(function, *args) -> tuple[object, Timing]:
+    counter = QueryCounter()
+    wall, cpu = time.perf_counter(), time.process_time()
+    with connection.execute_wrapper(counter):
+        result = function(*args)
+    return result, Timing(time.perf_counter() - wall, time.process_time() - cpu, counter.count)
+
+
+def weasyprint_alone(html: str) -> tuple[Timing, Timing, int, int]:
+    """Layout and PDF writing, pages and bytes, with the options of compliance_report_render."""
     from weasyprint import HTML
 
     from config.pdf import BASE_URL, StaticOnlyFetcher
 
-    started = time.perf_counter()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
-    laid_out = time.perf_counter()
-    pdf = document.write_pdf(pdf_variant="pdf/a-3a", pdf_tags=True, custom_metadata=True)
-    return laid_out - started, time.perf_counter() - laid_out, len(document.pages), len(pdf)
+    document, layout = timed(
+        lambda: HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
+    )
+    pdf, writing = timed(
+        lambda: document.write_pdf(pdf_variant="pdf/a-3a", pdf_tags=True, custom_metadata=True)
+    )
+    return layout, writing, len(document.pages), len(pdf)
 
 
 def warm_up() -> None:
@@ -610,14 +632,6 @@ def warm_up() -> None:
         '<link rel="stylesheet" href="/static/css/report.css"></head>'
         "<body><h1>Warm-up</h1><table><tr><th>a</th><td>b</td></tr></table></body></html>"
     )
-
-
-def timed(function, *args):
-    counter = QueryCounter()
-    started = time.perf_counter()
-    with connection.execute_wrapper(counter):
-        result = function(*args)
-    return result, time.perf_counter() - started, counter.count
 
 
 def traced_peak(report: ComplianceReport) -> int:
@@ -644,73 +658,115 @@ def profile(report: ComplianceReport) -> None:
     stats.sort_stats("cumulative").print_stats(40)
 
 
-def run(report: ComplianceReport, args) -> None:
+def run(report: ComplianceReport, args) -> bool:
     warm_up()
+    best: dict[str, Timing] = {}
+
+    def keep(label: str, timing: Timing) -> None:
+        if label not in best or timing.wall < best[label].wall:
+            best[label] = timing
+
     for attempt in range(args.repeat):
         if args.repeat > 1:
             print(f"--- run {attempt + 1} of {args.repeat}", flush=True)
         CLOCK.spent.clear()
-        html, platform, queries = timed(compliance.compliance_report_html, report)
-        context_seconds = CLOCK.spent["report_context"]
+        html, platform = timed(compliance.compliance_report_html, report)
+        context = CLOCK.spent["report_context"]
         OUTPUT.parent.mkdir(parents=True, exist_ok=True)
         OUTPUT.write_text(html, encoding="utf-8")
         print(
-            f"platform (report_context + template): {platform:.2f} s "
-            f"(report_context {context_seconds:.2f}, template {platform - context_seconds:.2f}), "
-            f"{queries} SQL queries; HTML {len(html) / 1024:,.0f} KB saved to "
+            f"platform (report_context + template): {platform}, {platform.queries} SQL "
+            f"queries; of which report_context {context:.2f} s, template "
+            f"{platform.wall - context:.2f} s; HTML {len(html) / 1024:,.0f} KB saved to "
             f"{OUTPUT.relative_to(BASE_DIR)}",
             flush=True,
         )
-        (pdf, pages), end_to_end, queries = timed(compliance.compliance_report_render, report)
+        (pdf, pages), end_to_end = timed(compliance.compliance_report_render, report)
         print(
-            f"compliance_report_render end to end: {end_to_end:.2f} s, {pages} pages, "
-            f"{len(pdf) / 1024:,.0f} KB PDF, {queries} SQL queries; max RSS {maxrss():.0f} MB",
+            f"compliance_report_render end to end: {end_to_end}, {pages} pages, "
+            f"{len(pdf) / 1024:,.0f} KB PDF, {end_to_end.queries} SQL queries",
             flush=True,
         )
         layout, writing, alone_pages, size = weasyprint_alone(OUTPUT.read_text(encoding="utf-8"))
-        alone = layout + writing
+        alone = Timing(layout.wall + writing.wall, layout.cpu + writing.cpu)
         print(
-            f"WeasyPrint alone on the saved HTML: {alone:.2f} s (layout {layout:.2f}, "
-            f"PDF {writing:.2f}), {alone_pages} pages, {size / 1024:,.0f} KB",
+            f"WeasyPrint alone on the saved HTML: {alone}: layout {layout}, PDF {writing}; "
+            f"{alone_pages} pages, {size / 1024:,.0f} KB",
             flush=True,
         )
-        ratio = end_to_end / alone
-        print(
-            f"end to end / WeasyPrint alone: {ratio:.2f}× "
-            f"(the platform's share: {end_to_end - alone:.2f} s)",
-            flush=True,
-        )
+        assert alone_pages == pages, (alone_pages, pages)
+        for label, timing in [("platform", platform), ("end", end_to_end), ("alone", alone)]:
+            keep(label, timing)
+    end_to_end, alone = best["end"], best["alone"]
+    ratio, cpu_ratio = end_to_end.wall / alone.wall, end_to_end.cpu / alone.cpu
+    best_of = f"best of {args.repeat}: " if args.repeat > 1 else ""
+    print(
+        f"{best_of}platform {best['platform']}, end to end {end_to_end}, WeasyPrint alone "
+        f"{alone}\nend to end / WeasyPrint alone: {ratio:.2f}× (CPU {cpu_ratio:.2f}×); "
+        f"the platform's share {end_to_end.wall - alone.wall:.2f} s",
+        flush=True,
+    )
     peak = None if args.no_trace else traced_peak(report)
     traced = f"tracemalloc peak {peak / 2**20:.0f} MB; " if peak is not None else ""
     print(f"memory of the end-to-end run: {traced}max RSS {maxrss():.0f} MB", flush=True)
-    met = end_to_end < TARGET_SECONDS and ratio < TARGET_RATIO
+    met = end_to_end.wall < TARGET_SECONDS and ratio < TARGET_RATIO
     print(
         f"target (~{TARGET_PAGES} pages in < {TARGET_SECONDS:.0f} s, < {TARGET_RATIO}× "
-        f"WeasyPrint alone): {'met' if met else 'MISSED'} ({pages} pages, {end_to_end:.2f} s, "
-        f"{ratio:.2f}×)",
+        f"WeasyPrint alone): {'met' if met else 'MISSED'} ({pages} pages, "
+        f"{end_to_end.wall:.2f} s, {ratio:.2f}×)",
         flush=True,
     )
     if args.profile:
         profile(report)
+    return met
+
+
+def render_largest(args, start: date, end: date) -> bool:
+    affiliate, lines = largest_generated_affiliate()
+    with scopes_disabled():
+        report = ComplianceReport.objects.create(
+            affiliate=affiliate,
+            period_start=start,
+            period_end=end,
+            language=settings.LANGUAGE_CODE,
+            status=ComplianceReport.Status.RENDERING,
+        )
+    with scope(affiliate=affiliate):
+        figures = compliance.figures(affiliate, start, end)
+        print(
+            f"Report {report.reference} of {affiliate.name} (the largest generated affiliate: "
+            f"{lines:,} disclosure lines), {start} – {end}: {figures.contracts} contracts, "
+            f"{figures.factories} factories, {figures.findings} published findings, "
+            f"{figures.cases} cases ({figures.cases_joined} joined, "
+            f"{figures.overdue_actions} overdue actions), {figures.engagements} engagements",
+            flush=True,
+        )
+        return run(report, args)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--affiliates", type=int, default=30, help="generated affiliates")
-    parser.add_argument("--contracts", type=int, default=40)
-    parser.add_argument("--factories", type=int, default=300)
-    parser.add_argument("--findings", type=int, default=300, help="about this many published")
-    parser.add_argument("--cases", type=int, default=40)
-    parser.add_argument("--engagements", type=int, default=60)
+    parser.add_argument("--contracts", type=int, default=20)
+    parser.add_argument("--factories", type=int, default=150)
+    parser.add_argument("--findings", type=int, default=120, help="about this many published")
+    parser.add_argument("--cases", type=int, default=30)
+    parser.add_argument("--engagements", type=int, default=40)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--repeat", type=int, default=1, help="time the runs this many times")
     parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc run")
     parser.add_argument("--profile", action="store_true", help="cProfile the end-to-end run")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--reuse", metavar="DATABASE", help="a database kept by --keep")
     args = parser.parse_args()
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # no line per page
 
     today = timezone.localdate()
     start, end = compliance.last_calendar_year(today)
+    if args.reuse:
+        connection.close()
+        connection.settings_dict["NAME"] = args.reuse
+        return 0 if render_largest(args, start, end) else 1
     connection.settings_dict["TEST"]["NAME"] = f"bench_ewatch_{os.getpid()}"
     original = connection.settings_dict["NAME"]
     started = time.perf_counter()
@@ -720,41 +776,21 @@ def main() -> int:
         started = time.perf_counter()
         call_command("seed_demo", scale=args.affiliates, stdout=io.StringIO())
         with scopes_disabled():
-            big = generate(args, start, end, today)
+            generate(args, start, end, today)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"Data generated in {time.perf_counter() - started:.1f} s", flush=True)
-
-        affiliate, lines = largest_generated_affiliate()
-        assert affiliate == big, (affiliate, big)
-        with scopes_disabled():
-            report = ComplianceReport.objects.create(
-                affiliate=affiliate,
-                period_start=start,
-                period_end=end,
-                language=settings.LANGUAGE_CODE,
-                status=ComplianceReport.Status.RENDERING,
-                scheduled=True,
-            )
-        with scope(affiliate=affiliate):
-            figures = compliance.figures(affiliate, start, end)
-            print(
-                f"Report {report.reference} of {affiliate.name} ({affiliate.slug}, the largest "
-                f"of {args.affiliates}: {lines:,} disclosure lines), {start} – {end}: "
-                f"{figures.contracts} contracts, {figures.factories} factories, "
-                f"{figures.findings} published findings, {figures.cases} cases "
-                f"({figures.cases_joined} joined, {figures.overdue_actions} overdue actions), "
-                f"{figures.engagements} engagements",
-                flush=True,
-            )
-            run(report, args)
+        met = render_largest(args, start, end)
     finally:
         if args.keep:
-            print(f"Kept {name}; drop it with DROP DATABASE {name}.", flush=True)
+            print(
+                f"Kept {name}; reuse it with --reuse {name}, drop it with DROP DATABASE {name}.",
+                flush=True,
+            )
         else:
             connection.creation.destroy_test_db(original, verbosity=0)
             print(f"Dropped {name}.", flush=True)
-    return 0
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
