@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -758,6 +759,10 @@ class ComplianceReportListView(AffiliateViewMixin, ListView):
             key_figures=charts["key_figures"],
             findings_chart=charts["findings_chart"],
             indicators_chart=charts["indicators_chart"],
+            # The numbers of the charts, as tables beside them.
+            severities=charts["severities"],
+            category_rows=charts["category_rows"],
+            indicator_rows=charts["indicator_rows"],
         )
         return context
 
@@ -797,6 +802,14 @@ class ComplianceReportDetailView(AffiliateViewMixin, DetailView):
 
     def get_queryset(self):
         return ComplianceReport.objects.select_related("contract", "requested_by")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if request.headers.get("HX-Request") and request.GET.get("shown") == self.object.status:
+            # Nothing new: htmx leaves the page alone, and screen readers are not told the
+            # same status again every two seconds.
+            return HttpResponse(status=204)
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_template_names(self):
         if self.request.headers.get("HX-Request"):

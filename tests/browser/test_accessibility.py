@@ -8,6 +8,10 @@ from affiliates.models import Membership
 from tests.factories import (
     PASSWORD,
     CaseUpdateFactory,
+    ComplianceReportFactory,
+    ContractFactory,
+    DisclosureFactory,
+    DisclosureLineFactory,
     EngagementFactory,
     FindingFactory,
     InvitationFactory,
@@ -64,6 +68,7 @@ def test_affiliate_pages_have_no_wcag_violation(live_server, page, northvale, la
     finding = published_finding(origin_country="MM", destination_country="TH")
     in_supply_chain(northvale, finding.report.factory)
     invited, joined = _remediation_cases(finding, northvale)
+    ready, queued = _compliance_reports(northvale, finding.report.factory, admin)
     for path in (
         "/a/northvale/",
         "/a/northvale/findings/",
@@ -77,6 +82,9 @@ def test_affiliate_pages_have_no_wcag_violation(live_server, page, northvale, la
         "/a/northvale/cases/",
         f"/a/northvale/cases/{invited.pk}/",  # not joined: the summary and the join button
         f"/a/northvale/cases/{joined.pk}/",  # joined: plan, timeline, engagement, letter
+        "/a/northvale/reports/",  # the request form, the key figures and both charts
+        f"/a/northvale/reports/{ready.pk}/",  # download, checksum, versions
+        f"/a/northvale/reports/{queued.pk}/",  # progress, polled by htmx
     ):
         found += _violations(page, live_server.url + path)
     assert found == []
@@ -116,6 +124,42 @@ def test_staff_and_partner_pages_have_no_wcag_violation(live_server, page, db):
             for path in paths:
                 found += _violations(page, live_server.url + path)
     assert found == []
+
+
+def _compliance_reports(affiliate, factory, by):
+    """Last calendar year drawn on the reports page (a contract that ran then, a finding
+    published then, so both charts have bars), a ready report of that year and its second
+    version, still queued (no worker runs here)."""
+    from datetime import UTC, date, datetime
+
+    from affiliates.compliance import last_calendar_year
+    from affiliates.tasks import render_compliance_report
+    from monitoring.models import Finding, MonitoringReport, Severity
+
+    start, end = last_calendar_year()
+    with scopes_disabled():
+        contract = ContractFactory(
+            affiliate=affiliate, start_date=start, end_date=date(end.year + 2, 12, 31)
+        )
+        disclosure = DisclosureFactory(contract=contract, status="accepted")
+        DisclosureLineFactory(disclosure=disclosure, factory=factory)
+    finding = published_finding(
+        factory, severity=Severity.CRITICAL, ilo_indicators=["debt", "documents"]
+    )
+    then = datetime(start.year, 6, 1, 12, tzinfo=UTC)
+    Finding.objects.filter(pk=finding.pk).update(published_at=then)
+    MonitoringReport.objects.filter(pk=finding.report_id).update(published_at=then)
+    ready = ComplianceReportFactory(
+        affiliate=affiliate, period_start=start, period_end=end, requested_by=by
+    )
+    render_compliance_report.apply(args=[ready.pk])  # the real task, in this process
+    with scopes_disabled():
+        ready.refresh_from_db()
+    assert ready.status == ready.Status.READY, ready.failure_reason
+    queued = ComplianceReportFactory(
+        affiliate=affiliate, period_start=start, period_end=end, version=2, requested_by=by
+    )
+    return ready, queued
 
 
 def _remediation_cases(finding, affiliate):

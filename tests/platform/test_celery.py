@@ -12,17 +12,20 @@ def test_every_beat_entry_names_a_registered_task():
         "grievances.tasks.send_grievance_reminders",
         "grievances.tasks.anonymise_expired_grievances",
         "remediation.tasks.send_reminders",
+        "affiliates.tasks.schedule_compliance_reports",
     }
     assert scheduled <= set(app.tasks)
 
 
 def test_tasks_are_acknowledged_late_and_time_limited():
-    from affiliates.tasks import send_outbox
+    from affiliates.tasks import render_compliance_report, schedule_compliance_reports, send_outbox
     from grievances.tasks import anonymise_expired_grievances, send_grievance_reminders
     from remediation.tasks import send_reminders
     from suppliers.tasks import send_disclosure_reminders
 
     for task in (
+        render_compliance_report,
+        schedule_compliance_reports,
         send_reminders,
         send_outbox,
         send_disclosure_reminders,
