@@ -367,10 +367,10 @@ def timed_sweep(label: str, today) -> tuple[float, int]:
     log = QueryLog()
     RENDERING.reset()
     before = OutboxEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(log):
         queued = services.reminders_sweep(today=today)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     rendering = sum(RENDERING.spent.values())
     slowest = sorted(log.timings, reverse=True)[:4]
     met = seconds < TARGET_SECONDS and log.count < TARGET_QUERIES
@@ -379,7 +379,9 @@ def timed_sweep(label: str, today) -> tuple[float, int]:
         f"({kinds_queued(before)}) – target (< {TARGET_SECONDS} s, < {TARGET_QUERIES} "
         f"queries): {'met' if met else 'MISSED'}\n"
         f"    seconds: SQL {log.seconds:.2f}, rendering {rendering:.2f}, "
-        f"the rest (Python: rows to objects, contexts) {seconds - log.seconds - rendering:.2f}\n"
+        f"the rest (Python: rows to objects, contexts) {seconds - log.seconds - rendering:.2f}; "
+        f"this process's CPU {cpu:.2f} (wall minus SQL minus CPU is time spent waiting for a "
+        f"core: {max(0, seconds - log.seconds - cpu):.2f})\n"
         f"    rendering: {RENDERING.report()}\n"
         + "".join(f"    SQL {s:.2f} s: {text}\n" for s, text in slowest)
         + f"    max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB",
