@@ -9,7 +9,8 @@ from datetime import timedelta
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from .models import OutboxEmail
@@ -29,10 +30,17 @@ class Message:
     language: str
 
 
+def render_plain(template_name: str, context: dict) -> str:
+    """A subject or plain-text body: not HTML, so nothing is HTML-escaped ("O'Brien & Co"
+    stays as typed instead of becoming "O&#x27;Brien &amp; Co")."""
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
+
+
 def render(message: Message) -> OutboxEmail:
     with translation.override(message.language):
-        subject = render_to_string(f"{message.template_prefix}_subject.txt", message.context)
-        text = render_to_string(f"{message.template_prefix}.txt", message.context)
+        subject = render_plain(f"{message.template_prefix}_subject.txt", message.context)
+        text = render_plain(f"{message.template_prefix}.txt", message.context)
         html = render_to_string(f"{message.template_prefix}.html", message.context)
     return OutboxEmail(
         key=message.key[:200],

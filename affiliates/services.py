@@ -34,6 +34,7 @@ from .models import (
     User,
     token_digest,
 )
+from .outbox import render_plain
 
 audit_log = logging.getLogger("ew.audit")
 MAX_API_TOKENS = 10
@@ -97,8 +98,8 @@ def _send_invitation_email(invitation: Invitation, token: str, language: str) ->
             "link": link,
             "expires_at": invitation.expires_at,
         }
-        subject = render_to_string("affiliates/email/invitation_subject.txt", context).strip()
-        text = render_to_string("affiliates/email/invitation.txt", context)
+        subject = render_plain("affiliates/email/invitation_subject.txt", context).strip()
+        text = render_plain("affiliates/email/invitation.txt", context)
         html = render_to_string("affiliates/email/invitation.html", context)
     message = EmailMultiAlternatives(subject, text, to=[invitation.email])
     message.attach_alternative(html, "text/html")
