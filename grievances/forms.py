@@ -87,6 +87,9 @@ class GrievanceForm(forms.Form):
         required=False,
     )
     attachments = AttachmentsField(label=_("Photos or documents"), required=False)
+    # A fresh random value for each form shown: when the browser sends the same form again
+    # (the receipt page reloaded), the worker is told it arrived instead of filing it twice.
+    submission = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     # A honeypot: hidden from people (CSS, aria-hidden, out of the tab order), filled by bots.
     website = forms.CharField(
         label=_("Leave this empty"),
@@ -132,6 +135,7 @@ class PartnerGrievanceForm(GrievanceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["website"]
+        del self.fields["submission"]
         self.fields["factory"].widget = forms.Select()
         self.fields["factory"].label = _("Factory, if it is in the registry")
         self.fields["factory"].queryset = Factory.objects.active().only("pk", "name", "country")

@@ -14,6 +14,7 @@ browser closes; the code itself is never stored.
 
 from __future__ import annotations
 
+import secrets
 import time
 
 from django.conf import settings
@@ -98,7 +99,8 @@ class GrievanceNewView(PublicView):
     http_method_names = ["get", "post"]
 
     def get(self, request):
-        return self.render("new.html", {"form": GrievanceForm()})
+        form = GrievanceForm(initial={"submission": secrets.token_urlsafe(24)})
+        return self.render("new.html", {"form": form})
 
     def post(self, request):
         if "search" in request.POST:  # the no-JavaScript factory search
@@ -123,6 +125,8 @@ class GrievanceNewView(PublicView):
                 "new.html", {"form": form, "selected": form.cleaned_data.get("factory")}, 400
             )
         data = form.cleaned_data
+        if not throttle.first_submission(data["submission"]):
+            return self.render("already_sent.html")
         intake = Intake(
             language=translation.get_language(),
             description=data["description"],
@@ -138,6 +142,7 @@ class GrievanceNewView(PublicView):
         try:
             _grievance, code = services.grievance_submit(intake=intake, channel=Channel.WEB)
         except DomainError as error:
+            throttle.forget_submission(data["submission"])
             form.add_error(error.field if error.field in form.fields else None, error.message)
             return self.render("new.html", {"form": form}, 400)
         # Rendered in the POST's answer, not after a redirect: the code is never stored.

@@ -59,3 +59,23 @@ def lookup_locked(lookup: str) -> bool:
 
 def lookup_failed(lookup: str) -> None:
     _hit(f"grv:lookup:{lookup}", LOOKUP_LOCK_SECONDS)
+
+
+SUBMISSION_MEMORY = 6 * 3600  # seconds a form's submission token is remembered
+
+
+def _submission_key(token: str) -> str:
+    return "grv:submission:" + hashlib.sha256(token.encode()).hexdigest()
+
+
+def first_submission(token: str) -> bool:
+    """True the first time this form is sent; False when the same form comes again."""
+    if not token:
+        return True
+    return cache.add(_submission_key(token), 1, SUBMISSION_MEMORY)
+
+
+def forget_submission(token: str) -> None:
+    """The submission failed: the same form may be sent again."""
+    if token:
+        cache.delete(_submission_key(token))

@@ -26,7 +26,7 @@ def _public_msgids() -> set[str]:
     with translation.override("en"):
         for form_class in (forms.GrievanceForm, forms.ReceiptCodeForm, forms.MessageForm):
             for name, field in form_class.base_fields.items():
-                if name == "factory":
+                if name == "factory" or field.widget.is_hidden:  # nothing shown
                     continue
                 ids.add(str(field.label))
                 if field.help_text and name != "attachments":

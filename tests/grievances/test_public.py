@@ -246,3 +246,24 @@ def test_factory_search_lists_known_factories_only_by_name_region_and_country(cl
     page = response.content.decode()
     assert "Ayutthaya Precision Electronics" in page
     assert "Industrial Estate Road" not in page  # no address
+
+
+def _submission_token(page) -> str:
+    return re.search(r'name="submission" value="([^"]+)"', page.content.decode())[1]
+
+
+def test_the_same_form_sent_twice_is_filed_once(client):
+    token = _submission_token(client.get("/grievances/new/?lang=th"))
+    other = _submission_token(client.get("/grievances/new/?lang=th"))
+    assert token != other  # a fresh token for every form shown
+
+    first = _post_form(client, {"submission": token})
+    reloaded = _post_form(client, {"submission": token})
+
+    assert _code_in(first)
+    assert Grievance.objects.count() == 1
+    assert reloaded.status_code == 200
+    assert "receipt-code" not in reloaded.content.decode()
+    assert "เราได้รับเรื่องนี้แล้ว" in reloaded.content.decode()  # "already received", in Thai
+    _post_form(client, {"submission": other})
+    assert Grievance.objects.count() == 2
