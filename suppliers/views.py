@@ -16,7 +16,8 @@ from affiliates.models import Membership
 from config.errors import DomainError
 from config.spreadsheets import attachment
 from grievances.selectors import grievance_count_context
-from monitoring.models import Finding
+from monitoring.models import Finding, MonitoringReport
+from remediation.models import RemediationCase
 
 from . import imports, services
 from .forms import (
@@ -406,6 +407,17 @@ class SupplyChainFactoryView(AffiliateViewMixin, DetailView):
             Finding.objects.published_for_affiliate(self.affiliate)
             .with_display_relations()
             .filter(report__factory=self.object)
+        )
+        context["published_reports"] = (
+            MonitoringReport.objects.published_for_affiliate(self.affiliate)
+            .filter(factory=self.object)
+            .order_by("-published_at")
+        )
+        context["cases"] = (
+            RemediationCase.objects.visible_to_affiliate(self.affiliate)
+            .filter(factory=self.object)
+            .with_participation_of(self.affiliate)
+            .order_by("-opened_on", "-pk")
         )
         context.update(grievance_count_context(self.object.pk))
         return context

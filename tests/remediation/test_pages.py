@@ -423,3 +423,18 @@ def test_a_member_mutes_the_weekly_digest_in_their_settings(client, northvale_of
     client.post(reverse("account"), {"full_name": "Noor Haddad", "language": "en"})
     northvale_officer.refresh_from_db()
     assert northvale_officer.mute_case_digests is False
+
+
+def test_the_factory_page_shows_the_published_summary_and_the_cases(
+    client, northvale, northvale_officer, case, finding
+):
+    client.force_login(northvale_officer)
+    body = client.get(
+        reverse(
+            "suppliers:factory_detail",
+            kwargs={"affiliate_slug": northvale.slug, "pk": case.factory_id},
+        )
+    ).content.decode()
+    assert finding.report.published_summary in body
+    assert case.reference in body
+    assert "invitation to join" in body
