@@ -5,8 +5,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django_scopes import scopes_disabled
 
 from affiliates.models import Membership
+from tests.browser.steps import sign_in
 from tests.factories import (
-    PASSWORD,
     CaseUpdateFactory,
     ComplianceReportFactory,
     ContractFactory,
@@ -26,14 +26,6 @@ from tests.factories import (
 )
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-def _sign_in(page, base_url, email):
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 # axe 4.7+ no longer reports duplicate ids, yet a label whose `for` names a repeated id labels
@@ -64,7 +56,7 @@ def test_affiliate_pages_have_no_wcag_violation(live_server, page, northvale, la
         InvitationFactory(affiliate=northvale, invited_by=admin)
     page.goto(live_server.url + "/accounts/login/")
     found = _violations(page, live_server.url + "/accounts/login/")
-    _sign_in(page, live_server.url, admin.email)
+    sign_in(page, live_server.url, admin.email)
     finding = published_finding(origin_country="MM", destination_country="TH")
     in_supply_chain(northvale, finding.report.factory)
     invited, joined = _remediation_cases(finding, northvale)
@@ -120,7 +112,7 @@ def test_staff_and_partner_pages_have_no_wcag_violation(live_server, page, db):
         partner_pages += ["/partner/grievances/", "/partner/grievances/new/"]
         for user, paths in ((staff, staff_pages), (partner, partner_pages)):
             page.context.clear_cookies()
-            _sign_in(page, live_server.url, user.email)
+            sign_in(page, live_server.url, user.email)
             for path in paths:
                 found += _violations(page, live_server.url + path)
     assert found == []

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 
 import affiliates.compliance as compliance
 from affiliates.models import ComplianceReport
+from tests.browser.steps import sign_in
 from tests.factories import (
-    PASSWORD,
     ContractFactory,
     DisclosureFactory,
     DisclosureLineFactory,
@@ -73,15 +73,6 @@ def rendering_gate(monkeypatch):
     release.set()  # never leave the worker waiting, whatever happened in the test
 
 
-def _sign_in(page, base_url, email):
-    page.context.clear_cookies()
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def _text_of(pdf: bytes) -> str:
     reader = PdfReader(io.BytesIO(pdf))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
@@ -106,7 +97,7 @@ def test_officer_requests_a_report_watches_it_render_and_downloads_the_pdf(
         disclosure = DisclosureFactory(contract=contract, status="accepted")
         DisclosureLineFactory(disclosure=disclosure, factory=factory, brand="Lenovo")
 
-    _sign_in(page, live_server.url, northvale_officer.email)
+    sign_in(page, live_server.url, northvale_officer.email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contract-compliance reports")
     expect(page.get_by_role("row").filter(has_text="No report yet.")).to_be_visible()

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from affiliates.outbox import outbox_send_pending
 from monitoring.models import Finding, MonitoringReport
+from tests.browser.steps import sign_in
 from tests.factories import (
-    PASSWORD,
     FactoryFactory,
     PartnerMemberFactory,
     StaffFactory,
@@ -18,15 +18,6 @@ from tests.factories import (
 
 CONFIDENTIAL = "Worker K: the broker in Yangon took 18,000 baht and HR keeps my passport."
 PUBLISHED = "Migrant workers from Myanmar paid recruitment fees; passports are retained."
-
-
-def _sign_in(page, base_url, email):
-    page.context.clear_cookies()
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def test_partner_finding_is_triaged_published_and_read_by_the_affiliate(
@@ -42,7 +33,7 @@ def test_partner_finding_is_triaged_published_and_read_by_the_affiliate(
 
     with override_settings(EW_MFA_REQUIRED=False):
         # The partner drafts the report, adds a finding with migrant-worker data, submits.
-        _sign_in(page, base, partner.email)
+        sign_in(page, base, partner.email)
         page.get_by_role("link", name="Start a monitoring report").click()
         page.get_by_label("Factory").select_option(label=f"{factory.name} (TH)")
         page.get_by_label("Period start").fill("2026-03-01")
@@ -78,7 +69,7 @@ def test_partner_finding_is_triaged_published_and_read_by_the_affiliate(
         assert report.status == "submitted"
 
         # Staff find it in the queue, take it, validate and publish it.
-        _sign_in(page, base, staff.email)
+        sign_in(page, base, staff.email)
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
         row = page.get_by_role("row").filter(has_text=report.reference)
         expect(row).to_contain_text("Fast-track")
@@ -107,7 +98,7 @@ def test_partner_finding_is_triaged_published_and_read_by_the_affiliate(
     assert CONFIDENTIAL not in email.body
 
     # The northvale officer reads the published finding, never the confidential text.
-    _sign_in(page, base, northvale_officer.email)
+    sign_in(page, base, northvale_officer.email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Findings").click()
     expect(page.get_by_text(PUBLISHED)).to_be_visible()
     expect(page.get_by_text("Myanmar → Thailand")).to_be_visible()

@@ -15,8 +15,8 @@ from affiliates.outbox import outbox_send_pending
 from monitoring.models import Finding
 from remediation.models import CaseStatus, RemediationCase
 from remediation.services import reminders_sweep
+from tests.browser.steps import sign_in
 from tests.factories import (
-    PASSWORD,
     ContractFactory,
     DisclosureFactory,
     DisclosureLineFactory,
@@ -31,15 +31,6 @@ RETURN_PASSPORTS = "Return every passport to its owner and give each worker a lo
 REPAY_FEES = "Repay the recruitment fees paid by migrant workers."
 CONTACT = "hr@rayong.example"
 ENGAGEMENT = "Met the contractor; it will write to the brand this week."
-
-
-def _sign_in(page, base_url, email):
-    page.context.clear_cookies()
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def _case_status(page):
@@ -88,7 +79,7 @@ def test_case_from_finding_to_closure_with_an_affiliate_and_a_reminder(
     # Signing in with a second factor is covered by test_mfa; here the workflow counts.
     with override_settings(EW_MFA_REQUIRED=False):
         # Staff open the case from the finding on the report's page.
-        _sign_in(page, base, staff.email)
+        sign_in(page, base, staff.email)
         page.goto(f"{base}/staff/reports/{finding.report_id}/")
         page.get_by_role("link", name="Open a remediation case from this finding").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -125,7 +116,7 @@ def test_case_from_finding_to_closure_with_an_affiliate_and_a_reminder(
     # The northvale officer, in a browser of their own, reads the summary, then joins.
     officer = new_context().new_page()
     officer.set_default_timeout(15_000)
-    _sign_in(officer, base, northvale_officer.email)
+    sign_in(officer, base, northvale_officer.email)
     officer.get_by_role("navigation", name="Main").get_by_role("link", name="Cases").click()
     row = officer.get_by_role("row").filter(has_text=case.reference)
     expect(row).to_contain_text("Not joined")
