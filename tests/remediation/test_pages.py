@@ -438,3 +438,89 @@ def test_the_factory_page_shows_the_published_summary_and_the_cases(
     assert finding.report.published_summary in body
     assert case.reference in body
     assert "invitation to join" in body
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "message"),
+    [
+        (
+            "remediation:compensation_add",
+            {
+                "description": "Fees",
+                "currency": "THB",
+                "amount_owed": "100",
+                "amount_paid": "250",
+                "workers_covered": "3",
+            },
+            "More is paid than is owed",
+        ),
+        (
+            "remediation:compensation_add",
+            {
+                "description": "Fees",
+                "currency": "T1",
+                "amount_owed": "100",
+                "amount_paid": "0",
+                "workers_covered": "3",
+            },
+            "three-letter currency code",
+        ),
+        (
+            "remediation:escalation_add",
+            {"body": "rba", "escalated_on": "2999-01-01"},
+            "cannot be in the future",
+        ),
+        (
+            "remediation:case_status",
+            {"status": "closed", "audience": "affiliates", "note": "  "},
+            "Say why the case closes without being remediated.",
+        ),
+        ("remediation:update_post", {"audience": "internal", "text": "   "}, "Update"),
+    ],
+)
+def test_bad_input_on_a_case_gets_a_specific_message_and_changes_nothing(
+    client, staff, case, url_name, data, message
+):
+    client.force_login(staff)
+    RemediationCase.objects.filter(pk=case.pk).update(status=CaseStatus.STALLED)
+    before = (
+        case.compensations.count(),
+        case.escalations.count(),
+        case.updates.count(),
+    )
+    response = client.post(reverse(url_name, kwargs={"pk": case.pk}), data, follow=True)
+    case.refresh_from_db()
+    assert message in response.content.decode()
+    assert case.status == CaseStatus.STALLED
+    assert (
+        case.compensations.count(),
+        case.escalations.count(),
+        case.updates.count(),
+    ) == before
+
+
+def test_a_new_action_cannot_be_due_in_the_past_and_a_partner_writes_no_internal_note(
+    client, staff, case
+):
+    client.force_login(staff)
+    response = client.post(
+        reverse("remediation:action_add", kwargs={"pk": case.pk}),
+        {
+            "description": "Return the passports",
+            "owner_name": "Employer",
+            "contact_language": "en",
+            "due_date": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "A new action cannot be due in the past." in response.content.decode()
+    assert not case.actions.exists()
+
+    partner = PartnerMemberFactory(partner=case.lead_partner)
+    client.force_login(partner)
+    count = case.updates.count()
+    client.post(
+        reverse("remediation:update_post", kwargs={"pk": case.pk}),
+        {"audience": "internal", "text": "Only for EW"},
+    )
+    assert case.updates.count() == count
