@@ -307,3 +307,16 @@ def test_report_list_has_a_query_budget(
     assert response.status_code == 200
     assert len(response.context["reports"]) == 5
     assert "<svg" in response.content.decode()
+
+
+def test_api_list_has_a_query_budget(
+    client, northvale, northvale_officer, django_assert_max_num_queries
+):
+    from tests.factories import ComplianceReportFactory
+
+    ComplianceReportFactory.create_batch(8, affiliate=northvale)
+    client.force_login(northvale_officer)
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/v1/compliance-reports/")
+    assert response.status_code == 200
+    assert response.json()["count"] == 8
