@@ -74,6 +74,7 @@ from affiliates.models import (  # noqa: E402
     Membership,
     User,
 )
+from benchmarks.sample_data import BRANDS  # noqa: E402
 from grievances.models import Grievance  # noqa: E402
 from monitoring.models import (  # noqa: E402
     CodeStandard,
@@ -136,16 +137,6 @@ TRADES = [
     "Camera Module",
 ]
 SUFFIXES = ["Co., Ltd.", "Limited", "Sdn Bhd", "JSC", "Inc.", "Corporation"]
-BRANDS = {
-    "Lenovo": ["ThinkPad T14 Gen {n}", "ThinkPad X1 Carbon Gen {n}", "ThinkCentre M{n}0q"],
-    "Dell": ["Latitude 54{n}0", "OptiPlex 70{n}0", "P24{n}0H monitor"],
-    "HP": ["EliteBook 8{n}0 G11", "ProDesk 40{n} G9", "LaserJet M4{n}"],
-    "Apple": ["MacBook Air M{n}", "iPad Gen {n}", "iPhone 1{n}"],
-    "Samsung": ["Galaxy A{n}5", "Galaxy Tab S{n}", "ViewFinity S{n}"],
-    "Acer": ["TravelMate P{n}", "Veriton X{n}", "Chromebook 31{n}"],
-    "Fujitsu": ["Lifebook U7{n}", "Esprimo D{n}", "Celsius W5{n}"],
-    "Cisco": ["Catalyst 9{n}00", "Meraki MR{n}6", "IP Phone 88{n}"],
-}
 CONTRACT_TITLES = [
     "Laptops and desktops framework",
     "Monitors and docking stations",

@@ -43,6 +43,7 @@ from django.db.models import Max  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
 from affiliates.models import Affiliate, Contract  # noqa: E402
+from benchmarks.sample_data import BRANDS  # noqa: E402
 from suppliers import imports, matching  # noqa: E402
 from suppliers.imports import disclosure_import  # noqa: E402
 from suppliers.matching import normalise_address, normalise_name  # noqa: E402
@@ -170,16 +171,6 @@ STREETS = [
     "Technology Park",
     "Economic Development Zone",
 ]
-BRANDS = {
-    "Lenovo": ["ThinkPad T14 Gen {n}", "ThinkPad X1 Carbon Gen {n}", "ThinkCentre M{n}0q"],
-    "Dell": ["Latitude 54{n}0", "OptiPlex 70{n}0", "P24{n}0H monitor"],
-    "HP": ["EliteBook 8{n}0 G11", "ProDesk 40{n} G9", "LaserJet M4{n}"],
-    "Apple": ["MacBook Air M{n}", "iPad Gen {n}", "iPhone 1{n}"],
-    "Samsung": ["Galaxy A{n}5", "Galaxy Tab S{n}", "ViewFinity S{n}"],
-    "Acer": ["TravelMate P{n}", "Veriton X{n}", "Chromebook 31{n}"],
-    "Fujitsu": ["Lifebook U7{n}", "Esprimo D{n}", "Celsius W5{n}"],
-    "Cisco": ["Catalyst 9{n}00", "Meraki MR{n}6", "IP Phone 88{n}"],
-}
 HEADER = [
     "site_name",
     "address",
