@@ -235,7 +235,12 @@ def compliance_report_html(report: ComplianceReport) -> str:
             report.period_end,
             contract=report.contract,
         )
-        context.update(report=report, LANGUAGE_CODE=report.language)
+        context.update(
+            report=report,
+            LANGUAGE_CODE=report.language,
+            # Where a reader checks the file: the page shows its SHA-256.
+            verify_url=settings.SITE_URL + report.get_absolute_url(),
+        )
         return render_to_string("affiliates/compliance/report.html", context)
 
 

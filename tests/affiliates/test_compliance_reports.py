@@ -6,6 +6,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -115,6 +116,11 @@ def test_the_pdf_says_what_the_affiliate_did_and_nothing_it_may_not_read(
     assert INTERNAL[:30] not in text
     assert report.sha256 == hashlib.sha256(pdf).hexdigest()
     assert report.page_count >= 3
+    # Every page's footer says where the file's checksum can be compared.
+    last_page = PdfReader(io.BytesIO(pdf)).pages[-1].extract_text()
+    assert f"Checksum: {settings.SITE_URL}{report.get_absolute_url()}" in " ".join(
+        last_page.split()
+    )
 
 
 def test_the_pdf_is_pdf_a_tagged_with_its_title_and_language(northvale, supply_chain):
