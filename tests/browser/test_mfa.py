@@ -1,14 +1,13 @@
 import re
 import time
 
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, StaffFactory
+from tests.factories import PASSWORD, StaffFactory, totp_code
 
 
 def _code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return totp_code(secret)
 
 
 def test_staff_must_set_up_totp_and_then_signs_in_with_a_code(live_server, page, db):
