@@ -148,7 +148,10 @@ def _opened_last_december(today) -> None:
 
     opened = date(today.year - 1, 12, 15)
     RemediationCase.objects.update(opened_on=opened)
-    Participation.objects.update(invited_on=opened, joined_on=opened + timedelta(days=1))
+    Participation.objects.update(invited_on=opened)
+    Participation.objects.filter(joined_on__isnull=False).update(
+        joined_on=opened + timedelta(days=1)
+    )
     with scopes_disabled():
         first = Engagement.objects.order_by("pk").first()
         Engagement.objects.filter(pk=first.pk).update(happened_on=opened + timedelta(days=5))

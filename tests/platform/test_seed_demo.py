@@ -74,3 +74,29 @@ def test_demo_supply_chain_has_shared_factories_an_overdue_and_a_waiting_disclos
     shared = Factory.objects.active().with_affiliate_count().filter(affiliate_count=2)
     assert shared.count() == 2
     assert FactoryMatchReview.objects.filter(decision="pending").count() == 1
+
+
+def test_demo_cases_are_in_several_states_with_actions_due_soon_and_overdue(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from remediation.models import Participation, RemediationAction, RemediationCase
+
+    call_command("seed_demo", verbosity=0)
+    today = timezone.localdate()
+    statuses = set(RemediationCase.objects.values_list("status", flat=True))
+    assert len(statuses) >= 3
+    open_actions = RemediationAction.objects.open().in_active_cases()
+    assert open_actions.filter(due_date__lt=today).exists()
+    assert open_actions.filter(due_date__range=(today, today + timedelta(days=7))).exists()
+    joined = {
+        (p.case.title, p.affiliate.slug)
+        for p in Participation.objects.filter(joined_on__isnull=False).select_related(
+            "case", "affiliate"
+        )
+    }
+    assert {slug for _title, slug in joined} == {"northvale", "southport"}
+    # Only the affiliates that joined show as joined: an invitation stays an invitation.
+    assert ("Supervisors threatening workers who complain", "northvale") not in joined
+    assert Participation.objects.filter(joined_on__isnull=True).exists()
