@@ -60,6 +60,14 @@ class PartnerRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def show_domain_error(request, error: DomainError, form=None) -> None:
+    """A broken rule on the field it names, when the form has it; else as a page message."""
+    if form is not None and error.field and error.field in form.fields:
+        form.add_error(error.field, error.message)
+    else:
+        messages.error(request, error.message)
+
+
 class ServiceActionMixin:
     """For POST-only views that call one service: a DomainError becomes a message."""
 

@@ -22,6 +22,7 @@ from affiliates.mixins import (
     PartnerRequiredMixin,
     ServiceActionMixin,
     StaffRequiredMixin,
+    show_domain_error,
 )
 from config.errors import DomainError
 from config.uploads import file_download
@@ -65,13 +66,6 @@ def _report_detail_queryset(queryset):
         Prefetch("evidence_files", queryset=EvidenceFile.objects.select_related("finding")),
         Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
     )
-
-
-def _form_errors_to_message(request, error: DomainError, form=None) -> None:
-    if form is not None and error.field and error.field in form.fields:
-        form.add_error(error.field, error.message)
-    else:
-        messages.error(request, error.message)
 
 
 # --- Monitoring partners ------------------------------------------------------------------
@@ -129,7 +123,7 @@ class ReportCreateView(PartnerRequiredMixin, FormView):
                 partner=self.partner, by=self.request.user, **form.cleaned_data
             )
         except DomainError as error:
-            _form_errors_to_message(self.request, error, form)
+            show_domain_error(self.request, error, form)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -154,7 +148,7 @@ class ReportUpdateView(PartnerReportMixin, FormView):
         try:
             services.report_update(report=self.get_report(), by=self.request.user, **data)
         except DomainError as error:
-            _form_errors_to_message(self.request, error, form)
+            show_domain_error(self.request, error, form)
             return self.form_invalid(form)
         messages.success(self.request, _("Report saved."))
         return redirect(self.get_success_url())
@@ -211,7 +205,7 @@ class FindingEditMixin(PartnerReportMixin):
                     **form.cleaned_data,
                 )
             except DomainError as error:
-                _form_errors_to_message(request, error, form)
+                show_domain_error(request, error, form)
             else:
                 messages.success(request, _("Finding saved."))
                 return redirect(self.get_success_url())
@@ -489,7 +483,7 @@ class ReportPublishView(StaffReportMixin, FormView):
                 published_texts=form.published_texts(),
             )
         except DomainError as error:
-            _form_errors_to_message(self.request, error, form)
+            show_domain_error(self.request, error, form)
             return self.form_invalid(form)
         messages.success(
             self.request,

@@ -20,6 +20,7 @@ from affiliates.mixins import (
     PartnerRequiredMixin,
     ServiceActionMixin,
     StaffRequiredMixin,
+    show_domain_error,
 )
 from config.errors import DomainError
 from config.uploads import file_download
@@ -61,13 +62,6 @@ def _form_error(request, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
-
-
-def _apply_domain_error(request, error: DomainError, form=None) -> None:
-    if form is not None and error.field and error.field in form.fields:
-        form.add_error(error.field, error.message)
-    else:
-        messages.error(request, error.message)
 
 
 def _updates(queryset):
@@ -179,7 +173,7 @@ class CaseCreateView(StaffRequiredMixin, FormView):
                 by=self.request.user,
             )
         except DomainError as error:
-            _apply_domain_error(self.request, error, form)
+            show_domain_error(self.request, error, form)
             return self.form_invalid(form)
         invited = case.participations.count()
         messages.success(
@@ -282,7 +276,7 @@ class CaseEditView(StaffCaseMixin, FormView):
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except DomainError as error:
-            _apply_domain_error(self.request, error, form)
+            show_domain_error(self.request, error, form)
             return self.form_invalid(form)
         messages.success(self.request, _("Case saved."))
         return redirect(self.get_success_url())
@@ -342,7 +336,7 @@ class ActionEditMixin(StaffCaseMixin, FormView):
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except DomainError as error:
-            _apply_domain_error(self.request, error, form)
+            show_domain_error(self.request, error, form)
             return self.form_invalid(form)
         messages.success(self.request, _("Action saved."))
         return redirect(self.get_success_url())
