@@ -5,7 +5,6 @@ import io
 import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -16,9 +15,10 @@ from affiliates import services
 from affiliates.models import ChecklistItem, Contract, Membership
 from config.errors import DomainError
 from suppliers.models import Disclosure, Supplier
+from tests import FIXTURES
 from tests.factories import ContractFactory, DisclosureFactory, SupplierFactory, member
 
-OCDS_SAMPLE = Path(__file__).resolve().parents[3] / "shared/data/ocds/contract-release-package.json"
+OCDS_SAMPLE = FIXTURES / "ocds" / "contract-release-package.json"
 
 
 @pytest.fixture

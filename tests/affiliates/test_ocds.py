@@ -2,7 +2,6 @@ import copy
 import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django_scopes import scope, scopes_disabled
@@ -10,15 +9,10 @@ from django_scopes import scope, scopes_disabled
 from affiliates.models import ChecklistItem, Contract
 from affiliates.ocds import MAX_BYTES, OcdsImportRejected, OcdsItemError, ocds_import
 from suppliers.models import Disclosure, Supplier
+from tests import FIXTURES
 from tests.factories import ContractFactory, SupplierFactory
 
-PACKAGE = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "data"
-    / "ocds"
-    / "contract-release-package.json"
-)
+PACKAGE = FIXTURES / "ocds" / "contract-release-package.json"
 REFERENCE = "ocds-213czf-000-00001-contract-01"
 
 

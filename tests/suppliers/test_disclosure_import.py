@@ -1,7 +1,6 @@
 import csv
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,15 +21,10 @@ from suppliers.imports import (
     validate_rows,
 )
 from suppliers.models import DisclosureLine, Factory, FactoryMatchReview
+from tests import FIXTURES
 from tests.factories import AffiliateFactory, ContractFactory, DisclosureFactory, FactoryFactory
 
-OPEN_SUPPLY_HUB_LIST = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "data"
-    / "facility-lists"
-    / "winter-2019-compliance-list.csv"
-)
+OPEN_SUPPLY_HUB_LIST = FIXTURES / "facility-lists" / "winter-2019-compliance-list.csv"
 HEADER = ["site_name", "address", "country", "brand", "product_model", "tier"]
 PRECISION = ["Shenzhen Precision Electronics Co., Ltd.", "No. 5 Industrial Road, Longhua", "CN"]
 
