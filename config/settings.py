@@ -80,12 +80,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
-    # Ours
+    # Ours, from the bottom layer up (../README.md "Architecture")
+    "core",
     "affiliates",
     "suppliers",
     "monitoring",
     "grievances",
     "remediation",
+    "reports",
 ]
 
 MIDDLEWARE = [
