@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from .models import Affiliate, Invitation, Membership, OutboxEmail, User
+from .models import Affiliate, Invitation, Membership, User
 
 
 class UnscopedAdminMixin:
@@ -77,16 +77,3 @@ class InvitationAdmin(UnscopedAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["role", "affiliate"]
     readonly_fields = ["token_digest", "accepted_at", "accepted_by", "invited_by"]
-
-
-@admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
-    """What was sent, what waits, what failed; read-only."""
-
-    list_display = ["key", "recipient", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status"]
-    search_fields = ["key", "recipient"]
-    readonly_fields = [f.name for f in OutboxEmail._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

@@ -11,8 +11,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django_scopes import scopes_disabled
 
-from config.devservers import DEMO_PASSWORD
-
+from .demo_accounts import DEMO_PASSWORD
 from .models import Affiliate, Membership, User
 
 AFFILIATES = [

@@ -1,12 +1,8 @@
 """View mixins for the roles of DESIGN.md §2. Tenant resolution itself is in `tenancy`."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
-
-from config.errors import DomainError
 
 from .tenancy import log_denied
 
@@ -58,33 +54,3 @@ class PartnerRequiredMixin(LoginRequiredMixin):
         if request.user.is_authenticated:
             self.partner = request.user.partner_membership.partner
         return super().dispatch(request, *args, **kwargs)
-
-
-def show_domain_error(request, error: DomainError, form=None) -> None:
-    """A broken rule on the field it names, when the form has it; else as a page message."""
-    if form is not None and error.field and error.field in form.fields:
-        form.add_error(error.field, error.message)
-    else:
-        messages.error(request, error.message)
-
-
-class ServiceActionMixin:
-    """For POST-only views that call one service: a DomainError becomes a message."""
-
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        try:
-            message = self.perform(request, *args, **kwargs)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            if message:
-                messages.success(request, message)
-        return redirect(self.get_success_url())
-
-    def perform(self, request, *args, **kwargs) -> str | None:
-        raise NotImplementedError
-
-    def get_success_url(self) -> str:
-        raise NotImplementedError

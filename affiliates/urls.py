@@ -1,4 +1,5 @@
-"""Affiliate pages: everything under /a/<affiliate_slug>/ is tenant-scoped by the middleware."""
+"""Accounts and affiliates: the account pages, invitation links, the members of an affiliate
+(under /a/<affiliate_slug>/, scoped by the tenant middleware) and EW staff's list of affiliates."""
 
 from django.urls import path
 
@@ -7,41 +8,30 @@ from . import views
 app_name = "affiliates"
 
 urlpatterns = [
-    path("", views.AffiliateDashboardView.as_view(), name="dashboard"),
-    path("members/", views.MemberListView.as_view(), name="members"),
-    path("members/invite/", views.InviteView.as_view(), name="invite"),
-    path("members/<int:pk>/role/", views.MemberRoleView.as_view(), name="member_role"),
-    path("members/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
+    path("language/", views.LanguageView.as_view(), name="set_language"),
+    path("account/", views.AccountView.as_view(), name="account"),
+    path("account/tokens/", views.ApiTokenView.as_view(), name="api_tokens"),
     path(
-        "invitations/<int:pk>/revoke/",
+        "invitations/<str:token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+    path("a/<slug:affiliate_slug>/members/", views.MemberListView.as_view(), name="members"),
+    path("a/<slug:affiliate_slug>/members/invite/", views.InviteView.as_view(), name="invite"),
+    path(
+        "a/<slug:affiliate_slug>/members/<int:pk>/role/",
+        views.MemberRoleView.as_view(),
+        name="member_role",
+    ),
+    path(
+        "a/<slug:affiliate_slug>/members/<int:pk>/remove/",
+        views.MemberRemoveView.as_view(),
+        name="member_remove",
+    ),
+    path(
+        "a/<slug:affiliate_slug>/invitations/<int:pk>/revoke/",
         views.InvitationRevokeView.as_view(),
         name="invitation_revoke",
     ),
-    path("contracts/", views.ContractListView.as_view(), name="contract_list"),
-    path("contracts/new/", views.ContractCreateView.as_view(), name="contract_create"),
-    path("contracts/import/", views.ContractImportView.as_view(), name="contract_import"),
-    path(
-        "contracts/export.csv",
-        views.ContractExportView.as_view(file_format="csv"),
-        name="contract_export_csv",
-    ),
-    path(
-        "contracts/export.xlsx",
-        views.ContractExportView.as_view(file_format="xlsx"),
-        name="contract_export_xlsx",
-    ),
-    path("contracts/<int:pk>/", views.ContractDetailView.as_view(), name="contract_detail"),
-    path("contracts/<int:pk>/edit/", views.ContractUpdateView.as_view(), name="contract_update"),
-    path(
-        "contracts/<int:contract_id>/checklist/<int:pk>/",
-        views.ChecklistItemUpdateView.as_view(),
-        name="checklist_item_update",
-    ),
-    path("reports/", views.ComplianceReportListView.as_view(), name="report_list"),
-    path("reports/<int:pk>/", views.ComplianceReportDetailView.as_view(), name="report_detail"),
-    path(
-        "reports/<int:pk>/download/",
-        views.ComplianceReportDownloadView.as_view(),
-        name="report_download",
-    ),
+    path("staff/affiliates/", views.StaffAffiliateListView.as_view(), name="staff_affiliates"),
 ]

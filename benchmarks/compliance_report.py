@@ -65,15 +65,7 @@ from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_scopes import scope, scopes_disabled  # noqa: E402
 
-from affiliates import compliance  # noqa: E402
-from affiliates.models import (  # noqa: E402
-    Affiliate,
-    ChecklistItem,
-    ComplianceReport,
-    Contract,
-    Membership,
-    User,
-)
+from affiliates.models import Affiliate, Membership, User  # noqa: E402
 from benchmarks.sample_data import BRANDS  # noqa: E402
 from grievances.models import Grievance  # noqa: E402
 from monitoring.models import (  # noqa: E402
@@ -91,9 +83,13 @@ from remediation.models import (  # noqa: E402
     RemediationAction,
     RemediationCase,
 )
+from reports import compliance  # noqa: E402
+from reports.models import ComplianceReport  # noqa: E402
 from suppliers.imports import line_key  # noqa: E402
 from suppliers.matching import normalise_address, normalise_name  # noqa: E402
-from suppliers.models import (  # noqa: E402
+from suppliers.models import (  # noqa: E402  # noqa: E402
+    ChecklistItem,
+    Contract,
     Disclosure,
     DisclosureLine,
     Factory,
@@ -610,7 +606,7 @@ def weasyprint_alone(html: str) -> tuple[Timing, Timing, int, int]:
     """Layout and PDF writing, pages and bytes, with the options of compliance_report_render."""
     from weasyprint import HTML
 
-    from config.pdf import BASE_URL, StaticOnlyFetcher
+    from core.pdf import BASE_URL, StaticOnlyFetcher
 
     document, layout = timed(
         lambda: HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()

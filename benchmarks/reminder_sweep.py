@@ -46,8 +46,9 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
-from affiliates import outbox  # noqa: E402
-from affiliates.models import Affiliate, Membership, OutboxEmail, User  # noqa: E402
+from affiliates.models import Affiliate, Membership, User  # noqa: E402
+from core import outbox  # noqa: E402
+from core.models import OutboxEmail  # noqa: E402
 from remediation import services  # noqa: E402
 from remediation.models import (  # noqa: E402
     ACTIVE_CASE_STATUSES,
@@ -107,7 +108,7 @@ class QueryLog:
 
 
 class Rendering:
-    """Time spent rendering e-mails (`affiliates.outbox.render`), by template."""
+    """Time spent rendering e-mails (`core.outbox.render`), by template."""
 
     def __init__(self) -> None:
         self.spent: Counter = Counter()

@@ -22,18 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from affiliates.demo_accounts import DEMO_LOGINS, DEMO_PASSWORD
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = BASE_DIR / ".local"
 DATABASE_NAME = "ewatch"
-DEMO_PASSWORD = "watch-demo-2026"
-DEMO_LOGINS = [
-    ("staff@ewatch.example", "Electronics Watch staff"),
-    ("admin@northvale.example", "City of Northvale: affiliate admin"),
-    ("officer@northvale.example", "City of Northvale: procurement officer"),
-    ("officer@southport.example", "Southport University: procurement officer"),
-    ("partner@monitor.example", "Monitoring partner"),
-    ("consultant@shared.example", "Member of both affiliates (switches between them)"),
-]
 
 
 class Stop(Exception):

@@ -214,11 +214,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Queues each affiliate's report of the previous year on EW_ANNUAL_REPORT_DATE.
     "compliance-reports": {
-        "task": "affiliates.tasks.schedule_compliance_reports",
+        "task": "reports.tasks.schedule_compliance_reports",
         "schedule": crontab(hour=5, minute=0),
     },
     # Sends what an interrupted worker or a lost enqueue left in the outbox.
-    "outbox": {"task": "affiliates.tasks.send_outbox", "schedule": 60.0},
+    "outbox": {"task": "core.tasks.send_outbox", "schedule": 60.0},
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
@@ -291,7 +291,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=365),

@@ -20,7 +20,7 @@ def home(request):
     if not user.is_authenticated:
         return redirect("account_login")
     if user.is_ew_staff:
-        return redirect("staff_dashboard")
+        return redirect("reports:staff_dashboard")
     if user.is_partner_member:
         return redirect("monitoring:partner_dashboard")
     memberships = memberships_of(user)

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from affiliates.models import User
-from config.uploads import EvidenceFileField
+from core.uploads import EvidenceFileField
 from monitoring.models import CodeStandard, ForcedLabourIndicator
 from suppliers.models import Factory
 
@@ -20,7 +20,7 @@ class MultipleFileInput(forms.FileInput):
 
 
 class AttachmentsField(EvidenceFileField):
-    """Up to three files, each cleaned by `config.uploads` (metadata stripped)."""
+    """Up to three files, each cleaned by `core.uploads` (metadata stripped)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())

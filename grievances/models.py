@@ -1,7 +1,7 @@
 """Worker grievances: what a worker (or a partner on their behalf) tells Electronics Watch.
 
 What the grievant does is stored with dates only, never times; the description, the contact
-details and every message are encrypted at rest (`config.encryption`). Nothing here stores an
+details and every message are encrypted at rest (`core.encryption`). Nothing here stores an
 IP address, a user agent or an attachment's original file name.
 """
 
@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from config.encryption import EncryptedTextField
-from config.uploads import PrivateUploadTo
+from core.encryption import EncryptedTextField
+from core.uploads import PrivateUploadTo
 from monitoring.models import ForcedLabourIndicator
 
 from .querysets import GrievanceQuerySet
@@ -246,7 +246,7 @@ class GrievanceMessage(models.Model):
 
 
 class GrievanceAttachment(models.Model):
-    """A file the grievant sent, as cleaned by `config.uploads`: metadata stripped, stored
+    """A file the grievant sent, as cleaned by `core.uploads`: metadata stripped, stored
     under a random name. Neither the original bytes nor the original file name are kept:
     both can identify the worker (camera serial, GPS, a name in the file name)."""
 

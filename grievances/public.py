@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 
-from config.errors import DomainError
+from core.errors import DomainError
 
 from . import receipts, services, throttle
 from .forms import GrievanceForm, MessageForm, ReceiptCodeForm

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import DomainError
+from core.errors import DomainError
 
 from . import receipts
 from .models import (
@@ -54,7 +54,7 @@ class Intake:
     wants_contact: bool = False
     contact_method: str = ""
     contact_details: str = ""
-    attachments: tuple = ()  # config.uploads.CleanFile
+    attachments: tuple = ()  # core.uploads.CleanFile
 
 
 def _locked(grievance: Grievance) -> Grievance:
@@ -280,7 +280,7 @@ def grievance_reminders_sweep(*, today: date | None = None) -> int:
     member). The outbox key holds grievance, deadline, kind, day and recipient, so a second
     sweep on the same day queues nothing. A fixed number of queries whatever the rows."""
     from affiliates.models import User
-    from affiliates.outbox import Message, outbox_enqueue
+    from core.outbox import Message, outbox_enqueue
 
     today = today or timezone.localdate()
     soon = today + timedelta(days=REMIND_DAYS_BEFORE)

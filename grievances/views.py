@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 
-from affiliates.mixins import PartnerRequiredMixin, ServiceActionMixin, StaffRequiredMixin
+from affiliates.mixins import PartnerRequiredMixin, StaffRequiredMixin
 from affiliates.models import User
-from config.errors import DomainError
-from config.uploads import file_download
+from core.errors import DomainError
+from core.uploads import file_download
+from core.views import ServiceActionMixin
 
 from . import services
 from .forms import (

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from affiliates.models import User
-from config.uploads import EvidenceFileField
+from core.uploads import EvidenceFileField
 from suppliers.models import Factory
 
 from .models import (

@@ -7,8 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from config.encryption import EncryptedTextField
-from config.uploads import PrivateUploadTo
+from core.encryption import EncryptedTextField
+from core.uploads import PrivateUploadTo
 
 from .querysets import FindingQuerySet, MonitoringReportQuerySet
 

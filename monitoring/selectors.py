@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import Country, LazyTypedChoiceField
 
-from config.charts import bar_chart, stacked_bar_chart
+from core.charts import bar_chart, stacked_bar_chart
 from suppliers.models import Sector
 
 from .models import (

@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from config.errors import DomainError
-from config.uploads import CleanFile
+from core.errors import DomainError
+from core.uploads import CleanFile
 
 from .models import (
     EvidenceFile,
@@ -229,7 +229,7 @@ def evidence_add(
     description: str = "",
     finding: Finding | None = None,
 ) -> EvidenceFile:
-    """Store a cleaned upload (see config.uploads) as evidence for a report."""
+    """Store a cleaned upload (see core.uploads) as evidence for a report."""
     _require_partner_edit(report, by)
     if finding is not None and finding.report_id != report.pk:
         raise DomainError(_("This finding belongs to another report."), field="finding")
@@ -422,7 +422,7 @@ def affiliates_with_factory(factory_id: int) -> list[int]:
 
 def _notify_affiliates(report: MonitoringReport, *, published: int) -> int:
     from affiliates.models import Membership
-    from affiliates.outbox import Message, outbox_enqueue
+    from core.outbox import Message, outbox_enqueue
 
     with scopes_disabled():
         memberships = list(
@@ -444,7 +444,7 @@ def _notify_affiliates(report: MonitoringReport, *, published: int) -> int:
                 "findings": published,
                 "link": settings.SITE_URL
                 + reverse(
-                    "suppliers:factory_detail",
+                    "reports:factory_detail",
                     kwargs={"affiliate_slug": m.affiliate.slug, "pk": report.factory_id},
                 ),
             },
@@ -456,7 +456,7 @@ def _notify_affiliates(report: MonitoringReport, *, published: int) -> int:
 
 
 def _notify_partner(report: MonitoringReport, event: ReportEvent) -> int:
-    from affiliates.outbox import Message, outbox_enqueue
+    from core.outbox import Message, outbox_enqueue
 
     members = report.partner.memberships.filter(user__is_active=True).select_related("user")
     link = settings.SITE_URL + reverse("monitoring:report_detail", kwargs={"pk": report.pk})

@@ -17,15 +17,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from affiliates.mixins import (
-    AffiliateViewMixin,
-    PartnerRequiredMixin,
-    ServiceActionMixin,
-    StaffRequiredMixin,
-    show_domain_error,
-)
-from config.errors import DomainError
-from config.uploads import file_download
+from affiliates.mixins import AffiliateViewMixin, PartnerRequiredMixin, StaffRequiredMixin
+from core.errors import DomainError
+from core.uploads import file_download
+from core.views import ServiceActionMixin, show_domain_error
 
 from . import services
 from .forms import (
@@ -361,7 +356,7 @@ class StaffReportMixin(StaffRequiredMixin):
         return self._report
 
     def get_success_url(self):
-        return reverse("staff_report", kwargs={"pk": self.get_report().pk})
+        return reverse("monitoring:staff_report", kwargs={"pk": self.get_report().pk})
 
 
 class StaffReportDetailView(StaffReportMixin, DetailView):
@@ -453,7 +448,7 @@ class FindingStatusView(StaffRequiredMixin, ServiceActionMixin, View):
         return _("Finding is now “%(status)s”.") % {"status": finding.get_status_display()}
 
     def get_success_url(self):
-        return reverse("staff_report", kwargs={"pk": self.finding.report_id})
+        return reverse("monitoring:staff_report", kwargs={"pk": self.finding.report_id})
 
 
 class ReportPublishView(StaffReportMixin, FormView):

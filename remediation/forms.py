@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from affiliates.models import User
-from config.uploads import EvidenceFileField
+from core.uploads import EvidenceFileField
 from monitoring.models import Finding, MonitoringPartner, MonitoringReport
 from suppliers.models import Factory, Supplier
 

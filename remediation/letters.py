@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from config.pdf import render_pdf
+from core.pdf import render_pdf
 from monitoring.models import Finding
 
 

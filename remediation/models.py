@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from config.encryption import EncryptedTextField
-from config.uploads import PrivateUploadTo
+from core.encryption import EncryptedTextField
+from core.uploads import PrivateUploadTo
 from monitoring.models import Severity
 
 from .querysets import ActionQuerySet, CaseQuerySet, UpdateQuerySet
@@ -445,7 +445,7 @@ class CaseUpdate(models.Model):
 
 
 class UpdateAttachment(models.Model):
-    """A file on a timeline entry, cleaned by `config.uploads`; read with its entry only."""
+    """A file on a timeline entry, cleaned by `core.uploads`; read with its entry only."""
 
     update = models.ForeignKey(
         CaseUpdate, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("update")
@@ -498,7 +498,7 @@ class Engagement(models.Model):
         verbose_name=_("case"),
     )
     contract = models.ForeignKey(
-        "affiliates.Contract",
+        "suppliers.Contract",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

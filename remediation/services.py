@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from config.errors import DomainError
-from config.uploads import CleanFile
+from core.errors import DomainError
+from core.uploads import CleanFile
 
 from .models import (
     ACTIVE_CASE_STATUSES,
@@ -376,8 +376,7 @@ def engagement_log(
 
 def contracts_for_letter(case: RemediationCase, affiliate):
     """The affiliate's contracts under which the case's factory was disclosed."""
-    from affiliates.models import Contract
-    from suppliers.models import DisclosureLine
+    from suppliers.models import Contract, DisclosureLine
     from suppliers.querysets import SUPPLY_CHAIN_STATUSES
 
     lines = DisclosureLine.objects.filter(
@@ -667,7 +666,7 @@ def _affiliate_case_link(case_id: int, slug: str) -> str:
 
 def _notify_invited(case: RemediationCase, affiliates) -> int:
     from affiliates.models import Membership
-    from affiliates.outbox import Message, outbox_enqueue
+    from core.outbox import Message, outbox_enqueue
 
     if not affiliates:
         return 0
@@ -753,7 +752,7 @@ def reminders_sweep(*, today: date | None = None) -> int:
     """Queue today's action reminders and, on the digest weekday, the affiliates' weekly
     digests. One transaction: a sweep killed half-way leaves nothing behind, and the next
     run does all of it. A fixed number of queries however many cases and actions."""
-    from affiliates.outbox import Message, outbox_enqueue
+    from core.outbox import Message, outbox_enqueue
 
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -850,7 +849,7 @@ def _queue_weekly_digests(today: date) -> int:
     """Every member of an affiliate that joined active cases gets, once a week, what is
     overdue or due within 7 days in those cases, unless they muted digests."""
     from affiliates.models import Membership
-    from affiliates.outbox import Message, outbox_enqueue
+    from core.outbox import Message, outbox_enqueue
 
     participations = list(
         Participation.objects.filter(
@@ -883,7 +882,7 @@ def _queue_weekly_digests(today: date) -> int:
             ).select_related("user", "affiliate")
         )
     year, week, _day = today.isocalendar()
-    settings_link = settings.SITE_URL + reverse("account")
+    settings_link = settings.SITE_URL + reverse("affiliates:account")
     # One context per affiliate, shared by its members: the outbox renders it once per
     # language, and what it lists does not depend on who reads it.
     contexts: dict[int, dict | None] = {}

@@ -15,15 +15,10 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 from django_scopes import scopes_disabled
 
-from affiliates.mixins import (
-    AffiliateViewMixin,
-    PartnerRequiredMixin,
-    ServiceActionMixin,
-    StaffRequiredMixin,
-    show_domain_error,
-)
-from config.errors import DomainError
-from config.uploads import file_download
+from affiliates.mixins import AffiliateViewMixin, PartnerRequiredMixin, StaffRequiredMixin
+from core.errors import DomainError
+from core.uploads import file_download
+from core.views import ServiceActionMixin, show_domain_error
 from monitoring.models import Finding
 from suppliers.models import Factory
 

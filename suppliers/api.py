@@ -1,14 +1,22 @@
 """Supply-chain API: shared rows through `visible_to`, tenant rows through the scope."""
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from rest_framework import viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
 
-from affiliates.models import Contract
-from affiliates.tenancy import AffiliateScopedAPIMixin
+from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
 
-from .models import Disclosure, DisclosureLine, Factory, FactoryFunction, Sector, Supplier
+from . import contracts as services
+from .contract_forms import filter_contracts
+from .models import Contract, Disclosure, DisclosureLine, Factory, FactoryFunction, Sector, Supplier
 from .serializers import (
+    ContractFilterSerializer,
+    ContractSerializer,
     DisclosureLineSerializer,
     DisclosureSerializer,
     FactorySerializer,
@@ -140,3 +148,83 @@ class DisclosureLineViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewS
 
     def get_queryset(self):
         return DisclosureLine.objects.order_by("disclosure_id", "site_name", "pk")
+
+
+CONTRACT_FILTERS = [
+    OpenApiParameter(
+        "ew_conditions",
+        bool,
+        description=_("true: contracts with Electronics Watch conditions; false: without."),
+    ),
+    OpenApiParameter("contractor", int, description=_("Id of the contractor (supplier).")),
+    OpenApiParameter(
+        "q",
+        str,
+        description=_(
+            "Words to find in the reference, title, brands, product models or CPV codes."
+        ),
+    ),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=CONTRACT_FILTERS),
+    partial_update=extend_schema(
+        description=_("Change some fields. Admins and officers only; viewers get 403.")
+    ),
+    create=extend_schema(
+        description=_(
+            "Record a contract: its disclosure request is created, and with the Electronics "
+            "Watch conditions its checklist. Admins and officers only; viewers get 403."
+        )
+    ),
+)
+class ContractViewSet(
+    AffiliateScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The caller's affiliate's contracts. Writes go through the contract services."""
+
+    serializer_class = ContractSerializer
+    queryset = Contract.objects.none()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS and not self.membership.can_edit:
+            log_denied(request, "api affiliate role")
+            raise PermissionDenied(_("Viewers may read contracts but not change them."))
+
+    def get_queryset(self):
+        contracts = Contract.objects.select_related(
+            "affiliate", "contractor", "disclosure"
+        ).order_by("-awarded_on", "reference", "pk")
+        if self.action != "list":
+            return contracts
+        filters = ContractFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        params = filters.validated_data
+        contractor = params.get("contractor")
+        return filter_contracts(
+            contracts,
+            q=params.get("q") or "",
+            ew_conditions=params.get("ew_conditions"),
+            contractor=contractor,
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = services.contract_create(
+            affiliate=self.affiliate, by=self.request.user, **serializer.validated_data
+        )
+
+    def partial_update(self, request, *args, **kwargs):
+        contract = self.get_object()
+        serializer = self.get_serializer(contract, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        contract = services.contract_update(
+            contract=contract, by=request.user, **serializer.validated_data
+        )
+        contract = self.get_queryset().get(pk=contract.pk)
+        return Response(self.get_serializer(contract).data)

@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.utils import timezone
 from django_scopes import scope
 
-from affiliates.models import ChecklistItem, Contract
-from affiliates.services import checklist_item_update, contract_create
+from suppliers.contracts import checklist_item_update, contract_create
+from suppliers.models import ChecklistItem, Contract
 
 from . import services
 from .imports import disclosure_add_rows

@@ -27,8 +27,8 @@ from django.utils.translation import ngettext
 from django_countries import countries
 from django_scopes import scope
 
-from config.errors import DomainError
-from config.spreadsheets import safe_cell
+from core.errors import DomainError
+from core.spreadsheets import safe_cell
 
 from .matching import SiteInput, match_sites_with_counts, normalise_label, normalise_name
 from .models import Disclosure, DisclosureLine, Factory, FactoryFunction, validate_os_id

@@ -1,7 +1,7 @@
-"""Companies, production sites, and what contractors disclosed about them.
+"""Companies, production sites, the affiliates' contracts, and what contractors disclosed.
 
 Suppliers and factories are shared rows (one registry for all affiliates, kept by EW staff).
-Disclosures and their lines belong to an affiliate, through the contract they answer.
+Contracts, their checklists, disclosures and their lines belong to an affiliate.
 """
 
 import re
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -177,7 +177,7 @@ class Factory(models.Model):
         return f"{self.name} ({self.country.code})"
 
     def get_absolute_url(self):
-        return reverse("staff_factory", kwargs={"pk": self.pk})
+        return reverse("suppliers:staff_factory", kwargs={"pk": self.pk})
 
 
 class SupplierFactory(models.Model):
@@ -232,7 +232,7 @@ class Disclosure(models.Model):
         verbose_name=_("affiliate"),
     )
     contract = models.OneToOneField(
-        "affiliates.Contract",
+        "Contract",
         on_delete=models.CASCADE,
         related_name="disclosure",
         verbose_name=_("contract"),
@@ -365,3 +365,169 @@ class FactoryMatchReview(models.Model):
 
     def __str__(self):
         return f"{self.factory} ≟ {self.candidate}"
+
+
+CPV_PATTERN = r"^\d{8}(-\d)?$"
+
+
+class Contract(models.Model):
+    """A public contract for ICT hardware or vehicles, owned by the affiliate that signed it."""
+
+    class ConditionsVersion(models.TextChoices):
+        NONE = "", _("Not included")
+        V1 = "v1", _("Version 1")
+        V2 = "v2", _("Version 2")
+        V2_1 = "v2.1", _("Version 2.1")
+
+    class Category(models.TextChoices):
+        COMPUTERS = "computers", _("Computers and laptops")
+        TABLETS = "tablets", _("Tablets")
+        PHONES = "phones", _("Phones")
+        MONITORS = "monitors", _("Monitors")
+        PRINTERS = "printers", _("Printers and imaging")
+        PERIPHERALS = "peripherals", _("Peripherals")
+        SERVERS = "servers", _("Servers, storage and networking")
+        VEHICLES = "vehicles", _("Low-emission vehicles")
+        BATTERIES = "batteries", _("Batteries")
+
+    affiliate = models.ForeignKey(
+        "affiliates.Affiliate",
+        on_delete=models.CASCADE,
+        related_name="contracts",
+        verbose_name=_("affiliate"),
+    )
+    reference = models.CharField(_("reference"), max_length=100)
+    title = models.CharField(_("title"), max_length=255)
+    contractor = models.ForeignKey(
+        Supplier,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        verbose_name=_("contractor"),
+    )
+    product_categories = ArrayField(
+        models.CharField(max_length=20, choices=Category.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("product categories"),
+    )
+    cpv_codes = ArrayField(
+        models.CharField(max_length=10, validators=[RegexValidator(CPV_PATTERN)]),
+        default=list,
+        blank=True,
+        verbose_name=_("CPV codes"),
+    )
+    brands = models.CharField(_("brands"), max_length=500, blank=True)
+    product_models = models.TextField(_("product models"), blank=True)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    # The value converted at the reference rates in settings, for leverage rankings.
+    value_eur = models.DecimalField(max_digits=14, decimal_places=2, editable=False)
+    awarded_on = models.DateField(_("award date"))
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    ew_conditions_version = models.CharField(
+        _("Electronics Watch contract conditions"),
+        max_length=10,
+        blank=True,
+        choices=ConditionsVersion.choices,
+    )
+    disclosure_due_date = models.DateField(
+        _("disclosure due"), help_text=_("By default 30 days after the award.")
+    )
+    ocid = models.CharField(_("OCDS id"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ScopedManager(affiliate="affiliate")
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-awarded_on", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["affiliate", "reference"], name="contract_unique_reference"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="contract_period_order",
+            ),
+        ]
+        indexes = [GinIndex(fields=["cpv_codes"], name="contract_cpv")]
+
+    def __str__(self):
+        return f"{self.reference} – {self.title}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "suppliers:contract_detail",
+            kwargs={"affiliate_slug": self.affiliate.slug, "pk": self.pk},
+        )
+
+    @property
+    def ew_conditions_included(self) -> bool:
+        return bool(self.ew_conditions_version)
+
+
+class ChecklistItem(models.Model):
+    """One operational outcome of the contract conditions, tracked for one contract."""
+
+    class Outcome(models.TextChoices):
+        SITES_DISCLOSED = "sites_disclosed", _("Production sites disclosed")
+        COMPONENT_SITES = "component_sites", _("Main component sites disclosed")
+        FINDINGS_SHARED = "findings_shared", _("Compliance findings shared")
+        FULL_FINDINGS = "full_findings", _("Full findings shared on evidence of a breach")
+        CHEMICALS = "chemicals", _("Chemical inventory provided")
+        TRADING_CONDITIONS = "trading_conditions", _("Trading-conditions report provided")
+        MONITOR_ACCESS = "monitor_access", _("Access for monitors")
+        NO_RETALIATION = "no_retaliation", _("No retaliation against workers")
+        REMEDIATION = "remediation", _("Written evidence of remediation")
+        PREVENTION = "prevention", _("Written evidence of prevention")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Not yet due or not started")
+        ACHIEVED = "achieved", _("Achieved")
+        FORMAL_REQUEST = "formal_request", _("Not achieved: formal request shown")
+        NOT_ACHIEVED = "not_achieved", _("Not achieved")
+        NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+    affiliate = models.ForeignKey(
+        "affiliates.Affiliate",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("affiliate"),
+    )
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("contract")
+    )
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    evidence = models.TextField(
+        _("evidence"),
+        blank=True,
+        help_text=_(
+            "What shows the outcome, or the contractor's formal request to its "
+            "supplier when it could not obtain it."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedManager(affiliate="affiliate")
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "outcome"], name="checklist_unique_outcome"
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_outcome_display()

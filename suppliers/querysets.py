@@ -49,7 +49,7 @@ class FactoryQuerySet(models.QuerySet):
 
     def with_leverage(self):
         """Affiliates linked and their combined contract value in euros: staff only."""
-        from affiliates.models import Contract
+        from suppliers.models import Contract
 
         from .models import DisclosureLine
 

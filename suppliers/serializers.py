@@ -1,6 +1,7 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import Disclosure, DisclosureLine, Factory, Supplier
+from .models import Contract, Disclosure, DisclosureLine, Factory, Supplier
 
 
 class SupplierSerializer(serializers.ModelSerializer):
@@ -101,3 +102,106 @@ class DisclosureSerializer(serializers.ModelSerializer):
             "line_count",
         ]
         read_only_fields = fields
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    """Input and output of contracts. Writes go through the contract services, which validate
+    the rules (dates, currency, unique reference) and set the affiliate and `value_eur`."""
+
+    affiliate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    contractor = serializers.PrimaryKeyRelatedField(
+        queryset=Supplier.objects.filter(is_contractor=True),
+        required=False,
+        help_text=_("Id of an existing contractor (supplier). Give this or `contractor_name`."),
+    )
+    contractor_name = serializers.CharField(
+        write_only=True,
+        required=False,
+        max_length=255,
+        help_text=_("Name of the contractor; a new contractor is created when none has this name."),
+    )
+    product_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Contract.Category.choices), required=False
+    )
+    # Checked by the service, whose message names every code that is not a CPV code.
+    cpv_codes = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        required=False,
+        help_text=_("8 digits, optionally followed by “-” and a check digit: 30213100-6."),
+    )
+    # Checked by the service against the reference exchange rates, naming unknown codes.
+    currency = serializers.CharField(
+        max_length=10, required=False, help_text=_("ISO 4217 code; EUR by default.")
+    )
+    disclosure_due_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("By default 30 days after the award."),
+    )
+    disclosure_status = serializers.CharField(
+        source="disclosure.status", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id",
+            "affiliate",
+            "reference",
+            "title",
+            "contractor",
+            "contractor_name",
+            "product_categories",
+            "cpv_codes",
+            "brands",
+            "product_models",
+            "value",
+            "currency",
+            "value_eur",
+            "awarded_on",
+            "start_date",
+            "end_date",
+            "ew_conditions_version",
+            "disclosure_due_date",
+            "disclosure_status",
+            "ocid",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "affiliate", "value_eur", "created_at", "updated_at"]
+        # The services check the reference's uniqueness within the affiliate.
+        validators = []
+
+    def validate(self, attrs):
+        creating = self.instance is None
+        has_contractor = attrs.get("contractor") is not None
+        has_name = bool((attrs.get("contractor_name") or "").strip())
+        if has_contractor and has_name:
+            raise serializers.ValidationError(
+                {"contractor_name": _("Give `contractor` or `contractor_name`, not both.")}
+            )
+        if creating and not (has_contractor or has_name):
+            raise serializers.ValidationError(
+                {"contractor": _("Give the contractor's id, or `contractor_name` for a new one.")}
+            )
+        return attrs
+
+
+class ContractFilterSerializer(serializers.Serializer):
+    """The query parameters of the contract list."""
+
+    ew_conditions = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("true: with Electronics Watch conditions; false: without."),
+    )
+    contractor = serializers.IntegerField(
+        required=False, help_text=_("Id of the contractor (supplier).")
+    )
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=_("Words to find in the reference, title, brands, product models or CPV codes."),
+    )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from affiliates.models import token_digest
-from config.errors import DomainError
+from core.errors import DomainError
 
 from .models import (
     Disclosure,
@@ -27,6 +27,7 @@ from .models import (
     Supplier,
     SupplierFactory,
 )
+from .signals import factory_merged
 
 audit_log = logging.getLogger("ew.audit")
 
@@ -145,7 +146,7 @@ def _issue_contractor_link(disclosure: Disclosure, email: str) -> None:
 
 def _send_contractor_email(disclosure: Disclosure, token: str, language: str) -> None:
     """Sent directly, not through Celery: the link's token must never rest in the broker."""
-    link = settings.SITE_URL + reverse("contractor_disclosure", kwargs={"token": token})
+    link = settings.SITE_URL + reverse("suppliers:contractor_disclosure", kwargs={"token": token})
     with translation.override(language):
         context = {
             "disclosure": disclosure,
@@ -153,7 +154,7 @@ def _send_contractor_email(disclosure: Disclosure, token: str, language: str) ->
             "affiliate": disclosure.affiliate,
             "link": link,
             "template_url": settings.SITE_URL
-            + reverse("disclosure_template", kwargs={"fmt": "xlsx"}),
+            + reverse("suppliers:disclosure_template", kwargs={"fmt": "xlsx"}),
         }
         subject = render_to_string("suppliers/email/contractor_subject.txt", context).strip()
         text = render_to_string("suppliers/email/contractor.txt", context)
@@ -265,13 +266,11 @@ def factory_merge(*, source: Factory, target: Factory, by) -> Factory:
     if source.merged_into_id or target.merged_into_id:
         raise DomainError(_("One of these factories was already merged."))
     with transaction.atomic(), scopes_disabled():
-        from monitoring.models import MonitoringReport
-
         source = Factory.objects.select_for_update().get(pk=source.pk)
         target = Factory.objects.select_for_update().get(pk=target.pk)
         DisclosureLine.objects.filter(factory=source).update(factory=target)
-        # Monitoring stays with the site: reports filed under the duplicate follow it.
-        MonitoringReport.objects.filter(factory=source).update(factory=target)
+        # The apps above (monitoring) move their rows of the site in the same transaction.
+        factory_merged.send(sender=Factory, source=source, target=target)
         for link in SupplierFactory.objects.filter(factory=source):
             try:
                 with transaction.atomic():
@@ -338,7 +337,7 @@ def disclosure_reminders_sweep(*, today=None) -> int:
     a second sweep on the same day queues nothing.
     """
     from affiliates.models import Membership
-    from affiliates.outbox import Message, outbox_enqueue
+    from core.outbox import Message, outbox_enqueue
 
     today = today or timezone.localdate()
     candidates = [today + timedelta(days=7), today]

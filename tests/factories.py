@@ -10,16 +10,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from factory import LazyAttribute, Sequence, SubFactory
 
-from affiliates.models import (
-    Affiliate,
-    ChecklistItem,
-    ComplianceReport,
-    Contract,
-    Invitation,
-    Membership,
-    User,
-    token_digest,
-)
+from affiliates.models import Affiliate, Invitation, Membership, User, token_digest
 from monitoring.models import (
     CodeStandard,
     Finding,
@@ -36,8 +27,9 @@ from remediation.models import (
     RemediationAction,
     RemediationCase,
 )
+from reports.models import ComplianceReport
 from suppliers.matching import normalise_address, normalise_name
-from suppliers.models import Disclosure, DisclosureLine, Factory, Supplier
+from suppliers.models import ChecklistItem, Contract, Disclosure, DisclosureLine, Factory, Supplier
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -13,16 +13,17 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from pypdf import PdfReader
 
-from affiliates.compliance import (
+from affiliates.models import Membership
+from core.errors import DomainError
+from core.outbox import outbox_send_pending
+from remediation.models import Audience
+from reports.compliance import (
     compliance_report_request,
     compliance_reports_schedule,
     last_calendar_year,
 )
-from affiliates.models import ComplianceReport, Membership
-from affiliates.outbox import outbox_send_pending
-from affiliates.tasks import render_compliance_report
-from config.errors import DomainError
-from remediation.models import Audience
+from reports.models import ComplianceReport
+from reports.tasks import render_compliance_report
 from tests.factories import (
     CaseUpdateFactory,
     ContractFactory,
@@ -157,7 +158,7 @@ def test_regenerating_keeps_earlier_versions(northvale, supply_chain):
 def test_a_bad_period_is_refused_and_nothing_is_queued(client, northvale, northvale_officer):
     client.force_login(northvale_officer)
     response = client.post(
-        reverse("affiliates:report_list", kwargs={"affiliate_slug": "northvale"}),
+        reverse("reports:report_list", kwargs={"affiliate_slug": "northvale"}),
         {"period_start": "2026-06-01", "period_end": "2026-01-01", "language": "en"},
     )
     assert response.status_code == 400
@@ -184,7 +185,7 @@ def test_officer_requests_on_the_page_and_members_and_staff_download(
     client.force_login(northvale_officer)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(
-            reverse("affiliates:report_list", kwargs={"affiliate_slug": "northvale"}),
+            reverse("reports:report_list", kwargs={"affiliate_slug": "northvale"}),
             {"period_start": "2026-01-01", "period_end": "2026-12-31", "language": "en"},
         )
     assert len(callbacks) == 1  # the rendering is enqueued after commit
@@ -202,7 +203,7 @@ def test_officer_requests_on_the_page_and_members_and_staff_download(
     assert report.sha256 in page
     assert "every 2s" not in page
     download = reverse(
-        "affiliates:report_download", kwargs={"affiliate_slug": "northvale", "pk": report.pk}
+        "reports:report_download", kwargs={"affiliate_slug": "northvale", "pk": report.pk}
     )
     response = client.get(download)
     assert response.status_code == 200
@@ -212,12 +213,12 @@ def test_officer_requests_on_the_page_and_members_and_staff_download(
     outsider = member(southport, Membership.Role.ADMIN)
     client.force_login(outsider)
     other_url = reverse(
-        "affiliates:report_download", kwargs={"affiliate_slug": "southport", "pk": report.pk}
+        "reports:report_download", kwargs={"affiliate_slug": "southport", "pk": report.pk}
     )
     assert client.get(other_url).status_code == 404
     assert client.get(download).status_code == 404
     client.force_login(StaffFactory())
-    staff_url = reverse("staff_compliance_report_download", kwargs={"pk": report.pk})
+    staff_url = reverse("reports:staff_report_download", kwargs={"pk": report.pk})
     assert client.get(staff_url).status_code == 200
 
 
@@ -265,7 +266,7 @@ def test_api_refuses_another_affiliates_contract_and_viewers(
 
 
 def test_a_failed_rendering_says_why(northvale, monkeypatch):
-    import affiliates.compliance as compliance
+    import reports.compliance as compliance
 
     def broken(report):
         raise ValueError("template exploded")
@@ -308,7 +309,7 @@ def test_report_list_has_a_query_budget(
     client.force_login(northvale_officer)
     with django_assert_max_num_queries(45):
         response = client.get(
-            reverse("affiliates:report_list", kwargs={"affiliate_slug": "northvale"})
+            reverse("reports:report_list", kwargs={"affiliate_slug": "northvale"})
         )
     assert response.status_code == 200
     assert len(response.context["reports"]) == 5

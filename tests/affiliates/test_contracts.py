@@ -12,9 +12,9 @@ from django.utils.html import escape
 from django_scopes import scope, scopes_disabled
 
 from affiliates import services
-from affiliates.models import ChecklistItem, Contract, Membership
-from config.errors import DomainError
-from suppliers.models import Disclosure, Supplier
+from affiliates.models import Membership
+from core.errors import DomainError
+from suppliers.models import ChecklistItem, Contract, Disclosure, Supplier
 from tests import FIXTURES
 from tests.factories import ContractFactory, DisclosureFactory, SupplierFactory, member
 
@@ -723,7 +723,7 @@ def test_import_page_refuses_a_file_that_is_not_json(client, northvale_officer):
 
 
 def test_import_page_creates_the_contracts_of_an_ocds_file(client, northvale_officer):
-    pytest.importorskip("affiliates.ocds", reason="affiliates/ocds.py is not there yet")
+    pytest.importorskip("suppliers.ocds", reason="affiliates/ocds.py is not there yet")
     client.force_login(northvale_officer)
     assert client.get("/a/northvale/contracts/import/").status_code == 200
     with OCDS_SAMPLE.open("rb") as upload:
@@ -737,7 +737,7 @@ def test_import_page_creates_the_contracts_of_an_ocds_file(client, northvale_off
 
 
 def test_import_page_lists_every_problem_and_saves_nothing(client, northvale, northvale_officer):
-    ocds = pytest.importorskip("affiliates.ocds", reason="affiliates/ocds.py is not there yet")
+    ocds = pytest.importorskip("suppliers.ocds", reason="affiliates/ocds.py is not there yet")
     package = json.loads(OCDS_SAMPLE.read_text())
     contract = package["releases"][0]["contracts"][0]
     contract["value"] = {"amount": "eleven million", "currency": "XXX"}

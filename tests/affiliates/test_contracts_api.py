@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django_scopes import scopes_disabled
 
-from affiliates.models import ChecklistItem, Contract, Membership
-from suppliers.models import Disclosure, Supplier
+from affiliates.models import Membership
+from suppliers.models import ChecklistItem, Contract, Disclosure, Supplier
 from tests.factories import ContractFactory, DisclosureFactory, SupplierFactory, member
 
 URL = "/api/v1/contracts/"

@@ -6,9 +6,8 @@ from decimal import Decimal
 import pytest
 from django_scopes import scope, scopes_disabled
 
-from affiliates.models import ChecklistItem, Contract
-from affiliates.ocds import MAX_BYTES, OcdsImportRejected, OcdsItemError, ocds_import
-from suppliers.models import Disclosure, Supplier
+from suppliers.models import ChecklistItem, Contract, Disclosure, Supplier
+from suppliers.ocds import MAX_BYTES, OcdsImportRejected, OcdsItemError, ocds_import
 from tests import FIXTURES
 from tests.factories import ContractFactory, SupplierFactory
 

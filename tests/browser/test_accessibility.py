@@ -124,9 +124,9 @@ def _compliance_reports(affiliate, factory, by):
     version, still queued (no worker runs here)."""
     from datetime import UTC, date, datetime
 
-    from affiliates.compliance import last_calendar_year
-    from affiliates.tasks import render_compliance_report
     from monitoring.models import Finding, MonitoringReport, Severity
+    from reports.compliance import last_calendar_year
+    from reports.tasks import render_compliance_report
 
     start, end = last_calendar_year()
     with scopes_disabled():

@@ -15,8 +15,8 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-import affiliates.compliance as compliance
-from affiliates.models import ComplianceReport
+import reports.compliance as compliance
+from reports.models import ComplianceReport
 from tests.browser.steps import sign_in
 from tests.factories import (
     ContractFactory,

@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import override_settings
 from playwright.sync_api import expect
 
-from affiliates.outbox import outbox_send_pending
+from core.outbox import outbox_send_pending
 from monitoring.models import Finding, MonitoringReport
 from tests.browser.steps import sign_in
 from tests.factories import (

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
-from affiliates.outbox import outbox_send_pending
+from core.outbox import outbox_send_pending
 from monitoring.models import Finding
 from remediation.models import CaseStatus, RemediationCase
 from remediation.services import reminders_sweep

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from affiliates.models import Affiliate, Membership
-from config.errors import DomainError
+from core.errors import DomainError
 from grievances import services
 from grievances.models import Grievance, GrievanceEvent, Status, add_months
 from grievances.selectors import grievance_counts_by_factory

@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from affiliates.models import OutboxEmail
-from affiliates.outbox import outbox_send_pending
+from core.models import OutboxEmail
+from core.outbox import outbox_send_pending
 from grievances import services
 from grievances.models import Grievance, GrievanceAttachment, GrievanceMessage, Side
 from grievances.services import grievance_anonymise_expired, grievance_reminders_sweep
@@ -79,7 +79,7 @@ def test_retention_anonymises_closed_grievances_and_keeps_the_counts(
 
     from PIL import Image
 
-    from config.uploads import clean_upload
+    from core.uploads import clean_upload
 
     settings.EW_GRIEVANCE_RETENTION_MONTHS = 24
     buffer = io.BytesIO()

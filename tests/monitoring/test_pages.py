@@ -26,7 +26,7 @@ CONFIDENTIAL = "Worker A said the agent keeps her passport in a locked office."
 
 def factory_page(affiliate, factory_):
     return reverse(
-        "suppliers:factory_detail", kwargs={"affiliate_slug": affiliate.slug, "pk": factory_.pk}
+        "reports:factory_detail", kwargs={"affiliate_slug": affiliate.slug, "pk": factory_.pk}
     )
 
 
@@ -55,8 +55,8 @@ def test_affiliate_reads_the_published_text_and_never_the_confidential_one(
 
     for url in (
         factory_page(northvale, factory_),
-        reverse("findings:list", kwargs={"affiliate_slug": northvale.slug}),
-        reverse("affiliates:dashboard", kwargs={"affiliate_slug": northvale.slug}),
+        reverse("monitoring:affiliate_findings", kwargs={"affiliate_slug": northvale.slug}),
+        reverse("reports:dashboard", kwargs={"affiliate_slug": northvale.slug}),
     ):
         body = client.get(url).content.decode()
         assert "Identity documents of migrant workers were retained." in body, url
@@ -87,7 +87,9 @@ def test_unpublished_findings_and_other_supply_chains_stay_hidden(
     in_supply_chain(southport, elsewhere.report.factory)
     client.force_login(northvale_officer)
 
-    listing = client.get(reverse("findings:list", kwargs={"affiliate_slug": northvale.slug}))
+    listing = client.get(
+        reverse("monitoring:affiliate_findings", kwargs={"affiliate_slug": northvale.slug})
+    )
     assert list(listing.context["findings"]) == []
     assert "No published findings" in listing.content.decode()
     assert client.get(factory_page(northvale, elsewhere.report.factory)).status_code == 404
@@ -111,9 +113,9 @@ def test_affiliate_member_gets_404_on_partner_and_staff_monitoring_pages(client,
     for url in (
         reverse("monitoring:partner_dashboard"),
         reverse("monitoring:report_detail", args=[report.pk]),
-        reverse("staff_reports"),
-        reverse("staff_report", args=[report.pk]),
-        reverse("staff_risk"),
+        reverse("monitoring:staff_reports"),
+        reverse("monitoring:staff_report", args=[report.pk]),
+        reverse("monitoring:staff_risk"),
     ):
         assert client.get(url).status_code == 404, url
 
@@ -174,7 +176,7 @@ def test_evidence_downloads_for_staff_and_the_submitting_partner_only(
     client.force_login(partner_member)
     _upload(client, draft, photo_with_gps(), "a.jpg")
     evidence = EvidenceFile.objects.get()
-    url = reverse("evidence_download", args=[evidence.pk])
+    url = reverse("monitoring:evidence_download", args=[evidence.pk])
 
     response = client.get(url)
     assert response.status_code == 200
@@ -194,7 +196,7 @@ def test_staff_publish_page_refuses_an_empty_published_text(client, staff):
     finding = FindingFactory(report=report)
     client.force_login(staff)
     response = client.post(
-        reverse("staff_report_publish", args=[report.pk]),
+        reverse("monitoring:staff_report_publish", args=[report.pk]),
         {"summary": "Summary", f"include_{finding.pk}": "on", f"text_{finding.pk}": " "},
     )
     assert response.status_code == 200
@@ -208,7 +210,7 @@ def test_each_textarea_on_the_staff_report_page_has_its_own_id_and_label(client,
     differ, or the “Comment” label names the other textarea and the comment has none."""
     report = MonitoringReportFactory(status=Status.SUBMITTED)
     client.force_login(staff)
-    body = client.get(reverse("staff_report", args=[report.pk])).content.decode()
+    body = client.get(reverse("monitoring:staff_report", args=[report.pk])).content.decode()
     ids = re.findall(r'<textarea[^>]* id="([^"]+)"', body)
     assert len(ids) == 3 and len(set(ids)) == 3, ids  # information request, reason, comment
     for id_ in ids:
@@ -239,12 +241,12 @@ def test_monitoring_lists_have_a_fixed_query_budget(
         published_finding(shared)
     slug = {"affiliate_slug": "northvale"}
     pages = [
-        (northvale_officer, reverse("findings:list", kwargs=slug)),
-        (northvale_officer, reverse("affiliates:dashboard", kwargs=slug)),
+        (northvale_officer, reverse("monitoring:affiliate_findings", kwargs=slug)),
+        (northvale_officer, reverse("reports:dashboard", kwargs=slug)),
         (northvale_officer, factory_page(northvale, shared)),
-        (staff, reverse("staff_reports")),
+        (staff, reverse("monitoring:staff_reports")),
         (partner_member, reverse("monitoring:partner_dashboard")),
-        (staff, reverse("staff_report", args=[MonitoringReport.objects.first().pk])),
+        (staff, reverse("monitoring:staff_report", args=[MonitoringReport.objects.first().pk])),
     ]
     for user, url in pages:
         client.force_login(user)

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 
 from affiliates.models import Membership
-from affiliates.outbox import outbox_send_pending
-from config.errors import DomainError
+from core.errors import DomainError
+from core.outbox import outbox_send_pending
 from monitoring import services
 from monitoring.models import CodeStandard, Finding, MonitoringReport, ReportEvent
 from tests.factories import (

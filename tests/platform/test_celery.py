@@ -8,19 +8,20 @@ def test_every_beat_entry_names_a_registered_task():
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert scheduled == {
         "suppliers.tasks.send_disclosure_reminders",
-        "affiliates.tasks.send_outbox",
+        "core.tasks.send_outbox",
         "grievances.tasks.send_grievance_reminders",
         "grievances.tasks.anonymise_expired_grievances",
         "remediation.tasks.send_reminders",
-        "affiliates.tasks.schedule_compliance_reports",
+        "reports.tasks.schedule_compliance_reports",
     }
     assert scheduled <= set(app.tasks)
 
 
 def test_tasks_are_acknowledged_late_and_time_limited():
-    from affiliates.tasks import render_compliance_report, schedule_compliance_reports, send_outbox
+    from core.tasks import send_outbox
     from grievances.tasks import anonymise_expired_grievances, send_grievance_reminders
     from remediation.tasks import send_reminders
+    from reports.tasks import render_compliance_report, schedule_compliance_reports
     from suppliers.tasks import send_disclosure_reminders
 
     for task in (

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import translation
 
-from config.charts import bar_chart, stacked_bar_chart
+from core.charts import bar_chart, stacked_bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -3,7 +3,7 @@
 from datetime import date
 from types import SimpleNamespace
 
-from affiliates.outbox import Message, render
+from core.outbox import Message, render
 
 
 def test_plain_text_and_subject_are_not_html_escaped_but_the_html_part_is():
@@ -15,7 +15,7 @@ def test_plain_text_and_subject_are_not_html_escaped_but_the_html_part_is():
         Message(
             key="k",
             recipient="admin@example.org",
-            template_prefix="affiliates/email/compliance_report_ready",
+            template_prefix="reports/email/compliance_report_ready",
             context={"affiliate": affiliate, "report": report, "link": "https://x/r/1/"},
             language="en",
         )

@@ -3,7 +3,7 @@
 import pytest
 from cryptography.fernet import Fernet
 
-from config import encryption
+from core import encryption
 
 
 @pytest.fixture

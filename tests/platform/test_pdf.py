@@ -5,7 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from config.pdf import BASE_URL, StaticOnlyFetcher, render_pdf
+from core.pdf import BASE_URL, StaticOnlyFetcher, render_pdf
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 from django.core.management import call_command
 from django_scopes import scopes_disabled
 
+from affiliates.demo_accounts import DEMO_LOGINS, DEMO_PASSWORD
 from affiliates.models import Affiliate, Membership, User
-from config.devservers import DEMO_LOGINS, DEMO_PASSWORD
 from monitoring.models import PartnerMembership
 
 

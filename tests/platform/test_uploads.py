@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from config.uploads import UploadRejected, clean_upload
+from core.uploads import UploadRejected, clean_upload
 
 GPS_IFD = 0x8825
 

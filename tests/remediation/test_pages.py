@@ -12,7 +12,7 @@ from django_scopes import scopes_disabled
 from PIL import Image
 from pypdf import PdfReader
 
-from affiliates.models import OutboxEmail
+from core.models import OutboxEmail
 from grievances.models import Status as GrievanceStatus
 from monitoring.models import Finding
 from remediation import services
@@ -384,7 +384,7 @@ def test_staff_case_list_and_affiliate_list_have_a_query_budget(
     with django_assert_max_num_queries(12):
         assert client.get(reverse("remediation:staff_cases")).status_code == 200
     with django_assert_max_num_queries(25):
-        assert client.get(reverse("staff_dashboard")).status_code == 200
+        assert client.get(reverse("reports:staff_dashboard")).status_code == 200
     client.force_login(northvale_officer)
     with django_assert_max_num_queries(14):
         response = client.get(
@@ -411,16 +411,16 @@ def test_case_detail_pages_have_a_query_budget(
 def test_a_member_mutes_the_weekly_digest_in_their_settings(client, northvale_officer):
     client.force_login(northvale_officer)
     response = client.post(
-        reverse("account"),
+        reverse("affiliates:account"),
         {"full_name": "Noor Haddad", "language": "en", "mute_case_digests": "on"},
     )
     assert response.status_code == 302
     northvale_officer.refresh_from_db()
     assert northvale_officer.mute_case_digests is True
-    page = client.get(reverse("account")).content.decode()
+    page = client.get(reverse("affiliates:account")).content.decode()
     assert 'name="mute_case_digests"' in page
     assert "checked" in page.split('name="mute_case_digests"')[1].split(">")[0]
-    client.post(reverse("account"), {"full_name": "Noor Haddad", "language": "en"})
+    client.post(reverse("affiliates:account"), {"full_name": "Noor Haddad", "language": "en"})
     northvale_officer.refresh_from_db()
     assert northvale_officer.mute_case_digests is False
 
@@ -431,7 +431,7 @@ def test_the_factory_page_shows_the_published_summary_and_the_cases(
     client.force_login(northvale_officer)
     body = client.get(
         reverse(
-            "suppliers:factory_detail",
+            "reports:factory_detail",
             kwargs={"affiliate_slug": northvale.slug, "pk": case.factory_id},
         )
     ).content.decode()

@@ -23,8 +23,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from affiliates.models import Membership, OutboxEmail
-from affiliates.outbox import outbox_send_pending
+from affiliates.models import Membership
+from core.models import OutboxEmail
+from core.outbox import outbox_send_pending
 from remediation.models import (
     ActionReminder,
     ActionStatus,
@@ -478,7 +479,7 @@ def _expected_reminders(case, lead, northvale):
 def test_a_sweep_killed_in_the_middle_loses_no_reminder_and_doubles_none(
     case, lead, northvale, mailoutbox, monkeypatch
 ):
-    from affiliates.tasks import send_outbox
+    from core.tasks import send_outbox
 
     kinds, recipients = _expected_reminders(case, lead, northvale)
     enqueued = []
@@ -612,7 +613,7 @@ class _StallingMailServer:
 def test_a_sender_killed_half_way_leaves_the_rest_to_the_next_run(
     case, lead, northvale, mailoutbox, monkeypatch
 ):
-    from affiliates.tasks import send_outbox
+    from core.tasks import send_outbox
 
     _kinds, recipients = _expected_reminders(case, lead, northvale)
     monkeypatch.setattr(send_outbox, "delay", lambda: None)

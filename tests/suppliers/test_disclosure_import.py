@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope
 from openpyxl import Workbook, load_workbook
 
-from config.errors import DomainError
+from core.errors import DomainError
 from suppliers.imports import (
     DisclosureFileError,
     DisclosureImportRejected,

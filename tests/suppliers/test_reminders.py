@@ -5,8 +5,9 @@ from django.core import mail
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from affiliates.models import Membership, OutboxEmail
-from affiliates.outbox import outbox_send_pending
+from affiliates.models import Membership
+from core.models import OutboxEmail
+from core.outbox import outbox_send_pending
 from suppliers.services import disclosure_reminder_kind, disclosure_reminders_sweep
 from suppliers.tasks import send_disclosure_reminders
 from tests.factories import ContractFactory, DisclosureFactory, member
@@ -126,7 +127,7 @@ def test_a_real_worker_delivers_the_queued_reminders(northvale, tmp_path):
 
     from django.db import connection
 
-    from affiliates.tasks import send_outbox
+    from core.tasks import send_outbox
 
     member(northvale, Membership.Role.OFFICER, email="officer@northvale.example")
     _due(northvale, 0, reference="NV-WORKER")

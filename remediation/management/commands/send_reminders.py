@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from affiliates.outbox import outbox_send_pending
+from core.outbox import outbox_send_pending
 from remediation.services import reminders_sweep
 
 

@@ -1,0 +1,70 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
+
+from .models import ComplianceReport
+from .serializers import ComplianceReportSerializer
+
+
+@extend_schema_view(
+    create=extend_schema(
+        responses={202: ComplianceReportSerializer},
+        description=_(
+            "Request a report for the caller's affiliate. The body may name `period_start` and "
+            "`period_end` and/or a `contract`; by default the last calendar year. Answers 202 "
+            "with the report's `url`: GET it until `status` is `ready`, then fetch "
+            "`download_url`. Admins and officers only."
+        ),
+    ),
+)
+class ComplianceReportViewSet(
+    AffiliateScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The caller's affiliate's compliance reports; another affiliate's are 404."""
+
+    serializer_class = ComplianceReportSerializer
+    queryset = ComplianceReport.objects.none()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS and not self.membership.can_edit:
+            log_denied(request, "api affiliate role")
+            raise PermissionDenied(_("Viewers may read reports but not request them."))
+
+    def get_queryset(self):
+        return ComplianceReport.objects.select_related("affiliate", "contract").order_by(
+            "-requested_at", "-pk"
+        )
+
+    def create(self, request, *args, **kwargs):
+        from .compliance import compliance_report_request
+
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = compliance_report_request(
+            affiliate=self.affiliate, by=request.user, **serializer.validated_data
+        )
+        data = self.get_serializer(report).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, *args, **kwargs):
+        """The PDF, once `status` is `ready` (404 before)."""
+        from .views import compliance_download
+
+        report = self.get_object()
+        if report.status != ComplianceReport.Status.READY:
+            raise NotFound(_("The report is not ready yet."))
+        return compliance_download(report)

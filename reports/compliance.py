@@ -1,0 +1,503 @@
+"""Contract-compliance reports: what an affiliate did, over a period, for the workers in its
+supply chain (DOMAIN.md §5). Requested on a page, by the API or by beat; rendered by a
+Celery task into a PDF/A (tagged for accessibility) with WeasyPrint.
+
+Everything the report says is read inside the affiliate's scope and through the same
+querysets as the pages: published findings only, thresholded grievance counts, the
+affiliates' view of remediation cases. `compliance_report_render` is a pure function of the
+report row and the database; the task only stores its bytes and their checksum.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_scopes import scope
+
+from affiliates.models import Affiliate, Membership
+from core.charts import bar_chart, stacked_bar_chart
+from core.errors import DomainError
+from suppliers.models import Contract
+
+from .models import ComplianceReport
+
+Status = ComplianceReport.Status
+# A rendering that started this long ago belongs to a worker that died: it may start again.
+STALE_RENDERING = timedelta(minutes=15)
+
+
+def last_calendar_year(today: date | None = None) -> tuple[date, date]:
+    year = (today or timezone.localdate()).year - 1
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period of the same length just before, for the year-on-year comparison."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return date(start.year - (end.year - start.year + 1), 1, 1), date(start.year - 1, 12, 31)
+    length = end - start
+    return start - length - timedelta(days=1), start - timedelta(days=1)
+
+
+# --- Requests ----------------------------------------------------------------------------
+
+
+def compliance_report_request(
+    *,
+    affiliate: Affiliate,
+    by,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    contract: Contract | None = None,
+    language: str | None = None,
+    scheduled: bool = False,
+) -> ComplianceReport:
+    """Queue a report; rendering starts after commit. Default: the last calendar year, or
+    for a contract its whole term."""
+    if contract is not None and contract.affiliate_id != affiliate.pk:
+        raise DomainError(_("Choose one of your own contracts."), field="contract")
+    if period_start is None and period_end is None:
+        if contract is not None:
+            period_start, period_end = contract.start_date, contract.end_date
+        else:
+            period_start, period_end = last_calendar_year()
+    if period_start is None or period_end is None:
+        raise DomainError(
+            _("Give both the first and the last day of the period."), field="period_end"
+        )
+    if period_end < period_start:
+        raise DomainError(_("The period ends before it starts."), field="period_end")
+    if period_start > timezone.localdate():
+        raise DomainError(_("The period cannot start in the future."), field="period_start")
+    if (period_end - period_start).days > 366 * 5:
+        raise DomainError(_("A report covers at most five years."), field="period_start")
+    language = language or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError(_("Choose English or French."), field="language")
+    with scope(affiliate=affiliate), transaction.atomic():
+        earlier = ComplianceReport.objects.filter(
+            affiliate=affiliate,
+            contract=contract,
+            period_start=period_start,
+            period_end=period_end,
+        ).count()
+        report = ComplianceReport.objects.create(
+            affiliate=affiliate,
+            contract=contract,
+            period_start=period_start,
+            period_end=period_end,
+            language=language,
+            version=earlier + 1,
+            scheduled=scheduled,
+            requested_by=by,
+        )
+        from .tasks import render_compliance_report
+
+        transaction.on_commit(lambda: render_compliance_report.delay(report.pk))
+    return report
+
+
+def compliance_reports_schedule(*, today: date | None = None) -> int:
+    """On the configured day, queue each active affiliate's report for the previous year.
+    Idempotent: the scheduled report of a year exists once per affiliate."""
+    today = today or timezone.localdate()
+    if today.strftime("%m-%d") != settings.EW_ANNUAL_REPORT_DATE:
+        return 0
+    start, end = last_calendar_year(today)
+    queued = 0
+    for affiliate in Affiliate.objects.filter(is_active=True).order_by("pk"):
+        with scope(affiliate=affiliate):
+            if ComplianceReport.objects.filter(
+                scheduled=True, period_start=start, period_end=end
+            ).exists():
+                continue
+        compliance_report_request(
+            affiliate=affiliate, by=None, period_start=start, period_end=end, scheduled=True
+        )
+        queued += 1
+    return queued
+
+
+# --- Rendering ---------------------------------------------------------------------------
+
+
+class TransientRenderError(Exception):
+    """Worth retrying (the database went away, storage timed out)."""
+
+
+def compliance_report_generate(report_id: int) -> ComplianceReport | None:
+    """Render and store one report. Returns None when there is nothing to do (missing,
+    already finished, or being rendered by a live worker)."""
+    with transaction.atomic():
+        from django_scopes import scopes_disabled
+
+        with scopes_disabled():
+            report = (
+                ComplianceReport.objects.select_for_update(skip_locked=True)
+                .filter(pk=report_id)
+                .first()
+            )
+        if report is None or report.is_finished:
+            return None
+        stale = timezone.now() - STALE_RENDERING
+        if report.status == Status.RENDERING and report.started_at and report.started_at > stale:
+            return None
+        report.status = Status.RENDERING
+        report.started_at = timezone.now()
+        report.attempts += 1
+        report.save(update_fields=["status", "started_at", "attempts"])
+    affiliate = Affiliate.objects.get(pk=report.affiliate_id)
+    with scope(affiliate=affiliate):
+        try:
+            pdf, pages = compliance_report_render(report)
+        except Exception as error:
+            from django.db import InterfaceError, OperationalError
+
+            if isinstance(error, (OperationalError, InterfaceError)):
+                raise TransientRenderError(str(error)) from error
+            _finish_failed(
+                report,
+                _("The report could not be rendered: %(error)s") % {"error": type(error).__name__},
+            )
+            raise
+        report.file.save(report.download_name, ContentFile(pdf), save=False)
+        report.sha256 = hashlib.sha256(pdf).hexdigest()
+        report.size = len(pdf)
+        report.page_count = pages
+        report.status = Status.READY
+        report.finished_at = timezone.now()
+        report.failure_reason = ""
+        report.save(
+            update_fields=[
+                "file",
+                "sha256",
+                "size",
+                "page_count",
+                "status",
+                "finished_at",
+                "failure_reason",
+            ]
+        )
+        if report.scheduled:
+            _notify_admins(report)
+    return report
+
+
+def compliance_report_fail(report_id: int, reason: str) -> None:
+    """After the last retry: the page and the API say why."""
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        report = ComplianceReport.objects.filter(pk=report_id).first()
+    if report is not None and not report.is_finished:
+        _finish_failed(report, reason)
+
+
+def _finish_failed(report: ComplianceReport, reason: str) -> None:
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        ComplianceReport.objects.filter(pk=report.pk).update(
+            status=Status.FAILED, failure_reason=reason[:500], finished_at=timezone.now()
+        )
+
+
+def compliance_report_render(report: ComplianceReport) -> tuple[bytes, int]:
+    """The PDF of a report and its number of pages. Call inside the affiliate's scope."""
+    html = compliance_report_html(report)
+    from weasyprint import HTML
+
+    from core.pdf import BASE_URL, StaticOnlyFetcher
+
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
+    pdf = document.write_pdf(
+        pdf_variant="pdf/a-3a",
+        pdf_tags=True,
+        custom_metadata=True,
+    )
+    return pdf, len(document.pages)
+
+
+def compliance_report_html(report: ComplianceReport) -> str:
+    with translation.override(report.language):
+        context = report_context(
+            report.affiliate,
+            report.period_start,
+            report.period_end,
+            contract=report.contract,
+        )
+        context.update(
+            report=report,
+            LANGUAGE_CODE=report.language,
+            # Where a reader checks the file: the page shows its SHA-256.
+            verify_url=settings.SITE_URL + report.get_absolute_url(),
+        )
+        return render_to_string("reports/compliance/report.html", context)
+
+
+# --- What the report says ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    contracts: int
+    with_conditions: int
+    disclosures_accepted: int
+    disclosures_overdue: int
+    factories: int
+    findings: int
+    cases: int
+    cases_joined: int
+    overdue_actions: int
+    engagements: int
+
+
+def _contracts(affiliate, start, end, contract=None):
+    if contract is not None:
+        return Contract.objects.filter(pk=contract.pk)
+    return Contract.objects.filter(affiliate=affiliate, start_date__lte=end, end_date__gte=start)
+
+
+def _factory_ids(contracts) -> set[int]:
+    from suppliers.models import DisclosureLine
+    from suppliers.querysets import SUPPLY_CHAIN_STATUSES
+
+    return set(
+        DisclosureLine.objects.filter(
+            disclosure__contract__in=contracts, disclosure__status__in=SUPPLY_CHAIN_STATUSES
+        ).values_list("factory_id", flat=True)
+    )
+
+
+def _findings(affiliate, factory_ids, end):
+    from monitoring.models import Finding
+
+    return Finding.objects.published_for_affiliate(affiliate).filter(
+        report__factory_id__in=factory_ids, published_at__date__lte=end
+    )
+
+
+def _cases(affiliate, factory_ids, end):
+    from remediation.models import RemediationCase
+
+    return RemediationCase.objects.visible_to_affiliate(affiliate).filter(
+        factory_id__in=factory_ids, opened_on__lte=end
+    )
+
+
+def figures(affiliate, start, end, contract=None) -> Figures:
+    """The key figures of a period, in a fixed number of queries."""
+    from remediation.models import Engagement, RemediationAction
+    from suppliers.models import Disclosure
+
+    contracts = _contracts(affiliate, start, end, contract)
+    counts = contracts.aggregate(
+        n=Count("pk"), conditions=Count("pk", filter=~Q(ew_conditions_version=""))
+    )
+    disclosures = Disclosure.objects.filter(contract__in=contracts)
+    factory_ids = _factory_ids(contracts)
+    cases = _cases(affiliate, factory_ids, end)
+    joined = cases.joined_by(affiliate)
+    return Figures(
+        contracts=counts["n"],
+        with_conditions=counts["conditions"],
+        disclosures_accepted=disclosures.filter(status="accepted").count(),
+        disclosures_overdue=disclosures.filter(
+            status__in=["requested", "returned"], due_date__lt=min(end, timezone.localdate())
+        ).count(),
+        factories=len(factory_ids),
+        findings=_findings(affiliate, factory_ids, end).count(),
+        cases=cases.count(),
+        cases_joined=joined.count(),
+        overdue_actions=RemediationAction.objects.overdue(min(end, timezone.localdate()))
+        .filter(case__in=joined)
+        .count(),
+        engagements=Engagement.objects.filter(
+            case__factory_id__in=factory_ids, happened_on__range=(start, end)
+        ).count(),
+    )
+
+
+def report_context(affiliate, start: date, end: date, *, contract=None) -> dict:
+    """Everything the report shows. Used by the PDF and, for its charts, by the web page."""
+    from grievances.selectors import grievance_counts_by_factory
+    from monitoring.models import ForcedLabourIndicator, Severity
+    from remediation.models import Engagement, Participation, RemediationAction
+    from suppliers.models import DisclosureLine, Factory
+    from suppliers.querysets import SUPPLY_CHAIN_STATUSES
+
+    today = timezone.localdate()
+    contracts = list(
+        _contracts(affiliate, start, end, contract)
+        .select_related("contractor", "disclosure")
+        .prefetch_related("checklist")
+        .order_by("reference")
+    )
+    lines = list(
+        DisclosureLine.objects.filter(
+            disclosure__contract__in=contracts, disclosure__status__in=SUPPLY_CHAIN_STATUSES
+        )
+        .order_by()
+        .values("factory_id", "brand", "product_model", "tier")
+    )
+    bought: dict[int, dict[str, set]] = defaultdict(lambda: {"brands": set(), "models": set()})
+    for line in lines:
+        bought[line["factory_id"]]["brands"].add(line["brand"])
+        bought[line["factory_id"]]["models"].add(line["product_model"])
+    factory_ids = set(bought)
+    factories = list(
+        Factory.objects.filter(pk__in=factory_ids)
+        .with_affiliate_count()
+        .order_by("country", "name")
+    )
+    for factory in factories:
+        factory.bought_brands = sorted(bought[factory.pk]["brands"])
+        factory.bought_models = sorted(bought[factory.pk]["models"])
+
+    findings = list(
+        _findings(affiliate, factory_ids, end)
+        .select_related("standard", "report__factory")
+        .order_by("standard__number", "-published_at", "pk")
+    )
+    severities = [(value, str(label)) for value, label in Severity.choices]
+    by_category: dict[str, Counter] = defaultdict(Counter)
+    by_indicator: Counter = Counter()
+    for finding in findings:
+        by_category[finding.standard.label][finding.severity] += 1
+        by_indicator.update(finding.ilo_indicators)
+    category_rows = sorted(by_category.items(), key=lambda row: -sum(row[1].values()))
+    indicator_labels = dict(ForcedLabourIndicator.choices)
+    indicator_rows = [
+        (str(indicator_labels[code]), count) for code, count in by_indicator.most_common()
+    ]
+
+    cases = list(
+        _cases(affiliate, factory_ids, end)
+        .with_participation_of(affiliate)
+        .with_action_counts(today)
+        .select_related("factory")
+        .order_by("-fast_track", "opened_on", "pk")
+    )
+    joined_ids = [case.pk for case in cases if case.joined]
+    overdue_actions = list(
+        RemediationAction.objects.overdue(today)
+        .filter(case_id__in=joined_ids)
+        .select_related("case")
+        .order_by("due_date", "pk")
+    )
+    grievance_counts = grievance_counts_by_factory(factory_ids, received_between=(start, end))
+    engagements = list(
+        Engagement.objects.filter(case__factory_id__in=factory_ids, happened_on__range=(start, end))
+        .select_related("case", "contract")
+        .order_by("happened_on", "pk")
+    )
+    current = figures(affiliate, start, end, contract)
+    before_start, before_end = previous_period(start, end)
+    before = figures(affiliate, before_start, before_end, contract)
+    participants = dict(
+        Participation.objects.filter(case_id__in=joined_ids, joined_on__isnull=False)
+        .values_list("case_id")
+        .annotate(n=Count("pk"))
+    )
+    for case in cases:
+        case.participant_count = participants.get(case.pk, 0)
+    findings_title = _("Published findings by Code category and severity")
+    indicators_title = _("ILO forced-labour indicators in published findings")
+    return {
+        "affiliate": affiliate,
+        "contract": contract,
+        "period_start": start,
+        "period_end": end,
+        "previous_start": before_start,
+        "previous_end": before_end,
+        "today": today,
+        "contracts": contracts,
+        "factories": factories,
+        "findings": findings,
+        "category_rows": [
+            (label, [counts.get(value, 0) for value, _label in severities])
+            for label, counts in category_rows
+        ],
+        "severities": severities,
+        "indicator_rows": indicator_rows,
+        "cases": cases,
+        "overdue_actions": overdue_actions,
+        "grievance_rows": [(factory, grievance_counts.get(factory.pk)) for factory in factories],
+        "grievance_threshold": settings.EW_GRIEVANCE_COUNT_THRESHOLD,
+        "engagements": engagements,
+        "key_figures": _key_figures(current, before),
+        "findings_chart": stacked_bar_chart(
+            [(label, dict(counts)) for label, counts in category_rows],
+            segments=severities,
+            title=findings_title,
+            unit_label=_("Findings"),
+            chart_id="findings-by-category",
+        ),
+        "indicators_chart": bar_chart(
+            indicator_rows,
+            title=indicators_title,
+            unit_label=_("Findings"),
+            chart_id="findings-by-indicator",
+        ),
+    }
+
+
+def _key_figures(current: Figures, before: Figures) -> list[tuple[str, int, int]]:
+    labels = [
+        ("contracts", _("Contracts in scope")),
+        ("with_conditions", _("…with the Electronics Watch conditions")),
+        ("disclosures_accepted", _("Disclosures accepted")),
+        ("disclosures_overdue", _("Disclosures overdue")),
+        ("factories", _("Factories in the supply chain")),
+        ("findings", _("Published findings at those factories")),
+        ("cases", _("Remediation cases at those factories")),
+        ("cases_joined", _("…joined by you")),
+        ("overdue_actions", _("Overdue remediation actions in the cases you joined")),
+        ("engagements", _("Engagement actions you logged")),
+    ]
+    return [
+        (label, getattr(current, name), getattr(current, name) - getattr(before, name))
+        for name, label in labels
+    ]
+
+
+# --- E-mail ------------------------------------------------------------------------------
+
+
+def _notify_admins(report: ComplianceReport) -> int:
+    from core.outbox import Message, outbox_enqueue
+
+    admins = Membership.objects.filter(
+        role=Membership.Role.ADMIN, user__is_active=True
+    ).select_related("user")
+    link = settings.SITE_URL + report.get_absolute_url()
+    return outbox_enqueue(
+        [
+            Message(
+                key=f"compliance-report-ready:{report.pk}:{m.user_id}",
+                recipient=m.user.email,
+                template_prefix="reports/email/compliance_report_ready",
+                context={"report": report, "affiliate": report.affiliate, "link": link},
+                language=m.user.language,
+            )
+            for m in admins
+        ]
+    )
+
+
+def download_url(report: ComplianceReport) -> str:
+    return reverse(
+        "reports:report_download",
+        kwargs={"affiliate_slug": report.affiliate.slug, "pk": report.pk},
+    )

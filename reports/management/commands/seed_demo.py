@@ -1,0 +1,39 @@
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from affiliates.demo_accounts import DEMO_LOGINS, DEMO_PASSWORD
+
+# Each app's `demo.seed(**context)` adds its objects and returns names for the apps after it.
+# In dependency order: monitoring reports and grievances need the suppliers' factories.
+DEMO_MODULES = [
+    "affiliates.demo",
+    "suppliers.demo",
+    "monitoring.demo",
+    "grievances.demo",
+    "remediation.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent: a second run adds no duplicates)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            help="also generate this many affiliates with their data, in bulk",
+        )
+
+    def handle(self, *args, scale, **options):
+        context: dict = {"scale": scale, "stdout": self.stdout}
+        with transaction.atomic():
+            for module_name in DEMO_MODULES:
+                result = import_module(module_name).seed(**context)
+                context.update(result or {})
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
+        for email, role in DEMO_LOGINS:
+            self.stdout.write(f"  {email:<28} {role}")

@@ -1,0 +1,244 @@
+"""Pages that read across the platform: the dashboards and the compliance reports."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+from django_scopes import scopes_disabled
+
+from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
+from affiliates.models import Affiliate, Invitation, Membership
+from affiliates.tenancy import log_denied
+from core.errors import DomainError
+from grievances.selectors import grievance_count_context
+from monitoring.models import Finding, MonitoringReport
+from remediation.models import RemediationCase
+from suppliers.models import Contract, DisclosureLine, Factory
+
+from .forms import ComplianceReportForm
+from .models import ComplianceReport
+
+
+class AffiliateDashboardView(AffiliateViewMixin, TemplateView):
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        from monitoring.models import Finding
+        from suppliers.models import Disclosure, Factory
+
+        context["member_count"] = Membership.objects.count()
+        context["pending_invitations"] = Invitation.objects.pending().count()
+        context["contract_count"] = Contract.objects.count()
+        context["overdue_disclosures"] = Disclosure.objects.overdue().count()
+        context["factory_count"] = (
+            Factory.objects.active().in_supply_chain_of(self.affiliate).count()
+        )
+        findings = Finding.objects.published_for_affiliate(self.affiliate).with_display_relations()
+        context["finding_count"] = findings.count()
+        context["latest_findings"] = findings.order_by("-published_at", "-pk")[:3]
+        from remediation.selectors import affiliate_dashboard
+
+        context["remediation"] = affiliate_dashboard(self.affiliate)
+        return context
+
+
+class StaffDashboardView(StaffRequiredMixin, TemplateView):
+    template_name = "reports/staff_dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        from monitoring.models import MonitoringPartner
+
+        context = super().get_context_data(**kwargs)
+        from suppliers.models import Factory, FactoryMatchReview
+
+        context["affiliate_count"] = Affiliate.objects.filter(is_active=True).count()
+        context["partner_count"] = MonitoringPartner.objects.count()
+        context["factory_count"] = Factory.objects.active().count()
+        context["pending_reviews"] = FactoryMatchReview.objects.filter(
+            decision=FactoryMatchReview.Decision.PENDING
+        ).count()
+        from remediation.selectors import staff_dashboard
+
+        context["remediation"] = staff_dashboard()
+        return context
+
+
+# --- Compliance reports ------------------------------------------------------------------
+
+
+class ComplianceReportListView(AffiliateViewMixin, ListView):
+    """The affiliate's reports, newest first, the form to request one, and the charts of the
+    last calendar year (the same the PDF draws)."""
+
+    model = ComplianceReport
+    template_name = "reports/compliance/list.html"
+    context_object_name = "reports"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return ComplianceReport.objects.select_related("contract", "requested_by").order_by(
+            "-requested_at", "-pk"
+        )
+
+    def get_form(self, data=None):
+        return ComplianceReportForm(
+            data,
+            contracts=Contract.objects.order_by("reference"),
+            initial={"language": translation.get_language()},
+        )
+
+    def get_context_data(self, **kwargs):
+        from .compliance import last_calendar_year, report_context
+
+        context = super().get_context_data(**kwargs)
+        start, end = last_calendar_year()
+        charts = report_context(self.affiliate, start, end)
+        context.update(
+            form=kwargs.get("form") or self.get_form(),
+            chart_start=start,
+            chart_end=end,
+            key_figures=charts["key_figures"],
+            findings_chart=charts["findings_chart"],
+            indicators_chart=charts["indicators_chart"],
+            # The numbers of the charts, as tables beside them.
+            severities=charts["severities"],
+            category_rows=charts["category_rows"],
+            indicator_rows=charts["indicator_rows"],
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        from .compliance import compliance_report_request
+
+        if not self.membership.can_edit:
+            log_denied(request, "compliance report request")
+            raise PermissionDenied
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                report = compliance_report_request(
+                    affiliate=self.affiliate, by=request.user, **form.cleaned_data
+                )
+            except DomainError as error:
+                if error.field in form.fields:
+                    form.add_error(error.field, error.message)
+                else:
+                    form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Report %(reference)s is being prepared.") % {"reference": report.reference},
+                )
+                return redirect(report.get_absolute_url())
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ComplianceReportDetailView(AffiliateViewMixin, DetailView):
+    """Status with live progress: while the report renders, htmx asks again every two
+    seconds for the status fragment alone."""
+
+    model = ComplianceReport
+    context_object_name = "report"
+
+    def get_queryset(self):
+        return ComplianceReport.objects.select_related("contract", "requested_by")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if request.headers.get("HX-Request") and request.GET.get("shown") == self.object.status:
+            # Nothing new: htmx leaves the page alone, and screen readers are not told the
+            # same status again every two seconds.
+            return HttpResponse(status=204)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["reports/compliance/_status.html"]
+        return ["reports/compliance/detail.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["versions"] = ComplianceReport.objects.filter(
+            contract=self.object.contract,
+            period_start=self.object.period_start,
+            period_end=self.object.period_end,
+        ).order_by("-version")[:20]
+        return context
+
+
+class ComplianceReportDownloadView(AffiliateViewMixin, View):
+    model = ComplianceReport  # for the isolation walker: it tries another tenant's report
+
+    def get(self, request, *args, **kwargs):
+        report = get_object_or_404(
+            ComplianceReport.objects.filter(status=ComplianceReport.Status.READY),
+            pk=kwargs["pk"],
+        )
+        return compliance_download(report)
+
+
+class StaffComplianceReportDownloadView(StaffRequiredMixin, View):
+    def get(self, request, pk):
+        with scopes_disabled():
+            report = get_object_or_404(
+                ComplianceReport.objects.select_related("affiliate", "contract").filter(
+                    status=ComplianceReport.Status.READY
+                ),
+                pk=pk,
+            )
+        return compliance_download(report)
+
+
+def compliance_download(report):
+    from core.uploads import file_download
+
+    return file_download(report.file, filename=report.download_name, content_type="application/pdf")
+
+
+# --- A factory of the supply chain, with what monitoring and remediation found there
+
+
+class SupplyChainFactoryView(AffiliateViewMixin, DetailView):
+    model = Factory
+    template_name = "reports/factory.html"
+    context_object_name = "factory"
+
+    def get_queryset(self):
+        return (
+            Factory.objects.visible_to(self.request.user, self.affiliate)
+            .with_affiliate_count()
+            .select_related("owner")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["own_lines"] = (
+            DisclosureLine.objects.filter(factory=self.object)
+            .select_related("disclosure__contract")
+            .order_by("brand", "product_model")[:500]
+        )
+        context["other_affiliates"] = max((self.object.affiliate_count or 1) - 1, 0)
+        context["findings"] = (
+            Finding.objects.published_for_affiliate(self.affiliate)
+            .with_display_relations()
+            .filter(report__factory=self.object)
+        )
+        context["published_reports"] = (
+            MonitoringReport.objects.published_for_affiliate(self.affiliate)
+            .filter(factory=self.object)
+            .order_by("-published_at")
+        )
+        context["cases"] = (
+            RemediationCase.objects.visible_to_affiliate(self.affiliate)
+            .filter(factory=self.object)
+            .with_participation_of(self.affiliate)
+            .order_by("-opened_on", "-pk")
+        )
+        context.update(grievance_count_context(self.object.pk))
+        return context

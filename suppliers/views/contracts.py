@@ -1,0 +1,342 @@
+"""Affiliate pages for contracts and their checklists (under /a/<affiliate_slug>/contracts/)."""
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from affiliates.mixins import AffiliateViewMixin
+from affiliates.models import Membership
+from core.errors import DomainError
+from core.spreadsheets import csv_response, xlsx_response
+from suppliers import contracts as services
+from suppliers.contract_forms import (
+    ChecklistItemForm,
+    ContractFilterForm,
+    ContractForm,
+    OcdsImportForm,
+)
+from suppliers.models import ChecklistItem, Contract
+
+EDITORS = (Membership.Role.ADMIN, Membership.Role.OFFICER)
+
+# --- Contracts ---------------------------------------------------------------------------
+
+OUTCOME_ORDER = {outcome: index for index, outcome in enumerate(ChecklistItem.Outcome.values)}
+
+
+def _contracts():
+    """The affiliate's contracts (the scope filters them) with what their rows show."""
+    return Contract.objects.select_related("contractor", "disclosure").order_by(
+        "-awarded_on", "reference", "pk"
+    )
+
+
+def _disclosure_of(contract):
+    try:
+        return contract.disclosure
+    except ObjectDoesNotExist:
+        return None
+
+
+def _add_domain_error(form, error: DomainError) -> None:
+    field = {"contractor_name": "new_contractor"}.get(error.field, error.field)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+class ContractListView(AffiliateViewMixin, ListView):
+    model = Contract
+    template_name = "suppliers/contracts/list.html"
+    context_object_name = "contracts"
+    paginate_by = 25
+
+    def get(self, request, *args, **kwargs):
+        self.filter_form = ContractFilterForm(request.GET)
+        self.filter_form.is_valid()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.filter_form.filter(_contracts())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        context["filter_query"] = _query_without_page(self.request)
+        context["can_edit"] = self.membership.can_edit
+        context["today"] = timezone.localdate()
+        return context
+
+
+class ContractExportView(AffiliateViewMixin, View):
+    """The filtered contract list as CSV or XLSX: one row per contract, no pagination."""
+
+    model = Contract
+    http_method_names = ["get"]
+    file_format = "csv"
+
+    def get(self, request, *args, **kwargs):
+        form = ContractFilterForm(request.GET)
+        if not form.is_valid():
+            messages.error(request, _("Nothing was exported: correct the filters first."))
+            url = reverse("suppliers:contract_list", kwargs={"affiliate_slug": self.affiliate.slug})
+            return redirect(f"{url}?{request.GET.urlencode()}")
+        contracts = form.filter(_contracts())
+        header = [
+            _("Reference"),
+            _("Title"),
+            _("Contractor"),
+            _("Product categories"),
+            _("CPV codes"),
+            _("Brands"),
+            _("Value"),
+            _("Currency"),
+            _("Award date"),
+            _("Start"),
+            _("End"),
+            _("EW conditions version"),
+            _("Disclosure status"),
+            _("Disclosure due"),
+        ]
+        rows = (self.row(contract) for contract in contracts)
+        filename = f"contracts-{self.affiliate.slug}-{timezone.localdate().isoformat()}"
+        if self.file_format == "xlsx":
+            return xlsx_response(f"{filename}.xlsx", _("Contracts"), header, rows)
+        return csv_response(f"{filename}.csv", header, rows)
+
+    @staticmethod
+    def row(contract) -> list:
+        disclosure = _disclosure_of(contract)
+        return [
+            contract.reference,
+            contract.title,
+            contract.contractor.name,
+            ", ".join(str(Contract.Category(c).label) for c in contract.product_categories),
+            ", ".join(contract.cpv_codes),
+            contract.brands,
+            contract.value,
+            contract.currency,
+            contract.awarded_on,
+            contract.start_date,
+            contract.end_date,
+            contract.ew_conditions_version,
+            disclosure.get_status_display() if disclosure else "",
+            disclosure.due_date if disclosure else contract.disclosure_due_date,
+        ]
+
+
+class ContractDetailView(AffiliateViewMixin, DetailView):
+    model = Contract
+    template_name = "suppliers/contracts/detail.html"
+    context_object_name = "contract"
+
+    def get_queryset(self):
+        return _contracts()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["checklist"] = sorted(
+            self.object.checklist.all(), key=lambda item: OUTCOME_ORDER.get(item.outcome, 99)
+        )
+        context["disclosure"] = _disclosure_of(self.object)
+        context["categories"] = [
+            Contract.Category(value).label for value in self.object.product_categories
+        ]
+        context["can_edit"] = self.membership.can_edit
+        context["today"] = timezone.localdate()
+        return context
+
+
+class ContractCreateView(AffiliateViewMixin, FormView):
+    model = Contract
+    allowed_roles = EDITORS
+    form_class = ContractForm
+    template_name = "suppliers/contracts/form.html"
+
+    def form_valid(self, form):
+        try:
+            contract = services.contract_create(
+                affiliate=self.affiliate, by=self.request.user, **form.service_fields()
+            )
+        except DomainError as error:
+            _add_domain_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Contract %(reference)s was recorded.") % {"reference": contract.reference},
+        )
+        return redirect(
+            "suppliers:contract_detail", affiliate_slug=self.affiliate.slug, pk=contract.pk
+        )
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ContractUpdateView(ContractCreateView):
+    def get_contract(self) -> Contract:
+        if not hasattr(self, "contract"):
+            self.contract = get_object_or_404(
+                Contract.objects.select_related("contractor"), pk=self.kwargs["pk"]
+            )
+        return self.contract
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["contract"] = self.get_contract()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("contract", self.get_contract())
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        try:
+            contract = services.contract_update(
+                contract=self.get_contract(), by=self.request.user, **form.service_fields()
+            )
+        except DomainError as error:
+            _add_domain_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Contract %(reference)s was saved.") % {"reference": contract.reference},
+        )
+        return redirect(
+            "suppliers:contract_detail", affiliate_slug=self.affiliate.slug, pk=contract.pk
+        )
+
+
+class ChecklistItemUpdateView(AffiliateViewMixin, TemplateView):
+    """One checklist outcome: with htmx, the contract page's row turns into its form and back;
+    without, a small page with the form."""
+
+    model = ChecklistItem
+    allowed_roles = EDITORS
+    template_name = "suppliers/contracts/checklist_item.html"
+    row_template = "suppliers/contracts/detail.html#checklist-row"
+    form_row_template = "suppliers/contracts/detail.html#checklist-form-row"
+
+    def get_item(self) -> ChecklistItem:
+        if not hasattr(self, "item"):
+            self.item = get_object_or_404(
+                ChecklistItem.objects.select_related("contract"),
+                pk=self.kwargs["pk"],
+                contract_id=self.kwargs["contract_id"],
+            )
+        return self.item
+
+    def make_form(self, data=None):
+        item = self.get_item()
+        return ChecklistItemForm(
+            data, initial=ChecklistItemForm.initial_for(item), auto_id=f"item{item.pk}-%s"
+        )
+
+    def row_context(self, **kwargs):
+        item = self.get_item()
+        return {
+            "item": item,
+            "contract": item.contract,
+            "affiliate": self.affiliate,
+            "can_edit": True,
+            "today": timezone.localdate(),
+            **kwargs,
+        }
+
+    def get(self, request, *args, **kwargs):
+        if request.htmx and request.GET.get("mode") == "display":
+            return render(request, self.row_template, self.row_context())
+        if request.htmx:
+            return render(request, self.form_row_template, self.row_context(form=self.make_form()))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", self.make_form())
+        context = super().get_context_data(**kwargs)
+        context.update(item=self.get_item(), contract=self.get_item().contract)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        item = self.get_item()
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            try:
+                self.item = services.checklist_item_update(
+                    item=item, by=request.user, **form.cleaned_data
+                )
+            except DomainError as error:
+                _add_domain_error(form, error)
+        if form.is_valid():
+            notice = _("“%(outcome)s” was saved.") % {"outcome": item.get_outcome_display()}
+            if request.htmx:
+                self.item.contract = item.contract
+                return render(request, self.row_template, self.row_context(row_notice=notice))
+            messages.success(request, notice)
+            url = reverse(
+                "suppliers:contract_detail",
+                kwargs={"affiliate_slug": self.affiliate.slug, "pk": item.contract_id},
+            )
+            return redirect(f"{url}#checklist-{item.pk}")
+        if request.htmx:
+            # htmx swaps only successful answers: the row with its errors comes back as 200.
+            return render(request, self.form_row_template, self.row_context(form=form))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ContractImportView(AffiliateViewMixin, FormView):
+    """Contracts from an OCDS file: all of them are saved, or none and every error is shown."""
+
+    model = Contract
+    allowed_roles = EDITORS
+    form_class = OcdsImportForm
+    template_name = "suppliers/contracts/import.html"
+
+    def form_valid(self, form):
+        from suppliers import ocds
+
+        try:
+            result = ocds.ocds_import(
+                affiliate=self.affiliate,
+                data=form.cleaned_data["file"].read(),
+                by=self.request.user,
+            )
+        except ocds.OcdsImportRejected as rejected:
+            context = self.get_context_data(form=form, import_errors=list(rejected.errors))
+            return self.render_to_response(context, status=400)
+        messages.success(
+            self.request,
+            _(
+                "The file was imported. Contracts created: %(created)s; updated: %(updated)s; "
+                "new contractors: %(suppliers)s."
+            )
+            % {
+                "created": result.created,
+                "updated": result.updated,
+                "suppliers": result.suppliers_created,
+            },
+        )
+        skipped = len(getattr(result, "releases_without_contracts", []))
+        if skipped:
+            messages.info(
+                self.request,
+                ngettext(
+                    "%(count)s release had no contract and was skipped.",
+                    "%(count)s releases had no contract and were skipped.",
+                    skipped,
+                )
+                % {"count": skipped},
+            )
+        return redirect("suppliers:contract_list", affiliate_slug=self.affiliate.slug)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)

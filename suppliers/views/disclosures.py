@@ -1,0 +1,355 @@
+"""Disclosures (affiliate and contractor), the supply chain, and staff's factory registry."""
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView
+from django_scopes import scope
+
+from affiliates.mixins import AffiliateViewMixin
+from affiliates.models import Membership
+from core.errors import DomainError
+from core.spreadsheets import attachment
+from core.views import ServiceActionMixin
+from suppliers import imports, services
+from suppliers.forms import (
+    ContractorRequestForm,
+    DisclosureLineForm,
+    DisclosureUploadForm,
+    ReturnForm,
+)
+from suppliers.models import Disclosure, DisclosureLine
+
+EDITORS = (Membership.Role.ADMIN, Membership.Role.OFFICER)
+ERROR_REPORT_SECONDS = 60 * 60
+
+
+# --- Disclosures: the affiliate's side -------------------------------------------------
+
+
+class DisclosureListView(AffiliateViewMixin, ListView):
+    model = Disclosure
+    template_name = "suppliers/disclosure_list.html"
+    context_object_name = "disclosures"
+    paginate_by = 25
+
+    def get_queryset(self):
+        queryset = (
+            Disclosure.objects.select_related("contract", "contract__contractor")
+            .annotate(line_count=Count("lines"))
+            .order_by("due_date", "pk")
+        )
+        status = self.request.GET.get("status")
+        if status == "overdue":
+            queryset = queryset.overdue()
+        elif status in Disclosure.Status.values:
+            queryset = queryset.filter(status=status)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = Disclosure.Status.choices
+        context["current_status"] = self.request.GET.get("status", "")
+        return context
+
+
+def _error_report_key(disclosure, who) -> str:
+    return f"disclosure-errors:{disclosure.pk}:{who}"
+
+
+class DisclosureDetailView(AffiliateViewMixin, DetailView):
+    model = Disclosure
+    template_name = "suppliers/disclosure_detail.html"
+    context_object_name = "disclosure"
+    lines_per_page = 50
+
+    def get_queryset(self):
+        return Disclosure.objects.select_related("contract", "contract__contractor", "decided_by")
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context_data(**kwargs)
+        disclosure = self.object
+        lines = (
+            DisclosureLine.objects.filter(disclosure=disclosure)
+            .select_related("factory")
+            .order_by("site_name", "brand", "product_model")
+        )
+        page = Paginator(lines, self.lines_per_page).get_page(self.request.GET.get("page"))
+        editable = disclosure.status in services.EDITABLE_STATUSES
+        can_edit = self.membership.can_edit
+        context.update(
+            {
+                "page_obj": page,
+                "lines": page.object_list,
+                "is_paginated": page.has_other_pages(),
+                "can_edit": can_edit,
+                "lines_editable": can_edit and editable,
+                "upload_form": kwargs.get("upload_form") or DisclosureUploadForm(),
+                "line_form": kwargs.get("line_form") or DisclosureLineForm(),
+                "request_form": kwargs.get("request_form")
+                or ContractorRequestForm(initial={"email": disclosure.contractor_email}),
+                "return_form": kwargs.get("return_form") or ReturnForm(),
+                "import_errors": kwargs.get("import_errors"),
+                "error_report_url": reverse(
+                    "suppliers:disclosure_errors",
+                    kwargs={"affiliate_slug": self.affiliate.slug, "pk": disclosure.pk},
+                ),
+            }
+        )
+        return context
+
+    def render_with(self, status=400, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data(**kwargs), status=status)
+
+
+class DisclosureUploadView(DisclosureDetailView):
+    """Upload a CSV or XLSX list: all rows are saved, or none and every error is shown."""
+
+    allowed_roles = EDITORS
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        disclosure = self.get_object()
+        form = DisclosureUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_with(upload_form=form)
+        outcome = _import_upload(
+            disclosure, form, request.user, _error_report_key(disclosure, request.user.pk)
+        )
+        if isinstance(outcome, str):
+            messages.success(request, outcome)
+            return redirect(disclosure.get_absolute_url())
+        return self.render_with(upload_form=form, import_errors=outcome)
+
+
+def _import_upload(disclosure, form, by, error_key):
+    """A success message, or the list of row errors (also kept for download)."""
+    try:
+        result = imports.disclosure_import(
+            disclosure=disclosure, file=form.cleaned_data["file"], by=by
+        )
+    except imports.DisclosureFileError as error:
+        form.add_error("file", str(error))
+        return []
+    except imports.DisclosureImportRejected as rejected:
+        cache.set(error_key, imports.errors_as_csv(rejected.errors), ERROR_REPORT_SECONDS)
+        return rejected.errors
+    except DomainError as error:
+        form.add_error("file", error.message)
+        return []
+    return _(
+        "The file was imported: %(created)s new lines, %(updated)s updated, "
+        "%(factories)s new factories."
+    ) % {
+        "created": result.created,
+        "updated": result.updated,
+        "factories": result.factories_created,
+    }
+
+
+class DisclosureErrorsView(AffiliateViewMixin, View):
+    """The last rejected upload's errors as CSV, for the person who uploaded it."""
+
+    model = Disclosure
+
+    def get(self, request, *args, **kwargs):
+        disclosure = get_object_or_404(Disclosure, pk=kwargs["pk"])
+        report = cache.get(_error_report_key(disclosure, request.user.pk))
+        if report is None:
+            raise Http404(_("No error report: upload the file again."))
+        return _csv_download(report, f"disclosure-{disclosure.pk}-errors.csv")
+
+
+def _csv_download(text: str, filename: str) -> HttpResponse:
+    return attachment(HttpResponse(text, content_type="text/csv; charset=utf-8"), filename)
+
+
+class DisclosureLineAddView(DisclosureDetailView):
+    allowed_roles = EDITORS
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        disclosure = self.get_object()
+        form = DisclosureLineForm(request.POST)
+        if _add_line(request, disclosure, form, by=request.user):
+            return redirect(disclosure.get_absolute_url())
+        return self.render_with(line_form=form)
+
+
+def _add_line(request, disclosure, form, by) -> bool:
+    """Add the typed line through the same checks as an upload; errors go onto the form."""
+    if not form.is_valid():
+        return False
+    try:
+        imports.disclosure_add_rows(disclosure=disclosure, rows=[form.as_row()], by=by)
+    except imports.DisclosureImportRejected as rejected:
+        for error in rejected.errors:
+            form.add_error(error.column if error.column in form.fields else None, error.message)
+        return False
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return False
+    messages.success(request, _("The production site was added."))
+    return True
+
+
+class DisclosureLineDeleteView(AffiliateViewMixin, ServiceActionMixin, View):
+    model = DisclosureLine
+    allowed_roles = EDITORS
+
+    def perform(self, request, *args, **kwargs):
+        line = get_object_or_404(
+            DisclosureLine.objects.select_related("disclosure"), pk=kwargs["pk"]
+        )
+        self.disclosure = line.disclosure
+        services.disclosure_line_delete(line=line, by=request.user)
+        return _("The line was removed.")
+
+    def get_success_url(self):
+        return self.disclosure.get_absolute_url()
+
+
+class _DisclosureAction(AffiliateViewMixin, ServiceActionMixin, View):
+    model = Disclosure
+    allowed_roles = EDITORS
+
+    def perform(self, request, *args, **kwargs):
+        self.disclosure = get_object_or_404(
+            Disclosure.objects.select_related("contract"), pk=kwargs["pk"]
+        )
+        return self.act(request, self.disclosure)
+
+    def get_success_url(self):
+        return self.disclosure.get_absolute_url()
+
+
+class DisclosureSubmitView(_DisclosureAction):
+    def act(self, request, disclosure):
+        services.disclosure_submit(disclosure=disclosure, by=request.user)
+        return _("The disclosure was submitted.")
+
+
+class DisclosureAcceptView(_DisclosureAction):
+    def act(self, request, disclosure):
+        services.disclosure_accept(disclosure=disclosure, by=request.user)
+        return _("The disclosure was accepted. Its sites are now part of your supply chain.")
+
+
+class DisclosureReturnView(_DisclosureAction):
+    def act(self, request, disclosure):
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Say what the contractor must correct."))
+        services.disclosure_return(
+            disclosure=disclosure, comments=form.cleaned_data["comments"], by=request.user
+        )
+        return _("The disclosure was returned to the contractor with your comments.")
+
+
+class DisclosureRequestView(_DisclosureAction):
+    def act(self, request, disclosure):
+        form = ContractorRequestForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Enter the contractor's e-mail address."))
+        services.disclosure_request_contractor(
+            disclosure=disclosure, email=form.cleaned_data["email"], by=request.user
+        )
+        return _("A link was sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+
+
+def disclosure_template(request, fmt):
+    """The upload template; public, since contractors fetch it from their e-mail."""
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    if fmt == "csv":
+        return _csv_download(imports.template_csv(), "disclosure-template.csv")
+    return attachment(
+        HttpResponse(
+            imports.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "disclosure-template.xlsx",
+    )
+
+
+# --- The contractor's link (no account) ------------------------------------------------
+
+
+class ContractorDisclosureView(View):
+    """What a contractor opens from the e-mail: fill in or upload the list, then submit."""
+
+    template_name = "suppliers/contractor_disclosure.html"
+
+    def dispatch(self, request, token):
+        try:
+            self.disclosure = services.disclosure_from_contractor_token(token)
+        except DomainError as error:
+            return render(
+                request,
+                "suppliers/contractor_link_invalid.html",
+                {"error": error.message},
+                status=410,
+            )
+        self.token = token
+        with scope(affiliate=self.disclosure.affiliate):
+            response = super().dispatch(request, token)
+        # The token is in the path: the site-wide "same-origin" Referrer-Policy keeps it from
+        # other sites ("no-referrer" would make browsers send "Origin: null" and fail CSRF).
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def get(self, request, token, **forms):
+        if request.GET.get("download") == "errors":
+            report = cache.get(_error_report_key(self.disclosure, "contractor"))
+            if report is None:
+                raise Http404(_("No error report: upload the file again."))
+            return _csv_download(report, "disclosure-errors.csv")
+        lines = DisclosureLine.objects.filter(disclosure=self.disclosure).order_by(
+            "site_name", "brand", "product_model"
+        )
+        context = {
+            "disclosure": self.disclosure,
+            "contract": self.disclosure.contract,
+            "line_count": lines.count(),
+            "lines": lines[:200],
+            "upload_form": forms.get("upload_form") or DisclosureUploadForm(),
+            "line_form": forms.get("line_form") or DisclosureLineForm(),
+            "import_errors": forms.get("import_errors"),
+            "error_report_url": "?download=errors",
+        }
+        return render(request, self.template_name, context, status=forms.get("status", 200))
+
+    def post(self, request, token):
+        action = request.POST.get("action")
+        if action == "submit":
+            try:
+                services.disclosure_submit(disclosure=self.disclosure)
+            except DomainError as error:
+                messages.error(request, error.message)
+                return redirect(request.path)
+            return render(
+                request, "suppliers/contractor_submitted.html", {"disclosure": self.disclosure}
+            )
+        if action == "upload":
+            form = DisclosureUploadForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return self.get(request, token, upload_form=form, status=400)
+            outcome = _import_upload(
+                self.disclosure, form, None, _error_report_key(self.disclosure, "contractor")
+            )
+            if isinstance(outcome, str):
+                messages.success(request, outcome)
+                return redirect(request.path)
+            return self.get(request, token, upload_form=form, import_errors=outcome, status=400)
+        form = DisclosureLineForm(request.POST)
+        if _add_line(request, self.disclosure, form, by=None):
+            return redirect(request.path)
+        return self.get(request, token, line_form=form, status=400)

@@ -1,0 +1,32 @@
+"""The supply chain as an affiliate sees it (under /a/<affiliate_slug>/factories/)."""
+
+from django.views.generic import ListView
+
+from affiliates.mixins import AffiliateViewMixin
+from suppliers.forms import (
+    FactoryFilterForm,
+)
+from suppliers.models import Factory
+
+# --- The supply chain, as an affiliate sees it -----------------------------------------
+
+
+class SupplyChainView(AffiliateViewMixin, ListView):
+    model = Factory
+    template_name = "suppliers/supply_chain.html"
+    context_object_name = "factories"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filters = FactoryFilterForm(self.request.GET)
+        queryset = (
+            Factory.objects.visible_to(self.request.user, self.affiliate)
+            .with_affiliate_count()
+            .order_by("country", "name")
+        )
+        return self.filters.apply(queryset)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filters"] = self.filters
+        return context
