@@ -14,6 +14,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ('affiliates', '0006_compliance_report'),
         ('suppliers', '0003_recompute_name_keys'),
+        # Tables that point at affiliates_contract are created before it is renamed.
+        ('remediation', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

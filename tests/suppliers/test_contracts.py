@@ -11,7 +11,7 @@ import pytest
 from django.utils.html import escape
 from django_scopes import scope, scopes_disabled
 
-from affiliates import services
+from suppliers import contracts as services
 from affiliates.models import Membership
 from core.errors import DomainError
 from suppliers.models import ChecklistItem, Contract, Disclosure, Supplier
