@@ -1,10 +1,16 @@
+from dataclasses import replace
+
+from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
+from core.email import as_message, render_email
+
 
 class AccountAdapter(DefaultAccountAdapter):
-    """People join through an invitation; allauth's e-mails go out in the user's language."""
+    """People join through an invitation; allauth's e-mails go out in the user's language and
+    are rendered the platform's one way (`core.email`)."""
 
     def is_open_for_signup(self, request):
         return settings.EW_OPEN_SIGNUP
@@ -14,3 +20,19 @@ class AccountAdapter(DefaultAccountAdapter):
         language = getattr(user, "language", None) or translation.get_language()
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        rendered = render_email(
+            subject_template=f"{template_prefix}_subject.txt",
+            text_template=f"{template_prefix}_message.txt",
+            html_template=f"{template_prefix}_message.{app_settings.TEMPLATE_EXTENSION}",
+            context=context,
+        )
+        rendered = replace(
+            rendered,
+            subject=self.format_email_subject(rendered.subject),
+            text=rendered.text.strip(),
+            html=rendered.html.strip(),
+        )
+        to = [email] if isinstance(email, str) else email
+        return as_message(rendered, to=to, from_email=self.get_from_email(), headers=headers)

@@ -8,17 +8,15 @@ import secrets
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 from knox.models import AuthToken
 
+from core.email import send_now
 from core.errors import DomainError
-from core.outbox import render_plain
 
 from .models import (
     Affiliate,
@@ -90,12 +88,12 @@ def _send_invitation_email(invitation: Invitation, token: str, language: str) ->
             "link": link,
             "expires_at": invitation.expires_at,
         }
-        subject = render_plain("affiliates/email/invitation_subject.txt", context).strip()
-        text = render_plain("affiliates/email/invitation.txt", context)
-        html = render_to_string("affiliates/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_now(
+        to=invitation.email,
+        template_prefix="affiliates/email/invitation",
+        context=context,
+        language=language,
+    )
 
 
 def invitation_from_token(token: str) -> Invitation | None:

@@ -6,13 +6,11 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Q
-from django.template import Context
-from django.template.loader import get_template, render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from .email import RenderedEmail, as_message, render_templates
 from .models import OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -30,24 +28,14 @@ class Message:
     language: str
 
 
-def render_plain(template_name: str, context: dict) -> str:
-    """A subject or plain-text body: not HTML, so nothing is HTML-escaped ("O'Brien & Co"
-    stays as typed instead of becoming "O&#x27;Brien &amp; Co")."""
-    template = get_template(template_name).template
-    return template.render(Context(context, autoescape=False))
-
-
 def render(message: Message) -> OutboxEmail:
-    with translation.override(message.language):
-        subject = render_plain(f"{message.template_prefix}_subject.txt", message.context)
-        text = render_plain(f"{message.template_prefix}.txt", message.context)
-        html = render_to_string(f"{message.template_prefix}.html", message.context)
+    email = render_templates(message.template_prefix, message.context, message.language)
     return OutboxEmail(
         key=message.key[:200],
         recipient=message.recipient,
-        subject=" ".join(subject.split())[:300],
-        body_text=text,
-        body_html=html,
+        subject=email.subject[:300],
+        body_text=email.text,
+        body_html=email.html,
     )
 
 
@@ -137,9 +125,9 @@ def outbox_send_pending(*, limit: int = 200) -> int:
         OutboxEmail.objects.bulk_update(rows, ["lease_until", "attempts"])
     sent = 0
     for row in rows:
-        message = EmailMultiAlternatives(row.subject, row.body_text, to=[row.recipient])
-        if row.body_html:
-            message.attach_alternative(row.body_html, "text/html")
+        message = as_message(
+            RenderedEmail(row.subject, row.body_text, row.body_html), to=[row.recipient]
+        )
         try:
             message.send()
         except Exception as error:

@@ -7,16 +7,15 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from affiliates.models import token_digest
+from core.email import send_now
 from core.errors import DomainError
 
 from .models import (
@@ -156,12 +155,12 @@ def _send_contractor_email(disclosure: Disclosure, token: str, language: str) ->
             "template_url": settings.SITE_URL
             + reverse("suppliers:disclosure_template", kwargs={"fmt": "xlsx"}),
         }
-        subject = render_to_string("suppliers/email/contractor_subject.txt", context).strip()
-        text = render_to_string("suppliers/email/contractor.txt", context)
-        html = render_to_string("suppliers/email/contractor.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[disclosure.contractor_email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_now(
+        to=disclosure.contractor_email,
+        template_prefix="suppliers/email/contractor",
+        context=context,
+        language=language,
+    )
 
 
 def disclosure_from_contractor_token(token: str) -> Disclosure:
