@@ -175,7 +175,8 @@ class FactorySearchView(PublicView):
         if not throttle.allow("factory-search", request):
             return self.too_many()
         return self.render(
-            "_factory_results.html", {"factories": _search(request.GET.get("q")), "searched": True}
+            "new.html#factory-results",
+            {"factories": _search(request.GET.get("q")), "searched": True},
         )
 
 

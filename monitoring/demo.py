@@ -18,7 +18,7 @@ from django.utils import timezone
 from suppliers.models import Factory
 
 from . import services
-from .models import CodeStandard, MonitoringPartner, MonitoringReport, PartnerMembership
+from .models import CodeStandard, Finding, MonitoringPartner, MonitoringReport, PartnerMembership
 
 
 def seed(*, users, scale: int = 0, stdout=None, **context) -> dict:
@@ -137,7 +137,7 @@ def _published_ayutthaya(partner, factory, author, staff, today):
         report=report, by=staff, text="Fees corroborated by the loan papers; fast-track."
     )
     for finding in (fees, hours):
-        services.finding_set_status(finding=finding, status="substantiated", by=staff)
+        services.finding_set_status(finding=finding, status=Finding.Status.SUBSTANTIATED, by=staff)
     services.report_validate(report=report, by=staff)
     services.report_publish(
         report=report,

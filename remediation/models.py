@@ -228,6 +228,8 @@ OPEN_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.REJECTED)
 class RemediationAction(models.Model):
     """An item of the remediation plan. It counts as done only once verified."""
 
+    Status = ActionStatus  # so that templates can compare with `action.Status.VERIFIED`
+
     class VerifiedBy(models.TextChoices):
         PARTNER = "partner", _("The monitoring partner")
         WORKERS = "workers", _("The workers")

@@ -312,9 +312,10 @@ def figures(affiliate, start, end, contract=None) -> Figures:
     return Figures(
         contracts=counts["n"],
         with_conditions=counts["conditions"],
-        disclosures_accepted=disclosures.filter(status="accepted").count(),
+        disclosures_accepted=disclosures.filter(status=Disclosure.Status.ACCEPTED).count(),
         disclosures_overdue=disclosures.filter(
-            status__in=["requested", "returned"], due_date__lt=min(end, timezone.localdate())
+            status__in=[Disclosure.Status.REQUESTED, Disclosure.Status.RETURNED],
+            due_date__lt=min(end, timezone.localdate()),
         ).count(),
         factories=len(factory_ids),
         findings=_findings(affiliate, factory_ids, end).count(),

@@ -159,7 +159,7 @@ class ComplianceReportDetailView(AffiliateViewMixin, DetailView):
 
     def get_template_names(self):
         if self.request.headers.get("HX-Request"):
-            return ["reports/compliance/_status.html"]
+            return ["reports/compliance/detail.html#status"]
         return ["reports/compliance/detail.html"]
 
     def get_context_data(self, **kwargs):
