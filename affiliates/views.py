@@ -31,7 +31,7 @@ from .models import (
     Invitation,
     Membership,
 )
-from .tenancy import memberships_of
+from .tenancy import ACTIVE_AFFILIATE_SESSION_KEY, memberships_of
 
 ADMIN_ONLY = (Membership.Role.ADMIN,)
 EDITORS = (Membership.Role.ADMIN, Membership.Role.OFFICER)
@@ -344,3 +344,23 @@ class StaffAffiliateListView(StaffRequiredMixin, ListView):
     def get_queryset(self):
         with scopes_disabled():
             return Affiliate.objects.annotate(member_count=Count("memberships")).order_by("name")
+
+
+# --- Home ----------------------------------------------------------------------------------
+
+
+def home(request):
+    """Send each user to the dashboard of their role; the last affiliate used comes first."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("account_login")
+    if user.is_ew_staff:
+        return redirect("reports:staff_dashboard")
+    if user.is_partner_member:
+        return redirect("monitoring:partner_dashboard")
+    memberships = memberships_of(user)
+    if memberships:
+        active = request.session.get(ACTIVE_AFFILIATE_SESSION_KEY)
+        chosen = next((m for m in memberships if m.affiliate.slug == active), memberships[0])
+        return redirect(chosen.affiliate.get_absolute_url())
+    return render(request, "no_role.html")

@@ -5,7 +5,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from affiliates.views import home
+from core.health import healthz
+
 from .api import router
 
 # The admin login goes through allauth: same rate limits, MFA and security log.
@@ -13,8 +15,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Electronics Watch"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("affiliates.urls")),
     path("", include("suppliers.urls")),

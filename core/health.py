@@ -1,34 +1,15 @@
-"""Project-level views: the role-based home redirect and the health check."""
+"""The health check load balancers and `docker compose` ask: PostgreSQL, Redis, Celery workers."""
 
 import logging
 
 import redis
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from affiliates.tenancy import ACTIVE_AFFILIATE_SESSION_KEY, memberships_of
-
 logger = logging.getLogger(__name__)
-
-
-def home(request):
-    """Send each user to the dashboard of their role; the last affiliate used comes first."""
-    user = request.user
-    if not user.is_authenticated:
-        return redirect("account_login")
-    if user.is_ew_staff:
-        return redirect("reports:staff_dashboard")
-    if user.is_partner_member:
-        return redirect("monitoring:partner_dashboard")
-    memberships = memberships_of(user)
-    if memberships:
-        active = request.session.get(ACTIVE_AFFILIATE_SESSION_KEY)
-        chosen = next((m for m in memberships if m.affiliate.slug == active), memberships[0])
-        return redirect(chosen.affiliate.get_absolute_url())
-    return render(request, "no_role.html")
 
 
 def _check_database() -> bool:
@@ -53,10 +34,8 @@ def _check_redis() -> bool:
 
 
 def _count_celery_workers() -> int:
-    from config.celery import app
-
     try:
-        return len(app.control.ping(timeout=1.0) or [])
+        return len(current_app.control.ping(timeout=1.0) or [])
     except Exception:
         logger.exception("health check: celery control failed")
         return 0
