@@ -12,8 +12,9 @@ overdue), 90% with a contact e-mail, a quarter of contacts and a fifth of users 
 a few hundred staff leads; a few hundred affiliates with members (some muted), each invited
 to some 40 running cases and joined to three quarters of them.
 
-With history (the default), the reminder ledger holds what daily sweeps would have sent
-before, as in production; the sweep's day is a digest day. Runs, each timed with its SQL
+With history (the default), the reminder ledger (`core.Reminder`) holds what daily sweeps
+would have sent before, and the log of sweeps says one ran every day, as in production; the
+sweep's day is a digest day. Runs, each timed with its SQL
 queries: the day's sweep, the same sweep again (nothing to do), the sending of the outbox
 (locmem backend), and the first sweep ever (empty ledger: every overdue action at once).
 Prints seconds, queries, e-mails queued by kind, where the time went (SQL, rendering) and the
@@ -48,12 +49,12 @@ from django_scopes import scopes_disabled  # noqa: E402
 
 from affiliates.models import Affiliate, Membership, User  # noqa: E402
 from core import outbox  # noqa: E402
-from core.models import OutboxEmail  # noqa: E402
-from remediation import services  # noqa: E402
+from core.models import OutboxEmail, Reminder, ReminderSweep  # noqa: E402
+from core.reminders import subject_key  # noqa: E402
+from remediation import reminders as services  # noqa: E402
 from remediation.models import (  # noqa: E402
     ACTIVE_CASE_STATUSES,
     OPEN_ACTION_STATUSES,
-    ActionReminder,
     Participation,
     RemediationAction,
     RemediationCase,
@@ -156,7 +157,8 @@ def generate(args, today) -> None:
         "case": RemediationCase._meta.db_table,
         "action": RemediationAction._meta.db_table,
         "participation": Participation._meta.db_table,
-        "reminder": ActionReminder._meta.db_table,
+        "reminder": Reminder._meta.db_table,
+        "sweep": ReminderSweep._meta.db_table,
     }
     params = {
         "today": today,
@@ -172,6 +174,8 @@ def generate(args, today) -> None:
         "owners": OWNERS,
         "ict": Sector.ICT.value,
         "assembly": FactoryFunction.FINAL_ASSEMBLY.value,
+        "schedule": services.ACTION_DUE.name,
+        "subject": subject_key(RemediationAction, ""),
     }
     steps = [
         (
@@ -297,26 +301,42 @@ def generate(args, today) -> None:
         ),
     ]
     if args.history:
+        # Each step of `ACTION_DUE` that fell due before today, to the contact and the lead.
         steps.append(
             (
                 "ledger of earlier sweeps",
-                f"""INSERT INTO {t["reminder"]} (action_id, kind, day, created_at)
-                    SELECT a.id, h.kind, h.day, now()
+                f"""INSERT INTO {t["reminder"]} (schedule, subject, deadline, recipient, step,
+                        kind, status, swept_on, created_at)
+                    SELECT %(schedule)s, %(subject)s || a.id, a.due_date, who.recipient,
+                           h.step, h.kind, 'queued', a.due_date + h.step, now()
                       FROM {t["action"]} a
                       JOIN {t["case"]} c ON c.id = a.case_id
-                      CROSS JOIN LATERAL (
-                           SELECT 'due_soon' AS kind, a.due_date - 7 AS day
+                      JOIN {t["user"]} lead ON lead.id = c.staff_lead_id
+                     CROSS JOIN LATERAL (
+                           SELECT -7 AS step, 'due_soon' AS kind
                             WHERE a.due_date - 7 < %(today)s
                            UNION ALL
-                           SELECT 'due_today', a.due_date WHERE a.due_date < %(today)s
+                           SELECT 0, 'due_today' WHERE a.due_date < %(today)s
                            UNION ALL
-                           SELECT 'overdue', d::date
-                             FROM generate_series(a.due_date + 1, %(today)s - 1,
-                                                  interval '7 days') d
-                      ) h
+                           SELECT g, 'overdue'
+                             FROM generate_series(1, %(today)s - a.due_date - 1, 7) g
+                     ) h
+                     CROSS JOIN LATERAL (
+                           SELECT a.contact_email AS recipient WHERE a.contact_email <> ''
+                           UNION ALL
+                           SELECT 'user:' || lead.id WHERE lead.is_active
+                     ) who
                      WHERE a.status = ANY(%(open)s) AND c.status = ANY(%(active)s)
                        AND a.due_date < %(today)s + 7
-                       AND h.day >= GREATEST(c.opened_on, %(today)s - 365)""",
+                       AND a.due_date + h.step >= GREATEST(c.opened_on, %(today)s - 365)""",
+            )
+        )
+        steps.append(
+            (
+                "log of earlier sweeps",
+                f"""INSERT INTO {t["sweep"]} (schedule, day, created_at)
+                    SELECT %(schedule)s, d::date, now()
+                      FROM generate_series(%(today)s - 365, %(today)s - 1, interval '1 day') d""",
             )
         )
     sql("SELECT setseed(0.2026)")
@@ -353,7 +373,7 @@ def describe(today) -> None:
         f"(due in 7 days {soon}, today {due_today}, overdue {overdue:,}); "
         f"{Participation.objects.filter(joined_on__isnull=False).count():,} joined "
         f"participations; {members:,} members; "
-        f"{ActionReminder.objects.count():,} ledger rows",
+        f"{Reminder.objects.count():,} ledger rows",
         flush=True,
     )
 
@@ -460,7 +480,8 @@ def main() -> int:
         if args.send:
             timed_send()
         if args.history:
-            sql(f"TRUNCATE {ActionReminder._meta.db_table}, {OutboxEmail._meta.db_table}")
+            tables = (Reminder, ReminderSweep, OutboxEmail)
+            sql(f"TRUNCATE {', '.join(model._meta.db_table for model in tables)}")
             sql("ANALYZE")
             timed_sweep("first sweep ever (empty ledger: every overdue action at once)", today)
             if args.send:

@@ -195,7 +195,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(LOCAL_DIR / "celerybeat-schedule")
 )
 CELERY_BEAT_SCHEDULE = {
-    # Reminders are swept from stored due dates, never scheduled as ETA tasks (SECURITY.md).
+    # Reminders are swept from stored due dates, never scheduled as ETA tasks (SECURITY.md);
+    # each sweep catches up the days it did not run (core.reminders).
     "disclosure-reminders": {
         "task": "suppliers.tasks.send_disclosure_reminders",
         "schedule": crontab(hour=6, minute=30),

@@ -1,6 +1,7 @@
-"""Models that know no domain: the e-mail outbox."""
+"""Models that know no domain: the e-mail outbox and the reminder ledger."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,3 +40,73 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.recipient}"
+
+
+class Reminder(models.Model):
+    """The reminder ledger: one row per deadline, step of its schedule and recipient.
+
+    A row is written in the same transaction as the e-mail it stands for, so a sweep that
+    reruns, or runs again after a crash, finds the row and sends nothing twice. The subject is
+    a key such as "remediation.remediationaction:17", never a foreign key: this app knows no
+    domain. See `core.reminders` for the schedules and the catch-up rule.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued for sending")
+        SUPERSEDED = "superseded", _("Not sent: a later step had fallen due")
+
+    schedule = models.CharField(_("schedule"), max_length=60)
+    subject = models.CharField(_("subject"), max_length=100)
+    deadline = models.DateField(_("deadline"))
+    recipient = models.CharField(_("recipient"), max_length=254)
+    step = models.IntegerField(
+        _("step"), help_text=_("Days from the deadline on which this step falls due.")
+    )
+    kind = models.CharField(_("kind"), max_length=30)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    swept_on = models.DateField(_("swept on"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            # Also the index the sweep reads the latest step held from: keep `step` last.
+            models.UniqueConstraint(
+                fields=["schedule", "subject", "deadline", "recipient", "step"],
+                name="reminder_once_per_step",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.schedule} {self.subject} {self.deadline} {self.kind} → {self.recipient}"
+
+    @property
+    def subject_pk(self) -> int:
+        """The primary key in a subject made by `core.reminders.subject_key`."""
+        return int(self.subject.rpartition(":")[2])
+
+    @property
+    def recipient_user_pk(self) -> int | None:
+        """The user's primary key for a recipient made by `core.reminders.user_recipient`."""
+        prefix, _sep, pk = self.recipient.partition(":")
+        return int(pk) if prefix == "user" and pk.isdigit() else None
+
+
+class ReminderSweep(models.Model):
+    """The days each schedule was swept. A step that fell due after the last sweep and
+    before today was missed (beat did not run): the next sweep catches it up."""
+
+    schedule = models.CharField(_("schedule"), max_length=60)
+    day = models.DateField(_("day"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder sweep")
+        verbose_name_plural = _("reminder sweeps")
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "day"], name="reminder_sweep_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.schedule} {self.day}"

@@ -6,7 +6,7 @@ Nothing in here logs a description, contact details, a message or a receipt code
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.reminders import Schedule, Step, reminders_record, subject_key, user_recipient
 
 from . import receipts
 from .models import (
@@ -37,8 +38,6 @@ TRANSITIONS = {
     Status.REFERRED: {Status.CLOSED},
     Status.CLOSED: set(),
 }
-
-REMIND_DAYS_BEFORE = 2
 
 
 @dataclass(frozen=True)
@@ -262,72 +261,81 @@ def grievance_close(*, grievance: Grievance, feedback: str, by) -> Grievance:
 
 # --- Reminders ---------------------------------------------------------------------------
 
-
-def grievance_reminder_kind(due: date, today: date) -> str | None:
-    """Two days before, on the day, and every day while overdue."""
-    days_left = (due - today).days
-    if days_left == REMIND_DAYS_BEFORE:
-        return "due_soon"
-    if days_left == 0:
-        return "due_today"
-    if days_left < 0:
-        return "overdue"
-    return None
+# Two deadlines, one schedule each: two days before, on the day, then every day while late.
+_STEPS = (Step(-2, "due_soon"), Step(0, "due_today"), Step(1, "overdue"))
+ACKNOWLEDGEMENT_DUE = Schedule("grievances.acknowledgement_due", steps=_STEPS, repeat_every=1)
+FEEDBACK_DUE = Schedule("grievances.feedback_due", steps=_STEPS, repeat_every=1)
+_DEADLINE_NAMES = {ACKNOWLEDGEMENT_DUE.name: "acknowledgement", FEEDBACK_DUE.name: "feedback"}
 
 
 def grievance_reminders_sweep(*, today: date | None = None) -> int:
-    """Queue today's deadline reminders for the assignee (or, unassigned, every EW staff
-    member). The outbox key holds grievance, deadline, kind, day and recipient, so a second
-    sweep on the same day queues nothing. A fixed number of queries whatever the rows."""
+    """Queue the deadline reminders due for the assignee (or, unassigned, every EW staff
+    member); returns how many e-mails were queued.
+
+    Through the reminder ledger (`core.reminders`), in one transaction with the e-mails: a
+    rerun queues nothing, and after days without a sweep the latest reminder that fell due
+    meanwhile goes out once, the ones it supersedes never. A fixed number of queries
+    whatever the rows.
+    """
     from affiliates.models import User
     from core.outbox import Message, outbox_enqueue
 
     today = today or timezone.localdate()
-    soon = today + timedelta(days=REMIND_DAYS_BEFORE)
-    grievances = list(
-        Grievance.objects.open()
-        .filter(Q(status=Status.RECEIVED, ack_due__lte=soon) | Q(feedback_due__lte=soon))
-        .select_related("assignee")
-        .order_by("pk")
-    )
-    staff = []
-    if any(g.assignee is None or not g.assignee.is_active for g in grievances):
-        staff = list(User.objects.filter(is_ew_staff=True, is_active=True).order_by("pk"))
-    messages = []
-    for grievance in grievances:
-        deadlines = [("feedback", grievance.feedback_due)]
-        if grievance.status == Status.RECEIVED:
-            deadlines.insert(0, ("acknowledgement", grievance.ack_due))
-        assignee = grievance.assignee
-        recipients = [assignee] if assignee is not None and assignee.is_active else staff
-        link = settings.SITE_URL + grievance.get_absolute_url()
-        for deadline, due in deadlines:
-            kind = grievance_reminder_kind(due, today)
-            if kind is None:
-                continue
-            for user in recipients:
-                messages.append(
-                    Message(
-                        key=(
-                            f"grievance:{grievance.pk}:{deadline}:{kind}:"
-                            f"{today.isoformat()}:{user.pk}"
-                        ),
-                        recipient=user.email,
-                        template_prefix="grievances/email/reminder",
-                        # The reference and dates only: never what the grievance says.
-                        context={
-                            "reference": grievance.reference,
-                            "deadline": deadline,
-                            "kind": kind,
-                            "due": due,
-                            "days_overdue": (today - due).days,
-                            "link": link,
-                        },
-                        language=user.language,
-                    )
-                )
     with transaction.atomic():
-        return outbox_enqueue(messages)
+        grievances = {
+            g.pk: g
+            for g in Grievance.objects.open()
+            .filter(
+                Q(status=Status.RECEIVED, ack_due__lte=ACKNOWLEDGEMENT_DUE.horizon(today))
+                | Q(feedback_due__lte=FEEDBACK_DUE.horizon(today))
+            )
+            .select_related("assignee")
+        }
+        staff = []
+        if any(g.assignee is None or not g.assignee.is_active for g in grievances.values()):
+            staff = list(User.objects.filter(is_ew_staff=True, is_active=True))
+        users = {user.pk: user for user in staff}
+        candidates = []
+        for grievance in grievances.values():
+            assignee = grievance.assignee
+            recipients = [assignee] if assignee is not None and assignee.is_active else staff
+            subject = subject_key(Grievance, grievance.pk)
+            for user in recipients:
+                users[user.pk] = user
+                if grievance.status == Status.RECEIVED:
+                    candidates.append(
+                        ACKNOWLEDGEMENT_DUE.candidate(
+                            subject, grievance.ack_due, user_recipient(user.pk)
+                        )
+                    )
+                candidates.append(
+                    FEEDBACK_DUE.candidate(subject, grievance.feedback_due, user_recipient(user.pk))
+                )
+        rows = reminders_record(
+            candidates, schedules=[ACKNOWLEDGEMENT_DUE, FEEDBACK_DUE], today=today
+        )
+        messages = []
+        for row in rows:
+            grievance, user = grievances[row.subject_pk], users[row.recipient_user_pk]
+            messages.append(
+                Message(
+                    key=f"grievance-reminder:{row.pk}",
+                    recipient=user.email,
+                    template_prefix="grievances/email/reminder",
+                    # The reference and dates only: never what the grievance says.
+                    context={
+                        "reference": grievance.reference,
+                        "deadline": _DEADLINE_NAMES[row.schedule],
+                        "kind": row.kind,
+                        "due": row.deadline,
+                        "days_left": (row.deadline - today).days,
+                        "days_overdue": (today - row.deadline).days,
+                        "link": settings.SITE_URL + grievance.get_absolute_url(),
+                    },
+                    language=user.language,
+                )
+            )
+        return outbox_enqueue(messages, skip_known=False)
 
 
 # --- Retention ---------------------------------------------------------------------------

@@ -11,7 +11,10 @@ from .services import grievance_anonymise_expired, grievance_reminders_sweep
     ignore_result=True,
 )
 def send_grievance_reminders():
-    """Daily, from beat. Safe to run twice: the outbox keeps one reminder per key."""
+    """Daily, from beat. Safe to run twice or after a crash: the reminder ledger holds one
+    row per grievance, deadline, step and recipient, written with the e-mails. A day beat
+    missed is caught up by the next run: the latest step that fell due since the last sweep
+    goes out once, late, and the ones it superseded are recorded, never sent."""
     return grievance_reminders_sweep()
 
 

@@ -120,6 +120,12 @@ class RemediationCase(models.Model):
     def get_absolute_url(self):
         return reverse("remediation:staff_case", kwargs={"pk": self.pk})
 
+    def get_affiliate_url(self, affiliate_slug: str) -> str:
+        """The case as a participating affiliate's members see it."""
+        return reverse(
+            "remediation:affiliate_case", kwargs={"affiliate_slug": affiliate_slug, "pk": self.pk}
+        )
+
     @property
     def reference(self) -> str:
         return f"RC-{self.pk:05d}" if self.pk else "RC-new"
@@ -308,35 +314,6 @@ class RemediationAction(models.Model):
 
     def days_left(self, today: date | None = None) -> int:
         return (self.due_date - (today or timezone.localdate())).days
-
-
-class ActionReminder(models.Model):
-    """The ledger of reminders: one row per action, kind and day, written in the same
-    transaction as the e-mails it queues, so a rerun or a killed sweep never doubles one."""
-
-    class Kind(models.TextChoices):
-        DUE_SOON = "due_soon", _("Due within 7 days")
-        DUE_TODAY = "due_today", _("Due today")
-        OVERDUE = "overdue", _("Overdue")
-
-    action = models.ForeignKey(
-        RemediationAction, on_delete=models.CASCADE, related_name="reminders"
-    )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    day = models.DateField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("reminder sent")
-        verbose_name_plural = _("reminders sent")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["action", "kind", "day"], name="action_reminder_once_a_day"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.action_id} {self.kind} {self.day}"
 
 
 class Compensation(models.Model):

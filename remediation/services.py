@@ -11,15 +11,13 @@ case's timeline. E-mails go through the outbox, so they leave after commit and n
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
@@ -28,9 +26,6 @@ from core.errors import DomainError
 from core.uploads import CleanFile
 
 from .models import (
-    ACTIVE_CASE_STATUSES,
-    OPEN_ACTION_STATUSES,
-    ActionReminder,
     ActionStatus,
     Audience,
     CaseStatus,
@@ -44,6 +39,7 @@ from .models import (
     ResponsibleCompany,
     UpdateAttachment,
 )
+from .reminders import reminders_sweep  # noqa: F401 (the daily sweep, in its own module)
 
 CASE_TRANSITIONS: dict[str, set[str]] = {
     CaseStatus.OPENED: {CaseStatus.PLAN_AGREED, CaseStatus.ESCALATED, CaseStatus.STALLED},
@@ -71,9 +67,6 @@ ACTION_TRANSITIONS: dict[str, set[str]] = {
     ActionStatus.DONE_CLAIMED: {ActionStatus.VERIFIED, ActionStatus.REJECTED},
     ActionStatus.VERIFIED: set(),
 }
-
-DIGEST_HORIZON = timedelta(days=7)
-REMINDER_INTERVAL_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -658,12 +651,6 @@ def compensation_save(
 # --- E-mails ------------------------------------------------------------------------------
 
 
-def _affiliate_case_link(case_id: int, slug: str) -> str:
-    return settings.SITE_URL + reverse(
-        "remediation:affiliate_case", kwargs={"affiliate_slug": slug, "pk": case_id}
-    )
-
-
 def _notify_invited(case: RemediationCase, affiliates) -> int:
     from affiliates.models import Membership
     from core.outbox import Message, outbox_enqueue
@@ -689,220 +676,10 @@ def _notify_invited(case: RemediationCase, affiliates) -> int:
                     "reference": case.reference,
                     "factory": case.factory,
                     "affiliate": m.affiliate,
-                    "link": _affiliate_case_link(case.pk, m.affiliate.slug),
+                    "link": settings.SITE_URL + case.get_affiliate_url(m.affiliate.slug),
                 },
                 language=m.user.language,
             )
             for m in memberships
         ]
     )
-
-
-# The one set-based statement of the sweep: which open actions of active cases are due for
-# a reminder today, written to the ledger unless one of the same kind went out recently.
-# ON CONFLICT and NOT EXISTS make a second run (or a run after a crash) add nothing twice.
-_REMINDER_SQL = """
-WITH due AS (
-    SELECT a.id AS action_id,
-           CASE WHEN a.due_date = %(today)s THEN 'due_today'
-                WHEN a.due_date > %(today)s THEN 'due_soon'
-                ELSE 'overdue' END AS kind
-      FROM {action} a
-      JOIN {case} c ON c.id = a.case_id
-     WHERE a.status = ANY(%(open)s)
-       AND c.status = ANY(%(active)s)
-       AND a.due_date <= %(soon)s
-)
-INSERT INTO {reminder} (action_id, kind, day, created_at)
-SELECT due.action_id, due.kind, %(today)s, now()
-  FROM due
- WHERE NOT EXISTS (
-        SELECT 1 FROM {reminder} r
-         WHERE r.action_id = due.action_id
-           AND r.kind = due.kind
-           AND r.day > %(since)s
-       )
-ON CONFLICT (action_id, kind, day) DO NOTHING
-RETURNING id
-"""
-
-
-def _ledger_new_reminders(today: date) -> list[int]:
-    sql = _REMINDER_SQL.format(
-        action=RemediationAction._meta.db_table,
-        case=RemediationCase._meta.db_table,
-        reminder=ActionReminder._meta.db_table,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                "today": today,
-                "soon": today + timedelta(days=7),
-                # due soon and overdue: once a week; due today: once (the unique key).
-                "since": today - timedelta(days=REMINDER_INTERVAL_DAYS),
-                "open": list(OPEN_ACTION_STATUSES),
-                "active": list(ACTIVE_CASE_STATUSES),
-            },
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def reminders_sweep(*, today: date | None = None) -> int:
-    """Queue today's action reminders and, on the digest weekday, the affiliates' weekly
-    digests. One transaction: a sweep killed half-way leaves nothing behind, and the next
-    run does all of it. A fixed number of queries however many cases and actions."""
-    from core.outbox import Message, outbox_enqueue
-
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        reminder_ids = _ledger_new_reminders(today)
-        reminders = list(
-            ActionReminder.objects.filter(pk__in=reminder_ids)
-            .select_related("action__case__factory", "action__case__staff_lead")
-            .order_by("action__case_id", "action__due_date", "pk")
-        )
-        messages = []
-        by_lead: dict[int, list[ActionReminder]] = defaultdict(list)
-        for reminder in reminders:
-            action, case = reminder.action, reminder.action.case
-            by_lead[case.staff_lead_id].append(reminder)
-            if action.contact_email:
-                messages.append(
-                    Message(
-                        key=f"action-reminder:{reminder.pk}:contact",
-                        recipient=action.contact_email,
-                        template_prefix="remediation/email/action_reminder",
-                        context={
-                            "action": action,
-                            "case": case,
-                            "kind": reminder.kind,
-                            "days": abs((action.due_date - today).days),
-                            "today": today,
-                            "staff_lead": case.staff_lead,
-                        },
-                        language=action.contact_language,
-                    )
-                )
-        for items in by_lead.values():
-            lead = items[0].action.case.staff_lead
-            if not lead.is_active:
-                continue
-            messages.append(
-                Message(
-                    key=f"action-reminders-lead:{lead.pk}:{today.isoformat()}:{items[0].pk}",
-                    recipient=lead.email,
-                    template_prefix="remediation/email/lead_reminders",
-                    context={
-                        "items": [
-                            {
-                                "action": r.action,
-                                "case": r.action.case,
-                                "kind": r.kind,
-                                "days": abs((r.action.due_date - today).days),
-                                "link": settings.SITE_URL + r.action.case.get_absolute_url(),
-                            }
-                            for r in items
-                        ],
-                        "today": today,
-                    },
-                    language=lead.language,
-                )
-            )
-        queued = outbox_enqueue(messages, skip_known=False)
-        if today.weekday() == settings.EW_DIGEST_WEEKDAY:
-            queued += _queue_weekly_digests(today)
-    return queued
-
-
-def _digest_context(affiliate, case_ids, actions_of, today: date, settings_link: str):
-    """What an affiliate's digest lists: the open actions due within the horizon in the
-    running cases it joined, case by case; None when there is nothing."""
-    items = []
-    for case_id in sorted(case_ids):
-        actions = actions_of.get(case_id)
-        if not actions:
-            continue
-        link = _affiliate_case_link(case_id, affiliate.slug)
-        items.extend(
-            {
-                "action": action,
-                "case": action.case,
-                "overdue": action.due_date < today,
-                "link": link,
-            }
-            for action in actions
-        )
-    if not items:
-        return None
-    return {
-        "affiliate": affiliate,
-        "items": items,
-        "today": today,
-        "settings_link": settings_link,
-        "cases_link": settings.SITE_URL
-        + reverse("remediation:affiliate_cases", kwargs={"affiliate_slug": affiliate.slug}),
-    }
-
-
-def _queue_weekly_digests(today: date) -> int:
-    """Every member of an affiliate that joined active cases gets, once a week, what is
-    overdue or due within 7 days in those cases, unless they muted digests."""
-    from affiliates.models import Membership
-    from core.outbox import Message, outbox_enqueue
-
-    participations = list(
-        Participation.objects.filter(
-            joined_on__isnull=False, case__status__in=ACTIVE_CASE_STATUSES
-        ).values_list("affiliate_id", "case_id")
-    )
-    if not participations:
-        return 0
-    cases_of: dict[int, set[int]] = defaultdict(set)
-    for affiliate_id, case_id in participations:
-        cases_of[affiliate_id].add(case_id)
-    actions_of: dict[int, list[RemediationAction]] = defaultdict(list)
-    for action in (
-        RemediationAction.objects.open()
-        .filter(
-            case_id__in={case_id for _a, case_id in participations},
-            due_date__lte=today + DIGEST_HORIZON,
-        )
-        .select_related("case__factory")
-        .order_by("due_date", "pk")
-    ):
-        actions_of[action.case_id].append(action)
-    with scopes_disabled():
-        memberships = list(
-            Membership.objects.filter(
-                affiliate_id__in=cases_of,
-                affiliate__is_active=True,
-                user__is_active=True,
-                user__mute_case_digests=False,
-            ).select_related("user", "affiliate")
-        )
-    year, week, _day = today.isocalendar()
-    settings_link = settings.SITE_URL + reverse("affiliates:account")
-    # One context per affiliate, shared by its members: the outbox renders it once per
-    # language, and what it lists does not depend on who reads it.
-    contexts: dict[int, dict | None] = {}
-    messages = []
-    for membership in memberships:
-        affiliate_id = membership.affiliate_id
-        if affiliate_id not in contexts:
-            contexts[affiliate_id] = _digest_context(
-                membership.affiliate, cases_of[affiliate_id], actions_of, today, settings_link
-            )
-        context = contexts[affiliate_id]
-        if context is None:
-            continue
-        messages.append(
-            Message(
-                key=f"case-digest:{affiliate_id}:{membership.user_id}:{year}-W{week:02d}",
-                recipient=membership.user.email,
-                template_prefix="remediation/email/digest",
-                context=context,
-                language=membership.user.language,
-            )
-        )
-    return outbox_enqueue(messages)

@@ -11,6 +11,8 @@ from .services import reminders_sweep
     ignore_result=True,
 )
 def send_reminders():
-    """Daily, from beat. Safe to run twice or after a crash: the reminder ledger and the
-    outbox keys let each reminder through once per action, kind and day."""
+    """Daily, from beat. Safe to run twice or after a crash: the reminder ledger holds one
+    row per action, due date, step and recipient, written with the e-mails. A day beat
+    missed is caught up by the next run: the latest step that fell due goes out once, late,
+    and the ones it superseded since the last sweep are recorded, never sent."""
     return reminders_sweep()

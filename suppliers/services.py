@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django_scopes import scope, scopes_disabled
 from affiliates.models import token_digest
 from core.email import send_now
 from core.errors import DomainError
+from core.reminders import Schedule, Step, reminders_record, subject_key, user_recipient
 
 from .models import (
     Disclosure,
@@ -313,69 +315,79 @@ def match_review_decide(*, review: FactoryMatchReview, same: bool, by) -> Factor
 
 # --- Reminders -------------------------------------------------------------------------
 
-OVERDUE_REMINDER_EVERY = 7  # days, counted from the first day past the due date
+# A week before the due date, on the day, the day after, then weekly while still waiting.
+DISCLOSURE_DUE = Schedule(
+    "suppliers.disclosure_due",
+    steps=(Step(-7, "due_in_7_days"), Step(0, "due_today"), Step(1, "overdue")),
+    repeat_every=7,
+)
 
 
 def disclosure_reminder_kind(due_date, today) -> str | None:
-    """Which reminder, if any, a waiting disclosure gets today: a week before, on the day,
-    the day after, and then weekly while it stays overdue."""
-    days_left = (due_date - today).days
-    if days_left == 7:
-        return "due_in_7_days"
-    if days_left == 0:
-        return "due_today"
-    if days_left < 0 and (-days_left - 1) % OVERDUE_REMINDER_EVERY == 0:
-        return "overdue"
-    return None
+    """Which reminder of the schedule, if any, falls due on `today` itself."""
+    step = DISCLOSURE_DUE.step_on(due_date, today)
+    return step.kind if step else None
 
 
 def disclosure_reminders_sweep(*, today=None) -> int:
-    """Queue today's disclosure reminders for the affiliates' admins and officers.
+    """Queue the disclosure reminders due for the affiliates' admins and officers; returns
+    how many e-mails were queued.
 
-    Idempotent: the outbox key holds the disclosure, the kind, the day and the recipient, so
-    a second sweep on the same day queues nothing.
+    Through the reminder ledger (`core.reminders`), in one transaction with the e-mails: a
+    rerun queues nothing, and after days without a sweep the latest reminder that fell due
+    meanwhile goes out once ("due in 5 days"), the ones it supersedes never. A fixed number
+    of queries whatever the number of disclosures.
     """
     from affiliates.models import Membership
     from core.outbox import Message, outbox_enqueue
 
     today = today or timezone.localdate()
-    candidates = [today + timedelta(days=7), today]
-    with scopes_disabled():
-        disclosures = [
-            d
+    with transaction.atomic(), scopes_disabled():
+        disclosures = {
+            d.pk: d
             for d in Disclosure.objects.filter(
-                Q(due_date__in=candidates) | Q(due_date__lt=today),
-                status__in=EDITABLE_STATUSES,
-            ).select_related("contract", "affiliate")
-            if disclosure_reminder_kind(d.due_date, today)
-        ]
-        recipients: dict[int, list] = {}
+                status__in=EDITABLE_STATUSES, due_date__lte=DISCLOSURE_DUE.horizon(today)
+            ).select_related("contract__contractor", "affiliate")
+        }
+        recipients: dict[int, list] = defaultdict(list)
         for membership in Membership.objects.filter(
-            affiliate__in={d.affiliate_id for d in disclosures},
+            affiliate__in={d.affiliate_id for d in disclosures.values()},
             role__in=[Membership.Role.ADMIN, Membership.Role.OFFICER],
             user__is_active=True,
         ).select_related("user"):
-            recipients.setdefault(membership.affiliate_id, []).append(membership.user)
-    messages = []
-    for disclosure in disclosures:
-        kind = disclosure_reminder_kind(disclosure.due_date, today)
-        link = settings.SITE_URL + disclosure.get_absolute_url()
-        for user in recipients.get(disclosure.affiliate_id, []):
+            recipients[membership.affiliate_id].append(membership.user)
+        users = {user.pk: user for members in recipients.values() for user in members}
+        rows = reminders_record(
+            [
+                DISCLOSURE_DUE.candidate(
+                    subject_key(Disclosure, disclosure.pk),
+                    disclosure.due_date,
+                    user_recipient(user.pk),
+                )
+                for disclosure in disclosures.values()
+                for user in recipients[disclosure.affiliate_id]
+            ],
+            schedules=[DISCLOSURE_DUE],
+            today=today,
+        )
+        messages = []
+        for row in rows:
+            disclosure, user = disclosures[row.subject_pk], users[row.recipient_user_pk]
             messages.append(
                 Message(
-                    key=f"disclosure-reminder:{disclosure.pk}:{kind}:{today.isoformat()}:{user.pk}",
+                    key=f"disclosure-reminder:{row.pk}",
                     recipient=user.email,
                     template_prefix="suppliers/email/disclosure_reminder",
                     context={
                         "disclosure": disclosure,
                         "contract": disclosure.contract,
                         "affiliate": disclosure.affiliate,
-                        "kind": kind,
-                        "link": link,
-                        "days_overdue": (today - disclosure.due_date).days,
+                        "kind": row.kind,
+                        "link": settings.SITE_URL + disclosure.get_absolute_url(),
+                        "days_left": (row.deadline - today).days,
+                        "days_overdue": (today - row.deadline).days,
                     },
                     language=user.language,
                 )
             )
-    with transaction.atomic():
-        return outbox_enqueue(messages)
+        return outbox_enqueue(messages, skip_known=False)

@@ -11,5 +11,8 @@ from .services import disclosure_reminders_sweep
     ignore_result=True,
 )
 def send_disclosure_reminders():
-    """Daily, from beat. Safe to run twice: the outbox keeps one reminder per key."""
+    """Daily, from beat. Safe to run twice or after a crash: the reminder ledger holds one
+    row per disclosure, due date, step and recipient, written with the e-mails. A day beat
+    missed is caught up by the next run: the latest step that fell due since the last sweep
+    goes out once, late, and the ones it superseded are recorded, never sent."""
     return disclosure_reminders_sweep()

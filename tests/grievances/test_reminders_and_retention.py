@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -40,6 +40,26 @@ def test_the_sweep_reminds_once_for_the_due_soon_and_the_overdue_demo_grievances
     assert f"/staff/grievances/{late.pk}/" in body
     # The next day: the overdue one again (daily), the due-soon one not (1 day left).
     assert grievance_reminders_sweep(today=today + timedelta(days=1)) == 1
+
+
+def test_a_reminder_that_fell_due_while_beat_did_not_run_comes_once_then_the_next_on_its_day():
+    staff = StaffFactory(email="handler@ewatch.example")
+    ack_due = date(2026, 11, 23)
+    grievance, _code = submit(today=ack_due - timedelta(days=7))
+    services.grievance_assign(grievance=grievance, assignee=staff, by=staff)
+    assert grievance_reminders_sweep(today=ack_due - timedelta(days=5)) == 0
+    # No sweep for three days; "due in 2 days" fell due on the third. The next one sends it.
+    assert grievance_reminders_sweep(today=ack_due - timedelta(days=1)) == 1
+    assert grievance_reminders_sweep(today=ack_due - timedelta(days=1)) == 0
+    assert grievance_reminders_sweep(today=ack_due) == 1
+    assert grievance_reminders_sweep(today=ack_due + timedelta(days=1)) == 1
+    assert outbox_send_pending() == 3
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([staff.email], f"Grievance {grievance.reference}: acknowledgement due in 1 day"),
+        ([staff.email], f"Grievance {grievance.reference}: acknowledgement due today"),
+        ([staff.email], f"Grievance {grievance.reference}: acknowledgement overdue"),
+    ]
+    assert "This is 1 day late." in mail.outbox[2].body
 
 
 def test_reminders_never_contain_what_the_worker_wrote(settings):

@@ -1,8 +1,8 @@
 """Remediation reminders: the daily sweep, the weekly digest, and what survives a dead worker.
 
-The sweep writes one ledger row per action, kind and day and queues the e-mails in the same
-transaction; the outbox sends them. The kill tests run the sweep and the sender in real
-processes and SIGKILL them half-way.
+The sweep writes one ledger row per action, step and recipient (`core.Reminder`) and queues
+the e-mails in the same transaction; the outbox sends them. The kill tests run the sweep and
+the sender in real processes and SIGKILL them half-way.
 """
 
 import email
@@ -24,14 +24,15 @@ from django.db import connection
 from django.utils import timezone
 
 from affiliates.models import Membership
-from core.models import OutboxEmail
+from core.models import OutboxEmail, Reminder
 from core.outbox import outbox_send_pending
+from core.reminders import subject_key
 from remediation.models import (
-    ActionReminder,
     ActionStatus,
     Audience,
     CaseStatus,
     Participation,
+    RemediationAction,
 )
 from remediation.services import reminders_sweep
 from tests.factories import (
@@ -90,6 +91,13 @@ def _send() -> int:
 
 def _to(mailoutbox, address):
     return [m for m in mailoutbox if m.to == [address]]
+
+
+def _ledger(action):
+    """The action's reminders queued so far, oldest first."""
+    return Reminder.objects.filter(
+        subject=subject_key(RemediationAction, action.pk), status=Reminder.Status.QUEUED
+    ).order_by("swept_on", "pk")
 
 
 def _html(message) -> str:
@@ -165,7 +173,8 @@ def test_a_second_sweep_the_same_day_sends_nothing_more(
     assert _sweep(TUESDAY, django_capture_on_commit_callbacks) == 0
     assert _send() == 0
     assert len(mailoutbox) == 4
-    assert ActionReminder.objects.count() == 3
+    # Three actions, each reminded to its contact and to the lead.
+    assert Reminder.objects.filter(status=Reminder.Status.QUEUED).count() == 6
 
 
 def test_an_overdue_action_is_reminded_again_only_after_7_days(case):
@@ -173,7 +182,7 @@ def test_an_overdue_action_is_reminded_again_only_after_7_days(case):
     days = [d for d in range(22) if reminders_sweep(today=TUESDAY + timedelta(days=d))]
     assert days == [0, 7, 14, 21]
     assert list(
-        ActionReminder.objects.filter(action=late).order_by("day").values_list("kind", "day")
+        _ledger(late).filter(recipient=late.contact_email).values_list("kind", "swept_on")
     ) == [("overdue", TUESDAY + timedelta(days=d)) for d in (0, 7, 14, 21)]
 
 
@@ -181,10 +190,37 @@ def test_an_action_due_in_7_days_is_reminded_then_on_the_day_then_weekly_when_la
     soon = _action(case, 7)
     days = [d for d in range(16) if reminders_sweep(today=TUESDAY + timedelta(days=d))]
     assert days == [0, 7, 8, 15]
-    kinds = (
-        ActionReminder.objects.filter(action=soon).order_by("day").values_list("kind", flat=True)
-    )
+    kinds = _ledger(soon).filter(recipient=soon.contact_email).values_list("kind", flat=True)
     assert list(kinds) == ["due_soon", "due_today", "overdue", "overdue"]
+
+
+def test_a_reminder_that_fell_due_while_beat_did_not_run_comes_once_worded_for_its_day(
+    case, lead, mailoutbox, django_capture_on_commit_callbacks
+):
+    _action(case, 10, description="Return the passports", contact_email="soon@supplier.example")
+    assert _sweep(TUESDAY, django_capture_on_commit_callbacks) == 0
+    # No sweep for three days; "due in 7 days" fell due on the third. The next one sends it.
+    late_day = TUESDAY + timedelta(days=4)
+    assert _sweep(late_day, django_capture_on_commit_callbacks) == 2
+    assert _sweep(late_day, django_capture_on_commit_callbacks) == 0
+    assert _send() == 2
+    assert sorted((m.to[0], m.subject) for m in mailoutbox) == [
+        ("lead@ewatch.example", "Remediation: 1 action due or overdue (Nov. 28, 2026)"),
+        ("soon@supplier.example", f"Due in 6 days: Return the passports ({case.reference})"),
+    ]
+    (to_contact,) = _to(mailoutbox, "soon@supplier.example")
+    assert "it is due on Dec. 4, 2026, in 6 days." in to_contact.body
+    assert "Due within 7 days (1)" in _to(mailoutbox, lead.email)[0].body
+
+    mailoutbox.clear()
+    for day in range(5, 10):
+        assert _sweep(TUESDAY + timedelta(days=day), django_capture_on_commit_callbacks) == 0
+    assert _sweep(TUESDAY + timedelta(days=10), django_capture_on_commit_callbacks) == 2
+    assert _send() == 2
+    assert sorted(m.subject for m in mailoutbox) == [
+        f"Due today: Return the passports ({case.reference})",
+        "Remediation: 1 action due or overdue (Dec. 4, 2026)",
+    ]
 
 
 def test_closed_cases_and_claimed_or_verified_actions_get_no_reminder(
@@ -406,7 +442,7 @@ def test_the_command_can_only_queue(case, mailoutbox):
 def test_the_command_refuses_a_bad_date(bad):
     with pytest.raises(CommandError, match=rf"--date must look like 2026-12-31, not '{bad}'\."):
         call_command("send_reminders", "--date", bad)
-    assert not ActionReminder.objects.exists()
+    assert not Reminder.objects.exists()
 
 
 def test_the_daily_task_runs_the_sweep_and_is_scheduled(
@@ -492,7 +528,7 @@ def test_a_sweep_killed_in_the_middle_loses_no_reminder_and_doubles_none(
     watcher = connection.get_new_connection(params)
     watcher.autocommit = True
     outbox_table = OutboxEmail._meta.db_table
-    reminder_table = ActionReminder._meta.db_table
+    reminder_table = Reminder._meta.db_table
     try:
         _query(locker, f"LOCK TABLE {outbox_table} IN EXCLUSIVE MODE; SELECT 1")
         sweeper = subprocess.Popen(
@@ -541,7 +577,7 @@ def test_a_sweep_killed_in_the_middle_loses_no_reminder_and_doubles_none(
     finally:
         locker.close()
         watcher.close()
-    assert not ActionReminder.objects.exists()
+    assert not Reminder.objects.exists()
     assert not OutboxEmail.objects.exists()
 
     # The next run (beat's next tick, or by hand) does all of it, once.
@@ -551,8 +587,12 @@ def test_a_sweep_killed_in_the_middle_loses_no_reminder_and_doubles_none(
     assert _send() == len(recipients)
     assert sorted(m.to[0] for m in mailoutbox) == recipients
     assert len({(m.to[0], m.subject) for m in mailoutbox}) == len(recipients)
-    ledger = list(ActionReminder.objects.values_list("action_id", "kind", "day"))
-    assert sorted(ledger) == sorted((pk, kind, MONDAY) for pk, kind in kinds)
+    ledger = [
+        (row.subject_pk, row.kind, row.swept_on, row.recipient_user_pk is None)
+        for row in Reminder.objects.filter(status=Reminder.Status.QUEUED)
+    ]
+    expected = [(pk, kind, MONDAY, contact) for pk, kind in kinds for contact in (True, False)]
+    assert sorted(ledger) == sorted(expected)
 
 
 class _StallingMailServer:

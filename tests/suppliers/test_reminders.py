@@ -6,8 +6,10 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from affiliates.models import Membership
-from core.models import OutboxEmail
+from core.models import OutboxEmail, Reminder
 from core.outbox import outbox_send_pending
+from core.reminders import subject_key
+from suppliers.models import Disclosure
 from suppliers.services import disclosure_reminder_kind, disclosure_reminders_sweep
 from suppliers.tasks import send_disclosure_reminders
 from tests.factories import ContractFactory, DisclosureFactory, member
@@ -66,6 +68,47 @@ def test_sweep_queues_each_reminder_once_and_the_outbox_sends_it_once(northvale,
     assert "/a/northvale/disclosures/" in late.body
     assert late.alternatives[0][1] == "text/html"
     assert admin.email not in {m.to[0] for m in mail.outbox if "SU-TODAY" in m.subject}
+
+
+def test_reminders_that_fell_due_while_beat_did_not_run_are_caught_up_once(northvale):
+    member(northvale, Membership.Role.ADMIN, email="admin@northvale.example")
+    disclosure = _due(northvale, 1, reference="NV-GAP")
+    assert disclosure_reminders_sweep(today=TODAY) == 0  # due tomorrow: nothing today
+    # No sweep for three days: "due today" (day 0) and "overdue" (day 1) fall due meanwhile.
+    # The next sweep sends the latest of the two, once, and records the other as superseded.
+    assert disclosure_reminders_sweep(today=TODAY + timedelta(days=4)) == 1
+    assert disclosure_reminders_sweep(today=TODAY + timedelta(days=4)) == 0
+    assert outbox_send_pending() == 1
+    (late,) = mail.outbox
+    assert (late.to, late.subject) == (["admin@northvale.example"], "Disclosure for NV-GAP overdue")
+    assert "are 3 days overdue" in late.body
+    ledger = Reminder.objects.filter(subject=subject_key(Disclosure, disclosure.pk))
+    assert list(ledger.order_by("step").values_list("kind", "status")) == [
+        ("due_today", "superseded"),
+        ("overdue", "queued"),
+    ]
+    # The next step still comes on its day: a week after the first day overdue.
+    sent = [
+        days
+        for days in range(5, 17)
+        if disclosure_reminders_sweep(today=TODAY + timedelta(days=days))
+    ]
+    assert sent == [9, 16]
+    outbox_send_pending()
+    assert [m.subject for m in mail.outbox[1:]] == ["Disclosure for NV-GAP overdue"] * 2
+    assert "are 8 days overdue" in mail.outbox[1].body
+
+
+def test_a_reminder_sent_late_says_how_many_days_are_left(northvale):
+    member(northvale, Membership.Role.OFFICER, email="officer@northvale.example")
+    _due(northvale, 9, reference="NV-SOON")
+    assert disclosure_reminders_sweep(today=TODAY) == 0
+    # Beat is down from day 1 to day 3; "due in 7 days" fell due on day 2.
+    assert disclosure_reminders_sweep(today=TODAY + timedelta(days=4)) == 1
+    outbox_send_pending()
+    (soon,) = mail.outbox
+    assert soon.subject == "Disclosure for NV-SOON due in 5 days"
+    assert ", in 5 days." in soon.body
 
 
 def test_reminders_speak_the_recipients_language(northvale):
