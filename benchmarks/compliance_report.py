@@ -85,7 +85,7 @@ from remediation.models import (  # noqa: E402
 )
 from reports import compliance  # noqa: E402
 from reports.models import ComplianceReport  # noqa: E402
-from suppliers.imports import line_key  # noqa: E402
+from suppliers.import_rows import line_key  # noqa: E402
 from suppliers.matching import normalise_address, normalise_name  # noqa: E402
 from suppliers.models import (  # noqa: E402  # noqa: E402
     ChecklistItem,
