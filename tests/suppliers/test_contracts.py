@@ -15,6 +15,8 @@ from affiliates.models import Membership
 from core.errors import DomainError
 from suppliers import contracts as services
 from suppliers.models import ChecklistItem, Contract, Disclosure, Supplier
+from suppliers.ocds import ocds_import
+from suppliers.ocds_package import OcdsImportRejected
 from tests import FIXTURES
 from tests.factories import ContractFactory, DisclosureFactory, SupplierFactory, member
 
@@ -723,7 +725,6 @@ def test_import_page_refuses_a_file_that_is_not_json(client, northvale_officer):
 
 
 def test_import_page_creates_the_contracts_of_an_ocds_file(client, northvale_officer):
-    pytest.importorskip("suppliers.ocds", reason="affiliates/ocds.py is not there yet")
     client.force_login(northvale_officer)
     assert client.get("/a/northvale/contracts/import/").status_code == 200
     with OCDS_SAMPLE.open("rb") as upload:
@@ -737,14 +738,13 @@ def test_import_page_creates_the_contracts_of_an_ocds_file(client, northvale_off
 
 
 def test_import_page_lists_every_problem_and_saves_nothing(client, northvale, northvale_officer):
-    ocds = pytest.importorskip("suppliers.ocds", reason="affiliates/ocds.py is not there yet")
     package = json.loads(OCDS_SAMPLE.read_text())
     contract = package["releases"][0]["contracts"][0]
     contract["value"] = {"amount": "eleven million", "currency": "XXX"}
     contract["period"] = {"startDate": "2011-06-30T00:00:00Z", "endDate": "2010-07-01T00:00:00Z"}
     data = json.dumps(package).encode()
-    with scope(affiliate=northvale), pytest.raises(ocds.OcdsImportRejected) as rejected:
-        ocds.ocds_import(affiliate=northvale, data=data, by=northvale_officer)
+    with scope(affiliate=northvale), pytest.raises(OcdsImportRejected) as rejected:
+        ocds_import(affiliate=northvale, data=data, by=northvale_officer)
     expected = list(rejected.value.errors)
     assert expected
     client.force_login(northvale_officer)

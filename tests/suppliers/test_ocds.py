@@ -7,7 +7,8 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from suppliers.models import ChecklistItem, Contract, Disclosure, Supplier
-from suppliers.ocds import MAX_BYTES, OcdsImportRejected, OcdsItemError, ocds_import
+from suppliers.ocds import ocds_import
+from suppliers.ocds_package import MAX_BYTES, OcdsImportRejected, OcdsItemError
 from tests import FIXTURES
 from tests.factories import ContractFactory, SupplierFactory
 
