@@ -302,7 +302,7 @@ class ContractImportView(AffiliateViewMixin, FormView):
     template_name = "suppliers/contracts/import.html"
 
     def form_valid(self, form):
-        from suppliers import ocds
+        from suppliers import ocds, ocds_package
 
         try:
             result = ocds.ocds_import(
@@ -310,7 +310,7 @@ class ContractImportView(AffiliateViewMixin, FormView):
                 data=form.cleaned_data["file"].read(),
                 by=self.request.user,
             )
-        except ocds.OcdsImportRejected as rejected:
+        except ocds_package.OcdsImportRejected as rejected:
             context = self.get_context_data(form=form, import_errors=list(rejected.errors))
             return self.render_to_response(context, status=400)
         messages.success(

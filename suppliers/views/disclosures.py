@@ -16,7 +16,7 @@ from affiliates.models import Membership
 from core.errors import DomainError
 from core.spreadsheets import attachment
 from core.views import ServiceActionMixin
-from suppliers import imports, services
+from suppliers import import_files, import_rows, imports, services
 from suppliers.forms import (
     ContractorRequestForm,
     DisclosureLineForm,
@@ -136,11 +136,11 @@ def _import_upload(disclosure, form, by, error_key):
         result = imports.disclosure_import(
             disclosure=disclosure, file=form.cleaned_data["file"], by=by
         )
-    except imports.DisclosureFileError as error:
+    except import_files.DisclosureFileError as error:
         form.add_error("file", str(error))
         return []
     except imports.DisclosureImportRejected as rejected:
-        cache.set(error_key, imports.errors_as_csv(rejected.errors), ERROR_REPORT_SECONDS)
+        cache.set(error_key, import_rows.errors_as_csv(rejected.errors), ERROR_REPORT_SECONDS)
         return rejected.errors
     except DomainError as error:
         form.add_error("file", error.message)
@@ -270,10 +270,10 @@ def disclosure_template(request, fmt):
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     if fmt == "csv":
-        return _csv_download(imports.template_csv(), "disclosure-template.csv")
+        return _csv_download(import_files.template_csv(), "disclosure-template.csv")
     return attachment(
         HttpResponse(
-            imports.template_xlsx(),
+            import_files.template_xlsx(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
         "disclosure-template.xlsx",

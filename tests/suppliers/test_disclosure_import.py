@@ -8,18 +8,14 @@ from django_scopes import scope
 from openpyxl import Workbook, load_workbook
 
 from core.errors import DomainError
-from suppliers.imports import (
+from suppliers.import_files import (
     DisclosureFileError,
-    DisclosureImportRejected,
-    RowError,
-    disclosure_add_rows,
-    disclosure_import,
-    errors_as_csv,
     parse_disclosure_file,
     template_csv,
     template_xlsx,
-    validate_rows,
 )
+from suppliers.import_rows import RowError, errors_as_csv, validate_rows
+from suppliers.imports import DisclosureImportRejected, disclosure_add_rows, disclosure_import
 from suppliers.models import DisclosureLine, Factory, FactoryMatchReview
 from tests import FIXTURES
 from tests.factories import AffiliateFactory, ContractFactory, DisclosureFactory, FactoryFactory

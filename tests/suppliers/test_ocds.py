@@ -1,13 +1,16 @@
 import copy
+import io
 import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils.html import escape
 from django_scopes import scope, scopes_disabled
 
 from suppliers.models import ChecklistItem, Contract, Disclosure, Supplier
-from suppliers.ocds import MAX_BYTES, OcdsImportRejected, OcdsItemError, ocds_import
+from suppliers.ocds import ocds_import
+from suppliers.ocds_package import MAX_BYTES, OcdsImportRejected, OcdsItemError
 from tests import FIXTURES
 from tests.factories import ContractFactory, SupplierFactory
 
@@ -408,3 +411,52 @@ def test_later_release_of_the_same_contract_wins(northvale, northvale_officer):
 
     assert result.created == 1
     assert result.contracts[0].value == Decimal("11500000.00")
+
+
+# --- The import page ----------------------------------------------------------------------
+
+
+def test_import_page_refuses_a_file_that_is_not_json(client, northvale_officer):
+    client.force_login(northvale_officer)
+    upload = io.BytesIO(b"%PDF-1.7 not json")
+    upload.name = "contracts.json"
+    response = client.post("/a/northvale/contracts/import/", {"file": upload})
+    assert response.status_code == 400
+    assert "This file is not JSON" in response.content.decode()
+    assert _nothing_written()[0] == 0
+
+
+def test_import_page_creates_the_contracts_of_an_ocds_file(client, northvale_officer):
+    client.force_login(northvale_officer)
+    assert client.get("/a/northvale/contracts/import/").status_code == 200
+    with PACKAGE.open("rb") as upload:
+        response = client.post("/a/northvale/contracts/import/", {"file": upload}, follow=True)
+    body = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/a/northvale/contracts/"
+    assert "The file was imported. Contracts created: 1; updated: 0;" in body
+    assert "Contract to build new cycle lanes in the centre of town." in body
+    with scopes_disabled():
+        assert Contract.objects.filter(affiliate__slug="northvale").count() == 1
+
+
+def test_import_page_lists_every_problem_and_saves_nothing(client, northvale, northvale_officer):
+    package = json.loads(PACKAGE.read_text())
+    contract = package["releases"][0]["contracts"][0]
+    contract["value"] = {"amount": "eleven million", "currency": "XXX"}
+    contract["period"] = {"startDate": "2011-06-30T00:00:00Z", "endDate": "2010-07-01T00:00:00Z"}
+    data = json.dumps(package).encode()
+    with scope(affiliate=northvale), pytest.raises(OcdsImportRejected) as rejected:
+        ocds_import(affiliate=northvale, data=data, by=northvale_officer)
+    expected = list(rejected.value.errors)
+    assert expected
+    client.force_login(northvale_officer)
+    upload = io.BytesIO(data)
+    upload.name = "broken.json"
+    response = client.post("/a/northvale/contracts/import/", {"file": upload})
+    body = response.content.decode()
+    assert response.status_code == 400
+    for error in expected:
+        assert escape(str(error.path)) in body
+        assert escape(str(error.message)) in body
+    assert _nothing_written()[0] == 0
+    assert Supplier.objects.count() == 0

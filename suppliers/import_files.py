@@ -1,0 +1,389 @@
+"""The files of a disclosure upload: reading a contractor's CSV or XLSX into rows keyed by
+template column, and the templates offered for download.
+
+Nothing here checks the values (`import_rows`) or saves them (`imports`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+
+MAX_FILE_SIZE = 20 * 1024 * 1024
+# An XLSX is a ZIP: 20 MB of it may unpack to far more. Refuse archives that would.
+MAX_XLSX_UNPACKED_SIZE = 400 * 1024 * 1024
+MAX_ROWS = 200_000
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+
+TEMPLATE_COLUMNS = (
+    "site_name",
+    "address",
+    "country",
+    "brand",
+    "product_model",
+    "tier",
+    "region",
+    "os_id",
+    "function",
+    "latitude",
+    "longitude",
+)
+REQUIRED_COLUMNS = ("site_name", "address", "country", "brand", "product_model")
+
+# Other names for the columns, as normalised by `header_key`; lists shaped like the Open
+# Supply Hub's (country, name, address, lat, lng) read as they are.
+_ALIASES = {
+    "site_name": (
+        "name",
+        "site",
+        "factory",
+        "factory_name",
+        "facility",
+        "facility_name",
+        "production_site",
+    ),
+    "address": ("site_address", "factory_address", "facility_address", "full_address"),
+    "country": ("country_code", "country_name"),
+    "brand": ("brand_name",),
+    "product_model": ("model", "product", "model_name", "product_name", "model_number"),
+    "tier": ("supplier_tier",),
+    "region": ("province", "state", "state_province"),
+    "os_id": ("osid", "open_supply_hub_id", "os_hub_id", "oar_id"),
+    "function": ("site_function", "factory_function"),
+    "latitude": ("lat",),
+    "longitude": ("lng", "lon", "long"),
+}
+COLUMN_ALIASES: dict[str, str] = {column: column for column in TEMPLATE_COLUMNS} | {
+    alias: column for column, aliases in _ALIASES.items() for alias in aliases
+}
+_HEADER_JUNK = re.compile(r"[^0-9a-z]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+_EXAMPLE = {
+    "site_name": "Shenzhen Precision Electronics Co., Ltd.",
+    "address": "No. 5 Industrial Road, Longhua District, Shenzhen",
+    "country": "CN",
+    "brand": "Lenovo",
+    "product_model": "ThinkPad T14 Gen 5",
+    "tier": "1",
+    "region": "Guangdong",
+    "os_id": "",
+    "function": "final_assembly",
+    "latitude": "22.657300",
+    "longitude": "114.029500",
+}
+
+
+class DisclosureFileError(DomainError):
+    """The upload cannot be read as a list of sites at all (format, size, columns)."""
+
+    def __init__(self, message):
+        super().__init__(message, field="file")
+
+
+# --- Reading -----------------------------------------------------------------------------
+
+
+def parse_disclosure_file(file: IO[bytes]) -> list[dict[str, Any]]:
+    """The rows of an uploaded CSV or XLSX, keyed by template column, each with its "row".
+
+    Columns are recognised by name in any case and under common aliases; unknown columns are
+    ignored; blank rows are skipped (their line numbers still count).
+    """
+    data = _read_limited(file)
+    if not data.strip():
+        raise DisclosureFileError(_("The file is empty."))
+    if data.startswith(XLSX_MAGIC):
+        table = _xlsx_table(data)
+    elif data.startswith(XLS_MAGIC):
+        raise DisclosureFileError(
+            _(
+                "This is an old Excel (.xls) file. Save it as an Excel workbook (.xlsx) "
+                "or as CSV, then upload it again."
+            )
+        )
+    else:
+        table = _csv_table(data)
+    return _rows_from_table(table)
+
+
+def _read_limited(file: IO[bytes]) -> bytes:
+    too_big = _("The file is larger than 20 MB. Split it into several files.")
+    size = getattr(file, "size", None)
+    if size is not None and size > MAX_FILE_SIZE:
+        raise DisclosureFileError(too_big)
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read(MAX_FILE_SIZE + 1)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if len(data) > MAX_FILE_SIZE:
+        raise DisclosureFileError(too_big)
+    return data
+
+
+def _not_a_table() -> DisclosureFileError:
+    return DisclosureFileError(
+        _(
+            "This is not a CSV or XLSX file. Upload the list of sites as CSV (UTF-8) or as an "
+            "Excel workbook (.xlsx); the template shows the columns."
+        )
+    )
+
+
+def _csv_table(data: bytes) -> Iterator[list[str]]:
+    if data.startswith(BINARY_MAGIC):
+        raise _not_a_table()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = _decode(data, "utf-16")
+    else:
+        if b"\x00" in data[:8192]:
+            raise _not_a_table()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # Excel on Windows saves "CSV" in the local code page.
+            text = _decode(data, "cp1252")
+    if _CONTROL.search(text, 0, 8192):
+        raise _not_a_table()
+    first_line = text.split("\n", 1)[0]
+    # Excel in much of Europe separates columns with semicolons.
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise DisclosureFileError(
+            _("Line %(line)d of the file cannot be read as CSV (%(error)s).")
+            % {"line": reader.line_num, "error": error}
+        ) from error
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise DisclosureFileError(
+            _("The file's characters cannot be read. Save it as CSV UTF-8 and upload it again.")
+        ) from error
+
+
+def _xlsx_table(data: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    not_xlsx = DisclosureFileError(
+        _(
+            "The file is a ZIP archive but not an Excel workbook (.xlsx). Save the list as "
+            ".xlsx or as CSV and upload it again."
+        )
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise not_xlsx from error
+    if unpacked > MAX_XLSX_UNPACKED_SIZE:
+        raise DisclosureFileError(_("The workbook is too large once unpacked. Split it."))
+    # openpyxl raises many kinds of exception on a broken workbook or a foreign ZIP (.docx).
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:
+        raise not_xlsx from error
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
+        while True:
+            try:
+                cells = next(rows, None)
+            except Exception as error:
+                raise not_xlsx from error
+            if cells is None:
+                return
+            yield [_cell_text(value) for value in cells]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def header_key(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return _HEADER_JUNK.sub("_", folded.encode("ascii", "ignore").decode()).strip("_")
+
+
+def _rows_from_table(table: Iterator[list[str]]) -> list[dict[str, Any]]:
+    header = next(table, None)
+    if header is None or not any(cell.strip() for cell in header):
+        raise DisclosureFileError(
+            _(
+                "The first row must name the columns (site_name, address, country, brand, "
+                "product_model, …), as in the template."
+            )
+        )
+    columns: list[str | None] = []
+    named: dict[str, str] = {}
+    for cell in header:
+        title = cell.strip().lstrip("\ufeff")
+        column = COLUMN_ALIASES.get(header_key(title))
+        if column in named:
+            raise DisclosureFileError(
+                _("The columns “%(first)s” and “%(second)s” both give the %(column)s: keep one.")
+                % {"first": named[column], "second": title, "column": column}
+            )
+        if column:
+            named[column] = title
+        columns.append(column)
+    missing = [column for column in REQUIRED_COLUMNS if column not in named]
+    if missing:
+        raise DisclosureFileError(
+            _(
+                "The file is missing columns: %(columns)s. Add them (the template shows every "
+                "column) and upload the file again."
+            )
+            % {"columns": ", ".join(missing)}
+        )
+    rows: list[dict[str, Any]] = []
+    for number, cells in enumerate(table, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        row: dict[str, Any] = dict.fromkeys(TEMPLATE_COLUMNS, "")
+        row["row"] = number
+        for column, cell in zip(columns, cells, strict=False):
+            if column:
+                row[column] = cell.strip()
+        rows.append(row)
+        if len(rows) > MAX_ROWS:
+            raise DisclosureFileError(
+                _("The file has more than %(limit)d rows. Split it into several files.")
+                % {"limit": MAX_ROWS}
+            )
+    if not rows:
+        raise DisclosureFileError(_("The file names its columns but lists no site."))
+    return rows
+
+
+# --- Templates ---------------------------------------------------------------------------
+
+
+def template_csv() -> str:
+    """The columns and one example row, as the upload expects them."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(TEMPLATE_COLUMNS)
+    writer.writerow([_EXAMPLE[column] for column in TEMPLATE_COLUMNS])
+    return out.getvalue()
+
+
+def _column_help() -> dict[str, str]:
+    return {
+        "site_name": _("Name of the production site (factory, mine, smelter or refiner)."),
+        "address": _("Full street address of the site."),
+        "country": _(
+            "Country of the site: two-letter code (CN), three-letter code (CHN) or English "
+            "name (China), in any case."
+        ),
+        "brand": _("Brand of the product made or supplied at this site."),
+        "product_model": _("Product model, as in the contract."),
+        "tier": _(
+            "1 for final assembly (the default when empty), 2 for a strategic component, "
+            "3 for raw material."
+        ),
+        "region": _("Province, state or region."),
+        "os_id": _("Open Supply Hub ID of the site, if known (for example CN2019303BQ3FZP)."),
+        "function": _("final_assembly, component or raw_material; by default given by the tier."),
+        "latitude": _("Decimal degrees, between -90 and 90 (for example 22.6573)."),
+        "longitude": _("Decimal degrees, between -180 and 180 (for example 114.0295)."),
+    }
+
+
+def template_xlsx() -> bytes:
+    """The template as a workbook, with a second sheet explaining every column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    workbook = Workbook()
+    sites = workbook.active
+    sites.title = _("Sites")
+    sites.append(list(TEMPLATE_COLUMNS))
+    example = dict(_EXAMPLE)
+    example.update(
+        tier=int(example["tier"]),
+        latitude=float(example["latitude"]),
+        longitude=float(example["longitude"]),
+    )
+    sites.append([example[column] for column in TEMPLATE_COLUMNS])
+    required_fill = PatternFill("solid", fgColor="FFE699")
+    for cell in sites[1]:
+        cell.font = Font(bold=True)
+        if cell.value in REQUIRED_COLUMNS:
+            cell.fill = required_fill
+        sites.column_dimensions[cell.column_letter].width = max(14, len(str(cell.value)) + 4)
+    sites.column_dimensions["A"].width = 42
+    sites.column_dimensions["B"].width = 52
+    sites.freeze_panes = "A2"
+
+    notes = workbook.create_sheet(_("Instructions"))
+    notes.append([_("How to fill in the list of production sites")])
+    notes["A1"].font = Font(bold=True, size=14)
+    notes.append([])
+    notes.append([_("Column"), _("Required"), _("What to write")])
+    for cell in notes[3]:
+        cell.font = Font(bold=True)
+    for column, text in _column_help().items():
+        notes.append([column, _("yes") if column in REQUIRED_COLUMNS else _("no"), text])
+    notes.append([])
+    for paragraph in (
+        _(
+            "One row per site, brand and product model. The first row names the columns; other "
+            "columns are ignored. Fill in the first sheet only."
+        ),
+        _(
+            "Country: a two-letter code (CN), a three-letter code (CHN) or the English name "
+            "(China), in upper or lower case."
+        ),
+        _(
+            "Tier: 1 = final assembly, 2 = strategic component, 3 = raw material (mine, "
+            "smelter or refiner). Empty means 1."
+        ),
+        _(
+            "Uploading the list again updates the lines with the same site, brand and model "
+            "instead of adding them twice; lines not in the new file are kept."
+        ),
+        _(
+            "A file with errors is not imported at all: you get a list of the rows and columns "
+            "to correct. Save the file as Excel workbook (.xlsx) or CSV UTF-8, at most 20 MB."
+        ),
+    ):
+        notes.append([paragraph])
+    notes.column_dimensions["A"].width = 18
+    notes.column_dimensions["B"].width = 10
+    notes.column_dimensions["C"].width = 90
+    for row in notes.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
