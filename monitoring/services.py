@@ -429,7 +429,7 @@ def _notify_affiliates(report: MonitoringReport, *, published: int) -> int:
             Membership.objects.filter(
                 affiliate_id__in=affiliates_with_factory(report.factory_id),
                 affiliate__is_active=True,
-                role__in=[Membership.Role.ADMIN, Membership.Role.OFFICER],
+                role__in=Membership.EDITORS,
                 user__is_active=True,
             ).select_related("user", "affiliate")
         )

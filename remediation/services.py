@@ -674,7 +674,7 @@ def _notify_invited(case: RemediationCase, affiliates) -> int:
         memberships = list(
             Membership.objects.filter(
                 affiliate__in=affiliates,
-                role__in=[Membership.Role.ADMIN, Membership.Role.OFFICER],
+                role__in=Membership.EDITORS,
                 user__is_active=True,
             ).select_related("user", "affiliate")
         )

@@ -479,7 +479,7 @@ def _notify_admins(report: ComplianceReport) -> int:
     from core.outbox import Message, outbox_enqueue
 
     admins = Membership.objects.filter(
-        role=Membership.Role.ADMIN, user__is_active=True
+        role__in=Membership.ADMIN_ONLY, user__is_active=True
     ).select_related("user")
     link = settings.SITE_URL + report.get_absolute_url()
     return outbox_enqueue(
