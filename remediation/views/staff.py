@@ -1,12 +1,10 @@
-"""Remediation pages. Which cases, entries and files each audience reads is decided in
-`querysets.py`; the views pick the queryset for their audience and call one service."""
+"""EW staff's remediation pages (under /staff/cases/): the list, opening a case, and running
+it: status, plan, companies, escalations, compensation."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,31 +13,28 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 from django_scopes import scopes_disabled
 
-from affiliates.mixins import AffiliateViewMixin, PartnerRequiredMixin, StaffRequiredMixin
+from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
-from core.uploads import file_download
 from core.views import ServiceActionMixin, show_domain_error
 from monitoring.models import Finding
 from suppliers.models import Factory
 
-from . import services
-from .forms import (
+from .. import services
+from ..forms import (
     ActionForm,
     CaseEditForm,
     CaseOpenForm,
     ClaimForm,
     CompanyForm,
     CompensationForm,
-    EngagementForm,
     EscalationForm,
-    LetterForm,
     OutcomeForm,
     RejectClaimForm,
     StatusForm,
     UpdateForm,
     VerifyForm,
 )
-from .models import (
+from ..models import (
     CaseStatus,
     CaseUpdate,
     Compensation,
@@ -48,25 +43,8 @@ from .models import (
     Participation,
     RemediationAction,
     RemediationCase,
-    UpdateAttachment,
 )
-
-
-def _form_error(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-
-
-def _updates(queryset):
-    return Prefetch(
-        "updates",
-        queryset=queryset.select_related("author").prefetch_related("attachments"),
-    )
-
-
-# --- EW staff -----------------------------------------------------------------------------
+from .shared import companies, form_error, prefetch_updates
 
 
 class StaffCaseListView(StaffRequiredMixin, ListView):
@@ -205,7 +183,7 @@ class StaffCaseDetailView(StaffCaseMixin, DetailView):
                     queryset=Finding.objects.select_related("report", "standard"),
                 ),
                 "grievances",
-                Prefetch("companies", queryset=_companies()),
+                Prefetch("companies", queryset=companies()),
                 Prefetch(
                     "participations",
                     queryset=Participation.objects.select_related("affiliate", "joined_by"),
@@ -215,7 +193,7 @@ class StaffCaseDetailView(StaffCaseMixin, DetailView):
                 ),
                 "compensations",
                 Prefetch("escalations", queryset=Escalation.objects.select_related("created_by")),
-                _updates(CaseUpdate.objects.for_staff()),
+                prefetch_updates(CaseUpdate.objects.for_staff()),
             ),
             pk=self.kwargs["pk"],
         )
@@ -245,12 +223,6 @@ class StaffCaseDetailView(StaffCaseMixin, DetailView):
             can_open_more=case.is_active,
         )
         return context
-
-
-def _companies():
-    from .models import ResponsibleCompany
-
-    return ResponsibleCompany.objects.select_related("supplier")
 
 
 class CaseEditView(StaffCaseMixin, FormView):
@@ -388,7 +360,7 @@ class CompensationAddView(StaffCaseMixin, ServiceActionMixin, View):
     def perform(self, request, *args, **kwargs):
         form = CompensationForm(request.POST, instance=self.compensation)
         if not form.is_valid():
-            _form_error(request, form)
+            form_error(request, form)
             return None
         services.compensation_save(
             case=self.get_case(),
@@ -405,302 +377,3 @@ class CompensationEditView(CompensationAddView):
             self.get_case().compensations.all(), pk=self.kwargs["compensation_pk"]
         )
         return super().perform(request, *args, **kwargs)
-
-
-# --- Staff and the lead partner -----------------------------------------------------------
-
-
-class CaseWorkerMixin(LoginRequiredMixin):
-    """Staff, or a member of the case's lead partner; anyone else gets a 404."""
-
-    def get_case(self) -> RemediationCase:
-        if not hasattr(self, "_case"):
-            user = self.request.user
-            cases = (
-                RemediationCase.objects.all()
-                if user.is_ew_staff
-                else RemediationCase.objects.for_partner(user)
-            )
-            self._case = get_object_or_404(cases, pk=self.kwargs["pk"])
-        return self._case
-
-    def get_success_url(self):
-        name = (
-            "remediation:staff_case"
-            if self.request.user.is_ew_staff
-            else "remediation:partner_case"
-        )
-        return reverse(name, kwargs={"pk": self.get_case().pk})
-
-
-class UpdatePostView(CaseWorkerMixin, ServiceActionMixin, View):
-    def perform(self, request, *args, **kwargs):
-        case = self.get_case()
-        form = UpdateForm(request.POST, request.FILES, partner_view=not request.user.is_ew_staff)
-        if not form.is_valid():
-            _form_error(request, form)
-            return None
-        clean = form.cleaned_data["file"]
-        services.update_post(
-            case=case,
-            by=request.user,
-            audience=form.cleaned_data["audience"],
-            text=form.cleaned_data["text"],
-            files=[clean] if clean else [],
-        )
-        return _("Update posted.")
-
-
-class ActionVerifyView(CaseWorkerMixin, ServiceActionMixin, View):
-    def perform(self, request, *args, **kwargs):
-        action = get_object_or_404(self.get_case().actions.all(), pk=self.kwargs["action_pk"])
-        services.action_verify(
-            action=action,
-            by=request.user,
-            verified_by=request.POST.get("verified_by", ""),
-            note=request.POST.get("note", ""),
-        )
-        return _("Action verified.")
-
-
-class ActionRejectView(CaseWorkerMixin, ServiceActionMixin, View):
-    def perform(self, request, *args, **kwargs):
-        action = get_object_or_404(self.get_case().actions.all(), pk=self.kwargs["action_pk"])
-        services.action_reject_claim(
-            action=action, by=request.user, reason=request.POST.get("reason", "")
-        )
-        return _("Claim rejected: the action is open again.")
-
-
-class AttachmentDownloadView(LoginRequiredMixin, View):
-    """Timeline files for staff (all) and the lead partner (its audiences only)."""
-
-    def get(self, request, pk):
-        user = request.user
-        if user.is_ew_staff:
-            updates = CaseUpdate.objects.all()
-        else:
-            updates = CaseUpdate.objects.for_partners().filter(
-                case__in=RemediationCase.objects.for_partner(user)
-            )
-        attachment = get_object_or_404(
-            UpdateAttachment.objects.filter(update__in=updates).select_related("update__case"),
-            pk=pk,
-        )
-        return file_download(
-            attachment.file,
-            filename=attachment.download_name,
-            content_type=attachment.content_type,
-        )
-
-
-class PartnerCaseListView(PartnerRequiredMixin, ListView):
-    template_name = "remediation/partner_cases.html"
-    context_object_name = "cases"
-    paginate_by = 50
-
-    def get_queryset(self):
-        return (
-            RemediationCase.objects.for_partner(self.request.user)
-            .with_action_counts()
-            .select_related("factory")
-            .order_by("-opened_on", "-pk")
-        )
-
-
-class PartnerCaseDetailView(PartnerRequiredMixin, DetailView):
-    template_name = "remediation/partner_case.html"
-    context_object_name = "case"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            RemediationCase.objects.for_partner(self.request.user)
-            .select_related("factory", "staff_lead")
-            .prefetch_related(
-                Prefetch("findings", queryset=Finding.objects.select_related("report", "standard")),
-                Prefetch("companies", queryset=_companies()),
-                "actions",
-                "compensations",
-                "escalations",
-                _updates(CaseUpdate.objects.for_partners()),
-            ),
-            pk=self.kwargs["pk"],
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            audience="partner",
-            today=timezone.localdate(),
-            update_form=UpdateForm(partner_view=True),
-            reject_form=RejectClaimForm(),
-            **kwargs,
-        )
-
-
-# --- Affiliates ---------------------------------------------------------------------------
-
-
-class AffiliateCaseMixin(AffiliateViewMixin):
-    def visible_cases(self):
-        return RemediationCase.objects.visible_to_affiliate(self.affiliate)
-
-    def get_case(self) -> RemediationCase:
-        if not hasattr(self, "_case"):
-            self._case = get_object_or_404(
-                self.visible_cases()
-                .with_participation_of(self.affiliate)
-                .select_related("factory"),
-                pk=self.kwargs["pk"],
-            )
-        return self._case
-
-    def get_success_url(self):
-        return reverse(
-            "remediation:affiliate_case",
-            kwargs={"affiliate_slug": self.affiliate.slug, "pk": self.get_case().pk},
-        )
-
-    def require_joined(self) -> RemediationCase:
-        case = self.get_case()
-        if not case.joined:
-            raise DomainError(_("Join the case first."))
-        return case
-
-
-class AffiliateCaseListView(AffiliateCaseMixin, ListView):
-    template_name = "remediation/affiliate_cases.html"
-    context_object_name = "cases"
-    paginate_by = 25
-    model = RemediationCase
-
-    def get_queryset(self):
-        return (
-            self.visible_cases()
-            .with_participation_of(self.affiliate)
-            .with_action_counts()
-            .select_related("factory")
-            .order_by("-joined", "-fast_track", "-opened_on", "-pk")
-        )
-
-
-class AffiliateCaseDetailView(AffiliateCaseMixin, DetailView):
-    """The summary for every affiliate buying from the factory; the plan, the affiliates'
-    timeline and the engagement log once the affiliate has joined."""
-
-    template_name = "remediation/affiliate_case.html"
-    context_object_name = "case"
-    model = RemediationCase
-
-    def get_object(self, queryset=None):
-        return self.get_case()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        case = self.object
-        context["today"] = timezone.localdate()
-        context["joined"] = case.joined
-        context["participants"] = Participation.objects.filter(
-            case=case, joined_on__isnull=False
-        ).count()
-        if not case.joined:
-            return context
-        contracts = services.contracts_for_letter(case, self.affiliate)
-        context.update(
-            actions=list(case.actions.all()),
-            compensations=list(case.compensations.all()),
-            escalations=list(case.escalations.all()),
-            updates=list(
-                CaseUpdate.objects.for_affiliates()
-                .filter(case=case)
-                .select_related("author__partner_membership")
-                .prefetch_related("attachments")
-            ),
-            findings=list(
-                Finding.objects.published_for_affiliate(self.affiliate)
-                .filter(remediation_cases=case)
-                .with_display_relations()
-            ),
-            joined_affiliates=list(
-                Participation.objects.filter(case=case, joined_on__isnull=False)
-                .select_related("affiliate")
-                .order_by("affiliate__name")
-            ),
-            engagements=list(
-                Engagement.objects.filter(case=case).select_related("contract", "created_by")
-            ),
-            engagement_form=EngagementForm(contracts=contracts),
-            # Its own ids: the engagement form has a `contract` field too.
-            letter_form=LetterForm(contracts=contracts, auto_id="letter_%s"),
-            companies=list(case.companies.select_related("supplier")),
-        )
-        return context
-
-
-class CaseJoinView(AffiliateCaseMixin, ServiceActionMixin, View):
-    model = RemediationCase
-
-    def perform(self, request, *args, **kwargs):
-        services.case_join(
-            case=self.get_case(), affiliate=self.affiliate, membership=self.membership
-        )
-        return _("%(affiliate)s has joined the case.") % {"affiliate": self.affiliate.name}
-
-
-class EngagementLogView(AffiliateCaseMixin, ServiceActionMixin, View):
-    model = RemediationCase
-
-    def perform(self, request, *args, **kwargs):
-        case = self.require_joined()
-        form = EngagementForm(
-            request.POST, contracts=services.contracts_for_letter(case, self.affiliate)
-        )
-        if not form.is_valid():
-            _form_error(request, form)
-            return None
-        services.engagement_log(
-            case=case, affiliate=self.affiliate, membership=self.membership, **form.cleaned_data
-        )
-        return _("Engagement logged.")
-
-
-class LetterView(AffiliateCaseMixin, View):
-    """A pre-filled letter to the contractor, as PDF, from what the affiliate may read."""
-
-    model = RemediationCase
-
-    def get(self, request, *args, **kwargs):
-        from .letters import letter_render
-
-        case = self.get_case()
-        if not case.joined:
-            raise Http404
-        contracts = services.contracts_for_letter(case, self.affiliate)
-        form = LetterForm(request.GET, contracts=contracts)
-        contract = form.cleaned_data["contract"] if form.is_valid() else None
-        if contract is None:
-            contract = contracts.first()
-        pdf = letter_render(
-            case=case, affiliate=self.affiliate, contract=contract, user=request.user
-        )
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{case.reference}-letter.pdf"'
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-
-class AffiliateAttachmentDownloadView(AffiliateViewMixin, View):
-    """Files on the affiliates' timeline of a case the affiliate has joined; else 404."""
-
-    def get(self, request, *args, **kwargs):
-        cases = RemediationCase.objects.joined_by(self.affiliate)
-        attachment = get_object_or_404(
-            UpdateAttachment.objects.filter(
-                update__in=CaseUpdate.objects.for_affiliates().filter(case__in=cases)
-            ).select_related("update__case"),
-            pk=self.kwargs["pk"],
-        )
-        return file_download(
-            attachment.file,
-            filename=attachment.download_name,
-            content_type=attachment.content_type,
-        )
