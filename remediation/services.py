@@ -377,11 +377,12 @@ def engagement_log(
 def contracts_for_letter(case: RemediationCase, affiliate):
     """The affiliate's contracts under which the case's factory was disclosed."""
     from suppliers.models import Contract, DisclosureLine
-    from suppliers.querysets import SUPPLY_CHAIN_STATUSES
 
-    lines = DisclosureLine.objects.filter(
-        factory_id=case.factory_id, disclosure__status__in=SUPPLY_CHAIN_STATUSES
-    ).values("disclosure__contract_id")
+    lines = (
+        DisclosureLine.objects.in_supply_chain()
+        .filter(affiliate=affiliate, factory_id=case.factory_id)
+        .values("disclosure__contract_id")
+    )
     return Contract.objects.filter(pk__in=lines).select_related("contractor")
 
 

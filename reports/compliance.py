@@ -269,14 +269,13 @@ def _contracts(affiliate, start, end, contract=None):
     return Contract.objects.filter(affiliate=affiliate, start_date__lte=end, end_date__gte=start)
 
 
-def _factory_ids(contracts) -> set[int]:
-    from suppliers.models import DisclosureLine
-    from suppliers.querysets import SUPPLY_CHAIN_STATUSES
+def _factory_ids(affiliate, contracts) -> set[int]:
+    from suppliers.models import Factory
 
     return set(
-        DisclosureLine.objects.filter(
-            disclosure__contract__in=contracts, disclosure__status__in=SUPPLY_CHAIN_STATUSES
-        ).values_list("factory_id", flat=True)
+        Factory.objects.in_supply_chain_of(affiliate, contracts=contracts).values_list(
+            "pk", flat=True
+        )
     )
 
 
@@ -306,7 +305,7 @@ def figures(affiliate, start, end, contract=None) -> Figures:
         n=Count("pk"), conditions=Count("pk", filter=~Q(ew_conditions_version=""))
     )
     disclosures = Disclosure.objects.filter(contract__in=contracts)
-    factory_ids = _factory_ids(contracts)
+    factory_ids = _factory_ids(affiliate, contracts)
     cases = _cases(affiliate, factory_ids, end)
     joined = cases.joined_by(affiliate)
     return Figures(
@@ -335,7 +334,6 @@ def report_context(affiliate, start: date, end: date, *, contract=None) -> dict:
     from monitoring.models import ForcedLabourIndicator, Severity
     from remediation.models import Engagement, Participation, RemediationAction
     from suppliers.models import DisclosureLine, Factory
-    from suppliers.querysets import SUPPLY_CHAIN_STATUSES
 
     today = timezone.localdate()
     contracts = list(
@@ -345,9 +343,8 @@ def report_context(affiliate, start: date, end: date, *, contract=None) -> dict:
         .order_by("reference")
     )
     lines = list(
-        DisclosureLine.objects.filter(
-            disclosure__contract__in=contracts, disclosure__status__in=SUPPLY_CHAIN_STATUSES
-        )
+        DisclosureLine.objects.in_supply_chain()
+        .filter(affiliate=affiliate, disclosure__contract__in=contracts)
         .order_by()
         .values("factory_id", "brand", "product_model", "tier")
     )

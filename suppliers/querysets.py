@@ -1,4 +1,9 @@
-"""Reads of shared supply-chain rows, with the visibility rules of DESIGN.md §4 in one place."""
+"""Reads of shared supply-chain rows, with the visibility rules of DESIGN.md §4 in one place.
+
+The supply-chain rule is stated once, in `DisclosureLineQuerySet.in_supply_chain()`, and read
+as "this factory is in this affiliate's supply chain" through
+`FactoryQuerySet.in_supply_chain_of(affiliate)`.
+"""
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
@@ -10,18 +15,30 @@ from django_scopes import scopes_disabled
 SUPPLY_CHAIN_STATUSES = ("submitted", "accepted")
 
 
+class DisclosureLineQuerySet(models.QuerySet):
+    def in_supply_chain(self):
+        """The lines that put their site in their affiliate's supply chain."""
+        return self.filter(disclosure__status__in=SUPPLY_CHAIN_STATUSES)
+
+
+def _chain_lines():
+    """Every affiliate's supply-chain lines, outside the tenant scope (callers filter)."""
+    from .models import DisclosureLine
+
+    with scopes_disabled():
+        return DisclosureLine.objects.all().in_supply_chain()
+
+
 class FactoryQuerySet(models.QuerySet):
     def active(self):
         return self.filter(merged_into__isnull=True)
 
-    def in_supply_chain_of(self, affiliate):
-        from .models import DisclosureLine
-
-        with scopes_disabled():
-            lines = DisclosureLine.objects.filter(
-                affiliate=affiliate, disclosure__status__in=SUPPLY_CHAIN_STATUSES
-            ).values("factory_id")
-        return self.filter(pk__in=lines)
+    def in_supply_chain_of(self, affiliate, *, contracts=None):
+        """The sites in the affiliate's supply chain (under `contracts` only, if given)."""
+        lines = _chain_lines().filter(affiliate=affiliate)
+        if contracts is not None:
+            lines = lines.filter(disclosure__contract__in=contracts)
+        return self.filter(pk__in=lines.values("factory_id"))
 
     def visible_to(self, user, affiliate=None):
         """Staff see every site; an affiliate member only those in the affiliate's chain."""
@@ -33,34 +50,26 @@ class FactoryQuerySet(models.QuerySet):
 
     def with_affiliate_count(self):
         """How many affiliates have the site in their supply chain (for everyone to see)."""
-        from .models import DisclosureLine
-
-        with scopes_disabled():
-            counts = (
-                DisclosureLine.objects.filter(
-                    factory=OuterRef("pk"), disclosure__status__in=SUPPLY_CHAIN_STATUSES
-                )
-                .order_by()
-                .values("factory")
-                .annotate(n=Count("affiliate", distinct=True))
-                .values("n")
-            )
+        counts = (
+            _chain_lines()
+            .filter(factory=OuterRef("pk"))
+            .order_by()
+            .values("factory")
+            .annotate(n=Count("affiliate", distinct=True))
+            .values("n")
+        )
         return self.annotate(affiliate_count=Subquery(counts))
 
     def with_leverage(self):
         """Affiliates linked and their combined contract value in euros: staff only."""
-        from suppliers.models import Contract
-
-        from .models import DisclosureLine
+        from .models import Contract, DisclosureLine
 
         with scopes_disabled():
-            disclosed_here = DisclosureLine.objects.filter(
+            disclosed_here = DisclosureLine.objects.in_supply_chain().filter(
                 disclosure__contract=OuterRef("pk"), factory=OuterRef(OuterRef("pk"))
             )
             spend = (
-                Contract.objects.filter(
-                    Exists(disclosed_here), disclosure__status__in=SUPPLY_CHAIN_STATUSES
-                )
+                Contract.objects.filter(Exists(disclosed_here))
                 .order_by()
                 .annotate(one=Value(1))
                 .values("one")
