@@ -66,6 +66,7 @@ from django.utils import timezone  # noqa: E402
 from django_scopes import scope, scopes_disabled  # noqa: E402
 
 from affiliates.models import Affiliate, Membership, User  # noqa: E402
+from affiliates.reader import Reader  # noqa: E402
 from benchmarks.sample_data import BRANDS  # noqa: E402
 from grievances.models import Grievance  # noqa: E402
 from monitoring.models import (  # noqa: E402
@@ -749,7 +750,7 @@ def render_largest(args, start: date, end: date) -> bool:
             status=ComplianceReport.Status.RENDERING,
         )
     with scope(affiliate=affiliate):
-        figures = compliance.figures(affiliate, start, end)
+        figures = compliance.figures(Reader.for_affiliate(affiliate), start, end)
         print(
             f"Report {report.reference} of {affiliate.name} (the largest generated affiliate: "
             f"{lines:,} disclosure lines), {start} – {end}: {figures.contracts} contracts, "

@@ -19,9 +19,9 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return redirect("account_login")
-    if user.is_ew_staff:
+    if request.reader.is_staff:
         return redirect("reports:staff_dashboard")
-    if user.is_partner_member:
+    if request.reader.is_partner:
         return redirect("monitoring:partner_dashboard")
     memberships = memberships_of(user)
     if memberships:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from affiliates.reader import Reader
 from core.errors import DomainError
 from core.uploads import CleanFile
 
@@ -316,7 +317,8 @@ def case_join(*, case: RemediationCase, affiliate, membership) -> Participation:
     """The affiliate joins the case: it sees the plan and the affiliates' timeline."""
     if not membership.can_edit:
         raise DomainError(_("Viewers cannot join a case; ask an officer or admin."))
-    if not RemediationCase.objects.visible_to_affiliate(affiliate).filter(pk=case.pk).exists():
+    readable = RemediationCase.objects.visible_to(Reader.for_affiliate(affiliate))
+    if not readable.filter(pk=case.pk).exists():
         raise DomainError(_("This case is not about a factory in your supply chain."))
     if not case.is_active:
         raise DomainError(_("This case is closed: it can no longer be joined."))

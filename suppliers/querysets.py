@@ -2,7 +2,7 @@
 
 The supply-chain rule is stated once, in `DisclosureLineQuerySet.in_supply_chain()`, and read
 as "this factory is in this affiliate's supply chain" through
-`FactoryQuerySet.in_supply_chain_of(affiliate)`.
+`FactoryQuerySet.in_supply_chain_of(affiliate)`, which every app's `visible_to(reader)` uses.
 """
 
 from django.db import models
@@ -29,6 +29,24 @@ def _chain_lines():
         return DisclosureLine.objects.all().in_supply_chain()
 
 
+class SupplierQuerySet(models.QuerySet):
+    def visible_to(self, reader):
+        """Staff read the registry; an affiliate its contractors and the companies linked to
+        the sites in its supply chain; anyone else no company."""
+        if reader.is_staff:
+            return self.all()
+        if not reader.is_affiliate:
+            return self.none()
+        from .models import Contract, Factory
+
+        with scopes_disabled():
+            contractors = Contract.objects.filter(affiliate=reader.affiliate).values(
+                "contractor_id"
+            )
+        chain = Factory.objects.in_supply_chain_of(reader.affiliate)
+        return self.filter(Q(pk__in=contractors) | Q(factory_links__factory__in=chain)).distinct()
+
+
 class FactoryQuerySet(models.QuerySet):
     def active(self):
         return self.filter(merged_into__isnull=True)
@@ -40,13 +58,13 @@ class FactoryQuerySet(models.QuerySet):
             lines = lines.filter(disclosure__contract__in=contracts)
         return self.filter(pk__in=lines.values("factory_id"))
 
-    def visible_to(self, user, affiliate=None):
-        """Staff see every site; an affiliate member only those in the affiliate's chain."""
-        if user.is_authenticated and user.is_ew_staff:
+    def visible_to(self, reader):
+        """Staff read every site; an affiliate those in its supply chain; anyone else none."""
+        if reader.is_staff:
             return self.active()
-        if affiliate is None:
+        if not reader.is_affiliate:
             return self.none()
-        return self.active().in_supply_chain_of(affiliate)
+        return self.active().in_supply_chain_of(reader.affiliate)
 
     def with_affiliate_count(self):
         """How many affiliates have the site in their supply chain (for everyone to see)."""

@@ -14,28 +14,18 @@ from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import AffiliateViewMixin
 from core.errors import DomainError
-from core.uploads import file_download
 from core.views import ServiceActionMixin
 from monitoring.models import Finding
 
 from .. import services
-from ..forms import (
-    EngagementForm,
-    LetterForm,
-)
-from ..models import (
-    CaseUpdate,
-    Engagement,
-    Participation,
-    RemediationCase,
-    UpdateAttachment,
-)
-from .shared import form_error
+from ..forms import EngagementForm, LetterForm
+from ..models import CaseUpdate, Engagement, Participation, RemediationAction, RemediationCase
+from .shared import download, form_error
 
 
 class AffiliateCaseMixin(AffiliateViewMixin):
     def visible_cases(self):
-        return RemediationCase.objects.visible_to_affiliate(self.affiliate)
+        return RemediationCase.objects.visible_to(self.reader)
 
     def get_case(self) -> RemediationCase:
         if not hasattr(self, "_case"):
@@ -99,17 +89,17 @@ class AffiliateCaseDetailView(AffiliateCaseMixin, DetailView):
             return context
         contracts = services.contracts_for_letter(case, self.affiliate)
         context.update(
-            actions=list(case.actions.all()),
+            actions=list(RemediationAction.objects.visible_to(self.reader).filter(case=case)),
             compensations=list(case.compensations.all()),
             escalations=list(case.escalations.all()),
             updates=list(
-                CaseUpdate.objects.for_affiliates()
+                CaseUpdate.objects.visible_to(self.reader)
                 .filter(case=case)
                 .select_related("author__partner_membership")
                 .prefetch_related("attachments")
             ),
             findings=list(
-                Finding.objects.published_for_affiliate(self.affiliate)
+                Finding.objects.visible_to(self.reader)
                 .filter(remediation_cases=case)
                 .with_display_relations()
             ),
@@ -172,9 +162,7 @@ class LetterView(AffiliateCaseMixin, View):
         contract = form.cleaned_data["contract"] if form.is_valid() else None
         if contract is None:
             contract = contracts.first()
-        pdf = letter_render(
-            case=case, affiliate=self.affiliate, contract=contract, user=request.user
-        )
+        pdf = letter_render(case=case, reader=self.reader, contract=contract)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{case.reference}-letter.pdf"'
         response["Cache-Control"] = "private, no-store"
@@ -185,15 +173,4 @@ class AffiliateAttachmentDownloadView(AffiliateViewMixin, View):
     """Files on the affiliates' timeline of a case the affiliate has joined; else 404."""
 
     def get(self, request, *args, **kwargs):
-        cases = RemediationCase.objects.joined_by(self.affiliate)
-        attachment = get_object_or_404(
-            UpdateAttachment.objects.filter(
-                update__in=CaseUpdate.objects.for_affiliates().filter(case__in=cases)
-            ).select_related("update__case"),
-            pk=self.kwargs["pk"],
-        )
-        return file_download(
-            attachment.file,
-            filename=attachment.download_name,
-            content_type=attachment.content_type,
-        )
+        return download(self.reader, self.kwargs["pk"])

@@ -11,14 +11,8 @@ from django.views.generic import DetailView, ListView
 from affiliates.mixins import PartnerRequiredMixin
 from monitoring.models import Finding
 
-from ..forms import (
-    RejectClaimForm,
-    UpdateForm,
-)
-from ..models import (
-    CaseUpdate,
-    RemediationCase,
-)
+from ..forms import RejectClaimForm, UpdateForm
+from ..models import CaseUpdate, RemediationAction, RemediationCase
 from .shared import companies, prefetch_updates
 
 
@@ -29,7 +23,7 @@ class PartnerCaseListView(PartnerRequiredMixin, ListView):
 
     def get_queryset(self):
         return (
-            RemediationCase.objects.for_partner(self.request.user)
+            RemediationCase.objects.visible_to(self.reader)
             .with_action_counts()
             .select_related("factory")
             .order_by("-opened_on", "-pk")
@@ -42,15 +36,15 @@ class PartnerCaseDetailView(PartnerRequiredMixin, DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            RemediationCase.objects.for_partner(self.request.user)
+            RemediationCase.objects.visible_to(self.reader)
             .select_related("factory", "staff_lead")
             .prefetch_related(
                 Prefetch("findings", queryset=Finding.objects.select_related("report", "standard")),
                 Prefetch("companies", queryset=companies()),
-                "actions",
+                Prefetch("actions", queryset=RemediationAction.objects.visible_to(self.reader)),
                 "compensations",
                 "escalations",
-                prefetch_updates(CaseUpdate.objects.for_partners()),
+                prefetch_updates(CaseUpdate.objects.visible_to(self.reader)),
             ),
             pk=self.kwargs["pk"],
         )

@@ -4,26 +4,19 @@ every remediation page."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from affiliates.mixins import ReaderMixin
 from core.uploads import file_download
 from core.views import ServiceActionMixin
 
 from .. import services
-from ..forms import (
-    UpdateForm,
-)
-from ..models import (
-    CaseUpdate,
-    RemediationCase,
-    ResponsibleCompany,
-    UpdateAttachment,
-)
+from ..forms import UpdateForm
+from ..models import RemediationCase, ResponsibleCompany, UpdateAttachment
 
 
 def form_error(request, form) -> None:
@@ -44,33 +37,26 @@ def companies():
     return ResponsibleCompany.objects.select_related("supplier")
 
 
-class CaseWorkerMixin(LoginRequiredMixin):
-    """Staff, or a member of the case's lead partner; anyone else gets a 404."""
+class CaseWorkerMixin(ReaderMixin):
+    """A case the reader may work on: staff any, a partner member its organisation's; anyone
+    else gets a 404."""
 
     def get_case(self) -> RemediationCase:
         if not hasattr(self, "_case"):
-            user = self.request.user
-            cases = (
-                RemediationCase.objects.all()
-                if user.is_ew_staff
-                else RemediationCase.objects.for_partner(user)
+            self._case = get_object_or_404(
+                RemediationCase.objects.visible_to(self.reader), pk=self.kwargs["pk"]
             )
-            self._case = get_object_or_404(cases, pk=self.kwargs["pk"])
         return self._case
 
     def get_success_url(self):
-        name = (
-            "remediation:staff_case"
-            if self.request.user.is_ew_staff
-            else "remediation:partner_case"
-        )
+        name = "remediation:staff_case" if self.reader.is_staff else "remediation:partner_case"
         return reverse(name, kwargs={"pk": self.get_case().pk})
 
 
 class UpdatePostView(CaseWorkerMixin, ServiceActionMixin, View):
     def perform(self, request, *args, **kwargs):
         case = self.get_case()
-        form = UpdateForm(request.POST, request.FILES, partner_view=not request.user.is_ew_staff)
+        form = UpdateForm(request.POST, request.FILES, partner_view=not self.reader.is_staff)
         if not form.is_valid():
             form_error(request, form)
             return None
@@ -106,23 +92,20 @@ class ActionRejectView(CaseWorkerMixin, ServiceActionMixin, View):
         return _("Claim rejected: the action is open again.")
 
 
-class AttachmentDownloadView(LoginRequiredMixin, View):
+class AttachmentDownloadView(ReaderMixin, View):
     """Timeline files for staff (all) and the lead partner (its audiences only)."""
 
     def get(self, request, pk):
-        user = request.user
-        if user.is_ew_staff:
-            updates = CaseUpdate.objects.all()
-        else:
-            updates = CaseUpdate.objects.for_partners().filter(
-                case__in=RemediationCase.objects.for_partner(user)
-            )
-        attachment = get_object_or_404(
-            UpdateAttachment.objects.filter(update__in=updates).select_related("update__case"),
-            pk=pk,
-        )
-        return file_download(
-            attachment.file,
-            filename=attachment.download_name,
-            content_type=attachment.content_type,
-        )
+        return download(self.reader, pk)
+
+
+def download(reader, pk):
+    """A timeline file the reader may read with its entry; else 404."""
+    attachment = get_object_or_404(
+        UpdateAttachment.objects.visible_to(reader).select_related("update__case"), pk=pk
+    )
+    return file_download(
+        attachment.file,
+        filename=attachment.download_name,
+        content_type=attachment.content_type,
+    )

@@ -16,6 +16,7 @@ from django_scopes import scopes_disabled
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
 from core.views import ServiceActionMixin, show_domain_error
+from grievances.models import Grievance
 from monitoring.models import Finding
 from suppliers.models import Factory
 
@@ -55,7 +56,7 @@ class StaffCaseListView(StaffRequiredMixin, ListView):
     def get_queryset(self):
         self.status = self.request.GET.get("status", "")
         self.overdue_only = self.request.GET.get("overdue") == "1"
-        cases = RemediationCase.objects.with_action_counts()
+        cases = RemediationCase.objects.visible_to(self.reader).with_action_counts()
         if self.status in CaseStatus.values:
             cases = cases.filter(status=self.status)
         else:
@@ -81,7 +82,7 @@ class CaseCreateView(StaffRequiredMixin, FormView):
     form_class = CaseOpenForm
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated or not request.user.is_ew_staff:
+        if not request.user.is_authenticated or not self.reader.is_staff:
             return super().dispatch(request, *args, **kwargs)
         self.factory = self._factory(request.POST) or self._factory(request.GET)
         if self.factory is None:
@@ -90,12 +91,13 @@ class CaseCreateView(StaffRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def _factory(self, source):
-        from grievances.models import Grievance
-
+        findings = Finding.objects.visible_to(self.reader)
+        grievances = Grievance.objects.visible_to(self.reader)
+        factories = Factory.objects.visible_to(self.reader)
         for key, lookup in (
-            ("finding", lambda pk: Finding.objects.get(pk=pk).report.factory),
-            ("grievance", lambda pk: Grievance.objects.get(pk=pk).factory),
-            ("factory", lambda pk: Factory.objects.active().get(pk=pk)),
+            ("finding", lambda pk: findings.get(pk=pk).report.factory),
+            ("grievance", lambda pk: grievances.get(pk=pk).factory),
+            ("factory", lambda pk: factories.get(pk=pk)),
         ):
             value = source.get(key, "")
             if value.isdigit():
@@ -112,7 +114,12 @@ class CaseCreateView(StaffRequiredMixin, FormView):
         initial = {"staff_lead": self.request.user.pk}
         finding_id = self.request.GET.get("finding", "")
         if finding_id.isdigit():
-            finding = Finding.objects.filter(pk=finding_id).select_related("report").first()
+            finding = (
+                Finding.objects.visible_to(self.reader)
+                .filter(pk=finding_id)
+                .select_related("report")
+                .first()
+            )
             if finding is not None:
                 initial.update(
                     findings=[finding.pk],
@@ -161,7 +168,8 @@ class StaffCaseMixin(StaffRequiredMixin):
     def get_case(self) -> RemediationCase:
         if not hasattr(self, "_case"):
             self._case = get_object_or_404(
-                RemediationCase.objects.select_related("factory"), pk=self.kwargs["pk"]
+                RemediationCase.objects.visible_to(self.reader).select_related("factory"),
+                pk=self.kwargs["pk"],
             )
         return self._case
 
@@ -175,25 +183,30 @@ class StaffCaseDetailView(StaffCaseMixin, DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            RemediationCase.objects.select_related(
-                "factory", "staff_lead", "lead_partner", "opened_by"
-            ).prefetch_related(
+            RemediationCase.objects.visible_to(self.reader)
+            .select_related("factory", "staff_lead", "lead_partner", "opened_by")
+            .prefetch_related(
                 Prefetch(
                     "findings",
-                    queryset=Finding.objects.select_related("report", "standard"),
+                    queryset=Finding.objects.visible_to(self.reader).select_related(
+                        "report", "standard"
+                    ),
                 ),
-                "grievances",
+                Prefetch("grievances", queryset=Grievance.objects.visible_to(self.reader)),
                 Prefetch("companies", queryset=companies()),
                 Prefetch(
                     "participations",
                     queryset=Participation.objects.select_related("affiliate", "joined_by"),
                 ),
                 Prefetch(
-                    "actions", queryset=RemediationAction.objects.select_related("owner_supplier")
+                    "actions",
+                    queryset=RemediationAction.objects.visible_to(self.reader).select_related(
+                        "owner_supplier"
+                    ),
                 ),
                 "compensations",
                 Prefetch("escalations", queryset=Escalation.objects.select_related("created_by")),
-                prefetch_updates(CaseUpdate.objects.for_staff()),
+                prefetch_updates(CaseUpdate.objects.visible_to(self.reader)),
             ),
             pk=self.kwargs["pk"],
         )
