@@ -11,9 +11,9 @@ import pytest
 from django.utils.html import escape
 from django_scopes import scope, scopes_disabled
 
-from suppliers import contracts as services
 from affiliates.models import Membership
 from core.errors import DomainError
+from suppliers import contracts as services
 from suppliers.models import ChecklistItem, Contract, Disclosure, Supplier
 from tests import FIXTURES
 from tests.factories import ContractFactory, DisclosureFactory, SupplierFactory, member
