@@ -120,7 +120,9 @@ class ReaderAPIMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.reader = request.reader = self.resolve_reader(request)
+        self.reader = self.resolve_reader(request)
+        # Replaces the middleware's, which knew no token; DRF's request reads through to it.
+        request._request.reader = self.reader
 
     def resolve_reader(self, request) -> Reader:
         return Reader.of(request.user)
