@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .models import Affiliate, Membership, User
@@ -39,8 +39,6 @@ class Reader:
     affiliate: Affiliate | None = None
     membership: Membership | None = None
     partner_id: int | None = None
-
-    Kind: ClassVar[type[ReaderKind]] = ReaderKind
 
     @classmethod
     def of(cls, user, membership: Membership | None = None) -> Reader:
