@@ -137,6 +137,11 @@ class Membership(models.Model):
         OFFICER = "officer", _("Procurement officer")
         VIEWER = "viewer", _("Viewer")
 
+    # The role sets, named once: pages' `allowed_roles`, API checks and e-mail recipients.
+    ADMIN_ONLY = (Role.ADMIN,)
+    # Admins and officers change data; viewers only read and download.
+    EDITORS = (Role.ADMIN, Role.OFFICER)
+
     affiliate = models.ForeignKey(
         Affiliate, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("affiliate")
     )
@@ -164,12 +169,11 @@ class Membership(models.Model):
 
     @property
     def can_manage_members(self) -> bool:
-        return self.role == self.Role.ADMIN
+        return self.role in self.ADMIN_ONLY
 
     @property
     def can_edit(self) -> bool:
-        """Admins and officers change data; viewers only read and download."""
-        return self.role in {self.Role.ADMIN, self.Role.OFFICER}
+        return self.role in self.EDITORS
 
 
 def token_digest(token: str) -> str:

@@ -1,4 +1,4 @@
-"""Tenant scoping, in one place.
+"""Tenant scoping and the reader, in one place.
 
 Pages under `/a/<affiliate_slug>/` are resolved by `TenantMiddleware`; API views by
 `AffiliateScopedAPIMixin`. Both call `resolve_membership()` and then run the view inside
@@ -6,6 +6,10 @@ Pages under `/a/<affiliate_slug>/` are resolved by `TenantMiddleware`; API views
 `ScopedManager(affiliate="affiliate")`) is filtered to the active affiliate, and a query on one
 outside such a scope raises `ScopeError`: scoping fails closed. A slug the user is no member of
 is a 404, exactly like a slug that does not exist.
+
+Both also resolve the request's `Reader` (see `affiliates.reader`), once: the middleware as
+`request.reader` for pages, the DRF mixins as `self.reader` once DRF has authenticated the
+caller (a token authenticates inside DRF, after every middleware has run).
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ import logging
 from contextlib import ExitStack
 
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 from rest_framework.exceptions import NotFound, ValidationError
 
 from .models import Affiliate, Membership
+from .reader import Reader, ReaderKind
 
 security_log = logging.getLogger("ew.security")
 
@@ -65,7 +71,12 @@ def log_denied(request, what: str) -> None:
 
 
 class TenantMiddleware:
-    """Resolve `affiliate_slug` for affiliate pages; 404 for non-members; scope the view."""
+    """Resolve `affiliate_slug` for affiliate pages; 404 for non-members; scope the view.
+
+    Sets `request.reader`: on an affiliate page the member reading as that affiliate;
+    elsewhere the user's own kind, resolved on first use (asking whether a user belongs to a
+    monitoring partner costs a query that most pages do not need).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -73,6 +84,7 @@ class TenantMiddleware:
     def __call__(self, request):
         request.affiliate = None
         request.membership = None
+        request.reader = SimpleLazyObject(lambda: Reader.of(request.user))
         match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
         slug = match.kwargs.get("affiliate_slug") if match else None
         if slug is None or not request.user.is_authenticated:
@@ -85,6 +97,7 @@ class TenantMiddleware:
             raise Http404(_("No such page."))
         request.membership = membership
         request.affiliate = membership.affiliate
+        request.reader = Reader.of(request.user, membership)
         request.session[ACTIVE_AFFILIATE_SESSION_KEY] = membership.affiliate.slug
         with scope(affiliate=membership.affiliate):
             return self.get_response(request)
@@ -99,36 +112,66 @@ def _resolve(path):
         return None
 
 
-class AffiliateScopedAPIMixin:
-    """For DRF views over tenant-owned data: the caller's affiliate is its membership's.
+class ReaderAPIMixin:
+    """For DRF views: `self.reader` (also `request.reader`), resolved once per request, after
+    DRF's authentication and permission checks."""
+
+    reader: Reader
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.reader = self.resolve_reader(request)
+        # Replaces the middleware's, which knew no token; DRF's request reads through to it.
+        request._request.reader = self.reader
+
+    def resolve_reader(self, request) -> Reader:
+        return Reader.of(request.user)
+
+
+class AffiliateScopedAPIMixin(ReaderAPIMixin):
+    """For DRF views over tenant-owned or shared data: the caller reads as a member of its
+    affiliate.
 
     A user in several affiliates names one with `?affiliate=<slug>`. The view runs inside
     the affiliate's scope; a row of another affiliate is simply not found (404).
+
+    Readers of the kinds in `readers_without_affiliate` (EW staff, partner members: they
+    belong to no affiliate) are served without one when they name none; staff then read
+    outside any scope, partner members inside none, so a tenant-owned model fails closed.
     """
 
-    affiliate: Affiliate | None
-    membership: Membership | None
-    # Shared rows (factories, suppliers): EW staff, who belong to no affiliate, see them all.
-    staff_see_all = False
+    readers_without_affiliate: frozenset[ReaderKind] = frozenset()
+
+    @property
+    def affiliate(self) -> Affiliate | None:
+        return self.reader.affiliate
+
+    @property
+    def membership(self) -> Membership | None:
+        return self.reader.membership
 
     def dispatch(self, request, *args, **kwargs):
         with ExitStack() as stack:
             self._scope_stack = stack
             return super().dispatch(request, *args, **kwargs)
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
+    def resolve_reader(self, request) -> Reader:
+        kinds = self.readers_without_affiliate
+        user = request.user
+        # Staff first: whether a user belongs to a partner costs a query.
         if (
-            self.staff_see_all
-            and request.user.is_ew_staff
+            kinds
             and not request.query_params.get("affiliate")
+            and (user.is_ew_staff or ReaderKind.PARTNER in kinds)
         ):
-            self.membership = self.affiliate = None
-            self._scope_stack.enter_context(scopes_disabled())
-            return
-        self.membership = self.resolve_api_membership(request)
-        self.affiliate = self.membership.affiliate
-        self._scope_stack.enter_context(scope(affiliate=self.affiliate))
+            reader = Reader.of(user)
+            if reader.kind in kinds:
+                if reader.is_staff:
+                    self._scope_stack.enter_context(scopes_disabled())
+                return reader
+        membership = self.resolve_api_membership(request)
+        self._scope_stack.enter_context(scope(affiliate=membership.affiliate))
+        return Reader.of(user, membership)
 
     def resolve_api_membership(self, request) -> Membership:
         slug = request.query_params.get("affiliate")

@@ -33,9 +33,6 @@ from .models import (
 )
 from .tenancy import ACTIVE_AFFILIATE_SESSION_KEY, memberships_of
 
-ADMIN_ONLY = (Membership.Role.ADMIN,)
-EDITORS = (Membership.Role.ADMIN, Membership.Role.OFFICER)
-
 # --- Affiliate pages ---------------------------------------------------------------------
 
 
@@ -61,7 +58,7 @@ class MemberListView(AffiliateViewMixin, ListView):
 
 
 class InviteView(AffiliateViewMixin, View):
-    allowed_roles = ADMIN_ONLY
+    allowed_roles = Membership.ADMIN_ONLY
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -100,7 +97,7 @@ class MemberRoleView(AffiliateViewMixin, ServiceActionMixin, View):
     """Change a member's role; with htmx, only the member's table row is redrawn."""
 
     model = Membership
-    allowed_roles = ADMIN_ONLY
+    allowed_roles = Membership.ADMIN_ONLY
 
     def post(self, request, *args, **kwargs):
         if not request.htmx:
@@ -140,7 +137,7 @@ class MemberRoleView(AffiliateViewMixin, ServiceActionMixin, View):
 
 class MemberRemoveView(AffiliateViewMixin, ServiceActionMixin, View):
     model = Membership
-    allowed_roles = ADMIN_ONLY
+    allowed_roles = Membership.ADMIN_ONLY
 
     def perform(self, request, *args, **kwargs):
         membership = get_object_or_404(Membership.objects.select_related("user"), pk=kwargs["pk"])
@@ -158,7 +155,7 @@ class MemberRemoveView(AffiliateViewMixin, ServiceActionMixin, View):
 
 class InvitationRevokeView(AffiliateViewMixin, ServiceActionMixin, View):
     model = Invitation
-    allowed_roles = ADMIN_ONLY
+    allowed_roles = Membership.ADMIN_ONLY
 
     def perform(self, request, *args, **kwargs):
         invitation = get_object_or_404(Invitation, pk=kwargs["pk"])
@@ -354,9 +351,9 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return redirect("account_login")
-    if user.is_ew_staff:
+    if request.reader.is_staff:
         return redirect("reports:staff_dashboard")
-    if user.is_partner_member:
+    if request.reader.is_partner:
         return redirect("monitoring:partner_dashboard")
     memberships = memberships_of(user)
     if memberships:

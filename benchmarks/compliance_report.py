@@ -64,6 +64,7 @@ from django.utils import timezone  # noqa: E402
 from django_scopes import scope, scopes_disabled  # noqa: E402
 
 from affiliates.models import Affiliate  # noqa: E402
+from affiliates.reader import Reader  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 from reports import compliance  # noqa: E402
 from reports.models import ComplianceReport  # noqa: E402
@@ -288,7 +289,7 @@ def render_largest(args, start: date, end: date) -> bool:
             status=ComplianceReport.Status.RENDERING,
         )
     with scope(affiliate=affiliate):
-        figures = compliance.figures(affiliate, start, end)
+        figures = compliance.figures(Reader.for_affiliate(affiliate), start, end)
         print(
             f"Report {report.reference} of {affiliate.name} (the largest generated affiliate: "
             f"{lines:,} disclosure lines), {start} – {end}: {figures.contracts} contracts, "

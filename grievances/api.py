@@ -6,11 +6,11 @@ list as on a detail, exactly like the pages.
 
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from affiliates.tenancy import log_denied
+from affiliates.tenancy import ReaderAPIMixin, log_denied
 
 from . import services
 from .models import Grievance, Status
@@ -23,17 +23,6 @@ from .serializers import (
 from .services import Intake
 
 
-class StaffOrPartnerOr404(permissions.BasePermission):
-    def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False  # 401/403 as for every API route
-        if user.is_ew_staff or user.is_partner_member:
-            return True
-        log_denied(request, "grievances API")
-        raise NotFound
-
-
 class GrievanceFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Status.choices)
 
@@ -43,6 +32,7 @@ class GrievanceFilter(filters.FilterSet):
 
 
 class GrievanceViewSet(
+    ReaderAPIMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -50,13 +40,20 @@ class GrievanceViewSet(
 ):
     """Grievances. The list leaves out what the worker wrote; a detail includes it."""
 
-    permission_classes = [permissions.IsAuthenticated, StaffOrPartnerOr404]
     queryset = Grievance.objects.none()
     filterset_class = GrievanceFilter
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # 401/403 for anonymous callers
+        if not (self.reader.is_staff or self.reader.is_partner):
+            log_denied(request, "grievances API")
+            raise NotFound
+
     def get_queryset(self):
+        if not hasattr(self, "reader"):  # schema generation
+            return self.queryset
         return (
-            Grievance.objects.visible_to(self.request.user)
+            Grievance.objects.visible_to(self.reader)
             .prefetch_related("code_standards")
             .order_by("-received_on", "-pk")
         )
@@ -70,7 +67,7 @@ class GrievanceViewSet(
 
     @extend_schema(request=GrievanceCreateSerializer, responses={201: GrievanceCreatedSerializer})
     def create(self, request, *args, **kwargs):
-        if not request.user.is_partner_member:
+        if not self.reader.is_partner:
             raise PermissionDenied("Only monitoring partners log grievances for workers.")
         serializer = GrievanceCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

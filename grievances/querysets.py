@@ -4,18 +4,16 @@ from django.db import models
 
 
 class GrievanceQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, reader):
         """Staff see every grievance, a partner member its organisation's, anyone else none.
 
         Affiliates never see grievances (DESIGN.md §4.3): they get counts, see
         `grievances.selectors.grievance_counts_by_factory`.
         """
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_ew_staff:
+        if reader.is_staff:
             return self.all()
-        if user.is_partner_member:
-            return self.filter(partner_id=user.partner_membership.partner_id)
+        if reader.is_partner:
+            return self.filter(partner_id=reader.partner_id)
         return self.none()
 
     def open(self):

@@ -46,11 +46,11 @@ class NoStoreMixin:
 
 
 class VisibleGrievanceMixin:
-    """The grievance named by `pk`, if the user may see it; a 404 otherwise."""
+    """The grievance named by `pk`, if the reader may see it; a 404 otherwise."""
 
     def get_grievance(self) -> Grievance:
         return get_object_or_404(
-            Grievance.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+            Grievance.objects.visible_to(self.request.reader), pk=self.kwargs["pk"]
         )
 
 
@@ -66,7 +66,7 @@ class StaffQueueView(NoStoreMixin, StaffRequiredMixin, TemplateView):
         staff = list(User.objects.filter(is_ew_staff=True, is_active=True).order_by("email"))
         filters = QueueFilterForm(self.request.GET or None, staff=staff)
         queryset = (
-            Grievance.objects.visible_to(self.request.user)
+            Grievance.objects.visible_to(self.reader)
             .with_next_deadline()
             .select_related("assignee", "factory", "partner")
             .order_by(F("next_due").asc(nulls_last=True), "-received_on", "pk")
@@ -110,7 +110,7 @@ class StaffDetailView(NoStoreMixin, StaffRequiredMixin, DetailView):
 
     def get_queryset(self):
         return (
-            Grievance.objects.visible_to(self.request.user)
+            Grievance.objects.visible_to(self.reader)
             .select_related("assignee", "factory", "partner", "logged_by")
             .prefetch_related(
                 "code_standards",
@@ -242,7 +242,7 @@ class AttachmentDownloadView(View):
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
-        grievance = get_object_or_404(Grievance.objects.visible_to(request.user), pk=pk)
+        grievance = get_object_or_404(Grievance.objects.visible_to(request.reader), pk=pk)
         attachment = get_object_or_404(grievance.attachments, pk=id)
         return file_download(
             attachment.file, filename=attachment.download_name, content_type=attachment.content_type
@@ -258,7 +258,7 @@ class PartnerListView(NoStoreMixin, PartnerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         queryset = (
-            Grievance.objects.filter(partner=self.partner)
+            Grievance.objects.visible_to(self.reader)
             .select_related("factory")
             .order_by("-received_on", "-pk")
         )

@@ -1,4 +1,4 @@
-"""Monitoring API, read-only. Who reads what is decided once, in `MonitoringAudienceMixin`:
+"""Monitoring API, read-only. Who reads what is decided by the reader (`affiliates.reader`):
 
 - EW staff: every report and finding, publication state and triage record included;
 - a monitoring partner's member: its own organisation's reports and findings, in full;
@@ -7,17 +7,16 @@
   their published form only;
 - anyone else: 404.
 
-The rows come from the querysets of `monitoring.querysets`, the shapes from
-`monitoring.serializers`.
+The rows come from `visible_to(reader)` in `monitoring.querysets`, the shapes from
+`monitoring.serializers`, one per kind of reader.
 """
-
-from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from affiliates.reader import ReaderKind
 from affiliates.tenancy import AffiliateScopedAPIMixin
 
 from .models import Finding, ForcedLabourIndicator, MonitoringReport, Severity
@@ -31,47 +30,28 @@ from .serializers import (
 )
 
 
-class Audience(StrEnum):
-    STAFF = "staff"
-    PARTNER = "partner"
-    AFFILIATE = "affiliate"
+class SharedRowsAPIMixin(AffiliateScopedAPIMixin):
+    """Rows several audiences read: staff and partner members read without an affiliate,
+    affiliate members as their affiliate (404 without one). The rows come from
+    `visible_to(self.reader)`; `serializer_classes` gives each kind of reader its shape."""
 
-
-class MonitoringAudienceMixin(AffiliateScopedAPIMixin):
-    """Sets `audience`; `visible(manager)` gives the rows it may read, nothing else does."""
-
-    serializer_classes: dict[Audience, type]
-    audience: Audience
-
-    def initial(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and (user.is_ew_staff or user.is_partner_member):
-            # Staff and partner members belong to no affiliate: no tenant to resolve or scope.
-            super(AffiliateScopedAPIMixin, self).initial(request, *args, **kwargs)
-            self.membership = self.affiliate = None
-            self.audience = Audience.STAFF if user.is_ew_staff else Audience.PARTNER
-            return
-        super().initial(request, *args, **kwargs)  # 404 without a membership
-        self.audience = Audience.AFFILIATE
-
-    def visible(self, manager):
-        if self.audience is Audience.AFFILIATE:
-            return manager.published_for_affiliate(self.affiliate)
-        return manager.for_staff_or_partner(self.request.user)
+    readers_without_affiliate = frozenset({ReaderKind.STAFF, ReaderKind.PARTNER})
+    serializer_classes: dict[ReaderKind, type]
 
     def get_serializer_class(self):
         # Schema generation runs no request: it documents the staff shape.
-        return self.serializer_classes[getattr(self, "audience", Audience.STAFF)]
+        reader = getattr(self, "reader", None)
+        return self.serializer_classes[reader.kind if reader else ReaderKind.STAFF]
 
 
-def _audience_schema(component_name: str, classes: dict[Audience, type]):
+def _audience_schema(component_name: str, classes: dict[ReaderKind, type]):
     """Document every audience's shape as one `oneOf` response."""
     shape = PolymorphicProxySerializer(
         component_name=component_name,
         serializers=[
-            classes[Audience.STAFF],
-            classes[Audience.PARTNER],
-            classes[Audience.AFFILIATE],
+            classes[ReaderKind.STAFF],
+            classes[ReaderKind.PARTNER],
+            classes[ReaderKind.AFFILIATE],
         ],
         resource_type_field_name=None,
     )
@@ -96,20 +76,20 @@ class MonitoringReportFilter(filters.FilterSet):
 
     def filter_partner(self, queryset, name, value):
         # Which organisation monitored a site is kept from affiliates, even as a filter.
-        if not self.request.user.is_ew_staff:
+        if not self.request.reader.is_staff:
             return queryset
         return queryset.filter(partner_id=value)
 
 
 REPORT_SERIALIZERS = {
-    Audience.STAFF: StaffReportSerializer,
-    Audience.PARTNER: PartnerReportSerializer,
-    Audience.AFFILIATE: AffiliateReportSerializer,
+    ReaderKind.STAFF: StaffReportSerializer,
+    ReaderKind.PARTNER: PartnerReportSerializer,
+    ReaderKind.AFFILIATE: AffiliateReportSerializer,
 }
 
 
 @_audience_schema("MonitoringReportByAudience", REPORT_SERIALIZERS)
-class MonitoringReportViewSet(MonitoringAudienceMixin, viewsets.ReadOnlyModelViewSet):
+class MonitoringReportViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Monitoring reports. EW staff read all of them and partners their own organisation's,
     in full; an affiliate reads the published summary of reports on factories in its supply
     chain (the `MonitoringReportByAudience` variants: staff, partner, affiliate)."""
@@ -119,13 +99,13 @@ class MonitoringReportViewSet(MonitoringAudienceMixin, viewsets.ReadOnlyModelVie
     filterset_class = MonitoringReportFilter
 
     def get_queryset(self):
-        if not hasattr(self, "audience"):
+        if not hasattr(self, "reader"):
             return self.queryset
-        rows = self.visible(MonitoringReport.objects).select_related("factory")
-        if self.audience is Audience.AFFILIATE:
+        rows = MonitoringReport.objects.visible_to(self.reader).select_related("factory")
+        if self.reader.is_affiliate:
             return rows.order_by("-published_at", "-pk")
         rows = rows.select_related("partner").prefetch_related("evidence_files")
-        if self.audience is Audience.STAFF:
+        if self.reader.is_staff:
             rows = rows.select_related(
                 "assigned_to", "created_by", "decided_by", "published_by"
             ).prefetch_related("events__actor")
@@ -167,14 +147,14 @@ class FindingFilter(filters.FilterSet):
 
 
 FINDING_SERIALIZERS = {
-    Audience.STAFF: StaffFindingSerializer,
-    Audience.PARTNER: PartnerFindingSerializer,
-    Audience.AFFILIATE: AffiliateFindingSerializer,
+    ReaderKind.STAFF: StaffFindingSerializer,
+    ReaderKind.PARTNER: PartnerFindingSerializer,
+    ReaderKind.AFFILIATE: AffiliateFindingSerializer,
 }
 
 
 @_audience_schema("FindingByAudience", FINDING_SERIALIZERS)
-class FindingViewSet(MonitoringAudienceMixin, viewsets.ReadOnlyModelViewSet):
+class FindingViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Findings. EW staff read all of them, with their publication state, and partners their
     own organisation's; an affiliate reads published findings at factories in its supply
     chain, in their published form (the `FindingByAudience` variants: staff, partner,
@@ -185,16 +165,16 @@ class FindingViewSet(MonitoringAudienceMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = FindingFilter
 
     def get_queryset(self):
-        if not hasattr(self, "audience"):
+        if not hasattr(self, "reader"):
             return self.queryset
         rows = (
-            self.visible(Finding.objects)
+            Finding.objects.visible_to(self.reader)
             .select_related("report__factory", "standard", "sub_standard")
             .prefetch_related("fees")
         )
-        if self.audience is Audience.AFFILIATE:
+        if self.reader.is_affiliate:
             return rows.order_by("-published_at", "report_id", "pk")
         rows = rows.prefetch_related("evidence_files")
-        if self.audience is Audience.STAFF:
+        if self.reader.is_staff:
             rows = rows.select_related("report__partner", "report__assigned_to")
         return rows.order_by("-report_id", "pk")

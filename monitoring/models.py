@@ -10,7 +10,7 @@ from django_countries.fields import CountryField
 from core.encryption import EncryptedTextField
 from core.uploads import PrivateUploadTo
 
-from .querysets import FindingQuerySet, MonitoringReportQuerySet
+from .querysets import EvidenceFileQuerySet, FindingQuerySet, MonitoringReportQuerySet
 
 
 class MonitoringPartner(models.Model):
@@ -485,6 +485,8 @@ class EvidenceFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = EvidenceFileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evidence file")

@@ -5,6 +5,8 @@
 - An affiliate reads only *published* findings (and the published version of their report)
   at factories in its supply chain; never a draft, a confidential text or a file.
 - Anyone else reads nothing.
+
+Each model's `visible_to(reader)` (the reader of `affiliates.reader`) holds all of its rules.
 """
 
 from __future__ import annotations
@@ -12,54 +14,49 @@ from __future__ import annotations
 from django.db import models
 
 
-def _partner_of(user):
-    membership = getattr(user, "partner_membership", None)
-    return membership.partner_id if membership else None
+def _supply_chain_of(affiliate):
+    from suppliers.models import Factory
+
+    return Factory.objects.in_supply_chain_of(affiliate)
 
 
 class MonitoringReportQuerySet(models.QuerySet):
-    def for_staff_or_partner(self, user):
-        """Full reports, confidential parts included: staff, or the submitting partner."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_ew_staff:
-            return self
-        partner_id = _partner_of(user)
-        return self.filter(partner_id=partner_id) if partner_id else self.none()
+    def visible_to(self, reader):
+        """Staff every report; a partner its organisation's, confidential parts included; an
+        affiliate the published ones at factories in its supply chain (their published
+        version only: the serializers and templates for affiliates show nothing else)."""
+        if reader.is_staff:
+            return self.all()
+        if reader.is_partner:
+            return self.filter(partner_id=reader.partner_id)
+        if reader.is_affiliate:
+            return self.published().filter(factory__in=_supply_chain_of(reader.affiliate))
+        return self.none()
 
     def published(self):
         return self.filter(status="published", published_at__isnull=False)
-
-    def published_for_affiliate(self, affiliate):
-        from suppliers.models import Factory
-
-        return self.published().filter(factory__in=Factory.objects.in_supply_chain_of(affiliate))
 
     def awaiting_triage(self):
         return self.filter(status__in=["submitted", "in_triage", "needs_information", "validated"])
 
 
 class FindingQuerySet(models.QuerySet):
-    def for_staff_or_partner(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_ew_staff:
-            return self
-        partner_id = _partner_of(user)
-        return self.filter(report__partner_id=partner_id) if partner_id else self.none()
+    def visible_to(self, reader):
+        """Staff every finding; a partner its organisation's; an affiliate the published ones
+        at factories in its supply chain."""
+        if reader.is_staff:
+            return self.all()
+        if reader.is_partner:
+            return self.filter(report__partner_id=reader.partner_id)
+        if reader.is_affiliate:
+            return self.published().filter(report__factory__in=_supply_chain_of(reader.affiliate))
+        return self.none()
 
     def published(self):
         return self.filter(
             published_at__isnull=False,
             report__status="published",
             report__published_at__isnull=False,
-        )
-
-    def published_for_affiliate(self, affiliate):
-        from suppliers.models import Factory
-
-        return self.published().filter(
-            report__factory__in=Factory.objects.in_supply_chain_of(affiliate)
         )
 
     def with_display_relations(self):
@@ -69,3 +66,13 @@ class FindingQuerySet(models.QuerySet):
         return self.select_related("standard", "sub_standard", "report__factory").prefetch_related(
             models.Prefetch("fees", queryset=RecruitmentFee.objects.order_by("cost_item", "pk"))
         )
+
+
+class EvidenceFileQuerySet(models.QuerySet):
+    def visible_to(self, reader):
+        """Staff and the submitting partner; never an affiliate, published report or not."""
+        if reader.is_staff:
+            return self.all()
+        if reader.is_partner:
+            return self.filter(report__partner_id=reader.partner_id)
+        return self.none()

@@ -407,13 +407,11 @@ def finding_set_status(*, finding: Finding, status: str, by, note: str = "") -> 
 def affiliates_with_factory(factory_id: int) -> list[int]:
     """Ids of the affiliates whose supply chain contains the factory."""
     from suppliers.models import DisclosureLine
-    from suppliers.querysets import SUPPLY_CHAIN_STATUSES
 
     with scopes_disabled():
         return list(
-            DisclosureLine.objects.filter(
-                factory_id=factory_id, disclosure__status__in=SUPPLY_CHAIN_STATUSES
-            )
+            DisclosureLine.objects.in_supply_chain()
+            .filter(factory_id=factory_id)
             .order_by()
             .values_list("affiliate_id", flat=True)
             .distinct()
@@ -429,7 +427,7 @@ def _notify_affiliates(report: MonitoringReport, *, published: int) -> int:
             Membership.objects.filter(
                 affiliate_id__in=affiliates_with_factory(report.factory_id),
                 affiliate__is_active=True,
-                role__in=[Membership.Role.ADMIN, Membership.Role.OFFICER],
+                role__in=Membership.EDITORS,
                 user__is_active=True,
             ).select_related("user", "affiliate")
         )

@@ -1,13 +1,13 @@
 """Pages for monitoring partners (their reports), EW staff (triage) and affiliates (findings).
 
-Which rows each of them may read is decided in `querysets.py`; the views only pick the
-queryset for their audience, so another organisation's report is a plain 404.
+Which rows each of them may read is decided by `visible_to(self.reader)` in `querysets.py`;
+the views pick a template per audience, never the rows, so another organisation's report is
+a plain 404.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Case as SqlCase
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, When
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from affiliates.mixins import AffiliateViewMixin, PartnerRequiredMixin, StaffRequiredMixin
+from affiliates.mixins import (
+    AffiliateViewMixin,
+    PartnerRequiredMixin,
+    ReaderMixin,
+    StaffRequiredMixin,
+)
 from core.errors import DomainError
 from core.uploads import file_download
 from core.views import ServiceActionMixin, show_domain_error
@@ -73,7 +78,7 @@ class PartnerDashboardView(PartnerRequiredMixin, ListView):
 
     def get_queryset(self):
         return (
-            MonitoringReport.objects.filter(partner=self.partner)
+            MonitoringReport.objects.visible_to(self.reader)
             .select_related("factory")
             .annotate(finding_count=Count("findings"))
             .order_by("-updated_at", "-pk")
@@ -82,9 +87,11 @@ class PartnerDashboardView(PartnerRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["partner"] = self.partner
-        context["needs_information"] = MonitoringReport.objects.filter(
-            partner=self.partner, status=Status.NEEDS_INFORMATION
-        ).count()
+        context["needs_information"] = (
+            MonitoringReport.objects.visible_to(self.reader)
+            .filter(status=Status.NEEDS_INFORMATION)
+            .count()
+        )
         return context
 
 
@@ -94,10 +101,7 @@ class PartnerReportMixin(PartnerRequiredMixin):
     def get_report(self) -> MonitoringReport:
         if not hasattr(self, "_report"):
             self._report = get_object_or_404(
-                MonitoringReport.objects.for_staff_or_partner(self.request.user).filter(
-                    partner=self.partner
-                ),
-                pk=self.kwargs["pk"],
+                MonitoringReport.objects.visible_to(self.reader), pk=self.kwargs["pk"]
             )
         return self._report
 
@@ -155,7 +159,7 @@ class PartnerReportDetailView(PartnerReportMixin, DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            _report_detail_queryset(MonitoringReport.objects.filter(partner=self.partner)),
+            _report_detail_queryset(MonitoringReport.objects.visible_to(self.reader)),
             pk=self.kwargs["pk"],
         )
 
@@ -284,12 +288,13 @@ class PartnerCommentView(PartnerReportMixin, ServiceActionMixin, View):
         return _("Comment added.")
 
 
-class EvidenceDownloadView(LoginRequiredMixin, View):
+class EvidenceDownloadView(ReaderMixin, View):
     """Evidence files: EW staff and the submitting partner only; everyone else 404."""
 
     def get(self, request, pk):
-        reports = MonitoringReport.objects.for_staff_or_partner(request.user)
-        evidence = get_object_or_404(EvidenceFile.objects.filter(report__in=reports), pk=pk)
+        evidence = get_object_or_404(
+            EvidenceFile.objects.visible_to(self.reader).select_related("report"), pk=pk
+        )
         extension = evidence.file.name.rsplit(".", 1)[-1]
         return file_download(
             evidence.file,
@@ -311,7 +316,7 @@ class TriageQueueView(StaffRequiredMixin, ListView):
     def get_queryset(self):
         self.status = self.request.GET.get("status", "")
         self.assignee = self.request.GET.get("assignee", "")
-        reports = MonitoringReport.objects.exclude(status=Status.DRAFT)
+        reports = MonitoringReport.objects.visible_to(self.reader).exclude(status=Status.DRAFT)
         if self.status in Status.values:
             reports = reports.filter(status=self.status)
         else:
@@ -351,7 +356,8 @@ class StaffReportMixin(StaffRequiredMixin):
     def get_report(self) -> MonitoringReport:
         if not hasattr(self, "_report"):
             self._report = get_object_or_404(
-                MonitoringReport.objects.exclude(status=Status.DRAFT), pk=self.kwargs["pk"]
+                MonitoringReport.objects.visible_to(self.reader).exclude(status=Status.DRAFT),
+                pk=self.kwargs["pk"],
             )
         return self._report
 
@@ -365,7 +371,9 @@ class StaffReportDetailView(StaffReportMixin, DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            _report_detail_queryset(MonitoringReport.objects.exclude(status=Status.DRAFT)),
+            _report_detail_queryset(
+                MonitoringReport.objects.visible_to(self.reader).exclude(status=Status.DRAFT)
+            ),
             pk=self.kwargs["pk"],
         )
 
@@ -434,7 +442,8 @@ class ReportRejectView(StaffReportMixin, ServiceActionMixin, View):
 class FindingStatusView(StaffRequiredMixin, ServiceActionMixin, View):
     def perform(self, request, *args, **kwargs):
         self.finding = get_object_or_404(
-            Finding.objects.select_related("report", "standard"), pk=self.kwargs["pk"]
+            Finding.objects.visible_to(self.reader).select_related("report", "standard"),
+            pk=self.kwargs["pk"],
         )
         form = FindingStatusForm(request.POST)
         if not form.is_valid():
@@ -499,7 +508,7 @@ class AffiliateFindingListView(AffiliateViewMixin, ListView):
 
     def get_queryset(self):
         self.filters = FindingFilterForm(self.request.GET)
-        findings = Finding.objects.published_for_affiliate(self.affiliate).with_display_relations()
+        findings = Finding.objects.visible_to(self.reader).with_display_relations()
         if self.filters.is_valid():
             if self.filters.cleaned_data["severity"]:
                 findings = findings.filter(severity=self.filters.cleaned_data["severity"])

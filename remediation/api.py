@@ -4,14 +4,14 @@
 - a monitoring partner's member: the cases its organisation leads, with the plan and the
   entries for partners and affiliates;
 - an affiliate member (the affiliate resolved like every tenant API, `?affiliate=<slug>` when
-  the user has several): the cases of `RemediationCase.objects.visible_to_affiliate`, as a
+  the user has several): the cases of `RemediationCase.objects.visible_to(reader)`, as a
   summary; the plan and the entries for affiliates only in the cases it has joined;
 - anyone else: 404.
 
-The audiences are those of `monitoring.api.MonitoringAudienceMixin`; the rows come from
-`remediation.querysets`, the shapes from `remediation.serializers`. What an audience may not
-read is not fetched at all: actions, entries and findings are prefetched through querysets
-filtered for the reader.
+The reader is resolved by `monitoring.api.SharedRowsAPIMixin`; the rows come from
+`visible_to(reader)` in `remediation.querysets`, the shapes from `remediation.serializers`.
+What a reader may not read is not fetched at all: actions, entries and findings are
+prefetched through their own `visible_to(reader)`.
 """
 
 from django.db.models import Exists, OuterRef, Prefetch
@@ -21,9 +21,9 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from affiliates.reader import ReaderKind
 from grievances.models import Grievance
-from monitoring.api import Audience as Reader
-from monitoring.api import MonitoringAudienceMixin
+from monitoring.api import SharedRowsAPIMixin
 from monitoring.models import Finding
 
 from .models import CaseStatus, CaseUpdate, Participation, RemediationAction, RemediationCase
@@ -72,7 +72,7 @@ CASE_SHAPES = PolymorphicProxySerializer(
 @extend_schema_view(
     list=extend_schema(responses=CASE_SHAPES), retrieve=extend_schema(responses=CASE_SHAPES)
 )
-class CaseViewSet(MonitoringAudienceMixin, viewsets.ReadOnlyModelViewSet):
+class CaseViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Remediation cases with their plan and timeline. EW staff read every case in full;
     the lead monitoring partner its organisation's cases, without internal entries or
     grievances; an affiliate the summary of the cases at factories in its supply chain or
@@ -80,9 +80,9 @@ class CaseViewSet(MonitoringAudienceMixin, viewsets.ReadOnlyModelViewSet):
     `RemediationCaseByAudience` variants: staff, partner, joined affiliate, affiliate)."""
 
     serializer_classes = {
-        Reader.STAFF: StaffCaseSerializer,
-        Reader.PARTNER: PartnerCaseSerializer,
-        Reader.AFFILIATE: AffiliateCaseSerializer,
+        ReaderKind.STAFF: StaffCaseSerializer,
+        ReaderKind.PARTNER: PartnerCaseSerializer,
+        ReaderKind.AFFILIATE: AffiliateCaseSerializer,
     }
     queryset = RemediationCase.objects.none()
     filterset_class = CaseFilter
@@ -90,37 +90,20 @@ class CaseViewSet(MonitoringAudienceMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), **today_context()}
 
-    def visible(self, manager):
-        if self.audience is Reader.STAFF:
-            return manager.all()
-        if self.audience is Reader.PARTNER:
-            return manager.for_partner(self.request.user)
-        return manager.visible_to_affiliate(self.affiliate)
-
     def get_queryset(self):
-        if not hasattr(self, "audience"):
+        if not hasattr(self, "reader"):
             return self.queryset
+        reader = self.reader
         today = timezone.localdate()
-        actions = RemediationAction.objects.all()
-        overdue = RemediationAction.objects.overdue(today)
-        if self.audience is Reader.STAFF:
-            updates = CaseUpdate.objects.for_staff()
-            findings = Finding.objects.all()
-        elif self.audience is Reader.PARTNER:
-            updates = CaseUpdate.objects.for_partners()
-            findings = Finding.objects.for_staff_or_partner(self.request.user)
-        else:
-            # The plan and the timeline of a case only reach an affiliate that joined it.
-            joined = RemediationCase.objects.joined_by(self.affiliate).values("pk")
-            actions = actions.filter(case__in=joined)
-            overdue = overdue.filter(case__in=joined)
-            updates = CaseUpdate.objects.for_affiliates().filter(case__in=joined)
-            findings = Finding.objects.published_for_affiliate(self.affiliate)
+        # The plan and the timeline of a case only reach an affiliate that joined it.
+        actions = RemediationAction.objects.visible_to(reader)
+        updates = CaseUpdate.objects.visible_to(reader)
+        findings = Finding.objects.visible_to(reader)
         rows = (
-            self.visible(RemediationCase.objects)
+            RemediationCase.objects.visible_to(reader)
             .select_related("factory")
             .with_action_counts(today)
-            .annotate(has_overdue_action=Exists(overdue.filter(case=OuterRef("pk"))))
+            .annotate(has_overdue_action=Exists(actions.overdue(today).filter(case=OuterRef("pk"))))
             .prefetch_related(
                 Prefetch("actions", queryset=actions, to_attr="visible_actions"),
                 Prefetch(
@@ -130,20 +113,21 @@ class CaseViewSet(MonitoringAudienceMixin, viewsets.ReadOnlyModelViewSet):
                 ),
             )
         )
-        if self.audience is Reader.AFFILIATE:
+        # What each kind of reader's shape shows; the rows are the same `visible_to` for all.
+        if reader.is_affiliate:
             updates = updates.only("pk", "case_id", "text", "created_at")
-            rows = rows.with_participation_of(self.affiliate)
+            rows = rows.with_participation_of(reader.affiliate)
         else:
             updates = updates.select_related("author")
             rows = rows.select_related("lead_partner", "staff_lead")
         rows = rows.prefetch_related(
             Prefetch("updates", queryset=updates, to_attr="visible_updates")
         )
-        if self.audience is Reader.STAFF:
+        if reader.is_staff:
             rows = rows.select_related("opened_by").prefetch_related(
                 Prefetch(
                     "grievances",
-                    queryset=Grievance.objects.only("pk", "reference"),
+                    queryset=Grievance.objects.visible_to(reader).only("pk", "reference"),
                     to_attr="linked_grievances",
                 ),
                 Prefetch(

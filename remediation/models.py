@@ -21,7 +21,7 @@ from core.encryption import EncryptedTextField
 from core.uploads import PrivateUploadTo
 from monitoring.models import Severity
 
-from .querysets import ActionQuerySet, CaseQuerySet, UpdateQuerySet
+from .querysets import ActionQuerySet, AttachmentQuerySet, CaseQuerySet, UpdateQuerySet
 
 
 class CaseStatus(models.TextChoices):
@@ -432,6 +432,8 @@ class UpdateAttachment(models.Model):
     file = models.FileField(_("file"), upload_to=PrivateUploadTo("cases"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")

@@ -6,6 +6,8 @@
 - An affiliate reads the cases at factories in its supply chain and those it was invited to.
   Until it joins, only their summary; once joined, the plan and the entries for affiliates.
   Linked grievances and internal entries never reach it.
+
+Each model's `visible_to(reader)` (the reader of `affiliates.reader`) holds all of its rules.
 """
 
 from __future__ import annotations
@@ -18,21 +20,25 @@ from django.utils import timezone
 
 
 class CaseQuerySet(models.QuerySet):
-    def for_partner(self, user):
-        membership = getattr(user, "partner_membership", None)
-        if membership is None:
-            return self.none()
-        return self.filter(lead_partner_id=membership.partner_id)
+    def visible_to(self, reader):
+        """Staff every case; a partner the cases its organisation leads; an affiliate the
+        cases at factories in its supply chain and those it was invited to (what it reads of
+        them is the business of the plan's and the timeline's own `visible_to`)."""
+        if reader.is_staff:
+            return self.all()
+        if reader.is_partner:
+            return self.filter(lead_partner_id=reader.partner_id)
+        if reader.is_affiliate:
+            from suppliers.models import Factory
 
-    def visible_to_affiliate(self, affiliate):
-        from suppliers.models import Factory
+            from .models import Participation
 
-        from .models import Participation
-
-        invited = Participation.objects.filter(case=OuterRef("pk"), affiliate=affiliate)
-        return self.filter(
-            Q(factory__in=Factory.objects.in_supply_chain_of(affiliate)) | Q(Exists(invited))
-        )
+            affiliate = reader.affiliate
+            invited = Participation.objects.filter(case=OuterRef("pk"), affiliate=affiliate)
+            return self.filter(
+                Q(factory__in=Factory.objects.in_supply_chain_of(affiliate)) | Q(Exists(invited))
+            )
+        return self.none()
 
     def joined_by(self, affiliate):
         from .models import Participation
@@ -76,7 +82,24 @@ class CaseQuerySet(models.QuerySet):
         )
 
 
+def _joined_case_ids(affiliate):
+    from .models import RemediationCase
+
+    return RemediationCase.objects.joined_by(affiliate).values("pk")
+
+
 class ActionQuerySet(models.QuerySet):
+    def visible_to(self, reader):
+        """The plan: staff all of it; a partner its organisation's cases'; an affiliate only
+        the cases it has joined."""
+        if reader.is_staff:
+            return self.all()
+        if reader.is_partner:
+            return self.filter(case__lead_partner_id=reader.partner_id)
+        if reader.is_affiliate:
+            return self.filter(case__in=_joined_case_ids(reader.affiliate))
+        return self.none()
+
     def open(self):
         from .models import OPEN_ACTION_STATUSES
 
@@ -92,15 +115,29 @@ class ActionQuerySet(models.QuerySet):
 
 
 class UpdateQuerySet(models.QuerySet):
-    def for_staff(self):
-        return self
-
-    def for_partners(self):
+    def visible_to(self, reader):
+        """The timeline: staff every entry; a partner the entries for partners and for
+        affiliates in its organisation's cases; an affiliate the entries for affiliates in
+        the cases it has joined. Internal entries reach staff only."""
         from .models import Audience
 
-        return self.filter(audience__in=[Audience.PARTNERS, Audience.AFFILIATES])
+        if reader.is_staff:
+            return self.all()
+        if reader.is_partner:
+            return self.filter(
+                audience__in=[Audience.PARTNERS, Audience.AFFILIATES],
+                case__lead_partner_id=reader.partner_id,
+            )
+        if reader.is_affiliate:
+            return self.filter(
+                audience=Audience.AFFILIATES, case__in=_joined_case_ids(reader.affiliate)
+            )
+        return self.none()
 
-    def for_affiliates(self):
-        from .models import Audience
 
-        return self.filter(audience=Audience.AFFILIATES)
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, reader):
+        """A timeline file is read with its entry, by whoever may read the entry."""
+        from .models import CaseUpdate
+
+        return self.filter(update__in=CaseUpdate.objects.visible_to(reader))

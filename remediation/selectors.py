@@ -1,5 +1,5 @@
 """Reads for the dashboards: what the staff and an affiliate see of remediation, in a fixed
-number of queries whatever the number of cases."""
+number of queries whatever the number of cases, through `visible_to(reader)`."""
 
 from __future__ import annotations
 
@@ -9,20 +9,20 @@ from django.utils import timezone
 from .models import CaseStatus, RemediationAction, RemediationCase
 
 
-def staff_dashboard(today=None) -> dict:
+def staff_dashboard(reader, today=None) -> dict:
     """What the staff dashboard shows of remediation, in a fixed number of queries."""
     today = today or timezone.localdate()
-    by_status = dict(
-        RemediationCase.objects.order_by().values_list("status").annotate(n=Count("pk"))
-    )
+    cases = RemediationCase.objects.visible_to(reader)
+    actions = RemediationAction.objects.visible_to(reader)
+    by_status = dict(cases.order_by().values_list("status").annotate(n=Count("pk")))
     overdue = (
-        RemediationAction.objects.overdue(today)
+        actions.overdue(today)
         .in_active_cases()
         .select_related("case__factory")
         .order_by("due_date", "pk")[:10]
     )
     stalled = (
-        RemediationCase.objects.filter(status=CaseStatus.STALLED)
+        cases.filter(status=CaseStatus.STALLED)
         .select_related("factory")
         .order_by("status_changed_at")[:10]
     )
@@ -31,16 +31,19 @@ def staff_dashboard(today=None) -> dict:
             (value, label, by_status.get(value, 0)) for value, label in CaseStatus.choices
         ],
         "overdue_actions": list(overdue),
-        "overdue_action_count": RemediationAction.objects.overdue(today).in_active_cases().count(),
+        "overdue_action_count": actions.overdue(today).in_active_cases().count(),
         "stalled_cases": list(stalled),
         "today": today,
     }
 
 
-def affiliate_dashboard(affiliate, today=None) -> dict:
+def affiliate_dashboard(reader, today=None) -> dict:
+    """The active cases the affiliate reads, joined ones first, and the overdue actions of
+    the plans it reads (those of the cases it joined)."""
     today = today or timezone.localdate()
+    affiliate = reader.affiliate
     cases = list(
-        RemediationCase.objects.visible_to_affiliate(affiliate)
+        RemediationCase.objects.visible_to(reader)
         .active()
         .with_participation_of(affiliate)
         .with_action_counts(today)
@@ -48,9 +51,9 @@ def affiliate_dashboard(affiliate, today=None) -> dict:
         .order_by("-joined", "-fast_track", "-opened_on")[:10]
     )
     overdue = list(
-        RemediationAction.objects.overdue(today)
+        RemediationAction.objects.visible_to(reader)
+        .overdue(today)
         .in_active_cases()
-        .filter(case__in=RemediationCase.objects.joined_by(affiliate))
         .select_related("case__factory")
         .order_by("due_date", "pk")[:10]
     )

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from affiliates.reader import Reader
 from core.errors import DomainError
 from core.uploads import CleanFile
 
@@ -309,7 +310,8 @@ def case_join(*, case: RemediationCase, affiliate, membership) -> Participation:
     """The affiliate joins the case: it sees the plan and the affiliates' timeline."""
     if not membership.can_edit:
         raise DomainError(_("Viewers cannot join a case; ask an officer or admin."))
-    if not RemediationCase.objects.visible_to_affiliate(affiliate).filter(pk=case.pk).exists():
+    readable = RemediationCase.objects.visible_to(Reader.for_affiliate(affiliate))
+    if not readable.filter(pk=case.pk).exists():
         raise DomainError(_("This case is not about a factory in your supply chain."))
     if not case.is_active:
         raise DomainError(_("This case is closed: it can no longer be joined."))
@@ -370,11 +372,12 @@ def engagement_log(
 def contracts_for_letter(case: RemediationCase, affiliate):
     """The affiliate's contracts under which the case's factory was disclosed."""
     from suppliers.models import Contract, DisclosureLine
-    from suppliers.querysets import SUPPLY_CHAIN_STATUSES
 
-    lines = DisclosureLine.objects.filter(
-        factory_id=case.factory_id, disclosure__status__in=SUPPLY_CHAIN_STATUSES
-    ).values("disclosure__contract_id")
+    lines = (
+        DisclosureLine.objects.in_supply_chain()
+        .filter(affiliate=affiliate, factory_id=case.factory_id)
+        .values("disclosure__contract_id")
+    )
     return Contract.objects.filter(pk__in=lines).select_related("contractor")
 
 
@@ -661,7 +664,7 @@ def _notify_invited(case: RemediationCase, affiliates) -> int:
         memberships = list(
             Membership.objects.filter(
                 affiliate__in=affiliates,
-                role__in=[Membership.Role.ADMIN, Membership.Role.OFFICER],
+                role__in=Membership.EDITORS,
                 user__is_active=True,
             ).select_related("user", "affiliate")
         )

@@ -7,6 +7,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from affiliates.models import Membership
 from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
 
 from .models import ComplianceReport
@@ -38,7 +39,7 @@ class ComplianceReportViewSet(
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if request.method not in SAFE_METHODS and not self.membership.can_edit:
+        if request.method not in SAFE_METHODS and self.reader.role not in Membership.EDITORS:
             log_denied(request, "api affiliate role")
             raise PermissionDenied(_("Viewers may read reports but not request them."))
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from affiliates.models import Affiliate, Membership
+from affiliates.reader import Reader
 from core.charts import bar_chart, stacked_bar_chart
 from core.errors import DomainError
 from suppliers.models import Contract
@@ -232,7 +233,7 @@ def compliance_report_render(report: ComplianceReport) -> tuple[bytes, int]:
 def compliance_report_html(report: ComplianceReport) -> str:
     with translation.override(report.language):
         context = report_context(
-            report.affiliate,
+            Reader.for_affiliate(report.affiliate),
             report.period_start,
             report.period_end,
             contract=report.contract,
@@ -269,45 +270,45 @@ def _contracts(affiliate, start, end, contract=None):
     return Contract.objects.filter(affiliate=affiliate, start_date__lte=end, end_date__gte=start)
 
 
-def _factory_ids(contracts) -> set[int]:
-    from suppliers.models import DisclosureLine
-    from suppliers.querysets import SUPPLY_CHAIN_STATUSES
+def _factory_ids(affiliate, contracts) -> set[int]:
+    from suppliers.models import Factory
 
     return set(
-        DisclosureLine.objects.filter(
-            disclosure__contract__in=contracts, disclosure__status__in=SUPPLY_CHAIN_STATUSES
-        ).values_list("factory_id", flat=True)
+        Factory.objects.in_supply_chain_of(affiliate, contracts=contracts).values_list(
+            "pk", flat=True
+        )
     )
 
 
-def _findings(affiliate, factory_ids, end):
+def _findings(reader, factory_ids, end):
     from monitoring.models import Finding
 
-    return Finding.objects.published_for_affiliate(affiliate).filter(
+    return Finding.objects.visible_to(reader).filter(
         report__factory_id__in=factory_ids, published_at__date__lte=end
     )
 
 
-def _cases(affiliate, factory_ids, end):
+def _cases(reader, factory_ids, end):
     from remediation.models import RemediationCase
 
-    return RemediationCase.objects.visible_to_affiliate(affiliate).filter(
+    return RemediationCase.objects.visible_to(reader).filter(
         factory_id__in=factory_ids, opened_on__lte=end
     )
 
 
-def figures(affiliate, start, end, contract=None) -> Figures:
+def figures(reader: Reader, start, end, contract=None) -> Figures:
     """The key figures of a period, in a fixed number of queries."""
     from remediation.models import Engagement, RemediationAction
     from suppliers.models import Disclosure
 
+    affiliate = reader.affiliate
     contracts = _contracts(affiliate, start, end, contract)
     counts = contracts.aggregate(
         n=Count("pk"), conditions=Count("pk", filter=~Q(ew_conditions_version=""))
     )
     disclosures = Disclosure.objects.filter(contract__in=contracts)
-    factory_ids = _factory_ids(contracts)
-    cases = _cases(affiliate, factory_ids, end)
+    factory_ids = _factory_ids(affiliate, contracts)
+    cases = _cases(reader, factory_ids, end)
     joined = cases.joined_by(affiliate)
     return Figures(
         contracts=counts["n"],
@@ -318,11 +319,12 @@ def figures(affiliate, start, end, contract=None) -> Figures:
             due_date__lt=min(end, timezone.localdate()),
         ).count(),
         factories=len(factory_ids),
-        findings=_findings(affiliate, factory_ids, end).count(),
+        findings=_findings(reader, factory_ids, end).count(),
         cases=cases.count(),
         cases_joined=joined.count(),
-        overdue_actions=RemediationAction.objects.overdue(min(end, timezone.localdate()))
-        .filter(case__in=joined)
+        overdue_actions=RemediationAction.objects.visible_to(reader)
+        .overdue(min(end, timezone.localdate()))
+        .filter(case__in=cases)
         .count(),
         engagements=Engagement.objects.filter(
             case__factory_id__in=factory_ids, happened_on__range=(start, end)
@@ -330,14 +332,15 @@ def figures(affiliate, start, end, contract=None) -> Figures:
     )
 
 
-def report_context(affiliate, start: date, end: date, *, contract=None) -> dict:
-    """Everything the report shows. Used by the PDF and, for its charts, by the web page."""
+def report_context(reader: Reader, start: date, end: date, *, contract=None) -> dict:
+    """Everything the report shows, as the affiliate of `reader` may read it. Used by the PDF
+    and, for its charts, by the web page."""
     from grievances.selectors import grievance_counts_by_factory
     from monitoring.models import ForcedLabourIndicator, Severity
     from remediation.models import Engagement, Participation, RemediationAction
     from suppliers.models import DisclosureLine, Factory
-    from suppliers.querysets import SUPPLY_CHAIN_STATUSES
 
+    affiliate = reader.affiliate
     today = timezone.localdate()
     contracts = list(
         _contracts(affiliate, start, end, contract)
@@ -346,9 +349,8 @@ def report_context(affiliate, start: date, end: date, *, contract=None) -> dict:
         .order_by("reference")
     )
     lines = list(
-        DisclosureLine.objects.filter(
-            disclosure__contract__in=contracts, disclosure__status__in=SUPPLY_CHAIN_STATUSES
-        )
+        DisclosureLine.objects.in_supply_chain()
+        .filter(affiliate=affiliate, disclosure__contract__in=contracts)
         .order_by()
         .values("factory_id", "brand", "product_model", "tier")
     )
@@ -367,7 +369,7 @@ def report_context(affiliate, start: date, end: date, *, contract=None) -> dict:
         factory.bought_models = sorted(bought[factory.pk]["models"])
 
     findings = list(
-        _findings(affiliate, factory_ids, end)
+        _findings(reader, factory_ids, end)
         .select_related("standard", "report__factory")
         .order_by("standard__number", "-published_at", "pk")
     )
@@ -384,7 +386,7 @@ def report_context(affiliate, start: date, end: date, *, contract=None) -> dict:
     ]
 
     cases = list(
-        _cases(affiliate, factory_ids, end)
+        _cases(reader, factory_ids, end)
         .with_participation_of(affiliate)
         .with_action_counts(today)
         .select_related("factory")
@@ -392,7 +394,8 @@ def report_context(affiliate, start: date, end: date, *, contract=None) -> dict:
     )
     joined_ids = [case.pk for case in cases if case.joined]
     overdue_actions = list(
-        RemediationAction.objects.overdue(today)
+        RemediationAction.objects.visible_to(reader)
+        .overdue(today)
         .filter(case_id__in=joined_ids)
         .select_related("case")
         .order_by("due_date", "pk")
@@ -403,9 +406,9 @@ def report_context(affiliate, start: date, end: date, *, contract=None) -> dict:
         .select_related("case", "contract")
         .order_by("happened_on", "pk")
     )
-    current = figures(affiliate, start, end, contract)
+    current = figures(reader, start, end, contract)
     before_start, before_end = previous_period(start, end)
-    before = figures(affiliate, before_start, before_end, contract)
+    before = figures(reader, before_start, before_end, contract)
     participants = dict(
         Participation.objects.filter(case_id__in=joined_ids, joined_on__isnull=False)
         .values_list("case_id")
@@ -480,7 +483,7 @@ def _notify_admins(report: ComplianceReport) -> int:
     from core.outbox import Message, outbox_enqueue
 
     admins = Membership.objects.filter(
-        role=Membership.Role.ADMIN, user__is_active=True
+        role__in=Membership.ADMIN_ONLY, user__is_active=True
     ).select_related("user")
     link = settings.SITE_URL + report.get_absolute_url()
     return outbox_enqueue(

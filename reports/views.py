@@ -35,15 +35,13 @@ class AffiliateDashboardView(AffiliateViewMixin, TemplateView):
         context["pending_invitations"] = Invitation.objects.pending().count()
         context["contract_count"] = Contract.objects.count()
         context["overdue_disclosures"] = Disclosure.objects.overdue().count()
-        context["factory_count"] = (
-            Factory.objects.active().in_supply_chain_of(self.affiliate).count()
-        )
-        findings = Finding.objects.published_for_affiliate(self.affiliate).with_display_relations()
+        context["factory_count"] = Factory.objects.visible_to(self.reader).count()
+        findings = Finding.objects.visible_to(self.reader).with_display_relations()
         context["finding_count"] = findings.count()
         context["latest_findings"] = findings.order_by("-published_at", "-pk")[:3]
         from remediation.selectors import affiliate_dashboard
 
-        context["remediation"] = affiliate_dashboard(self.affiliate)
+        context["remediation"] = affiliate_dashboard(self.reader)
         return context
 
 
@@ -58,13 +56,13 @@ class StaffDashboardView(StaffRequiredMixin, TemplateView):
 
         context["affiliate_count"] = Affiliate.objects.filter(is_active=True).count()
         context["partner_count"] = MonitoringPartner.objects.count()
-        context["factory_count"] = Factory.objects.active().count()
+        context["factory_count"] = Factory.objects.visible_to(self.reader).count()
         context["pending_reviews"] = FactoryMatchReview.objects.filter(
             decision=FactoryMatchReview.Decision.PENDING
         ).count()
         from remediation.selectors import staff_dashboard
 
-        context["remediation"] = staff_dashboard()
+        context["remediation"] = staff_dashboard(self.reader)
         return context
 
 
@@ -97,7 +95,7 @@ class ComplianceReportListView(AffiliateViewMixin, ListView):
 
         context = super().get_context_data(**kwargs)
         start, end = last_calendar_year()
-        charts = report_context(self.affiliate, start, end)
+        charts = report_context(self.reader, start, end)
         context.update(
             form=kwargs.get("form") or self.get_form(),
             chart_start=start,
@@ -211,9 +209,7 @@ class SupplyChainFactoryView(AffiliateViewMixin, DetailView):
 
     def get_queryset(self):
         return (
-            Factory.objects.visible_to(self.request.user, self.affiliate)
-            .with_affiliate_count()
-            .select_related("owner")
+            Factory.objects.visible_to(self.reader).with_affiliate_count().select_related("owner")
         )
 
     def get_context_data(self, **kwargs):
@@ -225,17 +221,17 @@ class SupplyChainFactoryView(AffiliateViewMixin, DetailView):
         )
         context["other_affiliates"] = max((self.object.affiliate_count or 1) - 1, 0)
         context["findings"] = (
-            Finding.objects.published_for_affiliate(self.affiliate)
+            Finding.objects.visible_to(self.reader)
             .with_display_relations()
             .filter(report__factory=self.object)
         )
         context["published_reports"] = (
-            MonitoringReport.objects.published_for_affiliate(self.affiliate)
+            MonitoringReport.objects.visible_to(self.reader)
             .filter(factory=self.object)
             .order_by("-published_at")
         )
         context["cases"] = (
-            RemediationCase.objects.visible_to_affiliate(self.affiliate)
+            RemediationCase.objects.visible_to(self.reader)
             .filter(factory=self.object)
             .with_participation_of(self.affiliate)
             .order_by("-opened_on", "-pk")

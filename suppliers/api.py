@@ -9,6 +9,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from affiliates.models import Membership
+from affiliates.reader import ReaderKind
 from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
 
 from . import contracts as services
@@ -42,21 +44,13 @@ class SupplierViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Companies: staff see the registry; an affiliate its contractors and the companies
     sourcing from the sites in its supply chain."""
 
-    staff_see_all = True
+    readers_without_affiliate = frozenset({ReaderKind.STAFF})
     serializer_class = SupplierSerializer
     queryset = Supplier.objects.none()
     filterset_class = SupplierFilter
 
     def get_queryset(self):
-        if self.affiliate is None:
-            return Supplier.objects.order_by("name")
-        chain = Factory.objects.in_supply_chain_of(self.affiliate)
-        contractors = Contract.objects.values("contractor_id")
-        return (
-            Supplier.objects.filter(Q(pk__in=contractors) | Q(factory_links__factory__in=chain))
-            .distinct()
-            .order_by("name")
-        )
+        return Supplier.objects.visible_to(self.reader).order_by("name")
 
 
 class FactoryFilter(filters.FilterSet):
@@ -78,13 +72,14 @@ class FactoryFilter(filters.FilterSet):
 class FactoryViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Production sites: staff see all with leverage; an affiliate those in its chain."""
 
-    staff_see_all = True
+    readers_without_affiliate = frozenset({ReaderKind.STAFF})
     queryset = Factory.objects.none()
     filterset_class = FactoryFilter
 
     def _for_staff(self) -> bool:
         # During schema generation no request ran `initial()`: document the staff shape.
-        return getattr(self, "affiliate", None) is None
+        reader = getattr(self, "reader", None)
+        return reader is None or reader.is_staff
 
     def get_serializer_class(self):
         return StaffFactorySerializer if self._for_staff() else FactorySerializer
@@ -93,8 +88,8 @@ class FactoryViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
         return {**super().get_serializer_context(), "staff": self._for_staff()}
 
     def get_queryset(self):
-        queryset = Factory.objects.visible_to(self.request.user, self.affiliate)
-        if self.affiliate is None:
+        queryset = Factory.objects.visible_to(self.reader)
+        if self.reader.is_staff:
             return queryset.with_leverage().order_by("name", "pk")
         return queryset.with_affiliate_count().order_by("name", "pk")
 
@@ -193,7 +188,7 @@ class ContractViewSet(
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if request.method not in SAFE_METHODS and not self.membership.can_edit:
+        if request.method not in SAFE_METHODS and self.reader.role not in Membership.EDITORS:
             log_denied(request, "api affiliate role")
             raise PermissionDenied(_("Viewers may read contracts but not change them."))
 

@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_scopes import ScopedManager
 
-from .querysets import DisclosureQuerySet, FactoryQuerySet
+from .querysets import (
+    DisclosureLineQuerySet,
+    DisclosureQuerySet,
+    FactoryQuerySet,
+    SupplierQuerySet,
+)
 
 OS_ID_PATTERN = re.compile(r"^[A-Z]{2}\d{7}[A-Z0-9]{6,7}$")
 
@@ -66,6 +71,8 @@ class Supplier(models.Model):
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SupplierQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("supplier")
@@ -312,7 +319,7 @@ class DisclosureLine(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ScopedManager(affiliate="affiliate")
+    objects = ScopedManager(DisclosureLineQuerySet.as_manager().__class__, affiliate="affiliate")
 
     class Meta:
         verbose_name = _("disclosure line")

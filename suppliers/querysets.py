@@ -1,4 +1,9 @@
-"""Reads of shared supply-chain rows, with the visibility rules of DESIGN.md §4 in one place."""
+"""Reads of shared supply-chain rows, with the visibility rules of DESIGN.md §4 in one place.
+
+The supply-chain rule is stated once, in `DisclosureLineQuerySet.in_supply_chain()`, and read
+as "this factory is in this affiliate's supply chain" through
+`FactoryQuerySet.in_supply_chain_of(affiliate)`, which every app's `visible_to(reader)` uses.
+"""
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
@@ -10,57 +15,79 @@ from django_scopes import scopes_disabled
 SUPPLY_CHAIN_STATUSES = ("submitted", "accepted")
 
 
+class DisclosureLineQuerySet(models.QuerySet):
+    def in_supply_chain(self):
+        """The lines that put their site in their affiliate's supply chain."""
+        return self.filter(disclosure__status__in=SUPPLY_CHAIN_STATUSES)
+
+
+def _chain_lines():
+    """Every affiliate's supply-chain lines, outside the tenant scope (callers filter)."""
+    from .models import DisclosureLine
+
+    with scopes_disabled():
+        return DisclosureLine.objects.all().in_supply_chain()
+
+
+class SupplierQuerySet(models.QuerySet):
+    def visible_to(self, reader):
+        """Staff read the registry; an affiliate its contractors and the companies linked to
+        the sites in its supply chain; anyone else no company."""
+        if reader.is_staff:
+            return self.all()
+        if not reader.is_affiliate:
+            return self.none()
+        from .models import Contract, Factory
+
+        with scopes_disabled():
+            contractors = Contract.objects.filter(affiliate=reader.affiliate).values(
+                "contractor_id"
+            )
+        chain = Factory.objects.in_supply_chain_of(reader.affiliate)
+        return self.filter(Q(pk__in=contractors) | Q(factory_links__factory__in=chain)).distinct()
+
+
 class FactoryQuerySet(models.QuerySet):
     def active(self):
         return self.filter(merged_into__isnull=True)
 
-    def in_supply_chain_of(self, affiliate):
-        from .models import DisclosureLine
+    def in_supply_chain_of(self, affiliate, *, contracts=None):
+        """The sites in the affiliate's supply chain (under `contracts` only, if given)."""
+        lines = _chain_lines().filter(affiliate=affiliate)
+        if contracts is not None:
+            lines = lines.filter(disclosure__contract__in=contracts)
+        return self.filter(pk__in=lines.values("factory_id"))
 
-        with scopes_disabled():
-            lines = DisclosureLine.objects.filter(
-                affiliate=affiliate, disclosure__status__in=SUPPLY_CHAIN_STATUSES
-            ).values("factory_id")
-        return self.filter(pk__in=lines)
-
-    def visible_to(self, user, affiliate=None):
-        """Staff see every site; an affiliate member only those in the affiliate's chain."""
-        if user.is_authenticated and user.is_ew_staff:
+    def visible_to(self, reader):
+        """Staff read every site; an affiliate those in its supply chain; anyone else none."""
+        if reader.is_staff:
             return self.active()
-        if affiliate is None:
+        if not reader.is_affiliate:
             return self.none()
-        return self.active().in_supply_chain_of(affiliate)
+        return self.active().in_supply_chain_of(reader.affiliate)
 
     def with_affiliate_count(self):
         """How many affiliates have the site in their supply chain (for everyone to see)."""
-        from .models import DisclosureLine
-
-        with scopes_disabled():
-            counts = (
-                DisclosureLine.objects.filter(
-                    factory=OuterRef("pk"), disclosure__status__in=SUPPLY_CHAIN_STATUSES
-                )
-                .order_by()
-                .values("factory")
-                .annotate(n=Count("affiliate", distinct=True))
-                .values("n")
-            )
+        counts = (
+            _chain_lines()
+            .filter(factory=OuterRef("pk"))
+            .order_by()
+            .values("factory")
+            .annotate(n=Count("affiliate", distinct=True))
+            .values("n")
+        )
         return self.annotate(affiliate_count=Subquery(counts))
 
     def with_leverage(self):
         """Affiliates linked and their combined contract value in euros: staff only."""
-        from suppliers.models import Contract
-
-        from .models import DisclosureLine
+        from .models import Contract, DisclosureLine
 
         with scopes_disabled():
-            disclosed_here = DisclosureLine.objects.filter(
+            disclosed_here = DisclosureLine.objects.in_supply_chain().filter(
                 disclosure__contract=OuterRef("pk"), factory=OuterRef(OuterRef("pk"))
             )
             spend = (
-                Contract.objects.filter(
-                    Exists(disclosed_here), disclosure__status__in=SUPPLY_CHAIN_STATUSES
-                )
+                Contract.objects.filter(Exists(disclosed_here))
                 .order_by()
                 .annotate(one=Value(1))
                 .values("one")

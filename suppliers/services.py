@@ -352,7 +352,7 @@ def disclosure_reminders_sweep(*, today=None) -> int:
         recipients: dict[int, list] = defaultdict(list)
         for membership in Membership.objects.filter(
             affiliate__in={d.affiliate_id for d in disclosures.values()},
-            role__in=[Membership.Role.ADMIN, Membership.Role.OFFICER],
+            role__in=Membership.EDITORS,
             user__is_active=True,
         ).select_related("user"):
             recipients[membership.affiliate_id].append(membership.user)

@@ -23,8 +23,6 @@ from suppliers.contract_forms import (
 )
 from suppliers.models import ChecklistItem, Contract
 
-EDITORS = (Membership.Role.ADMIN, Membership.Role.OFFICER)
-
 # --- Contracts ---------------------------------------------------------------------------
 
 OUTCOME_ORDER = {outcome: index for index, outcome in enumerate(ChecklistItem.Outcome.values)}
@@ -159,7 +157,7 @@ class ContractDetailView(AffiliateViewMixin, DetailView):
 
 class ContractCreateView(AffiliateViewMixin, FormView):
     model = Contract
-    allowed_roles = EDITORS
+    allowed_roles = Membership.EDITORS
     form_class = ContractForm
     template_name = "suppliers/contracts/form.html"
 
@@ -222,7 +220,7 @@ class ChecklistItemUpdateView(AffiliateViewMixin, TemplateView):
     without, a small page with the form."""
 
     model = ChecklistItem
-    allowed_roles = EDITORS
+    allowed_roles = Membership.EDITORS
     template_name = "suppliers/contracts/checklist_item.html"
     row_template = "suppliers/contracts/detail.html#checklist-row"
     form_row_template = "suppliers/contracts/detail.html#checklist-form-row"
@@ -297,7 +295,7 @@ class ContractImportView(AffiliateViewMixin, FormView):
     """Contracts from an OCDS file: all of them are saved, or none and every error is shown."""
 
     model = Contract
-    allowed_roles = EDITORS
+    allowed_roles = Membership.EDITORS
     form_class = OcdsImportForm
     template_name = "suppliers/contracts/import.html"
 

@@ -25,7 +25,6 @@ from suppliers.forms import (
 )
 from suppliers.models import Disclosure, DisclosureLine
 
-EDITORS = (Membership.Role.ADMIN, Membership.Role.OFFICER)
 ERROR_REPORT_SECONDS = 60 * 60
 
 
@@ -113,7 +112,7 @@ class DisclosureDetailView(AffiliateViewMixin, DetailView):
 class DisclosureUploadView(DisclosureDetailView):
     """Upload a CSV or XLSX list: all rows are saved, or none and every error is shown."""
 
-    allowed_roles = EDITORS
+    allowed_roles = Membership.EDITORS
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -173,7 +172,7 @@ def _csv_download(text: str, filename: str) -> HttpResponse:
 
 
 class DisclosureLineAddView(DisclosureDetailView):
-    allowed_roles = EDITORS
+    allowed_roles = Membership.EDITORS
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -203,7 +202,7 @@ def _add_line(request, disclosure, form, by) -> bool:
 
 class DisclosureLineDeleteView(AffiliateViewMixin, ServiceActionMixin, View):
     model = DisclosureLine
-    allowed_roles = EDITORS
+    allowed_roles = Membership.EDITORS
 
     def perform(self, request, *args, **kwargs):
         line = get_object_or_404(
@@ -219,7 +218,7 @@ class DisclosureLineDeleteView(AffiliateViewMixin, ServiceActionMixin, View):
 
 class _DisclosureAction(AffiliateViewMixin, ServiceActionMixin, View):
     model = Disclosure
-    allowed_roles = EDITORS
+    allowed_roles = Membership.EDITORS
 
     def perform(self, request, *args, **kwargs):
         self.disclosure = get_object_or_404(

@@ -29,7 +29,7 @@ class StaffFactoryRankingView(StaffRequiredMixin, ListView):
     def get_queryset(self):
         self.filters = FactoryFilterForm(self.request.GET)
         queryset = (
-            Factory.objects.active()
+            Factory.objects.visible_to(self.reader)
             .with_leverage()
             .order_by(
                 F("affiliate_count").desc(nulls_last=True),
@@ -104,10 +104,14 @@ class StaffSupplierListView(StaffRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        queryset = Supplier.objects.annotate(
-            factory_count=Count("factory_links__factory", distinct=True),
-            contract_count=Count("contracts", distinct=True),
-        ).order_by("name")
+        queryset = (
+            Supplier.objects.visible_to(self.reader)
+            .annotate(
+                factory_count=Count("factory_links__factory", distinct=True),
+                contract_count=Count("contracts", distinct=True),
+            )
+            .order_by("name")
+        )
         query = self.request.GET.get("q", "").strip()
         if query:
             queryset = queryset.filter(Q(name__icontains=query) | Q(legal_name__icontains=query))

@@ -20,7 +20,7 @@ class SupplyChainView(AffiliateViewMixin, ListView):
     def get_queryset(self):
         self.filters = FactoryFilterForm(self.request.GET)
         queryset = (
-            Factory.objects.visible_to(self.request.user, self.affiliate)
+            Factory.objects.visible_to(self.reader)
             .with_affiliate_count()
             .order_by("country", "name")
         )

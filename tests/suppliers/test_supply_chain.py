@@ -1,13 +1,18 @@
+from datetime import date
 from decimal import Decimal
 
+from affiliates.reader import Reader
+from suppliers.models import Factory, Supplier, SupplierFactory
 from tests.factories import (
     ContractFactory,
     DisclosureFactory,
     DisclosureLineFactory,
     FactoryFactory,
+    PartnerMemberFactory,
     StaffFactory,
     member,
 )
+from tests.factories import SupplierFactory as CompanyFactory
 
 
 def _disclose(affiliate, factory, status="accepted", value=100000):
@@ -69,3 +74,68 @@ def test_requested_disclosures_do_not_put_sites_in_the_chain(client, northvale):
     _disclose(northvale, draft, status="requested")
     client.force_login(officer)
     assert client.get(f"/a/northvale/factories/{draft.pk}/").status_code == 404
+
+
+def _readers(northvale, southport):
+    return {
+        "staff": Reader.of(StaffFactory()),
+        "partner": Reader.of(PartnerMemberFactory()),
+        "northvale": Reader.for_affiliate(northvale),
+        "southport": Reader.for_affiliate(southport),
+        "no affiliate": Reader.of(member(northvale)),
+        "anonymous": Reader.anonymous(),
+    }
+
+
+def test_factories_visible_to_each_reader(northvale, southport):
+    ours = FactoryFactory()
+    theirs = FactoryFactory()
+    shared = FactoryFactory()
+    requested = FactoryFactory()
+    merged = FactoryFactory(merged_into=shared)
+    _disclose(northvale, ours)
+    _disclose(northvale, shared)
+    _disclose(southport, shared, status="submitted")
+    _disclose(southport, theirs)
+    _disclose(northvale, requested, status="requested")
+    _disclose(northvale, merged)
+    visible = {
+        name: set(Factory.objects.visible_to(reader))
+        for name, reader in _readers(northvale, southport).items()
+    }
+    assert visible == {
+        "staff": {ours, theirs, shared, requested},
+        "partner": set(),
+        "northvale": {ours, shared},
+        "southport": {theirs, shared},
+        "no affiliate": set(),
+        "anonymous": set(),
+    }
+
+
+def test_companies_visible_to_each_reader(northvale, southport):
+    our_contractor = ContractFactory(affiliate=northvale).contractor
+    their_contractor = ContractFactory(affiliate=southport).contractor
+    site = FactoryFactory()
+    site_contractor = _disclose(northvale, site).disclosure.contract.contractor
+    brand = CompanyFactory(is_contractor=False, is_brand=True)
+    SupplierFactory.objects.create(
+        supplier=brand,
+        factory=site,
+        source=SupplierFactory.Source.STAFF,
+        first_seen=date(2026, 1, 1),
+        last_seen=date(2026, 1, 1),
+    )
+    unrelated = CompanyFactory()
+    visible = {
+        name: set(Supplier.objects.visible_to(reader))
+        for name, reader in _readers(northvale, southport).items()
+    }
+    assert visible == {
+        "staff": {our_contractor, their_contractor, site_contractor, brand, unrelated},
+        "partner": set(),
+        "northvale": {our_contractor, site_contractor, brand},
+        "southport": {their_contractor},
+        "no affiliate": set(),
+        "anonymous": set(),
+    }

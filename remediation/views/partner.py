@@ -1,0 +1,59 @@
+"""The lead monitoring partner's remediation pages (under /partner/cases/): the cases its
+organisation leads, without internal entries. What it posts goes through `shared`."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import DetailView, ListView
+
+from affiliates.mixins import PartnerRequiredMixin
+from monitoring.models import Finding
+
+from ..forms import RejectClaimForm, UpdateForm
+from ..models import CaseUpdate, RemediationAction, RemediationCase
+from .shared import companies, prefetch_updates
+
+
+class PartnerCaseListView(PartnerRequiredMixin, ListView):
+    template_name = "remediation/partner_cases.html"
+    context_object_name = "cases"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            RemediationCase.objects.visible_to(self.reader)
+            .with_action_counts()
+            .select_related("factory")
+            .order_by("-opened_on", "-pk")
+        )
+
+
+class PartnerCaseDetailView(PartnerRequiredMixin, DetailView):
+    template_name = "remediation/partner_case.html"
+    context_object_name = "case"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            RemediationCase.objects.visible_to(self.reader)
+            .select_related("factory", "staff_lead")
+            .prefetch_related(
+                Prefetch("findings", queryset=Finding.objects.select_related("report", "standard")),
+                Prefetch("companies", queryset=companies()),
+                Prefetch("actions", queryset=RemediationAction.objects.visible_to(self.reader)),
+                "compensations",
+                "escalations",
+                prefetch_updates(CaseUpdate.objects.visible_to(self.reader)),
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            audience="partner",
+            today=timezone.localdate(),
+            update_form=UpdateForm(partner_view=True),
+            reject_form=RejectClaimForm(),
+            **kwargs,
+        )

@@ -1,0 +1,111 @@
+"""What EW staff and the case's lead partner both use (under /cases/), and the helpers of
+every remediation page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from affiliates.mixins import ReaderMixin
+from core.uploads import file_download
+from core.views import ServiceActionMixin
+
+from .. import services
+from ..forms import UpdateForm
+from ..models import RemediationCase, ResponsibleCompany, UpdateAttachment
+
+
+def form_error(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def prefetch_updates(queryset):
+    return Prefetch(
+        "updates",
+        queryset=queryset.select_related("author").prefetch_related("attachments"),
+    )
+
+
+def companies():
+    return ResponsibleCompany.objects.select_related("supplier")
+
+
+class CaseWorkerMixin(ReaderMixin):
+    """A case the reader may work on: staff any, a partner member its organisation's; anyone
+    else gets a 404."""
+
+    def get_case(self) -> RemediationCase:
+        if not hasattr(self, "_case"):
+            self._case = get_object_or_404(
+                RemediationCase.objects.visible_to(self.reader), pk=self.kwargs["pk"]
+            )
+        return self._case
+
+    def get_success_url(self):
+        name = "remediation:staff_case" if self.reader.is_staff else "remediation:partner_case"
+        return reverse(name, kwargs={"pk": self.get_case().pk})
+
+
+class UpdatePostView(CaseWorkerMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        case = self.get_case()
+        form = UpdateForm(request.POST, request.FILES, partner_view=not self.reader.is_staff)
+        if not form.is_valid():
+            form_error(request, form)
+            return None
+        clean = form.cleaned_data["file"]
+        services.update_post(
+            case=case,
+            by=request.user,
+            audience=form.cleaned_data["audience"],
+            text=form.cleaned_data["text"],
+            files=[clean] if clean else [],
+        )
+        return _("Update posted.")
+
+
+class ActionVerifyView(CaseWorkerMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        action = get_object_or_404(self.get_case().actions.all(), pk=self.kwargs["action_pk"])
+        services.action_verify(
+            action=action,
+            by=request.user,
+            verified_by=request.POST.get("verified_by", ""),
+            note=request.POST.get("note", ""),
+        )
+        return _("Action verified.")
+
+
+class ActionRejectView(CaseWorkerMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        action = get_object_or_404(self.get_case().actions.all(), pk=self.kwargs["action_pk"])
+        services.action_reject_claim(
+            action=action, by=request.user, reason=request.POST.get("reason", "")
+        )
+        return _("Claim rejected: the action is open again.")
+
+
+class AttachmentDownloadView(ReaderMixin, View):
+    """Timeline files for staff (all) and the lead partner (its audiences only)."""
+
+    def get(self, request, pk):
+        return download(self.reader, pk)
+
+
+def download(reader, pk):
+    """A timeline file the reader may read with its entry; else 404."""
+    attachment = get_object_or_404(
+        UpdateAttachment.objects.visible_to(reader).select_related("update__case"), pk=pk
+    )
+    return file_download(
+        attachment.file,
+        filename=attachment.download_name,
+        content_type=attachment.content_type,
+    )

@@ -1,0 +1,392 @@
+"""EW staff's remediation pages (under /staff/cases/): the list, opening a case, and running
+it: status, plan, companies, escalations, compensation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+from django_scopes import scopes_disabled
+
+from affiliates.mixins import StaffRequiredMixin
+from core.errors import DomainError
+from core.views import ServiceActionMixin, show_domain_error
+from grievances.models import Grievance
+from monitoring.models import Finding
+from suppliers.models import Factory
+
+from .. import services
+from ..forms import (
+    ActionForm,
+    CaseEditForm,
+    CaseOpenForm,
+    ClaimForm,
+    CompanyForm,
+    CompensationForm,
+    EscalationForm,
+    OutcomeForm,
+    RejectClaimForm,
+    StatusForm,
+    UpdateForm,
+    VerifyForm,
+)
+from ..models import (
+    CaseStatus,
+    CaseUpdate,
+    Compensation,
+    Engagement,
+    Escalation,
+    Participation,
+    RemediationAction,
+    RemediationCase,
+)
+from .shared import companies, form_error, prefetch_updates
+
+
+class StaffCaseListView(StaffRequiredMixin, ListView):
+    template_name = "remediation/staff_cases.html"
+    context_object_name = "cases"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.status = self.request.GET.get("status", "")
+        self.overdue_only = self.request.GET.get("overdue") == "1"
+        cases = RemediationCase.objects.visible_to(self.reader).with_action_counts()
+        if self.status in CaseStatus.values:
+            cases = cases.filter(status=self.status)
+        else:
+            self.status = ""
+        if self.overdue_only:
+            cases = cases.filter(overdue_count__gt=0)
+        return cases.select_related("factory", "staff_lead", "lead_partner").order_by(
+            "-fast_track", "status", "-opened_on", "-pk"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["status"] = self.status
+        context["overdue_only"] = self.overdue_only
+        context["statuses"] = CaseStatus.choices
+        return context
+
+
+class CaseCreateView(StaffRequiredMixin, FormView):
+    """Opened from a finding (`?finding=`), a grievance (`?grievance=`) or a factory."""
+
+    template_name = "remediation/case_form.html"
+    form_class = CaseOpenForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or not self.reader.is_staff:
+            return super().dispatch(request, *args, **kwargs)
+        self.factory = self._factory(request.POST) or self._factory(request.GET)
+        if self.factory is None:
+            messages.error(request, _("Open a case from a finding, a grievance or a factory."))
+            return redirect("remediation:staff_cases")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _factory(self, source):
+        findings = Finding.objects.visible_to(self.reader)
+        grievances = Grievance.objects.visible_to(self.reader)
+        factories = Factory.objects.visible_to(self.reader)
+        for key, lookup in (
+            ("finding", lambda pk: findings.get(pk=pk).report.factory),
+            ("grievance", lambda pk: grievances.get(pk=pk).factory),
+            ("factory", lambda pk: factories.get(pk=pk)),
+        ):
+            value = source.get(key, "")
+            if value.isdigit():
+                try:
+                    return lookup(int(value))
+                except (Finding.DoesNotExist, Grievance.DoesNotExist, Factory.DoesNotExist):
+                    return None
+        return None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "factory": self.factory}
+
+    def get_initial(self):
+        initial = {"staff_lead": self.request.user.pk}
+        finding_id = self.request.GET.get("finding", "")
+        if finding_id.isdigit():
+            finding = (
+                Finding.objects.visible_to(self.reader)
+                .filter(pk=finding_id)
+                .select_related("report")
+                .first()
+            )
+            if finding is not None:
+                initial.update(
+                    findings=[finding.pk],
+                    severity=finding.severity,
+                    fast_track=finding.fast_track,
+                    lead_partner=finding.report.partner_id,
+                    summary=finding.published_text,
+                )
+        grievance_id = self.request.GET.get("grievance", "")
+        if grievance_id.isdigit():
+            initial["grievances"] = [int(grievance_id)]
+        return initial
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(factory=self.factory, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            case = services.case_open(
+                factory=self.factory,
+                title=data["title"],
+                summary=data["summary"],
+                severity=data["severity"],
+                fast_track=data["fast_track"],
+                lead_partner=data["lead_partner"],
+                staff_lead=data["staff_lead"],
+                findings=data["findings"],
+                grievances=data["grievances"],
+                companies=form.companies(),
+                by=self.request.user,
+            )
+        except DomainError as error:
+            show_domain_error(self.request, error, form)
+            return self.form_invalid(form)
+        invited = case.participations.count()
+        messages.success(
+            self.request,
+            _("Case %(reference)s opened; %(count)s affiliate(s) invited to join.")
+            % {"reference": case.reference, "count": invited},
+        )
+        return redirect(case.get_absolute_url())
+
+
+class StaffCaseMixin(StaffRequiredMixin):
+    def get_case(self) -> RemediationCase:
+        if not hasattr(self, "_case"):
+            self._case = get_object_or_404(
+                RemediationCase.objects.visible_to(self.reader).select_related("factory"),
+                pk=self.kwargs["pk"],
+            )
+        return self._case
+
+    def get_success_url(self):
+        return reverse("remediation:staff_case", kwargs={"pk": self.get_case().pk})
+
+
+class StaffCaseDetailView(StaffCaseMixin, DetailView):
+    template_name = "remediation/staff_case.html"
+    context_object_name = "case"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            RemediationCase.objects.visible_to(self.reader)
+            .select_related("factory", "staff_lead", "lead_partner", "opened_by")
+            .prefetch_related(
+                Prefetch(
+                    "findings",
+                    queryset=Finding.objects.visible_to(self.reader).select_related(
+                        "report", "standard"
+                    ),
+                ),
+                Prefetch("grievances", queryset=Grievance.objects.visible_to(self.reader)),
+                Prefetch("companies", queryset=companies()),
+                Prefetch(
+                    "participations",
+                    queryset=Participation.objects.select_related("affiliate", "joined_by"),
+                ),
+                Prefetch(
+                    "actions",
+                    queryset=RemediationAction.objects.visible_to(self.reader).select_related(
+                        "owner_supplier"
+                    ),
+                ),
+                "compensations",
+                Prefetch("escalations", queryset=Escalation.objects.select_related("created_by")),
+                prefetch_updates(CaseUpdate.objects.visible_to(self.reader)),
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case = self.object
+        with scopes_disabled():
+            context["engagements"] = list(
+                Engagement.objects.filter(case=case).select_related(
+                    "affiliate", "contract", "created_by"
+                )
+            )
+        context.update(
+            audience="staff",
+            today=timezone.localdate(),
+            # Its own ids: the update form below has an `audience` field too.
+            status_form=StatusForm(case=case, auto_id="status_%s"),
+            update_form=UpdateForm(),
+            company_form=CompanyForm(),
+            escalation_form=EscalationForm(),
+            outcome_form=OutcomeForm(),
+            compensation_form=CompensationForm(),
+            claim_form=ClaimForm(),
+            verify_form=VerifyForm(),
+            reject_form=RejectClaimForm(),
+            can_open_more=case.is_active,
+        )
+        return context
+
+
+class CaseEditView(StaffCaseMixin, FormView):
+    template_name = "remediation/case_edit.html"
+    form_class = CaseEditForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_case()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(case=self.get_case(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.case_update(
+                case=self.get_case(),
+                by=self.request.user,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except DomainError as error:
+            show_domain_error(self.request, error, form)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Case saved."))
+        return redirect(self.get_success_url())
+
+
+class CaseStatusView(StaffCaseMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        form = StatusForm(request.POST, case=self.get_case())
+        if not form.is_valid():
+            raise DomainError(_("Choose one of the statuses the case can move to."))
+        case = services.case_set_status(
+            case=self.get_case(),
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            audience=form.cleaned_data["audience"],
+            by=request.user,
+        )
+        return _("The case is now “%(status)s”.") % {"status": case.get_status_display()}
+
+
+class CaseInviteView(StaffCaseMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        count = services.case_invite_affiliates(case=self.get_case(), by=request.user)
+        if not count:
+            return _("Every affiliate buying from this factory has been invited already.")
+        return _("%(count)s affiliate(s) invited.") % {"count": count}
+
+
+class CompanyAddView(StaffCaseMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        form = CompanyForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Choose a company and its role."))
+        services.case_add_company(case=self.get_case(), by=request.user, **form.cleaned_data)
+        return _("Company added.")
+
+
+class ActionEditMixin(StaffCaseMixin, FormView):
+    template_name = "remediation/action_form.html"
+    form_class = ActionForm
+
+    def get_action(self) -> RemediationAction | None:
+        return None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_action()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(case=self.get_case(), action=self.get_action(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.action_save(
+                case=self.get_case(),
+                action=self.get_action(),
+                by=self.request.user,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except DomainError as error:
+            show_domain_error(self.request, error, form)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Action saved."))
+        return redirect(self.get_success_url())
+
+
+class ActionCreateView(ActionEditMixin):
+    pass
+
+
+class ActionEditView(ActionEditMixin):
+    def get_action(self):
+        if not hasattr(self, "_action"):
+            self._action = get_object_or_404(
+                self.get_case().actions.all(), pk=self.kwargs["action_pk"]
+            )
+        return self._action
+
+
+class ActionClaimView(StaffCaseMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        action = get_object_or_404(self.get_case().actions.all(), pk=self.kwargs["action_pk"])
+        services.action_claim_done(
+            action=action, by=request.user, evidence=request.POST.get("evidence", "")
+        )
+        return _("Recorded as done; it counts once verified.")
+
+
+class EscalationAddView(StaffCaseMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        form = EscalationForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Say to whom and on which date the case was escalated."))
+        services.escalation_add(case=self.get_case(), by=request.user, **form.cleaned_data)
+        return _("Escalation recorded.")
+
+
+class EscalationOutcomeView(StaffCaseMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        escalation = get_object_or_404(
+            self.get_case().escalations.all(), pk=self.kwargs["escalation_pk"]
+        )
+        form = OutcomeForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Describe the outcome and give its date."))
+        services.escalation_record_outcome(
+            escalation=escalation, by=request.user, **form.cleaned_data
+        )
+        return _("Outcome recorded.")
+
+
+class CompensationAddView(StaffCaseMixin, ServiceActionMixin, View):
+    compensation: Compensation | None = None
+
+    def perform(self, request, *args, **kwargs):
+        form = CompensationForm(request.POST, instance=self.compensation)
+        if not form.is_valid():
+            form_error(request, form)
+            return None
+        services.compensation_save(
+            case=self.get_case(),
+            compensation=self.compensation,
+            by=request.user,
+            **form.cleaned_data,
+        )
+        return _("Compensation saved.")
+
+
+class CompensationEditView(CompensationAddView):
+    def perform(self, request, *args, **kwargs):
+        self.compensation = get_object_or_404(
+            self.get_case().compensations.all(), pk=self.kwargs["compensation_pk"]
+        )
+        return super().perform(request, *args, **kwargs)
