@@ -13,7 +13,7 @@ from affiliates.models import Affiliate, Membership
 from monitoring.models import Finding, MonitoringReport
 from suppliers.models import Supplier
 
-from . import services
+from . import plan, services
 from .models import CaseStatus, Escalation, RemediationAction, RemediationCase
 
 
@@ -51,13 +51,13 @@ def seed(*, users, partner=None, **context) -> dict:
     _action(fees, staff, "Reimburse recruitment fees to the 140 workers", 5)
     broker = _action(fees, staff, "End the contract with the Yangon broker", 14)
     _move(fees, staff, CaseStatus.PLAN_AGREED, CaseStatus.IN_PROGRESS)
-    services.action_claim_done(
+    plan.action_claim_done(
         action=passports, by=staff, evidence="Signed receipts from 140 workers; photographs."
     )
-    services.action_verify(
+    plan.action_verify(
         action=passports, by=staff, verified_by="workers", note="Confirmed by 12 workers off-site."
     )
-    services.compensation_save(
+    plan.compensation_save(
         case=fees,
         by=staff,
         description="Reimbursement of recruitment fees",
@@ -78,13 +78,13 @@ def seed(*, users, partner=None, **context) -> dict:
         happened_on=today - timedelta(days=3),
         summary="Formal letter to the contractor under the contract conditions.",
     )
-    services.update_post(
+    plan.update_post(
         case=fees,
         by=staff,
         audience="affiliates",
         text="The brand has paid the first quarter of the reimbursement.",
     )
-    services.update_post(
+    plan.update_post(
         case=fees,
         by=staff,
         audience="internal",
@@ -125,7 +125,7 @@ def seed(*, users, partner=None, **context) -> dict:
         )
         training = _action(threats, staff, "Train supervisors; post the no-retaliation policy", 7)
         _late(training, days=2)
-        services.escalation_add(
+        plan.escalation_add(
             case=threats,
             by=staff,
             body=Escalation.Body.RBA,
@@ -180,7 +180,7 @@ def _case(finding, staff, partner, *, title, summary, companies=()) -> Remediati
 
 
 def _action(case, staff, description: str, due_in_days: int) -> RemediationAction:
-    return services.action_save(
+    return plan.action_save(
         case=case,
         by=staff,
         description=description,

@@ -93,7 +93,7 @@ class CaseOpenForm(forms.ModelForm):
         self.fields["lead_partner"].queryset = MonitoringPartner.objects.order_by("name")
 
     def companies(self):
-        from .services import CompanyRole
+        from .rules import CompanyRole
 
         data = self.cleaned_data
         rows = [CompanyRole(s, ResponsibleCompany.Role.BRAND) for s in data["brands"]]
@@ -127,7 +127,7 @@ class StatusForm(forms.Form):
     )
 
     def __init__(self, *args, case: RemediationCase | None = None, **kwargs):
-        from .services import CASE_TRANSITIONS
+        from .rules import CASE_TRANSITIONS
 
         super().__init__(*args, **kwargs)
         if case is not None:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import reminders_sweep
+from .reminders import reminders_sweep
 
 
 @shared_task(

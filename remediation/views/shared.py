@@ -14,7 +14,7 @@ from affiliates.mixins import ReaderMixin
 from core.uploads import file_download
 from core.views import ServiceActionMixin
 
-from .. import services
+from .. import plan
 from ..forms import UpdateForm
 from ..models import RemediationCase, ResponsibleCompany, UpdateAttachment
 
@@ -61,7 +61,7 @@ class UpdatePostView(CaseWorkerMixin, ServiceActionMixin, View):
             form_error(request, form)
             return None
         clean = form.cleaned_data["file"]
-        services.update_post(
+        plan.update_post(
             case=case,
             by=request.user,
             audience=form.cleaned_data["audience"],
@@ -74,7 +74,7 @@ class UpdatePostView(CaseWorkerMixin, ServiceActionMixin, View):
 class ActionVerifyView(CaseWorkerMixin, ServiceActionMixin, View):
     def perform(self, request, *args, **kwargs):
         action = get_object_or_404(self.get_case().actions.all(), pk=self.kwargs["action_pk"])
-        services.action_verify(
+        plan.action_verify(
             action=action,
             by=request.user,
             verified_by=request.POST.get("verified_by", ""),
@@ -86,7 +86,7 @@ class ActionVerifyView(CaseWorkerMixin, ServiceActionMixin, View):
 class ActionRejectView(CaseWorkerMixin, ServiceActionMixin, View):
     def perform(self, request, *args, **kwargs):
         action = get_object_or_404(self.get_case().actions.all(), pk=self.kwargs["action_pk"])
-        services.action_reject_claim(
+        plan.action_reject_claim(
             action=action, by=request.user, reason=request.POST.get("reason", "")
         )
         return _("Claim rejected: the action is open again.")

@@ -20,7 +20,7 @@ from grievances.models import Grievance
 from monitoring.models import Finding
 from suppliers.models import Factory
 
-from .. import services
+from .. import plan, services
 from ..forms import (
     ActionForm,
     CaseEditForm,
@@ -309,7 +309,7 @@ class ActionEditMixin(StaffCaseMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.action_save(
+            plan.action_save(
                 case=self.get_case(),
                 action=self.get_action(),
                 by=self.request.user,
@@ -338,7 +338,7 @@ class ActionEditView(ActionEditMixin):
 class ActionClaimView(StaffCaseMixin, ServiceActionMixin, View):
     def perform(self, request, *args, **kwargs):
         action = get_object_or_404(self.get_case().actions.all(), pk=self.kwargs["action_pk"])
-        services.action_claim_done(
+        plan.action_claim_done(
             action=action, by=request.user, evidence=request.POST.get("evidence", "")
         )
         return _("Recorded as done; it counts once verified.")
@@ -349,7 +349,7 @@ class EscalationAddView(StaffCaseMixin, ServiceActionMixin, View):
         form = EscalationForm(request.POST)
         if not form.is_valid():
             raise DomainError(_("Say to whom and on which date the case was escalated."))
-        services.escalation_add(case=self.get_case(), by=request.user, **form.cleaned_data)
+        plan.escalation_add(case=self.get_case(), by=request.user, **form.cleaned_data)
         return _("Escalation recorded.")
 
 
@@ -361,9 +361,7 @@ class EscalationOutcomeView(StaffCaseMixin, ServiceActionMixin, View):
         form = OutcomeForm(request.POST)
         if not form.is_valid():
             raise DomainError(_("Describe the outcome and give its date."))
-        services.escalation_record_outcome(
-            escalation=escalation, by=request.user, **form.cleaned_data
-        )
+        plan.escalation_record_outcome(escalation=escalation, by=request.user, **form.cleaned_data)
         return _("Outcome recorded.")
 
 
@@ -375,7 +373,7 @@ class CompensationAddView(StaffCaseMixin, ServiceActionMixin, View):
         if not form.is_valid():
             form_error(request, form)
             return None
-        services.compensation_save(
+        plan.compensation_save(
             case=self.get_case(),
             compensation=self.compensation,
             by=request.user,

@@ -182,7 +182,7 @@ def _case_with_everything(finding, staff):
 
     from django.utils import timezone
 
-    from remediation import services
+    from remediation import plan, services
     from remediation.models import Audience
 
     case = services.case_open(
@@ -199,13 +199,13 @@ def _case_with_everything(finding, staff):
     RemediationActionFactory(case=case)
     RemediationActionFactory(case=case, due_date=timezone.localdate() - timedelta(days=3))
     claimed = RemediationActionFactory(case=case)
-    services.action_claim_done(action=claimed, by=staff, evidence="Signed receipts.")
+    plan.action_claim_done(action=claimed, by=staff, evidence="Signed receipts.")
     verified = RemediationActionFactory(case=case)
-    services.action_claim_done(action=verified, by=staff, evidence="Bank transfer records.")
-    services.action_verify(action=verified, by=staff, verified_by="workers", note="Confirmed.")
+    plan.action_claim_done(action=verified, by=staff, evidence="Bank transfer records.")
+    plan.action_verify(action=verified, by=staff, verified_by="workers", note="Confirmed.")
     for audience in Audience.values:
         CaseUpdateFactory(case=case, audience=audience, author=staff)
-    services.compensation_save(
+    plan.compensation_save(
         case=case,
         by=staff,
         description="Recruitment fees",
@@ -214,7 +214,7 @@ def _case_with_everything(finding, staff):
         amount_paid=Decimal("180000"),
         workers_covered=40,
     )
-    services.escalation_add(
+    plan.escalation_add(
         case=case, by=staff, body="rba", escalated_on=timezone.localdate() - timedelta(days=9)
     )
     return case

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from core.outbox import outbox_send_pending
 from monitoring.models import Finding
 from remediation.models import CaseStatus, RemediationCase
-from remediation.services import reminders_sweep
+from remediation.reminders import reminders_sweep
 from tests.browser.steps import sign_in
 from tests.factories import (
     ContractFactory,

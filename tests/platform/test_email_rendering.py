@@ -27,7 +27,8 @@ from grievances.models import Channel
 from grievances.services import Intake, grievance_reminders_sweep, grievance_submit
 from monitoring import services as monitoring
 from monitoring.models import MonitoringReport
-from remediation.services import case_invite_affiliates, reminders_sweep
+from remediation.reminders import reminders_sweep
+from remediation.services import case_invite_affiliates
 from reports.compliance import compliance_report_generate, compliance_reports_schedule
 from reports.models import ComplianceReport
 from suppliers.services import disclosure_reminders_sweep, disclosure_return

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from core.models import OutboxEmail
 from grievances.models import Status as GrievanceStatus
 from monitoring.models import Finding
-from remediation import services
+from remediation import plan, services
 from remediation.models import (
     ActionStatus,
     Audience,
@@ -75,7 +75,7 @@ def case(staff, finding):
         (Audience.PARTNERS, FOR_PARTNERS),
         (Audience.AFFILIATES, FOR_AFFILIATES),
     ):
-        services.update_post(case=case, by=staff, audience=audience, text=text)
+        plan.update_post(case=case, by=staff, audience=audience, text=text)
     return case
 
 

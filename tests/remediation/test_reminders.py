@@ -34,7 +34,7 @@ from remediation.models import (
     Participation,
     RemediationAction,
 )
-from remediation.services import reminders_sweep
+from remediation.reminders import reminders_sweep
 from tests.factories import (
     CaseUpdateFactory,
     FactoryFactory,

@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from core.outbox import outbox_send_pending
-from remediation.services import reminders_sweep
+from remediation.reminders import reminders_sweep
 
 
 class Command(BaseCommand):
