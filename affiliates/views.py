@@ -14,7 +14,7 @@ from django_scopes import scopes_disabled
 from knox.models import AuthToken
 
 from core.errors import DomainError
-from core.views import ServiceActionMixin
+from core.views import ServiceActionMixin, show_domain_error
 
 from . import services
 from .forms import (
@@ -72,7 +72,7 @@ class InviteView(AffiliateViewMixin, View):
                     invited_by=request.user,
                 )
             except DomainError as error:
-                form.add_error(error.field, error.message)
+                show_domain_error(request, error, form)
             else:
                 messages.success(
                     request,
@@ -195,7 +195,7 @@ class InvitationAcceptView(View):
             try:
                 services.invitation_accept(invitation=self.invitation, user=request.user)
             except DomainError as error:
-                messages.error(request, error.message)
+                show_domain_error(request, error)
                 return self._render(request, None, status=400)
             messages.success(
                 request,
@@ -214,7 +214,7 @@ class InvitationAcceptView(View):
                 password=form.cleaned_data["password1"],
             )
         except DomainError as error:
-            messages.error(request, error.message)
+            show_domain_error(request, error, form)
             return self._render(request, form, status=400)
         login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         messages.success(
@@ -293,14 +293,14 @@ class ApiTokenView(LoginRequiredMixin, TemplateView):
             try:
                 services.api_token_revoke(user=request.user, token_key=request.POST["revoke"])
             except DomainError as error:
-                messages.error(request, error.message)
+                show_domain_error(request, error)
             else:
                 messages.success(request, _("The token was revoked; it no longer works."))
             return redirect("affiliates:api_tokens")
         try:
             _token, clear = services.api_token_create(user=request.user)
         except DomainError as error:
-            messages.error(request, error.message)
+            show_domain_error(request, error)
             return redirect("affiliates:api_tokens")
         response = self.render_to_response(self.get_context_data(new_token=clear))
         response["Cache-Control"] = "no-store"

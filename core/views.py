@@ -6,12 +6,19 @@ from django.shortcuts import redirect
 from .errors import DomainError
 
 
-def show_domain_error(request, error: DomainError, form=None) -> None:
-    """A broken rule on the field it names, when the form has it; else as a page message."""
-    if form is not None and error.field and error.field in form.fields:
-        form.add_error(error.field, error.message)
-    else:
+def show_domain_error(
+    request, error: DomainError, form=None, *, aliases=None, default_field=None
+) -> None:
+    """Where a broken business rule shows, the same on every page: on the form field it names
+    (`aliases` maps a service's name for a field to the form's), else on `default_field`, else
+    as an error of the whole form; on a page without a form, as a page message."""
+    if form is None:
         messages.error(request, error.message)
+        return
+    field = (aliases or {}).get(error.field, error.field)
+    if field not in form.fields:
+        field = default_field
+    form.add_error(field, error.message)
 
 
 class ServiceActionMixin:
@@ -23,7 +30,7 @@ class ServiceActionMixin:
         try:
             message = self.perform(request, *args, **kwargs)
         except DomainError as error:
-            messages.error(request, error.message)
+            show_domain_error(request, error)
         else:
             if message:
                 messages.success(request, message)

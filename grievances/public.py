@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.errors import DomainError
+from core.views import show_domain_error
 
 from . import receipts, services, throttle
 from .forms import GrievanceForm, MessageForm, ReceiptCodeForm
@@ -143,7 +144,7 @@ class GrievanceNewView(PublicView):
             _grievance, code = services.grievance_submit(intake=intake, channel=Channel.WEB)
         except DomainError as error:
             throttle.forget_submission(data["submission"])
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_domain_error(request, error, form)
             return self.render("new.html", {"form": form}, 400)
         # Rendered in the POST's answer, not after a redirect: the code is never stored.
         return self.render("submitted.html", {"code": code})
@@ -258,7 +259,7 @@ class ThreadView(PublicView):
                 grievance=grievance, body=form.cleaned_data["body"], side=Side.GRIEVANT
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            show_domain_error(request, error, form)
             return self.get(request, form=form, status=400)
         return redirect(reverse("grievances:thread") + "#latest")
 

@@ -18,7 +18,7 @@ from affiliates.mixins import PartnerRequiredMixin, StaffRequiredMixin
 from affiliates.models import User
 from core.errors import DomainError
 from core.uploads import file_download
-from core.views import ServiceActionMixin
+from core.views import ServiceActionMixin, show_domain_error
 
 from . import services
 from .forms import (
@@ -293,7 +293,7 @@ class PartnerNewView(NoStoreMixin, PartnerRequiredMixin, FormView):
                 intake=intake, channel=data["channel"], partner=self.partner, by=self.request.user
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_domain_error(self.request, error, form)
             return self.form_invalid(form)
         # Shown once, for the partner to hand to the worker; never stored or e-mailed.
         return self.response_class(

@@ -259,7 +259,7 @@ class EvidenceUploadView(PartnerReportMixin, View):
                     by=request.user,
                 )
             except DomainError as error:
-                messages.error(request, error.message)
+                show_domain_error(request, error)
             else:
                 messages.success(request, _("File added. Its metadata (GPS, camera) was removed."))
         else:

@@ -14,6 +14,7 @@ from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
 from affiliates.models import Affiliate, Invitation, Membership
 from affiliates.tenancy import log_denied
 from core.errors import DomainError
+from core.views import show_domain_error
 from grievances.selectors import grievance_count_context
 from monitoring.models import Finding, MonitoringReport
 from remediation.models import RemediationCase
@@ -123,10 +124,7 @@ class ComplianceReportListView(AffiliateViewMixin, ListView):
                     affiliate=self.affiliate, by=request.user, **form.cleaned_data
                 )
             except DomainError as error:
-                if error.field in form.fields:
-                    form.add_error(error.field, error.message)
-                else:
-                    form.add_error(None, error.message)
+                show_domain_error(request, error, form)
             else:
                 messages.success(
                     request,

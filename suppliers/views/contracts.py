@@ -14,6 +14,7 @@ from affiliates.mixins import AffiliateViewMixin
 from affiliates.models import Membership
 from core.errors import DomainError
 from core.spreadsheets import csv_response, xlsx_response
+from core.views import show_domain_error
 from suppliers import contracts as services
 from suppliers.contract_forms import (
     ChecklistItemForm,
@@ -25,6 +26,8 @@ from suppliers.models import ChecklistItem, Contract
 
 # --- Contracts ---------------------------------------------------------------------------
 
+# The contract services name the new contractor `contractor_name`; the form calls it so.
+CONTRACT_FIELD_ALIASES = {"contractor_name": "new_contractor"}
 OUTCOME_ORDER = {outcome: index for index, outcome in enumerate(ChecklistItem.Outcome.values)}
 
 
@@ -40,11 +43,6 @@ def _disclosure_of(contract):
         return contract.disclosure
     except ObjectDoesNotExist:
         return None
-
-
-def _add_domain_error(form, error: DomainError) -> None:
-    field = {"contractor_name": "new_contractor"}.get(error.field, error.field)
-    form.add_error(field if field in form.fields else None, error.message)
 
 
 def _query_without_page(request) -> str:
@@ -167,7 +165,7 @@ class ContractCreateView(AffiliateViewMixin, FormView):
                 affiliate=self.affiliate, by=self.request.user, **form.service_fields()
             )
         except DomainError as error:
-            _add_domain_error(form, error)
+            show_domain_error(self.request, error, form, aliases=CONTRACT_FIELD_ALIASES)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -204,7 +202,7 @@ class ContractUpdateView(ContractCreateView):
                 contract=self.get_contract(), by=self.request.user, **form.service_fields()
             )
         except DomainError as error:
-            _add_domain_error(form, error)
+            show_domain_error(self.request, error, form, aliases=CONTRACT_FIELD_ALIASES)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -273,7 +271,7 @@ class ChecklistItemUpdateView(AffiliateViewMixin, TemplateView):
                     item=item, by=request.user, **form.cleaned_data
                 )
             except DomainError as error:
-                _add_domain_error(form, error)
+                show_domain_error(self.request, error, form, aliases=CONTRACT_FIELD_ALIASES)
         if form.is_valid():
             notice = _("“%(outcome)s” was saved.") % {"outcome": item.get_outcome_display()}
             if request.htmx:

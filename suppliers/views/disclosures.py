@@ -15,7 +15,7 @@ from affiliates.mixins import AffiliateViewMixin
 from affiliates.models import Membership
 from core.errors import DomainError
 from core.spreadsheets import attachment
-from core.views import ServiceActionMixin
+from core.views import ServiceActionMixin, show_domain_error
 from suppliers import import_files, import_rows, imports, services
 from suppliers.forms import (
     ContractorRequestForm,
@@ -121,7 +121,7 @@ class DisclosureUploadView(DisclosureDetailView):
         if not form.is_valid():
             return self.render_with(upload_form=form)
         outcome = _import_upload(
-            disclosure, form, request.user, _error_report_key(disclosure, request.user.pk)
+            request, disclosure, form, request.user, _error_report_key(disclosure, request.user.pk)
         )
         if isinstance(outcome, str):
             messages.success(request, outcome)
@@ -129,7 +129,7 @@ class DisclosureUploadView(DisclosureDetailView):
         return self.render_with(upload_form=form, import_errors=outcome)
 
 
-def _import_upload(disclosure, form, by, error_key):
+def _import_upload(request, disclosure, form, by, error_key):
     """A success message, or the list of row errors (also kept for download)."""
     try:
         result = imports.disclosure_import(
@@ -142,7 +142,7 @@ def _import_upload(disclosure, form, by, error_key):
         cache.set(error_key, import_rows.errors_as_csv(rejected.errors), ERROR_REPORT_SECONDS)
         return rejected.errors
     except DomainError as error:
-        form.add_error("file", error.message)
+        show_domain_error(request, error, form, default_field="file")
         return []
     return _(
         "The file was imported: %(created)s new lines, %(updated)s updated, "
@@ -194,7 +194,7 @@ def _add_line(request, disclosure, form, by) -> bool:
             form.add_error(error.column if error.column in form.fields else None, error.message)
         return False
     except DomainError as error:
-        form.add_error(None, error.message)
+        show_domain_error(request, error, form)
         return False
     messages.success(request, _("The production site was added."))
     return True
@@ -332,7 +332,7 @@ class ContractorDisclosureView(View):
             try:
                 services.disclosure_submit(disclosure=self.disclosure)
             except DomainError as error:
-                messages.error(request, error.message)
+                show_domain_error(request, error)
                 return redirect(request.path)
             return render(
                 request, "suppliers/contractor_submitted.html", {"disclosure": self.disclosure}
@@ -342,7 +342,11 @@ class ContractorDisclosureView(View):
             if not form.is_valid():
                 return self.get(request, token, upload_form=form, status=400)
             outcome = _import_upload(
-                self.disclosure, form, None, _error_report_key(self.disclosure, "contractor")
+                request,
+                self.disclosure,
+                form,
+                None,
+                _error_report_key(self.disclosure, "contractor"),
             )
             if isinstance(outcome, str):
                 messages.success(request, outcome)
