@@ -34,10 +34,18 @@ class MonitoringReportQuerySet(models.QuerySet):
         return self.none()
 
     def published(self):
-        return self.filter(status="published", published_at__isnull=False)
+        return self.filter(status=self.model.Status.PUBLISHED, published_at__isnull=False)
 
     def awaiting_triage(self):
-        return self.filter(status__in=["submitted", "in_triage", "needs_information", "validated"])
+        Status = self.model.Status
+        return self.filter(
+            status__in=[
+                Status.SUBMITTED,
+                Status.IN_TRIAGE,
+                Status.NEEDS_INFORMATION,
+                Status.VALIDATED,
+            ]
+        )
 
 
 class FindingQuerySet(models.QuerySet):
@@ -53,9 +61,11 @@ class FindingQuerySet(models.QuerySet):
         return self.none()
 
     def published(self):
+        from .models import MonitoringReport  # models.py imports this module
+
         return self.filter(
             published_at__isnull=False,
-            report__status="published",
+            report__status=MonitoringReport.Status.PUBLISHED,
             report__published_at__isnull=False,
         )
 

@@ -14,7 +14,14 @@ from monitoring.models import Finding, MonitoringReport
 from suppliers.models import Supplier
 
 from . import plan, services
-from .models import CaseStatus, Escalation, RemediationAction, RemediationCase
+from .models import (
+    Audience,
+    CaseStatus,
+    Engagement,
+    Escalation,
+    RemediationAction,
+    RemediationCase,
+)
 
 
 def seed(*, users, partner=None, **context) -> dict:
@@ -73,21 +80,21 @@ def seed(*, users, partner=None, **context) -> dict:
         case=fees,
         affiliate=affiliates["northvale"],
         membership=officers["northvale"],
-        kind="letter",
-        level="formal",
+        kind=Engagement.Kind.LETTER,
+        level=Engagement.Level.FORMAL,
         happened_on=today - timedelta(days=3),
         summary="Formal letter to the contractor under the contract conditions.",
     )
     plan.update_post(
         case=fees,
         by=staff,
-        audience="affiliates",
+        audience=Audience.AFFILIATES,
         text="The brand has paid the first quarter of the reimbursement.",
     )
     plan.update_post(
         case=fees,
         by=staff,
-        audience="internal",
+        audience=Audience.INTERNAL,
         text="The employer's HR manager contradicts the brand's figures; check the payslips.",
     )
 
@@ -95,8 +102,8 @@ def seed(*, users, partner=None, **context) -> dict:
         case=fees,
         affiliate=affiliates["southport"],
         membership=officers["southport"],
-        kind="meeting",
-        level="informal",
+        kind=Engagement.Kind.MEETING,
+        level=Engagement.Level.INFORMAL,
         happened_on=today - timedelta(days=1),
         summary="Met the contractor's account manager about the fees.",
     )

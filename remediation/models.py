@@ -295,7 +295,7 @@ class RemediationAction(models.Model):
             # The reminder sweep reads open actions by due date.
             models.Index(
                 fields=["due_date"],
-                condition=models.Q(status__in=["planned", "rejected"]),
+                condition=models.Q(status__in=[ActionStatus.PLANNED, ActionStatus.REJECTED]),
                 name="action_open_due",
             ),
         ]

@@ -99,7 +99,8 @@ class FactoryQuerySet(models.QuerySet):
 
 class DisclosureQuerySet(models.QuerySet):
     def overdue(self):
-        return self.filter(status__in=["requested", "returned"], due_date__lt=timezone.localdate())
+        return self.awaiting_contractor().filter(due_date__lt=timezone.localdate())
 
     def awaiting_contractor(self):
-        return self.filter(Q(status="requested") | Q(status="returned"))
+        Status = self.model.Status
+        return self.filter(status__in=[Status.REQUESTED, Status.RETURNED])
