@@ -39,7 +39,12 @@ class PartnerCaseDetailView(PartnerRequiredMixin, DetailView):
             RemediationCase.objects.visible_to(self.reader)
             .select_related("factory", "staff_lead")
             .prefetch_related(
-                Prefetch("findings", queryset=Finding.objects.select_related("report", "standard")),
+                Prefetch(
+                    "findings",
+                    queryset=Finding.objects.visible_to(self.reader).select_related(
+                        "report", "standard"
+                    ),
+                ),
                 Prefetch("companies", queryset=companies()),
                 Prefetch("actions", queryset=RemediationAction.objects.visible_to(self.reader)),
                 "compensations",

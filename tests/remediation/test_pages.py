@@ -345,6 +345,18 @@ def test_partner_sees_its_cases_without_internal_entries(client, case):
     )
 
 
+def test_the_lead_partner_sees_only_its_own_organisations_findings_of_the_case(client, case):
+    own = case.findings.get()
+    other = published_finding(factory_=case.factory, status=Finding.Status.SUBSTANTIATED)
+    case.findings.add(other)
+    client.force_login(PartnerMemberFactory(partner=case.lead_partner))
+
+    body = client.get(reverse("remediation:partner_case", kwargs={"pk": case.pk})).content.decode()
+
+    assert own.report.reference in body
+    assert other.report.reference not in body
+
+
 def test_attachments_follow_their_entry_audience(client, staff, northvale, northvale_officer, case):
     joined_case(northvale, case)
     buffer = io.BytesIO()
