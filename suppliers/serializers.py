@@ -1,10 +1,11 @@
 from django.utils.translation import gettext_lazy as _
+from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
 from .models import Contract, Disclosure, DisclosureLine, Factory, Supplier
 
 
-class SupplierSerializer(serializers.ModelSerializer):
+class SupplierSerializer(CountryFieldMixin, serializers.ModelSerializer):
     class Meta:
         model = Supplier
         fields = [
