@@ -65,7 +65,9 @@ def log_denied(request, what: str) -> None:
     security_log.warning(
         "authorisation denied: user=%s affiliate=%s what=%s",
         getattr(user, "pk", None) or "anonymous",
-        slug or "-",
+        # What the caller typed, with control characters escaped: a newline in `?affiliate=`
+        # cannot forge a log line.
+        slug.encode("unicode_escape").decode("ascii") if slug else "-",
         what,
     )
 

@@ -48,3 +48,17 @@ def test_refusals_are_logged_with_user_and_affiliate(client, northvale_officer, 
 def test_signed_in_pages_are_not_cached(client, northvale_officer):
     client.force_login(northvale_officer)
     assert client.get("/a/northvale/")["Cache-Control"] == "private, no-store"
+
+
+def test_a_newline_in_the_affiliate_asked_for_cannot_forge_a_log_line(
+    client, northvale_officer, caplog
+):
+    client.force_login(northvale_officer)
+    forged = "x\nauthorisation denied: user=1 affiliate=northvale what=forged"
+
+    response = client.get("/api/v1/contracts/", {"affiliate": forged})
+
+    assert response.status_code == 404
+    refusals = [r.getMessage() for r in caplog.records if r.name == "ew.security"]
+    assert refusals and all("\n" not in message for message in refusals)
+    assert "affiliate=x\\nauthorisation denied" in refusals[-1]

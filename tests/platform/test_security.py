@@ -4,7 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
+from django.core.management import CommandError, call_command
+
+from affiliates.models import User
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -98,3 +102,16 @@ def test_pages_with_secrets_are_not_cached(client, northvale_officer):
     client.force_login(northvale_officer)
     response = client.post("/account/tokens/")
     assert response["Cache-Control"] == "no-store"
+
+
+def test_pages_deny_the_browsers_camera_microphone_and_location(client):
+    policy = client.get("/accounts/login/")["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in policy
+
+
+def test_seed_demo_refuses_to_run_in_production(settings, db):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="not in production"):
+        call_command("seed_demo", verbosity=0)
+    assert not User.objects.filter(email="staff@ewatch.example").exists()

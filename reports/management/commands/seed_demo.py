@@ -1,6 +1,7 @@
 from importlib import import_module
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from affiliates.demo_accounts import DEMO_LOGINS, DEMO_PASSWORD
@@ -28,6 +29,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, **options):
+        if settings.PRODUCTION:
+            # It creates a staff account whose password is in the README.
+            raise CommandError(
+                "seed_demo loads demo accounts with a known password: not in production."
+            )
         context: dict = {"scale": scale, "stdout": self.stdout}
         with transaction.atomic():
             for module_name in DEMO_MODULES:
