@@ -34,6 +34,9 @@ class Stop(Exception):
 
 
 def _raise_stop(signum, frame):
+    # Ignore any further signal at once: `kill -- -PGID` and make both send one, and a second
+    # Stop raised inside the clean-up would leave the servers running.
+    _ignore_stop_signals()
     raise Stop(signum)
 
 

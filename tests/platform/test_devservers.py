@@ -107,3 +107,17 @@ def test_run_serves_the_platform_and_sigterm_leaves_no_process(scratch_database_
     leftovers = [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert leftovers == []
     assert _get(f"http://127.0.0.1:{port}/accounts/login/")[0] is None
+
+
+def test_the_first_stop_signal_ignores_the_next_so_clean_up_runs_to_the_end():
+    from config import devservers
+
+    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with pytest.raises(devservers.Stop):
+            devservers._raise_stop(signal.SIGTERM, None)
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
