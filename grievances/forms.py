@@ -3,9 +3,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_countries import countries
 
 from affiliates.models import User
+from core.forms import country_choices
 from core.uploads import EvidenceFileField
 from monitoring.models import CodeStandard, ForcedLabourIndicator
 from suppliers.models import Factory
@@ -35,10 +35,6 @@ class AttachmentsField(EvidenceFileField):
         return [super(AttachmentsField, self).clean(upload, initial) for upload in uploads]
 
 
-def _country_choices():
-    return [("", "—"), *countries]
-
-
 class GrievanceForm(forms.Form):
     """The worker's form. Every label is in the public catalogue of the ten languages."""
 
@@ -51,7 +47,7 @@ class GrievanceForm(forms.Form):
         required=False,
         help_text=_("If you did not find it above, write its name and town."),
     )
-    country = forms.ChoiceField(label=_("Country"), choices=_country_choices, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices("—"), required=False)
     categories = forms.MultipleChoiceField(
         label=_("What happened?"),
         choices=Category.choices,

@@ -17,10 +17,10 @@ from django.utils import formats
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from django_countries.fields import Country, LazyTypedChoiceField
 
 from core.charts import bar_chart, stacked_bar_chart
+from core.forms import country_choices
 from suppliers.models import Sector
 
 from .models import (
@@ -238,7 +238,7 @@ class _StandardChoiceField(forms.ModelChoiceField):
 
 class RiskFilterForm(forms.Form):
     country = LazyTypedChoiceField(
-        label=_("Country"), required=False, choices=[("", _("All countries")), *countries]
+        label=_("Country"), required=False, choices=country_choices(_("All countries"))
     )
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]

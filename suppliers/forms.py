@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
+
+from core.forms import country_choices
 
 from .models import DisclosureLine, FactoryFunction, Sector
 
@@ -19,7 +20,7 @@ class DisclosureUploadForm(forms.Form):
 class DisclosureLineForm(forms.Form):
     site_name = forms.CharField(label=_("Production site (legal name)"), max_length=255)
     address = forms.CharField(label=_("Full address"), max_length=500)
-    country = LazyTypedChoiceField(label=_("Country"), choices=[("", "—"), *countries])
+    country = LazyTypedChoiceField(label=_("Country"), choices=country_choices("—"))
     brand = forms.CharField(label=_("Brand"), max_length=120)
     product_model = forms.CharField(label=_("Product model"), max_length=255)
     tier = forms.TypedChoiceField(
@@ -56,7 +57,7 @@ class ReturnForm(forms.Form):
 
 class FactoryFilterForm(forms.Form):
     country = LazyTypedChoiceField(
-        label=_("Country"), required=False, choices=[("", _("All countries")), *countries]
+        label=_("Country"), required=False, choices=country_choices(_("All countries"))
     )
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
