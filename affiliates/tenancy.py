@@ -143,7 +143,8 @@ class AffiliateScopedAPIMixin(ReaderAPIMixin):
     the affiliate's scope; a row of another affiliate is simply not found (404).
 
     Readers of the kinds in `readers_without_affiliate` (EW staff, partner members: they
-    belong to no affiliate) are served without one when they name none; staff then read
+    belong to no affiliate) are served without one unless they name an affiliate they belong
+    to (another slug is ignored, not refused); staff then read
     outside any scope, partner members inside none, so a tenant-owned model fails closed.
     """
 
@@ -165,11 +166,14 @@ class AffiliateScopedAPIMixin(ReaderAPIMixin):
     def resolve_reader(self, request) -> Reader:
         kinds = self.readers_without_affiliate
         user = request.user
-        # Staff first: whether a user belongs to a partner costs a query.
+        slug = request.query_params.get("affiliate")
+        # Staff and partner members read as themselves unless they name an affiliate they
+        # belong to; naming another one is ignored, as it always was. Staff first: whether a
+        # user belongs to a partner costs a query.
         if (
             kinds
-            and not request.query_params.get("affiliate")
             and (user.is_ew_staff or ReaderKind.PARTNER in kinds)
+            and not (slug and resolve_membership(user, slug))
         ):
             reader = Reader.of(user)
             if reader.kind in kinds:

@@ -128,6 +128,21 @@ def test_a_partner_token_reads_as_its_organisation(client):
     assert reader.partner_id == partner.partner_membership.partner_id
 
 
+def test_staff_and_partner_tokens_naming_an_affiliate_they_do_not_belong_to_read_as_themselves(
+    client, staff, southport
+):
+    partner = PartnerMemberFactory()
+    for user, path, kind in (
+        (staff, "/api/v1/cases/", ReaderKind.STAFF),
+        (partner, "/api/v1/monitoring-reports/", ReaderKind.PARTNER),
+    ):
+        response = client.get(
+            path, {"affiliate": "southport"}, HTTP_AUTHORIZATION=f"Token {_token(user)}"
+        )
+        assert response.status_code == 200
+        assert response.wsgi_request.reader.kind is kind
+
+
 def test_a_session_on_the_api_is_resolved_like_a_token(client, northvale, northvale_officer):
     client.force_login(northvale_officer)
     reader = client.get("/api/v1/contracts/").wsgi_request.reader
