@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django_scopes import scopes_disabled
 
 from .matching import normalise_address, normalise_name
@@ -10,6 +11,8 @@ class SupplierAdmin(admin.ModelAdmin):
     list_display = ["name", "country", "is_brand", "is_manufacturer", "is_contractor"]
     list_filter = ["is_brand", "is_manufacturer", "is_contractor", "country"]
     search_fields = ["name", "legal_name", "identifier"]
+    # A website typed without a scheme is read as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class SupplierFactoryInline(admin.TabularInline):
