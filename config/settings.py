@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "monitoring",
     "grievances",
     "remediation",
+    "learning",
     "reports",
 ]
 

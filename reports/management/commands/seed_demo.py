@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "monitoring.demo",
     "grievances.demo",
     "remediation.demo",
+    "learning.demo",
 ]
 
 

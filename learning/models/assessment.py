@@ -1,0 +1,3 @@
+"""assessment."""
+
+__all__: list[str] = []

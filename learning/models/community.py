@@ -1,0 +1,3 @@
+"""community."""
+
+__all__: list[str] = []

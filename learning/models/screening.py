@@ -1,0 +1,3 @@
+"""screening."""
+
+__all__: list[str] = []
