@@ -7,4 +7,4 @@ class AffiliatesConfig(AppConfig):
     verbose_name = _("Affiliates and accounts")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the security log receivers
+        from . import signals, tokens  # noqa: F401 - connect the security log and token receivers

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership
+from .models import ApiToken, Membership
 
 
 class InvitationForm(forms.Form):
@@ -68,3 +68,16 @@ class ProfileForm(forms.Form):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        help_text=_("What will use it, for example “Monthly findings export”."),
+    )
+    scope = forms.ChoiceField(
+        label=_("The token may"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+    )

@@ -112,15 +112,11 @@ class MfaEnrolmentMiddleware:
 
     @staticmethod
     def _must_enrol(request) -> bool:
-        from allauth.mfa.utils import is_mfa_enabled
-
         user = request.user
         return (
-            settings.EW_MFA_REQUIRED
-            and user.is_authenticated
+            user.is_authenticated
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-            and user.must_enrol_in_mfa
-            and not is_mfa_enabled(user)
+            and user.lacks_required_mfa()
         )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_scopes import ScopedManager
+from knox.models import AbstractAuthToken
 
 
 class UserManager(BaseUserManager):
@@ -94,6 +95,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def must_enrol_in_mfa(self) -> bool:
         """EW staff and monitoring partners hold worker testimony: a second factor is required."""
         return self.is_ew_staff or self.is_partner_member
+
+    def lacks_required_mfa(self) -> bool:
+        """True when the role requires a second factor the user has not set up: pages and API
+        tokens alike are then refused (`MfaEnrolmentMiddleware`, `ApiTokenAuthentication`)."""
+        from allauth.mfa.utils import is_mfa_enabled
+
+        return settings.EW_MFA_REQUIRED and self.must_enrol_in_mfa and not is_mfa_enabled(self)
 
 
 class Affiliate(models.Model):
@@ -242,3 +250,28 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+
+class ApiToken(AbstractAuthToken):
+    """A personal API token (knox keeps only its digest), with a name, a scope and its last use.
+
+    Tokens expire (`REST_KNOX["TOKEN_TTL"]`) and are revoked whenever what they stand for
+    changes: the password, a role, MFA, or the organisations the user belongs to
+    (`affiliates.tokens`).
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
+    name = models.CharField(_("name"), max_length=80)
+    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices, default=Scope.READ)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.token_key}…)"

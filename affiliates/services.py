@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
-from knox.models import AuthToken
 
 from core.email import send_now
 from core.errors import DomainError
 
 from .models import (
     Affiliate,
+    ApiToken,
     Invitation,
     Membership,
     User,
@@ -234,20 +234,29 @@ def user_update_profile(
     user.save(update_fields=["full_name", "mute_case_digests"])
 
 
-def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+def api_token_create(
+    *, user: User, name: str, scope: str = ApiToken.Scope.READ
+) -> tuple[ApiToken, str]:
     """A new personal API token; the clear token is returned once, only its digest is kept."""
-    if AuthToken.objects.filter(user=user).count() >= MAX_API_TOKENS:
+    name = name.strip()
+    if not name:
+        raise DomainError(
+            _("Give the token a name, such as the script that will use it."), field="name"
+        )
+    if scope not in ApiToken.Scope.values:
+        raise DomainError(_("Choose what the token may do from the list."), field="scope")
+    if ApiToken.objects.filter(user=user).count() >= MAX_API_TOKENS:
         raise DomainError(
             _("You have %(count)s tokens already: revoke one you no longer use first.")
             % {"count": MAX_API_TOKENS}
         )
-    token, clear = AuthToken.objects.create(user=user)
-    audit_log.info("api token created: user=%s token=%s", user.pk, token.token_key)
+    token, clear = ApiToken.objects.create(user=user, name=name[:80], scope=scope)
+    audit_log.info("api token created: user=%s token=%s scope=%s", user.pk, token.token_key, scope)
     return token, clear
 
 
 def api_token_revoke(*, user: User, token_key: str) -> None:
-    deleted, _detail = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    deleted, _detail = ApiToken.objects.filter(user=user, token_key=token_key).delete()
     if not deleted:
         raise DomainError(_("This token does not exist or was already revoked."))
     audit_log.info("api token revoked: user=%s token=%s", user.pk, token_key)

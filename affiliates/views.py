@@ -7,11 +7,11 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from django_scopes import scopes_disabled
-from knox.models import AuthToken
 
 from core.errors import DomainError
 from core.views import ServiceActionMixin, show_domain_error
@@ -19,6 +19,7 @@ from core.views import ServiceActionMixin, show_domain_error
 from . import services
 from .forms import (
     AcceptInvitationForm,
+    ApiTokenForm,
     InvitationForm,
     LanguageForm,
     ProfileForm,
@@ -28,6 +29,7 @@ from .middleware import set_language_cookie
 from .mixins import AffiliateViewMixin, StaffRequiredMixin
 from .models import (
     Affiliate,
+    ApiToken,
     Invitation,
     Membership,
 )
@@ -285,7 +287,9 @@ class ApiTokenView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["tokens"] = AuthToken.objects.filter(user=self.request.user).order_by("-created")
+        context.setdefault("form", ApiTokenForm())
+        context["tokens"] = ApiToken.objects.filter(user=self.request.user, expiry__gt=now())
+        context["token_ttl_days"] = settings.REST_KNOX["TOKEN_TTL"].days
         return context
 
     def post(self, request, *args, **kwargs):
@@ -297,11 +301,14 @@ class ApiTokenView(LoginRequiredMixin, TemplateView):
             else:
                 messages.success(request, _("The token was revoked; it no longer works."))
             return redirect("affiliates:api_tokens")
+        form = ApiTokenForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
-            _token, clear = services.api_token_create(user=request.user)
+            _token, clear = services.api_token_create(user=request.user, **form.cleaned_data)
         except DomainError as error:
-            show_domain_error(request, error)
-            return redirect("affiliates:api_tokens")
+            show_domain_error(request, error, form)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         response = self.render_to_response(self.get_context_data(new_token=clear))
         response["Cache-Control"] = "no-store"
         return response

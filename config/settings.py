@@ -282,7 +282,7 @@ CSRF_COOKIE_HTTPONLY = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "affiliates.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -296,8 +296,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
+KNOX_TOKEN_MODEL = "affiliates.ApiToken"
 REST_KNOX = {
-    "TOKEN_TTL": timedelta(days=365),
+    "TOKEN_TTL": timedelta(days=env.int("EW_API_TOKEN_TTL_DAYS", default=90)),
     "TOKEN_PREFIX": "ew_",
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,

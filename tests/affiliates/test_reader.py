@@ -1,9 +1,8 @@
 """The reader: who is reading, as pages and the API resolve it (affiliates/reader.py)."""
 
 import pytest
-from knox.models import AuthToken
 
-from affiliates.models import Membership
+from affiliates.models import ApiToken, Membership
 from affiliates.reader import Reader, ReaderKind
 from tests.factories import (
     PartnerMemberFactory,
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _token(user) -> str:
-    return AuthToken.objects.create(user)[1]
+    return ApiToken.objects.create(user=user, name="test")[1]
 
 
 # --- Pages ---------------------------------------------------------------------------------
