@@ -5,7 +5,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
+from core.client import rate_limit_bucket
 from core.email import as_message, render_email
+
+from .throttle import slow_down_failed_login
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,6 +17,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return settings.EW_OPEN_SIGNUP
+
+    def get_client_ip(self, request):
+        """allauth's per-address limits count per client behind our proxies, IPv6 per /64."""
+        return rate_limit_bucket(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Wrong passwords count per account and client together: an attacker elsewhere cannot
+        lock the owner out (allauth counts per account alone)."""
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}|" + (
+            rate_limit_bucket(request)
+        )
+
+    def authentication_failed(self, request, **credentials):
+        slow_down_failed_login(credentials.get("email", credentials.get("username", "")))
 
     def send_mail(self, template_prefix, email, context):
         user = context.get("user")

@@ -1,3 +1,4 @@
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -368,3 +369,18 @@ def home(request):
         chosen = next((m for m in memberships if m.affiliate.slug == active), memberships[0])
         return redirect(chosen.affiliate.get_absolute_url())
     return render(request, "no_role.html")
+
+
+class LoginView(allauth_views.LoginView):
+    """allauth's sign-in page; a sign-in refused for too many wrong passwords answers 429 with
+    `Retry-After`, so that scripts and proxies see it for what it is."""
+
+    LOCKOUT_SECONDS = 300  # the window of "5/5m/key" in ACCOUNT_RATE_LIMITS
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        codes = {error.code for errors in form.errors.as_data().values() for error in errors}
+        if "too_many_login_attempts" in codes:
+            response.status_code = 429
+            response["Retry-After"] = str(self.LOCKOUT_SECONDS)
+        return response

@@ -258,6 +258,14 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Electronics Watch] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # People join through an affiliate admin's invitation, never by signing themselves up.
 EW_OPEN_SIGNUP = False
+# The reverse proxies in front of the application (core/client.py): how many, and/or their
+# networks. Zero and none when the application faces the clients itself.
+EW_TRUSTED_PROXY_COUNT = env.int("EW_TRUSTED_PROXY_COUNT", default=0)
+EW_TRUSTED_PROXY_NETWORKS = env.list("EW_TRUSTED_PROXY_NETWORKS", default=[])
+# Wrong passwords count per account *and* client (the "key" of login_failed is both, see
+# affiliates/adapters.py), so nobody can lock another person out from elsewhere; past
+# EW_LOGIN_SLOWDOWN_AFTER failures in an hour from anywhere, each further failure is slowed.
+EW_LOGIN_SLOWDOWN_AFTER = 20
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from affiliates.views import home
+from affiliates.views import LoginView, home
 from core.health import healthz
 
 from .api import router
@@ -17,6 +17,7 @@ admin.site.site_header = "Electronics Watch"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("accounts/login/", LoginView.as_view(), name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("", include("affiliates.urls")),
     path("", include("suppliers.urls")),

@@ -91,9 +91,11 @@ class PublicView(View):
         )
 
     def too_many(self):
-        return self.render(
+        response = self.render(
             "throttled.html", {"message": _("Too many attempts. Please try again later.")}, 429
         )
+        response["Retry-After"] = str(throttle.seconds_left_in_window())
+        return response
 
 
 class GrievanceNewView(PublicView):
@@ -104,7 +106,8 @@ class GrievanceNewView(PublicView):
         return self.render("new.html", {"form": form})
 
     def post(self, request):
-        if "search" in request.POST:  # the no-JavaScript factory search
+        # Throttled before the body is read: the search button says what it is in the URL.
+        if request.GET.get("search"):  # the no-JavaScript factory search
             if not throttle.allow("factory-search", request):
                 return self.too_many()
             initial = {**request.POST.dict(), "categories": request.POST.getlist("categories")}
@@ -170,14 +173,15 @@ def _search(query) -> list:
 class FactorySearchView(PublicView):
     """htmx: the factories whose name contains the words typed (name, region, country only)."""
 
-    http_method_names = ["get"]
+    http_method_names = ["post"]
 
-    def get(self, request):
+    def post(self, request):
+        # POST: what a worker types stays out of URLs, and so out of proxy and server logs.
         if not throttle.allow("factory-search", request):
             return self.too_many()
         return self.render(
             "new.html#factory-results",
-            {"factories": _search(request.GET.get("q")), "searched": True},
+            {"factories": _search(request.POST.get("q")), "searched": True},
         )
 
 

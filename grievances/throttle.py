@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from core.client import rate_limit_bucket
+
 HOUR = 3600
 
 # (scope, requests allowed per client and hour)
@@ -32,7 +34,7 @@ LOOKUP_LOCK_SECONDS = HOUR
 
 def _bucket_key(scope: str, request) -> str:
     hour = int(time.time()) // HOUR
-    address = request.META.get("REMOTE_ADDR", "")
+    address = rate_limit_bucket(request)
     key = salted_hmac("grievances.throttle", "bucket", secret=settings.SECRET_KEY).digest()
     digest = hmac.new(key, f"{scope}|{address}|{hour}".encode(), hashlib.sha256).hexdigest()
     return f"grv:t:{scope}:{digest[:32]}"
@@ -47,10 +49,13 @@ def _hit(key: str, timeout: int) -> int:
         return 1
 
 
+def seconds_left_in_window() -> int:
+    return HOUR - int(time.time()) % HOUR
+
+
 def allow(scope: str, request) -> bool:
     """Count one request of this client in this scope; False once over the hour's limit."""
-    seconds_left = HOUR - int(time.time()) % HOUR
-    return _hit(_bucket_key(scope, request), seconds_left + 1) <= LIMITS[scope]
+    return _hit(_bucket_key(scope, request), seconds_left_in_window() + 1) <= LIMITS[scope]
 
 
 def lookup_locked(lookup: str) -> bool:

@@ -242,10 +242,23 @@ def test_factory_search_lists_known_factories_only_by_name_region_and_country(cl
     from tests.factories import FactoryFactory
 
     FactoryFactory(name="Ayutthaya Precision Electronics", region="Ayutthaya", country="TH")
-    response = client.get("/grievances/factories/?q=precision")
+    response = client.post("/grievances/factories/", {"q": "precision"})
     page = response.content.decode()
     assert "Ayutthaya Precision Electronics" in page
     assert "Industrial Estate Road" not in page  # no address
+
+
+def test_factory_search_keeps_what_the_worker_typed_out_of_the_url(client):
+    from tests.factories import FactoryFactory
+
+    FactoryFactory(name="Ayutthaya Precision Electronics", region="Ayutthaya", country="TH")
+    assert client.get("/grievances/factories/?q=precision").status_code == 405
+    form = client.get("/grievances/new/").content.decode()
+    assert 'hx-post="/grievances/factories/"' in form
+    assert "hx-get" not in form
+    # Without JavaScript the search button posts the form; the URL only says it is a search.
+    response = client.post("/grievances/new/?search=1", {"q": "precision"})
+    assert "Ayutthaya Precision Electronics" in response.content.decode()
 
 
 def _submission_token(page) -> str:
@@ -267,3 +280,11 @@ def test_the_same_form_sent_twice_is_filed_once(client):
     assert "เราได้รับเรื่องนี้แล้ว" in reloaded.content.decode()  # "already received", in Thai
     _post_form(client, {"submission": other})
     assert Grievance.objects.count() == 2
+
+
+def test_a_throttled_worker_is_told_when_to_come_back(client, settings):
+    for _ in range(10):
+        client.post("/grievances/follow-up/", {"code": "AAAA-BBBB-CCCC"})
+    response = client.post("/grievances/follow-up/", {"code": "AAAA-BBBB-CCCC"})
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600

@@ -67,3 +67,22 @@ def test_healthz_is_503_when_redis_is_down(client, db):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["redis"] == "down"
+
+
+def test_healthz_pings_the_workers_once_for_many_anonymous_requests(client, db, monkeypatch):
+    from core import health
+
+    pings = []
+    real_ping = health._ping_celery_workers
+
+    def counted_ping():
+        pings.append(1)
+        return real_ping()
+
+    monkeypatch.setattr(health, "CELERY_ANSWER_SECONDS", 30)
+    monkeypatch.setattr(health, "_ping_celery_workers", counted_ping)
+    started = time.monotonic()
+    for _ in range(5):
+        client.get("/healthz")
+    assert len(pings) <= 3  # "down" is kept 2 s; the five requests take far less
+    assert time.monotonic() - started < 5
