@@ -118,7 +118,7 @@ class CaseViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
             updates = updates.only("pk", "case_id", "text", "created_at")
             rows = rows.with_participation_of(reader.affiliate)
         else:
-            updates = updates.select_related("author")
+            updates = updates.select_related("author__partner_membership")
             rows = rows.select_related("lead_partner", "staff_lead")
         rows = rows.prefetch_related(
             Prefetch("updates", queryset=updates, to_attr="visible_updates")

@@ -136,6 +136,27 @@ class CaseUpdateSerializer(AffiliateCaseUpdateSerializer):
         read_only_fields = fields
 
 
+class PartnerCaseUpdateSerializer(CaseUpdateSerializer):
+    """A timeline entry for the lead partner: affiliates are never named to partners, so an
+    entry written by an affiliate's member has no author."""
+
+    author = serializers.SerializerMethodField(
+        help_text=_(
+            "E-mail of the EW staff member or partner member who wrote it; null when a "
+            "participating affiliate's member wrote it."
+        )
+    )
+
+    class Meta(CaseUpdateSerializer.Meta):
+        pass
+
+    def get_author(self, update) -> str | None:
+        author = update.author
+        if author is None or not (author.is_ew_staff or author.is_partner_member):
+            return None
+        return author.email
+
+
 class CaseParticipantSerializer(serializers.ModelSerializer):
     affiliate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     joined = serializers.BooleanField(
@@ -183,7 +204,7 @@ class PartnerCaseSerializer(_CaseBase):
     action_count = serializers.IntegerField(read_only=True)
     overdue_action_count = serializers.IntegerField(source="overdue_count", read_only=True)
     actions = CaseActionSerializer(source="visible_actions", many=True, read_only=True)
-    updates = CaseUpdateSerializer(source="visible_updates", many=True, read_only=True)
+    updates = PartnerCaseUpdateSerializer(source="visible_updates", many=True, read_only=True)
 
     class Meta:
         model = RemediationCase
@@ -214,6 +235,7 @@ class StaffCaseSerializer(PartnerCaseSerializer):
         help_text=_("References of the linked grievances.")
     )
     participants = CaseParticipantSerializer(source="participations", many=True, read_only=True)
+    updates = CaseUpdateSerializer(source="visible_updates", many=True, read_only=True)
 
     class Meta(PartnerCaseSerializer.Meta):
         fields = [

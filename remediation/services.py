@@ -269,7 +269,8 @@ def case_join(*, case: RemediationCase, affiliate, membership) -> Participation:
             case,
             membership.user,
             _("%(affiliate)s joined the case.") % {"affiliate": affiliate.name},
-            Audience.PARTNERS,
+            # For EW staff only: affiliates are named neither to each other nor to partners.
+            Audience.INTERNAL,
         )
     return participation
 

@@ -4,6 +4,7 @@ affiliates' timeline, the engagement log and the letter to the contractor."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -103,11 +104,9 @@ class AffiliateCaseDetailView(AffiliateCaseMixin, DetailView):
                 .filter(remediation_cases=case)
                 .with_display_relations()
             ),
-            joined_affiliates=list(
-                Participation.objects.filter(case=case, joined_on__isnull=False)
-                .select_related("affiliate")
-                .order_by("affiliate__name")
-            ),
+            # Affiliates are never named to each other: a count, as in the API.
+            other_participants=max(context["participants"] - 1, 0),
+            worker_count_threshold=settings.EW_GRIEVANCE_COUNT_THRESHOLD,
             engagements=list(
                 Engagement.objects.filter(case=case).select_related("contract", "created_by")
             ),
