@@ -2,6 +2,9 @@
 
 from django.conf import settings
 from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from core import periods
 
 from .models import Grievance
 
@@ -20,6 +23,50 @@ def grievance_counts_by_factory(factory_ids, *, received_between=None) -> dict[i
         .order_by()
     )
     return {row["factory_id"]: row["count"] for row in rows}
+
+
+def grievance_counts_for_period(factory_ids, start, end) -> dict[int, int]:
+    """{factory id: grievances received in a reportable period (core.periods)}, shown only
+    where no other reportable period lets a small count be computed by subtraction.
+
+    A count is shown when it reaches the threshold and, for every period nested inside it
+    whose own count is shown, the difference is zero or reaches the threshold too. Periods
+    nest or are disjoint, so any two shown counts differ by 0 or by at least the threshold.
+    """
+    period = periods.as_period(start, end)
+    if period is None:
+        raise ValueError(f"not a reportable period: {start}–{end}")
+    threshold = settings.EW_GRIEVANCE_COUNT_THRESHOLD
+    rows = (
+        Grievance.objects.filter(factory_id__in=list(factory_ids), received_on__range=(start, end))
+        .annotate(month=TruncMonth("received_on"))
+        .values("factory_id", "month")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    monthly: dict[int, dict[int, int]] = {}
+    for row in rows:
+        month = periods.month_index(row["month"])
+        monthly.setdefault(row["factory_id"], {})[month] = row["count"]
+    shown = {}
+    for factory_id, months in monthly.items():
+        if _shown(period, months, threshold, {}):
+            shown[factory_id] = _count(period, months)
+    return shown
+
+
+def _count(period, months: dict[int, int]) -> int:
+    return sum(count for month, count in months.items() if period[0] <= month <= period[1])
+
+
+def _shown(period, months, threshold, memo) -> bool:
+    if period not in memo:
+        total = _count(period, months)
+        memo[period] = total >= threshold and not any(
+            0 < total - _count(inner, months) < threshold and _shown(inner, months, threshold, memo)
+            for inner in periods.nested(period)
+        )
+    return memo[period]
 
 
 def grievance_count_context(factory_id: int) -> dict:

@@ -27,6 +27,7 @@ from django_scopes import scope
 
 from affiliates.models import Affiliate, Membership
 from affiliates.reader import Reader
+from core import periods
 from core.charts import bar_chart, stacked_bar_chart
 from core.errors import DomainError
 from suppliers.models import Contract
@@ -45,6 +46,10 @@ def last_calendar_year(today: date | None = None) -> tuple[date, date]:
 
 def previous_period(start: date, end: date) -> tuple[date, date]:
     """The period of the same length just before, for the year-on-year comparison."""
+    period = periods.as_period(start, end)
+    if period is not None:
+        months = period[1] - period[0] + 1
+        return periods.dates((period[0] - months, period[1] - months))
     if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
         return date(start.year - (end.year - start.year + 1), 1, 1), date(start.year - 1, 12, 31)
     length = end - start
@@ -69,8 +74,11 @@ def compliance_report_request(
     if contract is not None and contract.affiliate_id != affiliate.pk:
         raise DomainError(_("Choose one of your own contracts."), field="contract")
     if period_start is None and period_end is None:
-        if contract is not None:
-            period_start, period_end = contract.start_date, contract.end_date
+        if contract is not None and contract.start_date and contract.end_date:
+            # The whole calendar years of the contract's term (see core.periods).
+            period_start, period_end = periods.years_covering(
+                contract.start_date, contract.end_date
+            )
         else:
             period_start, period_end = last_calendar_year()
     if period_start is None or period_end is None:
@@ -81,8 +89,15 @@ def compliance_report_request(
         raise DomainError(_("The period ends before it starts."), field="period_end")
     if period_start > timezone.localdate():
         raise DomainError(_("The period cannot start in the future."), field="period_start")
-    if (period_end - period_start).days > 366 * 5:
-        raise DomainError(_("A report covers at most five years."), field="period_start")
+    if periods.as_period(period_start, period_end) is None:
+        raise DomainError(
+            _(
+                "A report covers a whole calendar month, a calendar quarter, or one to five "
+                "whole calendar years: for example from 1 April to 30 June, or from 1 January "
+                "2024 to 31 December 2025."
+            ),
+            field="period_start",
+        )
     language = language or settings.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
         raise DomainError(_("Choose English or French."), field="language")
@@ -335,7 +350,7 @@ def figures(reader: Reader, start, end, contract=None) -> Figures:
 def report_context(reader: Reader, start: date, end: date, *, contract=None) -> dict:
     """Everything the report shows, as the affiliate of `reader` may read it. Used by the PDF
     and, for its charts, by the web page."""
-    from grievances.selectors import grievance_counts_by_factory
+    from grievances.selectors import grievance_counts_for_period
     from monitoring.models import ForcedLabourIndicator, Severity
     from remediation.models import Engagement, Participation, RemediationAction
     from suppliers.models import DisclosureLine, Factory
@@ -400,7 +415,7 @@ def report_context(reader: Reader, start: date, end: date, *, contract=None) -> 
         .select_related("case")
         .order_by("due_date", "pk")
     )
-    grievance_counts = grievance_counts_by_factory(factory_ids, received_between=(start, end))
+    grievance_counts = grievance_counts_for_period(factory_ids, start, end)
     engagements = list(
         Engagement.objects.filter(case__factory_id__in=factory_ids, happened_on__range=(start, end))
         .select_related("case", "contract")
