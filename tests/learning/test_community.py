@@ -516,3 +516,14 @@ def test_the_moderation_queue_stays_within_budget(
         services.post_report(post=answer(thread, answerer), by=asker, reason="Rude")
     with django_assert_max_num_queries(12):
         assert client.get("/community/moderation/").status_code == 200
+
+
+def test_the_openapi_schema_documents_threads_and_answers(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    schema = target.read_text()
+    for path in ("/api/v1/threads/", "/api/v1/threads/{id}/", "/api/v1/threads/{id}/answers/"):
+        assert f"  {path}:" in schema
+    assert "body_html" in schema and "author_organisation" in schema
