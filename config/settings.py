@@ -215,6 +215,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "remediation.tasks.send_reminders",
         "schedule": crontab(hour=6, minute=40),
     },
+    # Peer learning's weekly digests, from EW_DIGEST_WEEKDAY on, once per member and week.
+    "community-digests": {
+        "task": "learning.tasks.send_community_digests",
+        "schedule": crontab(hour=6, minute=50),
+    },
     # Queues each affiliate's report of the previous year on EW_ANNUAL_REPORT_DATE.
     "compliance-reports": {
         "task": "reports.tasks.schedule_compliance_reports",

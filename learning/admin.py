@@ -10,3 +10,47 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "slug"]
     search_fields = ["name_en", "name_fr", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+
+# --- Community ---
+
+from .models import Follow, Post, PostReport, Thread  # noqa: E402
+
+
+class PostInline(admin.StackedInline):
+    model = Post
+    extra = 0
+    fields = ["author", "body", "hidden", "hidden_reason", "recommended"]
+    raw_id_fields = ["author"]
+    show_change_link = True
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = ["title", "topic", "author", "created_at", "last_activity_at", "locked"]
+    list_filter = ["locked", "topic"]
+    search_fields = ["title"]
+    raw_id_fields = ["author", "author_affiliate", "author_partner", "locked_by"]
+    inlines = [PostInline]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "author", "created_at", "hidden", "recommended"]
+    list_filter = ["hidden", "recommended"]
+    raw_id_fields = ["thread", "author", "author_affiliate", "author_partner", "hidden_by"]
+    filter_horizontal = ["quoted_resources"]
+
+
+@admin.register(PostReport)
+class PostReportAdmin(admin.ModelAdmin):
+    list_display = ["post", "reporter", "created_at", "handled"]
+    list_filter = ["handled"]
+    raw_id_fields = ["post", "reporter", "handled_by"]
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    list_display = ["user", "thread", "mode", "created_at"]
+    list_filter = ["mode"]
+    raw_id_fields = ["user", "thread"]

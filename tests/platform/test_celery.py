@@ -13,6 +13,7 @@ def test_every_beat_entry_names_a_registered_task():
         "grievances.tasks.anonymise_expired_grievances",
         "remediation.tasks.send_reminders",
         "reports.tasks.schedule_compliance_reports",
+        "learning.tasks.send_community_digests",
     }
     assert scheduled <= set(app.tasks)
 
@@ -20,6 +21,7 @@ def test_every_beat_entry_names_a_registered_task():
 def test_tasks_are_acknowledged_late_and_time_limited():
     from core.tasks import send_outbox
     from grievances.tasks import anonymise_expired_grievances, send_grievance_reminders
+    from learning.tasks import send_community_digests
     from remediation.tasks import send_reminders
     from reports.tasks import render_compliance_report, schedule_compliance_reports
     from suppliers.tasks import send_disclosure_reminders
@@ -32,6 +34,7 @@ def test_tasks_are_acknowledged_late_and_time_limited():
         send_disclosure_reminders,
         send_grievance_reminders,
         anonymise_expired_grievances,
+        send_community_digests,
     ):
         assert task.acks_late is True
         assert task.reject_on_worker_lost is True

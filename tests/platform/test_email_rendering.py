@@ -457,6 +457,72 @@ def test_compliance_report_ready_keeps_the_affiliate_name_as_typed(db, settings,
     assert_html_part_escapes(message, [AFFILIATE])
 
 
+# --- learning: community ---------------------------------------------------------------------
+
+THREAD_TITLE = typed("Fees")
+
+
+def _community_thread():
+    from learning.models import Topic
+    from learning.services.community import community_identity, thread_ask
+
+    asker = member(AffiliateFactory(name=AFFILIATE), Membership.Role.OFFICER)
+    topic, _created = Topic.objects.get_or_create(
+        slug="remediation", defaults={"name_en": "Remediation", "name_fr": "Remédiation"}
+    )
+    thread = thread_ask(
+        by=asker,
+        identity=community_identity(asker),
+        topic=topic,
+        title=THREAD_TITLE,
+        body="Who repays recruitment fees?",
+    )
+    return asker, thread
+
+
+def _community_answer(thread):
+    from learning.services.community import community_identity, thread_answer
+
+    replier = member(AffiliateFactory(name=typed("University")), full_name=PERSON)
+    return thread_answer(
+        thread=thread, by=replier, identity=community_identity(replier), body="The brand did."
+    )
+
+
+@pytest.mark.sends("learning/email/community_reply")
+def test_community_reply_keeps_the_thread_and_author_as_typed(db, mailoutbox):
+    asker, thread = _community_thread()
+    _community_answer(thread)
+    send_the_outbox()
+
+    message = the_one_sent_to(mailoutbox, asker.email)
+    assert_plain_parts_keep_what_was_typed(
+        message, subject=[THREAD_TITLE], text=[THREAD_TITLE, PERSON, typed("University")]
+    )
+    assert_html_part_escapes(message, [THREAD_TITLE, PERSON, typed("University")])
+
+
+@pytest.mark.sends("learning/email/community_digest")
+def test_community_digest_keeps_the_thread_and_author_as_typed(db, mailoutbox, settings):
+    from learning.models import FollowMode
+    from learning.services.community import thread_follow
+    from learning.services.community_digest import community_digests_send
+
+    settings.EW_DIGEST_WEEKDAY = 0
+    asker, thread = _community_thread()
+    thread_follow(thread=thread, user=asker, mode=FollowMode.WEEKLY)
+    _community_answer(thread)
+
+    assert community_digests_send() == 1
+    send_the_outbox()
+
+    message = the_one_sent_to(mailoutbox, asker.email)
+    assert_plain_parts_keep_what_was_typed(
+        message, text=[THREAD_TITLE, PERSON, typed("University")]
+    )
+    assert_html_part_escapes(message, [THREAD_TITLE, PERSON, typed("University")])
+
+
 # --- Every kind is covered ----------------------------------------------------------------
 
 

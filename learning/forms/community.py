@@ -1,0 +1,60 @@
+"""Forms of peer learning. They carry a post's words and the library resources it quotes,
+nothing else: no field reaches the author's contracts, factories or findings."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import FollowMode, Resource, Topic
+from ..services.community import BODY_MAX, TITLE_MAX
+
+MARKDOWN_HELP = _(
+    "Markdown: *italics*, **bold**, lists, > quotations and [links](https://…). HTML is shown "
+    "as typed."
+)
+
+
+class QuotedResourcesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        version = obj.current_version()
+        title = version.title if version else str(obj)
+        return f"{title} ({obj.get_kind_display()})"
+
+
+def published_resources():
+    return Resource.objects.filter(status=Resource.Status.PUBLISHED).prefetch_related("versions")
+
+
+class PostFieldsMixin(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=MARKDOWN_HELP,
+    )
+    resources = QuotedResourcesField(
+        label=_("Quote library resources"),
+        queryset=Resource.objects.none(),
+        required=False,
+        help_text=_("Optional: published resources of the library your message refers to."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resources"].queryset = published_resources()
+
+
+class AskForm(PostFieldsMixin):
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all())
+    title = forms.CharField(
+        label=_("Your question, in one line"),
+        max_length=TITLE_MAX,
+    )
+    field_order = ["topic", "title", "body", "resources"]
+
+
+class ReplyForm(PostFieldsMixin):
+    pass
+
+
+class FollowForm(forms.Form):
+    mode = forms.ChoiceField(label=_("E-mails about replies"), choices=FollowMode.choices)
