@@ -13,6 +13,7 @@ that is rotated for other reasons.
 
 from __future__ import annotations
 
+import time
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -41,8 +42,17 @@ def fernet() -> MultiFernet:
     return _fernet(tuple(settings.EW_ENCRYPTION_KEYS))
 
 
+def coarse_now() -> int:
+    """Now, rounded down to the day (UTC): the time every new ciphertext carries.
+
+    A Fernet token holds its creation time in clear; a day is all it may tell about when a
+    worker spoke (SECURITY.md, "Store coarse timestamps")."""
+    now = int(time.time())
+    return now - now % 86400
+
+
 def encrypt(plaintext: str) -> str:
-    return fernet().encrypt(plaintext.encode()).decode("ascii")
+    return fernet().encrypt_at_time(plaintext.encode(), coarse_now()).decode("ascii")
 
 
 def decrypt(token: str) -> str:
@@ -53,11 +63,9 @@ def decrypt(token: str) -> str:
 
 
 def rotate(token: str) -> str:
-    """The same value encrypted under the first (newest) key."""
-    try:
-        return fernet().rotate(token.encode("ascii")).decode("ascii")
-    except InvalidToken as error:
-        raise DecryptionFailed("a stored value could not be decrypted with any key") from error
+    """The same value encrypted under the first (newest) key, with a coarse time (values
+    encrypted before times were coarse lose their exact one)."""
+    return encrypt(decrypt(token))
 
 
 class EncryptedTextField(models.TextField):

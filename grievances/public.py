@@ -216,10 +216,15 @@ class FollowUpView(PublicView):
         request.session.cycle_key()
         request.session[SESSION_KEY] = {
             "pk": grievance.pk,
-            "until": int(time.time()) + ACCESS_SECONDS,
+            # Rounded up to ten minutes: the session row says little about when the worker came.
+            "until": _coarse(int(time.time()) + ACCESS_SECONDS),
         }
         request.session.set_expiry(0)  # ends when the browser closes
         return redirect("grievances:thread")
+
+
+def _coarse(timestamp: int, step: int = 600) -> int:
+    return timestamp + (-timestamp) % step
 
 
 def _granted(request) -> Grievance | None:

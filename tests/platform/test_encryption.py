@@ -35,3 +35,23 @@ def test_tampered_value_raises_instead_of_returning_text(keys):
     tampered = token[:-6] + ("A" if token[-6] != "A" else "B") + token[-5:]
     with pytest.raises(encryption.DecryptionFailed):
         encryption.decrypt(tampered)
+
+
+def _fernet_time(token: str) -> int:
+    import base64
+    import struct
+
+    raw = base64.urlsafe_b64decode(token.encode())
+    return struct.unpack(">Q", raw[1:9])[0]
+
+
+def test_ciphertext_tells_only_the_day_it_was_written(keys):
+    import time
+
+    token = encryption.encrypt("the supervisor shouted at us at 23:41")
+    stamp = _fernet_time(token)
+    assert stamp % 86400 == 0
+    assert 0 <= time.time() - stamp < 86400
+    settings, old, new = keys
+    settings.EW_ENCRYPTION_KEYS = [new, old]
+    assert _fernet_time(encryption.rotate(token)) % 86400 == 0
