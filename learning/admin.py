@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Topic
+from .models import CpvCode, Topic
 
 
 @admin.register(Topic)
@@ -10,3 +10,13 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "slug"]
     search_fields = ["name_en", "name_fr", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+
+# --- Risk screening ---
+
+
+@admin.register(CpvCode)
+class CpvCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "label_en", "label_fr", "is_ict"]
+    list_filter = ["is_ict"]
+    search_fields = ["code", "label_en", "label_fr"]
