@@ -588,7 +588,7 @@ def _duplicate_indicator(fields) -> str:
 
 
 def country_risk_save(
-    *, by: User, indicator: CountryRiskIndicator | None = None, **fields
+    *, by: User, figure: CountryRiskIndicator | None = None, **fields
 ) -> CountryRiskIndicator:
     """Create or change one figure of the country risk table (EW staff only)."""
     if not by.is_ew_staff:
@@ -596,37 +596,37 @@ def country_risk_save(
     unknown = set(fields) - {*COUNTRY_RISK_FIELDS, "note"}
     if unknown:
         raise TypeError(f"Unknown country risk fields: {', '.join(sorted(unknown))}")
-    indicator = indicator or CountryRiskIndicator()
+    figure = figure or CountryRiskIndicator()
     for name, value in fields.items():
-        setattr(indicator, name, value.strip() if isinstance(value, str) else value)
-    if not indicator.source:
+        setattr(figure, name, value.strip() if isinstance(value, str) else value)
+    if not figure.source:
         raise DomainError(_("Name the source of the figure."), field="source")
     duplicate = CountryRiskIndicator.objects.filter(
-        country=indicator.country, indicator=indicator.indicator, year=indicator.year
-    ).exclude(pk=indicator.pk)
+        country=figure.country, indicator=figure.indicator, year=figure.year
+    ).exclude(pk=figure.pk)
     if duplicate.exists():
         raise DomainError(
-            _duplicate_indicator({"country": indicator.country.name, "year": indicator.year}),
+            _duplicate_indicator({"country": figure.country.name, "year": figure.year}),
             field="year",
         )
-    indicator.updated_by = by
+    figure.updated_by = by
     try:
         with transaction.atomic():
-            indicator.save()
+            figure.save()
     except IntegrityError:
         raise DomainError(
-            _duplicate_indicator({"country": indicator.country.name, "year": indicator.year}),
+            _duplicate_indicator({"country": figure.country.name, "year": figure.year}),
             field="year",
         ) from None
-    audit_log.info("country risk indicator saved: indicator=%s by=%s", indicator.pk, by.pk)
-    return indicator
+    audit_log.info("country risk indicator saved: indicator=%s by=%s", figure.pk, by.pk)
+    return figure
 
 
-def country_risk_delete(*, indicator: CountryRiskIndicator, by: User) -> None:
+def country_risk_delete(*, figure: CountryRiskIndicator, by: User) -> None:
     if not by.is_ew_staff:
         raise DomainError(_("Only Electronics Watch staff keep the country risk table."))
-    audit_log.info("country risk indicator deleted: indicator=%s by=%s", indicator.pk, by.pk)
-    indicator.delete()
+    audit_log.info("country risk indicator deleted: indicator=%s by=%s", figure.pk, by.pk)
+    figure.delete()
 
 
 # --- For the compliance report ---------------------------------------------------------------

@@ -260,7 +260,7 @@ class CountryRiskCreateView(StaffRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             services.country_risk_save(
-                by=self.request.user, indicator=self.get_indicator(), **form.cleaned_data
+                by=self.request.user, figure=self.get_indicator(), **form.cleaned_data
             )
         except DomainError as error:
             show_domain_error(self.request, error, form)
@@ -291,6 +291,6 @@ class CountryRiskDeleteView(StaffRequiredMixin, TemplateView):
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
-        services.country_risk_delete(indicator=self.get_indicator(), by=request.user)
+        services.country_risk_delete(figure=self.get_indicator(), by=request.user)
         messages.success(request, _("The figure was deleted."))
         return redirect("learning:country_risk_list")
