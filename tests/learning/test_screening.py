@@ -571,3 +571,42 @@ def test_the_list_page_costs_the_same_with_many_screenings(
         response = client.get(url)
     assert response.status_code == 200
     assert response.context["paginator"].count == 33
+
+
+# --- API -----------------------------------------------------------------------------------
+
+
+def test_the_api_lists_the_affiliates_screenings_with_their_saved_results(
+    client, northvale, southport, northvale_officer, threshold_one
+):
+    _findings(_laptop_factory(), 2)
+    own = _screening(northvale, title="Laptops 2027", countries=["TH"])
+    other = _screening(southport, title="Southport phones")
+    with scope(affiliate=northvale):
+        screening_save(screening=own, by=northvale_officer)
+    client.force_login(northvale_officer)
+
+    body = client.get("/api/v1/screenings/").json()
+    detail = client.get(f"/api/v1/screenings/{own.pk}/").json()
+
+    assert [item["title"] for item in body["results"]] == ["Laptops 2027"]
+    assert detail["cpv_codes"] == ["30213100-6"]
+    assert detail["countries"] == ["TH"]
+    assert detail["status"] == "saved"
+    assert detail["results"]["findings_total"] == 2
+    assert client.get(f"/api/v1/screenings/{other.pk}/").status_code == 404
+
+
+def test_the_api_list_costs_the_same_with_many_screenings(
+    client, northvale, northvale_officer, django_assert_max_num_queries
+):
+    _screening(northvale)
+    client.force_login(northvale_officer)
+    client.get("/api/v1/screenings/")
+    with django_assert_max_num_queries(14) as few:
+        client.get("/api/v1/screenings/")
+    for _ in range(20):
+        _screening(northvale)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/api/v1/screenings/")
+    assert response.json()["count"] == 21
