@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Topic
+from .models import CpvCode, Topic
 
 
 @admin.register(Topic)
@@ -54,3 +54,13 @@ class FollowAdmin(admin.ModelAdmin):
     list_display = ["user", "thread", "mode", "created_at"]
     list_filter = ["mode"]
     raw_id_fields = ["user", "thread"]
+
+
+# --- Risk screening ---
+
+
+@admin.register(CpvCode)
+class CpvCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "label_en", "label_fr", "is_ict"]
+    list_filter = ["is_ict"]
+    search_fields = ["code", "label_en", "label_fr"]

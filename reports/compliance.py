@@ -431,6 +431,7 @@ def report_context(reader: Reader, start: date, end: date, *, contract=None) -> 
     )
     for case in cases:
         case.participant_count = participants.get(case.pk, 0)
+    screenings = _screening_sections(contracts)
     findings_title = _("Published findings by Code category and severity")
     indicators_title = _("ILO forced-labour indicators in published findings")
     return {
@@ -456,6 +457,7 @@ def report_context(reader: Reader, start: date, end: date, *, contract=None) -> 
         "grievance_threshold": settings.EW_GRIEVANCE_COUNT_THRESHOLD,
         "engagements": engagements,
         "key_figures": _key_figures(current, before),
+        "screenings": screenings,
         "findings_chart": stacked_bar_chart(
             [(label, dict(counts)) for label, counts in category_rows],
             segments=severities,
@@ -470,6 +472,29 @@ def report_context(reader: Reader, start: date, end: date, *, contract=None) -> 
             chart_id="findings-by-indicator",
         ),
     }
+
+
+def _screening_sections(contracts) -> list[dict]:
+    """The risk screening before the tender of each contract that has one, as saved."""
+    from learning.services.screening import screenings_of_contracts
+    from learning.services.screening_display import results_display
+
+    linked = screenings_of_contracts(contracts)
+    sections = []
+    for contract in contracts:
+        screening = linked.get(contract.pk)
+        if screening is None or not screening.has_snapshot:
+            continue
+        sections.append(
+            {
+                "contract": contract,
+                "screening": screening,
+                "results": results_display(
+                    screening.results, chart_prefix=f"screening-{screening.pk}"
+                ),
+            }
+        )
+    return sections
 
 
 def _key_figures(current: Figures, before: Figures) -> list[tuple[str, int, int]]:

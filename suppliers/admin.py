@@ -3,7 +3,7 @@ from django.db import models
 from django_scopes import scopes_disabled
 
 from .matching import normalise_address, normalise_name
-from .models import Factory, FactoryMatchReview, Supplier, SupplierFactory
+from .models import CountryRiskIndicator, Factory, FactoryMatchReview, Supplier, SupplierFactory
 
 
 @admin.register(Supplier)
@@ -55,3 +55,14 @@ class FactoryMatchReviewAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         with scopes_disabled():
             return super().get_queryset(request)
+
+
+@admin.register(CountryRiskIndicator)
+class CountryRiskIndicatorAdmin(admin.ModelAdmin):
+    """Staff keep the table on /staff/country-risk/ first; the admin is a fallback."""
+
+    list_display = ["country", "indicator", "value", "level", "source", "year"]
+    list_filter = ["indicator", "level", "year"]
+    search_fields = ["source", "value"]
+    readonly_fields = ["updated_by", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

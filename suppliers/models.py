@@ -538,3 +538,73 @@ class ChecklistItem(models.Model):
 
     def __str__(self):
         return self.get_outcome_display()
+
+
+class CountryRiskIndicator(models.Model):
+    """One published figure about labour risk in a country of production, kept by EW staff.
+
+    Reference data below any one affiliate: risk screenings before a tender read it (learning),
+    and later issues add ILO ratifications and risk levels beside it. Every figure names its
+    source and the year it describes, so a reader can check it and see how old it is.
+    """
+
+    class Indicator(models.TextChoices):
+        # A deliberately small set; each value names what the figure is, not who publishes it.
+        FORCED_LABOUR = "forced_labour", _("Forced labour risk")
+        CHILD_LABOUR = "child_labour", _("Child labour risk")
+        SLAVERY_PREVALENCE = (
+            "slavery_prevalence",
+            _("Estimated prevalence of modern slavery per 1,000 people"),
+        )
+        RIGHTS_INDEX = "rights_index", _("Workers' rights rating")
+
+    class Level(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    country = CountryField(_("country"))
+    indicator = models.CharField(_("indicator"), max_length=30, choices=Indicator.choices)
+    value = models.CharField(
+        _("value"),
+        max_length=255,
+        help_text=_(
+            "The figure as the source publishes it: a number (10.8) or a short text "
+            "(listed for electronics)."
+        ),
+    )
+    level = models.CharField(_("risk level"), max_length=10, choices=Level.choices)
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        help_text=_("Publisher and title, for example: Walk Free, Global Slavery Index 2023."),
+    )
+    source_url = models.URLField(_("link to the source"), max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+        help_text=_("The year the figure describes or was published."),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        verbose_name = _("country risk indicator")
+        verbose_name_plural = _("country risk indicators")
+        ordering = ["country", "indicator", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "indicator", "year"], name="country_risk_unique_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country.name}: {self.get_indicator_display()} ({self.year})"

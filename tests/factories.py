@@ -11,6 +11,7 @@ from django_scopes import scopes_disabled
 from factory import LazyAttribute, Sequence, SubFactory
 
 from affiliates.models import Affiliate, Invitation, Membership, User, token_digest
+from learning.models import CpvCode, Screening
 from monitoring.models import (
     CodeStandard,
     Finding,
@@ -367,6 +368,43 @@ def member(affiliate, role=Membership.Role.OFFICER, **user_fields) -> User:
     return user
 
 
+# --- Risk screening (learning) ---
+
+
+def cpv_code(code: str = "30213100-6") -> CpvCode:
+    """A CPV code of the seeded list. Transactional tests (live server) flush the rows the
+    data migration seeded, so they are seeded again when missing."""
+    if not CpvCode.objects.exists():
+        import pkgutil
+        from importlib import import_module
+
+        from django.apps import apps
+
+        import learning.migrations
+
+        for info in pkgutil.iter_modules(learning.migrations.__path__):
+            module = import_module(f"learning.migrations.{info.name}")
+            if hasattr(module, "seed_cpv_codes"):
+                module.seed_cpv_codes(apps, None)
+    return CpvCode.objects.get(code=code)
+
+
+class ScreeningFactory(_ScopedFactory):
+    """A draft screening of portable computers."""
+
+    class Meta:
+        model = Screening
+        skip_postgeneration_save = True
+
+    affiliate = SubFactory(AffiliateFactory)
+    title = Sequence(lambda n: f"Laptops for schools, lot {n}")
+
+    @factory.post_generation
+    def cpv_codes(obj, create, extracted, **kwargs):
+        if create:
+            obj.cpv_codes.set(extracted if extracted is not None else [cpv_code()])
+
+
 # For each tenant-owned model: a callable that makes a row owned by the given affiliate.
 TENANT_FACTORIES = {
     Membership: lambda affiliate: MembershipFactory(affiliate=affiliate),
@@ -387,6 +425,7 @@ TENANT_FACTORIES = {
     Engagement: lambda affiliate: EngagementFactory(
         affiliate=affiliate, case=joined_case(affiliate)
     ),
+    Screening: lambda affiliate: ScreeningFactory(affiliate=affiliate),
 }
 
 
