@@ -148,3 +148,9 @@ def test_the_beat_task_runs_the_sweep(event, attendee, mailoutbox):
     )
 
     assert send_event_reminders.apply().get() == 1
+
+
+def test_the_task_is_acknowledged_late_and_time_limited():
+    assert send_event_reminders.acks_late is True
+    assert send_event_reminders.reject_on_worker_lost is True
+    assert send_event_reminders.time_limit and send_event_reminders.soft_time_limit

@@ -13,6 +13,7 @@ def test_every_beat_entry_names_a_registered_task():
         "grievances.tasks.anonymise_expired_grievances",
         "remediation.tasks.send_reminders",
         "reports.tasks.schedule_compliance_reports",
+        "learning.tasks.send_event_reminders",
     }
     assert scheduled <= set(app.tasks)
 
