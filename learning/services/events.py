@@ -195,9 +195,10 @@ def event_create(*, data: EventData, by) -> Event:
 
 
 def event_update(*, event: Event, data: EventData, by) -> Event:
-    """Change an event. More places give them to the waiting list at once, in its order; a
-    new time or link updates the calendar invitations (SEQUENCE) and is e-mailed to the
-    people registered with the updated invitation."""
+    """Change an event. More places go to the waiting list at once, in its order (each
+    promoted person is e-mailed). A new time or link raises the invitation's SEQUENCE, so the
+    next invitation a person receives replaces the one in their calendar; the people already
+    registered are not e-mailed about the change (not built yet)."""
     require_staff(by)
     _check(data)
     with transaction.atomic():
