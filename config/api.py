@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from affiliates.api import AffiliateViewSet, MembershipViewSet
 from grievances.api import GrievanceViewSet
 from learning.api.community import ThreadViewSet
+from learning.api.events import EventViewSet
 from learning.api.screening import ScreeningViewSet
 from monitoring.api import FindingViewSet, MonitoringReportViewSet
 from remediation.api import CaseViewSet
@@ -32,3 +33,4 @@ router.register("grievances", GrievanceViewSet, basename="grievance")
 router.register("cases", CaseViewSet, basename="case")
 router.register("threads", ThreadViewSet, basename="thread")
 router.register("screenings", ScreeningViewSet, basename="screening")
+router.register("events", EventViewSet, basename="event")

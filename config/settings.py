@@ -220,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "learning.tasks.send_community_digests",
         "schedule": crontab(hour=6, minute=50),
     },
+    # The day-before reminder of webinars and trainings (learning.services.event_reminders).
+    "event-reminders": {
+        "task": "learning.tasks.send_event_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Queues each affiliate's report of the previous year on EW_ANNUAL_REPORT_DATE.
     "compliance-reports": {
         "task": "reports.tasks.schedule_compliance_reports",

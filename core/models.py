@@ -24,6 +24,8 @@ class OutboxEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    # Text attachments (a calendar invitation): [{"filename", "mimetype", "content"}].
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from email.mime.text import MIMEText
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -20,12 +22,26 @@ MAX_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A text file sent with the e-mail, such as a calendar invitation. `mimetype` may carry
+    parameters: "text/calendar; method=REQUEST"."""
+
+    filename: str
+    mimetype: str
+    content: str
+
+    def as_json(self) -> dict:
+        return {"filename": self.filename, "mimetype": self.mimetype, "content": self.content}
+
+
+@dataclass(frozen=True)
 class Message:
     key: str
     recipient: str
     template_prefix: str  # e.g. "suppliers/email/disclosure_reminder"
     context: dict
     language: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 def render(message: Message) -> OutboxEmail:
@@ -36,6 +52,7 @@ def render(message: Message) -> OutboxEmail:
         subject=email.subject[:300],
         body_text=email.text,
         body_html=email.html,
+        attachments=[attachment.as_json() for attachment in message.attachments],
     )
 
 
@@ -65,6 +82,7 @@ def outbox_enqueue(messages: list[Message], *, skip_known: bool = True) -> int:
                 [row.subject for row in rows],
                 [row.body_text for row in rows],
                 [row.body_html for row in rows],
+                [json.dumps(row.attachments) for row in rows],
             ],
         )
         created = len(cursor.fetchall())
@@ -93,6 +111,7 @@ def _render_all(messages: list[Message]) -> list[OutboxEmail]:
                     subject=first.subject,
                     body_text=first.body_text,
                     body_html=first.body_html,
+                    attachments=[attachment.as_json() for attachment in message.attachments],
                 )
             )
     return rows
@@ -100,13 +119,29 @@ def _render_all(messages: list[Message]) -> list[OutboxEmail]:
 
 # One INSERT for any number of rows (bulk_create would need one per batch).
 _INSERT_SQL = """
-INSERT INTO {table} (key, recipient, subject, body_text, body_html, status, attempts,
-                     last_error, created_at)
-SELECT k, r, s, t, h, %s, 0, '', now()
-  FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) AS u(k, r, s, t, h)
+INSERT INTO {table} (key, recipient, subject, body_text, body_html, attachments, status,
+                     attempts, last_error, created_at)
+SELECT k, r, s, t, h, a::jsonb, %s, 0, '', now()
+  FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+       AS u(k, r, s, t, h, a)
 ON CONFLICT (key) DO NOTHING
 RETURNING id
 """
+
+
+def _mime_part(attachment: dict) -> MIMEText:
+    """A text attachment with the parameters of its type (`method=REQUEST` tells mail clients
+    that a calendar file is an invitation)."""
+    mimetype, *parameters = (part.strip() for part in attachment["mimetype"].split(";"))
+    maintype, subtype = mimetype.split("/", 1)
+    if maintype != "text":
+        raise ValueError(f"Only text attachments go through the outbox, not {mimetype}.")
+    part = MIMEText(attachment["content"], subtype, "utf-8")
+    for parameter in parameters:
+        name, _sep, value = parameter.partition("=")
+        part.set_param(name.strip(), value.strip().strip('"'))
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part
 
 
 def outbox_send_pending(*, limit: int = 200) -> int:
@@ -128,6 +163,8 @@ def outbox_send_pending(*, limit: int = 200) -> int:
         message = as_message(
             RenderedEmail(row.subject, row.body_text, row.body_html), to=[row.recipient]
         )
+        for attachment in row.attachments:
+            message.attach(_mime_part(attachment))
         try:
             message.send()
         except Exception as error:

@@ -64,3 +64,24 @@ class CpvCodeAdmin(admin.ModelAdmin):
     list_display = ["code", "label_en", "label_fr", "is_ict"]
     list_filter = ["is_ict"]
     search_fields = ["code", "label_en", "label_fr"]
+
+
+# --- Events ---
+
+from .models import Event, Registration  # noqa: E402
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    extra = 0
+    raw_id_fields = ["user", "attendance_recorded_by"]
+    fields = ["user", "status", "position", "created_at", "cancelled_at"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "audience", "starts_at", "status", "capacity"]
+    list_filter = ["kind", "audience", "status", "language"]
+    search_fields = ["title"]
+    raw_id_fields = ["recording", "slides", "created_by"]
+    inlines = [RegistrationInline]

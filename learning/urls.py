@@ -4,13 +4,45 @@ EW staff's overview under /staff/learning/."""
 
 from django.urls import path
 
-from .views import community, screening
+from .views import community, event_staff, events, screening
 
 app_name = "learning"
 
 urlpatterns = [
     # --- Library (/learn/) ---
     # --- Events (/learn/events/) ---
+    path("learn/events/", events.EventListView.as_view(), name="events"),
+    path("learn/events/<int:pk>/", events.EventDetailView.as_view(), name="event"),
+    path("learn/events/<int:pk>/register/", events.RegisterView.as_view(), name="event_register"),
+    path("learn/events/<int:pk>/cancel/", events.CancelView.as_view(), name="event_cancel"),
+    path(
+        "learn/events/<int:pk>/materials/<int:version_pk>/",
+        events.MaterialDownloadView.as_view(),
+        name="event_material",
+    ),
+    path("staff/events/new/", event_staff.EventCreateView.as_view(), name="event_create"),
+    path("staff/events/<int:pk>/edit/", event_staff.EventEditView.as_view(), name="event_edit"),
+    path(
+        "staff/events/<int:pk>/cancel/",
+        event_staff.EventCancelView.as_view(),
+        name="event_staff_cancel",
+    ),
+    path(
+        "staff/events/<int:pk>/registrations/",
+        event_staff.RegistrationListView.as_view(),
+        name="event_registrations",
+    ),
+    path(
+        "staff/events/<int:pk>/materials/",
+        event_staff.MaterialAttachView.as_view(),
+        name="event_materials",
+    ),
+    path(
+        "a/<slug:affiliate_slug>/training/",
+        event_staff.AffiliateTrainingView.as_view(),
+        name="affiliate_training",
+    ),
+    path("partner/training/", event_staff.PartnerTrainingView.as_view(), name="partner_training"),
     # --- Community (/community/) ---
     path("community/", community.ThreadListView.as_view(), name="community"),
     path("community/new/", community.ThreadCreateView.as_view(), name="community_new"),

@@ -11,7 +11,7 @@ from django_scopes import scopes_disabled
 from factory import LazyAttribute, Sequence, SubFactory
 
 from affiliates.models import Affiliate, Invitation, Membership, User, token_digest
-from learning.models import CpvCode, Screening
+from learning.models import CpvCode, Event, EventAudience, EventKind, Registration, Screening
 from monitoring.models import (
     CodeStandard,
     Finding,
@@ -403,6 +403,37 @@ class ScreeningFactory(_ScopedFactory):
     def cpv_codes(obj, create, extracted, **kwargs):
         if create:
             obj.cpv_codes.set(extracted if extracted is not None else [cpv_code()])
+
+
+# --- learning: events ---
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A webinar for affiliates and partners, a week from now, an hour and a half long."""
+
+    class Meta:
+        model = Event
+
+    title = Sequence(lambda n: f"Due diligence in ICT procurement ({n})")
+    description = "How to put human-rights due diligence into a tender for laptops."
+    kind = EventKind.WEBINAR
+    audience = EventAudience.BOTH
+    language = "en"
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=7)).replace(second=0, microsecond=0)
+    )
+    ends_at = LazyAttribute(lambda o: o.starts_at + timedelta(minutes=90))
+    online_link = "https://meet.example.org/ew-webinar"
+    capacity = 30
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    event = SubFactory(EventFactory)
+    user = SubFactory(UserFactory)
+    status = Registration.Status.REGISTERED
 
 
 # For each tenant-owned model: a callable that makes a row owned by the given affiliate.

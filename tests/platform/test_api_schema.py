@@ -15,5 +15,8 @@ def test_openapi_schema_is_valid_and_lists_every_resource(tmp_path, db):
         "/api/v1/grievances/",
         "/api/v1/cases/",
         "/api/v1/cases/{id}/",
+        "/api/v1/events/",
+        "/api/v1/events/{id}/register/",
+        "/api/v1/events/{id}/cancel/",
     ):
         assert f"  {path}:" in schema

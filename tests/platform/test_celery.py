@@ -14,6 +14,7 @@ def test_every_beat_entry_names_a_registered_task():
         "remediation.tasks.send_reminders",
         "reports.tasks.schedule_compliance_reports",
         "learning.tasks.send_community_digests",
+        "learning.tasks.send_event_reminders",
     }
     assert scheduled <= set(app.tasks)
 

@@ -523,6 +523,109 @@ def test_community_digest_keeps_the_thread_and_author_as_typed(db, mailoutbox, s
     assert_html_part_escapes(message, [THREAD_TITLE, PERSON, typed("University")])
 
 
+# --- learning: events ---------------------------------------------------------------------
+
+EVENT_TITLE = typed("Webinar")
+
+
+def _event_and_people(capacity=1):
+    from learning.services import events as event_services
+    from tests.factories import EventFactory
+
+    affiliate = AffiliateFactory()
+    event = EventFactory(title=EVENT_TITLE, capacity=capacity)
+    first = member(affiliate, full_name=PERSON)
+    second = member(affiliate, full_name=PERSON)
+    return event_services, event, first, second
+
+
+@pytest.mark.sends("learning/email/event_registered")
+def test_event_registration_keeps_the_title_and_name_as_typed(db, mailoutbox):
+    services, event, first, _second = _event_and_people()
+
+    services.registration_create(event=event, user=first)
+    send_the_outbox()
+
+    message = the_one_sent_to(mailoutbox, first.email)
+    assert_plain_parts_keep_what_was_typed(message, subject=[EVENT_TITLE], text=[EVENT_TITLE])
+    assert_html_part_escapes(message, [EVENT_TITLE])
+
+
+@pytest.mark.sends("learning/email/event_waiting")
+def test_event_waiting_list_keeps_the_title_as_typed(db, mailoutbox):
+    services, event, first, second = _event_and_people()
+    services.registration_create(event=event, user=first)
+
+    services.registration_create(event=event, user=second)
+    send_the_outbox()
+
+    message = the_one_sent_to(mailoutbox, second.email)
+    assert_plain_parts_keep_what_was_typed(message, subject=[EVENT_TITLE], text=[EVENT_TITLE])
+    assert_html_part_escapes(message, [EVENT_TITLE])
+
+
+def _cancel_with_someone_waiting(mailoutbox):
+    services, event, first, second = _event_and_people()
+    registration = services.registration_create(event=event, user=first)
+    services.registration_create(event=event, user=second)
+    send_the_outbox()
+    mailoutbox.clear()
+    services.registration_cancel(registration=registration, by=first)
+    send_the_outbox()
+    return first, second
+
+
+@pytest.mark.sends("learning/email/event_promoted")
+def test_event_promotion_keeps_the_title_as_typed(db, mailoutbox):
+    _first, second = _cancel_with_someone_waiting(mailoutbox)
+
+    message = the_one_sent_to(mailoutbox, second.email)
+    assert_plain_parts_keep_what_was_typed(message, subject=[EVENT_TITLE], text=[EVENT_TITLE])
+    assert_html_part_escapes(message, [EVENT_TITLE])
+
+
+@pytest.mark.sends("learning/email/registration_cancelled")
+def test_event_registration_cancelled_keeps_the_title_as_typed(db, mailoutbox):
+    first, _second = _cancel_with_someone_waiting(mailoutbox)
+
+    message = the_one_sent_to(mailoutbox, first.email)
+    assert_plain_parts_keep_what_was_typed(message, subject=[EVENT_TITLE], text=[EVENT_TITLE])
+    assert_html_part_escapes(message, [EVENT_TITLE])
+
+
+@pytest.mark.sends("learning/email/event_cancelled")
+def test_event_cancelled_by_staff_keeps_the_title_as_typed(db, mailoutbox):
+    services, event, first, _second = _event_and_people()
+    services.registration_create(event=event, user=first)
+    send_the_outbox()
+    mailoutbox.clear()
+
+    services.event_cancel(event=event, by=StaffFactory(totp=False))
+    send_the_outbox()
+
+    message = the_one_sent_to(mailoutbox, first.email)
+    assert_plain_parts_keep_what_was_typed(message, subject=[EVENT_TITLE], text=[EVENT_TITLE])
+    assert_html_part_escapes(message, [EVENT_TITLE])
+
+
+@pytest.mark.sends("learning/email/event_reminder")
+def test_event_reminder_keeps_the_title_as_typed(db, mailoutbox):
+    from learning.services.event_reminders import event_reminders_sweep
+
+    services, event, first, _second = _event_and_people()
+    services.registration_create(event=event, user=first)
+    send_the_outbox()
+    mailoutbox.clear()
+    eve = timezone.localdate(event.starts_at) - timedelta(days=1)
+
+    event_reminders_sweep(today=eve, now=event.starts_at - timedelta(days=1))
+    send_the_outbox()
+
+    message = the_one_sent_to(mailoutbox, first.email)
+    assert_plain_parts_keep_what_was_typed(message, subject=[EVENT_TITLE], text=[EVENT_TITLE])
+    assert_html_part_escapes(message, [EVENT_TITLE])
+
+
 # --- Every kind is covered ----------------------------------------------------------------
 
 

@@ -58,12 +58,19 @@ def _fetch(sql, params=()):
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
+# Columns added by later migrations, absent before the moves: not part of the comparison.
+LATER_COLUMNS = {"outboxemail": {"attachments"}}  # core 0004
+
+
 def _snapshot(side):
     """Every row of the moved tables on one side of the moves, what points at them, and the
     content types (with their permissions) of the moved models."""
     return {
         "rows": {
-            model: _fetch(f"SELECT * FROM {tables[side][1]} ORDER BY id")
+            model: [
+                {k: v for k, v in row.items() if k not in LATER_COLUMNS.get(model, ())}
+                for row in _fetch(f"SELECT * FROM {tables[side][1]} ORDER BY id")
+            ]
             for model, tables in MOVES.items()
         },
         "pointers": {
