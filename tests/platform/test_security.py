@@ -100,7 +100,8 @@ def test_templates_contain_no_inline_script_or_style():
 
 def test_pages_with_secrets_are_not_cached(client, northvale_officer):
     client.force_login(northvale_officer)
-    response = client.post("/account/tokens/")
+    response = client.post("/account/tokens/", {"name": "Export", "scope": "read"})
+    assert "ew_" in response.content.decode()  # the new token is on this page
     assert response["Cache-Control"] == "no-store"
 
 
