@@ -68,8 +68,9 @@ class SearchForm(forms.Form):
 
     def filters(self) -> Filters:
         """The valid part of the search; an invalid facet is left out (and shown as an error)."""
-        data = self.cleaned_data if self.is_bound else {}
-        return Filters(**{name: data.get(name) or "" for name in self.fields})
+        data = dict(self.cleaned_data) if self.is_bound else {}
+        data["query"] = data.pop("q", "")
+        return Filters(**{name: data.get(name) or "" for name in Filters.__dataclass_fields__})
 
 
 class ResourceForm(forms.ModelForm):
