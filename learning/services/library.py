@@ -281,15 +281,17 @@ def bookmark_toggle(*, user, resource: Resource) -> bool:
 # --- Reading --------------------------------------------------------------------------------
 
 
-def versions_for_display():
-    """What list pages need of each version to show a title in the reader's language."""
-    return ResourceVersion.objects.defer("body", "search_vector").order_by("-number")
+def versions_for_display(*, with_body: bool = False):
+    """What list pages need of each version to show a title in the reader's language (the
+    API also shows the text)."""
+    deferred = ["search_vector"] if with_body else ["body", "search_vector"]
+    return ResourceVersion.objects.defer(*deferred).order_by("-number")
 
 
-def with_display(resources):
+def with_display(resources, *, with_body: bool = False):
     """Prefetch what the list and the API show, in a fixed number of queries."""
     return resources.prefetch_related(
-        Prefetch("versions", queryset=versions_for_display()),
+        Prefetch("versions", queryset=versions_for_display(with_body=with_body)),
         Prefetch("topics", queryset=Topic.objects.order_by("name_en")),
     )
 
