@@ -178,12 +178,11 @@ class ResourceDiffView(ReaderMixin, TemplateView):
         versions = {v.pk: v for v in self.resource.versions.all()}
         old, new = request.GET.get("from", ""), request.GET.get("to", "")
         if not (old.isdigit() and new.isdigit()):
-            current = self.resource.current_version()
-            earlier = [v for v in versions.values() if current and v.language == current.language]
-            if len(earlier) < 2:
-                messages.info(request, _("This resource has only one version in this language."))
+            pair = self._default_pair(list(versions.values()))
+            if pair is None:
+                messages.info(request, _("This resource has only one version in each language."))
                 return redirect(self.resource.get_absolute_url())
-            old, new = str(earlier[1].pk), str(earlier[0].pk)
+            old, new = (str(v.pk) for v in pair)
         self.old, self.new = versions.get(int(old)), versions.get(int(new))
         if self.old is None or self.new is None:
             raise Http404
@@ -196,6 +195,18 @@ class ResourceDiffView(ReaderMixin, TemplateView):
             return self.render_to_response(self.get_context_data(), status=400)
         self.error = ""
         return self.render_to_response(self.get_context_data())
+
+    def _default_pair(self, versions):
+        """The latest version and the one before, in the language asked for, else the
+        reader's, else English, else any language that has two."""
+        order = [self.request.GET.get("language", ""), _interface_language(), "en"]
+        order += [v.language for v in versions]
+        for language in order:
+            # Versions come newest first within each language.
+            same = [v for v in versions if v.language == language]
+            if len(same) >= 2:
+                return same[1], same[0]
+        return None
 
     def get_context_data(self, **kwargs):
         history = [v for v in self.resource.versions.all() if v.language == self.new.language]
