@@ -378,3 +378,12 @@ def test_staff_keep_the_topic_vocabulary(client, staff):
     )
     topic.refresh_from_db()
     assert topic.name_fr == "Travail forcé (OIT)" and topic.slug == "forced-labour"
+
+
+def test_admin_shows_a_resource_with_its_versions(client, staff):
+    resource = library_resource(title="Admin view", countries=["FR"])
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    page = _page(client.get(f"/admin/learning/resource/{resource.pk}/change/"))
+    assert "Admin view" in page
