@@ -6,6 +6,7 @@ from affiliates.api import AffiliateViewSet, MembershipViewSet
 from grievances.api import GrievanceViewSet
 from learning.api.community import ThreadViewSet
 from learning.api.events import EventViewSet
+from learning.api.library import ResourceViewSet
 from learning.api.screening import ScreeningViewSet
 from monitoring.api import FindingViewSet, MonitoringReportViewSet
 from remediation.api import CaseViewSet
@@ -34,3 +35,4 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("threads", ThreadViewSet, basename="thread")
 router.register("screenings", ScreeningViewSet, basename="screening")
 router.register("events", EventViewSet, basename="event")
+router.register("resources", ResourceViewSet, basename="resource")

@@ -381,6 +381,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Evidence and grievance attachments (config/uploads.py): per-file limit and image size.
 EW_UPLOAD_MAX_BYTES = env.int("EW_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 EW_UPLOAD_MAX_PIXELS = 40_000_000
+# Documents of the guidance library (PDF, DOCX, XLSX): per-file limit.
+EW_LIBRARY_MAX_BYTES = env.int("EW_LIBRARY_MAX_BYTES", default=20 * 1024 * 1024)
 # Worker counts below this are shown to affiliates as "fewer than N": a small number can point
 # at the few people who spoke to the monitors.
 EW_MIN_REPORTED_COUNT = 5

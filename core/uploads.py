@@ -8,6 +8,12 @@ photo taken by a worker cannot reveal where or on whose phone it was taken. PDFs
 document information and XMP metadata (author, software). The cleaned bytes are what is
 stored; no original is kept (see README, "Evidence files").
 
+Documents of the guidance library (`clean_document`) are PDF, Word (DOCX) or Excel (XLSX)
+files, also recognised by content: a PDF by its magic bytes, DOCX and XLSX as ZIP packages with
+the parts of their kind in `[Content_Types].xml`; macro-enabled packages are refused, and the
+name's extension must say the same as the content. Office packages lose their document
+properties (author, company, custom properties), PDFs their metadata as above.
+
 Files are saved through Django's storage API under a random name (`PrivateUploadTo`), never
 under the uploader's file name, and are served only by permission-checked views through
 `file_download()`; there is no public media URL.
@@ -17,8 +23,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import uuid
 import warnings
+import zipfile
 from dataclasses import dataclass
 
 from django import forms
@@ -43,6 +51,48 @@ IMAGE_TYPES = {
 }
 PDF_TYPE = ("application/pdf", "pdf")
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf"
+
+# Office Open XML packages: the main part's content type, the folder of its parts.
+DOCX_TYPE = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "docx",
+)
+XLSX_TYPE = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+OFFICE_PACKAGES = {
+    "docx": (
+        DOCX_TYPE,
+        "word/",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    ),
+    "xlsx": (
+        XLSX_TYPE,
+        "xl/",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    ),
+}
+DOCUMENT_ACCEPT = f"application/pdf,{DOCX_TYPE[0]},{XLSX_TYPE[0]},.pdf,.docx,.xlsx"
+# A package may inflate to this many times the upload limit, in at most this many parts: more
+# is a ZIP bomb, not a document.
+OFFICE_MAX_INFLATION = 20
+OFFICE_MAX_PARTS = 5000
+# Document properties written again empty: who wrote it, for which company, and custom fields.
+_EMPTY_PROPERTIES = {
+    "docProps/core.xml": (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+        b'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"/>'
+    ),
+    "docProps/app.xml": (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'extended-properties"/>'
+    ),
+    "docProps/custom.xml": (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'custom-properties"/>'
+    ),
+}
 
 
 class UploadRejected(DomainError):
@@ -86,6 +136,107 @@ def clean_upload(upload, *, max_bytes: int | None = None) -> CleanFile:
         original_name=name,
         sha256=hashlib.sha256(content).hexdigest(),
     )
+
+
+def clean_document(upload, *, max_bytes: int | None = None) -> CleanFile:
+    """Check an uploaded PDF, DOCX or XLSX document and return its content without document
+    properties, or raise UploadRejected. The content decides the type; the name's extension
+    must agree with it."""
+    limit = max_bytes or settings.EW_UPLOAD_MAX_BYTES
+    name = _display_name(getattr(upload, "name", "") or "")
+    if upload.size > limit:
+        raise UploadRejected(
+            _("“%(name)s” is %(size)s; files may be at most %(limit)s.")
+            % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+        )
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    if not data:
+        raise UploadRejected(_("“%(name)s” is empty.") % {"name": name})
+    if data.startswith(b"%PDF-"):
+        content, (content_type, extension) = _clean_pdf(data, name), PDF_TYPE
+    elif data.startswith(b"PK\x03\x04"):
+        content, (content_type, extension) = _clean_office(data, name, limit)
+    else:
+        raise _not_a_document(name)
+    claimed = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if claimed != extension:
+        raise UploadRejected(
+            _(
+                "“%(name)s” is named as a .%(claimed)s file but its content is a %(actual)s "
+                "document. Please send the file with its right extension."
+            )
+            % {"name": name, "claimed": claimed or "?", "actual": extension.upper()}
+        )
+    return CleanFile(
+        content=content,
+        content_type=content_type,
+        extension=extension,
+        original_name=name,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+def _not_a_document(name: str) -> UploadRejected:
+    return UploadRejected(
+        _(
+            "“%(name)s” is not a PDF, Word (DOCX) or Excel (XLSX) document (we read the "
+            "file's content, not its name). Please send one of those."
+        )
+        % {"name": name}
+    )
+
+
+def _clean_office(data: bytes, name: str, limit: int) -> tuple[bytes, tuple[str, str]]:
+    """A DOCX or XLSX package, written again with empty document properties."""
+    damaged = UploadRejected(
+        _("“%(name)s” looks like an Office document but is damaged and cannot be read.")
+        % {"name": name}
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = package.infolist()
+            if len(parts) > OFFICE_MAX_PARTS or (
+                sum(part.file_size for part in parts) > limit * OFFICE_MAX_INFLATION
+            ):
+                raise UploadRejected(
+                    _("“%(name)s” unpacks to far more than its size and cannot be accepted.")
+                    % {"name": name}
+                )
+            names = {part.filename for part in parts}
+            if "[Content_Types].xml" not in names:
+                raise _not_a_document(name)
+            types = package.read("[Content_Types].xml").decode("utf-8", "replace")
+            if re.search(r"macroEnabled|vbaProject", types, re.IGNORECASE) or any(
+                n.lower().endswith("vbaproject.bin") for n in names
+            ):
+                raise UploadRejected(
+                    _(
+                        "“%(name)s” contains macros; please save it as a plain .docx or .xlsx "
+                        "document without macros."
+                    )
+                    % {"name": name}
+                )
+            kind = next(
+                (
+                    kind
+                    for kind, (_type, folder, main) in OFFICE_PACKAGES.items()
+                    if main in types and any(n.startswith(folder) for n in names)
+                ),
+                None,
+            )
+            if kind is None:
+                raise _not_a_document(name)
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as clean:
+                for part in parts:
+                    content = _EMPTY_PROPERTIES.get(part.filename) or package.read(part)
+                    clean.writestr(part.filename, content)
+    except UploadRejected:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError):
+        raise damaged from None
+    return out.getvalue(), OFFICE_PACKAGES[kind][0]
 
 
 def _not_allowed(name: str) -> UploadRejected:
@@ -216,6 +367,26 @@ class EvidenceFileField(forms.FileField):
         if not upload:
             return None
         try:
-            return clean_upload(upload, max_bytes=self.max_bytes)
+            return self.clean_file(upload)
         except UploadRejected as error:
             raise forms.ValidationError(error.message, code="rejected") from None
+
+    def clean_file(self, upload) -> CleanFile:
+        return clean_upload(upload, max_bytes=self.max_bytes)
+
+
+class DocumentFileField(EvidenceFileField):
+    """A form field for PDF, DOCX and XLSX documents (the guidance library), checked by
+    content; returns a `CleanFile`."""
+
+    def __init__(self, *args, max_bytes: int | None = None, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy("PDF, Word (DOCX) or Excel (XLSX) documents, up to %(limit)s.")
+            % {"limit": filesizeformat(max_bytes or settings.EW_UPLOAD_MAX_BYTES)},
+        )
+        super().__init__(*args, max_bytes=max_bytes, **kwargs)
+        self.widget.attrs["accept"] = DOCUMENT_ACCEPT
+
+    def clean_file(self, upload) -> CleanFile:
+        return clean_document(upload, max_bytes=self.max_bytes)

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import CpvCode, Topic
+from .models import CpvCode, Resource, ResourceVersion, Topic
 
 
 @admin.register(Topic)
@@ -85,3 +85,34 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     raw_id_fields = ["recording", "slides", "created_by"]
     inlines = [RegistrationInline]
+
+
+# --- Library: facets and status; the words change through the library's pages, where a new
+# version is numbered and its file checked by content.
+
+
+class ResourceVersionInline(admin.TabularInline):
+    model = ResourceVersion
+    fields = ["language", "number", "title", "format", "file_name", "change_note", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "status", "published_at"]
+    list_filter = ["kind", "status"]
+    fields = ["kind", "topics", "stages", "countries", "status", "published_at"]
+    filter_horizontal = ["topics"]
+    inlines = [ResourceVersionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("versions")

@@ -11,7 +11,18 @@ from django_scopes import scopes_disabled
 from factory import LazyAttribute, Sequence, SubFactory
 
 from affiliates.models import Affiliate, Invitation, Membership, User, token_digest
-from learning.models import CpvCode, Event, EventAudience, EventKind, Registration, Screening
+from learning.models import (
+    CpvCode,
+    Event,
+    EventAudience,
+    EventKind,
+    Registration,
+    Resource,
+    ResourceKind,
+    ResourceVersion,
+    Screening,
+    Topic,
+)
 from monitoring.models import (
     CodeStandard,
     Finding,
@@ -463,3 +474,54 @@ TENANT_FACTORIES = {
 def _in_chain_of(affiliate, finding):
     in_supply_chain(affiliate, finding.report.factory)
     return finding
+
+
+# --- Learning: the guidance library (shared rows, not tenant-owned) ---------------------------
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    slug = Sequence(lambda n: f"topic-{n}")
+    name_en = Sequence(lambda n: f"Topic {n}")
+    name_fr = Sequence(lambda n: f"Thème {n}")
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    kind = ResourceKind.GUIDANCE
+    status = Resource.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class ResourceVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResourceVersion
+
+    resource = SubFactory(ResourceFactory)
+    language = "en"
+    number = 1
+    title = Sequence(lambda n: f"Resource {n}")
+    summary = "A short summary."
+    format = ResourceVersion.Format.TEXT
+    body = "Some guidance text."
+
+
+def library_resource(*, title="Guidance", language="en", topics=(), **fields) -> Resource:
+    """A resource with one version; `fields` go to the version (title, summary, body, …) or,
+    for kind/status/stages/countries/published_at, to the resource."""
+    resource_fields = {
+        key: fields.pop(key)
+        for key in ("kind", "status", "stages", "countries", "published_at")
+        if key in fields
+    }
+    if resource_fields.get("status") == Resource.Status.DRAFT:
+        resource_fields.setdefault("published_at", None)
+    resource = ResourceFactory(**resource_fields)
+    resource.topics.set(topics)
+    ResourceVersionFactory(resource=resource, language=language, title=title, **fields)
+    return resource

@@ -5,8 +5,13 @@ Resources are shared rows: every signed-in member reads the published ones; EW s
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Exists
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +83,30 @@ class Topic(models.Model):
         return self.name_fr if (get_language() or "en").startswith("fr") else self.name_en
 
 
+class ResourceQuerySet(models.QuerySet):
+    def visible_to(self, reader):
+        """EW staff read every resource, drafts included; every other signed-in member (of an
+        affiliate or a monitoring partner) reads the published ones; anyone else nothing.
+
+        On /learn/ no affiliate is active, so an affiliate member reads as a signed-in user
+        without one: membership of an active affiliate is then checked in the same query.
+        """
+        if reader.is_staff:
+            return self.all()
+        published = self.filter(status=Resource.Status.PUBLISHED)
+        if reader.is_partner or reader.is_affiliate:
+            return published
+        if reader.user is None:
+            return self.none()
+        member = get_user_model().objects.filter(
+            pk=reader.user.pk, memberships__affiliate__is_active=True
+        )
+        return published.filter(Exists(member))
+
+    def published(self):
+        return self.filter(status=Resource.Status.PUBLISHED)
+
+
 class Resource(models.Model):
     """A library entry. Its facets live here; its words (title, summary, body, file or link)
     live in its versions, one series per language."""
@@ -112,6 +141,8 @@ class Resource(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ResourceQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_at", "-pk"]
         verbose_name = _("resource")
@@ -121,6 +152,9 @@ class Resource(models.Model):
     def __str__(self) -> str:
         version = self.current_version()
         return version.title if version else f"{self.get_kind_display()} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("learning:resource", kwargs={"pk": self.pk})
 
     def current_version(self, language: str | None = None):
         """The latest version in `language` (the interface language by default), else in
@@ -132,6 +166,10 @@ class Resource(models.Model):
                 if version.language == code:
                     return version
         return versions[0] if versions else None
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
 
 class ResourceVersion(models.Model):
@@ -168,11 +206,15 @@ class ResourceVersion(models.Model):
         verbose_name=_("written by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Kept by a database trigger (learning/migrations/0002_library.py, `learning.search`):
+    # title weight A, summary B, text C, in the text search configuration of `language`.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["resource", "language", "-number"]
         verbose_name = _("resource version")
         verbose_name_plural = _("resource versions")
+        indexes = [GinIndex(fields=["search_vector"], name="resource_version_search")]
         constraints = [
             models.UniqueConstraint(
                 fields=["resource", "language", "number"], name="resource_version_unique"
@@ -181,6 +223,10 @@ class ResourceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.language}, v{self.number})"
+
+    @property
+    def has_file(self) -> bool:
+        return self.format == self.Format.FILE and bool(self.file)
 
 
 class Bookmark(models.Model):
