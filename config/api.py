@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from affiliates.api import AffiliateViewSet, MembershipViewSet
 from grievances.api import GrievanceViewSet
+from learning.api.assessment import AssessmentViewSet
 from monitoring.api import FindingViewSet, MonitoringReportViewSet
 from remediation.api import CaseViewSet
 from reports.api import ComplianceReportViewSet
@@ -28,3 +29,4 @@ router.register("monitoring-reports", MonitoringReportViewSet, basename="monitor
 router.register("findings", FindingViewSet, basename="finding")
 router.register("grievances", GrievanceViewSet, basename="grievance")
 router.register("cases", CaseViewSet, basename="case")
+router.register("self-assessments", AssessmentViewSet, basename="selfassessment")
