@@ -443,6 +443,7 @@ def completed_assessment(affiliate, level=2, *, completed_at=None, by=None) -> A
 
     from learning.services.assessment import answer_save, assessment_complete, assessment_start
 
+    published_questionnaire()
     with scope(affiliate=affiliate):
         assessment = assessment_start(affiliate=affiliate, by=by)
         for question in assessment.questionnaire.questions.order_by("pk"):

@@ -153,7 +153,7 @@ class Assessment(models.Model):
         COMPLETED = "completed", _("Completed")
 
     class PdfStatus(models.TextChoices):
-        NONE = "", _("Not requested")
+        NONE = "none", _("Not requested")
         QUEUED = "queued", _("Queued")
         RENDERING = "rendering", _("Rendering")
         READY = "ready", _("Ready")
@@ -203,7 +203,7 @@ class Assessment(models.Model):
     )
     # The PDF, rendered by learning.tasks.render_assessment_pdf; the status guards the task.
     pdf_status = models.CharField(
-        _("PDF status"), max_length=10, choices=PdfStatus.choices, default="", blank=True
+        _("PDF status"), max_length=10, choices=PdfStatus.choices, default=PdfStatus.NONE
     )
     pdf_language = models.CharField(
         _("PDF language"), max_length=10, choices=settings.LANGUAGES, blank=True
@@ -252,7 +252,7 @@ class Assessment(models.Model):
 
     @property
     def pdf_is_finished(self) -> bool:
-        return self.pdf_status in {self.PdfStatus.READY, self.PdfStatus.FAILED, ""}
+        return self.pdf_status in {self.PdfStatus.READY, self.PdfStatus.FAILED, self.PdfStatus.NONE}
 
     @property
     def pdf_download_name(self) -> str:

@@ -95,7 +95,7 @@ class AssessmentOverviewView(AssessmentMixin, ListView):
     def get_queryset(self):
         return (
             Assessment.objects.filter(status=Assessment.Status.COMPLETED)
-            .select_related("completed_by", "questionnaire")
+            .select_related("affiliate", "completed_by", "questionnaire")
             .order_by("-completed_at", "-pk")
         )
 
@@ -103,7 +103,7 @@ class AssessmentOverviewView(AssessmentMixin, ListView):
         context = super().get_context_data(**kwargs)
         draft = (
             Assessment.objects.filter(status=Assessment.Status.DRAFT)
-            .select_related("questionnaire", "started_by")
+            .select_related("affiliate", "questionnaire", "started_by")
             .first()
         )
         recent = list(
@@ -313,7 +313,7 @@ class AssessmentPdfView(AssessmentMixin, View):
             raise Http404
         if not request.headers.get("HX-Request"):
             return redirect(f"{assessment.get_absolute_url()}#assessment-pdf")
-        if request.GET.get("shown") == (assessment.pdf_status or "none"):
+        if request.GET.get("shown") == assessment.pdf_status:
             return HttpResponse(status=204)  # unchanged: screen readers are not told again
         return TemplateResponse(
             request,
