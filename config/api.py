@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from affiliates.api import AffiliateViewSet, MembershipViewSet
 from grievances.api import GrievanceViewSet
+from learning.api.assessment import AssessmentViewSet
 from learning.api.community import ThreadViewSet
 from learning.api.events import EventViewSet
 from learning.api.library import ResourceViewSet
@@ -36,3 +37,4 @@ router.register("threads", ThreadViewSet, basename="thread")
 router.register("screenings", ScreeningViewSet, basename="screening")
 router.register("events", EventViewSet, basename="event")
 router.register("resources", ResourceViewSet, basename="resource")
+router.register("self-assessments", AssessmentViewSet, basename="selfassessment")

@@ -341,6 +341,11 @@ SPECTACULAR_SETTINGS = {
         "ForcedLabourIndicatorEnum": "monitoring.models.ForcedLabourIndicator",
         "PlatformLanguageEnum": "config.settings.LANGUAGES",
         "GrievanceLanguageEnum": "config.settings.GRIEVANCE_LANGUAGES",
+        # Learning: self-assessment
+        "SelfAssessmentStatusEnum": "learning.models.Assessment.Status",
+        "SelfAssessmentPdfStatusEnum": "learning.models.Assessment.PdfStatus",
+        "MaturityLevelEnum": "learning.models.MaturityLevel",
+        "AnswerLevelEnum": "learning.models.AnswerLevel",
     },
 }
 

@@ -11,11 +11,16 @@ from django_scopes import scopes_disabled
 from factory import LazyAttribute, Sequence, SubFactory
 
 from affiliates.models import Affiliate, Invitation, Membership, User, token_digest
+from learning.models import Answer as AssessmentAnswer
 from learning.models import (
+    Assessment,
     CpvCode,
     Event,
     EventAudience,
     EventKind,
+    ProcurementStage,
+    Question,
+    Questionnaire,
     Registration,
     Resource,
     ResourceKind,
@@ -447,6 +452,98 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     status = Registration.Status.REGISTERED
 
 
+# --- Learning: self-assessment ---
+
+
+class QuestionnaireFactory(factory.django.DjangoModelFactory):
+    """A draft version; `published_questionnaire()` gives the one affiliates answer."""
+
+    class Meta:
+        model = Questionnaire
+
+    version = Sequence(lambda n: 100 + n)
+    title_en = "Due-diligence self-assessment"
+    title_fr = "Auto-évaluation du devoir de vigilance"
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    questionnaire = SubFactory(QuestionnaireFactory)
+    stage = ProcurementStage.POLICY
+    order = Sequence(lambda n: n + 1)
+    text_en = Sequence(lambda n: f"Is practice number {n} in place?")
+    text_fr = Sequence(lambda n: f"La pratique numéro {n} est-elle en place ?")
+
+
+def published_questionnaire(per_stage: int = 2) -> Questionnaire:
+    """The published questionnaire, made once: `per_stage` questions in each of the six stages
+    of the procurement cycle, in their order."""
+    existing = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED).first()
+    if existing is not None:
+        return existing
+    questionnaire = QuestionnaireFactory(
+        status=Questionnaire.Status.PUBLISHED, published_at=timezone.now()
+    )
+    for stage, label in ProcurementStage.choices:
+        for number in range(1, per_stage + 1):
+            QuestionFactory(
+                questionnaire=questionnaire,
+                stage=stage,
+                order=number,
+                text_en=f"{label}: question {number}?",
+                text_fr=f"{label} : question {number} ?",
+            )
+    return questionnaire
+
+
+class AssessmentFactory(_ScopedFactory):
+    """A draft on the published questionnaire."""
+
+    class Meta:
+        model = Assessment
+
+    affiliate = SubFactory(AffiliateFactory)
+    questionnaire = factory.LazyFunction(published_questionnaire)
+
+
+class AssessmentAnswerFactory(_ScopedFactory):
+    class Meta:
+        model = AssessmentAnswer
+
+    assessment = SubFactory(AssessmentFactory)
+    affiliate = LazyAttribute(lambda o: o.assessment.affiliate)
+    question = LazyAttribute(lambda o: o.assessment.questionnaire.questions.order_by("pk").first())
+    level = 2
+    evidence = "Policy adopted by the council in 2024."
+
+
+def completed_assessment(affiliate, level=2, *, completed_at=None, by=None) -> Assessment:
+    """A self-assessment answered through the services and completed. `level` is the answer
+    to every question, or a callable of the question giving it."""
+    from django_scopes import scope
+
+    from learning.services.assessment import answer_save, assessment_complete, assessment_start
+
+    published_questionnaire()
+    with scope(affiliate=affiliate):
+        assessment = assessment_start(affiliate=affiliate, by=by)
+        for question in assessment.questionnaire.questions.order_by("pk"):
+            answer_save(
+                assessment=assessment,
+                question=question,
+                level=level(question) if callable(level) else level,
+                evidence="",
+                by=by,
+            )
+        assessment = assessment_complete(assessment=assessment, by=by)
+        if completed_at is not None:
+            Assessment.objects.filter(pk=assessment.pk).update(completed_at=completed_at)
+            assessment.refresh_from_db()
+    return assessment
+
+
 # For each tenant-owned model: a callable that makes a row owned by the given affiliate.
 TENANT_FACTORIES = {
     Membership: lambda affiliate: MembershipFactory(affiliate=affiliate),
@@ -468,6 +565,15 @@ TENANT_FACTORIES = {
         affiliate=affiliate, case=joined_case(affiliate)
     ),
     Screening: lambda affiliate: ScreeningFactory(affiliate=affiliate),
+    # Learning: self-assessment (a draft, and an answer of a completed one).
+    Assessment: lambda affiliate: AssessmentFactory(affiliate=affiliate),
+    AssessmentAnswer: lambda affiliate: AssessmentAnswerFactory(
+        assessment=AssessmentFactory(
+            affiliate=affiliate,
+            status=Assessment.Status.COMPLETED,
+            completed_at=timezone.now(),
+        )
+    ),
 }
 
 
