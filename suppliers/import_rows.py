@@ -18,6 +18,7 @@ from django_countries import countries
 
 from core.spreadsheets import safe_cell
 
+from .country_names import code_by_english_name
 from .import_files import REQUIRED_COLUMNS, TEMPLATE_COLUMNS, header_key
 from .matching import normalise_label, normalise_name
 from .models import DisclosureLine, Factory, FactoryFunction, validate_os_id
@@ -195,7 +196,7 @@ def _country_code(value: str) -> str:
         code = countries.alpha2(text)
         if code:
             return code
-    return countries.by_name(text, language="en") or ""
+    return code_by_english_name(text)
 
 
 def _bad_country(value: str) -> str:

@@ -16,10 +16,10 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_countries import countries
 
 from core.errors import DomainError
 
+from .country_names import code_by_english_name
 from .models import CPV_PATTERN, Contract, Supplier
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -40,7 +40,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 # Strings holding these cannot be stored (PostgreSQL refuses NUL, UTF-8 refuses lone
 # surrogates) or shown; JSON lets them in only as \u escapes, which this finds in the raw file.
 FORBIDDEN_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-_FORBIDDEN_ESCAPE = re.compile(rb"\\u(?:00[01][0-9a-fA-F]|[dD][89abAB][0-9a-fA-F]{2})")
+_FORBIDDEN_ESCAPE = re.compile(rb"\\u(?:00[01][0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2})")
 
 
 @dataclass(frozen=True)
@@ -411,7 +411,7 @@ def _read_supplier(
     return SupplierRow(
         name=name[:max_name],
         legal_name=legal_name[:max_name],
-        country=countries.by_name(country_name) if country_name else "",
+        country=code_by_english_name(country_name) if country_name else "",
         identifier_scheme=scheme if identifier_id else "",
         identifier=identifier_id if scheme else "",
     )
