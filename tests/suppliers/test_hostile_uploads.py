@@ -427,7 +427,7 @@ def test_fuzz_hostile_disclosure_and_ocds_files_get_a_4xx_fast_and_save_nothing(
         kwargs={"affiliate_slug": northvale.slug, "pk": disclosure.pk},
     )
     slow = []
-    for name, content in _hostile_disclosure_files(rng, 160):
+    for name, content in _hostile_disclosure_files(rng, 125):
         with scope(affiliate=northvale):
             before = DisclosureLine.objects.filter(disclosure=disclosure).count()
         start = time.perf_counter()
@@ -442,7 +442,7 @@ def test_fuzz_hostile_disclosure_and_ocds_files_get_a_4xx_fast_and_save_nothing(
             assert after == before, (name, content[:200])
 
     import_url = reverse("suppliers:contract_import", kwargs={"affiliate_slug": northvale.slug})
-    for content in _hostile_ocds_files(rng, 160):
+    for content in _hostile_ocds_files(rng, 125):
         with scopes_disabled():
             before = (Contract.objects.count(), Supplier.objects.count())
         start = time.perf_counter()
