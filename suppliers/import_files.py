@@ -10,18 +10,27 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.xlsx import XlsxError, first_sheet_rows
 
 MAX_FILE_SIZE = 20 * 1024 * 1024
-# An XLSX is a ZIP: 20 MB of it may unpack to far more. Refuse archives that would.
-MAX_XLSX_UNPACKED_SIZE = 400 * 1024 * 1024
+# An XLSX is a ZIP: 20 MB of it may unpack to far more. About 100,000 rows of the template
+# saved by Excel unpack to 50 MB; longer lists go as CSV (the XLSX error messages say so).
+MAX_XLSX_UNPACKED_SIZE = 50 * 1024 * 1024
+# Every XML element of the workbook costs parsing time, empty or not: two per filled cell
+# and one per row, so 100,000 rows of the template's 11 columns fit.
+MAX_XLSX_ELEMENTS = 3_000_000
+# Lines of the file after the header, blank ones included (they cost reading time too).
 MAX_ROWS = 200_000
+# Columns read in an XLSX row; cells further right, or right of the header, are ignored.
+MAX_COLUMNS = 64
+# Empty cells and rows, and cells right of the header, cost reading time and give nothing.
+MAX_XLSX_IGNORED = 100_000
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
@@ -68,7 +77,14 @@ COLUMN_ALIASES: dict[str, str] = {column: column for column in TEMPLATE_COLUMNS}
     alias: column for column, aliases in _ALIASES.items() for alias in aliases
 }
 _HEADER_JUNK = re.compile(r"[^0-9a-z]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 control characters but tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A valid UTF-8 sequence of two to four bytes: a file holding one is not in a legacy code page.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 
 _EXAMPLE = {
     "site_name": "Shenzhen Precision Electronics Co., Ltd.",
@@ -101,6 +117,15 @@ def parse_disclosure_file(file: IO[bytes]) -> list[dict[str, Any]]:
     Columns are recognised by name in any case and under common aliases; unknown columns are
     ignored; blank rows are skipped (their line numbers still count).
     """
+    return list(read_disclosure_rows(file))
+
+
+def read_disclosure_rows(file: IO[bytes]) -> Iterator[dict[str, Any]]:
+    """The rows of `parse_disclosure_file` one by one, read as they are asked for.
+
+    Raises DisclosureFileError, at the first row asked for or later, when the file cannot be
+    read: a checker that stops early does not read the rest of the file.
+    """
     data = _read_limited(file)
     if not data.strip():
         raise DisclosureFileError(_("The file is empty."))
@@ -115,7 +140,8 @@ def parse_disclosure_file(file: IO[bytes]) -> list[dict[str, Any]]:
         )
     else:
         table = _csv_table(data)
-    return _rows_from_table(table)
+    del data
+    yield from _rows_from_table(table)
 
 
 def _read_limited(file: IO[bytes]) -> bytes:
@@ -142,27 +168,20 @@ def _not_a_table() -> DisclosureFileError:
     )
 
 
-def _csv_table(data: bytes) -> Iterator[list[str]]:
+def _csv_table(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of each line; the whole text is decoded and checked first."""
     if data.startswith(BINARY_MAGIC):
         raise _not_a_table()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = _decode(data, "utf-16")
-    else:
-        if b"\x00" in data[:8192]:
-            raise _not_a_table()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # Excel on Windows saves "CSV" in the local code page.
-            text = _decode(data, "cp1252")
-    if _CONTROL.search(text, 0, 8192):
-        raise _not_a_table()
-    first_line = text.split("\n", 1)[0]
+    text = _csv_text(data)
+    del data
+    _refuse_control_characters(text)
+    first_line = text[: text.find("\n")] if "\n" in text else text
     # Excel in much of Europe separates columns with semicolons.
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    del text
     try:
-        yield from reader
+        yield from enumerate(reader, start=1)
     except csv.Error as error:
         raise DisclosureFileError(
             _("Line %(line)d of the file cannot be read as CSV (%(error)s).")
@@ -170,62 +189,76 @@ def _csv_table(data: bytes) -> Iterator[list[str]]:
         ) from error
 
 
-def _decode(data: bytes, encoding: str) -> str:
+def _csv_text(data: bytes) -> str:
+    """The file decoded in one go: UTF-8 (with or without BOM), UTF-16 with its BOM, or the
+    Windows code page Excel uses for "CSV", but only for a file with no UTF-8 in it at all."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise DisclosureFileError(
+                _("The file's characters cannot be read. Save it as CSV UTF-8 and upload it again.")
+            ) from error
     try:
-        return data.decode(encoding)
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise DisclosureFileError(
-            _("The file's characters cannot be read. Save it as CSV UTF-8 and upload it again.")
-        ) from error
-
-
-def _xlsx_table(data: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    not_xlsx = DisclosureFileError(
+        not_utf8 = error
+    if not _UTF8_MULTIBYTE.search(data):
+        # Excel on Windows saves "CSV" in the local code page: no accent is in UTF-8 then.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    start = not_utf8.start
+    raise DisclosureFileError(
         _(
-            "The file is a ZIP archive but not an Excel workbook (.xlsx). Save the list as "
-            ".xlsx or as CSV and upload it again."
+            "Line %(line)d of the file is not UTF-8 text (byte 0x%(byte)02X, character "
+            "%(column)d of the line), while the rest of the file is: it mixes two encodings. "
+            "Save it as “CSV UTF-8” and upload it again."
         )
+        % {
+            "line": data.count(b"\n", 0, start) + 1,
+            "byte": data[start],
+            "column": start - data.rfind(b"\n", 0, start),
+        }
+    ) from not_utf8
+
+
+def _refuse_control_characters(text: str) -> None:
+    found = _CONTROL.search(text)
+    if found is None:
+        return
+    if found.group() == "\x00" and found.start() < 8192:
+        raise _not_a_table()  # a binary file, not a damaged list
+    raise DisclosureFileError(
+        _control_message(text.count("\n", 0, found.start()) + 1, found.group())
+    )
+
+
+def _control_message(line: int, char: str) -> str:
+    return _(
+        "Line %(line)d of the file contains a control character (U+%(code)04X) that a list "
+        "of sites cannot hold. Remove it and upload the file again."
+    ) % {"line": line, "code": ord(char)}
+
+
+def _xlsx_table(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    rows = first_sheet_rows(
+        data,
+        max_unpacked=MAX_XLSX_UNPACKED_SIZE,
+        max_elements=MAX_XLSX_ELEMENTS,
+        max_row=MAX_ROWS + 1,
+        max_columns=MAX_COLUMNS,
+        max_ignored=MAX_XLSX_IGNORED,
     )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise not_xlsx from error
-    if unpacked > MAX_XLSX_UNPACKED_SIZE:
-        raise DisclosureFileError(_("The workbook is too large once unpacked. Split it."))
-    # openpyxl raises many kinds of exception on a broken workbook or a foreign ZIP (.docx).
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:
-        raise not_xlsx from error
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
-        while True:
-            try:
-                cells = next(rows, None)
-            except Exception as error:
-                raise not_xlsx from error
-            if cells is None:
-                return
-            yield [_cell_text(value) for value in cells]
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+        for number, cells in rows:
+            found = _CONTROL.search("\t".join(cells))
+            if found:
+                raise DisclosureFileError(_control_message(number, found.group()))
+            yield number, cells
+    except XlsxError as error:
+        raise DisclosureFileError(error.message) from error
 
 
 def header_key(text: str) -> str:
@@ -233,9 +266,9 @@ def header_key(text: str) -> str:
     return _HEADER_JUNK.sub("_", folded.encode("ascii", "ignore").decode()).strip("_")
 
 
-def _rows_from_table(table: Iterator[list[str]]) -> list[dict[str, Any]]:
-    header = next(table, None)
-    if header is None or not any(cell.strip() for cell in header):
+def _rows_from_table(table: Iterator[tuple[int, list[str]]]) -> Iterator[dict[str, Any]]:
+    first = next(table, None)
+    if first is None or first[0] != 1 or not any(cell.strip() for cell in first[1]):
         raise DisclosureFileError(
             _(
                 "The first row must name the columns (site_name, address, country, brand, "
@@ -244,7 +277,7 @@ def _rows_from_table(table: Iterator[list[str]]) -> list[dict[str, Any]]:
         )
     columns: list[str | None] = []
     named: dict[str, str] = {}
-    for cell in header:
+    for cell in first[1]:
         title = cell.strip().lstrip("\ufeff")
         column = COLUMN_ALIASES.get(header_key(title))
         if column in named:
@@ -264,24 +297,27 @@ def _rows_from_table(table: Iterator[list[str]]) -> list[dict[str, Any]]:
             )
             % {"columns": ", ".join(missing)}
         )
-    rows: list[dict[str, Any]] = []
-    for number, cells in enumerate(table, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        row: dict[str, Any] = dict.fromkeys(TEMPLATE_COLUMNS, "")
-        row["row"] = number
-        for column, cell in zip(columns, cells, strict=False):
-            if column:
-                row[column] = cell.strip()
-        rows.append(row)
-        if len(rows) > MAX_ROWS:
+    wanted = [(index, column) for index, column in enumerate(columns) if column]
+    found = False
+    for number, cells in table:
+        if number > MAX_ROWS + 1:
+            # Blank lines count: they cost reading time as much as filled ones.
             raise DisclosureFileError(
                 _("The file has more than %(limit)d rows. Split it into several files.")
                 % {"limit": MAX_ROWS}
             )
-    if not rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        row: dict[str, Any] = dict.fromkeys(TEMPLATE_COLUMNS, "")
+        row["row"] = number
+        width = len(cells)
+        for index, column in wanted:
+            if index < width:
+                row[column] = cells[index].strip()
+        found = True
+        yield row
+    if not found:
         raise DisclosureFileError(_("The file names its columns but lists no site."))
-    return rows
 
 
 # --- Templates ---------------------------------------------------------------------------

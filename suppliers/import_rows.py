@@ -18,6 +18,7 @@ from django_countries import countries
 
 from core.spreadsheets import safe_cell
 
+from .country_names import code_by_english_name
 from .import_files import REQUIRED_COLUMNS, TEMPLATE_COLUMNS, header_key
 from .matching import normalise_label, normalise_name
 from .models import DisclosureLine, Factory, FactoryFunction, validate_os_id
@@ -51,6 +52,9 @@ _FUNCTION_OF_TIER = {
 _TIER = re.compile(r"^(?:tier\s*)?([123])(?:\.0*)?$", re.IGNORECASE)
 _MICRO_DEGREE = Decimal("0.000001")
 _KEY_COLUMNS = frozenset({"site_name", "country", "brand", "product_model"})
+# Errors kept for the page and the downloadable report: checking stops once there are this
+# many, since a file that wrong has to be corrected as a whole anyway. The page shows 200.
+MAX_ERRORS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +81,27 @@ def _line_key(country: str, name_key: str, brand: str, product_model: str) -> st
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedRows:
+    """The rows ready to save and the errors kept; `stopped_at_row` is the row where checking
+    stopped because too many errors were found (None when every row was checked)."""
+
+    valid: list[dict[str, Any]]
+    errors: list[RowError]
+    stopped_at_row: int | None = None
+
+
 def validate_rows(rows: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[RowError]]:
     """Clean rows ready to save, and every problem found (all of them, not just the first)."""
+    checked = check_rows(rows, max_errors=None)
+    return checked.valid, checked.errors
+
+
+def check_rows(
+    rows: Iterable[dict[str, Any]], *, max_errors: int | None = MAX_ERRORS
+) -> CheckedRows:
+    """Like `validate_rows`, but stops at the row where `max_errors` errors have been found:
+    a file that wrong is hopeless, and the rest of it is neither read nor checked."""
     valid: list[dict[str, Any]] = []
     errors: list[RowError] = []
     first_row_of: dict[str, int] = {}
@@ -99,10 +122,12 @@ def validate_rows(rows: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]],
             row["line_key"] = key
         if found:
             errors.extend(RowError(row=number, column=c, message=str(m)) for c, m in found)
+            if max_errors is not None and len(errors) >= max_errors:
+                return CheckedRows(valid=valid, errors=errors, stopped_at_row=number)
         else:
             row["row"] = number
             valid.append(row)
-    return valid, errors
+    return CheckedRows(valid=valid, errors=errors)
 
 
 def _clean_row(
@@ -171,7 +196,7 @@ def _country_code(value: str) -> str:
         code = countries.alpha2(text)
         if code:
             return code
-    return countries.by_name(text, language="en") or ""
+    return code_by_english_name(text)
 
 
 def _bad_country(value: str) -> str:
@@ -205,7 +230,7 @@ def _coordinate(text: str, limit: int) -> tuple[Decimal | None, str | None]:
     return value.quantize(_MICRO_DEGREE), None
 
 
-def errors_as_csv(errors: Iterable[RowError]) -> str:
+def errors_as_csv(errors: Iterable[RowError], stopped_at_row: int | None = None) -> str:
     """The error report to download; it starts with a byte-order mark so Excel reads accents."""
     out = io.StringIO()
     out.write("\ufeff")
@@ -213,4 +238,13 @@ def errors_as_csv(errors: Iterable[RowError]) -> str:
     writer.writerow([_("row"), _("column"), _("message")])
     for error in errors:
         writer.writerow([error.row, safe_cell(error.column), safe_cell(error.message)])
+    if stopped_at_row is not None:
+        writer.writerow([stopped_at_row, "", safe_cell(stopped_message(stopped_at_row))])
     return out.getvalue()
+
+
+def stopped_message(row: int) -> str:
+    return _(
+        "Checking stopped at row %(row)d: there were too many errors. The rows after it were "
+        "not checked."
+    ) % {"row": row}

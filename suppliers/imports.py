@@ -11,6 +11,7 @@ Reading the file is `import_files`, checking its rows `import_rows`; this module
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -21,8 +22,8 @@ from django_scopes import scope
 
 from core.errors import DomainError
 
-from .import_files import parse_disclosure_file
-from .import_rows import RowError, validate_rows
+from .import_files import read_disclosure_rows
+from .import_rows import RowError, check_rows
 from .matching import SiteInput, match_sites_with_counts
 from .models import Disclosure, DisclosureLine
 
@@ -37,20 +38,27 @@ LINE_BATCH_SIZE = 2000
 class DisclosureImportRejected(DomainError):
     """Some rows are wrong: nothing was saved; `errors` says where and why."""
 
-    def __init__(self, errors: list[RowError]):
+    def __init__(self, errors: list[RowError], stopped_at_row: int | None = None):
         count = len(errors)
-        super().__init__(
-            ngettext(
+        if stopped_at_row is None:
+            message = ngettext(
                 "The file has %(count)d error; nothing was imported. "
                 "Correct it and upload the file again.",
                 "The file has %(count)d errors; nothing was imported. "
                 "Correct them and upload the file again.",
                 count,
-            )
-            % {"count": count},
-            field="file",
-        )
+            ) % {"count": count}
+        else:
+            message = ngettext(
+                "Checking stopped at row %(row)d after %(count)d error; nothing was imported. "
+                "Correct the file and upload it again.",
+                "Checking stopped at row %(row)d after %(count)d errors; nothing was imported. "
+                "Correct the file and upload it again.",
+                count,
+            ) % {"count": count, "row": stopped_at_row}
+        super().__init__(message, field="file")
         self.errors = errors
+        self.stopped_at_row = stopped_at_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +81,8 @@ def disclosure_import(
     every row error when some rows are wrong, `DomainError` when the disclosure is accepted.
     """
     _refuse_if_accepted(disclosure.status)
-    return _save_rows(disclosure=disclosure, rows=parse_disclosure_file(file), by=by)
+    # Rows are read as they are checked: a hopeless file is not read to its end.
+    return _save_rows(disclosure=disclosure, rows=read_disclosure_rows(file), by=by)
 
 
 def disclosure_add_rows(
@@ -85,12 +94,13 @@ def disclosure_add_rows(
 
 
 def _save_rows(
-    *, disclosure: Disclosure, rows: list[dict[str, Any]], by: User | None
+    *, disclosure: Disclosure, rows: Iterable[dict[str, Any]], by: User | None
 ) -> ImportResult:
-    valid, errors = validate_rows(rows)
-    if errors:
-        raise DisclosureImportRejected(errors)
-    del rows  # the raw rows are no longer needed: free them before matching
+    checked = check_rows(rows)
+    if checked.errors:
+        raise DisclosureImportRejected(checked.errors, checked.stopped_at_row)
+    valid = checked.valid
+    del rows, checked  # the raw rows are no longer needed: free them before matching
     affiliate = disclosure.affiliate
     with scope(affiliate=affiliate), transaction.atomic():
         locked = Disclosure.objects.select_for_update().only("status").get(pk=disclosure.pk)

@@ -16,10 +16,10 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_countries import countries
 
 from core.errors import DomainError
 
+from .country_names import code_by_english_name
 from .models import CPV_PATTERN, Contract, Supplier
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -30,6 +30,17 @@ CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 CPV_CODE = re.compile(CPV_PATTERN)
 # Publishers that store ids as numbers write "45233130.0" or "11111111.0".
 NUMBER_SUFFIX = re.compile(r"^(\d+)\.0+$")
+# Problems kept and shown: checking stops once there are this many.
+MAX_ERRORS = 200
+# No field holds a longer number (ids written as numbers included); Python refuses to convert
+# integers of more than 4,300 digits anyway.
+MAX_NUMBER_DIGITS = 100
+# Dates outside these years are mistakes (and 9999-12-31 plus 30 days does not exist).
+MIN_YEAR, MAX_YEAR = 1900, 2200
+# Strings holding these cannot be stored (PostgreSQL refuses NUL, UTF-8 refuses lone
+# surrogates) or shown; JSON lets them in only as \u escapes, which this finds in the raw file.
+FORBIDDEN_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_FORBIDDEN_ESCAPE = re.compile(rb"\\u(?:00[01][0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2})")
 
 
 @dataclass(frozen=True)
@@ -41,16 +52,24 @@ class OcdsItemError:
 
 
 class OcdsImportRejected(DomainError):
-    """The package was not imported; `errors` lists every problem found."""
+    """The package was not imported; `errors` lists the problems found, at most MAX_ERRORS of
+    them: `stopped_at` is then the path where checking stopped."""
 
-    def __init__(self, errors: list[OcdsItemError]):
-        message = ngettext(
-            "The OCDS package was not imported: %(count)s problem found.",
-            "The OCDS package was not imported: %(count)s problems found.",
-            len(errors),
-        ) % {"count": len(errors)}
+    def __init__(self, errors: list[OcdsItemError], stopped_at: str | None = None):
+        if stopped_at is None:
+            message = ngettext(
+                "The OCDS package was not imported: %(count)s problem found.",
+                "The OCDS package was not imported: %(count)s problems found.",
+                len(errors),
+            ) % {"count": len(errors)}
+        else:
+            message = _(
+                "The OCDS package was not imported: checking stopped at %(path)s after "
+                "%(count)s problems."
+            ) % {"count": len(errors), "path": stopped_at}
         super().__init__(message)
         self.errors = errors
+        self.stopped_at = stopped_at
 
 
 @dataclass(frozen=True)
@@ -82,19 +101,27 @@ class ContractRow:
 class _Errors:
     def __init__(self):
         self.items: list[OcdsItemError] = []
+        self.seen: set[OcdsItemError] = set()
         self.count = 0  # counts repeats too: a contract is broken if its award is
 
     def add(self, path: str, message: str) -> None:
         self.count += 1
         # An award shared by several contracts would otherwise report its problems twice.
         error = OcdsItemError(path=path, message=str(message))
-        if error not in self.items:
+        if error not in self.seen and len(self.items) < MAX_ERRORS:
+            self.seen.add(error)
             self.items.append(error)
+
+    @property
+    def full(self) -> bool:
+        return len(self.items) >= MAX_ERRORS
 
 
 def read_package(data: bytes) -> tuple[list[ContractRow], list[str]]:
     """The contracts to write (per reference, the latest release wins), or OcdsImportRejected."""
     package = _parse_json(data)
+    if _FORBIDDEN_ESCAPE.search(data):
+        _refuse_forbidden_characters(package)
     errors = _Errors()
     if not isinstance(package, dict) or not isinstance(package.get("releases"), list):
         raise OcdsImportRejected(
@@ -112,10 +139,14 @@ def read_package(data: bytes) -> tuple[list[ContractRow], list[str]]:
     skipped = []
     for i, release in enumerate(package["releases"]):
         path = f"releases[{i}]"
+        if errors.full:
+            raise OcdsImportRejected(errors.items, stopped_at=path)
         if not isinstance(release, dict):
             errors.add(path, _("Expected a JSON object."))
             continue
         release_rows = _read_release(release, i, path, errors)
+        if errors.full:
+            raise OcdsImportRejected(errors.items, stopped_at=path)
         if release_rows is None:
             skipped.append(path)
             continue
@@ -142,7 +173,11 @@ def _parse_json(data: bytes) -> Any:
             ]
         )
     try:
-        return json.loads(data, parse_float=Decimal)
+        return json.loads(
+            data, parse_float=_parse_float, parse_int=_parse_int, parse_constant=_parse_constant
+        )
+    except _BadNumber as error:
+        message = error.message
     except json.JSONDecodeError as error:
         message = _("The file is not valid JSON: error at line %(line)s, column %(column)s.") % {
             "line": error.lineno,
@@ -151,6 +186,75 @@ def _parse_json(data: bytes) -> Any:
     except (UnicodeDecodeError, RecursionError):
         message = _("The file is not JSON text in UTF-8.")
     raise OcdsImportRejected([OcdsItemError(path="", message=message)])
+
+
+class _BadNumber(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _number_too_long(text: str) -> _BadNumber:
+    return _BadNumber(
+        _("The file holds a number of %(digits)s digits; no field takes more than %(max)s.")
+        % {"digits": len(text), "max": MAX_NUMBER_DIGITS}
+    )
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise _number_too_long(text)
+    return int(text)
+
+
+def _parse_float(text: str) -> Decimal:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise _number_too_long(text)
+    try:
+        return Decimal(text)
+    except InvalidOperation as error:  # an exponent beyond what Decimal holds
+        raise _BadNumber(
+            _("The file holds a number that is out of range: %(number)s.") % {"number": text}
+        ) from error
+
+
+def _parse_constant(text: str) -> Any:
+    raise _BadNumber(
+        _("The file holds “%(value)s”, which is not a number in JSON.") % {"value": text}
+    )
+
+
+def _refuse_forbidden_characters(package: Any) -> None:
+    """Every string (and key) holding NUL, another control character or half a surrogate
+    pair, by its path; one pass over the document, without recursion."""
+    errors: list[OcdsItemError] = []
+    stack: list[tuple[Any, str]] = [(package, "")]
+    while stack and len(errors) < MAX_ERRORS:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            found = FORBIDDEN_CHARACTER.search(value)
+            if found:
+                errors.append(OcdsItemError(path=path, message=_forbidden_message(found.group())))
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                found = FORBIDDEN_CHARACTER.search(key)
+                if found:
+                    errors.append(
+                        OcdsItemError(path=path, message=_forbidden_message(found.group()))
+                    )
+                    continue
+                stack.append((item, f"{path}.{key}" if path else key))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{n}]") for n, item in reversed(list(enumerate(value))))
+    if errors:
+        raise OcdsImportRejected(errors)
+
+
+def _forbidden_message(char: str) -> str:
+    return _(
+        "Contains a character that cannot be stored (U+%(code)04X: a control character or "
+        "half of a surrogate pair). Remove it."
+    ) % {"code": ord(char)}
 
 
 def _read_release(release: dict, i: int, path: str, errors: _Errors) -> list[ContractRow] | None:
@@ -177,11 +281,16 @@ def _read_release(release: dict, i: int, path: str, errors: _Errors) -> list[Con
     for k, award in enumerate(_list(release.get("awards"))):
         if isinstance(award, dict) and _text(award.get("id")):
             awards.setdefault(_text(award["id"]), (k, award))
-    parties = [(n, p) for n, p in enumerate(_list(release.get("parties"))) if isinstance(p, dict)]
+    parties: dict[str, list[tuple[int, dict]]] = {}
+    for n, party in enumerate(_list(release.get("parties"))):
+        if isinstance(party, dict) and _text(party.get("id")):
+            parties.setdefault(_text(party["id"]), []).append((n, party))
     order = (_aware(released_at) if released_at else datetime.min.replace(tzinfo=UTC), i)
 
     rows = []
     for j, contract in enumerate(contracts):
+        if errors.full:
+            break
         row = _read_contract(
             contract,
             path=f"{path}.contracts[{j}]",
@@ -204,7 +313,7 @@ def _read_contract(
     release_path: str,
     ocid: str,
     awards: dict[str, tuple[int, dict]],
-    parties: list[tuple[int, dict]],
+    parties: dict[str, list[tuple[int, dict]]],
     order: tuple[datetime, int],
     errors: _Errors,
 ) -> ContractRow | None:
@@ -262,7 +371,7 @@ def _read_supplier(
     award: dict,
     award_path: str,
     release_path: str,
-    parties: list[tuple[int, dict]],
+    parties: dict[str, list[tuple[int, dict]]],
     errors: _Errors,
 ) -> SupplierRow | None:
     """The award's first supplier, with its details from the release's `parties`."""
@@ -272,7 +381,7 @@ def _read_supplier(
         return None
     reference = references[0]
     party_id = _text(reference.get("id"))
-    matches = [(n, p) for n, p in parties if party_id and _text(p.get("id")) == party_id]
+    matches = parties.get(party_id, []) if party_id else []
     suppliers = [(n, p) for n, p in matches if "supplier" in _list(p.get("roles"))]
     n, party = (suppliers or matches or [(None, {})])[0]
     name = _text(party.get("name")) or _text(reference.get("name"))
@@ -302,7 +411,7 @@ def _read_supplier(
     return SupplierRow(
         name=name[:max_name],
         legal_name=legal_name[:max_name],
-        country=countries.by_name(country_name) if country_name else "",
+        country=code_by_english_name(country_name) if country_name else "",
         identifier_scheme=scheme if identifier_id else "",
         identifier=identifier_id if scheme else "",
     )
@@ -400,7 +509,8 @@ def _read_cpv_codes(
     items, items_path = _list(contract.get("items")), f"{path}.items"
     if not items:
         items, items_path = _list(award.get("items")), f"{award_path}.items"
-    codes = []
+    codes: list[str] = []
+    known: set[str] = set()
     for n, item in enumerate(items):
         classification = _dict(_dict(item).get("classification"))
         if _text(classification.get("scheme")).upper() != "CPV":
@@ -422,7 +532,8 @@ def _read_cpv_codes(
                 )
                 % {"code": code},
             )
-        elif code not in codes:
+        elif code not in known:
+            known.add(code)
             codes.append(code)
     return codes
 
@@ -456,10 +567,18 @@ def _datetime(value: Any, path: str, errors: _Errors, *, required: bool = False)
     try:
         if not isinstance(value, str):
             raise ValueError(value)
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         errors.add(path, _("Not a date: write it as 2024-01-31 or 2024-01-31T09:30:00Z."))
         return None
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        errors.add(
+            path,
+            _("The year %(year)s is out of range: give a date from %(min)s to %(max)s.")
+            % {"year": moment.year, "min": MIN_YEAR, "max": MAX_YEAR},
+        )
+        return None
+    return moment
 
 
 def _aware(moment: datetime) -> datetime:

@@ -307,7 +307,11 @@ class ContractImportView(AffiliateViewMixin, FormView):
                 by=self.request.user,
             )
         except ocds_package.OcdsImportRejected as rejected:
-            context = self.get_context_data(form=form, import_errors=list(rejected.errors))
+            context = self.get_context_data(
+                form=form,
+                import_errors=list(rejected.errors),
+                import_stopped_at=rejected.stopped_at,
+            )
             return self.render_to_response(context, status=400)
         messages.success(
             self.request,

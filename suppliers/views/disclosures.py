@@ -96,6 +96,7 @@ class DisclosureDetailView(AffiliateViewMixin, DetailView):
                 or ContractorRequestForm(initial={"email": disclosure.contractor_email}),
                 "return_form": kwargs.get("return_form") or ReturnForm(),
                 "import_errors": kwargs.get("import_errors"),
+                "import_stopped_at_row": kwargs.get("import_stopped_at_row"),
                 "error_report_url": reverse(
                     "suppliers:disclosure_errors",
                     kwargs={"affiliate_slug": self.affiliate.slug, "pk": disclosure.pk},
@@ -126,24 +127,25 @@ class DisclosureUploadView(DisclosureDetailView):
         if isinstance(outcome, str):
             messages.success(request, outcome)
             return redirect(disclosure.get_absolute_url())
-        return self.render_with(upload_form=form, import_errors=outcome)
+        return self.render_with(upload_form=form, **outcome)
 
 
 def _import_upload(request, disclosure, form, by, error_key):
-    """A success message, or the list of row errors (also kept for download)."""
+    """A success message, or the row errors as template context (also kept for download)."""
     try:
         result = imports.disclosure_import(
             disclosure=disclosure, file=form.cleaned_data["file"], by=by
         )
     except import_files.DisclosureFileError as error:
         form.add_error("file", str(error))
-        return []
+        return {}
     except imports.DisclosureImportRejected as rejected:
-        cache.set(error_key, import_rows.errors_as_csv(rejected.errors), ERROR_REPORT_SECONDS)
-        return rejected.errors
+        report = import_rows.errors_as_csv(rejected.errors, rejected.stopped_at_row)
+        cache.set(error_key, report, ERROR_REPORT_SECONDS)
+        return {"import_errors": rejected.errors, "import_stopped_at_row": rejected.stopped_at_row}
     except DomainError as error:
         show_domain_error(request, error, form, default_field="file")
-        return []
+        return {}
     return _(
         "The file was imported: %(created)s new lines, %(updated)s updated, "
         "%(factories)s new factories."
@@ -322,6 +324,7 @@ class ContractorDisclosureView(View):
             "upload_form": forms.get("upload_form") or DisclosureUploadForm(),
             "line_form": forms.get("line_form") or DisclosureLineForm(),
             "import_errors": forms.get("import_errors"),
+            "import_stopped_at_row": forms.get("import_stopped_at_row"),
             "error_report_url": "?download=errors",
         }
         return render(request, self.template_name, context, status=forms.get("status", 200))
@@ -351,7 +354,7 @@ class ContractorDisclosureView(View):
             if isinstance(outcome, str):
                 messages.success(request, outcome)
                 return redirect(request.path)
-            return self.get(request, token, upload_form=form, import_errors=outcome, status=400)
+            return self.get(request, token, upload_form=form, status=400, **outcome)
         form = DisclosureLineForm(request.POST)
         if _add_line(request, self.disclosure, form, by=None):
             return redirect(request.path)
