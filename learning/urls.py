@@ -5,7 +5,7 @@ EW staff's overview under /staff/learning/."""
 from django.urls import path
 
 from .views import assessment as assessment_views
-from .views import community, event_staff, events, library, screening
+from .views import community, event_staff, events, library, screening, staff
 from .views import questionnaire as questionnaire_views
 
 app_name = "learning"
@@ -265,4 +265,5 @@ urlpatterns = [
         name="country_risk_delete",
     ),
     # --- Staff overview (/staff/learning/) ---
+    path("staff/learning/", staff.StaffOverviewView.as_view(), name="staff_overview"),
 ]

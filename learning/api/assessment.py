@@ -25,7 +25,7 @@ class StageScoreSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=MaturityLevel.choices)
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class AssessmentAnswerSerializer(serializers.ModelSerializer):
     """One answer: `level` from 0 (not in place) to 3 (fully in place), or null while only
     evidence notes are saved."""
 
@@ -100,7 +100,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 class AssessmentDetailSerializer(AssessmentSerializer):
     questions = QuestionSerializer(source="questionnaire.questions", many=True, read_only=True)
-    answers = AnswerSerializer(many=True, read_only=True)
+    answers = AssessmentAnswerSerializer(many=True, read_only=True)
 
     class Meta(AssessmentSerializer.Meta):
         fields = [*AssessmentSerializer.Meta.fields, "questions", "answers"]
@@ -142,18 +142,18 @@ class AssessmentViewSet(
         if self.action == "retrieve":
             return AssessmentDetailSerializer
         if self.action == "answers":
-            return AnswerSerializer
+            return AssessmentAnswerSerializer
         return AssessmentSerializer
 
     @extend_schema(
         methods=["GET"],
-        responses=AnswerSerializer(many=True),
+        responses=AssessmentAnswerSerializer(many=True),
         description=_("The answers saved so far."),
     )
     @extend_schema(
         methods=["POST"],
-        request=AnswerSerializer,
-        responses=AnswerSerializer,
+        request=AssessmentAnswerSerializer,
+        responses=AssessmentAnswerSerializer,
         description=_(
             "Save the answer to one question (replacing the earlier one) while the "
             "self-assessment is in progress. Admins and officers only. A bad question, level "
@@ -164,8 +164,8 @@ class AssessmentViewSet(
     def answers(self, request, *args, **kwargs):
         assessment = self.get_object()
         if request.method == "GET":
-            return Response(AnswerSerializer(assessment.answers.all(), many=True).data)
-        serializer = AnswerSerializer(data=request.data)
+            return Response(AssessmentAnswerSerializer(assessment.answers.all(), many=True).data)
+        serializer = AssessmentAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         answer = rules.answer_save(
             assessment=assessment,
@@ -174,4 +174,4 @@ class AssessmentViewSet(
             evidence=serializer.validated_data.get("evidence", ""),
             by=request.user,
         )
-        return Response(AnswerSerializer(answer).data)
+        return Response(AssessmentAnswerSerializer(answer).data)

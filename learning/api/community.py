@@ -124,7 +124,7 @@ class ThreadDetailSerializer(ThreadSerializer):
         read_only_fields = fields
 
 
-class AnswerSerializer(serializers.Serializer):
+class ThreadAnswerSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=BODY_MAX, help_text=_("Markdown; no HTML."))
     quoted_resources = serializers.PrimaryKeyRelatedField(
         many=True,
@@ -172,7 +172,7 @@ class ThreadViewSet(ReaderAPIMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         if self.action == "answers":
-            return AnswerSerializer
+            return ThreadAnswerSerializer
         return ThreadDetailSerializer if self.action == "retrieve" else ThreadSerializer
 
     def get_queryset(self):
@@ -203,12 +203,12 @@ class ThreadViewSet(ReaderAPIMixin, viewsets.ReadOnlyModelViewSet):
             )
         return threads
 
-    @extend_schema(request=AnswerSerializer, responses={201: PostSerializer})
+    @extend_schema(request=ThreadAnswerSerializer, responses={201: PostSerializer})
     @action(detail=True, methods=["post"])
     def answers(self, request, pk=None):
         """Answer the thread (refused with 400 on a locked thread)."""
         thread = self.get_object()
-        data = AnswerSerializer(data=request.data)
+        data = ThreadAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         post = services.thread_answer(
             thread=thread,

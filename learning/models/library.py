@@ -25,6 +25,7 @@ __all__ = [
     "Resource",
     "ResourceKind",
     "ResourceLanguage",
+    "ResourceUse",
     "ResourceVersion",
     "Topic",
 ]
@@ -251,3 +252,34 @@ class Bookmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.resource_id}"
+
+
+class ResourceUse(models.Model):
+    """How often members of an affiliate opened and downloaded a resource on a day: the staff
+    overview's "which affiliates use which resources". Counts only, never who."""
+
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="uses", verbose_name=_("resource")
+    )
+    affiliate = models.ForeignKey(
+        "affiliates.Affiliate",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("affiliate"),
+    )
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+    downloads = models.PositiveIntegerField(_("downloads"), default=0)
+
+    class Meta:
+        verbose_name = _("resource use")
+        verbose_name_plural = _("resource uses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "affiliate", "day"], name="resource_use_unique_day"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "resource"])]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} {self.affiliate_id} {self.day}"

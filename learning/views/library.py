@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from affiliates.mixins import ReaderMixin, StaffRequiredMixin
+from affiliates.tenancy import ACTIVE_AFFILIATE_SESSION_KEY
 from core.errors import DomainError
 from core.markdown import render_markdown
 from core.uploads import file_download
@@ -33,6 +34,7 @@ from ..models import (
 )
 from ..services import library as services
 from ..services.library_diff import version_diff
+from ..services.usage import resource_use_record
 
 VERSION_ALIASES = {"language": "language", "title": "title", "body": "body", "file": "file"}
 
@@ -93,6 +95,16 @@ def _resource_with_versions(reader):
     )
 
 
+def _count_use(request, resource, kind: str) -> bool:
+    """For the staff overview: which affiliates use which resources (counts only)."""
+    return resource_use_record(
+        resource=resource,
+        user=request.user,
+        active_slug=request.session.get(ACTIVE_AFFILIATE_SESSION_KEY),
+        kind=kind,
+    )
+
+
 class ResourceDetailView(ReaderMixin, DetailView):
     """A resource in the reader's language (else English, and the page says so), its facets,
     its other languages, the versions in this language and the bookmark."""
@@ -135,6 +147,7 @@ class ResourceDetailView(ReaderMixin, DetailView):
                 if version is None or code != version.language
             ],
             body_html=render_markdown(version.body) if version and version.body else "",
+            counted=_count_use(self.request, resource, "view"),
             bookmarked=Bookmark.objects.filter(user=self.request.user, resource=resource).exists(),
             can_edit=self.reader.is_staff,
             stage_labels=[ProcurementStage(code).label for code in resource.stages],
@@ -160,6 +173,7 @@ class ResourceDownloadView(ReaderMixin, View):
             pk=version_pk,
         )
         extension = version.file.name.rsplit(".", 1)[-1]
+        _count_use(request, resource, "download")
         return file_download(
             version.file,
             filename=version.file_name or f"resource-{resource.pk}-v{version.number}.{extension}",
