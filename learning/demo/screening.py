@@ -8,6 +8,8 @@ a note saying so, to be checked against the source before anyone relies on it.
 Idempotent: figures by (country, indicator, year), screenings by their title.
 """
 
+from importlib import import_module
+
 from django.db import transaction
 from django_scopes import scope
 
@@ -57,6 +59,11 @@ def seed(*, affiliates=None, users=None, **context) -> dict:
             )
         northvale = affiliates["northvale"]
         officer = users.get("officer@northvale.example") or users["admin@northvale.example"]
+        if not CpvCode.objects.exists():
+            # The reference list comes with its migration; a flushed database has lost it.
+            from django.apps import apps
+
+            import_module("learning.migrations.0003_screening").seed_cpv_codes(apps, None)
         laptops = list(CpvCode.objects.filter(code__in=["30213100-6", "30213200-7"]))
         with scope(affiliate=northvale):
             if not Screening.objects.filter(title=SAVED_TITLE).exists():

@@ -71,6 +71,7 @@ def quote_of(resource) -> dict:
     codes = sorted({v.language for v in resource.versions.all()})
     return {
         "pk": resource.pk,
+        "url": resource.get_absolute_url(),
         "title": version.title if version else str(resource.get_kind_display()),
         "kind": resource.get_kind_display(),
         "languages": [str(ResourceLanguage(code).label) for code in codes],

@@ -321,9 +321,9 @@ def test_quoted_resources_show_title_kind_and_languages_but_drafts_cannot_be_quo
 
     page = client.get(thread.get_absolute_url()).content.decode()
 
-    assert f'data-resource="{resource.pk}"' in page
+    assert f'href="{resource.get_absolute_url()}"' in page
     assert (
-        "<strong>Model clause: remediation</strong> · Model contract clause · English, French"
+        "<strong>Model clause: remediation</strong></a> · Model contract clause · English, French"
         in (page)
     )
     assert "Unpublished clause" not in page
