@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, NameObject
 
 from .errors import DomainError
 from .spreadsheets import attachment
@@ -302,9 +303,13 @@ def _clean_pdf(data: bytes, name: str) -> bytes:
                 _("“%(name)s” is password-protected; please send it without a password.")
                 % {"name": name}
             )
-        writer = PdfWriter(clone_from=reader)
+        # Only the pages are copied, with what they reference: the document's catalogue
+        # (attached files, scripts, outlines, forms, XMP) stays behind.
+        writer = PdfWriter()
+        for page in reader.pages:
+            writer.add_page(page)
         writer.metadata = None
-        writer.xmp_metadata = None
+        _strip_pdf_extras(writer)
         out = io.BytesIO()
         writer.write(out)
     except UploadRejected:
@@ -314,6 +319,42 @@ def _clean_pdf(data: bytes, name: str) -> bytes:
             _("“%(name)s” looks like a PDF but is damaged and cannot be read.") % {"name": name}
         ) from None
     return out.getvalue()
+
+
+# What a page carries besides its content that can say who made it, where and with what:
+# per-object XMP and application data, actions, attached files, annotation authors.
+_PDF_PAGE_KEYS = ("/Metadata", "/PieceInfo", "/AA")
+_PDF_ANNOTATION_KEYS = ("/T", "/M", "/NM", "/CreationDate", "/Popup", "/RC")
+
+
+def _strip_pdf_extras(writer: PdfWriter) -> None:
+    """Remove attachments, actions and metadata from each page and its annotations, and
+    re-encode each embedded photo without its EXIF (GPS position, camera, serial number)."""
+    for page in writer.pages:
+        for key in _PDF_PAGE_KEYS:
+            page.pop(NameObject(key), None)
+        annotations = page.get("/Annots")
+        if annotations is not None:
+            kept = ArrayObject()
+            for reference in annotations.get_object():
+                annotation = reference.get_object()
+                if annotation.get("/Subtype") == "/FileAttachment":
+                    continue
+                for key in _PDF_ANNOTATION_KEYS:
+                    annotation.pop(NameObject(key), None)
+                kept.append(reference)
+            page[NameObject("/Annots")] = kept
+        for image in page.images:
+            try:
+                picture = image.image
+            except Exception:  # an image pypdf cannot decode: leave the pixels, drop its XMP
+                picture = None
+            if picture is not None:
+                picture.info.clear()  # Pillow writes EXIF and XMP only when told to
+                image.replace(picture)
+            indirect = getattr(image, "indirect_reference", None)
+            if indirect is not None:
+                indirect.get_object().pop(NameObject("/Metadata"), None)
 
 
 def _display_name(name: str) -> str:

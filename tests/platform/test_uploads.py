@@ -103,3 +103,63 @@ def test_empty_damaged_and_bomb_files_get_their_own_messages(settings):
     settings.EW_UPLOAD_MAX_PIXELS = 100
     with pytest.raises(UploadRejected, match="too many pixels"):
         clean_upload(SimpleUploadedFile("big.jpg", photo_with_gps()))
+
+
+def _pdf_with_photo_attachment_and_annotation() -> bytes:
+    from pypdf.annotations import Text
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        EncodedStreamObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=200, height=200)
+    photo = EncodedStreamObject()
+    photo._data = photo_with_gps()
+    photo.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(64),
+            NameObject("/Height"): NumberObject(48),
+            NameObject("/ColorSpace"): NameObject("/DeviceRGB"),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/Filter"): NameObject("/DCTDecode"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): writer._add_object(photo)})}
+    )
+    content = DecodedStreamObject()
+    content.set_data(b"q 64 0 0 48 10 10 cm /Im0 Do Q")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    writer.add_attachment("workers-interviewed.txt", b"Somchai, line 4, dormitory B")
+    note = Text(rect=(50, 50, 80, 80), text="checked")
+    note[NameObject("/T")] = TextStringObject("Monitor Nguyen Van A")
+    writer.add_annotation(page_number=0, annotation=note)
+    assert isinstance(page["/Annots"], ArrayObject)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_pdf_loses_photo_gps_attached_files_and_annotation_authors():
+    raw = _pdf_with_photo_attachment_and_annotation()
+    assert b"PhoneMaker" in raw and b"Somchai" in raw and b"Nguyen Van A" in raw
+
+    clean = clean_upload(SimpleUploadedFile("evidence.pdf", raw))
+
+    assert b"PhoneMaker" not in clean.content  # the camera in the photo's EXIF
+    assert b"Exif" not in clean.content
+    assert b"Somchai" not in clean.content  # the attached file
+    assert b"Nguyen Van A" not in clean.content  # the annotation's author
+    reader = PdfReader(io.BytesIO(clean.content))
+    assert not reader.attachments
+    (image,) = reader.pages[0].images
+    assert image.image.size == (64, 48)
+    assert image.image.getexif().get_ifd(GPS_IFD) == {}
