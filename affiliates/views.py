@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView, ListView, TemplateView
 from django_scopes import scopes_disabled
 
@@ -354,6 +355,7 @@ class StaffAffiliateListView(StaffRequiredMixin, ListView):
 # --- Home ----------------------------------------------------------------------------------
 
 
+@require_safe
 def home(request):
     """Send each user to the dashboard of their role; the last affiliate used comes first."""
     user = request.user

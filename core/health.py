@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ def _count_celery_workers() -> int:
 
 
 @never_cache
+@require_safe
 def healthz(request):
     database = _check_database()
     redis_up = _check_redis()

@@ -18,6 +18,7 @@ from rest_framework import viewsets
 
 from affiliates.reader import ReaderKind
 from affiliates.tenancy import AffiliateScopedAPIMixin
+from core.api import StrictBooleanFilter
 
 from .models import Finding, ForcedLabourIndicator, MonitoringReport, Severity
 from .serializers import (
@@ -129,8 +130,8 @@ class FindingFilter(filters.FilterSet):
         method="filter_ilo_indicator",
         label=_("ILO forced-labour indicator among the finding's indicators."),
     )
-    fast_track = filters.BooleanFilter()
-    published = filters.BooleanFilter(
+    fast_track = StrictBooleanFilter()
+    published = StrictBooleanFilter(
         method="filter_published", label=_("true: published findings; false: not published.")
     )
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from affiliates.models import Membership
 from affiliates.reader import ReaderKind
 from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
+from core.api import StrictBooleanFilter
 
 from . import contracts as services
 from .contract_forms import filter_contracts
@@ -29,8 +30,8 @@ from .serializers import (
 
 class SupplierFilter(filters.FilterSet):
     q = filters.CharFilter(method="search", label="Name contains")
-    is_brand = filters.BooleanFilter()
-    is_contractor = filters.BooleanFilter()
+    is_brand = StrictBooleanFilter()
+    is_contractor = StrictBooleanFilter()
 
     class Meta:
         model = Supplier
@@ -97,7 +98,7 @@ class FactoryViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
 class DisclosureFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Disclosure.Status.choices)
     contract = filters.NumberFilter(field_name="contract_id")
-    overdue = filters.BooleanFilter(method="filter_overdue")
+    overdue = StrictBooleanFilter(method="filter_overdue")
 
     class Meta:
         model = Disclosure

@@ -18,6 +18,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from affiliates.tenancy import ReaderAPIMixin, log_denied
+from core.api import StrictBooleanFilter
 from core.markdown import render_markdown
 
 from ..models import Post, Resource, ResourceVersion, Thread, Topic
@@ -139,7 +140,7 @@ class ThreadAnswerSerializer(serializers.Serializer):
 
 class ThreadFilter(filters.FilterSet):
     topic = filters.CharFilter(field_name="topic__slug", label=_("Slug of the topic."))
-    waiting = filters.BooleanFilter(
+    waiting = StrictBooleanFilter(
         method="filter_waiting", label=_("true: threads without an answer yet.")
     )
     search = filters.CharFilter(

@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from affiliates.tenancy import ReaderAPIMixin
+from core.api import StrictBooleanFilter
 from core.errors import DomainError
 
 from ..models import Event, EventKind, Registration, ResourceLanguage
@@ -99,7 +100,7 @@ class EventSerializer(serializers.ModelSerializer):
 class EventFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=EventKind.choices)
     language = filters.ChoiceFilter(choices=ResourceLanguage.choices)
-    upcoming = filters.BooleanFilter(
+    upcoming = StrictBooleanFilter(
         method="filter_upcoming",
         label=_("true: events not yet over; false: past events."),
     )

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 from django_scopes import scope
 
@@ -266,6 +267,7 @@ class DisclosureRequestView(_DisclosureAction):
         return _("A link was sent to %(email)s.") % {"email": form.cleaned_data["email"]}
 
 
+@require_safe
 def disclosure_template(request, fmt):
     """The upload template; public, since contractors fetch it from their e-mail."""
     if fmt not in {"csv", "xlsx"}:
