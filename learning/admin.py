@@ -1,8 +1,23 @@
 """The admin site for capacity building; staff edit through the platform's own pages first."""
 
 from django.contrib import admin
+from django.db import models
 
-from .models import CpvCode, Resource, ResourceVersion, Topic
+from .models import (
+    Assessment,
+    CpvCode,
+    Event,
+    Follow,
+    Post,
+    PostReport,
+    Question,
+    Questionnaire,
+    Registration,
+    Resource,
+    ResourceVersion,
+    Thread,
+    Topic,
+)
 
 
 @admin.register(Topic)
@@ -13,8 +28,6 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 # --- Community ---
-
-from .models import Follow, Post, PostReport, Thread  # noqa: E402
 
 
 class PostInline(admin.StackedInline):
@@ -68,8 +81,6 @@ class CpvCodeAdmin(admin.ModelAdmin):
 
 # --- Events ---
 
-from .models import Event, Registration  # noqa: E402
-
 
 class RegistrationInline(admin.TabularInline):
     model = Registration
@@ -80,6 +91,7 @@ class RegistrationInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "kind", "audience", "starts_at", "status", "capacity"]
     list_filter = ["kind", "audience", "status", "language"]
     search_fields = ["title"]
@@ -119,7 +131,6 @@ class ResourceAdmin(admin.ModelAdmin):
 
 
 # --- Self-assessment ---
-from .models import Assessment, Question, Questionnaire  # noqa: E402
 
 
 class QuestionInline(admin.TabularInline):

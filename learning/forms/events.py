@@ -18,6 +18,14 @@ DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 
 
 class EventForm(forms.ModelForm):
+    online_link = forms.URLField(
+        label=_("Link to join"),
+        help_text=_("Shown only to the people registered."),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = Event
         fields = [
@@ -111,6 +119,7 @@ class MaterialForm(forms.Form):
         label=_("Link"),
         max_length=500,
         required=False,
+        assume_scheme="https",
         help_text=_("For a recording on a video platform, or slides online."),
     )
     file = EvidenceFileField(

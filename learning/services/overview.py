@@ -38,7 +38,7 @@ def resource_usage(*, days: int = USAGE_DAYS, affiliate: Affiliate | None = None
             views=Sum("views"),
             downloads=Sum("downloads"),
             affiliate_count=Count("affiliate", distinct=True),
-            affiliate_names=ArrayAgg("affiliate__name", distinct=True, ordering="affiliate__name"),
+            affiliate_names=ArrayAgg("affiliate__name", distinct=True, order_by="affiliate__name"),
         )
         .order_by("-views", "-downloads", "resource_id")[:ROWS]
     )
