@@ -192,7 +192,8 @@ def _advance(disclosure: Disclosure, lines, state: str, by) -> None:
             ],
         )
     if state == "accepted" and disclosure.status == Disclosure.Status.REQUESTED:
-        disclosure = services.disclosure_submit(disclosure=disclosure, by=by)
+        # The contractor sent the list back through its link (no user: `by=None`).
+        disclosure = services.disclosure_submit(disclosure=disclosure)
         services.disclosure_accept(disclosure=disclosure, by=by)
         item = ChecklistItem.objects.filter(
             contract=disclosure.contract, outcome=ChecklistItem.Outcome.SITES_DISCLOSED

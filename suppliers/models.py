@@ -255,6 +255,18 @@ class Disclosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     comments = models.TextField(_("comments to the contractor"), blank=True)
+    # Who vouched for the sites (querysets.py, the supply-chain rule): the contractor who
+    # submitted the list through its link, else EW staff who confirmed what an officer typed.
+    submitted_by_contractor = models.BooleanField(_("submitted by the contractor"), default=False)
+    confirmed_at = models.DateTimeField(_("confirmed by Electronics Watch"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
     contractor_email = models.EmailField(_("contractor's e-mail"), blank=True)
     contractor_token_digest = models.CharField(max_length=64, blank=True, editable=False)
     contractor_token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -277,6 +289,17 @@ class Disclosure(models.Model):
             "suppliers:disclosure_detail",
             kwargs={"affiliate_slug": self.affiliate.slug, "pk": self.pk},
         )
+
+    @property
+    def puts_sites_in_supply_chain(self) -> bool:
+        return self.status == self.Status.ACCEPTED and (
+            self.submitted_by_contractor or self.confirmed_at is not None
+        )
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Accepted, but typed or uploaded by the officer: EW staff confirm it first."""
+        return self.status == self.Status.ACCEPTED and not self.puts_sites_in_supply_chain
 
     @property
     def is_overdue(self) -> bool:

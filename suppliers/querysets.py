@@ -10,15 +10,25 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-# A site is in an affiliate's supply chain once a contractor has submitted it for one of the
-# affiliate's contracts (and stays there when the disclosure is accepted).
-SUPPLY_CHAIN_STATUSES = ("submitted", "accepted")
+# A site is in an affiliate's supply chain once the disclosure naming it for one of the
+# affiliate's contracts is accepted and vouched for (`vouched`).
+SUPPLY_CHAIN_STATUSES = ("accepted",)
+
+
+def vouched(prefix: str = "") -> Q:
+    """Disclosures whose sites someone other than the officer vouched for: submitted by the
+    contractor (and accepted by the officer), or confirmed by EW staff. An officer alone
+    cannot put a factory in the supply chain, and so read its findings or join its case."""
+    return Q(**{f"{prefix}status__in": SUPPLY_CHAIN_STATUSES}) & (
+        Q(**{f"{prefix}submitted_by_contractor": True})
+        | Q(**{f"{prefix}confirmed_at__isnull": False})
+    )
 
 
 class DisclosureLineQuerySet(models.QuerySet):
     def in_supply_chain(self):
         """The lines that put their site in their affiliate's supply chain."""
-        return self.filter(disclosure__status__in=SUPPLY_CHAIN_STATUSES)
+        return self.filter(vouched("disclosure__"))
 
 
 def _chain_lines():

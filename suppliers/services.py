@@ -78,6 +78,9 @@ def disclosure_submit(*, disclosure: Disclosure, by=None) -> Disclosure:
                 raise DomainError(_("Add at least one production site before submitting."))
         _transition(disclosure, Disclosure.Status.SUBMITTED)
         disclosure.submitted_at = timezone.now()
+        # Through the contractor's link there is no user; an officer's submission needs EW
+        # staff to confirm the sites once accepted.
+        disclosure.submitted_by_contractor = by is None
         # The contractor's link works only until the list is submitted.
         disclosure.contractor_token_digest = ""
         disclosure.contractor_token_expires_at = None
@@ -98,6 +101,24 @@ def disclosure_accept(*, disclosure: Disclosure, by) -> Disclosure:
         disclosure.save()
         _record_brand_links(disclosure)
     audit_log.info("disclosure accepted: disclosure=%s by=%s", disclosure.pk, by.pk)
+    return disclosure
+
+
+def disclosure_confirm(*, disclosure: Disclosure, by) -> Disclosure:
+    """EW staff vouch for the sites of an accepted list the officer typed or uploaded: they
+    join the affiliate's supply chain (its findings, its grievance counts, its cases)."""
+    if not getattr(by, "is_ew_staff", False):
+        raise DomainError(_("Only Electronics Watch staff confirm a disclosure."))
+    with transaction.atomic():
+        disclosure = _locked(disclosure)
+        if disclosure.status != Disclosure.Status.ACCEPTED:
+            raise DomainError(_("Only an accepted disclosure can be confirmed."))
+        if disclosure.puts_sites_in_supply_chain:
+            raise DomainError(_("This disclosure needs no confirmation."))
+        disclosure.confirmed_at = timezone.now()
+        disclosure.confirmed_by = by
+        disclosure.save(update_fields=["confirmed_at", "confirmed_by"])
+    audit_log.info("disclosure confirmed: disclosure=%s by=%s", disclosure.pk, by.pk)
     return disclosure
 
 

@@ -131,4 +131,14 @@ urlpatterns = [
         name="staff_factory_match_decide",
     ),
     path("staff/suppliers/", staff.StaffSupplierListView.as_view(), name="staff_suppliers"),
+    path(
+        "staff/disclosures/",
+        staff.DisclosureConfirmationListView.as_view(),
+        name="staff_disclosure_confirmations",
+    ),
+    path(
+        "staff/disclosures/<int:pk>/confirm/",
+        staff.DisclosureConfirmView.as_view(),
+        name="staff_disclosure_confirm",
+    ),
 ]

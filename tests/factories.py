@@ -224,6 +224,8 @@ class DisclosureFactory(_ScopedFactory):
     contract = factory.SubFactory(ContractFactory)
     affiliate = factory.LazyAttribute(lambda o: o.contract.affiliate)
     due_date = factory.LazyAttribute(lambda o: o.contract.disclosure_due_date)
+    # As most lists arrive: through the contractor's link (an officer's needs EW staff).
+    submitted_by_contractor = True
 
 
 class DisclosureLineFactory(_ScopedFactory):

@@ -14,7 +14,7 @@ from suppliers import services
 from suppliers.forms import (
     FactoryFilterForm,
 )
-from suppliers.models import DisclosureLine, Factory, FactoryMatchReview, Supplier
+from suppliers.models import Disclosure, DisclosureLine, Factory, FactoryMatchReview, Supplier
 
 # --- Electronics Watch staff -------------------------------------------------------------
 
@@ -116,3 +116,48 @@ class StaffSupplierListView(StaffRequiredMixin, ListView):
         if query:
             queryset = queryset.filter(Q(name__icontains=query) | Q(legal_name__icontains=query))
         return queryset
+
+
+class DisclosureConfirmationListView(StaffRequiredMixin, ListView):
+    """Accepted lists that an officer typed or uploaded: their sites join the affiliate's
+    supply chain only once EW staff confirm them (`suppliers.querysets.vouched`)."""
+
+    template_name = "suppliers/staff_disclosure_confirmations.html"
+    context_object_name = "disclosures"
+    paginate_by = 25
+
+    def get(self, request, *args, **kwargs):
+        # Staff read across tenants: the lines are prefetched while the page renders.
+        with scopes_disabled():
+            return super().get(request, *args, **kwargs).render()
+
+    def get_queryset(self):
+        with scopes_disabled():
+            return (
+                Disclosure.objects.filter(
+                    status=Disclosure.Status.ACCEPTED,
+                    submitted_by_contractor=False,
+                    confirmed_at__isnull=True,
+                )
+                .select_related("affiliate", "contract", "contract__contractor")
+                .prefetch_related("lines__factory")
+                .order_by("decided_at", "pk")
+            )
+
+
+class DisclosureConfirmView(StaffRequiredMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        with scopes_disabled():
+            disclosure = get_object_or_404(
+                Disclosure.objects.select_related("contract", "affiliate"), pk=kwargs["pk"]
+            )
+        services.disclosure_confirm(disclosure=disclosure, by=request.user)
+        return _(
+            "Confirmed: the sites of %(contract)s are now in %(affiliate)s's supply chain."
+        ) % {
+            "contract": disclosure.contract.reference,
+            "affiliate": disclosure.affiliate.name,
+        }
+
+    def get_success_url(self):
+        return reverse("suppliers:staff_disclosure_confirmations")

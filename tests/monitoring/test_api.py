@@ -216,19 +216,22 @@ def test_affiliate_gets_404_for_findings_at_factories_outside_its_supply_chain(
     assert client.get(f"{FINDINGS}{own.pk}/").status_code == 404
 
 
-def test_requested_disclosure_does_not_put_a_factory_in_the_supply_chain(
+def test_only_an_accepted_disclosure_puts_a_factory_in_the_supply_chain(
     client, northvale, northvale_officer
 ):
     requested = published_finding()
     in_supply_chain(northvale, requested.report.factory, status="requested")
     submitted = published_finding()
     in_supply_chain(northvale, submitted.report.factory, status="submitted")
+    accepted = published_finding()
+    in_supply_chain(northvale, accepted.report.factory, status="accepted")
     client.force_login(northvale_officer)
 
-    assert _ids(client.get(FINDINGS)) == [submitted.pk]
+    assert _ids(client.get(FINDINGS)) == [accepted.pk]
     assert client.get(f"{FINDINGS}{requested.pk}/").status_code == 404
     assert client.get(f"{REPORTS}{requested.report.pk}/").status_code == 404
-    assert client.get(f"{FINDINGS}{submitted.pk}/").status_code == 200
+    assert client.get(f"{FINDINGS}{submitted.pk}/").status_code == 404
+    assert client.get(f"{FINDINGS}{accepted.pk}/").status_code == 200
 
 
 def test_small_number_of_workers_affected_is_withheld_from_affiliates(

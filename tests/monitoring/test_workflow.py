@@ -172,7 +172,8 @@ def test_publication_emails_each_affiliate_with_the_factory_once_after_commit(
     outsider = member(AffiliateFactory(), email="outsider@example.org")
     in_supply_chain(northvale, factory)
     in_supply_chain(northvale, factory)  # two contracts, one e-mail
-    in_supply_chain(southport, factory, status="submitted")
+    in_supply_chain(southport, factory)
+    in_supply_chain(requested_only, factory, status="submitted")  # not accepted yet
     in_supply_chain(requested_only, factory, status="requested")  # not disclosed yet
     report = MonitoringReportFactory(partner=partner, factory=factory, status=Status.VALIDATED)
     finding = FindingFactory(report=report, confidential_text="SECRET testimony of worker C")

@@ -95,7 +95,9 @@ def test_factories_visible_to_each_reader(northvale, southport):
     merged = FactoryFactory(merged_into=shared)
     _disclose(northvale, ours)
     _disclose(northvale, shared)
-    _disclose(southport, shared, status="submitted")
+    _disclose(southport, shared)
+    submitted_only = FactoryFactory()
+    _disclose(southport, submitted_only, status="submitted")
     _disclose(southport, theirs)
     _disclose(northvale, requested, status="requested")
     _disclose(northvale, merged)
@@ -104,7 +106,7 @@ def test_factories_visible_to_each_reader(northvale, southport):
         for name, reader in _readers(northvale, southport).items()
     }
     assert visible == {
-        "staff": {ours, theirs, shared, requested},
+        "staff": {ours, theirs, shared, requested, submitted_only},
         "partner": set(),
         "northvale": {ours, shared},
         "southport": {theirs, shared},
