@@ -96,8 +96,10 @@ class ThreadSerializer(AuthorFieldsMixin, serializers.ModelSerializer):
     reply_count = serializers.IntegerField(
         read_only=True, help_text=_("Replies nobody hid, the question not counted.")
     )
-    answered = serializers.BooleanField(
-        read_only=True, help_text=_("True when staff marked a reply as the recommended answer.")
+    has_recommended_answer = serializers.BooleanField(
+        source="answered",
+        read_only=True,
+        help_text=_("True when staff marked a reply as the recommended answer."),
     )
 
     class Meta:
@@ -111,7 +113,7 @@ class ThreadSerializer(AuthorFieldsMixin, serializers.ModelSerializer):
             "created_at",
             "last_activity_at",
             "locked",
-            "answered",
+            "has_recommended_answer",
             "reply_count",
         ]
         read_only_fields = fields

@@ -16,7 +16,7 @@ from ..services import library as services
 
 TOPICS = [
     (
-        "due-diligence-planning",
+        "due-diligence-procurement-planning",
         "Due diligence in procurement planning",
         "Diligence raisonnable dans la planification des achats",
     ),
@@ -30,7 +30,7 @@ TOPICS = [
     ("forced-labour", "Forced labour", "Travail forcé"),
     ("child-labour", "Child labour", "Travail des enfants"),
     (
-        "migrant-workers",
+        "migrant-workers-recruitment-fees",
         "Migrant workers and recruitment fees",
         "Travailleurs migrants et frais de recrutement",
     ),
@@ -115,7 +115,7 @@ RESOURCES = [
     ),
     (
         "contract_clause",
-        ["forced-labour", "migrant-workers"],
+        ["forced-labour", "migrant-workers-recruitment-fees"],
         ["tender", "contract_management"],
         ["MY", "TH"],
         (
@@ -156,7 +156,7 @@ RESOURCES = [
     ),
     (
         "guidance",
-        ["due-diligence-planning"],
+        ["due-diligence-procurement-planning"],
         ["policy", "planning"],
         [],
         (
@@ -270,7 +270,7 @@ RESOURCES = [
     ),
     (
         "procurement_tool",
-        ["due-diligence-planning", "supply-chain-mapping"],
+        ["due-diligence-procurement-planning", "supply-chain-mapping"],
         ["planning"],
         [],
         (
@@ -313,7 +313,7 @@ RESOURCES = [
     ),
     (
         "tender_language",
-        ["due-diligence-planning"],
+        ["due-diligence-procurement-planning"],
         ["tender"],
         [],
         (
@@ -373,7 +373,7 @@ RESOURCES = [
     ),
     (
         "case_study",
-        ["migrant-workers", "remediation", "forced-labour"],
+        ["migrant-workers-recruitment-fees", "remediation", "forced-labour"],
         ["remediation"],
         ["TH"],
         (
@@ -456,7 +456,7 @@ RESOURCES = [
     ),
     (
         "webinar_recording",
-        ["forced-labour", "migrant-workers"],
+        ["forced-labour", "migrant-workers-recruitment-fees"],
         ["planning"],
         ["MY"],
         (
@@ -476,7 +476,7 @@ RESOURCES = [
     ),
     (
         "research",
-        ["migrant-workers"],
+        ["migrant-workers-recruitment-fees"],
         ["planning"],
         ["MY", "TH", "NP", "MM"],
         (
@@ -540,7 +540,8 @@ RESOURCES = [
 
 def _pdf(title: str):
     html = (
-        f"<html><body><h1>{escape(title)}</h1><p>List every production site with its legal name, "
+        f'<html lang="en"><body><h1>{escape(title)}</h1>'
+        "<p>List every production site with its legal name, "
         "complete address, brand and product models. Send the form within 30 days of the "
         "award.</p></body></html>"
     )

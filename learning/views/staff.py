@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from affiliates.mixins import StaffRequiredMixin
 from affiliates.models import Affiliate
 
+from ..models import PostReport
 from ..services import overview
 
 
@@ -31,6 +32,7 @@ class StaffOverviewView(StaffRequiredMixin, TemplateView):
             upcoming_events=overview.upcoming_events(),
             coverage=overview.assessment_coverage(),
             waiting=overview.threads_waiting(),
+            reports_waiting=PostReport.objects.filter(handled=False).count(),
             now=timezone.now(),
         )
         return context

@@ -407,7 +407,7 @@ def test_a_recommended_answer_marks_the_thread_answered(client, thread, answerer
 
     client.force_login(answerer)
     (item,) = client.get("/api/v1/threads/").json()["results"]
-    assert item["answered"] is True and item["reply_count"] == 2
+    assert item["has_recommended_answer"] is True and item["reply_count"] == 2
     assert "Recommended answer" in client.get("/community/").content.decode()
 
 

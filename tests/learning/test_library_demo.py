@@ -19,7 +19,11 @@ def test_demo_library_covers_every_kind_in_both_languages(staff, northvale_offic
     demo.seed(users={"staff@ewatch.example": staff})
     assert Resource.objects.count() == len(demo.RESOURCES) >= 20
     assert Topic.objects.count() == len(demo.TOPICS)
-    assert set(added["library_topics"]) >= {"forced-labour", "migrant-workers", "remediation"}
+    assert set(added["library_topics"]) >= {
+        "forced-labour",
+        "migrant-workers-recruitment-fees",
+        "remediation",
+    }
     assert set(Resource.objects.values_list("kind", flat=True)) == set(ResourceKind.values)
     for resource in Resource.objects.prefetch_related("versions"):
         assert {v.language for v in resource.versions.all()} == {"en", "fr"}

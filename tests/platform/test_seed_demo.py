@@ -100,3 +100,26 @@ def test_demo_cases_are_in_several_states_with_actions_due_soon_and_overdue(db):
     # Only the affiliates that joined show as joined: an invitation stays an invitation.
     assert ("Supervisors threatening workers who complain", "northvale") not in joined
     assert Participation.objects.filter(joined_on__isnull=True).exists()
+
+
+def test_demo_topics_are_one_vocabulary_shared_by_every_area(db):
+    """The library, the community and the screenings name the same topics: none twice, and
+    the topics screenings recommend from hold published resources."""
+    from learning.models import Resource, Topic
+    from learning.services import screening
+
+    call_command("seed_demo", verbosity=0)
+    names = list(Topic.objects.values_list("name_en", flat=True))
+    assert len(names) == len(set(names))
+    used = {
+        *screening.BASE_TOPICS,
+        *(
+            slug
+            for table in (screening.STANDARD_TOPICS, screening.INDICATOR_TOPICS)
+            for slugs in table.values()
+            for slug in slugs
+        ),
+        *(slug for slugs in screening.COUNTRY_TOPICS.values() for slug in slugs),
+    }
+    for slug in used:
+        assert Resource.objects.published().filter(topics__slug=slug).exists(), slug
