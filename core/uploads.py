@@ -113,9 +113,8 @@ class CleanFile:
         return len(self.content)
 
 
-def clean_upload(upload, *, max_bytes: int | None = None) -> CleanFile:
-    """Check an uploaded file and return its metadata-free content, or raise UploadRejected."""
-    limit = max_bytes or settings.EW_UPLOAD_MAX_BYTES
+def _read(upload, limit: int) -> tuple[str, bytes]:
+    """The uploader's file name (for messages) and the content, refused if empty or too big."""
     name = _display_name(getattr(upload, "name", "") or "")
     if upload.size > limit:
         raise UploadRejected(
@@ -126,6 +125,12 @@ def clean_upload(upload, *, max_bytes: int | None = None) -> CleanFile:
     data = upload.read(limit + 1)
     if not data:
         raise UploadRejected(_("“%(name)s” is empty.") % {"name": name})
+    return name, data
+
+
+def clean_upload(upload, *, max_bytes: int | None = None) -> CleanFile:
+    """Check an uploaded file and return its metadata-free content, or raise UploadRejected."""
+    name, data = _read(upload, max_bytes or settings.EW_UPLOAD_MAX_BYTES)
     if data.startswith(b"%PDF-"):
         content, (content_type, extension) = _clean_pdf(data, name), PDF_TYPE
     else:
@@ -144,16 +149,7 @@ def clean_document(upload, *, max_bytes: int | None = None) -> CleanFile:
     properties, or raise UploadRejected. The content decides the type; the name's extension
     must agree with it."""
     limit = max_bytes or settings.EW_UPLOAD_MAX_BYTES
-    name = _display_name(getattr(upload, "name", "") or "")
-    if upload.size > limit:
-        raise UploadRejected(
-            _("“%(name)s” is %(size)s; files may be at most %(limit)s.")
-            % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
-        )
-    upload.seek(0)
-    data = upload.read(limit + 1)
-    if not data:
-        raise UploadRejected(_("“%(name)s” is empty.") % {"name": name})
+    name, data = _read(upload, limit)
     if data.startswith(b"%PDF-"):
         content, (content_type, extension) = _clean_pdf(data, name), PDF_TYPE
     elif data.startswith(b"PK\x03\x04"):
