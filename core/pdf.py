@@ -9,10 +9,12 @@ URL (another host, `file:`, `data:`) is refused.
 from __future__ import annotations
 
 import mimetypes
+from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.utils import timezone
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 HOST = "pdf.invalid"
@@ -41,3 +43,32 @@ def render_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
 
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
     return document.write_pdf(pdf_variant=pdf_variant, pdf_tags=True)
+
+
+# --- PDFs rendered by a Celery worker -----------------------------------------------------
+
+# A rendering that started this long ago belongs to a worker that died: it may start again.
+STALE_RENDERING = timedelta(minutes=15)
+
+
+class TransientRenderError(Exception):
+    """Worth retrying (the database went away, storage timed out)."""
+
+
+def render_or_fail(render, on_failure):
+    """`render()`, turning a lost database connection into `TransientRenderError` (the task
+    retries) and any other error into `on_failure(error_name)` before it propagates."""
+    from django.db import InterfaceError, OperationalError
+
+    try:
+        return render()
+    except (OperationalError, InterfaceError) as error:
+        raise TransientRenderError(str(error)) from error
+    except Exception as error:
+        on_failure(type(error).__name__)
+        raise
+
+
+def is_live_rendering(started_at) -> bool:
+    """Another worker is rendering it now (it started less than STALE_RENDERING ago)."""
+    return started_at is not None and started_at > timezone.now() - STALE_RENDERING

@@ -2,11 +2,9 @@
 
 from celery import shared_task
 
-from .services.assessment_pdf import (
-    TransientRenderError,
-    assessment_pdf_fail,
-    assessment_pdf_generate,
-)
+from core.pdf import TransientRenderError
+
+from .services.assessment_pdf import assessment_pdf_fail, assessment_pdf_generate
 from .services.community_digest import community_digests_send
 from .services.event_reminders import event_reminders_sweep
 

@@ -30,13 +30,12 @@ from affiliates.reader import Reader
 from core import periods
 from core.charts import bar_chart, stacked_bar_chart
 from core.errors import DomainError
+from core.pdf import is_live_rendering, render_or_fail
 from suppliers.models import Contract
 
 from .models import ComplianceReport
 
 Status = ComplianceReport.Status
-# A rendering that started this long ago belongs to a worker that died: it may start again.
-STALE_RENDERING = timedelta(minutes=15)
 
 
 def last_calendar_year(today: date | None = None) -> tuple[date, date]:
@@ -148,10 +147,6 @@ def compliance_reports_schedule(*, today: date | None = None) -> int:
 # --- Rendering ---------------------------------------------------------------------------
 
 
-class TransientRenderError(Exception):
-    """Worth retrying (the database went away, storage timed out)."""
-
-
 def compliance_report_generate(report_id: int) -> ComplianceReport | None:
     """Render and store one report. Returns None when there is nothing to do (missing,
     already finished, or being rendered by a live worker)."""
@@ -166,8 +161,7 @@ def compliance_report_generate(report_id: int) -> ComplianceReport | None:
             )
         if report is None or report.is_finished:
             return None
-        stale = timezone.now() - STALE_RENDERING
-        if report.status == Status.RENDERING and report.started_at and report.started_at > stale:
+        if report.status == Status.RENDERING and is_live_rendering(report.started_at):
             return None
         report.status = Status.RENDERING
         report.started_at = timezone.now()
@@ -175,18 +169,12 @@ def compliance_report_generate(report_id: int) -> ComplianceReport | None:
         report.save(update_fields=["status", "started_at", "attempts"])
     affiliate = Affiliate.objects.get(pk=report.affiliate_id)
     with scope(affiliate=affiliate):
-        try:
-            pdf, pages = compliance_report_render(report)
-        except Exception as error:
-            from django.db import InterfaceError, OperationalError
-
-            if isinstance(error, (OperationalError, InterfaceError)):
-                raise TransientRenderError(str(error)) from error
-            _finish_failed(
-                report,
-                _("The report could not be rendered: %(error)s") % {"error": type(error).__name__},
-            )
-            raise
+        pdf, pages = render_or_fail(
+            lambda: compliance_report_render(report),
+            lambda error: _finish_failed(
+                report, _("The report could not be rendered: %(error)s") % {"error": error}
+            ),
+        )
         report.file.save(report.download_name, ContentFile(pdf), save=False)
         report.sha256 = hashlib.sha256(pdf).hexdigest()
         report.size = len(pdf)

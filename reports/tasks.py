@@ -13,7 +13,9 @@ from celery import shared_task
 def render_compliance_report(self, report_id: int):
     """Idempotent: the report's status guards it, so a redelivered task renders nothing
     twice. Transient failures are retried with backoff; a missing row is not retried."""
-    from .compliance import TransientRenderError, compliance_report_fail, compliance_report_generate
+    from core.pdf import TransientRenderError
+
+    from .compliance import compliance_report_fail, compliance_report_generate
 
     try:
         compliance_report_generate(report_id)

@@ -8,7 +8,6 @@ of the assessment and the database; the task only stores the bytes and their che
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -20,17 +19,12 @@ from django_scopes import scope, scopes_disabled
 
 from affiliates.models import Affiliate
 from core.errors import DomainError
-from core.pdf import render_pdf
+from core.pdf import is_live_rendering, render_or_fail, render_pdf
 
 from ..models import Answer, Assessment
 from . import assessment as rules
 
 PdfStatus = Assessment.PdfStatus
-STALE_RENDERING = timedelta(minutes=15)
-
-
-class TransientRenderError(Exception):
-    """Worth retrying (the database went away, storage timed out)."""
 
 
 def assessment_pdf_request(*, assessment: Assessment, by, language: str | None = None):
@@ -67,11 +61,8 @@ def assessment_pdf_generate(assessment_id: int) -> Assessment | None:
             PdfStatus.RENDERING,
         }:
             return None
-        stale = timezone.now() - STALE_RENDERING
-        if (
-            assessment.pdf_status == PdfStatus.RENDERING
-            and assessment.pdf_started_at
-            and assessment.pdf_started_at > stale
+        if assessment.pdf_status == PdfStatus.RENDERING and is_live_rendering(
+            assessment.pdf_started_at
         ):
             return None
         assessment.pdf_status = PdfStatus.RENDERING
@@ -83,18 +74,12 @@ def assessment_pdf_generate(assessment_id: int) -> Assessment | None:
         assessment = Assessment.objects.select_related("affiliate", "questionnaire").get(
             pk=assessment_id
         )
-        try:
-            pdf = assessment_pdf_render(assessment)
-        except Exception as error:
-            from django.db import InterfaceError, OperationalError
-
-            if isinstance(error, (OperationalError, InterfaceError)):
-                raise TransientRenderError(str(error)) from error
-            assessment_pdf_fail(
-                assessment_id,
-                _("The PDF could not be rendered: %(error)s") % {"error": type(error).__name__},
-            )
-            raise
+        pdf = render_or_fail(
+            lambda: assessment_pdf_render(assessment),
+            lambda error: assessment_pdf_fail(
+                assessment_id, _("The PDF could not be rendered: %(error)s") % {"error": error}
+            ),
+        )
         old_name = assessment.pdf_file.name
         assessment.pdf_file.save(assessment.pdf_download_name, ContentFile(pdf), save=False)
         assessment.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
