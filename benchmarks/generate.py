@@ -191,6 +191,7 @@ def generate(args, start: date, end: date, today: date) -> Affiliate:
                 status=state,
                 due_date=contract.disclosure_due_date,
                 submitted_at=None if state == "requested" else now,
+                submitted_by_contractor=state != "requested",
                 decided_at=now if state == "accepted" else None,
             )
             for contract, state in zip(contracts, plans, strict=True)
