@@ -87,75 +87,71 @@ def _context(registration, **extra) -> dict:
     }
 
 
-def registered_message(registration) -> Message:
+def _message(registration, *, key: str, template: str, ics: str | None = None, **extra):
+    """One e-mail to the registered person, in their language; `ics` attaches an invitation
+    ("REQUEST") or its withdrawal ("CANCEL")."""
+    user = registration.user
     return Message(
+        key=key,
+        recipient=user.email,
+        template_prefix=TEMPLATES + template,
+        context=_context(registration, **extra),
+        language=user.language,
+        attachments=(ics_attachment(registration.event, user=user, method=ics),) if ics else (),
+    )
+
+
+def registered_message(registration) -> Message:
+    return _message(
+        registration,
         key=f"event-registered:{registration.pk}",
-        recipient=registration.user.email,
-        template_prefix=TEMPLATES + "event_registered",
-        context=_context(registration),
-        language=registration.user.language,
-        attachments=(ics_attachment(registration.event, user=registration.user),),
+        template="event_registered",
+        ics="REQUEST",
     )
 
 
 def waiting_message(registration, *, rank: int) -> Message:
-    return Message(
-        key=f"event-waiting:{registration.pk}",
-        recipient=registration.user.email,
-        template_prefix=TEMPLATES + "event_waiting",
-        context=_context(registration, rank=rank),
-        language=registration.user.language,
+    return _message(
+        registration, key=f"event-waiting:{registration.pk}", template="event_waiting", rank=rank
     )
 
 
 def promoted_message(registration) -> Message:
-    return Message(
+    return _message(
+        registration,
         key=f"event-promoted:{registration.pk}",
-        recipient=registration.user.email,
-        template_prefix=TEMPLATES + "event_promoted",
-        context=_context(registration),
-        language=registration.user.language,
-        attachments=(ics_attachment(registration.event, user=registration.user),),
+        template="event_promoted",
+        ics="REQUEST",
     )
 
 
 def cancelled_message(registration, *, had_place: bool) -> Message:
     """The person cancelled their registration (or left the waiting list)."""
-    attachments = ()
-    if had_place:
-        attachments = (ics_attachment(registration.event, user=registration.user, method="CANCEL"),)
-    return Message(
+    return _message(
+        registration,
         key=f"event-registration-cancelled:{registration.pk}",
-        recipient=registration.user.email,
-        template_prefix=TEMPLATES + "registration_cancelled",
-        context=_context(registration, had_place=had_place),
-        language=registration.user.language,
-        attachments=attachments,
+        template="registration_cancelled",
+        ics="CANCEL" if had_place else None,
+        had_place=had_place,
     )
 
 
 def event_cancelled_message(registration, *, had_place: bool) -> Message:
     """Staff cancelled the event itself."""
-    attachments = ()
-    if had_place:
-        attachments = (ics_attachment(registration.event, user=registration.user, method="CANCEL"),)
-    return Message(
+    return _message(
+        registration,
         key=f"event-cancelled:{registration.event_id}:{registration.pk}",
-        recipient=registration.user.email,
-        template_prefix=TEMPLATES + "event_cancelled",
-        context=_context(registration, had_place=had_place),
-        language=registration.user.language,
-        attachments=attachments,
+        template="event_cancelled",
+        ics="CANCEL" if had_place else None,
+        had_place=had_place,
     )
 
 
 def reminder_message(registration, *, ledger_row, today) -> Message:
-    event = registration.event
-    days = (timezone.localdate(event.starts_at) - today).days
-    return Message(
+    days = (timezone.localdate(registration.event.starts_at) - today).days
+    return _message(
+        registration,
         key=f"event-reminder:{ledger_row.pk}",
-        recipient=registration.user.email,
-        template_prefix=TEMPLATES + "event_reminder",
-        context=_context(registration, days=days),
-        language=registration.user.language,
+        template="event_reminder",
+        days=days,
     )
