@@ -68,3 +68,16 @@ class PartnerRequiredMixin(ReaderMixin):
         if request.user.is_authenticated:
             self.partner = request.user.partner_membership.partner
         return super().dispatch(request, *args, **kwargs)
+
+
+class CompanyRequiredMixin(ReaderMixin):
+    """Company contacts only (the portal under /company/); anyone else is told the page does
+    not exist. `self.company_id` is the company the contact acts for."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.reader.is_company:
+            log_denied(request, "company page")
+            raise Http404
+        if request.user.is_authenticated:
+            self.company_id = self.reader.company_id
+        return super().dispatch(request, *args, **kwargs)

@@ -92,9 +92,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return hasattr(self, "partner_membership")
 
     @property
+    def is_company_contact(self) -> bool:
+        return hasattr(self, "company_contact")
+
+    @property
     def must_enrol_in_mfa(self) -> bool:
-        """EW staff and monitoring partners hold worker testimony: a second factor is required."""
-        return self.is_ew_staff or self.is_partner_member
+        """EW staff and monitoring partners hold worker testimony, company contacts answer
+        findings before they are published: a second factor is required."""
+        return self.is_ew_staff or self.is_partner_member or self.is_company_contact
 
     def lacks_required_mfa(self) -> bool:
         """True when the role requires a second factor the user has not set up: pages and API

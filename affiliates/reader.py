@@ -3,12 +3,14 @@
 Every model that several audiences read has one `visible_to(reader)` queryset method holding
 all its rules (DESIGN.md §4); the reader is what those methods ask about:
 
-- `kind`: EW staff, a monitoring partner's member, an affiliate member, or anonymous;
+- `kind`: EW staff, a monitoring partner's member, a company contact, an affiliate member,
+  or anonymous;
 - `affiliate` and `membership` (its role): the affiliate the user reads as, on an
   affiliate's page (`/a/<slug>/`) or an affiliate-scoped API call; on such a page even a
   member of staff reads as that affiliate's member;
 - `partner_id`: the monitoring partner of a partner member (an id: this app sits below
-  `monitoring` and does not import it).
+  `monitoring` and does not import it);
+- `company_id`: the company (`suppliers.Supplier`) a company contact acts for, an id too.
 
 Pages get `request.reader` from `affiliates.tenancy.TenantMiddleware`; API views
 `self.reader` from `affiliates.tenancy.ReaderAPIMixin`, after DRF has authenticated the
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 class ReaderKind(StrEnum):
     STAFF = "staff"
     PARTNER = "partner"
+    COMPANY = "company"
     AFFILIATE = "affiliate"
     ANONYMOUS = "anonymous"
 
@@ -39,6 +42,7 @@ class Reader:
     affiliate: Affiliate | None = None
     membership: Membership | None = None
     partner_id: int | None = None
+    company_id: int | None = None
 
     @classmethod
     def of(cls, user, membership: Membership | None = None) -> Reader:
@@ -57,6 +61,9 @@ class Reader:
         partner_membership = getattr(user, "partner_membership", None)
         if partner_membership is not None:
             return cls(ReaderKind.PARTNER, user, partner_id=partner_membership.partner_id)
+        company_contact = getattr(user, "company_contact", None)
+        if company_contact is not None:
+            return cls(ReaderKind.COMPANY, user, company_id=company_contact.company_id)
         # Signed in, but on no affiliate's page: reads no shared row (every rule fails closed).
         return cls(ReaderKind.AFFILIATE, user)
 
@@ -76,6 +83,10 @@ class Reader:
     @property
     def is_partner(self) -> bool:
         return self.kind is ReaderKind.PARTNER and self.partner_id is not None
+
+    @property
+    def is_company(self) -> bool:
+        return self.kind is ReaderKind.COMPANY and self.company_id is not None
 
     @property
     def is_affiliate(self) -> bool:

@@ -365,6 +365,8 @@ def home(request):
         return redirect("reports:staff_dashboard")
     if request.reader.is_partner:
         return redirect("monitoring:partner_dashboard")
+    if request.reader.is_company:
+        return redirect("engagement:company_home")
     memberships = memberships_of(user)
     if memberships:
         active = request.session.get(ACTIVE_AFFILIATE_SESSION_KEY)

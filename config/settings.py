@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "grievances",
     "remediation",
     "learning",
+    "engagement",
     "reports",
 ]
 

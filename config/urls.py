@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("grievances.urls")),
     path("", include("remediation.urls")),
     path("", include("learning.urls")),
+    path("", include("engagement.urls")),
     path("", include("reports.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -11,6 +11,7 @@ from django_scopes import scopes_disabled
 from factory import LazyAttribute, Sequence, SubFactory
 
 from affiliates.models import Affiliate, Invitation, Membership, User, token_digest
+from engagement.models import CompanyContact
 from learning.models import Answer as AssessmentAnswer
 from learning.models import (
     Assessment,
@@ -154,6 +155,16 @@ class PartnerMemberFactory(UserFactory):
             PartnerMembership.objects.create(
                 user=obj, partner=extracted or MonitoringPartnerFactory()
             )
+            obj.totp_secret = enrol_totp(obj)
+
+
+class CompanyContactFactory(UserFactory):
+    """A company contact with TOTP enrolled; `company=` picks the company."""
+
+    @factory.post_generation
+    def company(obj, create, extracted, **kwargs):
+        if create:
+            CompanyContact.objects.create(user=obj, company=extracted or SupplierFactory())
             obj.totp_secret = enrol_totp(obj)
 
 

@@ -1,0 +1,3 @@
+"""One module per area of industry engagement."""
+
+from .contacts import *  # noqa: F403
