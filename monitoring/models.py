@@ -528,3 +528,125 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class RightOfReply(models.Model):
+    """Findings of a report shared with one company concerned before they reach affiliates.
+
+    Electronics Watch shares each finding in a version written for the company (never the
+    partner's confidential text, its evidence or small worker counts) with a deadline; the
+    company answers finding by finding (`FindingReply`). Unanswered by the deadline is
+    recorded (`lapsed_at`) by the daily sweep and shown as such.
+    """
+
+    report = models.ForeignKey(
+        MonitoringReport,
+        on_delete=models.CASCADE,
+        related_name="rights_of_reply",
+        verbose_name=_("report"),
+    )
+    company = models.ForeignKey(
+        "suppliers.Supplier",
+        on_delete=models.PROTECT,
+        related_name="rights_of_reply",
+        verbose_name=_("company"),
+    )
+    due_date = models.DateField(_("answer due"))
+    shared_at = models.DateTimeField(_("shared"), auto_now_add=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("shared by"),
+    )
+    lapsed_at = models.DateTimeField(_("deadline passed without an answer"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("right of reply")
+        verbose_name_plural = _("rights of reply")
+        ordering = ["-shared_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "company"], name="right_of_reply_one_per_company"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report.reference} – {self.company}"
+
+
+class FindingReply(models.Model):
+    """One finding as shared with a company, and the company's answer to it.
+
+    `text_for_company` is what the company reads, written by staff when sharing. The answer
+    reaches affiliates only once the finding is published.
+    """
+
+    right_of_reply = models.ForeignKey(
+        RightOfReply,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("right of reply"),
+    )
+    finding = models.ForeignKey(
+        Finding,
+        on_delete=models.CASCADE,
+        related_name="company_replies",
+        verbose_name=_("finding"),
+    )
+    text_for_company = models.TextField(
+        _("text shared with the company"),
+        help_text=_("No names, no quotes, nothing that identifies a worker."),
+    )
+    answer = models.TextField(_("the company's answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+
+    class Meta:
+        verbose_name = _("finding shared with a company")
+        verbose_name_plural = _("findings shared with companies")
+        ordering = ["finding__pk", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["right_of_reply", "finding"], name="finding_reply_one_per_share"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.right_of_reply} – {self.finding_id}"
+
+
+class ReplyAttachment(models.Model):
+    """A file the company attached to its answer, cleaned by `core.uploads` like evidence."""
+
+    reply = models.ForeignKey(
+        FindingReply,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("answer"),
+    )
+    file = models.FileField(
+        _("file"), upload_to=PrivateUploadTo("monitoring/replies"), max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("answer attachment")
+        verbose_name_plural = _("answer attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name

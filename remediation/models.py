@@ -316,6 +316,56 @@ class RemediationAction(models.Model):
         return (self.due_date - (today or timezone.localdate())).days
 
 
+class ActionProgress(models.Model):
+    """What the company that owns an action reports about its progress, from the company portal:
+    a note, with evidence files, and whether it now asks for verification. Staff, the lead
+    partner and the participating affiliates read it on the case."""
+
+    action = models.ForeignKey(
+        RemediationAction,
+        on_delete=models.CASCADE,
+        related_name="progress_updates",
+        verbose_name=_("action"),
+    )
+    text = models.TextField(_("progress"))
+    asks_verification = models.BooleanField(_("asks for verification"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action.reference} progress {self.pk}"
+
+
+class ProgressAttachment(models.Model):
+    """Evidence attached to a progress update, cleaned by `core.uploads`."""
+
+    progress = models.ForeignKey(
+        ActionProgress,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("progress update"),
+    )
+    file = models.FileField(_("file"), upload_to=PrivateUploadTo("actions"), max_length=200)
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
 class Compensation(models.Model):
     """Money owed to workers, such as reimbursed recruitment fees, and what has been paid."""
 

@@ -49,8 +49,20 @@ class FactoryFunction(models.TextChoices):
     RAW_MATERIAL = "raw_material", _("Mine, smelter or refiner")
 
 
+class RbaMembership(models.TextChoices):
+    """Membership of the Responsible Business Alliance: its members' factories fall under the
+    Terms of Engagement between Electronics Watch and the RBA."""
+
+    NONE = "none", _("Not a member")
+    AFFILIATE = "affiliate", _("Affiliate member")
+    REGULAR = "regular", _("Regular member")
+    FULL = "full", _("Full member")
+
+
 class Supplier(models.Model):
     """A company: brand, manufacturer, or contractor (reseller), or several of these."""
+
+    RbaMembership = RbaMembership
 
     name = models.CharField(_("name"), max_length=255)
     legal_name = models.CharField(_("legal name"), max_length=255, blank=True)
@@ -69,6 +81,13 @@ class Supplier(models.Model):
     )
     identifier = models.CharField(_("identifier"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
+    rba_membership = models.CharField(
+        _("RBA membership"),
+        max_length=10,
+        choices=RbaMembership.choices,
+        default=RbaMembership.NONE,
+    )
+    rba_member_since = models.DateField(_("RBA member since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -88,6 +107,10 @@ class Supplier(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_rba_member(self) -> bool:
+        return self.rba_membership != RbaMembership.NONE
 
 
 class Factory(models.Model):
