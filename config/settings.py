@@ -231,6 +231,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.schedule_compliance_reports",
         "schedule": crontab(hour=5, minute=0),
     },
+    # Scores the last closed quarter for the companies not scored yet (engagement).
+    "company-scores": {
+        "task": "engagement.tasks.score_last_quarter",
+        "schedule": crontab(hour=4, minute=30),
+    },
     # Sends what an interrupted worker or a lost enqueue left in the outbox.
     "outbox": {"task": "core.tasks.send_outbox", "schedule": 60.0},
 }

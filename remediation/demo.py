@@ -67,6 +67,7 @@ def seed(*, users, partner=None, **context) -> dict:
     plan.compensation_save(
         case=fees,
         by=staff,
+        kind="recruitment_fees",
         description="Reimbursement of recruitment fees",
         currency="THB",
         amount_owed=Decimal("3598000"),

@@ -219,7 +219,14 @@ class OutcomeForm(forms.Form):
 class CompensationForm(forms.ModelForm):
     class Meta:
         model = Compensation
-        fields = ["description", "currency", "amount_owed", "amount_paid", "workers_covered"]
+        fields = [
+            "kind",
+            "description",
+            "currency",
+            "amount_owed",
+            "amount_paid",
+            "workers_covered",
+        ]
 
 
 class EngagementForm(forms.ModelForm):

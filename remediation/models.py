@@ -369,12 +369,19 @@ class ProgressAttachment(models.Model):
 class Compensation(models.Model):
     """Money owed to workers, such as reimbursed recruitment fees, and what has been paid."""
 
+    class Kind(models.TextChoices):
+        # The company performance tracker reports recruitment fees reimbursed on their own.
+        RECRUITMENT_FEES = "recruitment_fees", _("Recruitment fees to reimburse")
+        WAGES = "wages", _("Unpaid wages or benefits")
+        OTHER = "other", _("Other compensation")
+
     case = models.ForeignKey(
         RemediationCase,
         on_delete=models.CASCADE,
         related_name="compensations",
         verbose_name=_("case"),
     )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description = models.CharField(_("for what"), max_length=300)
     currency = models.CharField(_("currency"), max_length=3)
     amount_owed = models.DecimalField(_("owed"), max_digits=14, decimal_places=2)

@@ -278,6 +278,7 @@ def compensation_save(
     amount_owed: Decimal,
     amount_paid: Decimal,
     workers_covered: int,
+    kind: str = Compensation.Kind.OTHER,
     compensation: Compensation | None = None,
 ) -> Compensation:
     require_staff(by)
@@ -296,6 +297,9 @@ def compensation_save(
     compensation = compensation or Compensation(case=case)
     if compensation.case_id != case.pk:
         raise DomainError(_("This compensation belongs to another case."))
+    if kind not in Compensation.Kind.values:
+        raise DomainError(_("Choose what the compensation is for."), field="kind")
+    compensation.kind = kind
     compensation.description = description.strip()
     compensation.currency = currency
     compensation.amount_owed = amount_owed

@@ -1,0 +1,1 @@
+"""API of industry engagement, one module per area (registered in config/api.py)."""

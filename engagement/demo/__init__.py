@@ -1,0 +1,1 @@
+"""Demo data of industry engagement, one module per area with `seed(**context)`."""

@@ -1,0 +1,1 @@
+"""Forms of industry engagement, one module per area."""

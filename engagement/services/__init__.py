@@ -1,0 +1,1 @@
+"""Rules of industry engagement, one module per area."""

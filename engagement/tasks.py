@@ -1,0 +1,18 @@
+"""Industry engagement's periodic work, started by beat; each task is safe to run twice."""
+
+from celery import shared_task
+
+from .services.performance import last_quarter_score
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=900,
+    soft_time_limit=840,
+)
+def score_last_quarter() -> int:
+    """Daily, from beat: score the last closed quarter for every company not scored for it
+    yet. Safe to run twice or after a crash: one score per company and quarter (a unique
+    row), and a company already scored is skipped."""
+    return last_quarter_score()
