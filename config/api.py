@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from affiliates.api import AffiliateViewSet, MembershipViewSet
+from engagement.api.performance import CompanyScoresViewSet, CompanyScoreViewSet
 from grievances.api import GrievanceViewSet
 from learning.api.assessment import AssessmentViewSet
 from learning.api.community import ThreadViewSet
@@ -38,3 +39,6 @@ router.register("screenings", ScreeningViewSet, basename="screening")
 router.register("events", EventViewSet, basename="event")
 router.register("resources", ResourceViewSet, basename="resource")
 router.register("self-assessments", AssessmentViewSet, basename="selfassessment")
+# Engagement: the company performance tracker.
+router.register("company/scores", CompanyScoreViewSet, basename="company-score")
+router.register("company-scores", CompanyScoresViewSet, basename="companyscores")

@@ -644,3 +644,60 @@ def library_resource(*, title="Guidance", language="en", topics=(), **fields) ->
     resource.topics.set(topics)
     ResourceVersionFactory(resource=resource, language=language, title=title, **fields)
     return resource
+
+
+# --- Engagement: the company performance tracker (company-owned rows) -----------------------
+# The portal's part defines COMPANY_FACTORIES (model -> make(company) returning a row of that
+# company); this block adds the tracker's rows to it, creating the dict if it is not there.
+
+
+def quarter_score(company, quarter=date(2025, 1, 1), overall="62.5", points="75.0"):
+    """A score of the company for the quarter under the method in force, every indicator
+    with the same working (3 of 4)."""
+    from decimal import Decimal
+
+    from engagement.models import IndicatorResult, QuarterScore
+    from engagement.services.performance import scoring_method_in_force
+
+    method = scoring_method_in_force(quarter)
+    score = QuarterScore.objects.create(
+        company=company,
+        quarter_start=quarter,
+        method=method,
+        overall=None if overall is None else Decimal(overall),
+        computed_at=timezone.now(),
+    )
+    IndicatorResult.objects.bulk_create(
+        IndicatorResult(
+            score=score,
+            indicator=indicator,
+            numerator=3,
+            denominator=4,
+            value=Decimal("75.0"),
+            points=Decimal(points),
+        )
+        for indicator in method.indicators.all()
+    )
+    return score
+
+
+def score_comment(company, quarter=date(2025, 1, 1), text="The late list was our reseller's."):
+    from engagement.models import ScoreComment
+
+    author = CompanyContactFactory(company=company)
+    return ScoreComment.objects.create(
+        company=company, quarter_start=quarter, text=text, author=author
+    )
+
+
+def _company_rows():
+    from engagement.models import QuarterScore, ScoreComment
+
+    return {
+        QuarterScore: lambda company: quarter_score(company),
+        ScoreComment: lambda company: score_comment(company),
+    }
+
+
+COMPANY_FACTORIES = globals().get("COMPANY_FACTORIES", {})
+COMPANY_FACTORIES.update(_company_rows())
