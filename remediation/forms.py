@@ -217,6 +217,14 @@ class OutcomeForm(forms.Form):
 
 
 class CompensationForm(forms.ModelForm):
+    # Optional, so that a form without it (an older client) records "other compensation".
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Compensation.Kind.choices,
+        required=False,
+        initial=Compensation.Kind.OTHER,
+    )
+
     class Meta:
         model = Compensation
         fields = [
@@ -227,6 +235,9 @@ class CompensationForm(forms.ModelForm):
             "amount_paid",
             "workers_covered",
         ]
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or Compensation.Kind.OTHER
 
 
 class EngagementForm(forms.ModelForm):

@@ -357,3 +357,30 @@ def test_a_company_contact_gets_404_on_the_scores_api(client, contact):
     quarter_score(contact.company_contact.company, Q1)
     client.force_login(contact)
     assert client.get("/api/v1/company-scores/").status_code == 404
+
+
+def test_staff_record_compensation_as_recruitment_fees_and_the_score_shows_them(client, staff):
+    from django.urls import reverse
+
+    from remediation.models import Compensation, ResponsibleCompany
+    from tests.factories import RemediationCaseFactory
+
+    company = SupplierFactory(name="Acme Devices", is_brand=True)
+    case = RemediationCaseFactory(opened_on=date(2024, 12, 1))
+    ResponsibleCompany.objects.create(case=case, supplier=company, role="brand")
+    client.force_login(staff)
+    data = {
+        "kind": "recruitment_fees",
+        "description": "Fees paid to the Yangon broker",
+        "currency": "THB",
+        "amount_owed": "40000",
+        "amount_paid": "10000",
+        "workers_covered": "4",
+    }
+    client.post(reverse("remediation:compensation_add", kwargs={"pk": case.pk}), data)
+    assert Compensation.objects.get().kind == Compensation.Kind.RECRUITMENT_FEES
+    client.post("/staff/companies/performance/recompute/", {"quarter": "2025-01-01"})
+    page = client.get(f"/staff/companies/{company.pk}/performance/").content.decode()
+    assert "THB: 10000.00 paid of 40000.00 owed" in page
+    assert "recruitment fees reimbursed: 10000.00 of 40000.00" in page
+    assert "1 of 4 workers covered" in page
