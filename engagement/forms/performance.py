@@ -46,6 +46,8 @@ class RecomputeForm(forms.Form):
     """A closed quarter to (re)score; each score keeps its method."""
 
     def __init__(self, *args, **kwargs):
+        # Its own ids: the page's quarter filter has a "quarter" field too.
+        kwargs.setdefault("auto_id", "id_recompute_%s")
         super().__init__(*args, **kwargs)
         self.fields["quarter"] = QuarterField(
             quarters=recent_quarters(8), label=_("Quarter to compute again")

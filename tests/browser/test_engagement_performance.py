@@ -1,0 +1,111 @@
+"""Issue 13, item 4 in the browser: a company comments on its quarter's scores, an affiliate
+officer reads the comment beside the scores; axe finds no WCAG violation on the tracker's
+pages for affiliates, the company and staff, in English and French."""
+
+import re
+from datetime import date
+
+import pytest
+from allauth.mfa.models import Authenticator
+from axe_playwright_python.sync_playwright import Axe
+from django.test import override_settings
+from django_scopes import scopes_disabled
+from playwright.sync_api import expect
+
+from affiliates.models import Membership
+from tests.browser.steps import sign_in
+from tests.factories import (
+    CompanyContactFactory,
+    ContractFactory,
+    StaffFactory,
+    SupplierFactory,
+    member,
+    quarter_score,
+    score_comment,
+)
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+DUPLICATE_IDS = """() => {
+  const seen = new Map();
+  for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
+  return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
+}"""
+Q1, Q2 = date(2025, 1, 1), date(2025, 4, 1)
+
+
+def _violations(page, url) -> list[str]:
+    page.goto(url)
+    results = Axe().run(page, options=WCAG)
+    found = [
+        f"{url}: {v['id']} ({v['impact']}) {v['help']}" for v in results.response["violations"]
+    ]
+    return found + [f"{url}: duplicate id {id_}" for id_ in page.evaluate(DUPLICATE_IDS)]
+
+
+def _company_of(affiliate):
+    company = SupplierFactory(name="Northern IT", is_contractor=True)
+    with scopes_disabled():
+        ContractFactory(affiliate=affiliate, contractor=company)
+    quarter_score(company, Q1, overall="62.5")
+    quarter_score(company, Q2, overall=None)
+    return company
+
+
+def _without_second_factor(*users):
+    # Signing in with a second factor is tested elsewhere; here the pages themselves count.
+    Authenticator.objects.filter(user__in=users).delete()
+
+
+def test_a_company_comments_and_the_officer_reads_it(live_server, page, northvale):
+    company = _company_of(northvale)
+    contact = CompanyContactFactory(company=company, email="contractor@northern-it.example")
+    officer = member(northvale, Membership.Role.OFFICER, email="officer@northvale.example")
+    _without_second_factor(contact)
+    with override_settings(EW_MFA_REQUIRED=False):
+        sign_in(page, live_server.url, contact.email)
+        page.goto(live_server.url + "/company/performance/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your performance")
+        quarter = page.get_by_role("region", name="Q1 2025")
+        quarter.get_by_label("Your comment on these scores").fill(
+            "Two requests reached an old address; we have fixed it."
+        )
+        quarter.get_by_role("button", name="Comment on Q1 2025").click()
+        expect(page.get_by_text("Your comment on Q1 2025 is published")).to_be_visible()
+        expect(page.get_by_role("region", name="Q1 2025")).to_contain_text(
+            "Two requests reached an old address"
+        )
+    sign_in(page, live_server.url, officer.email)
+    page.goto(live_server.url + "/a/northvale/companies/")
+    page.get_by_role("link", name="Northern IT").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Performance of Northern IT")
+    expect(page.get_by_role("region", name="Q1 2025")).to_contain_text(
+        "Two requests reached an old address; we have fixed it."
+    )
+    expect(page.get_by_role("img", name=re.compile("Overall score per quarter"))).to_be_visible()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_tracker_pages_have_no_wcag_violation(live_server, page, northvale, language):
+    company = _company_of(northvale)
+    score_comment(company, Q1)
+    admin = member(
+        northvale, Membership.Role.ADMIN, email="admin@northvale.example", language=language
+    )
+    contact = CompanyContactFactory(company=company, language=language)
+    staff = StaffFactory(language=language)
+    _without_second_factor(contact, staff)
+    found = []
+    sign_in(page, live_server.url, admin.email)
+    for path in ("/a/northvale/companies/", f"/a/northvale/companies/{company.pk}/"):
+        found += _violations(page, live_server.url + path)
+    with override_settings(EW_MFA_REQUIRED=False):
+        sign_in(page, live_server.url, contact.email)
+        found += _violations(page, live_server.url + "/company/performance/")
+        sign_in(page, live_server.url, staff.email)
+        for path in (
+            "/staff/companies/performance/",
+            f"/staff/companies/{company.pk}/performance/",
+            "/staff/companies/performance/methods/",
+        ):
+            found += _violations(page, live_server.url + path)
+    assert found == []
