@@ -552,7 +552,7 @@ class RightOfReply(models.Model):
         verbose_name=_("company"),
     )
     due_date = models.DateField(_("answer due"))
-    shared_at = models.DateTimeField(_("shared"), auto_now_add=True)
+    shared_at = models.DateTimeField(_("shared on"), auto_now_add=True)
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

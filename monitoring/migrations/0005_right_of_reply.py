@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('due_date', models.DateField(verbose_name='answer due')),
-                ('shared_at', models.DateTimeField(auto_now_add=True, verbose_name='shared')),
+                ('shared_at', models.DateTimeField(auto_now_add=True, verbose_name='shared on')),
                 ('lapsed_at', models.DateTimeField(blank=True, null=True, verbose_name='deadline passed without an answer')),
                 ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rights_of_reply', to='suppliers.supplier', verbose_name='company')),
                 ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rights_of_reply', to='monitoring.monitoringreport', verbose_name='report')),
