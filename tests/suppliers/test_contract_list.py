@@ -42,7 +42,7 @@ def catalogue(northvale, contractor):
                 product_categories=["phones"],
                 cpv_codes=["32250000-0"],
                 brands="Fairlane Phones",
-                product_models="Fairlane 5",
+                product_models="Fairlane Phone 5",
                 ew_conditions_version="",
                 start_date=date(2020, 1, 1),
                 end_date=date(2021, 1, 1),
