@@ -8,4 +8,6 @@ DEMO_LOGINS = [
     ("officer@southport.example", "Southport University: procurement officer"),
     ("partner@monitor.example", "Monitoring partner"),
     ("consultant@shared.example", "Member of both affiliates (switches between them)"),
+    ("brand@acme-devices.example", "Brand contact (Acme Devices)"),
+    ("contractor@northern-it.example", "Contractor contact (Northern IT)"),
 ]

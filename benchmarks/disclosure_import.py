@@ -4,8 +4,8 @@
         [--rows 50000] [--sites N] [--known 0.3] [--seed 2026]
 
 Generates the upload in memory: ten countries (China weighs most), names built like real ones
-("Dongguan Hongda Precision Plastic Mould Co., Ltd."), real brands and models, 30% of the sites
-already known as factories under slightly different spellings (legal form, punctuation,
+("Dongguan Hongda Precision Plastic Mould Co., Ltd."), invented brands and models, 30% of the
+sites already known as factories under slightly different spellings (legal form, punctuation,
 abbreviations, a typo). Imports it into a scratch affiliate's disclosure in the `ewatch`
 database, then uploads it again (every line updated), and deletes everything it created.
 

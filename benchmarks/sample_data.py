@@ -2,14 +2,18 @@
 
 # Brands and model patterns ({n}: a digit) for generated disclosure lines.
 BRANDS = {
-    "Lenovo": ["ThinkPad T14 Gen {n}", "ThinkPad X1 Carbon Gen {n}", "ThinkCentre M{n}0q"],
-    "Dell": ["Latitude 54{n}0", "OptiPlex 70{n}0", "P24{n}0H monitor"],
-    "HP": ["EliteBook 8{n}0 G11", "ProDesk 40{n} G9", "LaserJet M4{n}"],
-    "Apple": ["MacBook Air M{n}", "iPad Gen {n}", "iPhone 1{n}"],
-    "Samsung": ["Galaxy A{n}5", "Galaxy Tab S{n}", "ViewFinity S{n}"],
-    "Acer": ["TravelMate P{n}", "Veriton X{n}", "Chromebook 31{n}"],
-    "Fujitsu": ["Lifebook U7{n}", "Esprimo D{n}", "Celsius W5{n}"],
-    "Cisco": ["Catalyst 9{n}00", "Meraki MR{n}6", "IP Phone 88{n}"],
+    "Acme Devices": ["AcmeBook 14 Gen {n}", "AcmeBook Air {n}", "AcmeStation M{n}0"],
+    "Kestrel Computing": [
+        "Kestrel Pro 54{n}0",
+        "Kestrel Desk 70{n}0",
+        "Kestrel View 24{n} monitor",
+    ],
+    "Halden Systems": ["Halden Book 8{n}0", "Halden Tower 40{n}", "Halden Laser M4{n}"],
+    "Orchard Mobile": ["Orchard Slate {n}", "Orchard Phone 1{n}", "Orchard Note Air {n}"],
+    "Marlin Mobile": ["Marlin M{n}5 phone", "Marlin Tab S{n}", "Marlin Vista {n} monitor"],
+    "Tessaly Tech": ["Tessaly Travel P{n}", "Tessaly Desk X{n}", "Tessaly Cloudbook 31{n}"],
+    "Fjordline Computers": ["Fjordline U7{n}", "Fjordline Desk D{n}", "Fjordline Station W5{n}"],
+    "Corvid Networks": ["Corvid Switch 9{n}00", "Corvid Air AP{n}6", "Corvid Voice 88{n}"],
 }
 
 # --- The compliance report benchmark (benchmarks/generate.py) ----------------------------

@@ -273,7 +273,7 @@ def _print_banner(port: int) -> None:
         f"  Open http://127.0.0.1:{port}/ in your browser.",
         f"  E-mails are written to {LOCAL_DIR / 'mail'}.",
         f"  Demo logins (password: {DEMO_PASSWORD}):",
-        *[f"    {email:<28} {role}" for email, role in DEMO_LOGINS],
+        *[f"    {email:<32} {role}" for email, role in DEMO_LOGINS],
         "  Demo mode: MFA enrolment is not enforced.",
         "  Press Ctrl-C to stop everything.",
         "",

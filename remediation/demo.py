@@ -40,7 +40,7 @@ def seed(*, users, partner=None, **context) -> dict:
         "northvale": _membership(affiliates["northvale"], users["officer@northvale.example"]),
         "southport": _membership(affiliates["southport"], users["officer@southport.example"]),
     }
-    lenovo = Supplier.objects.filter(name__iexact="Lenovo").first()
+    acme = Supplier.objects.filter(name__iexact="Acme Devices").first()
 
     fees = _case(
         by_standard[2],
@@ -52,7 +52,7 @@ def seed(*, users, partner=None, **context) -> dict:
             "their passports are kept by the employer. The brand and the employer are asked to "
             "return every passport, reimburse the fees and stop using the Yangon broker."
         ),
-        companies=[services.CompanyRole(lenovo, "brand")] if lenovo else [],
+        companies=[services.CompanyRole(acme, "brand")] if acme else [],
     )
     passports = _action(fees, staff, "Return every passport to its holder", 20)
     _action(fees, staff, "Reimburse recruitment fees to the 140 workers", 5)

@@ -1,5 +1,10 @@
 """Demo supply chain: contracts with disclosures, factories shared by northvale and southport,
-one disclosure overdue and one waiting for the contractor.
+one disclosure overdue and two waiting for the contractor.
+
+Every company is fictional. The demo's brand "Acme Devices" sources from the Ayutthaya factory
+(which has published findings) through an accepted disclosure; the contractor "Northern IT"
+holds a contract of each demo affiliate: northvale's accepted disclosure and southport's open
+request. Their company contacts are seeded by `engagement.demo.contacts`.
 
 Idempotent: contracts are found by reference, lines by their key (re-adding updates them), and
 workflow steps are taken only from the state they start from.
@@ -19,6 +24,29 @@ from .imports import disclosure_add_rows
 from .matching import normalise_address, normalise_name
 from .models import Disclosure, Factory, FactoryMatchReview, Supplier
 
+# The demo's fictional companies that other apps' demos look up by name.
+ACME_DEVICES = "Acme Devices"
+NORTHERN_IT = "Northern IT"
+COMPANIES = [
+    {
+        "name": ACME_DEVICES,
+        "is_brand": True,
+        "country": "NL",
+        "website": "https://acme-devices.example",
+    },
+    {
+        "name": NORTHERN_IT,
+        "is_contractor": True,
+        "country": "GB",
+        "website": "https://northern-it.example",
+    },
+]
+# Where each contractor receives its disclosure link.
+CONTRACTOR_EMAILS = {
+    NORTHERN_IT: "contractor@northern-it.example",
+    "EuroDesk Solutions BV": "compliance@eurodesk.example",
+}
+
 SITES = {
     "ayutthaya": (
         "Ayutthaya Precision Electronics Co., Ltd.",
@@ -35,7 +63,7 @@ SITES = {
         "No. 3 Industrial Road, Longhua District, Shenzhen, Guangdong",
         "CN",
     ),
-    "brno": ("Brno Server Assembly s.r.o.", "Turanka 1222/115, 627 00 Brno", "CZ"),
+    "brno": ("Brno Server Assembly s.r.o.", "Technologická 12, 627 00 Brno", "CZ"),
     "bacninh": (
         "Bac Ninh Mobile Assembly Co., Ltd.",
         "Lot A, Yen Phong Industrial Park, Bac Ninh Province",
@@ -50,16 +78,16 @@ CONTRACTS = [
         "northvale",
         "NV-ICT-2025-01",
         "Laptops and desktops framework",
-        "Northern IT Supplies Ltd",
+        NORTHERN_IT,
         "1200000",
         "GBP",
         400,
         "v2.1",
         ["computers", "monitors"],
         [
-            ("ayutthaya", "Lenovo", "ThinkPad T14 Gen 5", 1),
-            ("penang", "Lenovo", "ThinkVision T24i-30", 1),
-            ("shenzhen", "Logitech", "K120 keyboard", 2),
+            ("ayutthaya", ACME_DEVICES, "AcmeBook 14 Gen 5", 1),
+            ("penang", ACME_DEVICES, "AcmeView 24 monitor", 1),
+            ("shenzhen", "Borealis Peripherals", "KB-20 keyboard", 2),
         ],
         "accepted",
     ),
@@ -87,9 +115,9 @@ CONTRACTS = [
         "v2",
         ["computers", "monitors"],
         [
-            ("ayutthaya", "Dell", "Latitude 5450", 1),
-            ("penang", "Dell", "P2425H monitor", 1),
-            ("bacninh", "Samsung", "Galaxy A55", 1),
+            ("ayutthaya", "Kestrel Computing", "Kestrel Pro 5450", 1),
+            ("penang", "Kestrel Computing", "Kestrel View 24 monitor", 1),
+            ("bacninh", "Marlin Mobile", "Marlin M5 phone", 1),
         ],
         "accepted",
     ),
@@ -103,7 +131,20 @@ CONTRACTS = [
         10,
         "v2.1",
         ["servers"],
-        [("brno", "Dell", "PowerEdge R760", 1)],
+        [("brno", "Kestrel Computing", "Kestrel Rack R7", 1)],
+        "awaiting_contractor",
+    ),
+    (
+        "southport",
+        "SU-IT-2026-03",
+        "Docking stations and peripherals",
+        NORTHERN_IT,
+        "120000",
+        "EUR",
+        20,
+        "v2.1",
+        ["peripherals"],
+        [],
         "awaiting_contractor",
     ),
 ]
@@ -115,6 +156,7 @@ def seed(*, affiliates, users, scale: int = 0, **context) -> dict:
         "northvale": users["admin@northvale.example"],
         "southport": users["officer@southport.example"],
     }
+    _companies()
     for (
         slug,
         reference,
@@ -154,9 +196,24 @@ def seed(*, affiliates, users, scale: int = 0, **context) -> dict:
                     ew_conditions_version=version,
                 )
             disclosure = Disclosure.objects.get(contract=contract)
-            _advance(disclosure, lines, state, by)
+            _advance(disclosure, lines, state, by, CONTRACTOR_EMAILS.get(contractor, ""))
     _possible_duplicate()
     return {}
+
+
+def _companies() -> None:
+    """The demo brand and contractor, made before the contracts and disclosures name them."""
+    for data in COMPANIES:
+        fields = {k: v for k, v in data.items() if k != "name"}
+        supplier = Supplier.objects.filter(name__iexact=data["name"]).order_by("pk").first()
+        if supplier is None:
+            Supplier.objects.create(**data)
+            continue
+        changed = [name for name, value in fields.items() if getattr(supplier, name) != value]
+        for name in changed:
+            setattr(supplier, name, fields[name])
+        if changed:
+            supplier.save(update_fields=[*changed, "updated_at"])
 
 
 def _possible_duplicate() -> None:
@@ -174,7 +231,7 @@ def _possible_duplicate() -> None:
         )
 
 
-def _advance(disclosure: Disclosure, lines, state: str, by) -> None:
+def _advance(disclosure: Disclosure, lines, state: str, by, contractor_email: str) -> None:
     if disclosure.status in services.EDITABLE_STATUSES and lines:
         disclosure_add_rows(
             disclosure=disclosure,
@@ -207,6 +264,4 @@ def _advance(disclosure: Disclosure, lines, state: str, by) -> None:
                 evidence="Factory disclosure form received and accepted.",
             )
     if state == "awaiting_contractor" and not disclosure.contractor_email:
-        services.disclosure_request_contractor(
-            disclosure=disclosure, email="compliance@eurodesk.example", by=by
-        )
+        services.disclosure_request_contractor(disclosure=disclosure, email=contractor_email, by=by)

@@ -95,7 +95,7 @@ def normalise_address(address: str) -> str:
 def normalise_label(text: str) -> str:
     """Brands and product models: case and spacing aside, written the same is the same.
 
-    Punctuation is kept: "Galaxy S24+" and "Galaxy S24" are different models.
+    Punctuation is kept: "Marlin S24+" and "Marlin S24" are different models.
     """
     return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
 

@@ -208,7 +208,7 @@ class ContractFactory(_ScopedFactory):
     contractor = factory.SubFactory(SupplierFactory)
     product_categories = ["computers"]
     cpv_codes = ["30213100"]
-    brands = "Lenovo, Dell"
+    brands = "Acme Devices, Kestrel Computing"
     value = 250000
     currency = "EUR"
     value_eur = factory.LazyAttribute(lambda o: o.value)
@@ -248,8 +248,8 @@ class DisclosureLineFactory(_ScopedFactory):
     site_name = LazyAttribute(lambda o: o.factory.name)
     address = LazyAttribute(lambda o: o.factory.address)
     country = LazyAttribute(lambda o: o.factory.country)
-    brand = "Lenovo"
-    product_model = Sequence(lambda n: f"ThinkPad T{n}")
+    brand = "Acme Devices"
+    product_model = Sequence(lambda n: f"AcmeBook T{n}")
     line_key = Sequence(lambda n: f"key-{n}")
     # Last: the field's name hides the `factory` module for the rest of the class body.
     factory = SubFactory(FactoryFactory)

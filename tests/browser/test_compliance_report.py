@@ -95,7 +95,7 @@ def test_officer_requests_a_report_watches_it_render_and_downloads_the_pdf(
             end_date=date(today.year + 2, 12, 31),
         )
         disclosure = DisclosureFactory(contract=contract, status="accepted")
-        DisclosureLineFactory(disclosure=disclosure, factory=factory, brand="Lenovo")
+        DisclosureLineFactory(disclosure=disclosure, factory=factory, brand="Acme Devices")
 
     sign_in(page, live_server.url, northvale_officer.email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()

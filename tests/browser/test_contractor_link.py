@@ -9,8 +9,10 @@ from tests.factories import PASSWORD, ContractFactory, DisclosureFactory, member
 
 CSV = (
     "name,address,country,brand,model,tier\n"
-    "Brno Server Assembly sro,Turanka 1222/115 627 00 Brno,Czech Republic,Dell,PowerEdge R760,1\n"
-    "Penang Display Technologies,Plot 12 Bayan Lepas FIZ Penang,malaysia,Dell,ME5 storage,2\n"
+    "Brno Server Assembly sro,Technologická 12 627 00 Brno,Czech Republic,"
+    "Kestrel Computing,Kestrel Rack R7,1\n"
+    "Penang Display Technologies,Plot 12 Bayan Lepas FIZ Penang,malaysia,"
+    "Kestrel Computing,KS5 storage,2\n"
 )
 
 

@@ -7,11 +7,12 @@ from tests.factories import PASSWORD, ContractFactory, DisclosureFactory, member
 HEADER = "site_name,address,country,brand,product_model,tier\n"
 GOOD = (
     "Ayutthaya Precision Electronics Co. Ltd,88 Rojana Industrial Park Ayutthaya,Thailand,"
-    "Lenovo,ThinkPad T14,1\n"
-    "Penang Display Technologies,Plot 12 Bayan Lepas FIZ Penang,MY,Lenovo,ThinkVision T24,1\n"
+    "Acme Devices,AcmeBook T14,1\n"
+    "Penang Display Technologies,Plot 12 Bayan Lepas FIZ Penang,MY,Acme Devices,AcmeView T24,1\n"
 )
-BAD_ROW = "Shenzhen Bright Peripheral Factory,3 Industrial Road Shenzhen,Atlantis,Logitech,K120,2\n"
-FIXED_ROW = "Shenzhen Bright Peripheral Factory,3 Industrial Road Shenzhen,CN,Logitech,K120,2\n"
+SHENZHEN = "Shenzhen Bright Peripheral Factory,3 Industrial Road Shenzhen"
+BAD_ROW = f"{SHENZHEN},Atlantis,Borealis Peripherals,KB-20,2\n"
+FIXED_ROW = f"{SHENZHEN},CN,Borealis Peripherals,KB-20,2\n"
 
 
 def test_officer_fixes_a_rejected_file_and_accepts_the_disclosure(

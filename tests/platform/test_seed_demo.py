@@ -3,7 +3,9 @@ from django_scopes import scopes_disabled
 
 from affiliates.demo_accounts import DEMO_LOGINS, DEMO_PASSWORD
 from affiliates.models import Affiliate, Membership, User
+from engagement.models import CompanyContact
 from monitoring.models import PartnerMembership
+from suppliers.models import Contract, Supplier
 
 
 def _counts():
@@ -13,6 +15,9 @@ def _counts():
             User.objects.count(),
             Membership.objects.count(),
             PartnerMembership.objects.count(),
+            CompanyContact.objects.count(),
+            Supplier.objects.count(),
+            Contract.objects.count(),
         )
 
 
@@ -27,6 +32,11 @@ def test_seed_demo_is_idempotent_and_every_demo_login_works(db, client):
         assert user.emailaddress_set.get().verified
     assert User.objects.get(email="staff@ewatch.example").is_ew_staff
     assert User.objects.get(email="partner@monitor.example").is_partner_member
+    contacts = set(CompanyContact.objects.values_list("user__email", "company__name"))
+    assert contacts == {
+        ("brand@acme-devices.example", "Acme Devices"),
+        ("contractor@northern-it.example", "Northern IT"),
+    }
     with scopes_disabled():
         roles = set(Membership.objects.values_list("user__email", "affiliate__slug", "role"))
     assert ("admin@northvale.example", "northvale", "admin") in roles
@@ -71,6 +81,7 @@ def test_demo_supply_chain_has_shared_factories_an_overdue_and_a_waiting_disclos
     assert statuses["SU-IT-2025-07"] == ("southport", "accepted", False, False)
     assert statuses["NV-ICT-2026-02"] == ("northvale", "requested", True, False)
     assert statuses["SU-IT-2026-01"][1:] == ("requested", False, True)
+    assert statuses["SU-IT-2026-03"] == ("southport", "requested", False, True)
     shared = Factory.objects.active().with_affiliate_count().filter(affiliate_count=2)
     assert shared.count() == 2
     assert FactoryMatchReview.objects.filter(decision="pending").count() == 1

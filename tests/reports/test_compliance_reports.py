@@ -71,7 +71,7 @@ def supply_chain(northvale, southport):
     factory_ = finding.report.factory
     with scopes_disabled():
         disclosure = DisclosureFactory(contract=contract, status="accepted")
-        DisclosureLineFactory(disclosure=disclosure, factory=factory_, brand="Lenovo")
+        DisclosureLineFactory(disclosure=disclosure, factory=factory_, brand="Acme Devices")
     FindingFactory(report__factory=factory_, confidential_text=UNPUBLISHED)
     case = joined_case(northvale, RemediationCaseFactory(factory=factory_, title="Fees repaid"))
     CaseUpdateFactory(case=case, audience=Audience.INTERNAL, text=INTERNAL)

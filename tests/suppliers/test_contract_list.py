@@ -29,8 +29,8 @@ def catalogue(northvale, contractor):
                 contractor=contractor,
                 product_categories=["computers"],
                 cpv_codes=["30213100"],
-                brands="Lenovo",
-                product_models="ThinkPad X1",
+                brands="Acme Devices",
+                product_models="AcmeBook X1",
                 start_date=date(2020, 1, 1),
                 end_date=date(2099, 1, 1),
             ),
@@ -41,8 +41,8 @@ def catalogue(northvale, contractor):
                 contractor=contractor,
                 product_categories=["phones"],
                 cpv_codes=["32250000-0"],
-                brands="Fairphone",
-                product_models="Fairphone 5",
+                brands="Fairlane Phones",
+                product_models="Fairlane Phone 5",
                 ew_conditions_version="",
                 start_date=date(2020, 1, 1),
                 end_date=date(2021, 1, 1),
@@ -54,8 +54,8 @@ def catalogue(northvale, contractor):
                 contractor=other,
                 product_categories=["vehicles", "batteries"],
                 cpv_codes=["34144900"],
-                brands="Renault",
-                product_models="Kangoo E-Tech",
+                brands="Vantor Motors",
+                product_models="Voltvan E-Cargo",
                 start_date=date(2098, 1, 1),
                 end_date=date(2099, 1, 1),
             ),
@@ -66,8 +66,8 @@ def catalogue(northvale, contractor):
                 contractor=other,
                 product_categories=["printers"],
                 cpv_codes=["30232110-8"],
-                brands="Kyocera",
-                product_models="ECOSYS",
+                brands="Corvid Print",
+                product_models="PrintPro",
                 ew_conditions_version="",
             ),
         }
@@ -96,12 +96,12 @@ def test_contract_list_search(client, northvale_officer, catalogue):
     client.force_login(northvale_officer)
     assert _listed(client, "?q=nv-pho") == ["NV-PHO"]  # reference
     assert _listed(client, "?q=LIBRARIES") == ["NV-LAP"]  # title
-    assert _listed(client, "?q=kyocera") == ["NV-PRI"]  # brands
-    assert _listed(client, "?q=kangoo") == ["NV-VAN"]  # product models
+    assert _listed(client, "?q=corvid") == ["NV-PRI"]  # brands
+    assert _listed(client, "?q=voltvan") == ["NV-VAN"]  # product models
     assert _listed(client, "?q=32250000") == ["NV-PHO"]  # CPV code
     assert _listed(client, "?q=30232110-8") == ["NV-PRI"]
-    assert _listed(client, "?q=thinkpad+lenovo") == ["NV-LAP"]  # every word
-    assert _listed(client, "?q=thinkpad+renault") == []
+    assert _listed(client, "?q=acmebook+acme") == ["NV-LAP"]  # every word
+    assert _listed(client, "?q=acmebook+vantor") == []
 
 
 def test_a_bad_filter_is_explained_and_ignored(client, northvale_officer, catalogue):
@@ -173,7 +173,7 @@ def test_csv_export_lists_the_filtered_contracts_and_escapes_formulas(
         "Northern Resellers Ltd",
         "Computers and laptops",
         "30213100",
-        "Lenovo",
+        "Acme Devices",
         "250000.00",
         "EUR",
         "2026-01-15",

@@ -66,7 +66,7 @@ def _lines(disclosure):
 
 
 def _laptops(count, site=PRECISION):
-    return [[*site, "Lenovo", f"ThinkPad T{n}", "1"] for n in range(count)]
+    return [[*site, "Acme Devices", f"AcmeBook T{n}", "1"] for n in range(count)]
 
 
 def _rejected(disclosure, upload):
@@ -94,11 +94,11 @@ def test_a_valid_csv_creates_lines_linked_to_known_and_new_factories(db):
     rows = [
         *_laptops(2),
         [
-            "Pegatron Batam",
+            "Lotus Bay Electronics Batam",
             "Jalan Beringin Lot 1, Batam",
             "Indonesia",
-            "Dell",
-            "Latitude 5440",
+            "Kestrel Computing",
+            "Kestrel Pro 5440",
             "2",
         ],
     ]
@@ -106,7 +106,7 @@ def test_a_valid_csv_creates_lines_linked_to_known_and_new_factories(db):
     assert (result.created, result.updated, result.factories_created) == (3, 0, 1)
     lines = _lines(disclosure)
     assert [(line.site_name, line.country.code, line.tier) for line in lines] == [
-        ("Pegatron Batam", "ID", 2),
+        ("Lotus Bay Electronics Batam", "ID", 2),
         (PRECISION[0], "CN", 1),
         (PRECISION[0], "CN", 1),
     ]
@@ -119,15 +119,24 @@ def test_a_valid_xlsx_is_read_like_a_csv(db):
     disclosure = _disclosure()
     header = ["Site Name", "Address", "Country", "Brand", "Model", "Tier", "Lat", "Lng"]
     rows = [
-        [*PRECISION, "Lenovo", "ThinkPad T14", 1, 22.6573, 114.0295],
-        ["Quanta Shanghai", "No. 68 Sanzhuang Road, Songjiang", "chn", "HP", 840, 1, None, None],
+        [*PRECISION, "Acme Devices", "AcmeBook T14", 1, 22.6573, 114.0295],
+        [
+            "Jade River Computer Shanghai",
+            "No. 9 Riverside Road, Songjiang",
+            "chn",
+            "Halden",
+            840,
+            1,
+            None,
+            None,
+        ],
     ]
     result = disclosure_import(disclosure=disclosure, file=_xlsx(rows, header), by=None)
     assert (result.created, result.factories_created) == (2, 2)
     lines = _lines(disclosure)
     assert [(line.site_name, line.product_model) for line in lines] == [
-        ("Quanta Shanghai", "840"),
-        (PRECISION[0], "ThinkPad T14"),
+        ("Jade River Computer Shanghai", "840"),
+        (PRECISION[0], "AcmeBook T14"),
     ]
     assert str(lines[1].factory.latitude) == "22.657300"
 
@@ -137,7 +146,7 @@ def test_the_same_factory_disclosed_by_two_affiliates_is_one_factory(db):
     southport = _disclosure(AffiliateFactory(slug="southport"))
     disclosure_import(
         disclosure=northvale,
-        file=_csv([[*PRECISION, "Lenovo", "ThinkPad T14", "1"]]),
+        file=_csv([[*PRECISION, "Acme Devices", "AcmeBook T14", "1"]]),
         by=None,
     )
     spelled_otherwise = [
@@ -147,7 +156,7 @@ def test_the_same_factory_disclosed_by_two_affiliates_is_one_factory(db):
     ]
     result = disclosure_import(
         disclosure=southport,
-        file=_csv([[*spelled_otherwise, "Lenovo", "ThinkPad T14", "1"]]),
+        file=_csv([[*spelled_otherwise, "Acme Devices", "AcmeBook T14", "1"]]),
         by=None,
     )
     assert result.factories_created == 0
@@ -160,7 +169,9 @@ def test_a_moderately_similar_site_gets_a_factory_and_a_review_for_staff(db):
     disclosure = _disclosure()
     plastics = ["Shenzhen Precision Plastics Co., Ltd.", "No. 9 Industrial Road, Longhua", "CN"]
     result = disclosure_import(
-        disclosure=disclosure, file=_csv([[*plastics, "Lenovo", "ThinkPad T14", "2"]]), by=None
+        disclosure=disclosure,
+        file=_csv([[*plastics, "Acme Devices", "AcmeBook T14", "2"]]),
+        by=None,
     )
     assert (result.factories_created, result.reviews_created) == (1, 1)
     review = FactoryMatchReview.objects.get()
@@ -178,14 +189,20 @@ def test_uploading_again_updates_lines_instead_of_adding_them_twice(db):
     assert (result.created, result.updated, result.factories_created) == (0, 5, 0)
     lines = _lines(disclosure)
     assert len(lines) == 5
-    changed = next(line for line in lines if line.product_model == "ThinkPad T3")
+    changed = next(line for line in lines if line.product_model == "AcmeBook T3")
     assert (changed.tier, changed.site_name) == (2, "SHENZHEN PRECISION ELECTRONICS LIMITED")
 
 
 def test_repeated_lines_in_one_file_are_reported_with_both_rows(db):
     disclosure = _disclosure()
     rows = _laptops(6)
-    rows[4] = ["Shenzhen Precision Electronics Limited", "elsewhere", "cn", "LENOVO", "ThinkPad T1"]
+    rows[4] = [
+        "Shenzhen Precision Electronics Limited",
+        "elsewhere",
+        "cn",
+        "ACME DEVICES",
+        "AcmeBook T1",
+    ]
     errors = _rejected(disclosure, _csv(rows))
     assert errors == [(6, "site_name", "Same site, brand and model as row 3.")]
     assert _lines(disclosure) == []
@@ -195,9 +212,31 @@ def test_every_bad_value_is_named_in_the_report(db):
     disclosure = _disclosure()
     header = [*HEADER, "function", "os_id", "latitude", "longitude"]
     rows = [
-        ["", "No. 5 Industrial Road", "CN", "Lenovo", "T14", "4", "assembly line", "", "", ""],
-        [*PRECISION, "Lenovo", "T14s", "1", "", "cn-123", "95", "abc"],
-        ["x" * 300, "Somewhere", "Republic of Nowhere", "Lenovo", "T16", "", "", "", "45", ""],
+        [
+            "",
+            "No. 5 Industrial Road",
+            "CN",
+            "Acme Devices",
+            "T14",
+            "4",
+            "assembly line",
+            "",
+            "",
+            "",
+        ],
+        [*PRECISION, "Acme Devices", "T14s", "1", "", "cn-123", "95", "abc"],
+        [
+            "x" * 300,
+            "Somewhere",
+            "Republic of Nowhere",
+            "Acme Devices",
+            "T16",
+            "",
+            "",
+            "",
+            "45",
+            "",
+        ],
     ]
     assert _rejected(disclosure, _csv(rows, header)) == [
         (2, "site_name", "This field is required."),
@@ -233,7 +272,7 @@ def test_every_bad_value_is_named_in_the_report(db):
 def test_countries_are_understood_as_codes_or_english_names_in_any_case(db):
     rows = [
         {"row": n, "site_name": f"Site {n}", "address": "Road 1", "country": country}
-        | {"brand": "HP", "product_model": "840"}
+        | {"brand": "Halden", "product_model": "840"}
         for n, country in enumerate(["VN", "vnm", "Viet Nam", "VIETNAM", "vn", " viet  nam "])
     ]
     valid, errors = validate_rows(rows)
@@ -251,7 +290,7 @@ def test_the_open_supply_hub_list_is_read_but_lacks_brand_and_model(db):
 def test_the_open_supply_hub_list_with_brand_and_model_imports(db):
     with OPEN_SUPPLY_HUB_LIST.open(newline="", encoding="utf-8") as source:
         table = list(csv.reader(source))
-    rows = [[*row, "Fairphone", "Fairphone 5"] for row in table[1:]]
+    rows = [[*row, "Fairlane Phones", "Fairlane 5"] for row in table[1:]]
     upload = _csv(rows, [*table[0], "brand", "model"])
     northvale = _disclosure(AffiliateFactory(slug="northvale"))
 
@@ -308,9 +347,11 @@ def test_unreadable_files_get_a_clear_reason(content, message):
 
 def test_files_from_excel_are_read_whatever_their_encoding_and_separator():
     name = "Société Électronique Ltée"
-    semicolons_cp1252 = f"site_name;address;country;brand;product_model\n{name};Rue 1;FR;Bull;X\n"
+    semicolons_cp1252 = (
+        f"site_name;address;country;brand;product_model\n{name};Rue 1;FR;Galvani;X\n"
+    )
     commas_with_bom = (
-        f"\ufeffSite_Name,Address,Country,Brand,Product Model\n{name},Rue 1,FR,Bull,X\n"
+        f"\ufeffSite_Name,Address,Country,Brand,Product Model\n{name},Rue 1,FR,Galvani,X\n"
     )
     for content in (semicolons_cp1252.encode("cp1252"), commas_with_bom.encode()):
         (row,) = parse_disclosure_file(SimpleUploadedFile("sites.csv", content))
@@ -371,7 +412,7 @@ def test_the_templates_are_accepted_as_they_are_and_explain_themselves():
 
 def test_a_line_typed_in_a_form_is_checked_and_saved_like_an_uploaded_one(db):
     disclosure = _disclosure()
-    row = dict(zip(HEADER, [*PRECISION, "Lenovo", "ThinkPad T14", "1"], strict=True))
+    row = dict(zip(HEADER, [*PRECISION, "Acme Devices", "AcmeBook T14", "1"], strict=True))
     result = disclosure_add_rows(disclosure=disclosure, rows=[row], by=None)
     assert (result.created, result.factories_created) == (1, 1)
     with pytest.raises(DisclosureImportRejected) as rejected:

@@ -30,7 +30,7 @@ def test_officer_submits_then_accepts_and_the_brand_mapping_is_recorded(
 ):
     disclosure = _disclosure(northvale)
     line = DisclosureLineFactory(
-        disclosure=disclosure, brand="Lenovo", product_model="ThinkPad T14"
+        disclosure=disclosure, brand="Acme Devices", product_model="AcmeBook T14"
     )
     client.force_login(northvale_officer)
     base = f"/a/northvale/disclosures/{disclosure.pk}"
@@ -41,11 +41,11 @@ def test_officer_submits_then_accepts_and_the_brand_mapping_is_recorded(
     assert _status(disclosure) == "accepted"
     link = SupplierFactory.objects.get(factory=line.factory)
     assert (link.supplier.name, link.supplier.is_brand, link.source) == (
-        "Lenovo",
+        "Acme Devices",
         True,
         "disclosure",
     )
-    assert link.products == "ThinkPad T14"
+    assert link.products == "AcmeBook T14"
     assert link.source_reference == disclosure.contract.reference
 
 
@@ -135,8 +135,8 @@ def test_contractor_link_opens_its_own_disclosure_until_submitted(
             "site_name": "Ayutthaya Plant 2",
             "address": "99 Rojana Road",
             "country": "TH",
-            "brand": "Dell",
-            "product_model": "Latitude 5450",
+            "brand": "Kestrel Computing",
+            "product_model": "Kestrel Pro 5450",
             "tier": "1",
         },
     )
@@ -234,7 +234,7 @@ def test_contractor_uploads_a_bad_file_and_downloads_the_error_report(
     upload = SimpleUploadedFile(
         "sites.csv",
         b"site_name,address,country,brand,product_model\n"
-        b"Plant A,1 Road,Narnia,Dell,Latitude 5450\n",
+        b"Plant A,1 Road,Narnia,Kestrel Computing,Kestrel Pro 5450\n",
         content_type="text/csv",
     )
     response = contractor.post(path, {"action": "upload", "file": upload})
@@ -262,12 +262,12 @@ def test_officer_types_a_line_and_bad_input_saves_nothing(client, northvale_offi
     response = client.post(url, line)
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
-    response = client.post(url, {**line, "brand": "Acer", "country": "XX"})
+    response = client.post(url, {**line, "brand": "Tessaly Tech", "country": "XX"})
     assert response.status_code == 400
     assert "Select a valid choice." in response.content.decode()
     with scopes_disabled():
         assert not disclosure.lines.exists()
-    response = client.post(url, {**line, "brand": "Acer"}, follow=True)
+    response = client.post(url, {**line, "brand": "Tessaly Tech"}, follow=True)
     assert "The production site was added." in response.content.decode()
     with scopes_disabled():
         assert disclosure.lines.get().factory.name == "Plant A"

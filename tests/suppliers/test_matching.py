@@ -73,7 +73,7 @@ def test_sites_sharing_a_placeholder_address_stay_apart_when_names_differ(db):
 
 
 def test_an_open_supply_hub_id_wins_over_the_name(db):
-    known = FactoryFactory(name="Hon Hai Longhua Campus", os_id="CN2019303BQ3FZP", country="CN")
+    known = FactoryFactory(name="Lotus Bay Longhua Campus", os_id="CN2019303BQ3FZP", country="CN")
     FactoryFactory(name=PRECISION, address=PRECISION_ADDRESS, country="CN")
     assert match_sites([_site(os_id="CN2019303BQ3FZP")]) == [known.pk]
 

@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "grievances.demo",
     "remediation.demo",
     "learning.demo",
+    "engagement.demo",
 ]
 
 
@@ -43,4 +44,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for email, role in DEMO_LOGINS:
-            self.stdout.write(f"  {email:<28} {role}")
+            self.stdout.write(f"  {email:<32} {role}")
