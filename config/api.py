@@ -3,6 +3,8 @@
 from rest_framework.routers import DefaultRouter
 
 from affiliates.api import AffiliateViewSet, MembershipViewSet
+from engagement.api.actions import CompanyActionViewSet
+from engagement.api.disclosures import CompanyDisclosureViewSet
 from grievances.api import GrievanceViewSet
 from learning.api.assessment import AssessmentViewSet
 from learning.api.community import ThreadViewSet
@@ -38,3 +40,6 @@ router.register("screenings", ScreeningViewSet, basename="screening")
 router.register("events", EventViewSet, basename="event")
 router.register("resources", ResourceViewSet, basename="resource")
 router.register("self-assessments", AssessmentViewSet, basename="selfassessment")
+# Company portal: disclosures and corrective actions
+router.register("company/disclosures", CompanyDisclosureViewSet, basename="company-disclosure")
+router.register("company/actions", CompanyActionViewSet, basename="company-action")
