@@ -182,3 +182,14 @@ def test_an_officers_submission_still_needs_staff_confirmation(northvale, northv
     DisclosureLineFactory(disclosure=disclosure)
     disclosure_submit(disclosure=disclosure, by=northvale_officer)
     assert _fresh(disclosure).submitted_by_contractor is False
+
+
+def test_the_home_keeps_its_query_budget(client, contact, northern, django_assert_max_num_queries):
+    for _number in range(15):
+        company_disclosure(northern)
+        company_action(northern)
+    with django_assert_max_num_queries(14):
+        response = client.get("/company/")
+    body = response.content.decode()
+    assert "15 requests are waiting" in body
+    assert "15 actions are open" in body
