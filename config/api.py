@@ -3,6 +3,8 @@
 from rest_framework.routers import DefaultRouter
 
 from affiliates.api import AffiliateViewSet, MembershipViewSet
+from engagement.api.actions import CompanyActionViewSet
+from engagement.api.disclosures import CompanyDisclosureViewSet
 from engagement.api.performance import CompanyScoresViewSet, CompanyScoreViewSet
 from grievances.api import GrievanceViewSet
 from learning.api.assessment import AssessmentViewSet
@@ -42,3 +44,6 @@ router.register("self-assessments", AssessmentViewSet, basename="selfassessment"
 # Engagement: the company performance tracker.
 router.register("company/scores", CompanyScoreViewSet, basename="company-score")
 router.register("company-scores", CompanyScoresViewSet, basename="companyscores")
+# Company portal: disclosures and corrective actions
+router.register("company/disclosures", CompanyDisclosureViewSet, basename="company-disclosure")
+router.register("company/actions", CompanyActionViewSet, basename="company-action")

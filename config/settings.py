@@ -352,6 +352,9 @@ SPECTACULAR_SETTINGS = {
         "SelfAssessmentPdfStatusEnum": "learning.models.Assessment.PdfStatus",
         "MaturityLevelEnum": "learning.models.MaturityLevel",
         "AnswerLevelEnum": "learning.models.AnswerLevel",
+        # Engagement: the company portal shows disclosures and actions too
+        "DisclosureStatusEnum": "suppliers.models.Disclosure.Status",
+        "RemediationActionStatusEnum": "remediation.models.ActionStatus",
     },
 }
 

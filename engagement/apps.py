@@ -13,3 +13,6 @@ class EngagementConfig(AppConfig):
 
     name = "engagement"
     verbose_name = _("Industry engagement")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import performance, portal
+from .views import actions, contacts, disclosures, performance, portal
 
 app_name = "engagement"
 
@@ -55,5 +55,42 @@ urlpatterns = [
         "company/performance/<int:pk>/comments/",
         performance.CompanyScoreCommentView.as_view(),
         name="company_score_comment",
+    ),
+    # --- Company accounts and the portal's disclosures and actions (portal helper) ---
+    path(
+        "company/disclosures/",
+        disclosures.CompanyDisclosureListView.as_view(),
+        name="company_disclosures",
+    ),
+    path(
+        "company/disclosures/<int:pk>/",
+        disclosures.CompanyDisclosureDetailView.as_view(),
+        name="company_disclosure",
+    ),
+    path("company/actions/", actions.CompanyActionListView.as_view(), name="company_actions"),
+    path(
+        "company/actions/<int:pk>/",
+        actions.CompanyActionDetailView.as_view(),
+        name="company_action",
+    ),
+    path(
+        "staff/engagement/companies/<int:pk>/contacts/",
+        contacts.StaffCompanyContactsView.as_view(),
+        name="staff_company_contacts",
+    ),
+    path(
+        "staff/engagement/companies/<int:pk>/invitations/<int:invitation_pk>/withdraw/",
+        contacts.StaffInvitationWithdrawView.as_view(),
+        name="staff_invitation_withdraw",
+    ),
+    path(
+        "staff/engagement/companies/<int:pk>/contacts/<int:contact_pk>/remove/",
+        contacts.StaffContactRemoveView.as_view(),
+        name="staff_contact_remove",
+    ),
+    path(
+        "invitations/company/<str:token>/",
+        contacts.CompanyInvitationAcceptView.as_view(),
+        name="company_invitation_accept",
     ),
 ]

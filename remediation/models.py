@@ -21,7 +21,14 @@ from core.encryption import EncryptedTextField
 from core.uploads import PrivateUploadTo
 from monitoring.models import Severity
 
-from .querysets import ActionQuerySet, AttachmentQuerySet, CaseQuerySet, UpdateQuerySet
+from .querysets import (
+    ActionQuerySet,
+    AttachmentQuerySet,
+    CaseQuerySet,
+    ProgressAttachmentQuerySet,
+    ProgressQuerySet,
+    UpdateQuerySet,
+)
 
 
 class CaseStatus(models.TextChoices):
@@ -334,6 +341,8 @@ class ActionProgress(models.Model):
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
+    objects = ProgressQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
@@ -357,6 +366,8 @@ class ProgressAttachment(models.Model):
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
 
+    objects = ProgressAttachmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
@@ -364,6 +375,12 @@ class ProgressAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def download_name(self) -> str:
+        """Never the uploader's file name (it may name a person): the action and the file."""
+        extension = self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else "bin"
+        return f"{self.progress.action.reference.replace('/', '-')}-{self.pk}.{extension}"
 
 
 class Compensation(models.Model):

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,12 +17,14 @@ from core.errors import DomainError
 from core.uploads import CleanFile
 
 from .models import (
+    ActionProgress,
     ActionStatus,
     Audience,
     CaseStatus,
     CaseUpdate,
     Compensation,
     Escalation,
+    ProgressAttachment,
     RemediationAction,
     RemediationCase,
     UpdateAttachment,
@@ -187,6 +191,120 @@ def action_reject_claim(*, action: RemediationAction, by, reason: str) -> Remedi
             % {"action": action.description[:200], "reason": action.rejection_reason},
         )
     return action
+
+
+# --- The owner company's progress (from the company portal) -------------------------------
+
+MAX_PROGRESS_FILES = 5
+
+
+def acts_for_owner(action: RemediationAction, user) -> bool:
+    """Whether the user is a contact of the company that owns the action (the portal's
+    `user.company_contact`, read as an attribute: this app sits below `engagement`)."""
+    contact = getattr(user, "company_contact", None)
+    return (
+        contact is not None
+        and action.owner_supplier_id is not None
+        and contact.company_id == action.owner_supplier_id
+    )
+
+
+def action_progress_post(
+    *,
+    action: RemediationAction,
+    by,
+    text: str,
+    files: list[CleanFile] = (),
+    asks_verification: bool = False,
+) -> ActionProgress:
+    """The owner company reports progress on its action, with evidence files; asking for
+    verification claims the action done (planned or rejected → done, claimed), which the
+    lead partner or staff then verify or reject as for any claim. Staff's lead and the lead
+    partner's members are told by e-mail."""
+    if not acts_for_owner(action, by):
+        raise DomainError(_("Only a contact of the company that owns the action can do this."))
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Describe the progress made."), field="text")
+    files = list(files)
+    if len(files) > MAX_PROGRESS_FILES:
+        raise DomainError(
+            _("Attach at most %(count)s files to one update.") % {"count": MAX_PROGRESS_FILES},
+            field="files",
+        )
+    with transaction.atomic():
+        if asks_verification:
+            if action.status == ActionStatus.DONE_CLAIMED:
+                raise DomainError(_("Verification has already been asked for this action."))
+            action = _locked_action(action, ActionStatus.DONE_CLAIMED)
+        else:
+            action = (
+                RemediationAction.objects.select_for_update(of=("self",))
+                .select_related("case")
+                .get(pk=action.pk)
+            )
+            require_active(action.case)
+        if action.status == ActionStatus.VERIFIED:
+            raise DomainError(_("This action is verified: it needs no more updates."))
+        progress = ActionProgress.objects.create(
+            action=action, text=text, asks_verification=asks_verification, author=by
+        )
+        for clean in files:
+            attachment = ProgressAttachment(
+                progress=progress,
+                original_name=clean.original_name[:120],
+                content_type=clean.content_type,
+                size=clean.size,
+            )
+            attachment.file.save(f"x.{clean.extension}", ContentFile(clean.content), save=False)
+            attachment.save()
+        if asks_verification:
+            action.status = ActionStatus.DONE_CLAIMED
+            action.evidence = text
+            action.claimed_on = timezone.localdate()
+            action.save(update_fields=["status", "evidence", "claimed_on", "updated_at"])
+            _notify_verification_asked(action, progress)
+    return progress
+
+
+def _notify_verification_asked(action: RemediationAction, progress: ActionProgress) -> int:
+    """The case's staff lead and the lead partner's members, each in their language, with a
+    link to the case as they see it; queued in the caller's transaction."""
+    from core.outbox import Message, outbox_enqueue
+    from monitoring.models import PartnerMembership
+
+    case = action.case
+    recipients = []
+    if case.staff_lead.is_active:
+        recipients.append((case.staff_lead, case.get_absolute_url()))
+    if case.lead_partner_id:
+        partner_link = reverse("remediation:partner_case", kwargs={"pk": case.pk})
+        recipients += [
+            (membership.user, partner_link)
+            for membership in PartnerMembership.objects.filter(
+                partner_id=case.lead_partner_id, user__is_active=True
+            ).select_related("user")
+        ]
+    return outbox_enqueue(
+        [
+            Message(
+                key=f"action-verification-asked:{progress.pk}:{user.pk}",
+                recipient=user.email,
+                template_prefix="remediation/email/verification_asked",
+                context={
+                    "case": case,
+                    "factory": case.factory.name,
+                    "action": action,
+                    "company": action.owner_supplier.name,
+                    "text": progress.text,
+                    "file_count": len(progress.attachments.all()),
+                    "link": f"{settings.SITE_URL}{link}#action-{action.pk}",
+                },
+                language=user.language or settings.LANGUAGE_CODE,
+            )
+            for user, link in recipients
+        ]
+    )
 
 
 # --- Timeline, escalations, compensation --------------------------------------------------

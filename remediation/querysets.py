@@ -6,6 +6,8 @@
 - An affiliate reads the cases at factories in its supply chain and those it was invited to.
   Until it joins, only their summary; once joined, the plan and the entries for affiliates.
   Linked grievances and internal entries never reach it.
+- A company contact reads only the actions its company owns and its own progress updates on
+  them: no case, timeline, finding or other company's action.
 
 Each model's `visible_to(reader)` (the reader of `affiliates.reader`) holds all of its rules.
 """
@@ -98,6 +100,9 @@ class ActionQuerySet(models.QuerySet):
             return self.filter(case__lead_partner_id=reader.partner_id)
         if reader.is_affiliate:
             return self.filter(case__in=_joined_case_ids(reader.affiliate))
+        if reader.is_company:
+            # The company portal: the actions the company owns, whatever the case.
+            return self.filter(owner_supplier_id=reader.company_id)
         return self.none()
 
     def open(self):
@@ -141,3 +146,23 @@ class AttachmentQuerySet(models.QuerySet):
         from .models import CaseUpdate
 
         return self.filter(update__in=CaseUpdate.objects.visible_to(reader))
+
+
+class ProgressQuerySet(models.QuerySet):
+    def visible_to(self, reader):
+        """A company's progress updates on its actions: read with the plan (staff, the lead
+        partner, the affiliates that joined) and by the company that owns the action."""
+        from .models import RemediationAction
+
+        return self.filter(action__in=RemediationAction.objects.visible_to(reader).values("pk"))
+
+
+class ProgressAttachmentQuerySet(models.QuerySet):
+    def downloadable_by(self, reader):
+        """The evidence files of progress updates: staff and the case's lead partner only.
+        Affiliates read that there are files, never the files (as for partners' evidence)."""
+        if reader.is_staff:
+            return self.all()
+        if reader.is_partner:
+            return self.filter(progress__action__case__lead_partner_id=reader.partner_id)
+        return self.none()

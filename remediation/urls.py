@@ -68,6 +68,11 @@ urlpatterns = [
         shared.AttachmentDownloadView.as_view(),
         name="attachment",
     ),
+    path(
+        "cases/progress-files/<int:pk>/",
+        shared.ProgressAttachmentDownloadView.as_view(),
+        name="progress_attachment",
+    ),
     # Affiliates
     path(
         "a/<slug:affiliate_slug>/cases/",

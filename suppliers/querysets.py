@@ -114,3 +114,10 @@ class DisclosureQuerySet(models.QuerySet):
     def awaiting_contractor(self):
         Status = self.model.Status
         return self.filter(status__in=[Status.REQUESTED, Status.RETURNED])
+
+    def of_contractor(self, company_id: int):
+        """Every affiliate's requests to one contractor, for its contacts' inbox (the
+        company portal): the one read of disclosures across tenants a company may make. Run
+        it outside a tenant scope (`scopes_disabled`); never pass it anything but the
+        reader's own company."""
+        return self.filter(contract__contractor_id=company_id)

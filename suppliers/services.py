@@ -78,9 +78,10 @@ def disclosure_submit(*, disclosure: Disclosure, by=None) -> Disclosure:
                 raise DomainError(_("Add at least one production site before submitting."))
         _transition(disclosure, Disclosure.Status.SUBMITTED)
         disclosure.submitted_at = timezone.now()
-        # Through the contractor's link there is no user; an officer's submission needs EW
-        # staff to confirm the sites once accepted.
-        disclosure.submitted_by_contractor = by is None
+        # Through the contractor's link there is no user, and a contact of the contractor
+        # (the company portal) acts for it too; an officer's submission needs EW staff to
+        # confirm the sites once accepted.
+        disclosure.submitted_by_contractor = by is None or acts_for_contractor(by, disclosure)
         # The contractor's link works only until the list is submitted.
         disclosure.contractor_token_digest = ""
         disclosure.contractor_token_expires_at = None
@@ -89,6 +90,13 @@ def disclosure_submit(*, disclosure: Disclosure, by=None) -> Disclosure:
         "disclosure submitted: disclosure=%s by=%s", disclosure.pk, getattr(by, "pk", "contractor")
     )
     return disclosure
+
+
+def acts_for_contractor(user, disclosure: Disclosure) -> bool:
+    """Whether the user is a contact of the disclosure's contractor (the company portal's
+    `user.company_contact`, read as an attribute: this app sits below `engagement`)."""
+    contact = getattr(user, "company_contact", None)
+    return contact is not None and contact.company_id == disclosure.contract.contractor_id
 
 
 def disclosure_accept(*, disclosure: Disclosure, by) -> Disclosure:

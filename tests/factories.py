@@ -38,10 +38,12 @@ from monitoring.models import (
     Severity,
 )
 from remediation.models import (
+    ActionProgress,
     Audience,
     CaseUpdate,
     Engagement,
     Participation,
+    ProgressAttachment,
     RemediationAction,
     RemediationCase,
 )
@@ -647,8 +649,6 @@ def library_resource(*, title="Guidance", language="en", topics=(), **fields) ->
 
 
 # --- Engagement: the company performance tracker (company-owned rows) -----------------------
-# The portal's part defines COMPANY_FACTORIES (model -> make(company) returning a row of that
-# company); this block adds the tracker's rows to it, creating the dict if it is not there.
 
 
 def quarter_score(company, quarter=date(2025, 1, 1), overall="62.5", points="75.0"):
@@ -699,5 +699,54 @@ def _company_rows():
     }
 
 
-COMPANY_FACTORIES = globals().get("COMPANY_FACTORIES", {})
-COMPANY_FACTORIES.update(_company_rows())
+# --- Company portal (engagement): contacts' rows -----------------------------------------
+
+
+class ActionProgressFactory(factory.django.DjangoModelFactory):
+    """A progress update on an action; `action=` should be owned by the author's company."""
+
+    class Meta:
+        model = ActionProgress
+
+    action = SubFactory(RemediationActionFactory)
+    text = Sequence(lambda n: f"Passports returned to {n} workers; receipts signed.")
+    author = SubFactory(UserFactory)
+
+
+def company_action(company, **fields) -> RemediationAction:
+    """An action of a new case that `company` owns."""
+    fields.setdefault("owner_name", company.name)
+    return RemediationActionFactory(owner_supplier=company, **fields)
+
+
+def company_disclosure(company, **fields) -> Disclosure:
+    """A disclosure request of a new affiliate's contract whose contractor is `company`."""
+    return DisclosureFactory(contract=ContractFactory(contractor=company), **fields)
+
+
+def progress_attachment(progress, content: bytes = b"%PDF-1.4 evidence") -> ProgressAttachment:
+    from django.core.files.base import ContentFile
+
+    attachment = ProgressAttachment(
+        progress=progress,
+        original_name="receipts.pdf",
+        content_type="application/pdf",
+        size=len(content),
+    )
+    attachment.file.save("x.pdf", ContentFile(content), save=False)
+    attachment.save()
+    return attachment
+
+
+# For each model a company contact reads in the portal: a callable that makes a row belonging
+# to the given company (`suppliers.Supplier`). The company isolation walker
+# (tests/engagement/test_company_isolation.py) tries every route on another company's rows.
+COMPANY_FACTORIES = {
+    Disclosure: company_disclosure,
+    RemediationAction: company_action,
+    ActionProgress: lambda company: ActionProgressFactory(action=company_action(company)),
+    ProgressAttachment: lambda company: progress_attachment(
+        ActionProgressFactory(action=company_action(company))
+    ),
+    **_company_rows(),
+}

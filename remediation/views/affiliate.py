@@ -20,8 +20,8 @@ from monitoring.models import Finding
 
 from .. import services
 from ..forms import EngagementForm, LetterForm
-from ..models import CaseUpdate, Engagement, Participation, RemediationAction, RemediationCase
-from .shared import download, form_error
+from ..models import CaseUpdate, Engagement, Participation, RemediationCase
+from .shared import actions_with_progress, download, form_error
 
 
 class AffiliateCaseMixin(AffiliateViewMixin):
@@ -90,7 +90,7 @@ class AffiliateCaseDetailView(AffiliateCaseMixin, DetailView):
             return context
         contracts = services.contracts_for_letter(case, self.affiliate)
         context.update(
-            actions=list(RemediationAction.objects.visible_to(self.reader).filter(case=case)),
+            actions=list(actions_with_progress(self.reader).filter(case=case)),
             compensations=list(case.compensations.all()),
             escalations=list(case.escalations.all()),
             updates=list(

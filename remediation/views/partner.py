@@ -12,8 +12,8 @@ from affiliates.mixins import PartnerRequiredMixin
 from monitoring.models import Finding
 
 from ..forms import RejectClaimForm, UpdateForm
-from ..models import CaseUpdate, RemediationAction, RemediationCase
-from .shared import companies, prefetch_updates
+from ..models import CaseUpdate, RemediationCase
+from .shared import actions_with_progress, companies, prefetch_updates
 
 
 class PartnerCaseListView(PartnerRequiredMixin, ListView):
@@ -46,7 +46,7 @@ class PartnerCaseDetailView(PartnerRequiredMixin, DetailView):
                     ),
                 ),
                 Prefetch("companies", queryset=companies()),
-                Prefetch("actions", queryset=RemediationAction.objects.visible_to(self.reader)),
+                Prefetch("actions", queryset=actions_with_progress(self.reader)),
                 "compensations",
                 "escalations",
                 prefetch_updates(CaseUpdate.objects.visible_to(self.reader)),

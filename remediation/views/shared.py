@@ -16,7 +16,14 @@ from core.views import ServiceActionMixin
 
 from .. import plan
 from ..forms import UpdateForm
-from ..models import RemediationCase, ResponsibleCompany, UpdateAttachment
+from ..models import (
+    ActionProgress,
+    ProgressAttachment,
+    RemediationAction,
+    RemediationCase,
+    ResponsibleCompany,
+    UpdateAttachment,
+)
 
 
 def form_error(request, form) -> None:
@@ -30,6 +37,21 @@ def prefetch_updates(queryset):
     return Prefetch(
         "updates",
         queryset=queryset.select_related("author").prefetch_related("attachments"),
+    )
+
+
+def actions_with_progress(reader):
+    """The plan as the reader may read it, each action with the owner company's progress
+    updates and their files (listed; who may download them is `ProgressAttachment`'s rule)."""
+    return (
+        RemediationAction.objects.visible_to(reader)
+        .select_related("owner_supplier")
+        .prefetch_related(
+            Prefetch(
+                "progress_updates",
+                queryset=ActionProgress.objects.visible_to(reader).prefetch_related("attachments"),
+            )
+        )
     )
 
 
@@ -109,3 +131,23 @@ def download(reader, pk):
         filename=attachment.download_name,
         content_type=attachment.content_type,
     )
+
+
+class ProgressAttachmentDownloadView(ReaderMixin, View):
+    """Evidence files of a company's progress updates: staff and the case's lead partner,
+    with the same checks as timeline files; anyone else (affiliates included) gets 404."""
+
+    model = ProgressAttachment
+
+    def get(self, request, pk):
+        attachment = get_object_or_404(
+            ProgressAttachment.objects.downloadable_by(self.reader).select_related(
+                "progress__action__case"
+            ),
+            pk=pk,
+        )
+        return file_download(
+            attachment.file,
+            filename=attachment.download_name,
+            content_type=attachment.content_type,
+        )

@@ -45,7 +45,7 @@ from ..models import (
     RemediationAction,
     RemediationCase,
 )
-from .shared import companies, form_error, prefetch_updates
+from .shared import actions_with_progress, companies, form_error, prefetch_updates
 
 
 class StaffCaseListView(StaffRequiredMixin, ListView):
@@ -198,12 +198,7 @@ class StaffCaseDetailView(StaffCaseMixin, DetailView):
                     "participations",
                     queryset=Participation.objects.select_related("affiliate", "joined_by"),
                 ),
-                Prefetch(
-                    "actions",
-                    queryset=RemediationAction.objects.visible_to(self.reader).select_related(
-                        "owner_supplier"
-                    ),
-                ),
+                Prefetch("actions", queryset=actions_with_progress(self.reader)),
                 "compensations",
                 Prefetch("escalations", queryset=Escalation.objects.select_related("created_by")),
                 prefetch_updates(CaseUpdate.objects.visible_to(self.reader)),

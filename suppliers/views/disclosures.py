@@ -283,13 +283,84 @@ def disclosure_template(request, fmt):
     )
 
 
-# --- The contractor's link (no account) ------------------------------------------------
+# --- The contractor's side: its tokenised link (no account), or a contact's portal page -----
 
 
-class ContractorDisclosureView(View):
-    """What a contractor opens from the e-mail: fill in or upload the list, then submit."""
+class ContractorDisclosureBase(View):
+    """What the contractor does with a disclosure request: fill in or upload the list, then
+    submit. The e-mailed link (`ContractorDisclosureView`, no account) and the company
+    portal (`engagement`, a signed-in contact of the contractor) share it, so both go
+    through the same services. Subclasses set `self.disclosure` and run the request in its
+    affiliate's scope; `self.by` is the user acting (None through the link)."""
 
     template_name = "suppliers/contractor_disclosure.html"
+    by = None
+
+    def error_key(self) -> str:
+        return _error_report_key(self.disclosure, "contractor")
+
+    def editing_context(self, **forms) -> dict:
+        lines = DisclosureLine.objects.filter(disclosure=self.disclosure).order_by(
+            "site_name", "brand", "product_model"
+        )
+        return {
+            "disclosure": self.disclosure,
+            "contract": self.disclosure.contract,
+            "line_count": lines.count(),
+            "lines": lines[:200],
+            "upload_form": forms.get("upload_form") or DisclosureUploadForm(),
+            "line_form": forms.get("line_form") or DisclosureLineForm(),
+            "import_errors": forms.get("import_errors"),
+            "import_stopped_at_row": forms.get("import_stopped_at_row"),
+            "error_report_url": "?download=errors",
+        }
+
+    def get(self, request, *args, **forms):
+        if request.GET.get("download") == "errors":
+            report = cache.get(self.error_key())
+            if report is None:
+                raise Http404(_("No error report: upload the file again."))
+            return _csv_download(report, "disclosure-errors.csv")
+        context = self.editing_context(**forms)
+        return render(request, self.template_name, context, status=forms.get("status", 200))
+
+    def before_change(self) -> None:
+        """A hook to refuse a change before it is tried (raise DomainError)."""
+
+    def submitted(self, request):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        try:
+            self.before_change()
+        except DomainError as error:
+            show_domain_error(request, error)
+            return redirect(request.path)
+        if action == "submit":
+            try:
+                services.disclosure_submit(disclosure=self.disclosure, by=self.by)
+            except DomainError as error:
+                show_domain_error(request, error)
+                return redirect(request.path)
+            return self.submitted(request)
+        if action == "upload":
+            form = DisclosureUploadForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return self.get(request, upload_form=form, status=400)
+            outcome = _import_upload(request, self.disclosure, form, self.by, self.error_key())
+            if isinstance(outcome, str):
+                messages.success(request, outcome)
+                return redirect(request.path)
+            return self.get(request, upload_form=form, status=400, **outcome)
+        form = DisclosureLineForm(request.POST)
+        if _add_line(request, self.disclosure, form, by=self.by):
+            return redirect(request.path)
+        return self.get(request, line_form=form, status=400)
+
+
+class ContractorDisclosureView(ContractorDisclosureBase):
+    """What a contractor opens from the e-mail: fill in or upload the list, then submit."""
 
     def dispatch(self, request, token):
         try:
@@ -303,61 +374,13 @@ class ContractorDisclosureView(View):
             )
         self.token = token
         with scope(affiliate=self.disclosure.affiliate):
-            response = super().dispatch(request, token)
+            response = super().dispatch(request)
         # The token is in the path: the site-wide "same-origin" Referrer-Policy keeps it from
         # other sites ("no-referrer" would make browsers send "Origin: null" and fail CSRF).
         response["Cache-Control"] = "no-store"
         return response
 
-    def get(self, request, token, **forms):
-        if request.GET.get("download") == "errors":
-            report = cache.get(_error_report_key(self.disclosure, "contractor"))
-            if report is None:
-                raise Http404(_("No error report: upload the file again."))
-            return _csv_download(report, "disclosure-errors.csv")
-        lines = DisclosureLine.objects.filter(disclosure=self.disclosure).order_by(
-            "site_name", "brand", "product_model"
+    def submitted(self, request):
+        return render(
+            request, "suppliers/contractor_submitted.html", {"disclosure": self.disclosure}
         )
-        context = {
-            "disclosure": self.disclosure,
-            "contract": self.disclosure.contract,
-            "line_count": lines.count(),
-            "lines": lines[:200],
-            "upload_form": forms.get("upload_form") or DisclosureUploadForm(),
-            "line_form": forms.get("line_form") or DisclosureLineForm(),
-            "import_errors": forms.get("import_errors"),
-            "import_stopped_at_row": forms.get("import_stopped_at_row"),
-            "error_report_url": "?download=errors",
-        }
-        return render(request, self.template_name, context, status=forms.get("status", 200))
-
-    def post(self, request, token):
-        action = request.POST.get("action")
-        if action == "submit":
-            try:
-                services.disclosure_submit(disclosure=self.disclosure)
-            except DomainError as error:
-                show_domain_error(request, error)
-                return redirect(request.path)
-            return render(
-                request, "suppliers/contractor_submitted.html", {"disclosure": self.disclosure}
-            )
-        if action == "upload":
-            form = DisclosureUploadForm(request.POST, request.FILES)
-            if not form.is_valid():
-                return self.get(request, token, upload_form=form, status=400)
-            outcome = _import_upload(
-                request,
-                self.disclosure,
-                form,
-                None,
-                _error_report_key(self.disclosure, "contractor"),
-            )
-            if isinstance(outcome, str):
-                messages.success(request, outcome)
-                return redirect(request.path)
-            return self.get(request, token, upload_form=form, status=400, **outcome)
-        form = DisclosureLineForm(request.POST)
-        if _add_line(request, self.disclosure, form, by=None):
-            return redirect(request.path)
-        return self.get(request, token, line_form=form, status=400)

@@ -626,6 +626,54 @@ def test_event_reminder_keeps_the_title_as_typed(db, mailoutbox):
     assert_html_part_escapes(message, [EVENT_TITLE])
 
 
+# --- engagement: company contacts and their corrective actions ---------------------------
+
+
+@pytest.mark.sends("engagement/email/company_invitation")
+def test_company_invitation_keeps_the_company_and_invitee_names_as_typed(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
+    from engagement.services.contacts import contact_invite
+
+    company = SupplierFactory(name=SUPPLIER)
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_invite(
+            company=company,
+            email="contact@company.example",
+            full_name=PERSON,
+            language="en",
+            by=StaffFactory(totp=False),
+        )
+
+    message = the_one_sent_to(mailoutbox, "contact@company.example")
+    assert_plain_parts_keep_what_was_typed(message, subject=[SUPPLIER], text=[SUPPLIER, PERSON])
+    assert_html_part_escapes(message, [SUPPLIER, PERSON])
+
+
+@pytest.mark.sends("remediation/email/verification_asked")
+def test_verification_asked_keeps_the_company_action_and_factory_as_typed(db, mailoutbox):
+    from remediation.plan import action_progress_post
+    from tests.factories import CompanyContactFactory
+
+    company = SupplierFactory(name=SUPPLIER)
+    lead = StaffFactory(totp=False, email="lead@ewatch.example")
+    case = RemediationCaseFactory(staff_lead=lead, factory=FactoryFactory(name=FACTORY))
+    action = RemediationActionFactory(case=case, description=ACTION, owner_supplier=company)
+    action_progress_post(
+        action=action,
+        by=CompanyContactFactory(company=company),
+        text=typed("Receipts"),
+        asks_verification=True,
+    )
+    send_the_outbox()
+
+    message = the_one_sent_to(mailoutbox, "lead@ewatch.example")
+    assert_plain_parts_keep_what_was_typed(
+        message, subject=[SUPPLIER], text=[SUPPLIER, FACTORY, ACTION, typed("Receipts")]
+    )
+    assert_html_part_escapes(message, [SUPPLIER, FACTORY, ACTION, typed("Receipts")])
+
+
 # --- Every kind is covered ----------------------------------------------------------------
 
 
