@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from affiliates.api import AffiliateViewSet, MembershipViewSet
+from engagement.api.replies import CompanyFindingReplyViewSet, RightOfReplyViewSet
 from grievances.api import GrievanceViewSet
 from learning.api.assessment import AssessmentViewSet
 from learning.api.community import ThreadViewSet
@@ -38,3 +39,5 @@ router.register("screenings", ScreeningViewSet, basename="screening")
 router.register("events", EventViewSet, basename="event")
 router.register("resources", ResourceViewSet, basename="resource")
 router.register("self-assessments", AssessmentViewSet, basename="selfassessment")
+router.register("company/findings", CompanyFindingReplyViewSet, basename="company-finding-reply")
+router.register("rights-of-reply", RightOfReplyViewSet, basename="rightofreply")

@@ -13,3 +13,6 @@ class EngagementConfig(AppConfig):
 
     name = "engagement"
     verbose_name = _("Industry engagement")
+
+    def ready(self):
+        from . import receivers  # noqa: F401 - tells companies of findings shared for reply
