@@ -55,7 +55,7 @@ class _LowerNames(models.Func):
     """A company's name and other names, lower-cased, as one array (for `__overlap`)."""
 
     template = "ARRAY(SELECT lower(n) FROM unnest(array_append(%(expressions)s)) AS n)"
-    output_field = ArrayField(models.CharField(max_length=255))
+    output_field = ArrayField(models.TextField())
 
 
 def default_due_date(today: date | None = None) -> date:
@@ -74,6 +74,7 @@ def companies_concerned(report: MonitoringReport):
                 factory_id=factory_id, disclosure__status=Disclosure.Status.ACCEPTED
             )
             .annotate(name=Lower(Trim("brand")))
+            .order_by()
             .values("name")
         )
         return (
