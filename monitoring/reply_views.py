@@ -39,9 +39,11 @@ def right_of_reply_context(report: MonitoringReport, *, form=None) -> dict:
         )
         .order_by("company__name", "pk")
     )
+    findings = {finding.pk: finding for finding in report.findings.all()}
     answers_by_finding = defaultdict(list)
     for right in rights:
         for reply in right.replies.all():
+            reply.finding = findings[reply.finding_id]  # read by its state, not queried again
             answers_by_finding[reply.finding_id].append(reply)
     asked = {right.company_id for right in rights}
     concerned = list(replies.companies_concerned(report))

@@ -239,7 +239,11 @@ class RightOfReplyViewSet(ReaderAPIMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if not hasattr(self, "reader"):
             return self.queryset
-        replies = FindingReply.objects.select_related("answered_by").prefetch_related("attachments")
+        replies = (
+            FindingReply.objects.select_related("answered_by", "finding")
+            .defer("finding__confidential_text", "finding__evidence_summary")
+            .prefetch_related("attachments")
+        )
         return (
             RightOfReply.objects.visible_to(self.reader)
             .select_related("company", "shared_by")

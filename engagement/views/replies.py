@@ -68,7 +68,8 @@ class CompanyFindingDetailView(CompanyRequiredMixin, DetailView):
                     files=form.cleaned_data["files"],
                 )
             except DomainError as error:
-                show_domain_error(request, error, form)
+                # Past the deadline the page shows no form: the reason goes on the page.
+                show_domain_error(request, error, form if self.object.is_open else None)
             else:
                 messages.success(
                     request,
