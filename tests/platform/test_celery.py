@@ -15,6 +15,7 @@ def test_every_beat_entry_names_a_registered_task():
         "reports.tasks.schedule_compliance_reports",
         "learning.tasks.send_community_digests",
         "learning.tasks.send_event_reminders",
+        "engagement.tasks.sweep_rights_of_reply",
     }
     assert scheduled <= set(app.tasks)
 
