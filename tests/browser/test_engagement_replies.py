@@ -40,7 +40,9 @@ def test_a_brand_contact_answers_with_a_file_and_staff_read_the_answer(live_serv
         page.goto(live_server.url + "/company/findings/")
         page.get_by_role("link", name=reply.finding.standard.label).first.click()
         expect(page.get_by_role("heading", name="The finding")).to_be_visible()
-        page.get_by_label("Your answer").fill("The passports were returned on 3 March.")
+        page.get_by_role("textbox", name="Your answer").fill(
+            "The passports were returned on 3 March."
+        )
         page.get_by_label("Supporting documents").set_input_files(
             [{"name": "receipt.png", "mimeType": "image/png", "buffer": _png()}]
         )
