@@ -6,6 +6,7 @@ from affiliates.api import AffiliateViewSet, MembershipViewSet
 from engagement.api.actions import CompanyActionViewSet
 from engagement.api.disclosures import CompanyDisclosureViewSet
 from engagement.api.performance import CompanyScoresViewSet, CompanyScoreViewSet
+from engagement.api.replies import CompanyFindingReplyViewSet, RightOfReplyViewSet
 from grievances.api import GrievanceViewSet
 from learning.api.assessment import AssessmentViewSet
 from learning.api.community import ThreadViewSet
@@ -47,3 +48,5 @@ router.register("company-scores", CompanyScoresViewSet, basename="companyscores"
 # Company portal: disclosures and corrective actions
 router.register("company/disclosures", CompanyDisclosureViewSet, basename="company-disclosure")
 router.register("company/actions", CompanyActionViewSet, basename="company-action")
+router.register("company/findings", CompanyFindingReplyViewSet, basename="company-finding-reply")
+router.register("rights-of-reply", RightOfReplyViewSet, basename="rightofreply")

@@ -236,6 +236,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "engagement.tasks.score_last_quarter",
         "schedule": crontab(hour=4, minute=30),
     },
+    # Right of reply: records the deadlines passed without an answer, reminds company contacts.
+    "reply-sweep": {
+        "task": "engagement.tasks.sweep_rights_of_reply",
+        "schedule": crontab(hour=6, minute=45),
+    },
     # Sends what an interrupted worker or a lost enqueue left in the outbox.
     "outbox": {"task": "core.tasks.send_outbox", "schedule": 60.0},
 }
@@ -534,3 +539,5 @@ EW_DIGEST_WEEKDAY = env.int("EW_DIGEST_WEEKDAY", default=0)
 # Compliance reports: the day (MM-DD) on which each affiliate's report of the previous
 # calendar year is generated and its admins are e-mailed a link.
 EW_ANNUAL_REPORT_DATE = env.str("EW_ANNUAL_REPORT_DATE", default="01-15")
+# Right of reply: the default number of days a company has to answer findings shared with it.
+EW_REPLY_DAYS = env.int("EW_REPLY_DAYS", default=30)

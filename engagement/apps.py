@@ -15,4 +15,4 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Industry engagement")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import receivers, signals  # noqa: F401  (connects the receivers)

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import actions, contacts, disclosures, performance, portal
+from .views import actions, contacts, disclosures, performance, portal, replies
 
 app_name = "engagement"
 
@@ -92,5 +92,22 @@ urlpatterns = [
         "invitations/company/<str:token>/",
         contacts.CompanyInvitationAcceptView.as_view(),
         name="company_invitation_accept",
+    ),
+    # --- Right of reply: findings shared with the company (/company/findings/) ---
+    path("company/findings/", replies.CompanyFindingListView.as_view(), name="company_findings"),
+    path(
+        "company/findings/<int:pk>/",
+        replies.CompanyFindingDetailView.as_view(),
+        name="company_finding",
+    ),
+    path(
+        "company/findings/attachments/<int:pk>/",
+        replies.CompanyReplyAttachmentView.as_view(),
+        name="company_reply_attachment",
+    ),
+    path(
+        "company/replies/<int:pk>/pdf/",
+        replies.CompanyReplyPdfView.as_view(),
+        name="company_reply_pdf",
     ),
 ]

@@ -10,7 +10,14 @@ from django_countries.fields import CountryField
 from core.encryption import EncryptedTextField
 from core.uploads import PrivateUploadTo
 
-from .querysets import EvidenceFileQuerySet, FindingQuerySet, MonitoringReportQuerySet
+from .querysets import (
+    EvidenceFileQuerySet,
+    FindingQuerySet,
+    FindingReplyQuerySet,
+    MonitoringReportQuerySet,
+    ReplyAttachmentQuerySet,
+    RightOfReplyQuerySet,
+)
 
 
 class MonitoringPartner(models.Model):
@@ -530,6 +537,15 @@ class ReportEvent(models.Model):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
 
 
+class ReplyState(models.TextChoices):
+    """Where a company's answer stands (computed, not stored)."""
+
+    AWAITING = "awaiting", _("Awaiting an answer")
+    ANSWERED = "answered", _("Answered")
+    LAPSED = "lapsed", _("No answer by the deadline")
+    CLOSED = "closed", _("Closed without an answer")
+
+
 class RightOfReply(models.Model):
     """Findings of a report shared with one company concerned before they reach affiliates.
 
@@ -561,6 +577,8 @@ class RightOfReply(models.Model):
     )
     lapsed_at = models.DateTimeField(_("deadline passed without an answer"), null=True, blank=True)
 
+    objects = RightOfReplyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("right of reply")
         verbose_name_plural = _("rights of reply")
@@ -573,6 +591,25 @@ class RightOfReply(models.Model):
 
     def __str__(self):
         return f"{self.report.reference} – {self.company}"
+
+    @property
+    def answered_count(self) -> int:
+        """Findings answered (reads the prefetched `replies`)."""
+        return sum(1 for reply in self.replies.all() if reply.answered_at is not None)
+
+    @property
+    def state(self) -> str:
+        """Answered (every finding), no answer by the deadline (recorded by the sweep), or
+        awaiting. Reads the prefetched `replies`."""
+        replies = self.replies.all()
+        if replies and all(reply.answered_at is not None for reply in replies):
+            return ReplyState.ANSWERED
+        if self.lapsed_at is not None:
+            return ReplyState.LAPSED
+        return ReplyState.AWAITING
+
+    def get_state_display(self) -> str:
+        return ReplyState(self.state).label
 
 
 class FindingReply(models.Model):
@@ -609,6 +646,8 @@ class FindingReply(models.Model):
         verbose_name=_("answered by"),
     )
 
+    objects = FindingReplyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("finding shared with a company")
         verbose_name_plural = _("findings shared with companies")
@@ -621,6 +660,36 @@ class FindingReply(models.Model):
 
     def __str__(self):
         return f"{self.right_of_reply} – {self.finding_id}"
+
+    @property
+    def is_open(self) -> bool:
+        """The company may still answer (or change its answer): until the deadline, and until
+        the finding is published (`monitoring.replies.answer_finding` holds the rule)."""
+        from django.utils import timezone
+
+        right = self.right_of_reply
+        return (
+            right.lapsed_at is None
+            and right.due_date >= timezone.localdate()
+            and self.finding.published_at is None
+        )
+
+    @property
+    def state(self) -> str:
+        if self.answered_at is not None:
+            return ReplyState.ANSWERED
+        if self.is_open:
+            return ReplyState.AWAITING
+        if self.right_of_reply.lapsed_at is not None:
+            return ReplyState.LAPSED
+        from django.utils import timezone
+
+        if self.right_of_reply.due_date < timezone.localdate():
+            return ReplyState.LAPSED
+        return ReplyState.CLOSED
+
+    def get_state_display(self) -> str:
+        return ReplyState(self.state).label
 
 
 class ReplyAttachment(models.Model):
@@ -642,6 +711,8 @@ class ReplyAttachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = ReplyAttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer attachment")

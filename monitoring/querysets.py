@@ -4,6 +4,9 @@
 - A monitoring partner's members read their own organisation's reports, findings and files.
 - An affiliate reads only *published* findings (and the published version of their report)
   at factories in its supply chain; never a draft, a confidential text or a file.
+- A company contact reads the findings shared with its company for reply (`FindingReply`, in
+  the version written for it), its own answers and their files; never a report or a finding
+  itself.
 - Anyone else reads nothing.
 
 Each model's `visible_to(reader)` (the reader of `affiliates.reader`) holds all of its rules.
@@ -73,8 +76,25 @@ class FindingQuerySet(models.QuerySet):
         """What a finding's card shows, fetched in a fixed number of queries."""
         from .models import RecruitmentFee
 
-        return self.select_related("standard", "sub_standard", "report__factory").prefetch_related(
-            models.Prefetch("fees", queryset=RecruitmentFee.objects.order_by("cost_item", "pk"))
+        return (
+            self.select_related("standard", "sub_standard", "report__factory")
+            .prefetch_related(
+                models.Prefetch("fees", queryset=RecruitmentFee.objects.order_by("cost_item", "pk"))
+            )
+            .with_published_replies()
+        )
+
+    def with_published_replies(self):
+        """Each finding's `published_replies`: the companies' answers affiliates may read (one
+        query for the whole list)."""
+        from .models import FindingReply
+
+        return self.prefetch_related(
+            models.Prefetch(
+                "company_replies",
+                queryset=FindingReply.objects.shown_with_published_finding(),
+                to_attr="published_replies",
+            )
         )
 
 
@@ -85,4 +105,70 @@ class EvidenceFileQuerySet(models.QuerySet):
             return self.all()
         if reader.is_partner:
             return self.filter(report__partner_id=reader.partner_id)
+        return self.none()
+
+
+class RightOfReplyQuerySet(models.QuerySet):
+    def visible_to(self, reader):
+        """Staff every right of reply; a company contact its company's; nobody else."""
+        if reader.is_staff:
+            return self.all()
+        if reader.is_company:
+            return self.filter(company_id=reader.company_id)
+        return self.none()
+
+
+class FindingReplyQuerySet(models.QuerySet):
+    def visible_to(self, reader):
+        """Staff every shared finding; a company contact those shared with its company (the
+        text written for it, never the finding's own texts); an affiliate the answers shown
+        beside the published findings it reads; nobody else."""
+        if reader.is_staff:
+            return self.all()
+        if reader.is_company:
+            return self.filter(right_of_reply__company_id=reader.company_id)
+        if reader.is_affiliate:
+            from .models import Finding
+
+            return self.shown_with_published_finding().filter(
+                finding__in=Finding.objects.visible_to(reader)
+            )
+        return self.none()
+
+    def shown_with_published_finding(self):
+        """What affiliates read beside a published finding: the company's answer, or that
+        none came by the deadline (recorded by the sweep). Nothing before publication."""
+        from .models import MonitoringReport
+
+        return (
+            self.filter(
+                models.Q(answered_at__isnull=False)
+                | models.Q(right_of_reply__lapsed_at__isnull=False),
+                finding__published_at__isnull=False,
+                finding__report__status=MonitoringReport.Status.PUBLISHED,
+            )
+            .select_related("right_of_reply__company")
+            .order_by("right_of_reply__company__name", "pk")
+        )
+
+    def awaiting_answer(self):
+        """Shared findings the company can still answer and has not: before the deadline,
+        before the finding is published."""
+        from django.utils import timezone
+
+        return self.filter(
+            answered_at__isnull=True,
+            right_of_reply__lapsed_at__isnull=True,
+            right_of_reply__due_date__gte=timezone.localdate(),
+            finding__published_at__isnull=True,
+        )
+
+
+class ReplyAttachmentQuerySet(models.QuerySet):
+    def visible_to(self, reader):
+        """Staff, and the contacts of the company that attached them; never an affiliate."""
+        if reader.is_staff:
+            return self.all()
+        if reader.is_company:
+            return self.filter(reply__right_of_reply__company_id=reader.company_id)
         return self.none()

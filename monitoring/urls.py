@@ -3,7 +3,7 @@ findings for affiliates under /a/<affiliate_slug>/, and evidence downloads."""
 
 from django.urls import path
 
-from . import views
+from . import reply_views, views
 
 app_name = "monitoring"
 
@@ -75,6 +75,16 @@ urlpatterns = [
         "staff/reports/<int:pk>/publish/",
         views.ReportPublishView.as_view(),
         name="staff_report_publish",
+    ),
+    path(
+        "staff/reports/<int:pk>/right-of-reply/",
+        views.ShareForReplyView.as_view(),
+        name="staff_report_share_for_reply",
+    ),
+    path(
+        "staff/reply-attachments/<int:pk>/",
+        reply_views.ReplyAttachmentDownloadView.as_view(),
+        name="staff_reply_attachment",
     ),
     path(
         "staff/findings/<int:pk>/status/",

@@ -49,6 +49,7 @@ from .models import (
     ReportEvent,
     Severity,
 )
+from .reply_views import ShareForReplyMixin, right_of_reply_context
 
 Status = MonitoringReport.Status
 
@@ -395,7 +396,14 @@ class StaffReportDetailView(StaffReportMixin, DetailView):
                 for f in self.object.findings.all()
             },
         )
+        context.update(right_of_reply_context(self.object, form=context.get("share_form")))
         return context
+
+
+class ShareForReplyView(ShareForReplyMixin, StaffReportDetailView):
+    """Share the report's findings with companies concerned (`monitoring.replies`)."""
+
+    http_method_names = ["post"]
 
 
 class ReportAssignView(StaffReportMixin, ServiceActionMixin, View):

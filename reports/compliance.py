@@ -374,6 +374,7 @@ def report_context(reader: Reader, start: date, end: date, *, contract=None) -> 
     findings = list(
         _findings(reader, factory_ids, end)
         .select_related("standard", "report__factory")
+        .with_published_replies()
         .order_by("standard__number", "-published_at", "pk")
     )
     severities = [(value, str(label)) for value, label in Severity.choices]

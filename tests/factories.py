@@ -32,9 +32,12 @@ from learning.models import (
 from monitoring.models import (
     CodeStandard,
     Finding,
+    FindingReply,
     MonitoringPartner,
     MonitoringReport,
     PartnerMembership,
+    ReplyAttachment,
+    RightOfReply,
     Severity,
 )
 from remediation.models import (
@@ -750,3 +753,45 @@ COMPANY_FACTORIES = {
     ),
     **_company_rows(),
 }
+# --- Industry engagement: the right of reply --------------------------------------------------
+
+
+def shared_finding(company=None, *, finding=None, due_date=None, **fields):
+    """A finding of a validated report shared with `company` for reply (a new report each
+    time, since a company has one right of reply per report)."""
+    finding = finding or FindingFactory(
+        report=MonitoringReportFactory(
+            status=MonitoringReport.Status.VALIDATED, decided_at=timezone.now()
+        )
+    )
+    right = RightOfReply.objects.filter(report=finding.report, company=company).first()
+    if right is None:
+        right = RightOfReply.objects.create(
+            report=finding.report,
+            company=company or SupplierFactory(is_brand=True),
+            due_date=due_date or timezone.localdate() + timedelta(days=30),
+            shared_by=StaffFactory(),
+        )
+    fields.setdefault("text_for_company", "Identity documents are kept by the employer.")
+    return FindingReply.objects.create(right_of_reply=right, finding=finding, **fields)
+
+
+def reply_attachment(reply, content: bytes = b"%PDF-1.4\n%%EOF\n"):
+    from django.core.files.base import ContentFile
+
+    attachment = ReplyAttachment(
+        reply=reply,
+        original_name="letter.pdf",
+        content_type="application/pdf",
+        size=len(content),
+        uploaded_by=UserFactory(),
+    )
+    attachment.file.save("reply.pdf", ContentFile(content))
+    return attachment
+
+
+# Company-owned rows: a callable that makes a row belonging to the given company (the
+# company-contact walker of the portal tries them as a contact of another company).
+COMPANY_FACTORIES[FindingReply] = lambda company: shared_finding(company)
+COMPANY_FACTORIES[RightOfReply] = lambda company: shared_finding(company).right_of_reply
+COMPANY_FACTORIES[ReplyAttachment] = lambda company: reply_attachment(shared_finding(company))

@@ -16,6 +16,7 @@ def test_every_beat_entry_names_a_registered_task():
         "learning.tasks.send_community_digests",
         "learning.tasks.send_event_reminders",
         "engagement.tasks.score_last_quarter",
+        "engagement.tasks.sweep_rights_of_reply",
     }
     assert scheduled <= set(app.tasks)
 

@@ -674,6 +674,56 @@ def test_verification_asked_keeps_the_company_action_and_factory_as_typed(db, ma
     assert_html_part_escapes(message, [SUPPLIER, FACTORY, ACTION, typed("Receipts")])
 
 
+# --- engagement: the right of reply ------------------------------------------------------
+
+
+def _finding_shared_with(company_name: str):
+    from monitoring.replies import share_for_reply
+    from tests.factories import CompanyContactFactory
+
+    factory = FactoryFactory(name=FACTORY)
+    report = MonitoringReportFactory(factory=factory, status=MonitoringReport.Status.VALIDATED)
+    finding = FindingFactory(report=report)
+    brand = SupplierFactory(name=company_name, is_brand=True)
+    today = timezone.localdate()
+    factory.supplier_links.create(supplier=brand, source="staff", first_seen=today, last_seen=today)
+    contact = CompanyContactFactory(company=brand)
+    (right,) = share_for_reply(
+        report=report,
+        companies=[brand],
+        due_date=today + timedelta(days=7),
+        texts_for_company={finding.pk: "Passports were retained."},
+        by=StaffFactory(),
+    )
+    return right, contact
+
+
+@pytest.mark.sends("engagement/email/reply_requested")
+def test_reply_request_keeps_the_company_and_factory_names_as_typed(db, mailoutbox):
+    _right, contact = _finding_shared_with(SUPPLIER)
+    send_the_outbox()
+
+    message = the_one_sent_to(mailoutbox, contact.email)
+    assert_plain_parts_keep_what_was_typed(message, subject=[FACTORY], text=[FACTORY, SUPPLIER])
+    assert_html_part_escapes(message, [FACTORY, SUPPLIER])
+
+
+@pytest.mark.sends("engagement/email/reply_reminder")
+def test_reply_reminder_keeps_the_company_and_factory_names_as_typed(db, mailoutbox):
+    from engagement.services.replies import rights_of_reply_sweep
+
+    right, contact = _finding_shared_with(SUPPLIER)
+    send_the_outbox()
+    mailoutbox.clear()
+
+    assert rights_of_reply_sweep(today=right.due_date - timedelta(days=7))["reminded"] == 1
+    send_the_outbox()
+
+    message = the_one_sent_to(mailoutbox, contact.email)
+    assert_plain_parts_keep_what_was_typed(message, subject=[FACTORY], text=[FACTORY, SUPPLIER])
+    assert_html_part_escapes(message, [FACTORY, SUPPLIER])
+
+
 # --- Every kind is covered ----------------------------------------------------------------
 
 
