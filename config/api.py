@@ -3,6 +3,13 @@
 from rest_framework.routers import DefaultRouter
 
 from affiliates.api import AffiliateViewSet, MembershipViewSet
+from engagement.api.dialogue import (
+    CommitmentViewSet,
+    CompanyCommitmentViewSet,
+    DialogueViewSet,
+    OrganisationViewSet,
+)
+from engagement.api.referrals import RbaReferralViewSet
 from grievances.api import GrievanceViewSet
 from learning.api.assessment import AssessmentViewSet
 from learning.api.community import ThreadViewSet
@@ -38,3 +45,9 @@ router.register("screenings", ScreeningViewSet, basename="screening")
 router.register("events", EventViewSet, basename="event")
 router.register("resources", ResourceViewSet, basename="resource")
 router.register("self-assessments", AssessmentViewSet, basename="selfassessment")
+# Industry engagement: RBA referrals and multi-stakeholder dialogue.
+router.register("rba-referrals", RbaReferralViewSet, basename="rbareferral")
+router.register("dialogues", DialogueViewSet, basename="dialogue")
+router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("company/commitments", CompanyCommitmentViewSet, basename="company-commitment")

@@ -226,6 +226,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "learning.tasks.send_event_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Industry engagement: RBA referrals' response due dates, dialogue commitments.
+    "engagement-reminders": {
+        "task": "engagement.tasks.send_engagement_reminders",
+        "schedule": crontab(hour=7, minute=10),
+    },
     # Queues each affiliate's report of the previous year on EW_ANNUAL_REPORT_DATE.
     "compliance-reports": {
         "task": "reports.tasks.schedule_compliance_reports",
@@ -526,3 +531,5 @@ EW_DIGEST_WEEKDAY = env.int("EW_DIGEST_WEEKDAY", default=0)
 # Compliance reports: the day (MM-DD) on which each affiliate's report of the previous
 # calendar year is generated and its admins are e-mailed a link.
 EW_ANNUAL_REPORT_DATE = env.str("EW_ANNUAL_REPORT_DATE", default="01-15")
+# RBA referrals: days the RBA has to respond, by default (each referral may set its own date).
+EW_RBA_RESPONSE_DAYS = env.int("EW_RBA_RESPONSE_DAYS", default=60)

@@ -13,3 +13,9 @@ class EngagementConfig(AppConfig):
 
     name = "engagement"
     verbose_name = _("Industry engagement")
+
+    def ready(self):
+        # Sections on the pages of the apps below (cases, grievances, companies).
+        from .panels import register_all
+
+        register_all()
