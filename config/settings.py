@@ -352,6 +352,14 @@ SPECTACULAR_SETTINGS = {
         "SelfAssessmentPdfStatusEnum": "learning.models.Assessment.PdfStatus",
         "MaturityLevelEnum": "learning.models.MaturityLevel",
         "AnswerLevelEnum": "learning.models.AnswerLevel",
+        # Industry engagement: RBA referrals and dialogue
+        "RbaReferralStatusEnum": "engagement.models.RbaReferral.Status",
+        "RbaReferralOutcomeEnum": "engagement.models.RbaReferral.Outcome",
+        "RbaReferralMaterialEnum": "engagement.models.RbaReferral.Material",
+        "CommitmentStatusEnum": "engagement.models.Commitment.Status",
+        "DialogueFormatEnum": "engagement.models.Dialogue.Format",
+        "DialogueParticipantKindEnum": "engagement.models.Participant.Kind",
+        "WorkersOrganisationKindEnum": "engagement.models.Organisation.Kind",
     },
 }
 
