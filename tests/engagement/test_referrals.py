@@ -446,9 +446,7 @@ def test_staff_record_a_companys_rba_membership_on_its_page(client, staff):
     company.refresh_from_db()
     assert (company.rba_membership, company.rba_member_since) == ("full", date(2021, 3, 1))
     page = client.get(reverse("suppliers:staff_supplier", kwargs={"pk": company.pk}))
-    assert f"{company.get_rba_membership_display()} (since " in (
-        page.content.decode()
-    )
+    assert f"{company.get_rba_membership_display()} (since " in (page.content.decode())
 
 
 def test_a_membership_cannot_start_in_the_future_and_a_non_member_has_no_date(client, staff):
