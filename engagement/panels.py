@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core import panels
+from remediation.models import CaseStatus
 
 from .models import Commitment, Dialogue, Organisation, Participant, RbaReferral
 from .services.referrals import rba_members_of
@@ -27,7 +28,7 @@ def case_referral_staff(request, case) -> str | None:
     members = rba_members_of(case)
     can_refer = (
         bool(members)
-        and case.status != "closed"
+        and case.status != CaseStatus.CLOSED
         and not any(r.status != RbaReferral.Status.CLOSED for r in referrals)
     )
     return render_to_string(
