@@ -685,7 +685,7 @@ class RbaReferralFactory(factory.django.DjangoModelFactory):
     referred_by = LazyAttribute(lambda o: o.case.staff_lead)
     referred_on = factory.LazyFunction(timezone.localdate)
     response_due = LazyAttribute(lambda o: o.referred_on + timedelta(days=60))
-    shared = "Summary of the findings and the remediation plan, without worker identities."
+    shared_text = "Summary of the findings and the remediation plan, without worker identities."
     materials = factory.LazyFunction(lambda: ["findings_summary", "remediation_plan"])
 
 

@@ -51,7 +51,7 @@ class RbaReferralSerializer(serializers.ModelSerializer):
             "factory",
             "referred_on",
             "referred_by",
-            "shared",
+            "shared_text",
             "materials",
             "response_due",
             "response",
@@ -73,7 +73,7 @@ class RbaReferralSerializer(serializers.ModelSerializer):
 
 class ReferralCreateSerializer(serializers.Serializer):
     case = serializers.PrimaryKeyRelatedField(queryset=RemediationCase.objects.all())
-    shared = serializers.CharField()
+    shared_text = serializers.CharField()
     materials = serializers.ListField(
         child=serializers.ChoiceField(choices=RbaReferral.Material.choices), required=False
     )

@@ -58,7 +58,7 @@ def seed(*, users, **context) -> dict:
         today = timezone.localdate()
         referral_create(
             case=case,
-            shared=(
+            shared_text=(
                 "Summary of the published findings on recruitment fees and retained passports, "
                 "the agreed remediation plan and the timetable of reimbursements. No worker's "
                 "identity or testimony was shared."

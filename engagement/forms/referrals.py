@@ -21,11 +21,11 @@ class ReferralForm(forms.ModelForm):
 
     class Meta:
         model = RbaReferral
-        fields = ["referred_on", "shared", "materials", "response_due"]
+        fields = ["referred_on", "shared_text", "materials", "response_due"]
         widgets = {
             "referred_on": DATE_INPUT,
             "response_due": DATE_INPUT,
-            "shared": forms.Textarea(attrs={"rows": 5}),
+            "shared_text": forms.Textarea(attrs={"rows": 5}),
         }
         help_texts = {
             "response_due": _(

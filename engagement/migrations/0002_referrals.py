@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('referred_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='referred on')),
-                ('shared', models.TextField(help_text="What Electronics Watch sent to the RBA, and in what form. Never a worker's identity.", verbose_name='what was shared')),
+                ('shared_text', models.TextField(help_text="What Electronics Watch sent to the RBA, and in what form. Never a worker's identity.", verbose_name='what was shared')),
                 ('materials', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('findings_summary', 'Summary of the findings'), ('remediation_plan', 'Remediation plan'), ('evidence_summary', 'Summary of the evidence (no worker identity)'), ('company_correspondence', 'Correspondence with the companies'), ('company_responses', "The companies' responses"), ('other', 'Other material')], max_length=30), blank=True, default=list, size=None, verbose_name='kinds of material shared')),
                 ('response_due', models.DateField(verbose_name='response due')),
                 ('response', models.TextField(blank=True, verbose_name="the RBA's response")),

@@ -80,7 +80,7 @@ class RbaReferral(models.Model):
         related_name="+",
         verbose_name=_("referred by"),
     )
-    shared = models.TextField(
+    shared_text = models.TextField(
         _("what was shared"),
         help_text=_(
             "What Electronics Watch sent to the RBA, and in what form. Never a worker's identity."

@@ -67,7 +67,7 @@ def _check_materials(materials) -> list[str]:
 def referral_create(
     *,
     case: RemediationCase,
-    shared: str,
+    shared_text: str,
     materials=(),
     referred_on: date | None = None,
     response_due: date | None = None,
@@ -78,8 +78,8 @@ def referral_create(
     _require_staff(by)
     referred_on = referred_on or timezone.localdate()
     response_due = response_due or default_response_due(referred_on)
-    if not shared.strip():
-        raise DomainError(_("Say what was shared with the RBA."), field="shared")
+    if not shared_text.strip():
+        raise DomainError(_("Say what was shared with the RBA."), field="shared_text")
     materials = _check_materials(materials)
     _check_dates(referred_on, response_due)
     with transaction.atomic():
@@ -104,7 +104,7 @@ def referral_create(
                     case=case,
                     referred_on=referred_on,
                     referred_by=by,
-                    shared=shared.strip(),
+                    shared_text=shared_text.strip(),
                     materials=materials,
                     response_due=response_due,
                 )
@@ -121,7 +121,7 @@ def _locked(referral: RbaReferral) -> RbaReferral:
 def referral_update(
     *,
     referral: RbaReferral,
-    shared: str,
+    shared_text: str,
     materials,
     referred_on: date,
     response_due: date,
@@ -130,15 +130,15 @@ def referral_update(
     """Correct what was shared and the dates while the referral is not closed. A new due
     date starts its reminders afresh (the ledger keys them by date)."""
     _require_staff(by)
-    if not shared.strip():
-        raise DomainError(_("Say what was shared with the RBA."), field="shared")
+    if not shared_text.strip():
+        raise DomainError(_("Say what was shared with the RBA."), field="shared_text")
     materials = _check_materials(materials)
     _check_dates(referred_on, response_due)
     with transaction.atomic():
         referral = _locked(referral)
         if referral.status == Status.CLOSED:
             raise DomainError(_("A closed referral cannot be changed."))
-        referral.shared = shared.strip()
+        referral.shared_text = shared_text.strip()
         referral.materials = materials
         referral.referred_on = referred_on
         referral.response_due = response_due

@@ -83,7 +83,7 @@ class ReferralCreateView(StaffCaseForReferralMixin, FormView):
             referral = services.referral_create(
                 case=self.get_case(),
                 referred_on=data["referred_on"],
-                shared=data["shared"],
+                shared_text=data["shared_text"],
                 materials=data["materials"],
                 response_due=data["response_due"],
                 by=self.request.user,
@@ -165,7 +165,7 @@ class ReferralEditView(ReferralMixin, FormView):
         try:
             services.referral_update(
                 referral=referral,
-                shared=data["shared"],
+                shared_text=data["shared_text"],
                 materials=data["materials"],
                 referred_on=data["referred_on"],
                 response_due=data["response_due"] or referral.response_due,

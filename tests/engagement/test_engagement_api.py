@@ -49,7 +49,7 @@ def test_staff_refer_a_case_respond_and_close_through_the_api(client, staff):
 
     created = client.post(
         "/api/v1/rba-referrals/",
-        {"case": case.pk, "shared": "The plan.", "materials": ["remediation_plan"]},
+        {"case": case.pk, "shared_text": "The plan.", "materials": ["remediation_plan"]},
         content_type="application/json",
     )
     assert created.status_code == 201, created.json()
@@ -72,7 +72,7 @@ def test_referring_a_case_at_no_rba_member_answers_400_with_the_reason(client, s
     client.force_login(staff)
     response = client.post(
         "/api/v1/rba-referrals/",
-        {"case": RemediationCaseFactory().pk, "shared": "The plan."},
+        {"case": RemediationCaseFactory().pk, "shared_text": "The plan."},
         content_type="application/json",
     )
     assert response.status_code == 400

@@ -46,7 +46,7 @@ def test_a_case_at_a_factory_owned_by_an_rba_member_is_referred_with_the_default
     case = rba_case()
 
     referral = services.referral_create(
-        case=case, shared=SHARED, materials=["remediation_plan", "findings_summary"], by=staff
+        case=case, shared_text=SHARED, materials=["remediation_plan", "findings_summary"], by=staff
     )
 
     assert referral.status == RbaReferral.Status.OPEN
@@ -60,7 +60,7 @@ def test_a_responsible_company_that_is_an_rba_member_makes_the_case_referable(st
     ResponsibleCompany.objects.create(case=case, supplier=rba_member(), role="brand")
 
     referral = services.referral_create(
-        case=case, shared=SHARED, response_due=date.today() + timedelta(days=10), by=staff
+        case=case, shared_text=SHARED, response_due=date.today() + timedelta(days=10), by=staff
     )
 
     assert referral.response_due == date.today() + timedelta(days=10)
@@ -71,7 +71,7 @@ def test_a_case_at_no_rba_member_is_refused_with_a_clear_message_and_nothing_is_
     ResponsibleCompany.objects.create(case=case, supplier=SupplierFactory(), role="brand")
 
     with pytest.raises(DomainError, match="Only a case at an RBA member can be referred"):
-        services.referral_create(case=case, shared=SHARED, by=staff)
+        services.referral_create(case=case, shared_text=SHARED, by=staff)
 
     assert not RbaReferral.objects.exists()
 
@@ -80,10 +80,10 @@ def test_a_case_is_referred_again_only_once_its_referral_is_closed(staff):
     referral = RbaReferralFactory()
 
     with pytest.raises(DomainError, match="referred to the RBA already"):
-        services.referral_create(case=referral.case, shared=SHARED, by=staff)
+        services.referral_create(case=referral.case, shared_text=SHARED, by=staff)
 
     services.referral_close(referral=referral, outcome="no_response", by=staff)
-    again = services.referral_create(case=referral.case, shared=SHARED, by=staff)
+    again = services.referral_create(case=referral.case, shared_text=SHARED, by=staff)
     assert again.status == RbaReferral.Status.OPEN
 
 
@@ -92,25 +92,25 @@ def test_dates_and_what_was_shared_are_checked(staff):
     today = timezone.localdate()
     with pytest.raises(DomainError, match="before the case was referred") as error:
         services.referral_create(
-            case=case, shared=SHARED, response_due=today - timedelta(days=1), by=staff
+            case=case, shared_text=SHARED, response_due=today - timedelta(days=1), by=staff
         )
     assert error.value.field == "response_due"
     with pytest.raises(DomainError, match="cannot be in the future"):
         services.referral_create(
-            case=case, shared=SHARED, referred_on=today + timedelta(days=1), by=staff
+            case=case, shared_text=SHARED, referred_on=today + timedelta(days=1), by=staff
         )
     with pytest.raises(DomainError, match="Say what was shared"):
-        services.referral_create(case=case, shared="  ", by=staff)
+        services.referral_create(case=case, shared_text="  ", by=staff)
     with pytest.raises(DomainError, match="kinds of material"):
-        services.referral_create(case=case, shared=SHARED, materials=["gossip"], by=staff)
+        services.referral_create(case=case, shared_text=SHARED, materials=["gossip"], by=staff)
 
 
 def test_a_closed_case_and_a_non_staff_member_cannot_refer(staff, northvale):
     case = rba_case(status=CaseStatus.CLOSED)
     with pytest.raises(DomainError, match="closed case"):
-        services.referral_create(case=case, shared=SHARED, by=staff)
+        services.referral_create(case=case, shared_text=SHARED, by=staff)
     with pytest.raises(DomainError, match="Only Electronics Watch staff"):
-        services.referral_create(case=rba_case(), shared=SHARED, by=member(northvale))
+        services.referral_create(case=rba_case(), shared_text=SHARED, by=member(northvale))
 
 
 def test_the_response_then_the_outcome_are_recorded_and_a_closed_referral_stays_closed(staff):
@@ -233,7 +233,7 @@ def test_staff_refer_a_case_from_its_page(client, staff):
         refer_page(case),
         {
             "referred_on": timezone.localdate().isoformat(),
-            "shared": SHARED,
+            "shared_text": SHARED,
             "materials": ["findings_summary", "remediation_plan"],
             "response_due": (timezone.localdate() + timedelta(days=30)).isoformat(),
         },
@@ -255,7 +255,7 @@ def test_the_form_refuses_a_case_at_no_rba_member_and_says_why(client, staff):
 
     response = client.post(
         refer_page(case),
-        {"referred_on": timezone.localdate().isoformat(), "shared": SHARED},
+        {"referred_on": timezone.localdate().isoformat(), "shared_text": SHARED},
     )
 
     assert response.status_code == 200
@@ -300,7 +300,7 @@ def test_staff_edit_what_was_shared_and_the_due_date(client, staff):
         reverse("engagement:referral_edit", kwargs={"pk": referral.pk}),
         {
             "referred_on": referral.referred_on.isoformat(),
-            "shared": "The plan only.",
+            "shared_text": "The plan only.",
             "materials": ["remediation_plan"],
             "response_due": new_due.isoformat(),
         },
@@ -308,7 +308,7 @@ def test_staff_edit_what_was_shared_and_the_due_date(client, staff):
 
     assert response.status_code == 302
     referral.refresh_from_db()
-    assert (referral.shared, referral.response_due) == ("The plan only.", new_due)
+    assert (referral.shared_text, referral.response_due) == ("The plan only.", new_due)
 
 
 def test_the_list_shows_open_referrals_with_their_age_and_marks_the_overdue(client, staff):
@@ -382,7 +382,7 @@ def test_referral_pages_are_404_for_others_and_for_a_missing_referral(
 
 
 def test_a_joined_affiliate_reads_the_state_but_not_what_was_shared(client, northvale):
-    referral = RbaReferralFactory(shared="SECRET-SHARED-NOTE")
+    referral = RbaReferralFactory(shared_text="SECRET-SHARED-NOTE")
     services.referral_record_response(
         referral=referral,
         response="SECRET-RBA-ANSWER",
@@ -420,7 +420,7 @@ def test_an_affiliate_that_has_not_joined_does_not_read_the_referral(client, nor
 def test_the_lead_partner_reads_the_state_only(client):
     partner_user = PartnerMemberFactory()
     partner = partner_user.partner_membership.partner
-    referral = RbaReferralFactory(shared="SECRET-SHARED-NOTE")
+    referral = RbaReferralFactory(shared_text="SECRET-SHARED-NOTE")
     type(referral.case).objects.filter(pk=referral.case_id).update(lead_partner=partner)
     client.force_login(partner_user)
 
