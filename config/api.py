@@ -4,8 +4,15 @@ from rest_framework.routers import DefaultRouter
 
 from affiliates.api import AffiliateViewSet, MembershipViewSet
 from engagement.api.actions import CompanyActionViewSet
+from engagement.api.dialogue import (
+    CommitmentViewSet,
+    CompanyCommitmentViewSet,
+    DialogueViewSet,
+    OrganisationViewSet,
+)
 from engagement.api.disclosures import CompanyDisclosureViewSet
 from engagement.api.performance import CompanyScoresViewSet, CompanyScoreViewSet
+from engagement.api.referrals import RbaReferralViewSet
 from engagement.api.replies import CompanyFindingReplyViewSet, RightOfReplyViewSet
 from grievances.api import GrievanceViewSet
 from learning.api.assessment import AssessmentViewSet
@@ -50,3 +57,9 @@ router.register("company/disclosures", CompanyDisclosureViewSet, basename="compa
 router.register("company/actions", CompanyActionViewSet, basename="company-action")
 router.register("company/findings", CompanyFindingReplyViewSet, basename="company-finding-reply")
 router.register("rights-of-reply", RightOfReplyViewSet, basename="rightofreply")
+# Industry engagement: RBA referrals and multi-stakeholder dialogue.
+router.register("rba-referrals", RbaReferralViewSet, basename="rbareferral")
+router.register("dialogues", DialogueViewSet, basename="dialogue")
+router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("company/commitments", CompanyCommitmentViewSet, basename="company-commitment")

@@ -226,6 +226,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "learning.tasks.send_event_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Industry engagement: RBA referrals' response due dates, dialogue commitments.
+    "engagement-reminders": {
+        "task": "engagement.tasks.send_engagement_reminders",
+        "schedule": crontab(hour=7, minute=10),
+    },
     # Queues each affiliate's report of the previous year on EW_ANNUAL_REPORT_DATE.
     "compliance-reports": {
         "task": "reports.tasks.schedule_compliance_reports",
@@ -360,6 +365,14 @@ SPECTACULAR_SETTINGS = {
         # Engagement: the company portal shows disclosures and actions too
         "DisclosureStatusEnum": "suppliers.models.Disclosure.Status",
         "RemediationActionStatusEnum": "remediation.models.ActionStatus",
+        # Industry engagement: RBA referrals and dialogue
+        "RbaReferralStatusEnum": "engagement.models.RbaReferral.Status",
+        "RbaReferralOutcomeEnum": "engagement.models.RbaReferral.Outcome",
+        "RbaReferralMaterialEnum": "engagement.models.RbaReferral.Material",
+        "CommitmentStatusEnum": "engagement.models.Commitment.Status",
+        "DialogueFormatEnum": "engagement.models.Dialogue.Format",
+        "DialogueParticipantKindEnum": "engagement.models.Participant.Kind",
+        "WorkersOrganisationKindEnum": "engagement.models.Organisation.Kind",
     },
 }
 
@@ -541,3 +554,5 @@ EW_DIGEST_WEEKDAY = env.int("EW_DIGEST_WEEKDAY", default=0)
 EW_ANNUAL_REPORT_DATE = env.str("EW_ANNUAL_REPORT_DATE", default="01-15")
 # Right of reply: the default number of days a company has to answer findings shared with it.
 EW_REPLY_DAYS = env.int("EW_REPLY_DAYS", default=30)
+# RBA referrals: days the RBA has to respond, by default (each referral may set its own date).
+EW_RBA_RESPONSE_DAYS = env.int("EW_RBA_RESPONSE_DAYS", default=60)

@@ -16,3 +16,8 @@ class EngagementConfig(AppConfig):
 
     def ready(self):
         from . import receivers, signals  # noqa: F401  (connects the receivers)
+
+        # Sections on the pages of the apps below (cases, grievances, companies).
+        from .panels import register_all
+
+        register_all()

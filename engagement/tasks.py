@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .services.performance import last_quarter_score
+from .services.reminders import engagement_reminders_sweep
 from .services.replies import rights_of_reply_sweep
 
 
@@ -31,3 +32,17 @@ def sweep_rights_of_reply():
     and reminds company contacts of the deadlines ahead. Safe to run twice: the lapse is
     recorded once, and the reminder ledger holds one row per deadline, step and contact."""
     return rights_of_reply_sweep()
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=600,
+    soft_time_limit=540,
+    ignore_result=True,
+)
+def send_engagement_reminders():
+    """Daily, from beat: RBA referrals awaiting a response and dialogue commitments due.
+    Safe to run twice or after a crash: the reminder ledger holds one row per deadline,
+    step and recipient, written with the e-mail; a day beat missed is caught up once."""
+    return engagement_reminders_sweep()

@@ -4,7 +4,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from core.forms import country_choices
 
-from .models import DisclosureLine, FactoryFunction, Sector
+from .models import DisclosureLine, FactoryFunction, Sector, Supplier
 
 
 class DisclosureUploadForm(forms.Form):
@@ -75,3 +75,12 @@ class FactoryFilterForm(forms.Form):
             if self.cleaned_data.get(field):
                 queryset = queryset.filter(**{field: self.cleaned_data[field]})
         return queryset
+
+
+class RbaMembershipForm(forms.ModelForm):
+    """A company's membership of the Responsible Business Alliance (staff)."""
+
+    class Meta:
+        model = Supplier
+        fields = ["rba_membership", "rba_member_since"]
+        widgets = {"rba_member_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

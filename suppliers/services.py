@@ -420,3 +420,27 @@ def disclosure_reminders_sweep(*, today=None) -> int:
                 )
             )
         return outbox_enqueue(messages, skip_known=False)
+
+
+# --- A company's RBA membership (industry engagement: RBA referrals) -----------------------
+
+
+def supplier_set_rba_membership(*, supplier, rba_membership: str, rba_member_since, by):
+    """Record whether a company is a member of the Responsible Business Alliance, and since
+    when. Only staff; a non-member has no "since" date."""
+    RbaMembership = Supplier.RbaMembership
+
+    if not getattr(by, "is_ew_staff", False):
+        raise DomainError(_("Only Electronics Watch staff record RBA membership."))
+    if rba_membership not in RbaMembership.values:
+        raise DomainError(_("Choose a kind of RBA membership."), field="rba_membership")
+    if rba_membership == RbaMembership.NONE:
+        rba_member_since = None
+    if rba_member_since is not None and rba_member_since > timezone.localdate():
+        raise DomainError(_("The membership cannot start in the future."), field="rba_member_since")
+    with transaction.atomic():
+        supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
+        supplier.rba_membership = rba_membership
+        supplier.rba_member_since = rba_member_since
+        supplier.save(update_fields=["rba_membership", "rba_member_since", "updated_at"])
+    return supplier

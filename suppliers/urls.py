@@ -132,6 +132,14 @@ urlpatterns = [
     ),
     path("staff/suppliers/", staff.StaffSupplierListView.as_view(), name="staff_suppliers"),
     path(
+        "staff/suppliers/<int:pk>/", staff.StaffSupplierDetailView.as_view(), name="staff_supplier"
+    ),
+    path(
+        "staff/suppliers/<int:pk>/rba/",
+        staff.StaffSupplierRbaView.as_view(),
+        name="staff_supplier_rba",
+    ),
+    path(
         "staff/disclosures/",
         staff.DisclosureConfirmationListView.as_view(),
         name="staff_disclosure_confirmations",

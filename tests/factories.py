@@ -795,3 +795,110 @@ def reply_attachment(reply, content: bytes = b"%PDF-1.4\n%%EOF\n"):
 COMPANY_FACTORIES[FindingReply] = lambda company: shared_finding(company)
 COMPANY_FACTORIES[RightOfReply] = lambda company: shared_finding(company).right_of_reply
 COMPANY_FACTORIES[ReplyAttachment] = lambda company: reply_attachment(shared_finding(company))
+# --- Industry engagement: RBA referrals and multi-stakeholder dialogue ------------------------
+# (imports kept in this block so that the lead merges it with the other parts' blocks)
+
+from engagement.models import (  # noqa: E402
+    Commitment,
+    Dialogue,
+    DialogueMeeting,
+    Organisation,
+    Participant,
+    RbaReferral,
+)
+
+
+def rba_member(**fields) -> Supplier:
+    """A company that is a regular member of the Responsible Business Alliance."""
+    fields.setdefault("rba_membership", Supplier.RbaMembership.REGULAR)
+    fields.setdefault("rba_member_since", date(2019, 1, 1))
+    fields.setdefault("is_manufacturer", True)
+    return SupplierFactory(**fields)
+
+
+def rba_case(**fields) -> RemediationCase:
+    """A case at a factory whose owner is an RBA member."""
+    case = RemediationCaseFactory(**fields)
+    Factory.objects.filter(pk=case.factory_id).update(owner=rba_member())
+    case.factory.refresh_from_db()
+    return case
+
+
+class RbaReferralFactory(factory.django.DjangoModelFactory):
+    """An open referral of a case at an RBA member, due in 60 days."""
+
+    class Meta:
+        model = RbaReferral
+
+    case = factory.LazyFunction(rba_case)
+    referred_by = LazyAttribute(lambda o: o.case.staff_lead)
+    referred_on = factory.LazyFunction(timezone.localdate)
+    response_due = LazyAttribute(lambda o: o.referred_on + timedelta(days=60))
+    shared_text = "Summary of the findings and the remediation plan, without worker identities."
+    materials = factory.LazyFunction(lambda: ["findings_summary", "remediation_plan"])
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = Organisation.Kind.TRADE_UNION
+    name = Sequence(lambda n: f"Electronics Workers' Union, branch {n}")
+    country = "TH"
+    contact_email = Sequence(lambda n: f"union{n}@union.example")
+
+
+class DialogueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dialogue
+
+    title = Sequence(lambda n: f"Round table on recruitment fees ({n})")
+    format = Dialogue.Format.SERIES
+    purpose = "Agree how recruitment fees are reimbursed."
+    created_by = SubFactory(StaffFactory, totp=False)
+
+
+class DialogueMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DialogueMeeting
+
+    dialogue = SubFactory(DialogueFactory)
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=7))
+    agenda = "1. Reimbursement timetable. 2. Passports."
+    minutes_shared = "The brand agreed a timetable for the reimbursement."
+    minutes_confidential = "A worker told us privately that the broker still threatens them."
+
+
+def participant(dialogue, **party) -> Participant:
+    """`participant(d, affiliate=a)`, `company=`, `partner=`, `organisation=` or `name=`."""
+    return Participant.objects.create(dialogue=dialogue, **party)
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commitment
+
+    dialogue = SubFactory(DialogueFactory)
+    owner = LazyAttribute(lambda o: participant(o.dialogue, name="Khun Malee (HR)"))
+    text = Sequence(lambda n: f"Publish the reimbursement timetable ({n})")
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    created_by = LazyAttribute(lambda o: o.dialogue.created_by)
+
+
+def company_commitment(company) -> Commitment:
+    """A commitment the company owns, in a dialogue it takes part in."""
+    dialogue = DialogueFactory()
+    return CommitmentFactory(dialogue=dialogue, owner=participant(dialogue, company=company))
+
+
+def company_dialogue(company) -> Dialogue:
+    dialogue = DialogueFactory()
+    participant(dialogue, company=company)
+    DialogueMeetingFactory(dialogue=dialogue)
+    return dialogue
+
+
+# For each model a company contact reads as its own: a row of the given company. The portal's
+# part defines this dict above.
+COMPANY_FACTORIES[Commitment] = company_commitment
+COMPANY_FACTORIES[Dialogue] = company_dialogue

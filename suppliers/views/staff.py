@@ -1,18 +1,21 @@
 """Electronics Watch staff's pages of the registry: factories, matches, suppliers."""
 
+from django.contrib import messages
 from django.db.models import Count, F, Q
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, FormView, ListView
 from django_scopes import scopes_disabled
 
 from affiliates.mixins import StaffRequiredMixin
-from core.views import ServiceActionMixin
+from core.errors import DomainError
+from core.views import ServiceActionMixin, show_domain_error
 from suppliers import services
 from suppliers.forms import (
     FactoryFilterForm,
+    RbaMembershipForm,
 )
 from suppliers.models import Disclosure, DisclosureLine, Factory, FactoryMatchReview, Supplier
 
@@ -161,3 +164,60 @@ class DisclosureConfirmView(StaffRequiredMixin, ServiceActionMixin, View):
 
     def get_success_url(self):
         return reverse("suppliers:staff_disclosure_confirmations")
+
+
+# --- A company's page for staff (industry engagement adds its panels: `company_staff`) -----
+
+
+class StaffSupplierDetailView(StaffRequiredMixin, DetailView):
+    """A company as staff see it: its roles, RBA membership and factories; the areas above
+    this app add their sections through `core.panels` (slot `company_staff`)."""
+
+    model = Supplier
+    template_name = "suppliers/staff_supplier.html"
+    context_object_name = "supplier"
+
+    def get_queryset(self):
+        return Supplier.objects.visible_to(self.reader)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["owned_factories"] = list(
+            self.object.owned_factories.filter(merged_into__isnull=True).order_by("name")[:100]
+        )
+        return context
+
+
+class StaffSupplierRbaView(StaffRequiredMixin, FormView):
+    """Edit a company's membership of the Responsible Business Alliance."""
+
+    model = Supplier
+    template_name = "suppliers/staff_supplier_rba.html"
+    form_class = RbaMembershipForm
+
+    def get_supplier(self) -> Supplier:
+        if not hasattr(self, "_supplier"):
+            self._supplier = get_object_or_404(
+                Supplier.objects.visible_to(self.reader), pk=self.kwargs["pk"]
+            )
+        return self._supplier
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_supplier()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(supplier=self.get_supplier(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.supplier_set_rba_membership(
+                supplier=self.get_supplier(),
+                rba_membership=form.cleaned_data["rba_membership"],
+                rba_member_since=form.cleaned_data["rba_member_since"],
+                by=self.request.user,
+            )
+        except DomainError as error:
+            show_domain_error(self.request, error, form)
+            return self.form_invalid(form)
+        messages.success(self.request, _("RBA membership saved."))
+        return redirect("suppliers:staff_supplier", pk=self.get_supplier().pk)

@@ -17,12 +17,14 @@ def test_every_beat_entry_names_a_registered_task():
         "learning.tasks.send_event_reminders",
         "engagement.tasks.score_last_quarter",
         "engagement.tasks.sweep_rights_of_reply",
+        "engagement.tasks.send_engagement_reminders",
     }
     assert scheduled <= set(app.tasks)
 
 
 def test_tasks_are_acknowledged_late_and_time_limited():
     from core.tasks import send_outbox
+    from engagement.tasks import send_engagement_reminders
     from grievances.tasks import anonymise_expired_grievances, send_grievance_reminders
     from learning.tasks import send_community_digests
     from remediation.tasks import send_reminders
@@ -38,6 +40,7 @@ def test_tasks_are_acknowledged_late_and_time_limited():
         send_grievance_reminders,
         anonymise_expired_grievances,
         send_community_digests,
+        send_engagement_reminders,
     ):
         assert task.acks_late is True
         assert task.reject_on_worker_lost is True

@@ -740,3 +740,50 @@ def test_every_kind_of_email_on_disk_has_a_sending_test():
     }
     assert "affiliates/email/invitation" in on_disk  # the glob finds the templates
     assert on_disk - sent_here == set(), "e-mails without a test that sends them here"
+
+
+# --- engagement: RBA referrals and dialogue ------------------------------------------------
+
+
+@pytest.mark.sends("engagement/email/referral_reminder")
+def test_referral_reminder_keeps_the_case_and_factory_as_typed(db, mailoutbox):
+    from engagement.services.reminders import engagement_reminders_sweep
+    from tests.factories import RbaReferralFactory, rba_case
+
+    lead = StaffFactory(totp=False, email="referrer@ewatch.example")
+    case = rba_case(title=CASE_TITLE, factory=FactoryFactory(name=FACTORY), staff_lead=lead)
+    due = date(2026, 6, 10)
+    RbaReferralFactory(case=case, referred_on=due - timedelta(days=60), response_due=due)
+
+    engagement_reminders_sweep(today=due + timedelta(days=1))
+    send_the_outbox()
+
+    message = the_one_sent_to(mailoutbox, "referrer@ewatch.example")
+    assert_plain_parts_keep_what_was_typed(message, text=[CASE_TITLE, FACTORY])
+    assert_html_part_escapes(message, [CASE_TITLE, FACTORY])
+
+
+@pytest.mark.sends("engagement/email/commitment_reminder")
+def test_commitment_reminder_keeps_the_dialogue_commitment_and_owner_as_typed(db, mailoutbox):
+    from engagement.services.reminders import engagement_reminders_sweep
+    from tests.factories import CommitmentFactory, DialogueFactory, participant
+
+    dialogue_title = typed("Round table")
+    commitment_text = typed("Timetable")
+    dialogue = DialogueFactory(
+        title=dialogue_title, created_by=StaffFactory(totp=False, full_name=PERSON)
+    )
+    owner = participant(dialogue, name=OWNER, contact_email="owner@plant.example")
+    due = date(2026, 6, 10)
+    CommitmentFactory(dialogue=dialogue, owner=owner, text=commitment_text, due_on=due)
+
+    engagement_reminders_sweep(today=due)
+    send_the_outbox()
+
+    message = the_one_sent_to(mailoutbox, "owner@plant.example")
+    assert_plain_parts_keep_what_was_typed(
+        message,
+        subject=[commitment_text],
+        text=[dialogue_title, commitment_text, OWNER, PERSON],
+    )
+    assert_html_part_escapes(message, [dialogue_title, commitment_text, OWNER, PERSON])
