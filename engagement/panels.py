@@ -12,8 +12,9 @@ from django.utils import timezone
 from core import panels
 from remediation.models import CaseStatus
 
-from .models import Commitment, Dialogue, Organisation, Participant, RbaReferral
+from .models import Commitment, Dialogue, Organisation, Participant, QuarterScore, RbaReferral
 from .services.referrals import rba_members_of
+from .services.replies import awaiting_answer
 
 
 def _reader(request):
@@ -144,6 +145,24 @@ def grievance_organisations(request, grievance) -> str | None:
     )
 
 
+def company_engagement(request, supplier) -> str | None:
+    """Staff: the company's contacts, its latest score, and what it has been asked to answer."""
+    reader = _reader(request)
+    if reader is None or not reader.is_staff:
+        return None
+    latest_score = QuarterScore.objects.filter(company=supplier).order_by("-quarter_start").first()
+    return render_to_string(
+        "engagement/panels/company_engagement.html",
+        {
+            "supplier": supplier,
+            "contacts": list(supplier.contacts.select_related("user").order_by("user__email")),
+            "latest_score": latest_score,
+            "awaiting_answer": awaiting_answer(supplier.pk),
+        },
+        request=request,
+    )
+
+
 def company_commitments(request, supplier) -> str | None:
     reader = _reader(request)
     if reader is None or not reader.is_staff:
@@ -178,5 +197,6 @@ def register_all() -> None:
     panels.register("case_partner", case_dialogues)
     panels.register("case_affiliate", case_referral_state)
     panels.register("case_affiliate", case_dialogues)
+    panels.register("company_staff", company_engagement)
     panels.register("company_staff", company_commitments)
     panels.register("grievance_staff", grievance_organisations)

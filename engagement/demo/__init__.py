@@ -1,21 +1,16 @@
 """Demo data of industry engagement, area by area; the company contacts come first (the other
 parts sign their answers, updates and comments as them).
 
-Each part is `engagement.demo.<part>` with `seed(**context)`, idempotent, returning names for
-the parts after it. A part whose module is not there yet is skipped.
+Each part is a module with `seed(**context)`, idempotent, returning names for the parts after it.
 """
 
-from importlib import import_module
-from importlib.util import find_spec
+from . import contacts, dialogue, performance, referrals, replies
 
-PARTS = ["contacts", "replies", "performance", "referrals", "dialogue"]
+PARTS = [contacts, replies, performance, referrals, dialogue]
 
 
 def seed(**context) -> dict:
     added: dict = {}
     for part in PARTS:
-        name = f"{__name__}.{part}"
-        if find_spec(name) is None:
-            continue
-        added.update(import_module(name).seed(**{**context, **added}) or {})
+        added.update(part.seed(**{**context, **added}) or {})
     return added

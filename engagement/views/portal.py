@@ -19,6 +19,9 @@ from affiliates.mixins import CompanyRequiredMixin
 from remediation.models import RemediationAction
 from suppliers.models import Disclosure, Supplier
 
+from ..models import Commitment
+from ..services.replies import company_finding_replies
+
 HOME_LIST_LENGTH = 10
 
 
@@ -26,6 +29,22 @@ HOME_LIST_LENGTH = 10
 class HomeSection:
     template: str
     context: dict = field(default_factory=dict)
+
+
+def findings_section(view) -> HomeSection:
+    """Findings shared with the company that await its answer, nearest deadline first."""
+    today = timezone.localdate()
+    replies = (
+        company_finding_replies(view.reader)
+        .awaiting_answer()
+        .order_by("right_of_reply__due_date", "pk")
+    )
+    rows = list(replies[:HOME_LIST_LENGTH])
+    count = len(rows) if len(rows) < HOME_LIST_LENGTH else replies.count()
+    return HomeSection(
+        "engagement/portal/home_findings.html",
+        {"replies": rows, "count": count, "today": today},
+    )
 
 
 def disclosures_section(view) -> HomeSection:
@@ -69,11 +88,31 @@ def actions_section(view) -> HomeSection:
     )
 
 
-# What the company is asked to do, in this order. The right of reply adds its "findings
-# awaiting your answer" section FIRST (HOME_SECTIONS.insert(0, ...) or an entry here).
+def commitments_section(view) -> HomeSection | None:
+    """Open commitments the company made in a multi-stakeholder dialogue; none, no section."""
+    commitments = (
+        Commitment.objects.visible_to(view.reader)
+        .owned_by_company(view.company_id)
+        .open()
+        .select_related("dialogue")
+        .order_by("due_on", "pk")
+    )
+    rows = list(commitments[:HOME_LIST_LENGTH])
+    if not rows:
+        return None
+    count = len(rows) if len(rows) < HOME_LIST_LENGTH else commitments.count()
+    return HomeSection(
+        "engagement/portal/home_commitments.html",
+        {"commitments": rows, "count": count, "today": timezone.localdate()},
+    )
+
+
+# What the company is asked to do, in this order.
 HOME_SECTIONS: list[Callable[..., HomeSection | None]] = [
+    findings_section,
     disclosures_section,
     actions_section,
+    commitments_section,
 ]
 
 

@@ -18,7 +18,10 @@ from tests.factories import (
     DisclosureLineFactory,
     SupplierFactory,
     company_action,
+    company_commitment,
     company_disclosure,
+    quarter_score,
+    shared_finding,
 )
 
 pytestmark = pytest.mark.django_db
@@ -188,8 +191,40 @@ def test_the_home_keeps_its_query_budget(client, contact, northern, django_asser
     for _number in range(15):
         company_disclosure(northern)
         company_action(northern)
-    with django_assert_max_num_queries(14):
+        shared_finding(northern)
+        company_commitment(northern)
+    with django_assert_max_num_queries(18):
         response = client.get("/company/")
     body = response.content.decode()
     assert "15 requests are waiting" in body
     assert "15 actions are open" in body
+    assert "15 findings await your answer" in body
+    assert "15 commitments are open" in body
+
+
+def test_the_home_leads_to_the_findings_awaiting_an_answer(client, contact, northern):
+    reply = shared_finding(northern)
+    answered = shared_finding(northern)
+    answered.answer, answered.answered_at = (
+        "Passports were returned.",
+        answered.right_of_reply.shared_at,
+    )
+    answered.save()
+    shared_finding(SupplierFactory(name="Someone Else"))  # another company's
+    body = client.get("/company/").content.decode()
+    assert "1 finding awaits your answer" in body
+    assert f'href="/company/findings/{reply.pk}/"' in body
+    assert f'href="/company/findings/{answered.pk}/"' not in body
+    assert "No corrective action is open for your company." in body
+
+
+def test_staff_see_the_companys_engagement_on_its_page(client, staff, contact, northern):
+    shared_finding(northern)
+    quarter_score(northern, overall="71.5")
+    client.force_login(staff)
+    body = client.get(f"/staff/suppliers/{northern.pk}/").content.decode()
+    assert contact.email in body
+    assert "Findings awaiting its answer" in body
+    assert "71.5 / 100" in body
+    assert f"/staff/engagement/companies/{northern.pk}/contacts/" in body
+    assert f"/staff/companies/{northern.pk}/performance/" in body
