@@ -38,6 +38,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower, Trim
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
@@ -234,7 +235,42 @@ def answer_finding(*, reply: FindingReply, by, answer: str, files: Iterable[Clea
         )
         # A rolled-back transaction leaves the stored file orphaned, never a row without it.
         attachment.file.save(f"reply.{clean_file.extension}", ContentFile(clean_file.content))
+    _notify_staff_of_answer(reply)
     return reply
+
+
+def _notify_staff_of_answer(reply: FindingReply) -> int:
+    """Tell the staff member who shared the findings, and the report's triage assignee, that
+    the company answered (in the outbox, with the answer: one e-mail per answer and person)."""
+    from core.outbox import Message, outbox_enqueue
+
+    right = reply.right_of_reply
+    report = right.report
+    recipients = {
+        user.pk: user
+        for user in (right.shared_by, report.assigned_to)
+        if user is not None and user.is_active and user.is_ew_staff
+    }
+    link = settings.SITE_URL + reverse("monitoring:staff_report", kwargs={"pk": report.pk})
+    stamp = int(reply.answered_at.timestamp())
+    return outbox_enqueue(
+        [
+            Message(
+                key=f"reply-answered:{reply.pk}:{stamp}:{user.pk}",
+                recipient=user.email,
+                template_prefix="monitoring/email/reply_answered",
+                context={
+                    "company": right.company,
+                    "report": report,
+                    "factory": report.factory,
+                    "finding": reply.finding,
+                    "link": link,
+                },
+                language=user.language,
+            )
+            for user in recipients.values()
+        ]
+    )
 
 
 def rights_of_reply_lapse(*, today: date | None = None) -> int:

@@ -19,6 +19,7 @@ from tests.factories import (
     ContractFactory,
     DisclosureFactory,
     DisclosureLineFactory,
+    StaffFactory,
     SupplierFactory,
 )
 
@@ -283,3 +284,23 @@ def test_nobody_is_reminded_once_every_finding_is_answered():
         answer_finding(reply=reply, by=contact, answer="Done.")
     assert rights_of_reply_sweep(today=right.due_date - timedelta(days=7))["reminded"] == 0
     assert rights_of_reply_sweep(today=right.due_date)["reminded"] == 0
+
+
+def test_staff_who_shared_and_the_assignee_hear_of_each_answer_once():
+    right, contact = _shared()
+    assignee = StaffFactory(email="assignee@ewatch.example")
+    right.report.assigned_to = assignee
+    right.report.save(update_fields=["assigned_to"])
+    reply = right.replies.first()
+    outbox_send_pending()
+    mail.outbox.clear()
+
+    answer_finding(reply=reply, by=contact, answer="We returned the passports.")
+    outbox_send_pending()
+    outbox_send_pending()  # a second run sends nothing twice
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [right.shared_by.email, "assignee@ewatch.example"]
+    )
+    assert all(TESTIMONY not in m.body for m in mail.outbox)
+    assert all(f"/staff/reports/{right.report_id}/" in m.body for m in mail.outbox)

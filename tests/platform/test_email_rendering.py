@@ -708,6 +708,23 @@ def test_reply_request_keeps_the_company_and_factory_names_as_typed(db, mailoutb
     assert_html_part_escapes(message, [FACTORY, SUPPLIER])
 
 
+@pytest.mark.sends("monitoring/email/reply_answered")
+def test_answer_notice_keeps_the_company_and_factory_names_as_typed(db, mailoutbox):
+    from monitoring.replies import answer_finding
+
+    right, contact = _finding_shared_with(SUPPLIER)
+    send_the_outbox()
+    mailoutbox.clear()
+
+    answer_finding(reply=right.replies.get(), by=contact, answer="Passports were returned.")
+    send_the_outbox()
+
+    message = the_one_sent_to(mailoutbox, right.shared_by.email)
+    assert_plain_parts_keep_what_was_typed(message, subject=[SUPPLIER], text=[FACTORY, SUPPLIER])
+    assert_html_part_escapes(message, [FACTORY, SUPPLIER])
+    assert "Passports were retained." not in message.body  # the e-mail leads to the page
+
+
 @pytest.mark.sends("engagement/email/reply_reminder")
 def test_reply_reminder_keeps_the_company_and_factory_names_as_typed(db, mailoutbox):
     from engagement.services.replies import rights_of_reply_sweep
