@@ -1,7 +1,7 @@
-"""The company performance tracker's API, read-only:
+"""The company performance tracker's API:
 
-- `/api/v1/company/scores/`: a company contact reads its own company's scores; anyone else
-  gets 404 on every route;
+- `/api/v1/company/scores/`: a company contact reads its own company's scores and comments on
+  them (`POST …/{id}/comments/`); anyone else gets 404 on every route;
 - `/api/v1/company-scores/`: EW staff read every company's scores; an affiliate member (the
   affiliate resolved like every tenant API, `?affiliate=<slug>` when the user has several) the
   scores of the companies that supply the affiliate; anyone else 404.
@@ -16,17 +16,25 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
 
 from affiliates.reader import ReaderKind
 from affiliates.tenancy import AffiliateScopedAPIMixin, ReaderAPIMixin, log_denied
 
 from ..models import IndicatorResult, QuarterScore, ScoreComment
-from ..services.performance import companies_supplying
+from ..services.performance import companies_supplying, score_comment_add
 from ..services.performance_display import translated
 
 
@@ -63,6 +71,10 @@ class ScoreCommentSerializer(serializers.ModelSerializer):
         model = ScoreComment
         fields = ["text", "created_at"]
         read_only_fields = fields
+
+
+class CommentInputSerializer(serializers.Serializer):
+    text = serializers.CharField(trim_whitespace=True)
 
 
 class QuarterScoreSerializer(serializers.ModelSerializer):
@@ -156,6 +168,26 @@ class CompanyScoreViewSet(_ScoresMixin, ReaderAPIMixin, viewsets.ReadOnlyModelVi
             log_denied(self.request, "company api")
             raise NotFound
         return _scores().filter(company_id=self.reader.company_id).order_by("-quarter_start")
+
+    @extend_schema(
+        operation_id="company_own_scores_comment",
+        request=CommentInputSerializer,
+        responses={
+            201: ScoreCommentSerializer,
+            400: OpenApiResponse(description=_("The comment is refused: the reason is given.")),
+        },
+        description=_(
+            "Comment on the company's score of a quarter; affiliates and Electronics Watch "
+            "read the comment beside the score."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def comments(self, request, pk=None):
+        score = get_object_or_404(self.get_queryset(), pk=pk)
+        data = CommentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = score_comment_add(score=score, by=request.user, text=data.validated_data["text"])
+        return Response(ScoreCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
 class CompanyScoresViewSet(_ScoresMixin, AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):

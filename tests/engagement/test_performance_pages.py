@@ -331,6 +331,36 @@ def test_the_company_api_serves_its_own_scores_with_working_and_comments(
     )
 
 
+def test_a_company_comments_on_its_score_through_the_api(client, contact):
+    company = contact.company_contact.company
+    score = quarter_score(company, Q1)
+    other = quarter_score(SupplierFactory(name="Other Co"), Q1)
+    client.force_login(contact)
+
+    response = client.post(
+        f"/api/v1/company/scores/{score.pk}/comments/",
+        {"text": "  The late list was our reseller's.  "},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["text"] == "The late list was our reseller's."
+    assert ScoreComment.objects.get(company=company).quarter_start == Q1
+
+    blank = client.post(
+        f"/api/v1/company/scores/{score.pk}/comments/",
+        {"text": " "},
+        content_type="application/json",
+    )
+    assert blank.status_code == 400
+    foreign = client.post(
+        f"/api/v1/company/scores/{other.pk}/comments/",
+        {"text": "Not ours."},
+        content_type="application/json",
+    )
+    assert foreign.status_code == 404
+    assert ScoreComment.objects.count() == 1
+
+
 def test_the_company_api_is_404_for_everyone_but_company_contacts(client, northvale, staff):
     quarter_score(SupplierFactory(), Q1)
     client.force_login(member(northvale))
