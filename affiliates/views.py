@@ -263,6 +263,12 @@ class AccountView(LoginRequiredMixin, FormView):
             "mute_case_digests": user.mute_case_digests,
         }
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not memberships_of(self.request.user):
+            del form.fields["mute_case_digests"]  # the digest is for affiliate members only
+        return form
+
     def form_valid(self, form):
         services.user_update_profile(user=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("Your settings were saved."))

@@ -1,5 +1,6 @@
 """Form helpers that know no domain."""
 
+from django.utils.functional import lazy
 from django_countries import countries
 
 
@@ -11,3 +12,13 @@ def country_choices(blank_label):
         return [("", blank_label), *countries]
 
     return choices
+
+
+def _interpolate(text, **values) -> str:
+    return str(text) % {name: v() if callable(v) else v for name, v in values.items()}
+
+
+# A help text built when a form class is defined must still be translated when it is shown:
+# `gettext_lazy(...) % values` translates once, in the language active at that moment.
+# Values may be callables, evaluated at display time too (a localised file size).
+interpolate_lazy = lazy(_interpolate, str)

@@ -42,6 +42,7 @@ from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, NameObject
 
 from .errors import DomainError
+from .forms import interpolate_lazy
 from .spreadsheets import attachment
 
 # Pillow's format name → (content type, extension we store).
@@ -393,8 +394,10 @@ class EvidenceFileField(forms.FileField):
         self.max_bytes = max_bytes
         kwargs.setdefault(
             "help_text",
-            gettext_lazy("JPEG, PNG or WebP photos, or PDF documents, up to %(limit)s each.")
-            % {"limit": filesizeformat(max_bytes or settings.EW_UPLOAD_MAX_BYTES)},
+            interpolate_lazy(
+                gettext_lazy("JPEG, PNG or WebP photos, or PDF documents, up to %(limit)s each."),
+                limit=lambda: filesizeformat(max_bytes or settings.EW_UPLOAD_MAX_BYTES),
+            ),
         )
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("accept", ACCEPT)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import interpolate_lazy
 from core.uploads import ACCEPT, UploadRejected, clean_upload
 from monitoring.replies import MAX_ATTACHMENTS
 
@@ -23,11 +24,14 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "help_text",
-            _(
-                "Up to %(n)s JPEG, PNG or WebP photos or PDF documents, %(limit)s each. "
-                "Their metadata (author, GPS position) is removed."
-            )
-            % {"n": MAX_ATTACHMENTS, "limit": filesizeformat(settings.EW_UPLOAD_MAX_BYTES)},
+            interpolate_lazy(
+                _(
+                    "Up to %(n)s JPEG, PNG or WebP photos or PDF documents, %(limit)s each. "
+                    "Their metadata (author, GPS position) is removed."
+                ),
+                n=MAX_ATTACHMENTS,
+                limit=lambda: filesizeformat(settings.EW_UPLOAD_MAX_BYTES),
+            ),
         )
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("accept", ACCEPT)

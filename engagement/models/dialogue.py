@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from core.encryption import EncryptedTextField
@@ -341,7 +342,7 @@ class CommitmentQuerySet(models.QuerySet):
 
 class Commitment(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("commitment status", "Open")
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 

@@ -228,3 +228,28 @@ def test_staff_see_the_companys_engagement_on_its_page(client, staff, contact, n
     assert "71.5 / 100" in body
     assert f"/staff/engagement/companies/{northern.pk}/contacts/" in body
     assert f"/staff/companies/{northern.pk}/performance/" in body
+
+
+def test_a_contacts_account_page_offers_no_case_digest(client, contact):
+    body = client.get("/account/").content.decode()
+    assert "Language" in body
+    assert "weekly digest of remediation cases" not in body
+    response = client.post("/account/", {"full_name": "Ana Reyes", "language": "fr"})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.full_name, contact.language, contact.mute_case_digests) == (
+        "Ana Reyes",
+        "fr",
+        False,
+    )
+
+
+def test_the_menu_of_a_contact_leads_only_to_pages_it_may_open(client, contact):
+    import re
+
+    body = client.get("/company/").content.decode()
+    nav = body.split('<nav class="main-nav"', 1)[-1].split("</nav>", 1)[0]
+    links = re.findall(r'href="(/[^"]*)"', nav)
+    assert "/company/findings/" in links
+    for link in links:
+        assert client.get(link).status_code == 200, link
