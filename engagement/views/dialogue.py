@@ -27,8 +27,6 @@ from ..forms.dialogue import (
 from ..models import Commitment, Dialogue, DialogueMeeting, Participant
 from ..services import dialogue as services
 
-PARTY_RELATED = ("affiliate", "company", "partner", "organisation")
-
 
 class DialogueListView(StaffRequiredMixin, ListView):
     model = Dialogue
@@ -144,14 +142,10 @@ class DialogueDetailView(DialogueMixin, DetailView):
                 "companies",
                 "meetings",
                 Prefetch(
-                    "participants", queryset=Participant.objects.select_related(*PARTY_RELATED)
+                    "participants",
+                    queryset=Participant.objects.select_related(*Participant.PARTIES),
                 ),
-                Prefetch(
-                    "commitments",
-                    queryset=Commitment.objects.select_related(
-                        *(f"owner__{name}" for name in PARTY_RELATED)
-                    ),
-                ),
+                Prefetch("commitments", queryset=Commitment.objects.with_owners()),
             ),
             pk=self.kwargs["pk"],
         )
@@ -234,7 +228,7 @@ class ParticipantRemoveView(DialogueMixin, ServiceActionMixin, View):
 
     def perform(self, request, *args, **kwargs):
         participant = get_object_or_404(
-            self.get_dialogue().participants.select_related(*PARTY_RELATED),
+            self.get_dialogue().participants.select_related(*Participant.PARTIES),
             pk=self.kwargs["participant_pk"],
         )
         services.participant_remove(participant=participant, by=request.user)
