@@ -151,15 +151,8 @@ class DialogueViewSet(TodayContextMixin, StaffOnlyAPIMixin, viewsets.ReadOnlyMod
             return self.queryset
         return (
             Dialogue.objects.visible_to(self.reader)
-            .prefetch_related(
-                "companies",
-                "meetings",
-                Prefetch(
-                    "participants",
-                    queryset=Participant.objects.select_related(*Participant.PARTIES),
-                ),
-                Prefetch("commitments", queryset=Commitment.objects.with_owners()),
-            )
+            .prefetch_related("companies", "meetings")
+            .with_parties()
             .order_by("-created_at", "-pk")
             .distinct()
         )

@@ -96,6 +96,16 @@ class DialogueQuerySet(models.QuerySet):
             )
         return self.none()
 
+    def with_parties(self):
+        """With the participants and the commitments' owners loaded, each with its party, to
+        label them without a query each."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "participants", queryset=Participant.objects.select_related(*Participant.PARTIES)
+            ),
+            models.Prefetch("commitments", queryset=Commitment.objects.with_owners()),
+        )
+
 
 class Dialogue(models.Model):
     class Format(models.TextChoices):

@@ -4,7 +4,7 @@ dialogue, its meetings (shared and confidential minutes), participants and commi
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,15 +138,8 @@ class DialogueDetailView(DialogueMixin, DetailView):
         return get_object_or_404(
             Dialogue.objects.visible_to(self.reader)
             .select_related("case", "created_by")
-            .prefetch_related(
-                "companies",
-                "meetings",
-                Prefetch(
-                    "participants",
-                    queryset=Participant.objects.select_related(*Participant.PARTIES),
-                ),
-                Prefetch("commitments", queryset=Commitment.objects.with_owners()),
-            ),
+            .prefetch_related("companies", "meetings")
+            .with_parties(),
             pk=self.kwargs["pk"],
         )
 

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import AffiliateViewMixin, CompanyRequiredMixin
 
-from ..models import Commitment, Dialogue, DialogueMeeting, Participant
+from ..models import Commitment, Dialogue, DialogueMeeting
 
 
 def shared_dialogue(reader, pk):
@@ -21,15 +21,9 @@ def shared_dialogue(reader, pk):
         Dialogue.objects.visible_to(reader)
         .select_related("case")
         .prefetch_related(
-            Prefetch(
-                "meetings",
-                queryset=DialogueMeeting.objects.defer("minutes_confidential"),
-            ),
-            Prefetch(
-                "participants", queryset=Participant.objects.select_related(*Participant.PARTIES)
-            ),
-            Prefetch("commitments", queryset=Commitment.objects.with_owners()),
-        ),
+            Prefetch("meetings", queryset=DialogueMeeting.objects.defer("minutes_confidential"))
+        )
+        .with_parties(),
         pk=pk,
     )
     for participant in dialogue.participants.all():
