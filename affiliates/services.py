@@ -127,14 +127,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     with transaction.atomic(), scope(affiliate=invitation.affiliate):
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         invitation_check_open(invitation)
-        if user.email.lower() != invitation.email.lower():
-            raise DomainError(
-                _(
-                    "This invitation was sent to %(email)s. Sign out and sign in with that "
-                    "address, or ask for an invitation to your own."
-                )
-                % {"email": invitation.email}
-            )
+        invitation_check_addressee(invitation, user)
         membership, _created = Membership.objects.get_or_create(
             affiliate=invitation.affiliate, user=user, defaults={"role": invitation.role}
         )
@@ -153,6 +146,36 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
 def invitation_accept_as_new_user(*, invitation: Invitation, full_name: str, password: str) -> User:
     """Create the invitee's account and membership. The link proves the address is theirs."""
     invitation_check_open(invitation)
+    return invitation_accept_with_new_account(
+        invitation=invitation,
+        accept=invitation_accept,
+        full_name=full_name,
+        password=password,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+
+
+# Shared with other kinds of invitation (a company's, in `engagement`): an invitation has an
+# `email`, is accepted by a signed-in user with that address, or creates that user's account.
+
+
+def invitation_check_addressee(invitation, user: User) -> None:
+    """Only the invited address may accept: the link was sent there."""
+    if user.email.lower() != invitation.email.lower():
+        raise DomainError(
+            _(
+                "This invitation was sent to %(email)s. Sign out and sign in with that "
+                "address, or ask for an invitation to your own."
+            )
+            % {"email": invitation.email}
+        )
+
+
+def invitation_accept_with_new_account(
+    *, invitation, accept, full_name: str, password: str, language: str
+) -> User:
+    """Create the invitee's account, its address verified (the link proves it is theirs), and
+    accept the invitation with it through `accept(invitation=, user=)`, all or nothing."""
     with transaction.atomic():
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise DomainError(_("An account with this address exists already: sign in first."))
@@ -160,10 +183,10 @@ def invitation_accept_as_new_user(*, invitation: Invitation, full_name: str, pas
             email=invitation.email,
             password=password,
             full_name=full_name.strip(),
-            language=translation.get_language() or settings.LANGUAGE_CODE,
+            language=language,
         )
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        invitation_accept(invitation=invitation, user=user)
+        accept(invitation=invitation, user=user)
     return user
 
 

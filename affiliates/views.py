@@ -173,22 +173,43 @@ class InvitationRevokeView(AffiliateViewMixin, ServiceActionMixin, View):
 # --- Invitation link (public) ------------------------------------------------------------
 
 
-class InvitationAcceptView(View):
-    """Where an invitation e-mail's link leads. Works signed in, signed out, or without account."""
+class InvitationAcceptBaseView(View):
+    """Where an invitation e-mail's link leads. Works signed in, signed out, or without account:
+    signed in with the invited address, accept; signed out, sign in first if an account has
+    that address, else create it. A used, withdrawn or expired link says so.
 
-    template_name = "affiliates/invitation_accept.html"
+    Subclasses name the template, the services module of their kind of invitation (with
+    `invitation_from_token`, `invitation_check_open`, `invitation_accept` and
+    `invitation_accept_as_new_user`) and where the invitee lands (`welcome`). Shared with the
+    company invitation (`engagement`)."""
+
+    template_name = None
+    invalid_template_name = "affiliates/invitation_invalid.html"
+    services = None
+
+    def welcome(self, request):
+        """The response once the invitation is accepted (a message and a redirect)."""
+        raise NotImplementedError
+
+    def get_account_form_initial(self) -> dict:
+        return {}
+
+    def get_extra_context(self) -> dict:
+        return {}
 
     def dispatch(self, request, token):
-        self.invitation = services.invitation_from_token(token)
+        self.invitation = self.services.invitation_from_token(token)
         try:
-            services.invitation_check_open(self.invitation)
+            self.services.invitation_check_open(self.invitation)
         except DomainError as error:
-            return render(
+            response = render(
                 request,
-                "affiliates/invitation_invalid.html",
+                self.invalid_template_name,
                 {"error": error.message},
                 status=410 if self.invitation else 404,
             )
+            response["Cache-Control"] = "no-store"
+            return response
         return super().dispatch(request, token)
 
     def get(self, request, token):
@@ -197,22 +218,18 @@ class InvitationAcceptView(View):
     def post(self, request, token):
         if request.user.is_authenticated:
             try:
-                services.invitation_accept(invitation=self.invitation, user=request.user)
+                self.services.invitation_accept(invitation=self.invitation, user=request.user)
             except DomainError as error:
                 show_domain_error(request, error)
                 return self._render(request, None, status=400)
-            messages.success(
-                request,
-                _("Welcome to %(affiliate)s.") % {"affiliate": self.invitation.affiliate.name},
-            )
-            return redirect(self.invitation.affiliate.get_absolute_url())
+            return self.welcome(request)
         if self._account_exists():
             return redirect_to_login(request.get_full_path())
         form = AcceptInvitationForm(request.POST, email=self.invitation.email)
         if not form.is_valid():
             return self._render(request, form, status=400)
         try:
-            user = services.invitation_accept_as_new_user(
+            user = self.services.invitation_accept_as_new_user(
                 invitation=self.invitation,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
@@ -221,10 +238,7 @@ class InvitationAcceptView(View):
             show_domain_error(request, error, form)
             return self._render(request, form, status=400)
         login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        messages.success(
-            request, _("Welcome to %(affiliate)s.") % {"affiliate": self.invitation.affiliate.name}
-        )
-        return redirect(self.invitation.affiliate.get_absolute_url())
+        return self.welcome(request)
 
     def _account_exists(self) -> bool:
         from .models import User
@@ -234,7 +248,9 @@ class InvitationAcceptView(View):
     def _account_form(self):
         if self.request.user.is_authenticated or self._account_exists():
             return None
-        return AcceptInvitationForm(email=self.invitation.email)
+        return AcceptInvitationForm(
+            email=self.invitation.email, initial=self.get_account_form_initial()
+        )
 
     def _render(self, request, form, status=200):
         context = {
@@ -242,10 +258,24 @@ class InvitationAcceptView(View):
             "form": form,
             "account_exists": self._account_exists(),
             "login_url": reverse("account_login") + "?next=" + request.path,
+            **self.get_extra_context(),
         }
         response = render(request, self.template_name, context, status=status)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class InvitationAcceptView(InvitationAcceptBaseView):
+    """The link of an invitation to join an affiliate."""
+
+    template_name = "affiliates/invitation_accept.html"
+    services = services
+
+    def welcome(self, request):
+        messages.success(
+            request, _("Welcome to %(affiliate)s.") % {"affiliate": self.invitation.affiliate.name}
+        )
+        return redirect(self.invitation.affiliate.get_absolute_url())
 
 
 # --- Account settings --------------------------------------------------------------------

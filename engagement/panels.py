@@ -106,33 +106,24 @@ def case_dialogues(request, case) -> str | None:
 
 
 def case_organisations(request, case) -> str | None:
-    reader = _reader(request)
-    if reader is None or not reader.is_staff:
-        return None
-    organisations = list(case.credited_organisations.order_by("name"))
-    linked = list(
-        Organisation.objects.filter(factories=case.factory_id)
-        .exclude(pk__in=[o.pk for o in organisations])
-        .order_by("name")
-    )
-    if not organisations and not linked:
-        return None
-    return render_to_string(
-        "engagement/panels/credited_organisations.html",
-        {"organisations": organisations, "linked": linked, "what": "case"},
-        request=request,
-    )
+    return _credited_organisations(request, case, "case")
 
 
 def grievance_organisations(request, grievance) -> str | None:
+    return _credited_organisations(request, grievance, "grievance")
+
+
+def _credited_organisations(request, credited, what: str) -> str | None:
+    """Staff: the organisations credited on a case or grievance, and the others linked to its
+    factory (a grievance may name none)."""
     reader = _reader(request)
     if reader is None or not reader.is_staff:
         return None
-    organisations = list(grievance.credited_organisations.order_by("name"))
+    organisations = list(credited.credited_organisations.order_by("name"))
     linked = []
-    if grievance.factory_id:
+    if credited.factory_id:
         linked = list(
-            Organisation.objects.filter(factories=grievance.factory_id)
+            Organisation.objects.filter(factories=credited.factory_id)
             .exclude(pk__in=[o.pk for o in organisations])
             .order_by("name")
         )
@@ -140,7 +131,7 @@ def grievance_organisations(request, grievance) -> str | None:
         return None
     return render_to_string(
         "engagement/panels/credited_organisations.html",
-        {"organisations": organisations, "linked": linked, "what": "grievance"},
+        {"organisations": organisations, "linked": linked, "what": what},
         request=request,
     )
 

@@ -21,8 +21,6 @@ from suppliers.models import Factory
 from ..models import Commitment, Dialogue, DialogueMeeting, Organisation, Participant
 from .referrals import StaffOnlyAPIMixin
 
-PARTY_RELATED = ("affiliate", "company", "partner", "organisation")
-
 
 class MeetingSerializer(serializers.ModelSerializer):
     class Meta:
@@ -52,9 +50,17 @@ class ParticipantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CommitmentSerializer(serializers.ModelSerializer):
-    owner_label = serializers.CharField(source="owner.full_label", read_only=True)
+class OverdueSerializerMixin(serializers.Serializer):
+    """A commitment's `overdue`, by the day the view fixes (`TodayContextMixin`)."""
+
     overdue = serializers.SerializerMethodField()
+
+    def get_overdue(self, commitment) -> bool:
+        return commitment.is_overdue(self.context["today"])
+
+
+class CommitmentSerializer(OverdueSerializerMixin, serializers.ModelSerializer):
+    owner_label = serializers.CharField(source="owner.full_label", read_only=True)
 
     class Meta:
         model = Commitment
@@ -70,9 +76,6 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "overdue",
         ]
         read_only_fields = fields
-
-    def get_overdue(self, commitment) -> bool:
-        return commitment.is_overdue(self.context["today"])
 
 
 class DialogueSerializer(serializers.ModelSerializer):
@@ -148,19 +151,8 @@ class DialogueViewSet(TodayContextMixin, StaffOnlyAPIMixin, viewsets.ReadOnlyMod
             return self.queryset
         return (
             Dialogue.objects.visible_to(self.reader)
-            .prefetch_related(
-                "companies",
-                "meetings",
-                Prefetch(
-                    "participants", queryset=Participant.objects.select_related(*PARTY_RELATED)
-                ),
-                Prefetch(
-                    "commitments",
-                    queryset=Commitment.objects.select_related(
-                        *(f"owner__{name}" for name in PARTY_RELATED)
-                    ),
-                ),
-            )
+            .prefetch_related("companies", "meetings")
+            .with_parties()
             .order_by("-created_at", "-pk")
             .distinct()
         )
@@ -195,11 +187,7 @@ class CommitmentViewSet(TodayContextMixin, StaffOnlyAPIMixin, viewsets.ReadOnlyM
     def get_queryset(self):
         if not hasattr(self, "reader"):
             return self.queryset
-        return (
-            Commitment.objects.visible_to(self.reader)
-            .select_related(*(f"owner__{name}" for name in PARTY_RELATED))
-            .order_by("due_on", "pk")
-        )
+        return Commitment.objects.visible_to(self.reader).with_owners().order_by("due_on", "pk")
 
 
 class OrganisationViewSet(StaffOnlyAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -218,9 +206,8 @@ class OrganisationViewSet(StaffOnlyAPIMixin, viewsets.ReadOnlyModelViewSet):
         ).order_by("name", "pk")
 
 
-class CompanyCommitmentSerializer(serializers.ModelSerializer):
+class CompanyCommitmentSerializer(OverdueSerializerMixin, serializers.ModelSerializer):
     dialogue_title = serializers.CharField(source="dialogue.title", read_only=True)
-    overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = Commitment
@@ -235,9 +222,6 @@ class CompanyCommitmentSerializer(serializers.ModelSerializer):
             "overdue",
         ]
         read_only_fields = fields
-
-    def get_overdue(self, commitment) -> bool:
-        return commitment.is_overdue(self.context["today"])
 
 
 class CompanyCommitmentViewSet(TodayContextMixin, ReaderAPIMixin, viewsets.ReadOnlyModelViewSet):

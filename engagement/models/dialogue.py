@@ -97,6 +97,16 @@ class DialogueQuerySet(models.QuerySet):
             )
         return self.none()
 
+    def with_parties(self):
+        """With the participants and the commitments' owners loaded, each with its party, to
+        label them without a query each."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "participants", queryset=Participant.objects.select_related(*Participant.PARTIES)
+            ),
+            models.Prefetch("commitments", queryset=Commitment.objects.with_owners()),
+        )
+
 
 class Dialogue(models.Model):
     class Format(models.TextChoices):
@@ -181,6 +191,10 @@ class Participant(models.Model):
         PARTNER = "partner", _("Monitoring partner")
         ORGANISATION = "organisation", _("Trade union or worker representatives")
         PERSON = "person", _("Person")
+
+    # The relations naming the party (none for a person named on their own): load them with
+    # `select_related(*Participant.PARTIES)` to label participants without a query each.
+    PARTIES = ("affiliate", "company", "partner", "organisation")
 
     dialogue = models.ForeignKey(
         Dialogue,
@@ -335,6 +349,10 @@ class CommitmentQuerySet(models.QuerySet):
 
     def owned_by_company(self, company_id: int):
         return self.filter(owner__company_id=company_id)
+
+    def with_owners(self):
+        """With each owner and its party loaded, to label owners without a query each."""
+        return self.select_related(*(f"owner__{name}" for name in Participant.PARTIES))
 
     def open(self):
         return self.filter(status=Commitment.Status.OPEN)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import secrets
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from affiliates.models import Membership, User, token_digest
+from affiliates.services import invitation_accept_with_new_account, invitation_check_addressee
 from core.email import send_now
 from core.errors import DomainError
 
@@ -165,14 +165,7 @@ def invitation_accept(*, invitation: CompanyInvitation, user: User) -> CompanyCo
             .get(pk=invitation.pk)
         )
         invitation_check_open(invitation)
-        if user.email.lower() != invitation.email.lower():
-            raise DomainError(
-                _(
-                    "This invitation was sent to %(email)s. Sign out and sign in with that "
-                    "address, or ask for an invitation to your own."
-                )
-                % {"email": invitation.email}
-            )
+        invitation_check_addressee(invitation, user)
         reason = _refusal(user, invitation.company)
         if reason:
             raise DomainError(
@@ -200,18 +193,13 @@ def invitation_accept_as_new_user(
 ) -> User:
     """Create the invitee's account and make it a contact. The link proves the address."""
     invitation_check_open(invitation)
-    with transaction.atomic():
-        if User.objects.filter(email__iexact=invitation.email).exists():
-            raise DomainError(_("An account with this address exists already: sign in first."))
-        user = User.objects.create_user(
-            email=invitation.email,
-            password=password,
-            full_name=(full_name or invitation.full_name).strip(),
-            language=invitation.language,
-        )
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        invitation_accept(invitation=invitation, user=user)
-    return user
+    return invitation_accept_with_new_account(
+        invitation=invitation,
+        accept=invitation_accept,
+        full_name=full_name or invitation.full_name,
+        password=password,
+        language=invitation.language,
+    )
 
 
 def invitation_withdraw(*, invitation: CompanyInvitation, by) -> None:

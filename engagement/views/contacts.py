@@ -3,19 +3,15 @@ the invitation link (/invitations/company/<token>/, public: it works signed out)
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
-from affiliates.forms import AcceptInvitationForm
 from affiliates.mixins import StaffRequiredMixin
-from affiliates.models import User
+from affiliates.views import InvitationAcceptBaseView
 from core.errors import DomainError
 from core.views import ServiceActionMixin, show_domain_error
 from suppliers.models import Supplier
@@ -110,56 +106,14 @@ class StaffContactRemoveView(StaffCompanyMixin, ServiceActionMixin, View):
         }
 
 
-class CompanyInvitationAcceptView(View):
+class CompanyInvitationAcceptView(InvitationAcceptBaseView):
     """Where the invitation e-mail's link leads: signed out, create the account; signed in
     with the invited address, accept. A used, withdrawn or expired link says so."""
 
     template_name = "engagement/contacts/invitation_accept.html"
+    services = services
 
-    def dispatch(self, request, token):
-        self.invitation = services.invitation_from_token(token)
-        try:
-            services.invitation_check_open(self.invitation)
-        except DomainError as error:
-            response = render(
-                request,
-                "engagement/contacts/invitation_invalid.html",
-                {"error": error.message},
-                status=410 if self.invitation else 404,
-            )
-            response["Cache-Control"] = "no-store"
-            return response
-        return super().dispatch(request, token)
-
-    def get(self, request, token):
-        return self._render(request, self._account_form())
-
-    def post(self, request, token):
-        if request.user.is_authenticated:
-            try:
-                services.invitation_accept(invitation=self.invitation, user=request.user)
-            except DomainError as error:
-                show_domain_error(request, error)
-                return self._render(request, None, status=400)
-            return self._welcome(request)
-        if self._account_exists():
-            return redirect_to_login(request.get_full_path())
-        form = AcceptInvitationForm(request.POST, email=self.invitation.email)
-        if not form.is_valid():
-            return self._render(request, form, status=400)
-        try:
-            user = services.invitation_accept_as_new_user(
-                invitation=self.invitation,
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"],
-            )
-        except DomainError as error:
-            show_domain_error(request, error, form)
-            return self._render(request, form, status=400)
-        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        return self._welcome(request)
-
-    def _welcome(self, request):
+    def welcome(self, request):
         messages.success(
             request,
             _("You now act for %(company)s.") % {"company": self.invitation.company.name},
@@ -167,24 +121,8 @@ class CompanyInvitationAcceptView(View):
         # The portal first asks for two-factor authentication (`MfaEnrolmentMiddleware`).
         return redirect("engagement:company_home")
 
-    def _account_exists(self) -> bool:
-        return User.objects.filter(email__iexact=self.invitation.email).exists()
+    def get_account_form_initial(self) -> dict:
+        return {"full_name": self.invitation.full_name}
 
-    def _account_form(self):
-        if self.request.user.is_authenticated or self._account_exists():
-            return None
-        return AcceptInvitationForm(
-            email=self.invitation.email, initial={"full_name": self.invitation.full_name}
-        )
-
-    def _render(self, request, form, status=200):
-        context = {
-            "invitation": self.invitation,
-            "company": self.invitation.company,
-            "form": form,
-            "account_exists": self._account_exists(),
-            "login_url": reverse("account_login") + "?next=" + request.path,
-        }
-        response = render(request, self.template_name, context, status=status)
-        response["Cache-Control"] = "no-store"
-        return response
+    def get_extra_context(self) -> dict:
+        return {"company": self.invitation.company}

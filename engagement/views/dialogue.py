@@ -4,7 +4,7 @@ dialogue, its meetings (shared and confidential minutes), participants and commi
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +26,6 @@ from ..forms.dialogue import (
 )
 from ..models import Commitment, Dialogue, DialogueMeeting, Participant
 from ..services import dialogue as services
-
-PARTY_RELATED = ("affiliate", "company", "partner", "organisation")
 
 
 class DialogueListView(StaffRequiredMixin, ListView):
@@ -140,19 +138,8 @@ class DialogueDetailView(DialogueMixin, DetailView):
         return get_object_or_404(
             Dialogue.objects.visible_to(self.reader)
             .select_related("case", "created_by")
-            .prefetch_related(
-                "companies",
-                "meetings",
-                Prefetch(
-                    "participants", queryset=Participant.objects.select_related(*PARTY_RELATED)
-                ),
-                Prefetch(
-                    "commitments",
-                    queryset=Commitment.objects.select_related(
-                        *(f"owner__{name}" for name in PARTY_RELATED)
-                    ),
-                ),
-            ),
+            .prefetch_related("companies", "meetings")
+            .with_parties(),
             pk=self.kwargs["pk"],
         )
 
@@ -234,7 +221,7 @@ class ParticipantRemoveView(DialogueMixin, ServiceActionMixin, View):
 
     def perform(self, request, *args, **kwargs):
         participant = get_object_or_404(
-            self.get_dialogue().participants.select_related(*PARTY_RELATED),
+            self.get_dialogue().participants.select_related(*Participant.PARTIES),
             pk=self.kwargs["participant_pk"],
         )
         services.participant_remove(participant=participant, by=request.user)

@@ -12,9 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import AffiliateViewMixin, CompanyRequiredMixin
 
-from ..models import Commitment, Dialogue, DialogueMeeting, Participant
-
-PARTY_RELATED = ("affiliate", "company", "partner", "organisation")
+from ..models import Commitment, Dialogue, DialogueMeeting
 
 
 def shared_dialogue(reader, pk):
@@ -23,18 +21,9 @@ def shared_dialogue(reader, pk):
         Dialogue.objects.visible_to(reader)
         .select_related("case")
         .prefetch_related(
-            Prefetch(
-                "meetings",
-                queryset=DialogueMeeting.objects.defer("minutes_confidential"),
-            ),
-            Prefetch("participants", queryset=Participant.objects.select_related(*PARTY_RELATED)),
-            Prefetch(
-                "commitments",
-                queryset=Commitment.objects.select_related(
-                    *(f"owner__{name}" for name in PARTY_RELATED)
-                ),
-            ),
-        ),
+            Prefetch("meetings", queryset=DialogueMeeting.objects.defer("minutes_confidential"))
+        )
+        .with_parties(),
         pk=pk,
     )
     for participant in dialogue.participants.all():
@@ -52,41 +41,51 @@ def shared_dialogues(reader):
     )
 
 
-class AffiliateDialogueListView(AffiliateViewMixin, ListView):
+class SharedDialogueListView(ListView):
+    """The dialogues a participant takes part in; subclasses add who reads (`audience`)."""
+
     model = Dialogue
     template_name = "engagement/dialogue/shared_list.html"
     context_object_name = "dialogues"
     paginate_by = 50
+    audience = None
 
     def get_queryset(self):
         return shared_dialogues(self.reader)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(audience="affiliate", **kwargs)
+        return super().get_context_data(audience=self.audience, **kwargs)
 
 
-class AffiliateDialogueDetailView(AffiliateViewMixin, DetailView):
+class SharedDialogueDetailView(DetailView):
+    """One dialogue as a participant reads it; subclasses add who reads (`audience`)."""
+
     model = Dialogue
     template_name = "engagement/dialogue/shared_detail.html"
     context_object_name = "dialogue"
+    audience = None
 
     def get_object(self, queryset=None):
         return shared_dialogue(self.reader, self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(audience="affiliate", today=timezone.localdate(), **kwargs)
+        return super().get_context_data(
+            audience=self.audience, today=timezone.localdate(), **kwargs
+        )
 
 
-class CompanyDialogueListView(CompanyRequiredMixin, ListView):
+class AffiliateDialogueListView(AffiliateViewMixin, SharedDialogueListView):
+    audience = "affiliate"
+
+
+class AffiliateDialogueDetailView(AffiliateViewMixin, SharedDialogueDetailView):
+    audience = "affiliate"
+
+
+class CompanyDialogueListView(CompanyRequiredMixin, SharedDialogueListView):
     """The company's dialogues, and the commitments it owns in them."""
 
-    model = Dialogue
-    template_name = "engagement/dialogue/shared_list.html"
-    context_object_name = "dialogues"
-    paginate_by = 50
-
-    def get_queryset(self):
-        return shared_dialogues(self.reader)
+    audience = "company"
 
     def get_context_data(self, **kwargs):
         commitments = list(
@@ -96,20 +95,9 @@ class CompanyDialogueListView(CompanyRequiredMixin, ListView):
             .order_by("status", "due_on", "pk")[:200]
         )
         return super().get_context_data(
-            audience="company",
-            commitments=commitments,
-            today=timezone.localdate(),
-            **kwargs,
+            commitments=commitments, today=timezone.localdate(), **kwargs
         )
 
 
-class CompanyDialogueDetailView(CompanyRequiredMixin, DetailView):
-    model = Dialogue
-    template_name = "engagement/dialogue/shared_detail.html"
-    context_object_name = "dialogue"
-
-    def get_object(self, queryset=None):
-        return shared_dialogue(self.reader, self.kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(audience="company", today=timezone.localdate(), **kwargs)
+class CompanyDialogueDetailView(CompanyRequiredMixin, SharedDialogueDetailView):
+    audience = "company"

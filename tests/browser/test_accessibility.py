@@ -5,7 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django_scopes import scopes_disabled
 
 from affiliates.models import Membership
-from tests.browser.steps import sign_in
+from tests.browser.steps import WCAG, sign_in, violations
 from tests.factories import (
     CaseUpdateFactory,
     ComplianceReportFactory,
@@ -25,27 +25,6 @@ from tests.factories import (
     published_finding,
 )
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-# axe 4.7+ no longer reports duplicate ids, yet a label whose `for` names a repeated id labels
-# only the first control, leaving the other unnamed: two forms on a page rendered with
-# Django's default "id_%s" and a field name in common do exactly that.
-DUPLICATE_IDS = """() => {
-  const seen = new Map();
-  for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
-  return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
-}"""
-
-
-def _violations(page, url) -> list[str]:
-    page.goto(url)
-    results = Axe().run(page, options=WCAG)
-    found = [
-        f"{url}: {v['id']} ({v['impact']}) {v['help']}" for v in results.response["violations"]
-    ]
-    return found + [f"{url}: duplicate id {id_}" for id_ in page.evaluate(DUPLICATE_IDS)]
-
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_affiliate_pages_have_no_wcag_violation(live_server, page, northvale, language):
@@ -55,7 +34,7 @@ def test_affiliate_pages_have_no_wcag_violation(live_server, page, northvale, la
     with scopes_disabled():
         InvitationFactory(affiliate=northvale, invited_by=admin)
     page.goto(live_server.url + "/accounts/login/")
-    found = _violations(page, live_server.url + "/accounts/login/")
+    found = violations(page, live_server.url + "/accounts/login/")
     sign_in(page, live_server.url, admin.email)
     finding = published_finding(origin_country="MM", destination_country="TH")
     in_supply_chain(northvale, finding.report.factory)
@@ -78,7 +57,7 @@ def test_affiliate_pages_have_no_wcag_violation(live_server, page, northvale, la
         f"/a/northvale/reports/{ready.pk}/",  # download, checksum, versions
         f"/a/northvale/reports/{queued.pk}/",  # progress, polled by htmx
     ):
-        found += _violations(page, live_server.url + path)
+        found += violations(page, live_server.url + path)
     assert found == []
 
 
@@ -114,7 +93,7 @@ def test_staff_and_partner_pages_have_no_wcag_violation(live_server, page, db):
             page.context.clear_cookies()
             sign_in(page, live_server.url, user.email)
             for path in paths:
-                found += _violations(page, live_server.url + path)
+                found += violations(page, live_server.url + path)
     assert found == []
 
 
@@ -230,7 +209,7 @@ def _relaxed_mfa():
 def test_public_grievance_pages_have_no_wcag_violation(live_server, page, db, language):
     found = []
     for path in ("/grievances/new/", "/grievances/follow-up/"):
-        found += _violations(page, f"{live_server.url}{path}?lang={language}")
+        found += violations(page, f"{live_server.url}{path}?lang={language}")
     # The confirmation with its receipt code, after a submission.
     page.goto(f"{live_server.url}/grievances/new/?lang={language}")
     page.locator("#id_workplace").fill("Rojana Industrial Park")

@@ -3,28 +3,18 @@ with an attachment and updates the action its company owns with evidence; once s
 the finding, the procurement officer of an affiliate that joined the case reads the answer
 beside the finding and the company's update on the case."""
 
-import io
 from datetime import timedelta
 
-from allauth.mfa.models import Authenticator
-from django.test import override_settings
 from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import expect
 
 from monitoring.services import report_publish
-from tests.browser.steps import sign_in
+from tests.browser.steps import png_file, sign_in, without_second_factor
 from tests.engagement.replies_setup import TESTIMONY, concerned_brand, share, validated_report
 from tests.factories import StaffFactory, company_action, joined_case
 
 ANSWER = "Every passport was returned on 3 March; the receipts are attached."
 PROGRESS = "Fees reimbursed to 41 workers; bank transfer records attached."
-
-
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (16, 16), "green").save(out, format="PNG")
-    return out.getvalue()
 
 
 def test_a_brand_answers_and_reports_progress_and_the_officer_reads_both(
@@ -42,15 +32,12 @@ def test_a_brand_answers_and_reports_progress_and_the_officer_reads_both(
         case__factory=report.factory,
     )
     joined_case(northvale, action.case)
-    Authenticator.objects.filter(user__in=[contact, staff]).delete()
 
-    with override_settings(EW_MFA_REQUIRED=False):
+    with without_second_factor(contact, staff):
         sign_in(page, live_server.url, contact.email)
         page.get_by_role("link", name=reply.finding.standard.label).first.click()
         page.get_by_role("textbox", name="Your answer").fill(ANSWER)
-        page.get_by_label("Supporting documents").set_input_files(
-            [{"name": "receipts.png", "mimeType": "image/png", "buffer": _png()}]
-        )
+        page.get_by_label("Supporting documents").set_input_files([png_file("receipts.png")])
         page.get_by_role("button", name="Send your answer").click()
         expect(page.get_by_text("Your answer is saved.")).to_be_visible()
         expect(page.get_by_text(TESTIMONY)).to_have_count(0)
@@ -58,9 +45,7 @@ def test_a_brand_answers_and_reports_progress_and_the_officer_reads_both(
         page.get_by_role("link", name="Corrective actions").first.click()
         page.get_by_role("link", name="Reimburse the recruitment fees").click()
         page.get_by_label("Progress made").fill(PROGRESS)
-        page.get_by_label("Evidence files").set_input_files(
-            [{"name": "transfers.png", "mimeType": "image/png", "buffer": _png()}]
-        )
+        page.get_by_label("Evidence files").set_input_files([png_file("transfers.png")])
         page.get_by_role("button", name="Post the update").click()
         expect(page.locator("ol.timeline")).to_contain_text("transfers.png")
 

@@ -6,14 +6,12 @@ the company's dialogue pages, in English and French; staff record the RBA's resp
 from datetime import timedelta
 
 import pytest
-from allauth.mfa.models import Authenticator
-from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
 from django.utils import timezone
 
 from affiliates.models import Membership
 from engagement.models import RbaReferral
-from tests.browser.steps import sign_in
+from tests.browser.steps import sign_in, violations, without_second_factor
 from tests.factories import (
     CommitmentFactory,
     CompanyContactFactory,
@@ -28,23 +26,6 @@ from tests.factories import (
     member,
     participant,
 )
-
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-DUPLICATE_IDS = """() => {
-  const seen = new Map();
-  for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
-  return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
-}"""
-
-
-def _violations(page, url) -> list[str]:
-    response = page.goto(url)
-    assert response.status == 200, url
-    results = Axe().run(page, options=WCAG)
-    found = [
-        f"{url}: {v['id']} ({v['impact']}) {v['help']}" for v in results.response["violations"]
-    ]
-    return found + [f"{url}: duplicate id {id_}" for id_ in page.evaluate(DUPLICATE_IDS)]
 
 
 def _engagement(northvale, staff):
@@ -80,9 +61,8 @@ def test_engagement_pages_have_no_wcag_violation(live_server, page, northvale, l
     officer = member(northvale, Membership.Role.OFFICER, language=language)
     referral, dialogue, company = _engagement(northvale, staff)
     contact = CompanyContactFactory(company=company, language=language)
-    Authenticator.objects.filter(user=contact).delete()  # the second factor is tested elsewhere
     found = []
-    with override_settings(EW_MFA_REQUIRED=False):
+    with without_second_factor(contact):
         sign_in(page, live_server.url, staff.email)
         for path in (
             "/staff/referrals/",
@@ -98,17 +78,17 @@ def test_engagement_pages_have_no_wcag_violation(live_server, page, northvale, l
             f"/staff/organisations/{dialogue.participants.get(organisation__isnull=False).organisation_id}/",
             f"/staff/suppliers/{company.pk}/",
         ):
-            found += _violations(page, live_server.url + path)
+            found += violations(page, live_server.url + path, page_itself=True)
         sign_in(page, live_server.url, officer.email)
         for path in (
             "/a/northvale/dialogues/",
             f"/a/northvale/dialogues/{dialogue.pk}/",
             referral.case.get_affiliate_url("northvale"),
         ):
-            found += _violations(page, live_server.url + path)
+            found += violations(page, live_server.url + path, page_itself=True)
         sign_in(page, live_server.url, contact.email)
         for path in ("/company/dialogues/", f"/company/dialogues/{dialogue.pk}/"):
-            found += _violations(page, live_server.url + path)
+            found += violations(page, live_server.url + path, page_itself=True)
     assert found == []
 
 

@@ -6,14 +6,11 @@ import re
 from datetime import date
 
 import pytest
-from allauth.mfa.models import Authenticator
-from axe_playwright_python.sync_playwright import Axe
-from django.test import override_settings
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from affiliates.models import Membership
-from tests.browser.steps import sign_in
+from tests.browser.steps import sign_in, violations, without_second_factor
 from tests.factories import (
     CompanyContactFactory,
     ContractFactory,
@@ -24,22 +21,7 @@ from tests.factories import (
     score_comment,
 )
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-DUPLICATE_IDS = """() => {
-  const seen = new Map();
-  for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
-  return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
-}"""
 Q1, Q2 = date(2025, 1, 1), date(2025, 4, 1)
-
-
-def _violations(page, url) -> list[str]:
-    page.goto(url)
-    results = Axe().run(page, options=WCAG)
-    found = [
-        f"{url}: {v['id']} ({v['impact']}) {v['help']}" for v in results.response["violations"]
-    ]
-    return found + [f"{url}: duplicate id {id_}" for id_ in page.evaluate(DUPLICATE_IDS)]
 
 
 def _company_of(affiliate):
@@ -51,17 +33,11 @@ def _company_of(affiliate):
     return company
 
 
-def _without_second_factor(*users):
-    # Signing in with a second factor is tested elsewhere; here the pages themselves count.
-    Authenticator.objects.filter(user__in=users).delete()
-
-
 def test_a_company_comments_and_the_officer_reads_it(live_server, page, northvale):
     company = _company_of(northvale)
     contact = CompanyContactFactory(company=company, email="contractor@northern-it.example")
     officer = member(northvale, Membership.Role.OFFICER, email="officer@northvale.example")
-    _without_second_factor(contact)
-    with override_settings(EW_MFA_REQUIRED=False):
+    with without_second_factor(contact):
         sign_in(page, live_server.url, contact.email)
         page.goto(live_server.url + "/company/performance/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Your performance")
@@ -93,19 +69,19 @@ def test_the_tracker_pages_have_no_wcag_violation(live_server, page, northvale, 
     )
     contact = CompanyContactFactory(company=company, language=language)
     staff = StaffFactory(language=language)
-    _without_second_factor(contact, staff)
+    mfa_relaxed = without_second_factor(contact, staff)
     found = []
     sign_in(page, live_server.url, admin.email)
     for path in ("/a/northvale/companies/", f"/a/northvale/companies/{company.pk}/"):
-        found += _violations(page, live_server.url + path)
-    with override_settings(EW_MFA_REQUIRED=False):
+        found += violations(page, live_server.url + path)
+    with mfa_relaxed:
         sign_in(page, live_server.url, contact.email)
-        found += _violations(page, live_server.url + "/company/performance/")
+        found += violations(page, live_server.url + "/company/performance/")
         sign_in(page, live_server.url, staff.email)
         for path in (
             "/staff/companies/performance/",
             f"/staff/companies/{company.pk}/performance/",
             "/staff/companies/performance/methods/",
         ):
-            found += _violations(page, live_server.url + path)
+            found += violations(page, live_server.url + path)
     assert found == []

@@ -2,22 +2,17 @@
 for verification, the staff lead sees the update on the case; axe finds no WCAG violation on
 the portal's pages and staff's contacts page, in English and in French."""
 
-import io
 import re
 from datetime import timedelta
 
 import pytest
-from allauth.mfa.models import Authenticator
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
-from django.test import override_settings
 from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import expect
 
 from engagement.services.contacts import contact_invite
 from remediation.models import ActionStatus, RemediationAction
-from tests.browser.steps import sign_in
+from tests.browser.steps import png_file, sign_in, violations, without_second_factor
 from tests.factories import (
     CompanyContactFactory,
     DisclosureLineFactory,
@@ -27,40 +22,11 @@ from tests.factories import (
     company_disclosure,
 )
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-DUPLICATE_IDS = """() => {
-  const seen = new Map();
-  for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
-  return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
-}"""
+# On the portal's pages only the violations that block a reader count.
+SERIOUS = {"serious", "critical"}
 
 
-def _violations(page, url) -> list[str]:
-    page.goto(url)
-    results = Axe().run(page, options=WCAG)
-    found = [
-        f"{url}: {v['id']} ({v['impact']}) {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    return found + [f"{url}: duplicate id {id_}" for id_ in page.evaluate(DUPLICATE_IDS)]
-
-
-def _without_second_factor(*users):
-    """Signing in with a second factor is tested elsewhere; here the pages themselves count."""
-    Authenticator.objects.filter(user__in=users).delete()
-    return override_settings(EW_MFA_REQUIRED=False)
-
-
-def _png(tmp_path):
-    path = tmp_path / "receipts.png"
-    buffer = io.BytesIO()
-    Image.new("RGB", (16, 16), "green").save(buffer, "PNG")
-    path.write_bytes(buffer.getvalue())
-    return path
-
-
-def test_a_brand_contact_updates_an_action_and_the_officer_sees_it(live_server, page, tmp_path):
+def test_a_brand_contact_updates_an_action_and_the_officer_sees_it(live_server, page):
     acme = SupplierFactory(name="Acme Devices", is_brand=True)
     contact = CompanyContactFactory(company=acme, email="brand@acme-devices.example")
     lead = StaffFactory(email="lead@ewatch.example")
@@ -71,12 +37,12 @@ def test_a_brand_contact_updates_an_action_and_the_officer_sees_it(live_server, 
         case__staff_lead=lead,
         case__opened_by=lead,
     )
-    with _without_second_factor(contact, lead):
+    with without_second_factor(contact, lead):
         sign_in(page, live_server.url, contact.email)
         expect(page.get_by_role("heading", level=1)).to_have_text("Acme Devices")
         page.get_by_role("link", name="Return every passport to its owner").click()
         page.get_by_label("Progress made").fill("All passports returned; signed receipts attached.")
-        page.get_by_label("Evidence files").set_input_files(_png(tmp_path))
+        page.get_by_label("Evidence files").set_input_files([png_file("receipts.png")])
         page.get_by_label("The action is done: ask for it to be verified").check()
         page.get_by_role("button", name="Post the update").click()
         expect(page.get_by_role("status").first).to_contain_text("verification was asked for")
@@ -106,7 +72,7 @@ def test_portal_and_contact_pages_have_no_wcag_violation(live_server, page, lang
     action = company_action(northern, due_date=timezone.localdate() - timedelta(days=2))
     contact_invite(company=northern, email="new@northern-it.example", language=language, by=staff)
     found = []
-    with _without_second_factor(contact, staff):
+    with without_second_factor(contact, staff):
         sign_in(page, live_server.url, contact.email)
         for path in (
             "/company/",
@@ -116,15 +82,21 @@ def test_portal_and_contact_pages_have_no_wcag_violation(live_server, page, lang
             "/company/actions/",
             f"/company/actions/{action.pk}/",
         ):
-            found += _violations(page, live_server.url + path)
+            found += violations(page, live_server.url + path, impacts=SERIOUS)
         sign_in(page, live_server.url, staff.email)
-        found += _violations(
-            page, f"{live_server.url}/staff/engagement/companies/{northern.pk}/contacts/"
+        found += violations(
+            page,
+            f"{live_server.url}/staff/engagement/companies/{northern.pk}/contacts/",
+            impacts=SERIOUS,
         )
-        found += _violations(page, f"{live_server.url}/staff/suppliers/")
+        found += violations(page, f"{live_server.url}/staff/suppliers/", impacts=SERIOUS)
     page.context.clear_cookies()
     (invitation,) = [m for m in mail.outbox if m.to == ["new@northern-it.example"]]
     link = re.search(r"(/invitations/company/[^/\s]+/)", invitation.body).group(1)
-    found += _violations(page, live_server.url + link)  # the form to create the account
-    found += _violations(page, f"{live_server.url}/invitations/company/not-a-token/")
+    found += violations(
+        page, live_server.url + link, impacts=SERIOUS
+    )  # the form to create the account
+    found += violations(
+        page, f"{live_server.url}/invitations/company/not-a-token/", impacts=SERIOUS
+    )
     assert found == []

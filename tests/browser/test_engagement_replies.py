@@ -2,30 +2,12 @@
 read the answer on the report page; axe finds no WCAG violation on the company's pages and
 the staff section, in English and French."""
 
-import io
-
 import pytest
-from allauth.mfa.models import Authenticator
-from django.test import override_settings
-from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.steps import sign_in
-from tests.browser.test_accessibility import _violations
+from tests.browser.steps import png_file, sign_in, violations, without_second_factor
 from tests.engagement.replies_setup import concerned_brand, share, validated_report
 from tests.factories import StaffFactory
-
-
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (16, 16), "blue").save(out, format="PNG")
-    return out.getvalue()
-
-
-def _without_second_factor(*users):
-    # Signing in with a second factor is tested elsewhere; here the pages count.
-    Authenticator.objects.filter(user__in=users).delete()
-    return override_settings(EW_MFA_REQUIRED=False)
 
 
 def test_a_brand_contact_answers_with_a_file_and_staff_read_the_answer(live_server, page, db):
@@ -35,7 +17,7 @@ def test_a_brand_contact_answers_with_a_file_and_staff_read_the_answer(live_serv
     (right,) = share(report, [brand], by=staff)
     reply = right.replies.order_by("pk").first()
 
-    with _without_second_factor(contact, staff):
+    with without_second_factor(contact, staff):
         sign_in(page, live_server.url, contact.email)
         page.goto(live_server.url + "/company/findings/")
         page.get_by_role("link", name=reply.finding.standard.label).first.click()
@@ -43,9 +25,7 @@ def test_a_brand_contact_answers_with_a_file_and_staff_read_the_answer(live_serv
         page.get_by_role("textbox", name="Your answer").fill(
             "The passports were returned on 3 March."
         )
-        page.get_by_label("Supporting documents").set_input_files(
-            [{"name": "receipt.png", "mimeType": "image/png", "buffer": _png()}]
-        )
+        page.get_by_label("Supporting documents").set_input_files([png_file("receipt.png", "blue")])
         page.get_by_role("button", name="Send your answer").click()
         expect(page.get_by_text("Your answer is saved.")).to_be_visible()
         expect(page.get_by_role("link", name="receipt.png")).to_be_visible()
@@ -65,10 +45,10 @@ def test_right_of_reply_pages_have_no_wcag_violation(live_server, page, db, lang
     (right,) = share(report, [brand], by=staff)
     reply = right.replies.order_by("pk").first()
     found = []
-    with _without_second_factor(contact, staff):
+    with without_second_factor(contact, staff):
         sign_in(page, live_server.url, contact.email)
         for path in ("/company/findings/", f"/company/findings/{reply.pk}/"):
-            found += _violations(page, live_server.url + path)
+            found += violations(page, live_server.url + path)
         sign_in(page, live_server.url, staff.email)
-        found += _violations(page, f"{live_server.url}/staff/reports/{report.pk}/")
+        found += violations(page, f"{live_server.url}/staff/reports/{report.pk}/")
     assert found == []

@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from celery import signals
 from django_scopes import scope, scopes_disabled
 from playwright.sync_api import expect
@@ -16,15 +15,8 @@ from pypdf import PdfReader
 from affiliates.models import Membership
 from learning.models import Answer, Assessment
 from learning.services.assessment import answer_save, assessment_start
-from tests.browser.steps import sign_in
+from tests.browser.steps import sign_in, violations
 from tests.factories import AffiliateFactory, completed_assessment, member, published_questionnaire
-
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-DUPLICATE_IDS = """() => {
-  const seen = new Map();
-  for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
-  return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
-}"""
 
 
 def _keep_pytest_logging(**kwargs):
@@ -122,15 +114,6 @@ def test_officer_answers_completes_and_downloads_the_pdf(
     assert "Council procurement strategy, March 2025." in text
 
 
-def _violations(page, url) -> list[str]:
-    page.goto(url)
-    results = Axe().run(page, options=WCAG)
-    found = [
-        f"{url}: {v['id']} ({v['impact']}) {v['help']}" for v in results.response["violations"]
-    ]
-    return found + [f"{url}: duplicate id {id_}" for id_ in page.evaluate(DUPLICATE_IDS)]
-
-
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_self_assessment_pages_have_no_wcag_violation(live_server, page, northvale, language):
     officer = member(northvale, Membership.Role.OFFICER, language=language)
@@ -155,6 +138,6 @@ def test_self_assessment_pages_have_no_wcag_violation(live_server, page, northva
         f"/a/northvale/self-assessment/{draft.pk}/",
         f"/a/northvale/self-assessment/{result.pk}/",
     ):
-        found += _violations(page, live_server.url + path)
+        found += violations(page, live_server.url + path)
     assert page.locator("html").get_attribute("lang") == language
     assert found == []

@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 from affiliates.models import Membership
 from learning.models import Post, Thread, Topic
 from learning.services import community as services
-from tests.browser.steps import sign_in
-from tests.browser.test_accessibility import _violations
+from tests.browser.steps import sign_in, violations
 from tests.factories import StaffFactory, member
 
 QUESTION = "How did you get recruitment fees repaid?"
@@ -97,10 +96,10 @@ def test_community_pages_have_no_wcag_violation(live_server, page, northvale, so
     found = []
     sign_in(page, live_server.url, asker.email)
     for path in ("/community/", "/community/?waiting=1&q=none", thread_url, "/community/new/"):
-        found += _violations(page, live_server.url + path)
-    found += _violations(page, live_server.url + f"/community/posts/{hidden.pk}/edit/")
+        found += violations(page, live_server.url + path)
+    found += violations(page, live_server.url + f"/community/posts/{hidden.pk}/edit/")
     with override_settings(EW_MFA_REQUIRED=False):
         sign_in(page, live_server.url, staff.email)
         for path in (thread_url, "/community/moderation/"):
-            found += _violations(page, live_server.url + path)
+            found += violations(page, live_server.url + path)
     assert found == []

@@ -5,32 +5,14 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
-from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
 from django.utils import timezone
 
 from affiliates.models import Membership
 from learning.models import Event, EventAudience, EventKind, Registration
 from learning.services import events as services
-from tests.browser.steps import sign_in
+from tests.browser.steps import sign_in, violations
 from tests.factories import EventFactory, PartnerMemberFactory, StaffFactory, member
-
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-DUPLICATE_IDS = """() => {
-  const seen = new Map();
-  for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
-  return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
-}"""
-
-
-def _violations(page, url) -> list[str]:
-    response = page.goto(url)
-    assert (response.status, page.url) == (200, url)  # the page itself, not a redirect
-    results = Axe().run(page, options=WCAG)
-    found = [
-        f"{url}: {v['id']} ({v['impact']}) {v['help']}" for v in results.response["violations"]
-    ]
-    return found + [f"{url}: duplicate id {id_}" for id_ in page.evaluate(DUPLICATE_IDS)]
 
 
 def _past(event):
@@ -101,7 +83,7 @@ def test_events_pages_have_no_wcag_violation(live_server, page, northvale, langu
         f"/learn/events/{past.pk}/",
         "/a/northvale/training/",
     ):
-        found += _violations(page, live_server.url + path)
+        found += violations(page, live_server.url + path, page_itself=True)
         assert page.locator("html").get_attribute("lang") == language
     with override_settings(EW_MFA_REQUIRED=False):
         sign_in(page, live_server.url, staff.email)
@@ -112,8 +94,8 @@ def test_events_pages_have_no_wcag_violation(live_server, page, northvale, langu
             f"/staff/events/{past.pk}/registrations/",
             f"/staff/events/{past.pk}/materials/",
         ):
-            found += _violations(page, live_server.url + path)
+            found += violations(page, live_server.url + path, page_itself=True)
         sign_in(page, live_server.url, partner.email)
         for path in ("/learn/events/", "/partner/training/"):
-            found += _violations(page, live_server.url + path)
+            found += violations(page, live_server.url + path, page_itself=True)
     assert found == []

@@ -3,14 +3,12 @@ searching with or without accents and opens it; axe finds no WCAG violation on t
 pages, in English and in French."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
 from playwright.sync_api import expect
 
 from affiliates.models import Membership
 from learning.models import ResourceKind
-from tests.browser.steps import sign_in
-from tests.browser.test_accessibility import DUPLICATE_IDS, WCAG
+from tests.browser.steps import sign_in, violations
 from tests.factories import (
     ResourceVersionFactory,
     StaffFactory,
@@ -69,15 +67,6 @@ def test_officer_finds_a_clause_by_searching_in_french(live_server, page, northv
     expect(page.locator("section.resource-body strong")).to_have_text("défaillance")
 
 
-def _violations(page, url) -> list[str]:
-    page.goto(url)
-    results = Axe().run(page, options=WCAG)
-    found = [
-        f"{url}: {v['id']} ({v['impact']}) {v['help']}" for v in results.response["violations"]
-    ]
-    return found + [f"{url}: duplicate id {id_}" for id_ in page.evaluate(DUPLICATE_IDS)]
-
-
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_library_pages_have_no_wcag_violation(live_server, page, northvale, language):
     officer = member(northvale, Membership.Role.OFFICER, language=language)
@@ -94,7 +83,7 @@ def test_library_pages_have_no_wcag_violation(live_server, page, northvale, lang
         f"/learn/resources/{clause.pk}/compare/?from={first.pk}&to={second.pk}",
         "/learn/bookmarks/",
     ):
-        found += _violations(page, base + url)
+        found += violations(page, base + url)
     staff = StaffFactory(email="editor@ewatch.example", language=language, totp=False)
     with override_settings(EW_MFA_REQUIRED=False):
         sign_in(page, base, staff.email)
@@ -105,5 +94,5 @@ def test_library_pages_have_no_wcag_violation(live_server, page, northvale, lang
             f"/learn/resources/{clause.pk}/versions/new/",
             "/learn/topics/",
         ):
-            found += _violations(page, base + url)
+            found += violations(page, base + url)
     assert found == []

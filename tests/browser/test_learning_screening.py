@@ -3,14 +3,13 @@ pages and the staff's country risk table, in English and French; an officer scre
 planned tender, reads the results and saves them."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
 from django_scopes import scope, scopes_disabled
 
 from affiliates.models import Membership
 from learning.models import Screening
 from suppliers.models import CountryRiskIndicator
-from tests.browser.steps import sign_in
+from tests.browser.steps import sign_in, violations
 from tests.factories import (
     FactoryFactory,
     ScreeningFactory,
@@ -21,22 +20,6 @@ from tests.factories import (
     member,
     published_finding,
 )
-
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-DUPLICATE_IDS = """() => {
-  const seen = new Map();
-  for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
-  return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
-}"""
-
-
-def _violations(page, url) -> list[str]:
-    page.goto(url)
-    results = Axe().run(page, options=WCAG)
-    found = [
-        f"{url}: {v['id']} ({v['impact']}) {v['help']}" for v in results.response["violations"]
-    ]
-    return found + [f"{url}: duplicate id {id_}" for id_ in page.evaluate(DUPLICATE_IDS)]
 
 
 def _known_risks(affiliate):
@@ -75,7 +58,7 @@ def test_screening_pages_have_no_wcag_violation(live_server, page, northvale, la
         f"/a/northvale/screenings/{screening.pk}/edit/",
         f"/a/northvale/screenings/{screening.pk}/contract/new/",
     ):
-        found += _violations(page, live_server.url + path)
+        found += violations(page, live_server.url + path)
     assert found == []
 
 
@@ -97,7 +80,7 @@ def test_country_risk_pages_have_no_wcag_violation(live_server, page, db, langua
             f"/staff/country-risk/{figure.pk}/edit/",
             f"/staff/country-risk/{figure.pk}/delete/",
         ):
-            found += _violations(page, live_server.url + path)
+            found += violations(page, live_server.url + path)
     assert found == []
 
 
