@@ -170,6 +170,7 @@ def action_verify(
                 "action": action.description[:200],
             },
         )
+        _notify_owner_company(action, "action_verified", f"action-verified:{action.pk}")
     return action
 
 
@@ -190,7 +191,54 @@ def action_reject_claim(*, action: RemediationAction, by, reason: str) -> Remedi
             _("Claim rejected: %(action)s. %(reason)s")
             % {"action": action.description[:200], "reason": action.rejection_reason},
         )
+        _notify_owner_company(
+            action,
+            "action_rejected",
+            f"action-rejected:{action.pk}:{action.updated_at:%Y%m%d%H%M%S%f}",
+        )
     return action
+
+
+def _notify_owner_company(action: RemediationAction, kind: str, key: str) -> int:
+    """The active contacts of the company that owns the action, each in their language, with
+    a link to the action in the company portal; queued in the caller's transaction. Only the
+    date, who verified (the partner or the workers) and, on a rejection, the reason written
+    for the company: never the verification note (it may speak of workers) nor the partner's
+    name. No owner company in the registry, or no contact: nothing is sent."""
+    from django.contrib.auth import get_user_model
+
+    from core.outbox import Message, outbox_enqueue
+
+    if action.owner_supplier_id is None:
+        return 0
+    contacts = (
+        get_user_model()
+        .objects.filter(company_contact__company_id=action.owner_supplier_id, is_active=True)
+        .order_by("pk")
+    )
+    link = settings.SITE_URL + reverse("engagement:company_action", kwargs={"pk": action.pk})
+    case = action.case
+    return outbox_enqueue(
+        [
+            Message(
+                key=f"{key}:{user.pk}",
+                recipient=user.email,
+                template_prefix=f"remediation/email/{kind}",
+                context={
+                    "reference": case.reference,
+                    "factory": case.factory.name,
+                    "description": action.description,
+                    "due_date": action.due_date,
+                    "verified_on": action.verified_on,
+                    "verified_by": action.verified_by,
+                    "reason": action.rejection_reason,
+                    "link": link,
+                },
+                language=user.language or settings.LANGUAGE_CODE,
+            )
+            for user in contacts
+        ]
+    )
 
 
 # --- The owner company's progress (from the company portal) -------------------------------
