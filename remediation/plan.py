@@ -56,15 +56,27 @@ ACTION_FIELDS = (
 def action_save(
     *, case: RemediationCase, by, action: RemediationAction | None = None, **data
 ) -> RemediationAction:
-    """Add an action to the plan, or change one that is not verified yet."""
+    """Add an action to the plan, or change one that is not verified yet. When the owner is a
+    company of the registry, the owner's name is that company's name (whatever was typed), so
+    the two never contradict each other."""
     require_staff(by)
     unknown = set(data) - set(ACTION_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be changed here: %s.") % ", ".join(unknown))
     if not (data.get("description") or getattr(action, "description", "")).strip():
         raise DomainError(_("Say what is to be done."), field="description")
+    registry_owner = (
+        data["owner_supplier"]
+        if "owner_supplier" in data
+        else getattr(action, "owner_supplier", None)
+    )
+    if registry_owner is not None:
+        data["owner_name"] = registry_owner.name[:200]
     if not (data.get("owner_name") or getattr(action, "owner_name", "")).strip():
-        raise DomainError(_("Name who must act."), field="owner_name")
+        raise DomainError(
+            _("Name who must act, or choose the owner in the company registry."),
+            field="owner_name",
+        )
     due = data.get("due_date") or getattr(action, "due_date", None)
     if due is None:
         raise DomainError(_("Give a due date."), field="due_date")
