@@ -251,6 +251,45 @@ def test_staff_share_form_requires_each_text_and_changes_nothing(client, staff):
     assert not RightOfReply.objects.exists()
 
 
+def test_a_company_without_contact_is_shown_with_an_invite_link_and_not_offered(client, staff):
+    from .replies_setup import makes_for
+
+    report = validated_report()
+    brand, _contact = concerned_brand(report)
+    silent = SupplierFactory(name="Silent Brand", is_brand=True)
+    makes_for(silent, report.factory)
+    client.force_login(staff)
+    url = reverse("monitoring:staff_report", args=[report.pk])
+    response = client.get(url)
+    page = response.content.decode()
+    invite = reverse("engagement:staff_company_contacts", args=[silent.pk])
+    assert "Silent Brand" in page and "no contact yet" in page and f'href="{invite}"' in page
+    offered = list(response.context["share_form"].fields["companies"].queryset)
+    assert offered == [brand]
+    assert f'value="{silent.pk}"' not in page
+
+    # Posting it anyway is refused by the form and changes nothing.
+    response = client.post(
+        reverse("monitoring:staff_report_share_for_reply", args=[report.pk]),
+        _share_form(report, [silent]),
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not RightOfReply.objects.exists()
+
+
+def test_no_share_form_when_no_company_concerned_has_a_contact(client, staff):
+    from .replies_setup import makes_for
+
+    report = validated_report()
+    silent = SupplierFactory(name="Silent Brand", is_brand=True)
+    makes_for(silent, report.factory)
+    client.force_login(staff)
+    page = _page(client, reverse("monitoring:staff_report", args=[report.pk]))
+    assert "Share the findings for reply" not in page
+    assert "None of the companies concerned has a contact in the company portal yet" in page
+
+
 def test_the_share_form_is_prefilled_from_the_published_text(client, staff):
     report = validated_report()
     concerned_brand(report)
