@@ -129,6 +129,7 @@ def test_a_contact_answers_with_a_file_and_staff_read_it_beside_the_finding(clie
     assert response.status_code == 302
     page = _page(client, reverse("engagement:company_finding", args=[reply.pk]))
     assert "The passports were returned on 3 March." in page
+    assert "Answered on " in page and "m.." not in page  # no double period after "a.m."
     attachment = reply.attachments.get()
     own = client.get(reverse("engagement:company_reply_attachment", args=[attachment.pk]))
     assert own.status_code == 200 and own["Content-Disposition"].startswith("attachment")
@@ -138,6 +139,7 @@ def test_a_contact_answers_with_a_file_and_staff_read_it_beside_the_finding(clie
     assert "The passports were returned on 3 March." in staff_page
     assert "Acme Devices" in staff_page
     assert "1 of 2" in staff_page
+    assert f"Answered by {contact.email} on " in staff_page and "m.." not in staff_page
     download = client.get(reverse("monitoring:staff_reply_attachment", args=[attachment.pk]))
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
