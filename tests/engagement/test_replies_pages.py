@@ -372,7 +372,7 @@ def test_the_compliance_report_shows_the_answers(staff, northvale):
     )
     with scopes_disabled():
         html = compliance_report_html(compliance)
-    assert "Answer of Acme Devices:" in html and "Passports were returned." in html
+    assert "Answer of the company Acme Devices:" in html and "Passports were returned." in html
 
 
 def test_affiliate_findings_keep_their_query_budget_with_answers(
