@@ -2,9 +2,10 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -12,10 +13,14 @@ from .errors import DomainError
 
 
 def exception_handler(exc, context):
-    """A broken business rule is the caller's error: 400 with the rule's message."""
+    """A broken business rule is the caller's error: 400 with the rule's message. A 404 says
+    only DRF's generic "Not found.": Django's message ("No FindingReply matches the given
+    query.") would name the model behind the route."""
     if isinstance(exc, DomainError):
         body = {exc.field: [exc.message]} if exc.field else {"detail": exc.message}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
 
 

@@ -65,7 +65,8 @@ def default_due_date(today: date | None = None) -> date:
 
 def companies_concerned(report: MonitoringReport):
     """The companies concerned by a report's findings (see the module's rules), by name, in
-    one query."""
+    one query; `has_contact`: whether the company has an active contact in the company portal
+    (only those can be asked)."""
     from suppliers.models import Disclosure, DisclosureLine, Factory, Supplier, SupplierFactory
 
     factory_id = report.factory_id
@@ -79,7 +80,12 @@ def companies_concerned(report: MonitoringReport):
             .values("name")
         )
         return (
-            Supplier.objects.annotate(known_as=_LowerNames("aliases", "name"))
+            Supplier.objects.annotate(
+                known_as=_LowerNames("aliases", "name"),
+                has_contact=Exists(
+                    Supplier.objects.filter(pk=OuterRef("pk"), contacts__user__is_active=True)
+                ),
+            )
             .filter(
                 Q(Exists(Factory.objects.filter(pk=factory_id, owner_id=OuterRef("pk"))))
                 | Q(is_brand=True)

@@ -48,17 +48,21 @@ def right_of_reply_context(report: MonitoringReport, *, form=None) -> dict:
     asked = {right.company_id for right in rights}
     concerned = list(replies.companies_concerned(report))
     suggestions = [company for company in concerned if company.pk not in asked]
-    can_share = report.status == MonitoringReport.Status.VALIDATED and bool(suggestions)
+    # Only companies with an active contact can be asked: the others are listed with a link
+    # to invite one, and are not offered in the form.
+    askable = [company for company in suggestions if company.has_contact]
+    can_share = report.status == MonitoringReport.Status.VALIDATED and bool(askable)
     if can_share and form is None:
         form = ShareForReplyForm(
             report=report,
             findings=report.findings.all(),
-            companies=_suggestions_queryset(suggestions),
+            companies=_suggestions_queryset(askable),
         )
     return {
         "rights_of_reply": rights,
         "reply_answers": dict(answers_by_finding),
         "reply_suggestions": suggestions,
+        "reply_askable": askable,
         "share_form": form if can_share else None,
     }
 
@@ -82,7 +86,8 @@ class ShareForReplyMixin:
                 request,
                 _(
                     "Findings are shared for reply once the report is validated and before it "
-                    "is published, with companies not yet asked."
+                    "is published, with companies not yet asked that have a contact in the "
+                    "company portal."
                 ),
             )
             return redirect("monitoring:staff_report", pk=report.pk)
@@ -90,7 +95,7 @@ class ShareForReplyMixin:
             request.POST,
             report=report,
             findings=report.findings.all(),
-            companies=_suggestions_queryset(context["reply_suggestions"]),
+            companies=_suggestions_queryset(context["reply_askable"]),
         )
         if form.is_valid():
             try:

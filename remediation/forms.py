@@ -163,6 +163,12 @@ class ActionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_supplier"].queryset = Supplier.objects.order_by("name")
+        # The service names the owner after the registry company when one is chosen.
+        self.fields["owner_name"].required = False
+        self.fields["owner_name"].help_text = _(
+            "The company or organisation that must act. When an owner in the company registry "
+            "is chosen, its name is used instead."
+        )
 
 
 class ClaimForm(forms.Form):

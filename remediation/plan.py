@@ -56,15 +56,27 @@ ACTION_FIELDS = (
 def action_save(
     *, case: RemediationCase, by, action: RemediationAction | None = None, **data
 ) -> RemediationAction:
-    """Add an action to the plan, or change one that is not verified yet."""
+    """Add an action to the plan, or change one that is not verified yet. When the owner is a
+    company of the registry, the owner's name is that company's name (whatever was typed), so
+    the two never contradict each other."""
     require_staff(by)
     unknown = set(data) - set(ACTION_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be changed here: %s.") % ", ".join(unknown))
     if not (data.get("description") or getattr(action, "description", "")).strip():
         raise DomainError(_("Say what is to be done."), field="description")
+    registry_owner = (
+        data["owner_supplier"]
+        if "owner_supplier" in data
+        else getattr(action, "owner_supplier", None)
+    )
+    if registry_owner is not None:
+        data["owner_name"] = registry_owner.name[:200]
     if not (data.get("owner_name") or getattr(action, "owner_name", "")).strip():
-        raise DomainError(_("Name who must act."), field="owner_name")
+        raise DomainError(
+            _("Name who must act, or choose the owner in the company registry."),
+            field="owner_name",
+        )
     due = data.get("due_date") or getattr(action, "due_date", None)
     if due is None:
         raise DomainError(_("Give a due date."), field="due_date")
@@ -170,6 +182,7 @@ def action_verify(
                 "action": action.description[:200],
             },
         )
+        _notify_owner_company(action, "action_verified", f"action-verified:{action.pk}")
     return action
 
 
@@ -190,7 +203,54 @@ def action_reject_claim(*, action: RemediationAction, by, reason: str) -> Remedi
             _("Claim rejected: %(action)s. %(reason)s")
             % {"action": action.description[:200], "reason": action.rejection_reason},
         )
+        _notify_owner_company(
+            action,
+            "action_rejected",
+            f"action-rejected:{action.pk}:{action.updated_at:%Y%m%d%H%M%S%f}",
+        )
     return action
+
+
+def _notify_owner_company(action: RemediationAction, kind: str, key: str) -> int:
+    """The active contacts of the company that owns the action, each in their language, with
+    a link to the action in the company portal; queued in the caller's transaction. Only the
+    date, who verified (the partner or the workers) and, on a rejection, the reason written
+    for the company: never the verification note (it may speak of workers) nor the partner's
+    name. No owner company in the registry, or no contact: nothing is sent."""
+    from django.contrib.auth import get_user_model
+
+    from core.outbox import Message, outbox_enqueue
+
+    if action.owner_supplier_id is None:
+        return 0
+    contacts = (
+        get_user_model()
+        .objects.filter(company_contact__company_id=action.owner_supplier_id, is_active=True)
+        .order_by("pk")
+    )
+    link = settings.SITE_URL + reverse("engagement:company_action", kwargs={"pk": action.pk})
+    case = action.case
+    return outbox_enqueue(
+        [
+            Message(
+                key=f"{key}:{user.pk}",
+                recipient=user.email,
+                template_prefix=f"remediation/email/{kind}",
+                context={
+                    "reference": case.reference,
+                    "factory": case.factory.name,
+                    "description": action.description,
+                    "due_date": action.due_date,
+                    "verified_on": action.verified_on,
+                    "verified_by": action.verified_by,
+                    "reason": action.rejection_reason,
+                    "link": link,
+                },
+                language=user.language or settings.LANGUAGE_CODE,
+            )
+            for user in contacts
+        ]
+    )
 
 
 # --- The owner company's progress (from the company portal) -------------------------------

@@ -159,10 +159,13 @@ class ProgressQuerySet(models.QuerySet):
 
 class ProgressAttachmentQuerySet(models.QuerySet):
     def downloadable_by(self, reader):
-        """The evidence files of progress updates: staff and the case's lead partner only.
-        Affiliates read that there are files, never the files (as for partners' evidence)."""
+        """The evidence files of progress updates: staff, the case's lead partner and the
+        company that owns the action (its own evidence, never another company's). Affiliates
+        read that there are files, never the files (as for partners' evidence)."""
         if reader.is_staff:
             return self.all()
         if reader.is_partner:
             return self.filter(progress__action__case__lead_partner_id=reader.partner_id)
+        if reader.is_company:
+            return self.filter(progress__action__owner_supplier_id=reader.company_id)
         return self.none()

@@ -79,7 +79,8 @@ class ReferralCreateSerializer(serializers.Serializer):
     )
     referred_on = serializers.DateField(required=False)
     response_due = serializers.DateField(
-        required=False, help_text=_("By default EW_RBA_RESPONSE_DAYS after the referral.")
+        required=False,
+        help_text=_("By default the platform's set number of days after the referral."),
     )
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..models import RbaReferral
 from ..services.referrals import default_response_due
@@ -27,12 +28,6 @@ class ReferralForm(forms.ModelForm):
             "response_due": DATE_INPUT,
             "shared_text": forms.Textarea(attrs={"rows": 5}),
         }
-        help_texts = {
-            "response_due": _(
-                "By default %(days)s days after the referral (EW_RBA_RESPONSE_DAYS); change it "
-                "when the RBA agreed another date."
-            ),
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,9 +36,14 @@ class ReferralForm(forms.ModelForm):
             today = timezone.localdate()
             self.fields["referred_on"].initial = today
             self.fields["response_due"].initial = default_response_due(today)
-        self.fields["response_due"].help_text = self.fields["response_due"].help_text % {
-            "days": settings.EW_RBA_RESPONSE_DAYS
-        }
+        days = settings.EW_RBA_RESPONSE_DAYS
+        self.fields["response_due"].help_text = ngettext(
+            "By default %(days)s day after the referral; change it when the RBA agreed "
+            "another date.",
+            "By default %(days)s days after the referral; change it when the RBA agreed "
+            "another date.",
+            days,
+        ) % {"days": days}
 
 
 class ResponseForm(forms.Form):

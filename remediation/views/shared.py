@@ -134,8 +134,9 @@ def download(reader, pk):
 
 
 class ProgressAttachmentDownloadView(ReaderMixin, View):
-    """Evidence files of a company's progress updates: staff and the case's lead partner,
-    with the same checks as timeline files; anyone else (affiliates included) gets 404."""
+    """Evidence files of a company's progress updates: staff, the case's lead partner and the
+    company that owns the action, with the same checks as timeline files; anyone else
+    (affiliates and other companies included) gets 404."""
 
     model = ProgressAttachment
 

@@ -249,7 +249,7 @@ def test_case_pages_show_the_update_to_staff_partner_and_joined_affiliates(
             assert download in body
 
 
-def test_progress_files_download_for_staff_and_lead_partner_only(
+def test_progress_files_download_for_staff_lead_partner_and_owner_company_only(
     client, contact, action, lead_partner_member, northvale, northvale_officer, case
 ):
     attachment = _posted(client, contact, action)
@@ -260,7 +260,8 @@ def test_progress_files_download_for_staff_and_lead_partner_only(
         (lead_partner_member, 200),
         (northvale_officer, 404),
         (PartnerMemberFactory(), 404),
-        (contact, 404),
+        (contact, 200),
+        (CompanyContactFactory(company=SupplierFactory(name="Other Brand")), 404),
     ):
         client.force_login(user)
         response = client.get(url)
@@ -268,6 +269,24 @@ def test_progress_files_download_for_staff_and_lead_partner_only(
         if expected == 200:
             assert response["Content-Disposition"].startswith("attachment")
             assert "receipt" not in response["Content-Disposition"]
+
+
+def test_company_action_page_links_its_own_files_only(client, contact, action, case):
+    attachment = _posted(client, contact, action)
+    own_url = reverse("remediation:progress_attachment", kwargs={"pk": attachment.pk})
+    other_company = SupplierFactory(name="Other Brand")
+    other_contact = CompanyContactFactory(company=other_company)
+    other_action = company_action(other_company, case=case)
+    client.force_login(other_contact)
+    client.post(action_url(other_action), {"text": "Our receipts.", "files": [png()]})
+    other_file = ProgressAttachment.objects.get(progress__action=other_action)
+    other_url = reverse("remediation:progress_attachment", kwargs={"pk": other_file.pk})
+
+    client.force_login(contact)
+    page = client.get(action_url(action)).content.decode()
+    assert f'href="{own_url}"' in page and other_url not in page
+    assert client.get(own_url).status_code == 200
+    assert client.get(other_url).status_code == 404
 
 
 def test_staff_case_page_keeps_its_query_budget_with_many_updates(
@@ -290,3 +309,79 @@ def test_staff_case_page_keeps_its_query_budget_with_many_updates(
         response = client.get(reverse("remediation:staff_case", kwargs={"pk": case.pk}))
     assert "Step 14" in response.content.decode()
     assert CaseUpdate.objects.filter(case=case).exists()
+
+
+def _sent(mailoutbox):
+    while outbox_send_pending():
+        pass
+    return {message.to[0]: message for message in mailoutbox}
+
+
+def test_verification_emails_the_company_with_date_and_who_never_the_note(
+    client, contact, action, case, lead_partner_member, acme, mailoutbox
+):
+    french = CompanyContactFactory(company=acme, email="fr@acme-devices.example", language="fr")
+    CompanyContactFactory(company=acme, email="gone@acme-devices.example", is_active=False)
+    CompanyContactFactory(company=SupplierFactory(), email="other@brand.example")
+    client.post(action_url(action), {"text": "Done.", "asks_verification": "on"})
+    mailoutbox.clear()
+    OutboxEmail.objects.all().delete()
+    client.force_login(lead_partner_member)
+    client.post(
+        reverse("remediation:action_verify", kwargs={"pk": case.pk, "action_pk": action.pk}),
+        {"verified_by": "partner", "note": "Worker B confirmed at her home."},
+    )
+    action.refresh_from_db()
+    assert action.status == ActionStatus.VERIFIED
+    sent = _sent(mailoutbox)
+    assert set(sent) == {contact.email, french.email}
+    message = sent[contact.email]
+    assert case.reference in message.subject and "verified" in message.subject
+    assert "by the monitoring partner" in message.body
+    assert action.description in message.body
+    assert f"/company/actions/{action.pk}/" in message.body
+    for body in (message.body, message.alternatives[0][0], sent[french.email].body):
+        assert "Worker B" not in body and "Thai Labour Monitor" not in body
+    client.force_login(contact)
+    page = client.get(action_url(action)).content.decode()
+    assert "by the monitoring partner" in page and "Worker B" not in page
+
+
+def test_rejection_emails_the_company_the_reason_in_its_language_and_shows_it(
+    client, contact, action, case, acme, mailoutbox
+):
+    french = CompanyContactFactory(company=acme, email="fr@acme-devices.example", language="fr")
+    client.post(action_url(action), {"text": "Done.", "asks_verification": "on"})
+    mailoutbox.clear()
+    OutboxEmail.objects.all().delete()
+    client.force_login(case.staff_lead)
+    client.post(
+        reverse("remediation:action_reject", kwargs={"pk": case.pk, "action_pk": action.pk}),
+        {"reason": "Two passports are still held by the agent."},
+    )
+    action.refresh_from_db()
+    assert action.status == ActionStatus.REJECTED
+    sent = _sent(mailoutbox)
+    assert set(sent) == {contact.email, french.email}
+    assert "Two passports are still held by the agent." in sent[contact.email].body
+    assert "Due date:" in sent[contact.email].body
+    assert "Échéance" in sent[french.email].body  # in the contact's language
+    client.force_login(contact)
+    page = client.get(action_url(action)).content.decode()
+    assert "Two passports are still held by the agent." in page
+    # A second rejection after a new claim is e-mailed again.
+    client.post(action_url(action), {"text": "Now all.", "asks_verification": "on"})
+    from remediation.plan import action_reject_claim
+
+    action.refresh_from_db()
+    action_reject_claim(action=action, by=case.staff_lead, reason="Receipts are unsigned.")
+    assert OutboxEmail.objects.filter(recipient=contact.email).count() == 2
+
+
+def test_no_owner_company_no_company_email(case, mailoutbox):
+    from remediation.plan import action_reject_claim
+
+    action = RemediationActionFactory(case=case, status=ActionStatus.DONE_CLAIMED)
+    CompanyContactFactory(company=SupplierFactory())
+    action_reject_claim(action=action, by=case.staff_lead, reason="Not done.")
+    assert not OutboxEmail.objects.exists()

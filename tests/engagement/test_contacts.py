@@ -55,11 +55,15 @@ def test_staff_invite_a_contact_and_the_link_arrives_by_email(
     (message,) = mail.outbox
     assert message.to == ["brand@acme-devices.example"]
     assert "Acme Devices" in message.subject
+    # "the company <name>" lets French say "de l’entreprise Acme" (no elision problem).
+    assert "act for the company Acme Devices" in message.subject
+    assert "act for the company Acme Devices" in message.body
     assert "/invitations/company/" in message.body
     invitation = CompanyInvitation.objects.get()
     assert invitation.company == acme and invitation.invited_by == staff
     page = client.get(contacts_url(acme))
     assert b"brand@acme-devices.example" in page.content
+    assert b"<h1>Contacts of the company Acme Devices</h1>" in page.content
 
 
 def test_the_invitation_email_is_in_the_invitees_language(
@@ -85,7 +89,7 @@ def test_a_new_person_creates_the_account_and_is_asked_to_enrol_in_mfa(
     client.logout()
     page = client.get(link)
     assert page.status_code == 200
-    assert b"Acme Devices" in page.content
+    assert b"Act for the company Acme Devices" in page.content
     response = client.post(
         link,
         {"full_name": "Bea Brand", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},

@@ -221,6 +221,15 @@ def test_a_referral_with_a_response_or_closed_reminds_no_one(staff, mailoutbox):
 # --- Staff pages --------------------------------------------------------------------------
 
 
+def test_the_referral_form_says_the_default_in_days_not_the_setting_name(client, staff, settings):
+    settings.EW_RBA_RESPONSE_DAYS = 45
+    case = rba_case()
+    client.force_login(staff)
+    page = client.get(refer_page(case)).content.decode()
+    assert "By default 45 days after the referral" in page
+    assert "EW_RBA_RESPONSE_DAYS" not in page
+
+
 def test_staff_refer_a_case_from_its_page(client, staff):
     case = rba_case()
     client.force_login(staff)

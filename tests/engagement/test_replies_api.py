@@ -59,11 +59,16 @@ def test_a_contact_gets_404_for_another_companys_finding(client):
     _report, _right, contact = _shared()
     other = shared_finding(SupplierFactory(is_brand=True))
     client.force_login(contact)
-    assert client.get(f"{LIST}{other.pk}/").status_code == 404
+    response = client.get(f"{LIST}{other.pk}/")
+    assert response.status_code == 404
+    # DRF's generic message: Django's would name the model ("No FindingReply matches ...").
+    assert response.json() == {"detail": "Not found."}
     response = client.post(
         f"{LIST}{other.pk}/answer/", {"answer": "Ours now."}, content_type="application/json"
     )
     assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+    assert "FindingReply" not in response.content.decode()
     other.refresh_from_db()
     assert other.answered_at is None
 

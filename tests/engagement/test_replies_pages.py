@@ -129,6 +129,7 @@ def test_a_contact_answers_with_a_file_and_staff_read_it_beside_the_finding(clie
     assert response.status_code == 302
     page = _page(client, reverse("engagement:company_finding", args=[reply.pk]))
     assert "The passports were returned on 3 March." in page
+    assert "Answered on " in page and "m.." not in page  # no double period after "a.m."
     attachment = reply.attachments.get()
     own = client.get(reverse("engagement:company_reply_attachment", args=[attachment.pk]))
     assert own.status_code == 200 and own["Content-Disposition"].startswith("attachment")
@@ -138,6 +139,7 @@ def test_a_contact_answers_with_a_file_and_staff_read_it_beside_the_finding(clie
     assert "The passports were returned on 3 March." in staff_page
     assert "Acme Devices" in staff_page
     assert "1 of 2" in staff_page
+    assert f"Answered by {contact.email} on " in staff_page and "m.." not in staff_page
     download = client.get(reverse("monitoring:staff_reply_attachment", args=[attachment.pk]))
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
@@ -251,6 +253,45 @@ def test_staff_share_form_requires_each_text_and_changes_nothing(client, staff):
     assert not RightOfReply.objects.exists()
 
 
+def test_a_company_without_contact_is_shown_with_an_invite_link_and_not_offered(client, staff):
+    from .replies_setup import makes_for
+
+    report = validated_report()
+    brand, _contact = concerned_brand(report)
+    silent = SupplierFactory(name="Silent Brand", is_brand=True)
+    makes_for(silent, report.factory)
+    client.force_login(staff)
+    url = reverse("monitoring:staff_report", args=[report.pk])
+    response = client.get(url)
+    page = response.content.decode()
+    invite = reverse("engagement:staff_company_contacts", args=[silent.pk])
+    assert "Silent Brand" in page and "no contact yet" in page and f'href="{invite}"' in page
+    offered = list(response.context["share_form"].fields["companies"].queryset)
+    assert offered == [brand]
+    assert f'value="{silent.pk}"' not in page
+
+    # Posting it anyway is refused by the form and changes nothing.
+    response = client.post(
+        reverse("monitoring:staff_report_share_for_reply", args=[report.pk]),
+        _share_form(report, [silent]),
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not RightOfReply.objects.exists()
+
+
+def test_no_share_form_when_no_company_concerned_has_a_contact(client, staff):
+    from .replies_setup import makes_for
+
+    report = validated_report()
+    silent = SupplierFactory(name="Silent Brand", is_brand=True)
+    makes_for(silent, report.factory)
+    client.force_login(staff)
+    page = _page(client, reverse("monitoring:staff_report", args=[report.pk]))
+    assert "Share the findings for reply" not in page
+    assert "None of the companies concerned has a contact in the company portal yet" in page
+
+
 def test_the_share_form_is_prefilled_from_the_published_text(client, staff):
     report = validated_report()
     concerned_brand(report)
@@ -331,7 +372,7 @@ def test_the_compliance_report_shows_the_answers(staff, northvale):
     )
     with scopes_disabled():
         html = compliance_report_html(compliance)
-    assert "Answer of Acme Devices:" in html and "Passports were returned." in html
+    assert "Answer of the company Acme Devices:" in html and "Passports were returned." in html
 
 
 def test_affiliate_findings_keep_their_query_budget_with_answers(

@@ -674,6 +674,50 @@ def test_verification_asked_keeps_the_company_action_and_factory_as_typed(db, ma
     assert_html_part_escapes(message, [SUPPLIER, FACTORY, ACTION, typed("Receipts")])
 
 
+def _company_action_claimed(contact_email: str):
+    from tests.factories import CompanyContactFactory
+
+    company = SupplierFactory(name=SUPPLIER)
+    CompanyContactFactory(company=company, email=contact_email)
+    lead = StaffFactory(totp=False, email="lead@ewatch.example")
+    case = RemediationCaseFactory(staff_lead=lead, factory=FactoryFactory(name=FACTORY))
+    action = RemediationActionFactory(
+        case=case, description=ACTION, owner_supplier=company, status="done_claimed"
+    )
+    return lead, action
+
+
+@pytest.mark.sends("remediation/email/action_verified")
+def test_action_verified_keeps_the_action_and_factory_as_typed(db, mailoutbox):
+    from remediation.plan import action_verify
+
+    lead, action = _company_action_claimed("brand@acme.example")
+    action_verify(action=action, by=lead, verified_by="workers", note=typed("Worker note"))
+    send_the_outbox()
+
+    message = the_one_sent_to(mailoutbox, "brand@acme.example")
+    assert_plain_parts_keep_what_was_typed(message, text=[FACTORY, ACTION])
+    assert_html_part_escapes(message, [FACTORY, ACTION])
+    assert "by the workers" in message.body
+    assert typed("Worker note") not in message.body
+    assert escape(typed("Worker note")) not in message.alternatives[0][0]
+
+
+@pytest.mark.sends("remediation/email/action_rejected")
+def test_action_rejected_keeps_the_action_factory_and_reason_as_typed(db, mailoutbox):
+    from remediation.plan import action_reject_claim
+
+    lead, action = _company_action_claimed("brand@acme.example")
+    action_reject_claim(action=action, by=lead, reason=typed("Receipts missing"))
+    send_the_outbox()
+
+    message = the_one_sent_to(mailoutbox, "brand@acme.example")
+    assert_plain_parts_keep_what_was_typed(
+        message, text=[FACTORY, ACTION, typed("Receipts missing")]
+    )
+    assert_html_part_escapes(message, [FACTORY, ACTION, typed("Receipts missing")])
+
+
 # --- engagement: the right of reply ------------------------------------------------------
 
 

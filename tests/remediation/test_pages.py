@@ -33,6 +33,7 @@ from tests.factories import (
     PartnerMemberFactory,
     RemediationActionFactory,
     RemediationCaseFactory,
+    SupplierFactory,
     in_supply_chain,
     joined_case,
     published_finding,
@@ -536,3 +537,36 @@ def test_a_new_action_cannot_be_due_in_the_past_and_a_partner_writes_no_internal
         {"audience": "internal", "text": "Only for EW"},
     )
     assert case.updates.count() == count
+
+
+def test_an_action_owned_by_a_registry_company_is_named_after_it(client, staff, case):
+    """The typed owner name never contradicts the registry owner: the registry's name wins,
+    on save and on edit, and the plan shows it."""
+    client.force_login(staff)
+    brand = SupplierFactory(name="Acme Devices")
+    due = (timezone.localdate() + timedelta(days=20)).isoformat()
+    fields = {"description": "Return every passport", "due_date": due, "contact_language": "en"}
+    response = client.post(
+        reverse("remediation:action_add", kwargs={"pk": case.pk}),
+        {**fields, "owner_name": "Northern IT", "owner_supplier": brand.pk},
+    )
+    assert response.status_code == 302
+    action = case.actions.get()
+    assert action.owner_supplier == brand and action.owner_name == "Acme Devices"
+
+    edit = reverse("remediation:action_edit", kwargs={"pk": case.pk, "action_pk": action.pk})
+    assert client.post(edit, {**fields, "owner_supplier": brand.pk}).status_code == 302
+    action.refresh_from_db()
+    assert action.owner_name == "Acme Devices"
+    page = client.get(reverse("remediation:staff_case", kwargs={"pk": case.pk})).content.decode()
+    assert "Acme Devices" in page and "Northern IT" not in page
+
+    # Without a registry owner, the typed name is needed and kept.
+    assert client.post(edit, {**fields, "owner_name": "Local agent Co."}).status_code == 302
+    action.refresh_from_db()
+    assert action.owner_supplier is None and action.owner_name == "Local agent Co."
+    refused = client.post(edit, {**fields, "owner_name": "  "})
+    assert refused.status_code == 200
+    assert "choose the owner in the company registry" in refused.content.decode()
+    action.refresh_from_db()
+    assert action.owner_name == "Local agent Co."
