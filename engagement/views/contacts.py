@@ -100,7 +100,7 @@ class StaffContactRemoveView(StaffCompanyMixin, ServiceActionMixin, View):
             pk=self.kwargs["contact_pk"],
         )
         services.contact_remove(contact=contact, by=request.user)
-        return _("%(email)s no longer acts for %(company)s.") % {
+        return _("%(email)s no longer acts for the company %(company)s.") % {
             "email": contact.user.email,
             "company": self.get_company().name,
         }
@@ -116,7 +116,7 @@ class CompanyInvitationAcceptView(InvitationAcceptBaseView):
     def welcome(self, request):
         messages.success(
             request,
-            _("You now act for %(company)s.") % {"company": self.invitation.company.name},
+            _("You now act for the company %(company)s.") % {"company": self.invitation.company.name},
         )
         # The portal first asks for two-factor authentication (`MfaEnrolmentMiddleware`).
         return redirect("engagement:company_home")
