@@ -35,7 +35,7 @@ from django.db.models import (
     Prefetch,
     Q,
 )
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_scopes import scopes_disabled
@@ -75,6 +75,13 @@ COOPERATION_DAYS = 30
 COMMENT_MAX_LENGTH = 4000
 ONE_DECIMAL = Decimal("0.1")
 HUNDRED = Decimal(100)
+
+# The formula of an indicator measured in days, written from its stored thresholds (never
+# copied from an earlier version's text, which would go stale when a version changes them).
+REPLY_DAYS_FORMULA = gettext_noop(
+    "Median of (answered − shared) in days; 100 points at %(best)s days or fewer, none at "
+    "%(worst)s days or more, in a straight line between"
+)
 
 # The published texts of the first method version. Stored with each version as published (in
 # English, the method's language); pages show the translation when the text is unchanged.
@@ -124,10 +131,7 @@ DEFAULT_INDICATORS = [
             "company answering it, over the answered findings whose deadline falls in the "
             "quarter. Fewer is better."
         ),
-        "formula": gettext_noop(
-            "Median of (answered − shared) in days; 100 points at 14 days or fewer, none at 60 "
-            "days or more, in a straight line between"
-        ),
+        "formula": REPLY_DAYS_FORMULA % {"best": 14, "worst": 60},
         "weight": 10,
         "best": Decimal(14),
         "worst": Decimal(60),
@@ -453,6 +457,29 @@ def quarter_measures(*, quarter: date, company_ids=None) -> dict[int, dict[str, 
     return dict(measures)
 
 
+def _days(value) -> str:
+    value = Decimal(value)
+    return formats.number_format(value, decimal_pos=1 if value % 1 else 0, use_l10n=True)
+
+
+def formula_text(indicator: MethodIndicator, *, translate: bool = True) -> str:
+    """The indicator's formula as the method defines it: for an indicator measured in days,
+    written from its own thresholds; otherwise the stored text (translated when it is one of
+    the published defaults)."""
+    if indicator.in_days and indicator.best is not None and indicator.worst is not None:
+        template = _(REPLY_DAYS_FORMULA) if translate else REPLY_DAYS_FORMULA
+        if not translate:
+            return template % {"best": _plain(indicator.best), "worst": _plain(indicator.worst)}
+        return template % {"best": _days(indicator.best), "worst": _days(indicator.worst)}
+    text = indicator.formula
+    return _(text) if (translate and text) else text
+
+
+def _plain(value) -> str:
+    value = Decimal(value)
+    return str(value.quantize(ONE_DECIMAL) if value % 1 else value.quantize(Decimal(1)))
+
+
 def points_for(indicator: MethodIndicator, value: Decimal | None) -> Decimal | None:
     """The points (0 to 100) an indicator's value earns under its method."""
     if value is None:
@@ -566,6 +593,8 @@ def scoring_method_publish(
                 _("Give the days for full points, fewer than the days for no points."),
                 field=code,
             )
+        if row.in_days:
+            row.formula = formula_text(row, translate=False)
         rows.append(row)
     if not rows:
         raise DomainError(_("Give at least one indicator a weight."))
