@@ -24,7 +24,7 @@ reply's demo (the Penang report, Acme's link to the factory).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -317,7 +317,7 @@ def _northern_disclosures(northern, quarters, affiliate, users) -> None:
 
 
 def _at(day: date):
-    return timezone.make_aware(datetime(day.year, day.month, day.day, 10, 0))
+    return datetime.combine(day, time(10), tzinfo=timezone.get_current_timezone())
 
 
 def _comment(acme, quarters) -> None:
