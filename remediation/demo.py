@@ -54,15 +54,27 @@ def seed(*, users, partner=None, **context) -> dict:
         ),
         companies=[services.CompanyRole(acme, "brand")] if acme else [],
     )
-    passports = _action(fees, staff, "Return every passport to its holder", 20)
-    _action(fees, staff, "Reimburse recruitment fees to the 140 workers", 5)
-    broker = _action(fees, staff, "End the contract with the Yangon broker", 14)
+    # The employer (the factory's owner) returns the passports; the brand pays and changes
+    # its sourcing: done and verified, open and due soon, overdue.
+    employer = _owner(fees.factory)
+    passports = _action(fees, staff, "Return every passport to its holder", 20, owner=employer)
+    policy = _action(
+        fees, staff, "Adopt an Employer Pays policy for every supplier", 10, owner=acme
+    )
+    _action(fees, staff, "Reimburse recruitment fees to the 140 workers", 5, owner=acme)
+    broker = _action(fees, staff, "End the contract with the Yangon broker", 14, owner=acme)
     _move(fees, staff, CaseStatus.PLAN_AGREED, CaseStatus.IN_PROGRESS)
     plan.action_claim_done(
         action=passports, by=staff, evidence="Signed receipts from 140 workers; photographs."
     )
     plan.action_verify(
         action=passports, by=staff, verified_by="workers", note="Confirmed by 12 workers off-site."
+    )
+    plan.action_claim_done(
+        action=policy, by=staff, evidence="The policy, signed by Acme's board, and its rollout."
+    )
+    plan.action_verify(
+        action=policy, by=staff, verified_by="partner", note="Policy read; suppliers informed."
     )
     plan.compensation_save(
         case=fees,
@@ -187,17 +199,41 @@ def _case(finding, staff, partner, *, title, summary, companies=()) -> Remediati
     )
 
 
-def _action(case, staff, description: str, due_in_days: int) -> RemediationAction:
+def _action(
+    case, staff, description: str, due_in_days: int, *, owner: Supplier | None = None
+) -> RemediationAction:
+    """An action of the plan; `owner` the company that must act (its name is the owner's
+    name), else the employer's HR office by name."""
+    who = {"owner_supplier": owner, "owner_name": owner.name} if owner else {}
+    if owner is not None and owner.name == "Acme Devices":
+        contact = {"contact_name": "Alex Morgan", "contact_email": "brand@acme-devices.example"}
+    else:
+        contact = {
+            "contact_name": "Khun Malee (HR)",
+            "contact_email": "hr@ayutthaya-precision.example",
+        }
     return plan.action_save(
         case=case,
         by=staff,
         description=description,
-        owner_name="Ayutthaya Precision Electronics Co., Ltd.",
-        contact_name="Khun Malee (HR)",
-        contact_email="hr@ayutthaya-precision.example",
+        **{"owner_name": "Ayutthaya Precision Electronics Co., Ltd.", **who},
+        **contact,
         contact_language="en",
         due_date=timezone.localdate() + timedelta(days=due_in_days),
     )
+
+
+def _owner(factory) -> Supplier:
+    """The factory's owner, the manufacturer of the same name (made if the demo has none)."""
+    if factory.owner_id is None:
+        owner = Supplier.objects.filter(name=factory.name).first()
+        if owner is None:
+            owner = Supplier.objects.create(
+                name=factory.name, is_manufacturer=True, country=factory.country
+            )
+        factory.owner = owner
+        factory.save(update_fields=["owner", "updated_at"])
+    return factory.owner
 
 
 def _move(case, staff, *statuses) -> None:

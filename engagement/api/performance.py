@@ -95,6 +95,8 @@ class QuarterScoreSerializer(serializers.ModelSerializer):
             "method_version",
             "overall",
             "computed_at",
+            "previous_overall",
+            "recomputed_at",
             "results",
             "comments",
         ]

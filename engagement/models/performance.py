@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ..quarters import quarter_label, quarter_of
 
 __all__ = [
+    "FIRST_METHOD_FROM",
     "IndicatorCode",
     "IndicatorResult",
     "MethodIndicator",
@@ -26,6 +27,10 @@ __all__ = [
     "ScoreComment",
     "ScoringMethod",
 ]
+
+
+# The first version covers every quarter the platform can hold: it is "in force from the start".
+FIRST_METHOD_FROM = date(2000, 1, 1)
 
 
 class IndicatorCode(models.TextChoices):
@@ -76,6 +81,11 @@ class ScoringMethod(models.Model):
 
     def __str__(self):
         return _("Method version %(version)s") % {"version": self.version}
+
+    @property
+    def from_the_start(self) -> bool:
+        """The first version, in force for every quarter before the next one."""
+        return self.effective_from <= FIRST_METHOD_FROM
 
     @property
     def effective_label(self) -> str:
@@ -155,6 +165,20 @@ class QuarterScore(models.Model):
     )
     computed_at = models.DateTimeField(_("computed"))
     computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("computed by"),
+    )
+    # The record of the last "compute again" of an existing score: when, by whom, and the
+    # overall score it replaced (None: there was none, "no data").
+    previous_overall = models.DecimalField(
+        _("previous overall score"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    recomputed_at = models.DateTimeField(_("recomputed"), null=True, blank=True)
+    recomputed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,

@@ -35,7 +35,7 @@ from django.db.models import (
     Prefetch,
     Q,
 )
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_scopes import scopes_disabled
@@ -59,6 +59,7 @@ from suppliers.models import (
 )
 
 from ..models import (
+    FIRST_METHOD_FROM,
     IndicatorCode,
     IndicatorResult,
     MethodIndicator,
@@ -71,11 +72,16 @@ from ..quarters import is_quarter_start, last_closed_quarter, quarter_end, quart
 # A grievance referred to a company counts as cooperated on when the company acts within
 # this many days of the case taking it up.
 COOPERATION_DAYS = 30
-# The first version covers every quarter the platform can hold.
-FIRST_METHOD_FROM = date(2000, 1, 1)
 COMMENT_MAX_LENGTH = 4000
 ONE_DECIMAL = Decimal("0.1")
 HUNDRED = Decimal(100)
+
+# The formula of an indicator measured in days, written from its stored thresholds (never
+# copied from an earlier version's text, which would go stale when a version changes them).
+REPLY_DAYS_FORMULA = gettext_noop(
+    "Median of (answered − shared) in days; 100 points at %(best)s days or fewer, none at "
+    "%(worst)s days or more, in a straight line between"
+)
 
 # The published texts of the first method version. Stored with each version as published (in
 # English, the method's language); pages show the translation when the text is unchanged.
@@ -125,10 +131,7 @@ DEFAULT_INDICATORS = [
             "company answering it, over the answered findings whose deadline falls in the "
             "quarter. Fewer is better."
         ),
-        "formula": gettext_noop(
-            "Median of (answered − shared) in days; 100 points at 14 days or fewer, none at 60 "
-            "days or more, in a straight line between"
-        ),
+        "formula": REPLY_DAYS_FORMULA % {"best": 14, "worst": 60},
         "weight": 10,
         "best": Decimal(14),
         "worst": Decimal(60),
@@ -454,6 +457,29 @@ def quarter_measures(*, quarter: date, company_ids=None) -> dict[int, dict[str, 
     return dict(measures)
 
 
+def _days(value) -> str:
+    value = Decimal(value)
+    return formats.number_format(value, decimal_pos=1 if value % 1 else 0, use_l10n=True)
+
+
+def formula_text(indicator: MethodIndicator, *, translate: bool = True) -> str:
+    """The indicator's formula as the method defines it: for an indicator measured in days,
+    written from its own thresholds; otherwise the stored text (translated when it is one of
+    the published defaults)."""
+    if indicator.in_days and indicator.best is not None and indicator.worst is not None:
+        template = _(REPLY_DAYS_FORMULA) if translate else REPLY_DAYS_FORMULA
+        if not translate:
+            return template % {"best": _plain(indicator.best), "worst": _plain(indicator.worst)}
+        return template % {"best": _days(indicator.best), "worst": _days(indicator.worst)}
+    text = indicator.formula
+    return _(text) if (translate and text) else text
+
+
+def _plain(value) -> str:
+    value = Decimal(value)
+    return str(value.quantize(ONE_DECIMAL) if value % 1 else value.quantize(Decimal(1)))
+
+
 def points_for(indicator: MethodIndicator, value: Decimal | None) -> Decimal | None:
     """The points (0 to 100) an indicator's value earns under its method."""
     if value is None:
@@ -567,6 +593,8 @@ def scoring_method_publish(
                 _("Give the days for full points, fewer than the days for no points."),
                 field=code,
             )
+        if row.in_days:
+            row.formula = formula_text(row, translate=False)
         rows.append(row)
     if not rows:
         raise DomainError(_("Give at least one indicator a weight."))
@@ -604,64 +632,130 @@ def _require_closed(quarter: date) -> None:
         raise DomainError(_("Only a quarter that has ended can be scored."))
 
 
+@dataclass
+class ScorePlan:
+    """One company's score of a quarter as it would be computed now, not saved yet."""
+
+    company_id: int
+    method: ScoringMethod
+    overall: Decimal | None
+    results: list[tuple[MethodIndicator, Measure, Decimal | None]]
+    # The score already stored for the quarter, if any (its overall is the current one).
+    existing: QuarterScore | None = None
+
+    @property
+    def current_overall(self) -> Decimal | None:
+        return self.existing.overall if self.existing is not None else None
+
+    @property
+    def changes(self) -> bool:
+        return self.existing is None or self.existing.overall != self.overall
+
+
+def _plan_scores(*, quarter: date, company_ids=None, only_missing: bool = False) -> list[ScorePlan]:
+    """Each company's score of the quarter as it would be computed now, in company order:
+    an existing score with its stored method, a new one with the method in force."""
+    measures = quarter_measures(quarter=quarter, company_ids=company_ids)
+    existing = {
+        score.company_id: score
+        for score in _only(
+            QuarterScore.objects.filter(quarter_start=quarter), "company_id", company_ids
+        ).only("pk", "company_id", "method_id", "overall")
+    }
+    companies = set(measures) if only_missing else set(measures) | set(existing)
+    if only_missing:
+        companies -= set(existing)
+    if not companies:
+        return []
+    in_force = scoring_method_in_force(quarter)
+    methods = {in_force.pk: in_force}
+    stored_ids = {score.method_id for score in existing.values()} - set(methods)
+    methods.update({method.pk: method for method in _methods().filter(pk__in=stored_ids)})
+    plans = []
+    for company in sorted(companies):
+        stored = existing.get(company)
+        method = methods[stored.method_id if stored is not None else in_force.pk]
+        found = measures.get(company, {})
+        results = []
+        for indicator in method.indicators.all():
+            measure = found.get(indicator.code) or Measure()
+            results.append((indicator, measure, points_for(indicator, measure.value)))
+        plans.append(
+            ScorePlan(
+                company_id=company,
+                method=method,
+                overall=overall_for([(indicator, points) for indicator, _m, points in results]),
+                results=results,
+                existing=stored,
+            )
+        )
+    return plans
+
+
+def quarter_scores_preview(*, quarter: date, by) -> list[ScorePlan]:
+    """What "compute again" would give for the quarter, company by company, without saving
+    anything: the current overall score beside the new one."""
+    _require_closed(quarter)
+    if not (by.is_authenticated and by.is_ew_staff):
+        raise DomainError(_("Only Electronics Watch staff can do this."))
+    return _plan_scores(quarter=quarter)
+
+
 def quarter_scores_compute(
     *, quarter: date, by=None, company_ids=None, only_missing: bool = False
 ) -> int:
     """Score the quarter for every company with something to measure (or `company_ids`).
 
     A company already scored for the quarter is recomputed with the method stored with its
-    score (or skipped, with `only_missing`); a company scored for the first time gets the
-    method in force for the quarter. Returns how many scores were written. A fixed number
-    of queries whatever the number of companies."""
+    score (or skipped, with `only_missing`), and the score records the overall it replaces,
+    when and by whom; a company scored for the first time gets the method in force for the
+    quarter. Returns how many scores were written. A fixed number of queries whatever the
+    number of companies."""
     _require_closed(quarter)
     if by is not None and not (by.is_authenticated and by.is_ew_staff):
         raise DomainError(_("Only Electronics Watch staff can do this."))
-    measures = quarter_measures(quarter=quarter, company_ids=company_ids)
-    existing = {
-        score.company_id: score
-        for score in _only(
-            QuarterScore.objects.filter(quarter_start=quarter), "company_id", company_ids
-        ).only("pk", "company_id", "method_id")
-    }
-    companies = set(measures) if only_missing else set(measures) | set(existing)
-    if only_missing:
-        companies -= set(existing)
-    if not companies:
+    plans = _plan_scores(quarter=quarter, company_ids=company_ids, only_missing=only_missing)
+    if not plans:
         return 0
-    in_force = scoring_method_in_force(quarter)
-    methods = {in_force.pk: in_force}
-    stored_ids = {score.method_id for score in existing.values()} - set(methods)
-    methods.update({method.pk: method for method in _methods().filter(pk__in=stored_ids)})
     now = timezone.now()
-    scores, pending = [], []
-    for company in sorted(companies):
-        method = methods[existing[company].method_id if company in existing else in_force.pk]
-        found = measures.get(company, {})
-        results = []
-        for indicator in method.indicators.all():
-            measure = found.get(indicator.code) or Measure()
-            results.append((indicator, measure, points_for(indicator, measure.value)))
-        score = QuarterScore(
-            company_id=company,
+    new = [
+        QuarterScore(
+            company_id=plan.company_id,
             quarter_start=quarter,
-            method=method,
-            overall=overall_for([(indicator, points) for indicator, _m, points in results]),
+            method=plan.method,
+            overall=plan.overall,
             computed_at=now,
             computed_by=by,
         )
-        scores.append(score)
-        pending.append(results)
+        for plan in plans
+        if plan.existing is None
+    ]
     with transaction.atomic():
-        QuarterScore.objects.bulk_create(
-            scores,
-            update_conflicts=True,
-            unique_fields=["company", "quarter_start"],
-            update_fields=["overall", "computed_at", "computed_by"],
+        QuarterScore.objects.bulk_create(new)
+        again = [plan for plan in plans if plan.existing is not None]
+        for plan in again:
+            score = plan.existing
+            score.previous_overall = score.overall
+            score.overall = plan.overall
+            score.computed_at = score.recomputed_at = now
+            score.computed_by = score.recomputed_by = by
+        QuarterScore.objects.bulk_update(
+            [plan.existing for plan in again],
+            [
+                "overall",
+                "previous_overall",
+                "computed_at",
+                "computed_by",
+                "recomputed_at",
+                "recomputed_by",
+            ],
         )
-        IndicatorResult.objects.filter(score__in=[score.pk for score in scores]).delete()
+        scores = {score.company_id: score for score in new}
+        scores.update({plan.company_id: plan.existing for plan in again})
+        IndicatorResult.objects.filter(score__in=[plan.existing.pk for plan in again]).delete()
         IndicatorResult.objects.bulk_create(
             IndicatorResult(
-                score=score,
+                score=scores[plan.company_id],
                 indicator=indicator,
                 numerator=measure.numerator,
                 denominator=measure.denominator,
@@ -669,10 +763,10 @@ def quarter_scores_compute(
                 points=points,
                 detail=measure.detail,
             )
-            for score, results in zip(scores, pending, strict=True)
-            for indicator, measure, points in results
+            for plan in plans
+            for indicator, measure, points in plan.results
         )
-    return len(scores)
+    return len(plans)
 
 
 def last_quarter_score() -> int:

@@ -5,7 +5,7 @@ the company itself: nothing in a score is for one audience only."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import HttpResponse
 from django.utils import formats
@@ -16,7 +16,7 @@ from core.charts import bar_chart
 from core.spreadsheets import csv_response, xlsx_response
 
 from ..models import IndicatorCode, IndicatorResult, MethodIndicator, QuarterScore, ScoringMethod
-from .performance import comments_of, scores_of
+from .performance import comments_of, formula_text, scores_of
 
 
 def translated(text: str) -> str:
@@ -26,7 +26,20 @@ def translated(text: str) -> str:
 
 
 def _number(value) -> str:
-    return formats.number_format(value, decimal_pos=1 if value % 1 else 0, use_l10n=True)
+    """A localised number with its thousands grouped, one decimal only when it has one."""
+    return formats.number_format(
+        value, decimal_pos=1 if value % 1 else 0, use_l10n=True, force_grouping=True
+    )
+
+
+def _whole(value) -> str:
+    """A count (of workers, of requests): a whole number, localised."""
+    return formats.number_format(
+        Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP),
+        decimal_pos=0,
+        use_l10n=True,
+        force_grouping=True,
+    )
 
 
 @dataclass
@@ -55,8 +68,8 @@ def working_of(result: IndicatorResult) -> tuple[str, str]:
         }
     if indicator.code == IndicatorCode.COMPENSATION_PAID:
         working = _("%(paid)s of %(workers)s workers covered, weighted by the share paid") % {
-            "paid": _number(result.numerator),
-            "workers": _number(result.denominator),
+            "paid": _whole(result.numerator),
+            "workers": _whole(result.denominator),
         }
     else:
         working = _("%(numerator)s of %(denominator)s") % {
@@ -102,7 +115,7 @@ def method_texts(methods: list[ScoringMethod]) -> list[MethodText]:
                         indicator,
                         translated(indicator.name),
                         translated(indicator.definition),
-                        translated(indicator.formula),
+                        formula_text(indicator),
                     )
                     for indicator in method.indicators.all()
                 ],

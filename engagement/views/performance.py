@@ -13,11 +13,15 @@ Every page with scores exports them with `?format=csv` or `?format=xlsx`.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -56,6 +60,12 @@ def _latest_overall():
     }
 
 
+def company_export_name(company) -> str:
+    """`acme-devices-scores-2026-12-05`: whose scores, and of which day."""
+    name = slugify(company.name) or f"company-{company.pk}"
+    return f"{name}-scores-{timezone.localdate().isoformat()}"
+
+
 class ExportMixin:
     """`?format=csv|xlsx` turns a page of scores into a download."""
 
@@ -80,7 +90,7 @@ class CompanyScoresMixin(ExportMixin):
         scores = scores_for_export(QuarterScore.objects.filter(company=company)).order_by(
             "-quarter_start"
         )
-        return export_response(scores, fmt=fmt, filename=f"scores-company-{company.pk}")
+        return export_response(scores, fmt=fmt, filename=company_export_name(company))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -225,15 +235,60 @@ class StaffComparisonView(StaffRequiredMixin, ExportMixin, ListView):
         return context
 
 
-class StaffRecomputeView(StaffRequiredMixin, View):
-    http_method_names = ["post"]
+class StaffRecomputeView(StaffRequiredMixin, TemplateView):
+    """Compute a quarter again, in two steps: GET shows what would change, company by company
+    (computed without saving), and POST confirms."""
 
-    def post(self, request, *args, **kwargs):
-        form = RecomputeForm(request.POST)
-        if not form.is_valid():
+    template_name = "engagement/performance/staff_recompute.html"
+    model = QuarterScore
+    paginate_by = 50
+
+    def _quarter(self, data):
+        form = RecomputeForm(data)
+        return form.cleaned_data["quarter"] if form.is_valid() else None
+
+    def get(self, request, *args, **kwargs):
+        quarter = self._quarter(request.GET)
+        if quarter is None:
             messages.error(request, _("Choose a quarter that has ended."))
             return redirect("engagement:staff_performance")
-        quarter = form.cleaned_data["quarter"]
+        try:
+            plans = rules.quarter_scores_preview(quarter=quarter, by=request.user)
+        except DomainError as error:
+            show_domain_error(request, error)
+            return redirect("engagement:staff_performance")
+        return self.render_to_response(self.get_context_data(quarter=quarter, plans=plans))
+
+    def get_context_data(self, *, quarter, plans, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(plans, self.paginate_by).get_page(self.request.GET.get("page"))
+        names = dict(
+            Supplier.objects.filter(pk__in=[plan.company_id for plan in page]).values_list(
+                "pk", "name"
+            )
+        )
+        for plan in page:
+            plan.company_name = names.get(plan.company_id, "")
+        again = [plan for plan in plans if plan.existing is not None]
+        context.update(
+            quarter=quarter,
+            quarter_label=quarter_label(quarter),
+            plans=page,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            again_count=len(again),
+            new_count=len(plans) - len(again),
+            changed_count=sum(1 for plan in again if plan.changes),
+            versions=sorted({plan.method.version for plan in plans}),
+            form=RecomputeForm(initial={"quarter": quarter.isoformat()}),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        quarter = self._quarter(request.POST)
+        if quarter is None:
+            messages.error(request, _("Choose a quarter that has ended."))
+            return redirect("engagement:staff_performance")
         try:
             count = rules.quarter_scores_compute(quarter=quarter, by=request.user)
         except DomainError as error:
@@ -241,7 +296,11 @@ class StaffRecomputeView(StaffRequiredMixin, View):
         else:
             messages.success(
                 request,
-                _("%(quarter)s computed again: %(count)s scores, each with its own method.")
+                ngettext(
+                    "%(quarter)s computed again: %(count)s score, with its own method.",
+                    "%(quarter)s computed again: %(count)s scores, each with its own method.",
+                    count,
+                )
                 % {"quarter": quarter_label(quarter), "count": count},
             )
         return redirect(reverse("engagement:staff_performance") + f"?quarter={quarter.isoformat()}")
@@ -329,7 +388,9 @@ class CompanyPerformanceView(CompanyRequiredMixin, ExportMixin, TemplateView):
             return super().get(request, *args, **kwargs)
         scores = scores_for_export(QuarterScore.objects.filter(company_id=self.company_id))
         return export_response(
-            scores.order_by("-quarter_start"), fmt=fmt, filename="scores-own-company"
+            scores.order_by("-quarter_start"),
+            fmt=fmt,
+            filename=company_export_name(self.get_company()),
         )
 
     def get_context_data(self, **kwargs):

@@ -82,6 +82,30 @@ def test_the_tracker_pages_have_no_wcag_violation(live_server, page, northvale, 
             "/staff/companies/performance/",
             f"/staff/companies/{company.pk}/performance/",
             "/staff/companies/performance/methods/",
+            "/staff/companies/performance/recompute/?quarter=2025-01-01",
         ):
             found += violations(page, live_server.url + path)
     assert found == []
+
+
+def test_staff_see_what_would_change_then_compute_again(live_server, page, northvale):
+    company = _company_of(northvale)
+    score_comment(company, Q1)
+    staff = StaffFactory()
+    _without_second_factor(staff)
+    with override_settings(EW_MFA_REQUIRED=False):
+        sign_in(page, live_server.url, staff.email)
+        page.goto(live_server.url + "/staff/companies/performance/?quarter=2025-01-01")
+        page.get_by_label("Quarter to compute again").select_option("2025-01-01")
+        page.get_by_role("button", name="See what would change").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Compute Q1 2025 again")
+        expect(page.get_by_text("1 score of Q1 2025 will be computed again")).to_be_visible()
+        row = page.get_by_role("row", name=re.compile("Northern IT"))
+        expect(row).to_contain_text("62.5")
+        expect(row).to_contain_text("No data")
+        page.get_by_role("button", name="Confirm: compute Q1 2025 again").click()
+        expect(page.get_by_text("Q1 2025 computed again: 1 score")).to_be_visible()
+        page.goto(live_server.url + f"/staff/companies/{company.pk}/performance/")
+        region = page.get_by_role("region", name="Q1 2025")
+        expect(region).to_contain_text("previously 62.5")
+        expect(region).to_contain_text("before the score was recomputed; it was then 62.5")

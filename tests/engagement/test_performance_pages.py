@@ -257,14 +257,14 @@ def test_staff_recompute_a_quarter_with_its_stored_method(client, staff):
     assert score.overall == Decimal("0.0") and score.computed_by == staff
     assert score.method.version == 1
     page = client.get(response["Location"])
-    assert "Q1 2025 computed again: 1 scores" in page.content.decode()
+    assert "Q1 2025 computed again: 1 score, with its own method." in page.content.decode()
 
 
 def test_staff_publish_a_method_version_from_a_future_quarter(client, staff):
     client.force_login(staff)
     page = client.get("/staff/companies/performance/methods/")
     assert page.status_code == 200
-    assert "Version 1, in force from Q1 2000" in page.content.decode()
+    assert "Version 1, in force from the start" in page.content.decode()
     upcoming = next_quarter(quarter_of(date.today()))
     data = {
         "effective_from": upcoming.isoformat(),
@@ -411,6 +411,6 @@ def test_staff_record_compensation_as_recruitment_fees_and_the_score_shows_them(
     assert Compensation.objects.get().kind == Compensation.Kind.RECRUITMENT_FEES
     client.post("/staff/companies/performance/recompute/", {"quarter": "2025-01-01"})
     page = client.get(f"/staff/companies/{company.pk}/performance/").content.decode()
-    assert "THB: 10000.00 paid of 40000.00 owed" in page
-    assert "recruitment fees reimbursed: 10000.00 of 40000.00" in page
+    assert "THB: 10,000.00 paid of 40,000.00 owed" in page
+    assert "recruitment fees reimbursed: 10,000.00 of 40,000.00" in page
     assert "1 of 4 workers covered" in page

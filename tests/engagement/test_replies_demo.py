@@ -36,8 +36,9 @@ def test_demo_replies_cover_each_state_and_seeding_twice_changes_nothing(db, cli
     rights = RightOfReply.objects.filter(company__name="Acme Devices").prefetch_related(
         "replies__finding"
     )
-    states = sorted(right.state for right in rights)
-    assert states == sorted([ReplyState.ANSWERED, ReplyState.AWAITING, ReplyState.LAPSED])
+    # The performance demo adds earlier quarters' answers and lapses: the same states.
+    states = {right.state for right in rights}
+    assert states == {ReplyState.ANSWERED, ReplyState.AWAITING, ReplyState.LAPSED}
 
     client.force_login(User.objects.get(email="brand@acme-devices.example"))
     with override_settings(EW_MFA_REQUIRED=False):  # as in `make run`'s demo mode
