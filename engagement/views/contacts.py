@@ -116,7 +116,8 @@ class CompanyInvitationAcceptView(InvitationAcceptBaseView):
     def welcome(self, request):
         messages.success(
             request,
-            _("You now act for the company %(company)s.") % {"company": self.invitation.company.name},
+            _("You now act for the company %(company)s.")
+            % {"company": self.invitation.company.name},
         )
         # The portal first asks for two-factor authentication (`MfaEnrolmentMiddleware`).
         return redirect("engagement:company_home")

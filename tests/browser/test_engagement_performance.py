@@ -53,7 +53,9 @@ def test_a_company_comments_and_the_officer_reads_it(live_server, page, northval
     sign_in(page, live_server.url, officer.email)
     page.goto(live_server.url + "/a/northvale/companies/")
     page.get_by_role("link", name="Northern IT").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Performance of Northern IT")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Performance of the company Northern IT"
+    )
     expect(page.get_by_role("region", name="Q1 2025")).to_contain_text(
         "Two requests reached an old address; we have fixed it."
     )
@@ -92,8 +94,7 @@ def test_staff_see_what_would_change_then_compute_again(live_server, page, north
     company = _company_of(northvale)
     score_comment(company, Q1)
     staff = StaffFactory()
-    _without_second_factor(staff)
-    with override_settings(EW_MFA_REQUIRED=False):
+    with without_second_factor(staff):
         sign_in(page, live_server.url, staff.email)
         page.goto(live_server.url + "/staff/companies/performance/?quarter=2025-01-01")
         page.get_by_label("Quarter to compute again").select_option("2025-01-01")
