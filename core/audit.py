@@ -102,12 +102,14 @@ def tracked_models() -> list:
     ]
 
 
-def forget(model, pks) -> int:
-    """Delete the audit events of these rows (retention: the trail goes with the row)."""
+def forget(model, **lookups) -> int:
+    """Delete the audit events of `model` matching `lookups` on the event table
+    (`pgh_obj_id=` a row, or a copied column such as `grievance_id=`): retention, the trail
+    goes with the data."""
     event_model = event_model_for(model)
-    if event_model is None or not pks:
+    if event_model is None:
         return 0
-    deleted, _ = event_model.objects.filter(pgh_obj_id__in=list(pks)).delete()
+    deleted, _ = event_model.objects.filter(**lookups).delete()
     return deleted
 
 
