@@ -137,3 +137,77 @@ def test_retention_deletes_the_grievances_trail(settings, staff):
     assert not GrievanceMessage.objects.filter(pk=message.pk).exists()
     assert _events(other)  # another grievance keeps its trail
     assert Grievance.objects.get(pk=grievance.pk).anonymised_at
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+def test_staff_read_the_trail_of_an_object_with_verbose_names_and_encrypted_text_hidden(
+    client, staff
+):
+    finding = published_finding()
+    finding.confidential_text = "Somchai's passport"
+    finding.save()
+    with scopes_disabled():
+        contract = ContractFactory(title="Laptops lot 1")
+        Contract.objects.filter(pk=contract.pk).update(title="Laptops lot 2")
+    client.force_login(staff)
+    page = client.get(f"/staff/audit/suppliers/contract/{contract.pk}/").content.decode()
+    assert "Laptops lot 1 → Laptops lot 2" in page
+    assert "Title:" in page
+    page = client.get(f"/staff/audit/monitoring/finding/{finding.pk}/").content.decode()
+    assert "changed (encrypted, not shown)" in page
+    assert "Somchai" not in page
+    assert client.get("/staff/audit/core/outboxemail/1/").status_code == 404
+    assert client.get("/staff/audit/nosuch/model/1/").status_code == 404
+
+
+def test_staff_read_what_a_user_changed(client, staff, northvale_officer):
+    client.force_login(northvale_officer)
+    client.post("/language/", {"language": "fr", "next": "/"})
+    client.force_login(staff)
+    page = client.get(f"/staff/audit/users/{northvale_officer.pk}/").content.decode()
+    assert "POST /language/" in page
+    assert client.get("/staff/audit/users/999999/").status_code == 404
+
+
+def test_affiliate_members_cannot_read_staff_trails(client, northvale_admin):
+    client.force_login(northvale_admin)
+    assert client.get(f"/staff/audit/users/{northvale_admin.pk}/").status_code == 404
+
+
+def test_an_affiliate_admin_reads_the_trail_of_its_own_records_only(
+    client, northvale, southport, northvale_admin, northvale_officer
+):
+    with scopes_disabled():
+        own = ContractFactory(affiliate=northvale, title="Northvale laptops")
+        other = ContractFactory(affiliate=southport, title="Southport servers")
+    client.force_login(northvale_admin)
+    page = client.get("/a/northvale/audit/").content.decode()
+    assert "Northvale laptops" in page
+    assert "Southport servers" not in page
+    url = "/a/northvale/audit/suppliers/contract/{}/"
+    assert client.get(url.format(own.pk)).status_code == 200
+    assert client.get(url.format(other.pk)).status_code == 404
+    assert client.get(f"/a/northvale/audit/affiliates/affiliate/{southport.pk}/").status_code == 404
+    assert client.get(f"/a/northvale/audit/monitoring/finding/{own.pk}/").status_code == 404
+    client.force_login(northvale_officer)
+    assert client.get("/a/northvale/audit/").status_code == 403
+
+
+def test_trail_pages_take_a_fixed_number_of_queries(
+    client, staff, northvale, northvale_admin, django_assert_max_num_queries
+):
+    with scopes_disabled():
+        contracts = ContractFactory.create_batch(30, affiliate=northvale)
+        for n in range(3):
+            Contract.objects.filter(affiliate=northvale).update(title=f"Lot {n}")
+    client.force_login(northvale_admin)
+    with django_assert_max_num_queries(12):
+        response = client.get("/a/northvale/audit/")
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 50
+    client.force_login(staff)
+    with django_assert_max_num_queries(12):
+        response = client.get(f"/staff/audit/suppliers/contract/{contracts[0].pk}/")
+    assert len(response.context["rows"]) == 4
