@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         ('affiliates', '0009_audit_trail'),
         ('monitoring', '0006_audit_trail'),
         ('pghistory', '0007_auto_20250421_0444'),
-        ('remediation', '0006_performance'),
+        ('remediation', '0007_action_owner_name_from_registry'),
         ('suppliers', '0009_audit_trail'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -14,10 +14,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('affiliates', '0009_audit_trail'),
-        ('engagement', '0004_dialogue'),
+        ('engagement', '0005_score_recompute'),
         ('monitoring', '0006_audit_trail'),
         ('pghistory', '0007_auto_20250421_0444'),
-        ('remediation', '0007_audit_trail'),
+        ('remediation', '0008_audit_trail'),
         ('suppliers', '0009_audit_trail'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
