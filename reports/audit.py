@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.generic import ListView
 from django_scopes import scopes_disabled
 
@@ -45,9 +45,9 @@ AFFILIATE_MODELS = (
 )
 
 ACTIONS = {
-    "insert": gettext_lazy("created"),
-    "update": gettext_lazy("changed"),
-    "delete": gettext_lazy("deleted"),
+    "insert": pgettext_lazy("audit trail action", "created"),
+    "update": pgettext_lazy("audit trail action", "changed"),
+    "delete": pgettext_lazy("audit trail action", "deleted"),
 }
 
 

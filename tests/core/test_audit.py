@@ -211,3 +211,23 @@ def test_trail_pages_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(f"/staff/audit/suppliers/contract/{contracts[0].pk}/")
     assert len(response.context["rows"]) == 4
+
+
+def test_the_trail_is_reached_from_the_pages_that_show_the_records(
+    client, staff, northvale, northvale_admin
+):
+    from tests.factories import RemediationCaseFactory, SupplierFactory
+
+    case = RemediationCaseFactory(title="Passports returned")
+    supplier = SupplierFactory(name="Acme Devices")
+    client.force_login(staff)
+    for page, trail in (
+        (f"/staff/cases/{case.pk}/", f"/staff/audit/remediation/remediationcase/{case.pk}/"),
+        (f"/staff/suppliers/{supplier.pk}/", f"/staff/audit/suppliers/supplier/{supplier.pk}/"),
+    ):
+        assert f'href="{trail}"' in client.get(page).content.decode()
+        assert client.get(trail).status_code == 200
+    client.force_login(northvale_admin)
+    body = client.get("/a/northvale/members/").content.decode()
+    assert 'href="/a/northvale/audit/"' in body
+    assert client.get("/a/northvale/audit/").status_code == 200
