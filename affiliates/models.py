@@ -202,16 +202,11 @@ class InvitationQuerySet(models.QuerySet):
         )
 
 
-class Invitation(models.Model):
-    """An affiliate admin's invitation by e-mail. Only a digest of the link's token is stored."""
+class InvitationBase(models.Model):
+    """What every invitation by e-mail holds: only a digest of the link's token is stored
+    (`token_digest`); it is open until accepted, withdrawn or expired (`objects.pending()`)."""
 
-    VALIDITY = timedelta(days=7)
-
-    affiliate = models.ForeignKey(
-        Affiliate, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("affiliate")
-    )
     email = models.EmailField(_("e-mail address"))
-    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -232,12 +227,29 @@ class Invitation(models.Model):
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class Invitation(InvitationBase):
+    """An affiliate admin's invitation by e-mail."""
+
+    VALIDITY = timedelta(days=7)
+
+    affiliate = models.ForeignKey(
+        Affiliate, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("affiliate")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices)
+
     objects = ScopedManager(InvitationQuerySet.as_manager().__class__, affiliate="affiliate")
 
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
-        ordering = ["-created_at"]
+        ordering = InvitationBase.Meta.ordering
         constraints = [
             models.UniqueConstraint(
                 "affiliate",

@@ -6,8 +6,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from affiliates.models import InvitationBase
 
 __all__ = ["CompanyContact", "CompanyInvitation"]
 
@@ -48,14 +49,7 @@ class CompanyContact(models.Model):
         return f"{self.user} - {self.company}"
 
 
-class CompanyInvitationQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
-
-
-class CompanyInvitation(models.Model):
+class CompanyInvitation(InvitationBase):
     """Staff's invitation of a company contact by e-mail. Only a digest of the link's token is
     stored (`affiliates.models.token_digest`)."""
 
@@ -67,37 +61,16 @@ class CompanyInvitation(models.Model):
         related_name="contact_invitations",
         verbose_name=_("company"),
     )
-    email = models.EmailField(_("e-mail address"))
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
-    token_digest = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"))
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-
-    objects = CompanyInvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("company invitation")
         verbose_name_plural = _("company invitations")
-        ordering = ["-created_at"]
+        ordering = InvitationBase.Meta.ordering
         constraints = [
             models.UniqueConstraint(
                 "company",

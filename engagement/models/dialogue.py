@@ -181,6 +181,21 @@ class DialogueMeeting(models.Model):
         return f"{self.dialogue} ({self.held_on})"
 
 
+def _exactly_one_party() -> Q:
+    """One of affiliate, company, partner or organisation is set, or else a person's name."""
+    foreign_keys = ("affiliate", "company", "partner", "organisation")
+    cases = []
+    for chosen in (*foreign_keys, "name"):
+        case = Q()
+        for key in foreign_keys:
+            case &= Q(**{f"{key}__isnull": key != chosen})
+        cases.append(case & (~Q(name="") if chosen == "name" else Q(name="")))
+    condition = cases[0]
+    for case in cases[1:]:
+        condition |= case
+    return condition
+
+
 class Participant(models.Model):
     """One party to a dialogue: an affiliate, a company, a monitoring partner, a workers'
     organisation, or a person named on their own."""
@@ -252,41 +267,7 @@ class Participant(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="participant_exactly_one_party",
-                condition=(
-                    Q(affiliate__isnull=False)
-                    & Q(company__isnull=True)
-                    & Q(partner__isnull=True)
-                    & Q(organisation__isnull=True)
-                    & Q(name="")
-                )
-                | (
-                    Q(affiliate__isnull=True)
-                    & Q(company__isnull=False)
-                    & Q(partner__isnull=True)
-                    & Q(organisation__isnull=True)
-                    & Q(name="")
-                )
-                | (
-                    Q(affiliate__isnull=True)
-                    & Q(company__isnull=True)
-                    & Q(partner__isnull=False)
-                    & Q(organisation__isnull=True)
-                    & Q(name="")
-                )
-                | (
-                    Q(affiliate__isnull=True)
-                    & Q(company__isnull=True)
-                    & Q(partner__isnull=True)
-                    & Q(organisation__isnull=False)
-                    & Q(name="")
-                )
-                | (
-                    Q(affiliate__isnull=True)
-                    & Q(company__isnull=True)
-                    & Q(partner__isnull=True)
-                    & Q(organisation__isnull=True)
-                    & ~Q(name="")
-                ),
+                condition=_exactly_one_party(),
             ),
             models.UniqueConstraint(
                 fields=["dialogue", "affiliate"], name="participant_affiliate_once"
