@@ -14,6 +14,8 @@ from django_countries.fields import CountryField
 from django_scopes import ScopedManager
 from knox.models import AbstractAuthToken
 
+from core import audit
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -292,3 +294,7 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.token_key}…)"
+
+
+# The audit trail (core/audit.py); API tokens are secrets, not business data.
+audit.track(User, Affiliate, Membership, Invitation)

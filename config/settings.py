@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "pgtrigger",
+    "pghistory",  # the audit trail (core/audit.py)
     # Ours, from the bottom layer up (../README.md "Architecture")
     "core",
     "affiliates",
@@ -111,6 +113,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "affiliates.middleware.MfaEnrolmentMiddleware",
     "affiliates.tenancy.TenantMiddleware",
+    "core.audit.AuditMiddleware",  # who and which request, for the audit trail
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,5 +1,8 @@
-"""Models that know no domain: the e-mail outbox and the reminder ledger."""
+"""Models that know no domain: the e-mail outbox, the reminder ledger, the audit trail."""
 
+import pghistory
+import pghistory.models
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -112,3 +115,22 @@ class ReminderSweep(models.Model):
 
     def __str__(self):
         return f"{self.schedule} {self.day}"
+
+
+class AuditEvents(pghistory.models.Events):
+    """Every audit event (core/audit.py) of every tracked table, with its diff and who, which
+    request or which task caused it: pghistory's aggregate over the event tables."""
+
+    user = pghistory.ProxyField(
+        "pgh_context__user",
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+"
+        ),
+    )
+    url = pghistory.ProxyField("pgh_context__url", models.TextField(null=True))
+    method = pghistory.ProxyField("pgh_context__method", models.TextField(null=True))
+    task = pghistory.ProxyField("pgh_context__task", models.TextField(null=True))
+    command = pghistory.ProxyField("pgh_context__command", models.TextField(null=True))
+
+    class Meta:
+        proxy = True

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core import audit
 from core.encryption import EncryptedTextField
 from core.uploads import PrivateUploadTo
 from monitoring.models import ForcedLabourIndicator
@@ -309,3 +310,9 @@ class GrievanceEvent(models.Model):
 
     def __str__(self):
         return f"{self.grievance} {self.kind}"
+
+
+# The audit trail (core/audit.py): updates and deletes only, since the anonymous form and a
+# worker's follow-up create rows and their exact time must not be stored; `GrievanceEvent` is
+# the grievance's own timeline. The retention job deletes these events with the grievance's text.
+audit.track(Grievance, GrievanceMessage, GrievanceAttachment, inserts=False)

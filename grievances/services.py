@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
 from core.errors import DomainError
 from core.reminders import Schedule, Step, reminders_record, subject_key, user_recipient
 
@@ -358,6 +359,11 @@ def grievance_anonymise(*, grievance: Grievance, by=None) -> Grievance:
         grievance.anonymised_at = timezone.now()
         grievance.save()
         _record(grievance, GrievanceEvent.Kind.ANONYMISED, by)
+        # The audit trail goes with the text: no event of the grievance, its messages or its
+        # attachments outlives retention (core/audit.py).
+        audit.forget(Grievance, pgh_obj_id=grievance.pk)
+        audit.forget(GrievanceMessage, grievance_id=grievance.pk)
+        audit.forget(GrievanceAttachment, grievance_id=grievance.pk)
         storage = GrievanceAttachment._meta.get_field("file").storage
         transaction.on_commit(lambda: [storage.delete(name) for name in files])
     return grievance

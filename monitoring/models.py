@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core import audit
 from core.encryption import EncryptedTextField
 from core.uploads import PrivateUploadTo
 
@@ -721,3 +722,18 @@ class ReplyAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+# The audit trail (core/audit.py). Left out: the Code of Labour Standards (a versioned reference
+# table whose versions never change) and `ReportEvent` (the report's own timeline).
+audit.track(
+    MonitoringPartner,
+    PartnerMembership,
+    MonitoringReport,
+    Finding,
+    RecruitmentFee,
+    EvidenceFile,
+    RightOfReply,
+    FindingReply,
+    ReplyAttachment,
+)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from core import audit
 from core.encryption import EncryptedTextField
 from core.uploads import PrivateUploadTo
 from monitoring.models import Severity
@@ -578,3 +579,19 @@ class Engagement(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.happened_on})"
+
+
+# The audit trail (core/audit.py).
+audit.track(
+    RemediationCase,
+    ResponsibleCompany,
+    Participation,
+    RemediationAction,
+    ActionProgress,
+    ProgressAttachment,
+    Compensation,
+    Escalation,
+    CaseUpdate,
+    UpdateAttachment,
+    Engagement,
+)

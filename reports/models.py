@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from core import audit
 from core.uploads import PrivateUploadTo
 
 
@@ -106,3 +107,7 @@ class ComplianceReport(models.Model):
     def download_name(self) -> str:
         scope = self.contract.reference if self.contract_id else f"{self.period_start.year}"
         return f"{self.affiliate.slug}-compliance-{scope}-v{self.version}.pdf"
+
+
+# The audit trail (core/audit.py).
+audit.track(ComplianceReport)

@@ -3,7 +3,7 @@ compliance reports (under /a/<affiliate_slug>/), and EW staff's dashboard."""
 
 from django.urls import include, path
 
-from . import views
+from . import audit, views
 
 app_name = "reports"
 
@@ -30,6 +30,13 @@ affiliate_patterns = [
         views.ComplianceReportDownloadView.as_view(),
         name="report_download",
     ),
+    # The audit trail (reports/audit.py)
+    path("audit/", audit.AffiliateTrailView.as_view(), name="audit"),
+    path(
+        "audit/<str:app_label>/<str:model_name>/<int:pk>/",
+        audit.AffiliateObjectTrailView.as_view(),
+        name="audit_object",
+    ),
 ]
 
 urlpatterns = [
@@ -39,5 +46,14 @@ urlpatterns = [
         "staff/compliance-reports/<int:pk>/download/",
         views.StaffComplianceReportDownloadView.as_view(),
         name="staff_report_download",
+    ),
+    # The audit trail (reports/audit.py)
+    path(
+        "staff/audit/users/<int:pk>/", audit.StaffUserTrailView.as_view(), name="staff_audit_user"
+    ),
+    path(
+        "staff/audit/<str:app_label>/<str:model_name>/<int:pk>/",
+        audit.StaffObjectTrailView.as_view(),
+        name="staff_audit_object",
     ),
 ]

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_scopes import ScopedManager
 
+from core import audit
+
 from .querysets import (
     DisclosureLineQuerySet,
     DisclosureQuerySet,
@@ -654,3 +656,16 @@ class CountryRiskIndicator(models.Model):
 
     def __str__(self):
         return f"{self.country.name}: {self.get_indicator_display()} ({self.year})"
+
+
+# The audit trail (core/audit.py); the country risk indicators are an imported reference table.
+audit.track(
+    Supplier,
+    Factory,
+    SupplierFactory,
+    Disclosure,
+    DisclosureLine,
+    FactoryMatchReview,
+    Contract,
+    ChecklistItem,
+)

@@ -1,0 +1,139 @@
+"""The audit trail: every insert, update and delete of business data, recorded by PostgreSQL.
+
+django-pghistory installs triggers on each tracked table that copy the row into an event table
+(`<Model>AuditEvent`, in the same app), so `queryset.update()`, bulk writes and raw SQL are
+recorded like ORM saves. Each event points at a context (`pghistory.Context`) that says who
+and what caused it: `AuditMiddleware` records the user, the request's method and path, Celery
+tasks their name and id (config/celery.py), management commands their name.
+
+Declared in each app's models module with `track(Model, ...)`, at import time, so that
+migrations see the event models and triggers. What is left out (caches, ledgers, the outbox,
+counters, personal bookmarks, reference tables, tokens) is listed in README "Audit trail".
+
+Never in an event row:
+- encrypted columns (`EncryptedTextField`): the event keeps no copy of the ciphertext (it would
+  outlive key rotation and retention); a separate `<field>.changed` event records only that
+  the column was written with a different value;
+- secrets and their digests (passwords, token digests, receipt codes) and search vectors.
+"""
+
+from __future__ import annotations
+
+import pghistory
+import pghistory.middleware
+
+from .encryption import EncryptedTextField
+
+# Columns never copied into an event, whatever the model.
+NEVER_RECORDED = frozenset(
+    {
+        "password",
+        "last_login",
+        "token_digest",
+        "contractor_token_digest",
+        "receipt_lookup",
+        "receipt_hash",
+        "search_vector",
+    }
+)
+
+EVENT_MODEL_SUFFIX = "AuditEvent"
+CHANGED_SUFFIX = ".changed"
+
+
+def encrypted_field_names(model) -> list[str]:
+    return [f.name for f in model._meta.local_fields if isinstance(f, EncryptedTextField)]
+
+
+def track(*models, inserts: bool = True) -> None:
+    """Record every change to these models in the audit trail.
+
+    `inserts=False` leaves out insert events: the anonymous grievance form and a worker's
+    follow-up create rows, and an exact creation time of those would break the "coarse
+    timestamps" rule (SECURITY.md); the rows carry their own coarse date.
+    """
+    for model in models:
+        encrypted = encrypted_field_names(model)
+        exclude = [
+            f.name
+            for f in model._meta.local_fields
+            if f.name in NEVER_RECORDED or f.name in encrypted
+        ]
+        trackers = [pghistory.InsertEvent()] if inserts else []
+        trackers += [pghistory.UpdateEvent(), pghistory.DeleteEvent()]
+        trackers += [
+            pghistory.UpdateEvent(
+                f"{name}{CHANGED_SUFFIX}",
+                condition=pghistory.AnyChange(name),
+                trigger_name=f"{name}_changed",
+            )
+            for name in encrypted
+        ]
+        pghistory.track(
+            *trackers,
+            exclude=exclude,
+            obj_field=pghistory.ObjForeignKey(related_name="+", related_query_name="+"),
+            model_name=f"{model.__name__}{EVENT_MODEL_SUFFIX}",
+            meta={"verbose_name": f"{model._meta.object_name} audit event"},
+        )(model)
+
+
+def is_tracked(model) -> bool:
+    return event_model_for(model) is not None
+
+
+def event_model_for(model):
+    from django.apps import apps
+
+    try:
+        event_model = apps.get_model(model._meta.app_label, f"{model.__name__}{EVENT_MODEL_SUFFIX}")
+    except LookupError:
+        return None
+    return event_model if getattr(event_model, "pgh_tracked_model", None) is model else None
+
+
+def tracked_models() -> list:
+    from django.apps import apps
+
+    return [
+        m.pgh_tracked_model
+        for m in apps.get_models()
+        if m.__name__.endswith(EVENT_MODEL_SUFFIX) and hasattr(m, "pgh_tracked_model")
+    ]
+
+
+def forget(model, **lookups) -> int:
+    """Delete the audit events of `model` matching `lookups` on the event table
+    (`pgh_obj_id=` a row, or a copied column such as `grievance_id=`): retention, the trail
+    goes with the data."""
+    event_model = event_model_for(model)
+    if event_model is None:
+        return 0
+    deleted, _ = event_model.objects.filter(**lookups).delete()
+    return deleted
+
+
+class AuditMiddleware(pghistory.middleware.HistoryMiddleware):
+    """Who and which request: the user (also when DRF authenticates it later), the method and
+    the path (never the query string). Nothing for anonymous visitors of the public grievance
+    pages: no exact time of a worker's visit is stored anywhere."""
+
+    def get_context(self, request):
+        user = getattr(request, "user", None)
+        return {
+            "user": user.pk if user is not None and user.is_authenticated else None,
+            "method": request.method,
+            "url": request.path,
+        }
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        anonymous = user is None or not user.is_authenticated
+        if anonymous and request.path.startswith("/grievances/"):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+def task_context(task_name: str, task_id: str | None):
+    """The context of a Celery task or a management command."""
+    return pghistory.context(task=task_name, task_id=task_id)
