@@ -32,11 +32,11 @@ class DisclosureLineQuerySet(models.QuerySet):
 
 
 def _chain_lines():
-    """Every affiliate's supply-chain lines, outside the tenant scope (callers filter)."""
-    from .models import DisclosureLine
+    """Every affiliate's supply-chain links, whatever the scope (callers filter): the view
+    `SupplyChainLink` over `DisclosureLineQuerySet.in_supply_chain()`."""
+    from .models import SupplyChainLink
 
-    with scopes_disabled():
-        return DisclosureLine.objects.all().in_supply_chain()
+    return SupplyChainLink.objects.all()
 
 
 class SupplierQuerySet(models.QuerySet):
@@ -65,7 +65,7 @@ class FactoryQuerySet(models.QuerySet):
         """The sites in the affiliate's supply chain (under `contracts` only, if given)."""
         lines = _chain_lines().filter(affiliate=affiliate)
         if contracts is not None:
-            lines = lines.filter(disclosure__contract__in=contracts)
+            lines = lines.filter(contract__in=contracts)
         return self.filter(pk__in=lines.values("factory_id"))
 
     def visible_to(self, reader):

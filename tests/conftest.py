@@ -1,10 +1,44 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.utils import translation
+from psycopg2 import sql
 
 from affiliates.models import Membership
 
 from .factories import AffiliateFactory, PartnerMemberFactory, StaffFactory, member
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is created and migrated by the owner of the tables, as in production
+    (`migrate` runs as DATABASE_OWNER_URL); the tests then connect as the application's role,
+    which row-level security binds (core/rls.py)."""
+    connections["default"].settings_dict.update(settings.DATABASE_OWNER)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    connection = connections["default"]
+    owner, application = settings.DATABASE_OWNER, settings.DATABASE_APPLICATION
+    separate = owner["USER"] != application["USER"]
+    with django_db_blocker.unblock():
+        if separate:
+            # Tests that use the real transaction empty the tables afterwards (TRUNCATE),
+            # which the application itself may not do.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    sql.SQL("GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {}").format(
+                        sql.Identifier(application["USER"])
+                    )
+                )
+        connection.close()
+        connection.settings_dict.update(application)
+    yield
+    with django_db_blocker.unblock():
+        connection.close()
+        connection.settings_dict.update(owner)
 
 
 @pytest.fixture(autouse=True)
