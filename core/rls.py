@@ -311,12 +311,6 @@ def grant_application_role(connection, role: str) -> bool:
             "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {}",
         ):
             cursor.execute(sql.SQL(statement).format(ident))
-        if connection.pg_version >= 170000:
-            # Maintenance such as moving new rows of a GIN index out of its pending list
-            # (suppliers/matching.py) needs the owner or, since PostgreSQL 17, MAINTAIN.
-            cursor.execute(
-                sql.SQL("GRANT MAINTAIN ON ALL TABLES IN SCHEMA public TO {}").format(ident)
-            )
     return True
 
 

@@ -41,10 +41,11 @@ def test_an_orm_save_a_queryset_update_and_raw_sql_are_all_recorded():
         contract.title = "Laptops lot 2"
         contract.save()
         Contract.objects.filter(pk=contract.pk).update(title="Laptops lot 3")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE suppliers_contract SET title = %s WHERE id = %s", ["Laptops lot 4", contract.pk]
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE suppliers_contract SET title = %s WHERE id = %s",
+                ["Laptops lot 4", contract.pk],
+            )
     events = _events(contract)
     assert [e.pgh_label for e in events] == ["insert", "update", "update", "update"]
     assert [e.pgh_diff["title"] for e in events[1:]] == [
