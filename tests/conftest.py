@@ -27,12 +27,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         if separate:
             # Tests that use the real transaction empty the tables afterwards (TRUNCATE),
             # which the application itself may not do.
+            # Also on tables made later (tests/platform/test_migrations.py migrates back and
+            # forth).
+            role = sql.Identifier(application["USER"])
             with connection.cursor() as cursor:
-                cursor.execute(
-                    sql.SQL("GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {}").format(
-                        sql.Identifier(application["USER"])
-                    )
-                )
+                for statement in (
+                    "GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {}",
+                    "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT TRUNCATE ON TABLES TO {}",
+                ):
+                    cursor.execute(sql.SQL(statement).format(role))
         connection.close()
         connection.settings_dict.update(application)
     yield

@@ -6,6 +6,7 @@ from django.db import transaction
 from django_scopes import scopes_disabled
 
 from affiliates.demo_accounts import DEMO_LOGINS, DEMO_PASSWORD
+from core import rls
 
 # Each app's `demo.seed(**context)` adds its objects and returns names for the apps after it.
 # In dependency order: monitoring reports and grievances need the suppliers' factories.
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             )
         context: dict = {"scale": scale, "stdout": self.stdout}
         # Demo data of every affiliate at once: the explicit bypass of row-level security.
-        with transaction.atomic(), scopes_disabled():
+        with rls.unit_of_work("command seed_demo"), transaction.atomic(), scopes_disabled():
             for module_name in DEMO_MODULES:
                 result = import_module(module_name).seed(**context)
                 context.update(result or {})
