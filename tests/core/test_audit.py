@@ -1,5 +1,7 @@
 """The audit trail (core/audit.py): PostgreSQL triggers record every change, with its context."""
 
+import io
+
 import pytest
 from django.db import connection
 from django_scopes import scopes_disabled
@@ -137,6 +139,91 @@ def test_retention_deletes_the_grievances_trail(settings, staff):
     assert not GrievanceMessage.objects.filter(pk=message.pk).exists()
     assert _events(other)  # another grievance keeps its trail
     assert Grievance.objects.get(pk=grievance.pk).anonymised_at
+
+
+# --- Encrypted columns: a `.changed` event means the text changed ------------------------
+
+
+def _stored(model, pk, column) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "{column}" FROM "{model._meta.db_table}" WHERE id = %s', [pk])
+        return cursor.fetchone()[0]
+
+
+def _labels(obj) -> list[str]:
+    return [e.pgh_label for e in _events(obj)]
+
+
+def test_saving_a_grievance_again_without_changing_its_text_writes_no_changed_event(staff):
+    grievance, _code = submit()
+    stored = _stored(Grievance, grievance.pk, "description")
+    loaded = Grievance.objects.get(pk=grievance.pk)
+    loaded.save()
+    loaded.save()
+    # What a form does: the same text, as a new string.
+    loaded.description = "".join(DESCRIPTION)
+    loaded.contact_details = str(CONTACT)
+    loaded.save()
+    grievance.save()  # the instance that inserted the row, saved again
+    assert _stored(Grievance, grievance.pk, "description") == stored
+    assert not [label for label in _labels(grievance) if label.endswith(".changed")]
+
+    loaded.description = "The agent gave my passport back but still wants the money."
+    loaded.save()
+    loaded.save()
+    Grievance.objects.get(pk=grievance.pk).save()
+    assert [label for label in _labels(grievance) if label.endswith(".changed")] == [
+        "description.changed"
+    ]
+    assert _stored(Grievance, grievance.pk, "description") != stored
+    assert Grievance.objects.get(pk=grievance.pk).description.startswith("The agent gave")
+    text = _all_event_rows_text()
+    assert "gAAAA" not in text
+    assert "passport back" not in text
+
+
+def test_a_save_after_a_new_key_is_put_first_re_encrypts_under_it(settings):
+    from cryptography.fernet import Fernet
+
+    finding = published_finding(confidential_text="Passports kept in the office safe")
+    old_key = settings.EW_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    settings.EW_ENCRYPTION_KEYS = [new_key, *settings.EW_ENCRYPTION_KEYS]
+    loaded = Finding.objects.get(pk=finding.pk)
+    loaded.save()
+    token = _stored(Finding, finding.pk, "confidential_text")
+    assert Fernet(new_key).decrypt(token.encode()) == b"Passports kept in the office safe"
+    assert old_key != new_key
+    loaded.save()  # now the token is current: kept
+    assert _stored(Finding, finding.pk, "confidential_text") == token
+
+
+# --- Management commands -------------------------------------------------------------------
+
+
+def test_a_management_command_records_its_name(settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    finding = published_finding(confidential_text="Passports kept in the office safe")
+    settings.EW_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *settings.EW_ENCRYPTION_KEYS]
+    call_command("rotate_encryption_keys", stdout=io.StringIO())
+    (event,) = [e for e in _events(finding) if e.pgh_label == "confidential_text.changed"]
+    assert event.command == "rotate_encryption_keys"
+    assert event.user_id is None and event.task is None
+
+
+def test_every_command_of_ours_records_its_name():
+    from django.apps import apps
+    from django.conf import settings
+    from django.core.management import get_commands, load_command_class
+
+    ours = {c.name for c in apps.get_app_configs() if c.path.startswith(str(settings.BASE_DIR))}
+    ours -= {c.name for c in apps.get_app_configs() if "site-packages" in c.path}
+    commands = {name: app for name, app in get_commands().items() if app in ours}
+    assert {"seed_demo", "rotate_encryption_keys", "send_reminders"} <= set(commands)
+    for name, app in commands.items():
+        assert isinstance(load_command_class(app, name), audit.AuditedCommand), name
 
 
 # --- Pages ---------------------------------------------------------------------------------
