@@ -4,7 +4,8 @@ django-pghistory installs triggers on each tracked table that copy the row into 
 (`<Model>AuditEvent`, in the same app), so `queryset.update()`, bulk writes and raw SQL are
 recorded like ORM saves. Each event points at a context (`pghistory.Context`) that says who
 and what caused it: `AuditMiddleware` records the user, the request's method and path, Celery
-tasks their name and id (config/celery.py), management commands their name.
+tasks their name and id (config/celery.py), management commands their name (our commands
+derive from `AuditedCommand`).
 
 Declared in each app's models module with `track(Model, ...)`, at import time, so that
 migrations see the event models and triggers. What is left out (caches, ledgers, the outbox,
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import pghistory
 import pghistory.middleware
+from django.core.management.base import BaseCommand
 
 from .encryption import EncryptedTextField
 
@@ -135,5 +137,19 @@ class AuditMiddleware(pghistory.middleware.HistoryMiddleware):
 
 
 def task_context(task_name: str, task_id: str | None):
-    """The context of a Celery task or a management command."""
+    """The context of a Celery task."""
     return pghistory.context(task=task_name, task_id=task_id)
+
+
+def command_context(command_name: str):
+    """The context of a management command."""
+    return pghistory.context(command=command_name)
+
+
+class AuditedCommand(BaseCommand):
+    """A management command whose writes the trail attributes to it by name
+    (`manage.py seed_demo` → "command seed_demo"); every command of ours derives from it."""
+
+    def execute(self, *args, **options):
+        with command_context(type(self).__module__.rpartition(".")[2]):
+            return super().execute(*args, **options)

@@ -1,10 +1,11 @@
 from importlib import import_module
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from affiliates.demo_accounts import DEMO_LOGINS, DEMO_PASSWORD
+from core.audit import AuditedCommand
 
 # Each app's `demo.seed(**context)` adds its objects and returns names for the apps after it.
 # In dependency order: monitoring reports and grievances need the suppliers' factories.
@@ -19,7 +20,7 @@ DEMO_MODULES = [
 ]
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Load the demo data (idempotent: a second run adds no duplicates)."
 
     def add_arguments(self, parser):
