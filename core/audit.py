@@ -107,12 +107,40 @@ def tracked_models() -> list:
 def forget(model, **lookups) -> int:
     """Delete the audit events of `model` matching `lookups` on the event table
     (`pgh_obj_id=` a row, or a copied column such as `grievance_id=`): retention, the trail
-    goes with the data."""
+    goes with the data, and so do the contexts (who, which page) no other event points at."""
     event_model = event_model_for(model)
     if event_model is None:
         return 0
-    deleted, _ = event_model.objects.filter(**lookups).delete()
+    events = event_model.objects.filter(**lookups)
+    contexts = set(
+        events.filter(pgh_context__isnull=False).values_list("pgh_context_id", flat=True)
+    )
+    deleted, _ = events.delete()
+    forget_contexts(contexts)
     return deleted
+
+
+def forget_contexts(ids) -> int:
+    """Delete these contexts unless an event still points at one (one statement, an index
+    look-up per event table and context)."""
+    from django.db import connection
+    from pghistory.models import Context
+
+    if not ids:
+        return 0
+    quote = connection.ops.quote_name
+    unused = " AND ".join(
+        f"NOT EXISTS (SELECT 1 FROM {quote(event_model_for(m)._meta.db_table)} e"  # noqa: S608
+        " WHERE e.pgh_context_id = c.id)"
+        for m in tracked_models()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(Context._meta.db_table)} c "  # noqa: S608
+            f"WHERE c.id = ANY(%s) AND {unused}",
+            [list(ids)],
+        )
+        return cursor.rowcount
 
 
 class AuditMiddleware(pghistory.middleware.HistoryMiddleware):

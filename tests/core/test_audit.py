@@ -141,6 +141,39 @@ def test_retention_deletes_the_grievances_trail(settings, staff):
     assert Grievance.objects.get(pk=grievance.pk).anonymised_at
 
 
+def test_retention_deletes_the_contexts_only_the_grievances_trail_used(staff):
+    import pghistory
+    from pghistory.models import Context
+
+    grievance, _code = submit()
+    with pghistory.context(user=staff.pk, method="POST", url="/staff/grievances/1/ack/"):
+        grievance_services.grievance_acknowledge(grievance=grievance, by=staff)
+    message = grievance_services.grievance_post_message(
+        grievance=grievance, body="Any news?", side=Side.STAFF, by=staff
+    )
+    with pghistory.context(user=staff.pk, method="POST", url="/staff/shared/"):
+        message.visible_to_grievant = False
+        message.save()
+        with scopes_disabled():
+            contract = ContractFactory(title="Laptops lot 1")
+    own, shared = (
+        {e.pgh_context_id for e in _events(grievance) + _events(message) if e.url == url}
+        for url in ("/staff/grievances/1/ack/", "/staff/shared/")
+    )
+    assert len(own) == len(shared) == 1
+    unrelated = Context.objects.count()
+
+    with pghistory.context(task="grievances.tasks.anonymise_expired", task_id="t-1"):
+        grievance_services.grievance_anonymise(grievance=grievance, by=staff)
+
+    assert not Context.objects.filter(pk__in=own).exists()
+    assert Context.objects.filter(pk__in=shared).exists()  # the contract's event uses it
+    assert [e.url for e in _events(contract)] == ["/staff/shared/"]
+    # The retention run's own context held only the grievance's last update: gone too.
+    assert not Context.objects.filter(metadata__task="grievances.tasks.anonymise_expired")
+    assert Context.objects.count() == unrelated - 1
+
+
 # --- Encrypted columns: a `.changed` event means the text changed ------------------------
 
 
