@@ -1,12 +1,12 @@
 from importlib import import_module
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django_scopes import scopes_disabled
 
 from affiliates.demo_accounts import DEMO_LOGINS, DEMO_PASSWORD
-from core import rls
+from core.audit import AuditedCommand
 
 # Each app's `demo.seed(**context)` adds its objects and returns names for the apps after it.
 # In dependency order: monitoring reports and grievances need the suppliers' factories.
@@ -21,7 +21,7 @@ DEMO_MODULES = [
 ]
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Load the demo data (idempotent: a second run adds no duplicates)."
 
     def add_arguments(self, parser):
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             )
         context: dict = {"scale": scale, "stdout": self.stdout}
         # Demo data of every affiliate at once: the explicit bypass of row-level security.
-        with rls.unit_of_work("command seed_demo"), transaction.atomic(), scopes_disabled():
+        with transaction.atomic(), scopes_disabled():
             for module_name in DEMO_MODULES:
                 result = import_module(module_name).seed(**context)
                 context.update(result or {})
