@@ -21,7 +21,7 @@ from django_filters import rest_framework as filters
 from rest_framework import viewsets
 
 from affiliates.reader import ReaderKind
-from core.api import audience_schema
+from core.api import StrictBooleanFilter, audience_schema
 from grievances.models import Grievance
 from monitoring.api import SharedRowsAPIMixin
 from monitoring.models import Finding
@@ -40,7 +40,7 @@ from .serializers import (
 class CaseFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=CaseStatus.choices)
     factory = filters.NumberFilter(field_name="factory_id", label=_("Id of the factory."))
-    overdue = filters.BooleanFilter(
+    overdue = StrictBooleanFilter(
         method="filter_overdue",
         label=_(
             "true: cases with an open action past its due date; false: cases without. An "
