@@ -37,7 +37,6 @@ from django.conf import settings
 from django.db import models
 from django_scopes import scopes_disabled
 from django_scopes.state import get_scope
-from psycopg2 import sql
 
 log = logging.getLogger("ew.tenancy")
 
@@ -215,7 +214,7 @@ def drop_views(connection) -> None:
     """Before migrating: a view would stop a migration from changing a column it reads."""
     with connection.cursor() as cursor:
         for name in _VIEWS:
-            cursor.execute(sql.SQL("DROP VIEW IF EXISTS {}").format(sql.Identifier(name)))
+            cursor.execute(f"DROP VIEW IF EXISTS {_quote(name)}")
 
 
 def create_views(connection) -> list[str]:
@@ -226,10 +225,8 @@ def create_views(connection) -> list[str]:
             with scopes_disabled():
                 query_sql, params = queryset().query.get_compiler(connection=connection).as_sql()
             body = cursor.cursor.mogrify(query_sql, params).decode()
-            cursor.execute(sql.SQL("DROP VIEW IF EXISTS {}").format(sql.Identifier(name)))
-            cursor.execute(
-                sql.SQL("CREATE VIEW {} AS {}").format(sql.Identifier(name), sql.SQL(body))
-            )
+            cursor.execute(f"DROP VIEW IF EXISTS {_quote(name)}")
+            cursor.execute(f"CREATE VIEW {_quote(name)} AS {body}")
     return sorted(_VIEWS)
 
 
@@ -281,18 +278,12 @@ def sync_policies(connection) -> list[str]:
         )
         tables = sorted(row[0] for row in cursor.fetchall())
         for table in tables:
-            name = sql.Identifier(table)
-            cursor.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(name))
+            name = _quote(table)
+            cursor.execute(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
+            cursor.execute(f"DROP POLICY IF EXISTS {POLICY} ON {name}")
             cursor.execute(
-                sql.SQL("DROP POLICY IF EXISTS {} ON {}").format(sql.Identifier(POLICY), name)
-            )
-            cursor.execute(
-                sql.SQL("CREATE POLICY {} ON {} USING ({}) WITH CHECK ({})").format(
-                    sql.Identifier(POLICY),
-                    name,
-                    sql.SQL(POLICY_CONDITION),
-                    sql.SQL(POLICY_CONDITION),
-                )
+                f"CREATE POLICY {POLICY} ON {name} "
+                f"USING ({POLICY_CONDITION}) WITH CHECK ({POLICY_CONDITION})"
             )
     return tables
 
@@ -304,13 +295,13 @@ def grant_application_role(connection, role: str) -> bool:
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
         if cursor.fetchone() is None:
             return False
-        ident = sql.Identifier(role)
+        ident = _quote(role)
         for statement in (
             "GRANT USAGE ON SCHEMA public TO {}",
             "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}",
             "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {}",
         ):
-            cursor.execute(sql.SQL(statement).format(ident))
+            cursor.execute(statement.format(ident))
     return True
 
 
@@ -335,14 +326,11 @@ def ensure_application_role(connection, role: str, password: str | None) -> str:
         if not cursor.fetchone()[0]:
             return "missing"
         statement = "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"
+        statement = statement.format(_quote(role))
         if password:
-            cursor.execute(
-                sql.SQL(statement + " PASSWORD {}").format(
-                    sql.Identifier(role), sql.Literal(password)
-                )
-            )
+            cursor.execute(statement + " PASSWORD %s", [password])
         else:
-            cursor.execute(sql.SQL(statement).format(sql.Identifier(role)))
+            cursor.execute(statement)
     return "created"
 
 
@@ -365,3 +353,8 @@ def as_owner(alias: str = "default"):
     finally:
         connection.close()
         connection.settings_dict.update(current)
+
+
+def _quote(name: str) -> str:
+    """An identifier, quoted for PostgreSQL."""
+    return '"' + name.replace('"', '""') + '"'

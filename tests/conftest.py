@@ -3,9 +3,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.utils import translation
-from psycopg2 import sql
 
 from affiliates.models import Membership
+from core import rls
 
 from .factories import AffiliateFactory, PartnerMemberFactory, StaffFactory, member
 
@@ -29,13 +29,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
             # which the application itself may not do.
             # Also on tables made later (tests/platform/test_migrations.py migrates back and
             # forth).
-            role = sql.Identifier(application["USER"])
+            role = rls._quote(application["USER"])
             with connection.cursor() as cursor:
                 for statement in (
                     "GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {}",
                     "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT TRUNCATE ON TABLES TO {}",
                 ):
-                    cursor.execute(sql.SQL(statement).format(role))
+                    cursor.execute(statement.format(role))
         connection.close()
         connection.settings_dict.update(application)
     yield

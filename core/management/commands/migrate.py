@@ -10,9 +10,10 @@ may create roles, migrates (with the cross-tenant views dropped, then made again
 from django.core.management.commands import migrate
 
 from core import rls
+from core.audit import AuditedCommand
 
 
-class Command(migrate.Command):
+class Command(AuditedCommand, migrate.Command):
     help = migrate.Command.help + " As the owner of the tables; then row-level security."
 
     def handle(self, *args, **options):
