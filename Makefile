@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_NO_MANAGED_PYTHON := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test checks lint format messages seed clean
+.PHONY: help install run test checks lint format messages seed clean fuzz-api
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,6 +27,11 @@ run: install ## Run web, Celery worker and beat with demo data on http://127.0.0
 
 test: install ## Run Django's checks and the whole test suite
 	$(PY) -m config.devservers exec --redis test -- $(MAKE) --no-print-directory checks
+
+FUZZ_EXAMPLES ?= 60
+fuzz-api: install ## Schemathesis over the whole API as each role, with more examples (FUZZ_EXAMPLES=60)
+	EW_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m config.devservers exec --redis test -- \
+	  $(PY) -m pytest -q -p no:warnings tests/platform/test_api_fuzz.py $(PYTEST_ARGS)
 
 checks: # (inside `make test`, with the servers up)
 	$(PY) manage.py check --fail-level WARNING

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 from rest_framework.exceptions import NotFound, ValidationError
 
+from core.rls import unlogged_bypass
+
 from .models import Affiliate, Membership
 from .reader import Reader, ReaderKind
 
@@ -35,7 +37,7 @@ def resolve_membership(user, slug: str) -> Membership | None:
     """The user's membership in the active affiliate with this slug, or None."""
     if not user.is_authenticated:
         return None
-    with scopes_disabled():
+    with unlogged_bypass():
         return (
             Membership.objects.select_related("affiliate")
             .filter(user=user, affiliate__slug=slug, affiliate__is_active=True)
@@ -47,12 +49,20 @@ def memberships_of(user) -> list[Membership]:
     """All of a user's memberships, for navigation and the API; not tied to a scope."""
     if not user.is_authenticated:
         return []
-    with scopes_disabled():
+    with unlogged_bypass():
         return list(
             Membership.objects.select_related("affiliate")
             .filter(user=user, affiliate__is_active=True)
             .order_by("affiliate__name")
         )
+
+
+def is_member_of_an_active_affiliate(user) -> bool:
+    """Outside an affiliate's pages: does the signed-in user belong to any active affiliate?"""
+    if not user.is_authenticated:
+        return False
+    with unlogged_bypass():
+        return Membership.objects.filter(user=user, affiliate__is_active=True).exists()
 
 
 def log_denied(request, what: str) -> None:
@@ -89,9 +99,10 @@ class TenantMiddleware:
         request.reader = SimpleLazyObject(lambda: Reader.of(request.user))
         match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
         slug = match.kwargs.get("affiliate_slug") if match else None
-        if match and match.app_name == "admin" and getattr(request.user, "is_staff", False):
-            # The admin site is Electronics Watch staff's, who see every tenant: its forms
-            # and inlines read tenant rows with no affiliate active.
+        if _staff_area(request, match):
+            # The admin site and the pages under /staff/ are Electronics Watch staff's, who
+            # see every tenant: they read tenant rows with no affiliate active, through the
+            # explicit bypass (logged, core/rls.py), the page's rendering included.
             with scopes_disabled():
                 return self.get_response(request)
         if slug is None or not request.user.is_authenticated:
@@ -108,6 +119,15 @@ class TenantMiddleware:
         request.session[ACTIVE_AFFILIATE_SESSION_KEY] = membership.affiliate.slug
         with scope(affiliate=membership.affiliate):
             return self.get_response(request)
+
+
+def _staff_area(request, match) -> bool:
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if match and match.app_name == "admin":
+        return user.is_staff
+    return request.path_info.startswith("/staff/") and user.is_ew_staff
 
 
 def _resolve(path):

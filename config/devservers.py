@@ -27,6 +27,7 @@ from affiliates.demo_accounts import DEMO_LOGINS, DEMO_PASSWORD
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = BASE_DIR / ".local"
 DATABASE_NAME = "ewatch"
+APPLICATION_ROLE = "ewatch_app"
 
 
 class Stop(Exception):
@@ -72,7 +73,13 @@ class EmbeddedPostgres:
 
     @property
     def url(self) -> str:
+        """The owner of the tables (a superuser of this private server): for `migrate`."""
         return f"postgres://postgres@/{DATABASE_NAME}?host={self.socket_dir}"
+
+    @property
+    def application_url(self) -> str:
+        """The application's role, which owns no table (row-level security, core/rls.py)."""
+        return f"postgres://{APPLICATION_ROLE}@/{DATABASE_NAME}?host={self.socket_dir}"
 
     def _create_database(self) -> None:
         import psycopg2
@@ -83,6 +90,13 @@ class EmbeddedPostgres:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
             if cursor.fetchone() is None:
                 cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+            # Trusted over the private socket: no password.
+            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APPLICATION_ROLE])
+            if cursor.fetchone() is None:
+                cursor.execute(
+                    f'CREATE ROLE "{APPLICATION_ROLE}" LOGIN NOSUPERUSER NOCREATEDB '
+                    "NOCREATEROLE NOBYPASSRLS"
+                )
         conn.close()
 
     def stop(self) -> None:
@@ -176,7 +190,13 @@ class Servers:
         if not os.environ.get("DATABASE_URL"):
             postgres = EmbeddedPostgres()
             self.started.append(postgres)
-            os.environ["DATABASE_URL"] = postgres.url
+            os.environ["DATABASE_OWNER_URL"] = postgres.url
+            os.environ["DATABASE_URL"] = postgres.application_url
+        elif not os.environ.get("DATABASE_OWNER_URL"):
+            # A server of the caller's, named by one URL: that role owns the tables and runs
+            # `migrate`, which creates the application's role with a password derived from it.
+            os.environ["DATABASE_OWNER_URL"] = os.environ["DATABASE_URL"]
+            os.environ["DATABASE_URL"] = application_url(os.environ["DATABASE_URL"])
         if not os.environ.get("REDIS_URL"):
             redis_server = EmbeddedRedis(redis_name, ephemeral=ephemeral_redis)
             self.started.append(redis_server)
@@ -189,6 +209,23 @@ class Servers:
             except Exception as error:
                 _log(f"could not stop {type(server).__name__}: {error}")
         self.started = []
+
+
+def application_url(owner_url: str) -> str:
+    """The owner's URL with the application's role and a password derived from the owner's
+    URL: stable from run to run, written nowhere."""
+    import hmac
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    parts = urlsplit(owner_url)
+    password = hmac.new(owner_url.encode(), APPLICATION_ROLE.encode(), "sha256").hexdigest()[:32]
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{APPLICATION_ROLE}:{quote(password)}@{host}" + (
+        f":{parts.port}" if parts.port else ""
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def _terminate(processes: list[subprocess.Popen], timeout: float = 15) -> None:

@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.rls.RowSecurityMiddleware",  # each request a unit of work for the bypass log
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,7 +141,16 @@ TEMPLATES = [
 # --- Data stores --------------------------------------------------------------------------
 
 # `make run` and `make test` set DATABASE_URL to an embedded PostgreSQL when it is not set.
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@localhost:5432/ewatch")}
+# The application connects as DATABASE_URL's role, which owns no table, so that PostgreSQL's
+# row-level security binds it (core/rls.py); `manage.py migrate` connects as the owner of the
+# tables, DATABASE_OWNER_URL (same server and database; only its user and password are used).
+# Without DATABASE_OWNER_URL one role does both, and row-level security binds nobody.
+_database_url = env.str("DATABASE_URL", default="postgres://postgres@localhost:5432/ewatch")
+DATABASES = {"default": environ.Env.db_url_config(_database_url)}
+DATABASES["default"]["ENGINE"] = "core.db"  # Django's PostgreSQL backend + the tenant guard
+_owner = environ.Env.db_url_config(env.str("DATABASE_OWNER_URL", default=_database_url))
+DATABASE_OWNER = {"USER": _owner.get("USER", ""), "PASSWORD": _owner.get("PASSWORD", "")}
+DATABASE_APPLICATION = {key: DATABASES["default"].get(key, "") for key in ("USER", "PASSWORD")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -328,7 +338,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.ErrorResponsesAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
@@ -353,6 +363,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.close_audience_branches",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "GrievanceStatusEnum": "grievances.models.Status",
         "GrievanceChannelEnum": "grievances.models.Channel",

@@ -14,6 +14,8 @@ from .api import router
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Electronics Watch"
 
+handler404 = "core.api.page_not_found"
+
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),

@@ -4,7 +4,8 @@ django-pghistory installs triggers on each tracked table that copy the row into 
 (`<Model>AuditEvent`, in the same app), so `queryset.update()`, bulk writes and raw SQL are
 recorded like ORM saves. Each event points at a context (`pghistory.Context`) that says who
 and what caused it: `AuditMiddleware` records the user, the request's method and path, Celery
-tasks their name and id (config/celery.py), management commands their name.
+tasks their name and id (config/celery.py), management commands their name (our commands
+derive from `AuditedCommand`).
 
 Declared in each app's models module with `track(Model, ...)`, at import time, so that
 migrations see the event models and triggers. What is left out (caches, ledgers, the outbox,
@@ -21,7 +22,9 @@ from __future__ import annotations
 
 import pghistory
 import pghistory.middleware
+from django.core.management.base import BaseCommand
 
+from . import rls
 from .encryption import EncryptedTextField
 
 # Columns never copied into an event, whatever the model.
@@ -105,12 +108,40 @@ def tracked_models() -> list:
 def forget(model, **lookups) -> int:
     """Delete the audit events of `model` matching `lookups` on the event table
     (`pgh_obj_id=` a row, or a copied column such as `grievance_id=`): retention, the trail
-    goes with the data."""
+    goes with the data, and so do the contexts (who, which page) no other event points at."""
     event_model = event_model_for(model)
     if event_model is None:
         return 0
-    deleted, _ = event_model.objects.filter(**lookups).delete()
+    events = event_model.objects.filter(**lookups)
+    contexts = set(
+        events.filter(pgh_context__isnull=False).values_list("pgh_context_id", flat=True)
+    )
+    deleted, _ = events.delete()
+    forget_contexts(contexts)
     return deleted
+
+
+def forget_contexts(ids) -> int:
+    """Delete these contexts unless an event still points at one (one statement, an index
+    look-up per event table and context)."""
+    from django.db import connection
+    from pghistory.models import Context
+
+    if not ids:
+        return 0
+    quote = connection.ops.quote_name
+    unused = " AND ".join(
+        f"NOT EXISTS (SELECT 1 FROM {quote(event_model_for(m)._meta.db_table)} e"  # noqa: S608
+        " WHERE e.pgh_context_id = c.id)"
+        for m in tracked_models()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(Context._meta.db_table)} c "  # noqa: S608
+            f"WHERE c.id = ANY(%s) AND {unused}",
+            [list(ids)],
+        )
+        return cursor.rowcount
 
 
 class AuditMiddleware(pghistory.middleware.HistoryMiddleware):
@@ -135,5 +166,21 @@ class AuditMiddleware(pghistory.middleware.HistoryMiddleware):
 
 
 def task_context(task_name: str, task_id: str | None):
-    """The context of a Celery task or a management command."""
+    """The context of a Celery task."""
     return pghistory.context(task=task_name, task_id=task_id)
+
+
+def command_context(command_name: str):
+    """The context of a management command."""
+    return pghistory.context(command=command_name)
+
+
+class AuditedCommand(BaseCommand):
+    """A management command whose writes the trail attributes to it by name
+    (`manage.py seed_demo` → "command seed_demo"); every command of ours derives from it.
+    It is also one unit of work for row-level security's bypass log (core/rls.py)."""
+
+    def execute(self, *args, **options):
+        name = type(self).__module__.rpartition(".")[2]
+        with command_context(name), rls.unit_of_work(f"command {name}"):
+            return super().execute(*args, **options)

@@ -9,6 +9,10 @@ shows ciphertext as if it were text.
 We keep this in ~60 lines of our own rather than a package: the maintained encrypted-field
 packages derive their keys from `SECRET_KEY`, which ties every stored testimony to a setting
 that is rotated for other reasons.
+
+Saving a row again without changing its text writes back the ciphertext it was read with, so
+the column changes only when the text does (the audit trail's `<field>.changed` events,
+core/audit.py, mean the text changed, not that the row was saved).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 
 
 class DecryptionFailed(Exception):
@@ -40,6 +45,11 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
 
 def fernet() -> MultiFernet:
     return _fernet(tuple(settings.EW_ENCRYPTION_KEYS))
+
+
+@cache
+def _primary(key: str) -> Fernet:
+    return Fernet(key)
 
 
 def coarse_now() -> int:
@@ -68,14 +78,66 @@ def rotate(token: str) -> str:
     return encrypt(decrypt(token))
 
 
+def still_current(token: str, plaintext: str) -> bool:
+    """Whether `token` may be written again for `plaintext`: it opens with the newest key, to
+    exactly that text, and tells only a day (so rotation and coarse times still hold)."""
+    primary = _primary(settings.EW_ENCRYPTION_KEYS[0])
+    try:
+        if primary.extract_timestamp(token.encode("ascii")) % 86400:
+            return False
+        return primary.decrypt(token.encode("ascii")).decode() == plaintext
+    except (InvalidToken, UnicodeError):
+        return False
+
+
+class _Decrypted(str):
+    """Plaintext read from the database, carrying the `token` it was read from."""
+
+    token: str
+
+
+class _Ciphertext(str):
+    """A token chosen by `EncryptedTextField.pre_save`, written as it is."""
+
+
+# Where an instance keeps the token of each encrypted field it last read or wrote.
+_TOKENS = "_encrypted_tokens"
+
+
+class _EncryptedAttribute(DeferredAttribute):
+    """Remembers, per instance, the token behind the value read from the database (rows are
+    built through `setattr`, and so are refreshed ones)."""
+
+    def __set__(self, instance, value):
+        if isinstance(value, _Decrypted):
+            instance.__dict__.setdefault(_TOKENS, {})[self.field.attname] = value.token
+        instance.__dict__[self.field.attname] = value
+
+
 class EncryptedTextField(models.TextField):
     """Text stored encrypted; Python code sees plaintext. It cannot be searched or ordered.
 
     The empty string is stored as the empty string, so "no contact details" stays visible to
-    queries without revealing anything else.
+    queries without revealing anything else. A save keeps the stored token when the text is
+    the one it holds (`still_current`); `queryset.update()` and `bulk_update()` always
+    encrypt anew.
     """
 
+    descriptor_class = _EncryptedAttribute
+
+    def pre_save(self, model_instance, add):
+        value = super().pre_save(model_instance, add)
+        if value is None or value == "":
+            return value
+        tokens = model_instance.__dict__.setdefault(_TOKENS, {})
+        token = tokens.get(self.attname)
+        if token is None or not still_current(token, value):
+            token = tokens[self.attname] = encrypt(value)
+        return _Ciphertext(token)
+
     def get_prep_value(self, value):
+        if isinstance(value, _Ciphertext):
+            return str(value)
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
@@ -84,7 +146,9 @@ class EncryptedTextField(models.TextField):
     def from_db_value(self, value, expression, connection):
         if value is None or value == "":
             return value
-        return decrypt(value)
+        plaintext = _Decrypted(decrypt(value))
+        plaintext.token = value
+        return plaintext
 
 
 def encrypted_fields():

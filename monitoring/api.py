@@ -13,12 +13,11 @@ The rows come from `visible_to(reader)` in `monitoring.querysets`, the shapes fr
 
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from affiliates.reader import ReaderKind
 from affiliates.tenancy import AffiliateScopedAPIMixin
-from core.api import StrictBooleanFilter
+from core.api import StrictBooleanFilter, audience_schema
 
 from .models import Finding, ForcedLabourIndicator, MonitoringReport, Severity
 from .serializers import (
@@ -47,17 +46,9 @@ class SharedRowsAPIMixin(AffiliateScopedAPIMixin):
 
 def _audience_schema(component_name: str, classes: dict[ReaderKind, type]):
     """Document every audience's shape as one `oneOf` response."""
-    shape = PolymorphicProxySerializer(
-        component_name=component_name,
-        serializers=[
-            classes[ReaderKind.STAFF],
-            classes[ReaderKind.PARTNER],
-            classes[ReaderKind.AFFILIATE],
-        ],
-        resource_type_field_name=None,
-    )
-    return extend_schema_view(
-        list=extend_schema(responses=shape), retrieve=extend_schema(responses=shape)
+    return audience_schema(
+        component_name,
+        [classes[ReaderKind.STAFF], classes[ReaderKind.PARTNER], classes[ReaderKind.AFFILIATE]],
     )
 
 

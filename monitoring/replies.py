@@ -41,7 +41,6 @@ from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django_scopes import scopes_disabled
 
 from core.errors import DomainError
 from core.uploads import CleanFile
@@ -67,41 +66,39 @@ def companies_concerned(report: MonitoringReport):
     """The companies concerned by a report's findings (see the module's rules), by name, in
     one query; `has_contact`: whether the company has an active contact in the company portal
     (only those can be asked)."""
-    from suppliers.models import Disclosure, DisclosureLine, Factory, Supplier, SupplierFactory
+    from suppliers.models import Factory, Supplier, SupplierFactory, SupplyChainLink
 
     factory_id = report.factory_id
-    with scopes_disabled():
-        disclosed_brands = (
-            DisclosureLine.objects.filter(
-                factory_id=factory_id, disclosure__status=Disclosure.Status.ACCEPTED
-            )
-            .annotate(name=Lower(Trim("brand")))
-            .order_by()
-            .values("name")
+    # Brands disclosed for the site in every affiliate's supply chain (the cross-tenant view).
+    disclosed_brands = (
+        SupplyChainLink.objects.filter(factory_id=factory_id)
+        .annotate(name=Lower(Trim("brand")))
+        .order_by()
+        .values("name")
+    )
+    return (
+        Supplier.objects.annotate(
+            known_as=_LowerNames("aliases", "name"),
+            has_contact=Exists(
+                Supplier.objects.filter(pk=OuterRef("pk"), contacts__user__is_active=True)
+            ),
         )
-        return (
-            Supplier.objects.annotate(
-                known_as=_LowerNames("aliases", "name"),
-                has_contact=Exists(
-                    Supplier.objects.filter(pk=OuterRef("pk"), contacts__user__is_active=True)
-                ),
-            )
-            .filter(
-                Q(Exists(Factory.objects.filter(pk=factory_id, owner_id=OuterRef("pk"))))
-                | Q(is_brand=True)
-                & (
-                    Q(
-                        Exists(
-                            SupplierFactory.objects.filter(
-                                factory_id=factory_id, supplier_id=OuterRef("pk")
-                            )
+        .filter(
+            Q(Exists(Factory.objects.filter(pk=factory_id, owner_id=OuterRef("pk"))))
+            | Q(is_brand=True)
+            & (
+                Q(
+                    Exists(
+                        SupplierFactory.objects.filter(
+                            factory_id=factory_id, supplier_id=OuterRef("pk")
                         )
                     )
-                    | Q(known_as__overlap=ArraySubquery(disclosed_brands))
                 )
+                | Q(known_as__overlap=ArraySubquery(disclosed_brands))
             )
-            .order_by("name", "pk")
         )
+        .order_by("name", "pk")
+    )
 
 
 def _require_staff(user) -> None:

@@ -18,10 +18,10 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from affiliates.reader import ReaderKind
+from core.api import StrictBooleanFilter, audience_schema
 from grievances.models import Grievance
 from monitoring.api import SharedRowsAPIMixin
 from monitoring.models import Finding
@@ -40,7 +40,7 @@ from .serializers import (
 class CaseFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=CaseStatus.choices)
     factory = filters.NumberFilter(field_name="factory_id", label=_("Id of the factory."))
-    overdue = filters.BooleanFilter(
+    overdue = StrictBooleanFilter(
         method="filter_overdue",
         label=_(
             "true: cases with an open action past its due date; false: cases without. An "
@@ -57,20 +57,14 @@ class CaseFilter(filters.FilterSet):
         return queryset.filter(has_overdue_action=value)
 
 
-CASE_SHAPES = PolymorphicProxySerializer(
-    component_name="RemediationCaseByAudience",
-    serializers=[
+@audience_schema(
+    "RemediationCaseByAudience",
+    [
         StaffCaseSerializer,
         PartnerCaseSerializer,
         AffiliateJoinedCaseSerializer,
         AffiliateCaseSummarySerializer,
     ],
-    resource_type_field_name=None,
-)
-
-
-@extend_schema_view(
-    list=extend_schema(responses=CASE_SHAPES), retrieve=extend_schema(responses=CASE_SHAPES)
 )
 class CaseViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Remediation cases with their plan and timeline. EW staff read every case in full;

@@ -150,15 +150,15 @@ def compliance_reports_schedule(*, today: date | None = None) -> int:
 def compliance_report_generate(report_id: int) -> ComplianceReport | None:
     """Render and store one report. Returns None when there is nothing to do (missing,
     already finished, or being rendered by a live worker)."""
-    with transaction.atomic():
-        from django_scopes import scopes_disabled
+    from django_scopes import scopes_disabled
 
-        with scopes_disabled():
-            report = (
-                ComplianceReport.objects.select_for_update(skip_locked=True)
-                .filter(pk=report_id)
-                .first()
-            )
+    # A task knows the report's id only: which affiliate's it is comes from the report.
+    with transaction.atomic(), scopes_disabled():
+        report = (
+            ComplianceReport.objects.select_for_update(skip_locked=True)
+            .filter(pk=report_id)
+            .first()
+        )
         if report is None or report.is_finished:
             return None
         if report.status == Status.RENDERING and is_live_rendering(report.started_at):

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from affiliates.models import Membership
 from affiliates.reader import ReaderKind
 from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
-from core.api import StrictBooleanFilter
+from core.api import StrictBooleanFilter, audience_schema
 
 from . import contracts as services
 from .contract_forms import filter_contracts
@@ -70,8 +70,10 @@ class FactoryFilter(filters.FilterSet):
         )
 
 
+@audience_schema("FactoryByAudience", [StaffFactorySerializer, FactorySerializer])
 class FactoryViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
-    """Production sites: staff see all with leverage; an affiliate those in its chain."""
+    """Production sites: staff see all with leverage; an affiliate those in its chain (the
+    `FactoryByAudience` variants: staff, affiliate)."""
 
     readers_without_affiliate = frozenset({ReaderKind.STAFF})
     queryset = Factory.objects.none()

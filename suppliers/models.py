@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_scopes import ScopedManager
 
-from core import audit
+from core import audit, rls
 
 from .querysets import (
     DisclosureLineQuerySet,
@@ -382,6 +382,59 @@ class DisclosureLine(models.Model):
 
     def __str__(self):
         return f"{self.site_name} – {self.brand} {self.product_model}"
+
+
+class SupplyChainLink(models.Model):
+    """One site in one affiliate's supply chain, under one contract: a database view over the
+    lines of vouched, accepted disclosures (`DisclosureLineQuerySet.in_supply_chain`).
+
+    Row-level security hides other affiliates' disclosure lines, yet the visibility rules need
+    them: a finding is read by every affiliate that has its site in its chain, and everyone
+    sees how many affiliates share a site, and screenings look for what is made where across
+    the network. This view, made by `migrate` (core/rls.py), is the one place where the
+    supply chain crosses tenants: ids, the brand and the product categories, never a
+    contract's reference, title or value."""
+
+    id = models.BigIntegerField(primary_key=True)  # the disclosure line's
+    affiliate = models.ForeignKey(
+        "affiliates.Affiliate",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    factory = models.ForeignKey(
+        Factory, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    contract = models.ForeignKey(
+        "suppliers.Contract", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    # What the network shares about what is made there (screenings, companies concerned).
+    brand = models.CharField(_("brand"), max_length=120)
+    product_categories = ArrayField(models.CharField(max_length=32), default=list)
+    cpv_codes = ArrayField(models.CharField(max_length=10), default=list)
+
+    class Meta:
+        managed = False
+        db_table = "suppliers_supply_chain"
+        verbose_name = _("supply-chain link")
+
+    def __str__(self):
+        return f"{self.affiliate_id} → {self.factory_id}"
+
+
+def _supply_chain_links():
+    return DisclosureLine.objects.in_supply_chain().values(
+        "id",
+        "affiliate_id",
+        "factory_id",
+        "brand",
+        contract_id=models.F("disclosure__contract_id"),
+        product_categories=models.F("disclosure__contract__product_categories"),
+        cpv_codes=models.F("disclosure__contract__cpv_codes"),
+    )
+
+
+rls.cross_tenant_view(SupplyChainLink, _supply_chain_links)
 
 
 class FactoryMatchReview(models.Model):

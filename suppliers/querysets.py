@@ -5,8 +5,11 @@ as "this factory is in this affiliate's supply chain" through
 `FactoryQuerySet.in_supply_chain_of(affiliate)`, which every app's `visible_to(reader)` uses.
 """
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -32,11 +35,11 @@ class DisclosureLineQuerySet(models.QuerySet):
 
 
 def _chain_lines():
-    """Every affiliate's supply-chain lines, outside the tenant scope (callers filter)."""
-    from .models import DisclosureLine
+    """Every affiliate's supply-chain links, whatever the scope (callers filter): the view
+    `SupplyChainLink` over `DisclosureLineQuerySet.in_supply_chain()`."""
+    from .models import SupplyChainLink
 
-    with scopes_disabled():
-        return DisclosureLine.objects.all().in_supply_chain()
+    return SupplyChainLink.objects.all()
 
 
 class SupplierQuerySet(models.QuerySet):
@@ -65,7 +68,7 @@ class FactoryQuerySet(models.QuerySet):
         """The sites in the affiliate's supply chain (under `contracts` only, if given)."""
         lines = _chain_lines().filter(affiliate=affiliate)
         if contracts is not None:
-            lines = lines.filter(disclosure__contract__in=contracts)
+            lines = lines.filter(contract__in=contracts)
         return self.filter(pk__in=lines.values("factory_id"))
 
     def visible_to(self, reader):
@@ -77,7 +80,8 @@ class FactoryQuerySet(models.QuerySet):
         return self.active().in_supply_chain_of(reader.affiliate)
 
     def with_affiliate_count(self):
-        """How many affiliates have the site in their supply chain (for everyone to see)."""
+        """How many affiliates have the site in their supply chain (for everyone to see); 0,
+        not null, for a site in none."""
         counts = (
             _chain_lines()
             .filter(factory=OuterRef("pk"))
@@ -86,10 +90,11 @@ class FactoryQuerySet(models.QuerySet):
             .annotate(n=Count("affiliate", distinct=True))
             .values("n")
         )
-        return self.annotate(affiliate_count=Subquery(counts))
+        return self.annotate(affiliate_count=Coalesce(Subquery(counts), 0))
 
     def with_leverage(self):
-        """Affiliates linked and their combined contract value in euros: staff only."""
+        """Affiliates linked and their combined contract value in euros (0 when none): staff
+        only."""
         from .models import Contract, DisclosureLine
 
         with scopes_disabled():
@@ -104,7 +109,13 @@ class FactoryQuerySet(models.QuerySet):
                 .annotate(total=Sum("value_eur"))
                 .values("total")
             )
-        return self.with_affiliate_count().annotate(combined_value_eur=Subquery(spend))
+        return self.with_affiliate_count().annotate(
+            combined_value_eur=Coalesce(
+                Subquery(spend),
+                Value(Decimal(0)),
+                output_field=models.DecimalField(max_digits=16, decimal_places=2),
+            )
+        )
 
 
 class DisclosureQuerySet(models.QuerySet):

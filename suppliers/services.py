@@ -71,7 +71,7 @@ def disclosure_ensure_editable(disclosure: Disclosure) -> None:
 
 def disclosure_submit(*, disclosure: Disclosure, by=None) -> Disclosure:
     """The list is complete: by the officer, or by the contractor through its link."""
-    with transaction.atomic():
+    with transaction.atomic(), scope(affiliate=disclosure.affiliate_id):
         disclosure = _locked(disclosure)
         with scope(affiliate=disclosure.affiliate):
             if not DisclosureLine.objects.filter(disclosure=disclosure).exists():
@@ -101,7 +101,7 @@ def acts_for_contractor(user, disclosure: Disclosure) -> bool:
 
 def disclosure_accept(*, disclosure: Disclosure, by) -> Disclosure:
     """Accepting makes the sites part of the supplier-to-factory mapping."""
-    with transaction.atomic():
+    with transaction.atomic(), scope(affiliate=disclosure.affiliate_id):
         disclosure = _locked(disclosure)
         _transition(disclosure, Disclosure.Status.ACCEPTED)
         disclosure.decided_at = timezone.now()
@@ -117,7 +117,7 @@ def disclosure_confirm(*, disclosure: Disclosure, by) -> Disclosure:
     join the affiliate's supply chain (its findings, its grievance counts, its cases)."""
     if not getattr(by, "is_ew_staff", False):
         raise DomainError(_("Only Electronics Watch staff confirm a disclosure."))
-    with transaction.atomic():
+    with transaction.atomic(), scope(affiliate=disclosure.affiliate_id):
         disclosure = _locked(disclosure)
         if disclosure.status != Disclosure.Status.ACCEPTED:
             raise DomainError(_("Only an accepted disclosure can be confirmed."))
@@ -134,7 +134,7 @@ def disclosure_return(*, disclosure: Disclosure, comments: str, by) -> Disclosur
     comments = comments.strip()
     if not comments:
         raise DomainError(_("Say what the contractor must correct."), field="comments")
-    with transaction.atomic():
+    with transaction.atomic(), scope(affiliate=disclosure.affiliate_id):
         disclosure = _locked(disclosure)
         _transition(disclosure, Disclosure.Status.RETURNED)
         disclosure.comments = comments
@@ -149,7 +149,7 @@ def disclosure_return(*, disclosure: Disclosure, comments: str, by) -> Disclosur
 
 def disclosure_request_contractor(*, disclosure: Disclosure, email: str, by) -> Disclosure:
     """E-mail the contractor a link to fill in the list without an account."""
-    with transaction.atomic():
+    with transaction.atomic(), scope(affiliate=disclosure.affiliate_id):
         disclosure = _locked(disclosure)
         disclosure_ensure_editable(disclosure)
         _issue_contractor_link(disclosure, email.strip().lower())

@@ -1,10 +1,47 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.utils import translation
 
 from affiliates.models import Membership
+from core import rls
 
 from .factories import AffiliateFactory, PartnerMemberFactory, StaffFactory, member
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is created and migrated by the owner of the tables, as in production
+    (`migrate` runs as DATABASE_OWNER_URL); the tests then connect as the application's role,
+    which row-level security binds (core/rls.py)."""
+    connections["default"].settings_dict.update(settings.DATABASE_OWNER)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    connection = connections["default"]
+    owner, application = settings.DATABASE_OWNER, settings.DATABASE_APPLICATION
+    separate = owner["USER"] != application["USER"]
+    with django_db_blocker.unblock():
+        if separate:
+            # Tests that use the real transaction empty the tables afterwards (TRUNCATE),
+            # which the application itself may not do.
+            # Also on tables made later (tests/platform/test_migrations.py migrates back and
+            # forth).
+            role = rls._quote(application["USER"])
+            with connection.cursor() as cursor:
+                for statement in (
+                    "GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {}",
+                    "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT TRUNCATE ON TABLES TO {}",
+                ):
+                    cursor.execute(statement.format(role))
+        connection.close()
+        connection.settings_dict.update(application)
+    yield
+    with django_db_blocker.unblock():
+        connection.close()
+        connection.settings_dict.update(owner)
 
 
 @pytest.fixture(autouse=True)

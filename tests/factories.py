@@ -902,3 +902,18 @@ def company_dialogue(company) -> Dialogue:
 # part defines this dict above.
 COMPANY_FACTORIES[Commitment] = company_commitment
 COMPANY_FACTORIES[Dialogue] = company_dialogue
+
+
+def reading_as(reader):
+    """The scope in which the platform evaluates a reader's queries: EW staff through the
+    bypass, an affiliate's reader in its affiliate's scope, anyone else in none (row-level
+    security then shows no tenant's row)."""
+    from contextlib import nullcontext
+
+    from django_scopes import scope
+
+    if reader.is_staff:
+        return scopes_disabled()
+    if reader.affiliate is not None:
+        return scope(affiliate=reader.affiliate)
+    return nullcontext()

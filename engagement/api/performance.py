@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
@@ -28,6 +27,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404  # a non-numeric id: 404, not 500
 from rest_framework.response import Response
 
 from affiliates.reader import ReaderKind

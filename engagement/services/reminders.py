@@ -23,6 +23,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from affiliates.models import Membership, User
 from core.outbox import Message, outbox_enqueue
@@ -102,7 +103,8 @@ def _commitment_candidates(today: date):
 def engagement_reminders_sweep(*, today: date | None = None) -> int:
     """Queue today's referral and commitment reminders; returns how many were queued."""
     today = today or timezone.localdate()
-    with transaction.atomic():
+    # Across affiliates (their admins are among the recipients): the explicit bypass.
+    with transaction.atomic(), scopes_disabled():
         referral_rows = reminders_record(
             _referral_candidates(today), schedules=[REFERRAL_RESPONSE_DUE], today=today
         )

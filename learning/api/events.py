@@ -10,13 +10,13 @@ Events are not tied to an affiliate: a member reads them as themselves, without
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # a non-numeric id: 404, not 500
 from rest_framework.response import Response
 
 from affiliates.tenancy import ReaderAPIMixin

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_scopes import scopes_disabled
 
-from affiliates.models import Membership
+from affiliates.tenancy import is_member_of_an_active_affiliate
 
 from .library import Resource, ResourceLanguage
 
@@ -50,12 +49,8 @@ class EventQuerySet(models.QuerySet):
         if reader.is_partner:
             rule |= Q(audience__in=[EventAudience.PARTNERS, EventAudience.BOTH])
         for_affiliates = Q(audience__in=[EventAudience.AFFILIATES, EventAudience.BOTH])
-        if reader.affiliate is not None:
+        if reader.affiliate is not None or is_member_of_an_active_affiliate(user):
             rule |= for_affiliates
-        else:
-            with scopes_disabled():
-                memberships = Membership.objects.filter(user=user, affiliate__is_active=True)
-            rule |= for_affiliates & Q(Exists(memberships))
         return self.filter(rule)
 
     def upcoming(self, now=None):

@@ -5,18 +5,17 @@ Resources are shared rows: every signed-in member reads the published ones; EW s
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Exists
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from affiliates.tenancy import is_member_of_an_active_affiliate
 from core.uploads import PrivateUploadTo
 
 __all__ = [
@@ -90,19 +89,17 @@ class ResourceQuerySet(models.QuerySet):
         affiliate or a monitoring partner) reads the published ones; anyone else nothing.
 
         On /learn/ no affiliate is active, so an affiliate member reads as a signed-in user
-        without one: membership of an active affiliate is then checked in the same query.
+        without one: membership of an active affiliate is then checked first (outside any
+        tenant's scope, row-level security shows no membership to a join).
         """
         if reader.is_staff:
             return self.all()
         published = self.filter(status=Resource.Status.PUBLISHED)
         if reader.is_partner or reader.is_affiliate:
             return published
-        if reader.user is None:
+        if reader.user is None or not is_member_of_an_active_affiliate(reader.user):
             return self.none()
-        member = get_user_model().objects.filter(
-            pk=reader.user.pk, memberships__affiliate__is_active=True
-        )
-        return published.filter(Exists(member))
+        return published
 
     def published(self):
         return self.filter(status=Resource.Status.PUBLISHED)

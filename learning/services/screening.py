@@ -43,7 +43,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_scopes import scope, scopes_disabled
+from django_scopes import scope
 
 from affiliates.models import Affiliate, User
 from affiliates.reader import Reader
@@ -53,10 +53,10 @@ from remediation.models import RemediationCase
 from suppliers.models import (
     Contract,
     CountryRiskIndicator,
-    DisclosureLine,
     Factory,
     Sector,
     SupplierFactory,
+    SupplyChainLink,
 )
 
 from ..models import ProcurementStage, ResourceKind, Screening
@@ -139,13 +139,12 @@ def matching_factories(*, categories, cpv_codes=(), brands=(), countries=()):
     categories = list(categories)
     if not categories:
         return Factory.objects.none()
-    with scopes_disabled():
-        lines = DisclosureLine.objects.in_supply_chain()
-        cpv_values = {value for code in cpv_codes for value in (code, code[:8])}
-        product_lines = lines.filter(
-            Q(disclosure__contract__product_categories__overlap=categories)
-            | Q(disclosure__contract__cpv_codes__overlap=sorted(cpv_values))
-        )
+    # Every affiliate's supply chain: the view that crosses tenants on purpose.
+    lines = SupplyChainLink.objects.all()
+    cpv_values = {value for code in cpv_codes for value in (code, code[:8])}
+    product_lines = lines.filter(
+        Q(product_categories__overlap=categories) | Q(cpv_codes__overlap=sorted(cpv_values))
+    )
     makes = Q(pk__in=product_lines.values("factory_id"))
     regex = _keyword_regex(categories)
     if regex:
@@ -160,8 +159,7 @@ def matching_factories(*, categories, cpv_codes=(), brands=(), countries=()):
         brand_lines = Q()
         for brand in brands:
             brand_lines |= Q(brand__iexact=brand.name)
-        with scopes_disabled():
-            branded = lines.filter(brand_lines).values("factory_id")
+        branded = lines.filter(brand_lines).values("factory_id")
         factories = factories.filter(
             Q(
                 Exists(

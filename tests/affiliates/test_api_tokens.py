@@ -63,8 +63,8 @@ def test_token_stops_working_after_a_role_change(client, northvale, northvale_of
     token = _token(northvale_officer)
     with scopes_disabled():
         membership = Membership.objects.get(user=northvale_officer, affiliate=northvale)
-    membership.role = Membership.Role.VIEWER
-    membership.save()
+        membership.role = Membership.Role.VIEWER
+        membership.save()
     assert _get(client, token).status_code == 401
 
 

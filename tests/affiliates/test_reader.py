@@ -1,6 +1,7 @@
 """The reader: who is reading, as pages and the API resolve it (affiliates/reader.py)."""
 
 import pytest
+from django_scopes import scopes_disabled
 
 from affiliates.models import ApiToken, Membership
 from affiliates.reader import Reader, ReaderKind
@@ -26,9 +27,8 @@ def test_a_member_on_an_affiliate_page_reads_as_that_affiliate_with_its_role(
     client, northvale, southport
 ):
     user = member(northvale, Membership.Role.VIEWER)
-    Membership.objects.with_scopes_disabled().create(
-        user=user, affiliate=southport, role=Membership.Role.ADMIN
-    )
+    with scopes_disabled():
+        Membership.objects.create(user=user, affiliate=southport, role=Membership.Role.ADMIN)
     client.force_login(user)
     reader = client.get("/a/southport/").wsgi_request.reader
     assert reader.kind is ReaderKind.AFFILIATE
@@ -69,9 +69,8 @@ def test_an_anonymous_visitor_is_an_anonymous_reader(client, northvale):
 
 
 def test_staff_who_are_also_members_read_an_affiliate_page_as_its_member(client, staff, northvale):
-    Membership.objects.with_scopes_disabled().create(
-        user=staff, affiliate=northvale, role=Membership.Role.VIEWER
-    )
+    with scopes_disabled():
+        Membership.objects.create(user=staff, affiliate=northvale, role=Membership.Role.VIEWER)
     client.force_login(staff)
     reader = client.get("/a/northvale/").wsgi_request.reader
     assert reader.kind is ReaderKind.AFFILIATE
@@ -99,9 +98,8 @@ def test_a_token_of_a_user_in_several_affiliates_reads_as_the_one_named(
     client, northvale, southport
 ):
     user = member(northvale)
-    Membership.objects.with_scopes_disabled().create(
-        user=user, affiliate=southport, role=Membership.Role.VIEWER
-    )
+    with scopes_disabled():
+        Membership.objects.create(user=user, affiliate=southport, role=Membership.Role.VIEWER)
     response = client.get(
         "/api/v1/findings/?affiliate=southport", HTTP_AUTHORIZATION=f"Token {_token(user)}"
     )
@@ -163,6 +161,7 @@ def test_an_inactive_user_reads_nothing():
 
 def test_a_reader_reads_through_its_own_membership_only(northvale, northvale_officer):
     someone_else = UserFactory()
-    membership = Membership.objects.with_scopes_disabled().get(user=northvale_officer)
+    with scopes_disabled():
+        membership = Membership.objects.get(user=northvale_officer)
     with pytest.raises(ValueError):
         Reader.of(someone_else, membership)

@@ -1,6 +1,7 @@
 import re
 
 from django.core import mail
+from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from affiliates.models import Membership
@@ -51,5 +52,7 @@ def test_contractor_fills_in_the_list_through_the_emailed_link(
     contractor.goto(f"{live_server.url}/disclose/{path}")
     expect(contractor.get_by_role("heading", level=1)).to_have_text("This link cannot be used")
 
-    assert Disclosure.objects.with_scopes_disabled().get(pk=disclosure.pk).status == "submitted"
-    assert DisclosureLine.objects.with_scopes_disabled().count() == 2
+    with scopes_disabled():
+        assert Disclosure.objects.get(pk=disclosure.pk).status == "submitted"
+    with scopes_disabled():
+        assert DisclosureLine.objects.count() == 2

@@ -1,5 +1,7 @@
 """The audit trail (core/audit.py): PostgreSQL triggers record every change, with its context."""
 
+import io
+
 import pytest
 from django.db import connection
 from django_scopes import scopes_disabled
@@ -41,10 +43,11 @@ def test_an_orm_save_a_queryset_update_and_raw_sql_are_all_recorded():
         contract.title = "Laptops lot 2"
         contract.save()
         Contract.objects.filter(pk=contract.pk).update(title="Laptops lot 3")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE suppliers_contract SET title = %s WHERE id = %s", ["Laptops lot 4", contract.pk]
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE suppliers_contract SET title = %s WHERE id = %s",
+                ["Laptops lot 4", contract.pk],
+            )
     events = _events(contract)
     assert [e.pgh_label for e in events] == ["insert", "update", "update", "update"]
     assert [e.pgh_diff["title"] for e in events[1:]] == [
@@ -137,6 +140,124 @@ def test_retention_deletes_the_grievances_trail(settings, staff):
     assert not GrievanceMessage.objects.filter(pk=message.pk).exists()
     assert _events(other)  # another grievance keeps its trail
     assert Grievance.objects.get(pk=grievance.pk).anonymised_at
+
+
+def test_retention_deletes_the_contexts_only_the_grievances_trail_used(staff):
+    import pghistory
+    from pghistory.models import Context
+
+    grievance, _code = submit()
+    with pghistory.context(user=staff.pk, method="POST", url="/staff/grievances/1/ack/"):
+        grievance_services.grievance_acknowledge(grievance=grievance, by=staff)
+    message = grievance_services.grievance_post_message(
+        grievance=grievance, body="Any news?", side=Side.STAFF, by=staff
+    )
+    with pghistory.context(user=staff.pk, method="POST", url="/staff/shared/"):
+        message.visible_to_grievant = False
+        message.save()
+        with scopes_disabled():
+            contract = ContractFactory(title="Laptops lot 1")
+    own, shared = (
+        {e.pgh_context_id for e in _events(grievance) + _events(message) if e.url == url}
+        for url in ("/staff/grievances/1/ack/", "/staff/shared/")
+    )
+    assert len(own) == len(shared) == 1
+    unrelated = Context.objects.count()
+
+    with pghistory.context(task="grievances.tasks.anonymise_expired", task_id="t-1"):
+        grievance_services.grievance_anonymise(grievance=grievance, by=staff)
+
+    assert not Context.objects.filter(pk__in=own).exists()
+    assert Context.objects.filter(pk__in=shared).exists()  # the contract's event uses it
+    assert [e.url for e in _events(contract)] == ["/staff/shared/"]
+    # The retention run's own context held only the grievance's last update: gone too.
+    assert not Context.objects.filter(metadata__task="grievances.tasks.anonymise_expired")
+    assert Context.objects.count() == unrelated - 1
+
+
+# --- Encrypted columns: a `.changed` event means the text changed ------------------------
+
+
+def _stored(model, pk, column) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "{column}" FROM "{model._meta.db_table}" WHERE id = %s', [pk])
+        return cursor.fetchone()[0]
+
+
+def _labels(obj) -> list[str]:
+    return [e.pgh_label for e in _events(obj)]
+
+
+def test_saving_a_grievance_again_without_changing_its_text_writes_no_changed_event(staff):
+    grievance, _code = submit()
+    stored = _stored(Grievance, grievance.pk, "description")
+    loaded = Grievance.objects.get(pk=grievance.pk)
+    loaded.save()
+    loaded.save()
+    # What a form does: the same text, as a new string.
+    loaded.description = "".join(DESCRIPTION)
+    loaded.contact_details = str(CONTACT)
+    loaded.save()
+    grievance.save()  # the instance that inserted the row, saved again
+    assert _stored(Grievance, grievance.pk, "description") == stored
+    assert not [label for label in _labels(grievance) if label.endswith(".changed")]
+
+    loaded.description = "The agent gave my passport back but still wants the money."
+    loaded.save()
+    loaded.save()
+    Grievance.objects.get(pk=grievance.pk).save()
+    assert [label for label in _labels(grievance) if label.endswith(".changed")] == [
+        "description.changed"
+    ]
+    assert _stored(Grievance, grievance.pk, "description") != stored
+    assert Grievance.objects.get(pk=grievance.pk).description.startswith("The agent gave")
+    text = _all_event_rows_text()
+    assert "gAAAA" not in text
+    assert "passport back" not in text
+
+
+def test_a_save_after_a_new_key_is_put_first_re_encrypts_under_it(settings):
+    from cryptography.fernet import Fernet
+
+    finding = published_finding(confidential_text="Passports kept in the office safe")
+    old_key = settings.EW_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    settings.EW_ENCRYPTION_KEYS = [new_key, *settings.EW_ENCRYPTION_KEYS]
+    loaded = Finding.objects.get(pk=finding.pk)
+    loaded.save()
+    token = _stored(Finding, finding.pk, "confidential_text")
+    assert Fernet(new_key).decrypt(token.encode()) == b"Passports kept in the office safe"
+    assert old_key != new_key
+    loaded.save()  # now the token is current: kept
+    assert _stored(Finding, finding.pk, "confidential_text") == token
+
+
+# --- Management commands -------------------------------------------------------------------
+
+
+def test_a_management_command_records_its_name(settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    finding = published_finding(confidential_text="Passports kept in the office safe")
+    settings.EW_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *settings.EW_ENCRYPTION_KEYS]
+    call_command("rotate_encryption_keys", stdout=io.StringIO())
+    (event,) = [e for e in _events(finding) if e.pgh_label == "confidential_text.changed"]
+    assert event.command == "rotate_encryption_keys"
+    assert event.user_id is None and event.task is None
+
+
+def test_every_command_of_ours_records_its_name():
+    from django.apps import apps
+    from django.conf import settings
+    from django.core.management import get_commands, load_command_class
+
+    ours = {c.name for c in apps.get_app_configs() if c.path.startswith(str(settings.BASE_DIR))}
+    ours -= {c.name for c in apps.get_app_configs() if "site-packages" in c.path}
+    commands = {name: app for name, app in get_commands().items() if app in ours}
+    assert {"seed_demo", "rotate_encryption_keys", "send_reminders"} <= set(commands)
+    for name, app in commands.items():
+        assert isinstance(load_command_class(app, name), audit.AuditedCommand), name
 
 
 # --- Pages ---------------------------------------------------------------------------------

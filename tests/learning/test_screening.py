@@ -469,7 +469,7 @@ def test_create_the_contract_from_the_screening(client, northvale, northvale_off
         screening = Screening.objects.get()
     assert response.status_code == 302
     assert response["Location"] == contract.get_absolute_url()
-    assert screening.contract == contract
+    assert screening.contract_id == contract.pk
     assert screening.status == Screening.Status.AWARDED
     assert screening.has_snapshot
     assert contract.cpv_codes == ["30213100-6"]

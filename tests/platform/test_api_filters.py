@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
         "/api/v1/suppliers/?is_brand=maybe",
         "/api/v1/findings/?fast_track=2",
         "/api/v1/events/?upcoming=soon",
+        "/api/v1/cases/?overdue=AAA",
     ],
 )
 def test_an_unknown_boolean_filter_value_is_a_400_not_ignored(client, northvale, url):
@@ -35,3 +36,20 @@ def test_boolean_filters_still_take_true_and_false(client, northvale):
 def test_trace_is_405_everywhere(client, url):
     client.force_login(StaffFactory())
     assert client.generic("TRACE", url).status_code == 405
+
+
+def test_every_boolean_filter_of_the_api_is_strict():
+    """A plain BooleanFilter ignores `?overdue=AAA`: every API filter set uses the strict one."""
+    from django_filters import BooleanFilter
+
+    from config.api import router
+    from core.api import StrictBooleanFilter
+
+    checked = 0
+    for prefix, viewset, _basename in router.registry:
+        filterset = getattr(viewset, "filterset_class", None)
+        for name, field in getattr(filterset, "base_filters", {}).items():
+            if isinstance(field, BooleanFilter):
+                assert isinstance(field, StrictBooleanFilter), (prefix, name)
+                checked += 1
+    assert checked >= 5

@@ -25,7 +25,8 @@ def _free_port() -> int:
 
 
 def _admin_connection():
-    url = urlsplit(os.environ["DATABASE_URL"])
+    # The owner of the tables may create databases; the application's role may not.
+    url = urlsplit(os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"])
     host = parse_qs(url.query).get("host", [url.hostname])[0]
     conn = psycopg2.connect(
         dbname="postgres",
@@ -64,6 +65,8 @@ def _get(url: str):
 def test_run_serves_the_platform_and_sigterm_leaves_no_process(scratch_database_url):
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": scratch_database_url}
+    # Given one URL, the run takes it as the owner's and connects as the application's role.
+    env.pop("DATABASE_OWNER_URL", None)
     env.pop("REDIS_URL", None)  # the run must start (and stop) its own embedded Redis
     env.pop("DJANGO_SETTINGS_MODULE", None)
     process = subprocess.Popen(

@@ -26,6 +26,7 @@ OPERATOR_ENV = {
     "DJANGO_SECRET_KEY": "sentinel-secret-key-from-the-shell",
     "EW_ENCRYPTION_KEYS": "sentinel-encryption-keys-from-the-shell",
     "POSTGRES_PASSWORD": "sentinel-postgres-password",
+    "POSTGRES_APP_PASSWORD": "sentinel-postgres-app-password",
 }
 
 _REFERENCE = re.compile(
@@ -169,13 +170,24 @@ def test_app_services_reach_postgres_redis_and_mail_by_service_name(services):
         assert env["EMAIL_PORT"] == "1025", name
 
 
-def test_database_url_matches_the_postgres_service_credentials(services):
+def test_the_platform_connects_as_a_role_that_owns_no_table_and_only_web_migrates_as_owner(
+    services,
+):
     db_env = environment(services["db"])
     for name in APP_SERVICES:
-        database = urlsplit(environment(services[name])["DATABASE_URL"])
-        assert database.username == db_env["POSTGRES_USER"], name
-        assert database.password == db_env["POSTGRES_PASSWORD"], name
+        env = environment(services[name])
+        database = urlsplit(env["DATABASE_URL"])
+        assert database.username == "ewatch_app" != db_env["POSTGRES_USER"], name
+        assert database.password == OPERATOR_ENV["POSTGRES_APP_PASSWORD"], name
         assert database.path.lstrip("/") == db_env["POSTGRES_DB"], name
+        assert ("DATABASE_OWNER_URL" in env) == (name == "web"), name
+    owner = urlsplit(environment(services["web"])["DATABASE_OWNER_URL"])
+    assert (owner.username, owner.password) == (
+        db_env["POSTGRES_USER"],
+        db_env["POSTGRES_PASSWORD"],
+    )
+    assert (owner.hostname, owner.path) == ("db", "/" + db_env["POSTGRES_DB"])
+    assert "migrate --noinput" in " ".join(services["web"]["command"])
 
 
 @pytest.mark.parametrize("secret", ["DJANGO_SECRET_KEY", "EW_ENCRYPTION_KEYS"])
@@ -191,10 +203,14 @@ def test_secret_keys_are_required_from_the_environment(services, secret):
             environment(services[name], {**OPERATOR_ENV, secret: ""})
 
 
-def test_postgres_password_is_required_from_the_environment(services):
-    without_password = {k: v for k, v in OPERATOR_ENV.items() if k != "POSTGRES_PASSWORD"}
-    for name in (*APP_SERVICES, "db"):
-        with pytest.raises(MissingVariable, match="POSTGRES_PASSWORD"):
+@pytest.mark.parametrize(
+    ("password", "needed_by"),
+    [("POSTGRES_PASSWORD", ("web", "db")), ("POSTGRES_APP_PASSWORD", APP_SERVICES)],
+)
+def test_postgres_passwords_are_required_from_the_environment(services, password, needed_by):
+    without_password = {k: v for k, v in OPERATOR_ENV.items() if k != password}
+    for name in needed_by:
+        with pytest.raises(MissingVariable, match=password):
             environment(services[name], without_password)
 
 
@@ -207,7 +223,11 @@ def test_no_literal_secret_in_compose_file(services):
                 assert required_reference.fullmatch(value), f"{name}.{key} holds {value!r}"
             if key.endswith("_URL"):
                 password = urlsplit(interpolate(value, OPERATOR_ENV)).password
-                assert password in (None, OPERATOR_ENV["POSTGRES_PASSWORD"]), f"{name}.{key}"
+                assert password in (
+                    None,
+                    OPERATOR_ENV["POSTGRES_PASSWORD"],
+                    OPERATOR_ENV["POSTGRES_APP_PASSWORD"],
+                ), f"{name}.{key}"
     # Nothing that looks like a generated key either.
     assert not re.search(r"django-insecure|[A-Za-z0-9_-]{40,}", COMPOSE_FILE.read_text())
 

@@ -120,10 +120,11 @@ def test_contractor_link_page_stays_within_budget(client, northvale, django_asse
     )
 
     disclosure = DisclosureFactory(contract=ContractFactory(affiliate=northvale))
-    Disclosure.objects.with_scopes_disabled().filter(pk=disclosure.pk).update(
-        contractor_token_digest=token_digest("the-token"),
-        contractor_token_expires_at=timezone.now() + timezone.timedelta(days=3),
-    )
+    with scopes_disabled():
+        Disclosure.objects.filter(pk=disclosure.pk).update(
+            contractor_token_digest=token_digest("the-token"),
+            contractor_token_expires_at=timezone.now() + timezone.timedelta(days=3),
+        )
     DisclosureLineFactory.create_batch(3, disclosure=disclosure)
     with django_assert_max_num_queries(8):
         assert client.get("/disclose/the-token/").status_code == 200

@@ -3,6 +3,7 @@ from django_scopes import scopes_disabled
 
 from affiliates.demo_accounts import DEMO_LOGINS, DEMO_PASSWORD
 from affiliates.models import Affiliate, Membership, User
+from core.models import AuditEvents
 from engagement.models import CompanyContact
 from monitoring.models import PartnerMembership
 from suppliers.models import Contract, Supplier
@@ -31,6 +32,9 @@ def test_seed_demo_is_idempotent_and_every_demo_login_works(db, client):
         assert user.check_password(DEMO_PASSWORD)
         assert user.emailaddress_set.get().verified
     assert User.objects.get(email="staff@ewatch.example").is_ew_staff
+    # The audit trail names the command that wrote the demo rows.
+    staff = User.objects.get(email="staff@ewatch.example")
+    assert {e.command for e in AuditEvents.objects.tracks(staff)} == {"seed_demo"}
     assert User.objects.get(email="partner@monitor.example").is_partner_member
     contacts = set(CompanyContact.objects.values_list("user__email", "company__name"))
     assert contacts == {

@@ -93,7 +93,7 @@ def test_officer_records_a_contract_with_its_checklist_and_disclosure(
         if o not in {"sites_disclosed", "component_sites", "findings_shared"}
     ] == [None] * 7
     assert all(item.affiliate_id == northvale.pk for item in items.values())
-    assert disclosure.contract == contract
+    assert disclosure.contract_id == contract.pk
     assert disclosure.affiliate == northvale
     assert disclosure.status == Disclosure.Status.REQUESTED
     assert disclosure.due_date == date(2026, 4, 1)
@@ -310,7 +310,8 @@ def test_achieved_or_formal_request_needs_evidence(
         assert f"Describe the evidence: it is required when the status is “{label}" in (
             response.content.decode()
         )
-    item.refresh_from_db()
+    with scopes_disabled():
+        item.refresh_from_db()
     assert (item.status, item.evidence) == ("open", "")
 
     response = client.post(
@@ -319,7 +320,8 @@ def test_achieved_or_formal_request_needs_evidence(
     )
     assert response.status_code == 302
     assert response["Location"] == f"/a/northvale/contracts/{contract.pk}/#checklist-{item.pk}"
-    item.refresh_from_db()
+    with scopes_disabled():
+        item.refresh_from_db()
     assert (item.status, item.evidence, item.updated_by) == (
         "achieved",
         "List received 2 Feb.",
@@ -377,7 +379,8 @@ def test_viewer_reads_the_contract_but_cannot_edit_it_or_its_checklist(
     assert client.post(url, {"status": "not_applicable"}).status_code == 403
     assert client.get("/a/northvale/contracts/import/").status_code == 403
     assert _contract_counts()[0] == 1
-    item.refresh_from_db()
+    with scopes_disabled():
+        item.refresh_from_db()
     assert item.status == "open"
 
 

@@ -79,7 +79,7 @@ def test_imported_contract_gets_a_requested_disclosure_due_30_days_after_award_a
         disclosure = Disclosure.objects.get()
         assert ChecklistItem.objects.count() == 0
     assert contract.disclosure_due_date == date(2010, 6, 9)
-    assert disclosure.contract == contract
+    assert disclosure.contract_id == contract.pk
     assert disclosure.status == Disclosure.Status.REQUESTED
     assert disclosure.due_date == date(2010, 6, 9)
     assert disclosure.affiliate == northvale

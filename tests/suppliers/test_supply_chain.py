@@ -11,6 +11,7 @@ from tests.factories import (
     PartnerMemberFactory,
     StaffFactory,
     member,
+    reading_as,
 )
 from tests.factories import SupplierFactory as CompanyFactory
 
@@ -129,10 +130,10 @@ def test_companies_visible_to_each_reader(northvale, southport):
         last_seen=date(2026, 1, 1),
     )
     unrelated = CompanyFactory()
-    visible = {
-        name: set(Supplier.objects.visible_to(reader))
-        for name, reader in _readers(northvale, southport).items()
-    }
+    visible = {}
+    for name, reader in _readers(northvale, southport).items():
+        with reading_as(reader):
+            visible[name] = set(Supplier.objects.visible_to(reader))
     assert visible == {
         "staff": {our_contractor, their_contractor, site_contractor, brand, unrelated},
         "partner": set(),

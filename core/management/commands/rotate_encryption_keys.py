@@ -1,13 +1,13 @@
 """Re-encrypt every encrypted column under the first key of `EW_ENCRYPTION_KEYS`."""
 
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
 from core import encryption
+from core.audit import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Re-encrypt every encrypted value under the newest key (the first of "
         "EW_ENCRYPTION_KEYS). Run it after putting a new key first; then drop the old key."

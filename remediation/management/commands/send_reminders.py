@@ -1,12 +1,13 @@
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.audit import AuditedCommand
 from core.outbox import outbox_send_pending
 from remediation.reminders import reminders_sweep
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Queue today's remediation reminders (and, on the digest weekday, the weekly "
         "digests), then send what waits in the outbox. Safe to run twice."

@@ -1,10 +1,12 @@
 from importlib import import_module
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+from django_scopes import scopes_disabled
 
 from affiliates.demo_accounts import DEMO_LOGINS, DEMO_PASSWORD
+from core.audit import AuditedCommand
 
 # Each app's `demo.seed(**context)` adds its objects and returns names for the apps after it.
 # In dependency order: monitoring reports and grievances need the suppliers' factories.
@@ -19,7 +21,7 @@ DEMO_MODULES = [
 ]
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Load the demo data (idempotent: a second run adds no duplicates)."
 
     def add_arguments(self, parser):
@@ -37,7 +39,8 @@ class Command(BaseCommand):
                 "seed_demo loads demo accounts with a known password: not in production."
             )
         context: dict = {"scale": scale, "stdout": self.stdout}
-        with transaction.atomic():
+        # Demo data of every affiliate at once: the explicit bypass of row-level security.
+        with transaction.atomic(), scopes_disabled():
             for module_name in DEMO_MODULES:
                 result = import_module(module_name).seed(**context)
                 context.update(result or {})
