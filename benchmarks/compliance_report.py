@@ -66,6 +66,7 @@ from django_scopes import scope, scopes_disabled  # noqa: E402
 from affiliates.models import Affiliate  # noqa: E402
 from affiliates.reader import Reader  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
+from core import rls  # noqa: E402
 from reports import compliance  # noqa: E402
 from reports.models import ComplianceReport  # noqa: E402
 from suppliers.models import DisclosureLine  # noqa: E402
@@ -327,7 +328,8 @@ def main() -> int:
     connection.settings_dict["TEST"]["NAME"] = f"bench_ewatch_{os.getpid()}"
     original = connection.settings_dict["NAME"]
     started = time.perf_counter()
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    with rls.as_owner():  # creating a database is the owner's (core/rls.py)
+        name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     print(f"Scratch database {name} migrated in {time.perf_counter() - started:.1f} s", flush=True)
     try:
         started = time.perf_counter()
@@ -335,7 +337,7 @@ def main() -> int:
         call_command("seed_demo", scale=args.affiliates, stdout=io.StringIO())
         with scopes_disabled():
             generate(args, start, end, today)
-        with connection.cursor() as cursor:
+        with rls.as_owner(), connection.cursor() as cursor:  # the owner's to gather
             cursor.execute("ANALYZE")
         print(f"Data generated in {time.perf_counter() - started:.1f} s", flush=True)
         met = render_largest(args, start, end)
@@ -346,7 +348,8 @@ def main() -> int:
                 flush=True,
             )
         else:
-            connection.creation.destroy_test_db(original, verbosity=0)
+            with rls.as_owner():
+                connection.creation.destroy_test_db(original, verbosity=0)
             print(f"Dropped {name}.", flush=True)
     return 0 if met else 1
 

@@ -44,6 +44,7 @@ from django_scopes import scopes_disabled  # noqa: E402
 
 from affiliates.models import Affiliate  # noqa: E402
 from benchmarks.sample_data import BRANDS  # noqa: E402
+from core import rls  # noqa: E402
 from suppliers import imports, matching  # noqa: E402
 from suppliers.imports import disclosure_import  # noqa: E402
 from suppliers.matching import normalise_address, normalise_name  # noqa: E402
@@ -284,8 +285,8 @@ class Phases:
     """Wall-clock time spent in the import's main steps, to see where the time goes."""
 
     STEPS = (
-        (imports, "parse_disclosure_file", "read"),
-        (imports, "validate_rows", "check"),
+        (imports, "read_disclosure_rows", "read"),
+        (imports, "check_rows", "check"),
         (imports, "match_sites_with_counts", "match"),
         (matching, "_search_similar", "  of which trigram search"),
         (matching, "_create_unmatched", "  of which new factories and reviews"),
@@ -323,7 +324,7 @@ class Rollback(Exception):
 
 def vacuum() -> None:
     """The registry as it is between imports, once autovacuum has passed."""
-    with connection.cursor() as cursor:
+    with rls.as_owner(), connection.cursor() as cursor:  # VACUUM is the owner's
         for model in (Factory, FactoryMatchReview, DisclosureLine):
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
 
@@ -376,8 +377,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     site_count = args.sites or max(1, args.rows * 3 // 10)
 
-    call_command("migrate", "affiliates", verbosity=0)
-    call_command("migrate", "suppliers", verbosity=0)
+    call_command("migrate", verbosity=0)
     print(
         f"Generating {args.rows} rows for {site_count} sites ({args.known:.0%} already known)…",
         flush=True,

@@ -48,7 +48,7 @@ from django.utils import timezone  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
 from affiliates.models import Affiliate, Membership, User  # noqa: E402
-from core import outbox  # noqa: E402
+from core import outbox, rls  # noqa: E402
 from core.models import OutboxEmail, Reminder, ReminderSweep  # noqa: E402
 from core.reminders import subject_key  # noqa: E402
 from remediation import reminders as services  # noqa: E402
@@ -344,7 +344,8 @@ def generate(args, today) -> None:
         started = time.perf_counter()
         rows = sql(statement.replace(" % ", " %% "), params)
         print(f"  {label}: {rows:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
-    sql("ANALYZE")
+    with rls.as_owner():  # statistics are the owner's to gather
+        sql("ANALYZE")
 
 
 def describe(today) -> None:
@@ -464,12 +465,14 @@ def main() -> int:
     connection.settings_dict["TEST"]["NAME"] = f"bench_ewatch_{os.getpid()}"
     original = connection.settings_dict["NAME"]
     started = time.perf_counter()
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    with rls.as_owner():  # creating a database is the owner's (core/rls.py)
+        name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     print(f"Scratch database {name} migrated in {time.perf_counter() - started:.1f} s", flush=True)
     try:
         print(f"Generating data for a sweep on {today:%A %Y-%m-%d}…", flush=True)
-        generate(args, today)
-        describe(today)
+        with scopes_disabled():  # generated data of every affiliate: the explicit bypass
+            generate(args, today)
+            describe(today)
 
         label = "the day's sweep" if args.history else "first sweep (empty ledger)"
         if args.profile:
@@ -481,8 +484,9 @@ def main() -> int:
             timed_send()
         if args.history:
             tables = (Reminder, ReminderSweep, OutboxEmail)
-            sql(f"TRUNCATE {', '.join(model._meta.db_table for model in tables)}")
-            sql("ANALYZE")
+            with rls.as_owner():  # the application's role may not TRUNCATE
+                sql(f"TRUNCATE {', '.join(model._meta.db_table for model in tables)}")
+                sql("ANALYZE")
             timed_sweep("first sweep ever (empty ledger: every overdue action at once)", today)
             if args.send:
                 timed_send()
@@ -490,7 +494,8 @@ def main() -> int:
         if args.keep:
             print(f"Kept {name}; drop it with DROP DATABASE {name}.", flush=True)
         else:
-            connection.creation.destroy_test_db(original, verbosity=0)
+            with rls.as_owner():
+                connection.creation.destroy_test_db(original, verbosity=0)
             print(f"Dropped {name}.", flush=True)
     return 0
 
