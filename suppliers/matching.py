@@ -69,8 +69,9 @@ _LETTERS = str.maketrans(
 
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", (text or "").casefold().translate(_LETTERS))
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_WORD.sub(" ", ascii_text.casefold()).strip()
+    if not decomposed.isascii():  # most names are: no accent to take off, character by character
+        decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", decomposed.casefold()).strip()
 
 
 def _dedupe(words):
