@@ -151,7 +151,11 @@ DATABASES["default"]["ENGINE"] = "core.db"  # Django's PostgreSQL backend + the 
 _owner = environ.Env.db_url_config(env.str("DATABASE_OWNER_URL", default=_database_url))
 DATABASE_OWNER = {"USER": _owner.get("USER", ""), "PASSWORD": _owner.get("PASSWORD", "")}
 DATABASE_APPLICATION = {key: DATABASES["default"].get(key, "") for key in ("USER", "PASSWORD")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+# Persistent connections in production (gunicorn's workers reuse them); none in development,
+# where runserver serves each request in a new thread whose connection would linger.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+    "DATABASE_CONN_MAX_AGE", default=60 if PRODUCTION else 0
+)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 

@@ -144,6 +144,26 @@ def forget_contexts(ids) -> int:
         return cursor.rowcount
 
 
+# URL parts that open something by themselves (a contractor's link, an invitation, a password
+# reset): never kept in the trail, which outlives them.
+SECRET_URL_KWARGS = frozenset({"token", "key", "uidb36", "uidb64"})
+
+
+def safe_path(request) -> str:
+    """The request's path with the secret parts of a link replaced by "…"."""
+    from django.urls import Resolver404, resolve
+
+    path = request.path
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return path
+    for name, value in match.kwargs.items():
+        if name in SECRET_URL_KWARGS and value:
+            path = path.replace(str(value), "…")
+    return path
+
+
 class AuditMiddleware(pghistory.middleware.HistoryMiddleware):
     """Who and which request: the user (also when DRF authenticates it later), the method and
     the path (never the query string). Nothing for anonymous visitors of the public grievance
@@ -154,7 +174,7 @@ class AuditMiddleware(pghistory.middleware.HistoryMiddleware):
         return {
             "user": user.pk if user is not None and user.is_authenticated else None,
             "method": request.method,
-            "url": request.path,
+            "url": safe_path(request),
         }
 
     def __call__(self, request):

@@ -21,9 +21,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_scopes import scopes_disabled
 
-from affiliates.models import Membership
+from affiliates.tenancy import is_member_of_an_active_affiliate
 from core.errors import DomainError
 from core.outbox import outbox_enqueue
 from core.uploads import CleanFile
@@ -53,9 +52,8 @@ def audiences_of(user) -> set[str]:
         return audiences
     if user.is_partner_member:
         audiences.add(EventAudience.PARTNERS)
-    with scopes_disabled():
-        if Membership.objects.filter(user=user, affiliate__is_active=True).exists():
-            audiences.add(EventAudience.AFFILIATES)
+    if is_member_of_an_active_affiliate(user):
+        audiences.add(EventAudience.AFFILIATES)
     return audiences
 
 

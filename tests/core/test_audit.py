@@ -352,3 +352,17 @@ def test_the_trail_is_reached_from_the_pages_that_show_the_records(
     body = client.get("/a/northvale/members/").content.decode()
     assert 'href="/a/northvale/audit/"' in body
     assert client.get("/a/northvale/audit/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "kept"),
+    [
+        ("/disclose/Zq3-secret_token/", "/disclose/…/"),
+        ("/invitations/Zq3-secret_token/", "/invitations/…/"),
+        ("/a/northvale/contracts/", "/a/northvale/contracts/"),
+    ],
+)
+def test_the_trail_never_keeps_the_token_of_a_link(rf, path, kept):
+    """A contractor's link, an invitation: the trail names the page, not the key to it."""
+    request = rf.post(path)
+    assert audit.safe_path(request) == kept
