@@ -25,11 +25,14 @@ install: $(STAMP) ## Create .venv and install the locked dependencies
 run: install ## Run web, Celery worker and beat with demo data on http://127.0.0.1:8000
 	$(PY) -m config.devservers run
 
-# The suite runs in TEST_JOBS processes (pytest-xdist; one per CPU, at most 8), a test file
-# per process at a time. With PYTEST_ARGS (a targeted run) it runs in one process unless
-# TEST_JOBS is given; `-n N` in PYTEST_ARGS wins as well.
+# The suite runs in TEST_JOBS processes (pytest-xdist; one per CPU, at most 8), each with its
+# own test database and Redis databases (config/settings_test.py). `--dist load`, not loadfile:
+# each process runs its share in pytest-django's order (plain database tests first, then those
+# that truncate every table, live_server's), so no test finds the migrations' reference data
+# flushed by another file's live_server test. With PYTEST_ARGS (a targeted run) it runs in one
+# process unless TEST_JOBS is given; `-n N` in PYTEST_ARGS wins as well.
 TEST_JOBS ?= $(if $(PYTEST_ARGS),0,$(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 8 ] && n=8; echo $$n))
-XDIST := $(if $(filter-out 0,$(TEST_JOBS)),-n $(TEST_JOBS) --dist loadfile,-n 0)
+XDIST := $(if $(filter-out 0,$(TEST_JOBS)),-n $(TEST_JOBS) --dist load,-n 0)
 
 test: install ## Run checks and the whole suite on every CPU; PYTEST_ARGS="tests/x.py": one process (TEST_JOBS=N for N)
 	$(PY) -m config.devservers exec --redis test -- $(MAKE) --no-print-directory checks
