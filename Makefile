@@ -25,7 +25,16 @@ install: $(STAMP) ## Create .venv and install the locked dependencies
 run: install ## Run web, Celery worker and beat with demo data on http://127.0.0.1:8000
 	$(PY) -m config.devservers run
 
-test: install ## Run Django's checks and the whole test suite
+# The suite runs in TEST_JOBS processes (pytest-xdist; one per CPU, at most 8), each with its
+# own test database and Redis databases (config/settings_test.py). `--dist load`, not loadfile:
+# each process runs its share in pytest-django's order (plain database tests first, then those
+# that truncate every table, live_server's), so no test finds the migrations' reference data
+# flushed by another file's live_server test. With PYTEST_ARGS (a targeted run) it runs in one
+# process unless TEST_JOBS is given; `-n N` in PYTEST_ARGS wins as well.
+TEST_JOBS ?= $(if $(PYTEST_ARGS),0,$(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 8 ] && n=8; echo $$n))
+XDIST := $(if $(filter-out 0,$(TEST_JOBS)),-n $(TEST_JOBS) --dist load,-n 0)
+
+test: install ## Run checks and the whole suite on every CPU; PYTEST_ARGS="tests/x.py": one process (TEST_JOBS=N for N)
 	$(PY) -m config.devservers exec --redis test -- $(MAKE) --no-print-directory checks
 
 FUZZ_EXAMPLES ?= 60
@@ -41,7 +50,7 @@ checks: # (inside `make test`, with the servers up)
 	  DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  EW_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 lint: install ## Check style with ruff and the layers of the apps with import-linter
 	$(VENV)/bin/lint-imports --no-cache

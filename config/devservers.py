@@ -137,6 +137,9 @@ class EmbeddedRedis:
                 str(data_dir),
                 "--save",
                 "60 1",
+                # Room for a pair (broker, cache) per pytest-xdist worker (settings_test).
+                "--databases",
+                "64",
                 "--daemonize",
                 "no",
                 "--loglevel",

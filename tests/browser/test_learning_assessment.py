@@ -64,7 +64,15 @@ def test_officer_answers_completes_and_downloads_the_pdf(
     first.get_by_label("Mostly in place").check()
     expect(first.get_by_role("status")).to_contain_text("Mostly in place")
     first.get_by_label("Evidence notes").fill("Council procurement strategy, March 2025.")
-    first.get_by_label("Evidence notes").blur()
+    # The status already reads "Saved at" from the choice: wait for the notes' own save
+    # before reloading, or the reload may win the race (it did on a busy machine).
+    with page.expect_response(
+        lambda response: (
+            response.request.method == "POST" and f"/questions/{questions[0].pk}/" in response.url
+        )
+    ) as notes_saved:
+        first.get_by_label("Evidence notes").blur()
+    assert notes_saved.value.ok
     expect(first.get_by_role("status")).to_contain_text("Saved at")
     page.reload()
     first = page.get_by_role("group", name=questions[0].text_en)

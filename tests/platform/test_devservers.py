@@ -15,7 +15,10 @@ import psycopg2
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-SCRATCH_DB = "ewatch_runcheck"
+# Names of its own per pytest-xdist worker: two runs of the suite side by side never share them.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+SCRATCH_DB = f"ewatch_runcheck_{_WORKER}"
+SCRATCH_REDIS = f"runcheck-{_WORKER}"
 
 
 def _free_port() -> int:
@@ -78,7 +81,7 @@ def test_run_serves_the_platform_and_sigterm_leaves_no_process(scratch_database_
             "--port",
             str(port),
             "--redis",
-            "runcheck",
+            SCRATCH_REDIS,
         ],
         cwd=BASE_DIR,
         env=env,
