@@ -214,7 +214,7 @@ def drop_views(connection) -> None:
     """Before migrating: a view would stop a migration from changing a column it reads."""
     with connection.cursor() as cursor:
         for name in _VIEWS:
-            cursor.execute(f"DROP VIEW IF EXISTS {_quote(name)}")
+            cursor.execute(f"DROP VIEW IF EXISTS {connection.ops.quote_name(name)}")
 
 
 def create_views(connection) -> list[str]:
@@ -225,8 +225,8 @@ def create_views(connection) -> list[str]:
             with scopes_disabled():
                 query_sql, params = queryset().query.get_compiler(connection=connection).as_sql()
             body = cursor.cursor.mogrify(query_sql, params).decode()
-            cursor.execute(f"DROP VIEW IF EXISTS {_quote(name)}")
-            cursor.execute(f"CREATE VIEW {_quote(name)} AS {body}")
+            cursor.execute(f"DROP VIEW IF EXISTS {connection.ops.quote_name(name)}")
+            cursor.execute(f"CREATE VIEW {connection.ops.quote_name(name)} AS {body}")
     return sorted(_VIEWS)
 
 
@@ -278,7 +278,7 @@ def sync_policies(connection) -> list[str]:
         )
         tables = sorted(row[0] for row in cursor.fetchall())
         for table in tables:
-            name = _quote(table)
+            name = connection.ops.quote_name(table)
             cursor.execute(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
             cursor.execute(f"DROP POLICY IF EXISTS {POLICY} ON {name}")
             cursor.execute(
@@ -295,7 +295,7 @@ def grant_application_role(connection, role: str) -> bool:
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
         if cursor.fetchone() is None:
             return False
-        ident = _quote(role)
+        ident = connection.ops.quote_name(role)
         for statement in (
             "GRANT USAGE ON SCHEMA public TO {}",
             "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}",
@@ -326,7 +326,7 @@ def ensure_application_role(connection, role: str, password: str | None) -> str:
         if not cursor.fetchone()[0]:
             return "missing"
         statement = "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"
-        statement = statement.format(_quote(role))
+        statement = statement.format(connection.ops.quote_name(role))
         if password:
             cursor.execute(statement + " PASSWORD %s", [password])
         else:
@@ -353,8 +353,3 @@ def as_owner(alias: str = "default"):
     finally:
         connection.close()
         connection.settings_dict.update(current)
-
-
-def _quote(name: str) -> str:
-    """An identifier, quoted for PostgreSQL."""
-    return '"' + name.replace('"', '""') + '"'

@@ -119,7 +119,6 @@ CHUNK_SIZE = 1000
 # Trigram searches are CPU work inside PostgreSQL: with more than one chunk to search, run the
 # chunks on this many connections at once (one core each).
 SEARCH_CONNECTIONS = 2
-NAME_TRIGRAM_INDEX = "factory_name_trgm"
 # Serialises matching between concurrent imports so that two of them cannot both create the
 # same new site (an arbitrary constant, used with pg_advisory_xact_lock).
 MATCHING_LOCK_ID = 7_240_311

@@ -5,7 +5,6 @@ from django.db import connections
 from django.utils import translation
 
 from affiliates.models import Membership
-from core import rls
 
 from .factories import AffiliateFactory, PartnerMemberFactory, StaffFactory, member
 
@@ -29,7 +28,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
             # which the application itself may not do.
             # Also on tables made later (tests/platform/test_migrations.py migrates back and
             # forth).
-            role = rls._quote(application["USER"])
+            role = connection.ops.quote_name(application["USER"])
             with connection.cursor() as cursor:
                 for statement in (
                     "GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {}",
