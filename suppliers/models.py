@@ -452,6 +452,14 @@ class FactoryMatchReview(models.Model):
         Factory, on_delete=models.CASCADE, related_name="+", verbose_name=_("possible match")
     )
     score = models.FloatField(_("similarity"))
+    # Why the matcher paired them (suppliers/matching.py fills these; the queue shows them).
+    name_similarity = models.FloatField(_("name similarity"), null=True, blank=True)
+    address_similarity = models.FloatField(_("address similarity"), null=True, blank=True)
+    distance_m = models.PositiveIntegerField(
+        _("distance between the coordinates (metres)"), null=True, blank=True
+    )
+    # Codes of the facts that matched, e.g. ["name", "street_number", "postcode", "nearby"].
+    matched_facts = models.JSONField(_("facts that matched"), default=list, blank=True)
     decision = models.CharField(
         _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
     )
@@ -473,6 +481,52 @@ class FactoryMatchReview(models.Model):
 
     def __str__(self):
         return f"{self.factory} ≟ {self.candidate}"
+
+
+class FactoryMerge(models.Model):
+    """One merge of `source` into `target`, with what it moved, so that staff can undo it.
+
+    `moved` maps a model label ("suppliers.disclosureline") to the primary keys of its rows
+    that pointed at `source` and now point at `target`; `removed_links` keeps the supplier
+    links deleted because the target already had the same fact; `aliases_added` and
+    `os_id_moved` the rest of what `factory_merge` changed on the target.
+    """
+
+    source = models.ForeignKey(
+        Factory, on_delete=models.CASCADE, related_name="merges_out", verbose_name=_("merged site")
+    )
+    target = models.ForeignKey(
+        Factory, on_delete=models.CASCADE, related_name="merges_in", verbose_name=_("kept site")
+    )
+    review = models.ForeignKey(
+        FactoryMatchReview,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merges",
+        verbose_name=_("review"),
+    )
+    moved = models.JSONField(default=dict, blank=True)
+    removed_links = models.JSONField(default=list, blank=True)
+    reviews_closed = models.JSONField(default=list, blank=True)
+    aliases_added = models.JSONField(default=list, blank=True)
+    os_id_moved = models.BooleanField(default=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("merged"), default=timezone.now)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("factory merge")
+        verbose_name_plural = _("factory merges")
+        ordering = ["-merged_at"]
+
+    def __str__(self):
+        return f"{self.source_id} → {self.target_id}"
 
 
 CPV_PATTERN = r"^\d{8}(-\d)?$"
@@ -719,6 +773,7 @@ audit.track(
     Disclosure,
     DisclosureLine,
     FactoryMatchReview,
+    FactoryMerge,
     Contract,
     ChecklistItem,
 )
