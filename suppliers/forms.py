@@ -84,3 +84,15 @@ class RbaMembershipForm(forms.ModelForm):
         model = Supplier
         fields = ["rba_membership", "rba_member_since"]
         widgets = {"rba_member_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class FacilityListUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Facility list (CSV or XLSX)"),
+        help_text=_(
+            "In Open Supply Hub's list format: columns country, name and address, and any of "
+            "lat, lng, sector, product_type, facility_type, processing_type, "
+            "number_of_workers, parent_company and os_id. If one row is wrong, nothing is "
+            "saved and each error is listed with its row and column."
+        ),
+    )

@@ -10,7 +10,8 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
@@ -108,6 +109,19 @@ class DisclosureFileError(DomainError):
         super().__init__(message, field="file")
 
 
+@dataclass(frozen=True, slots=True)
+class TableLayout:
+    """The columns a kind of list has: a disclosure here, an Open Supply Hub list elsewhere
+    (`open_supply_hub`). `aliases` maps a header, as `header_key` gives it, to its column."""
+
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    aliases: Mapping[str, str]
+
+
+DISCLOSURE_LAYOUT = TableLayout(TEMPLATE_COLUMNS, REQUIRED_COLUMNS, COLUMN_ALIASES)
+
+
 # --- Reading -----------------------------------------------------------------------------
 
 
@@ -126,6 +140,12 @@ def read_disclosure_rows(file: IO[bytes]) -> Iterator[dict[str, Any]]:
     Raises DisclosureFileError, at the first row asked for or later, when the file cannot be
     read: a checker that stops early does not read the rest of the file.
     """
+    return read_table_rows(file, DISCLOSURE_LAYOUT)
+
+
+def read_table_rows(file: IO[bytes], layout: TableLayout) -> Iterator[dict[str, Any]]:
+    """The rows of a CSV or XLSX list with the columns of `layout`, with every protection of
+    the disclosure upload (size, rows, XLSX bombs, encodings, control characters)."""
     data = _read_limited(file)
     if not data.strip():
         raise DisclosureFileError(_("The file is empty."))
@@ -141,7 +161,7 @@ def read_disclosure_rows(file: IO[bytes]) -> Iterator[dict[str, Any]]:
     else:
         table = _csv_table(data)
     del data
-    yield from _rows_from_table(table)
+    yield from _rows_from_table(table, layout)
 
 
 def _read_limited(file: IO[bytes]) -> bytes:
@@ -266,20 +286,20 @@ def header_key(text: str) -> str:
     return _HEADER_JUNK.sub("_", folded.encode("ascii", "ignore").decode()).strip("_")
 
 
-def _rows_from_table(table: Iterator[tuple[int, list[str]]]) -> Iterator[dict[str, Any]]:
+def _rows_from_table(
+    table: Iterator[tuple[int, list[str]]], layout: TableLayout
+) -> Iterator[dict[str, Any]]:
     first = next(table, None)
     if first is None or first[0] != 1 or not any(cell.strip() for cell in first[1]):
         raise DisclosureFileError(
-            _(
-                "The first row must name the columns (site_name, address, country, brand, "
-                "product_model, …), as in the template."
-            )
+            _("The first row must name the columns (%(columns)s, …), as in the template.")
+            % {"columns": ", ".join(layout.required)}
         )
     columns: list[str | None] = []
     named: dict[str, str] = {}
     for cell in first[1]:
         title = cell.strip().lstrip("\ufeff")
-        column = COLUMN_ALIASES.get(header_key(title))
+        column = layout.aliases.get(header_key(title))
         if column in named:
             raise DisclosureFileError(
                 _("The columns “%(first)s” and “%(second)s” both give the %(column)s: keep one.")
@@ -288,7 +308,7 @@ def _rows_from_table(table: Iterator[tuple[int, list[str]]]) -> Iterator[dict[st
         if column:
             named[column] = title
         columns.append(column)
-    missing = [column for column in REQUIRED_COLUMNS if column not in named]
+    missing = [column for column in layout.required if column not in named]
     if missing:
         raise DisclosureFileError(
             _(
@@ -308,7 +328,7 @@ def _rows_from_table(table: Iterator[tuple[int, list[str]]]) -> Iterator[dict[st
             )
         if not any(cell.strip() for cell in cells):
             continue
-        row: dict[str, Any] = dict.fromkeys(TEMPLATE_COLUMNS, "")
+        row: dict[str, Any] = dict.fromkeys(layout.columns, "")
         row["row"] = number
         width = len(cells)
         for index, column in wanted:

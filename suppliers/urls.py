@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from .views import contracts, disclosures, staff, supply_chain
+from .views import contracts, disclosures, open_supply_hub, staff, supply_chain
 
 app_name = "suppliers"
 
@@ -120,6 +120,26 @@ urlpatterns = [
     ),
     path("staff/factories/", staff.StaffFactoryRankingView.as_view(), name="staff_factories"),
     path("staff/factories/<int:pk>/", staff.StaffFactoryDetailView.as_view(), name="staff_factory"),
+    path(
+        "staff/factories/open-supply-hub/",
+        open_supply_hub.FacilityListImportView.as_view(),
+        name="staff_facility_list_import",
+    ),
+    path(
+        "staff/factories/open-supply-hub/errors.csv",
+        open_supply_hub.FacilityListErrorsView.as_view(),
+        name="staff_facility_list_errors",
+    ),
+    path(
+        "staff/factories/open-supply-hub.csv",
+        open_supply_hub.FacilityListExportView.as_view(file_format="csv"),
+        name="staff_facility_list_export_csv",
+    ),
+    path(
+        "staff/factories/open-supply-hub.xlsx",
+        open_supply_hub.FacilityListExportView.as_view(file_format="xlsx"),
+        name="staff_facility_list_export_xlsx",
+    ),
     path(
         "staff/factory-matches/",
         staff.MatchReviewListView.as_view(),
