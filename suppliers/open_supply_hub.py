@@ -33,9 +33,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_countries import countries
 
-from .country_names import code_by_english_name
+from .country_names import country_code
 from .import_files import TableLayout, header_key, read_table_rows
 from .import_rows import MAX_ERRORS, CheckedRows, RowError, _coordinate, _too_long
 from .imports import DisclosureImportRejected
@@ -140,36 +139,6 @@ EXPORT_FACILITY_TYPE = {
     FactoryFunction.COMPONENT: "Component Manufacturing",
     FactoryFunction.RAW_MATERIAL: "Raw Material Processing or Production",
 }
-# Forms of country names that django-countries does not know, as lists really write them.
-_COUNTRY_SYNONYMS = {
-    "uk": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "usa": "US",
-    "united states of america": "US",
-    "viet nam": "VN",
-    "south korea": "KR",
-    "korea": "KR",
-    "korea republic of": "KR",
-    "republic of korea": "KR",
-    "taiwan": "TW",
-    "taiwan province of china": "TW",
-    "hong kong sar": "HK",
-    "hong kong sar china": "HK",
-    "macau": "MO",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "czech republic": "CZ",
-    "russia": "RU",
-    "laos": "LA",
-    "uae": "AE",
-    "burma": "MM",
-    "cambodia kingdom of": "KH",
-    "peoples republic of china": "CN",
-    "prc": "CN",
-    "mainland china": "CN",
-}
-_COUNTRY_JUNK = re.compile(r"[^\w]+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _MAX_LENGTHS = {
     "name": Factory._meta.get_field("name").max_length,
@@ -324,19 +293,6 @@ def _clean_row(
     return row, found
 
 
-def country_code(value: str) -> str:
-    """The two-letter code of a country written as a code (CN, CHN) or an English name in
-    any case and spacing ("VIET NAM", "china."), or ""."""
-    text = _COUNTRY_JUNK.sub(" ", value.casefold()).strip()
-    if text in _COUNTRY_SYNONYMS:
-        return _COUNTRY_SYNONYMS[text]
-    if text.isascii() and text.isalpha() and len(text) in (2, 3):
-        code = countries.alpha2(text.upper())
-        if code:
-            return code
-    return code_by_english_name(" ".join(value.split())) or code_by_english_name(text)
-
-
 def _bad_country(value: str) -> str:
     return _(
         "“%(value)s” is not a country: write its two-letter code (CN), its three-letter code "
@@ -391,10 +347,11 @@ def _fill_blanks(rows: list[dict[str, Any]], factory_ids: list[int]) -> int:
             "pk", "os_id", "products", "workforce_size", "owner", "latitude", "longitude"
         )
     }
+    # An OS ID some factory already has stays with it (the matcher linked that one if it could).
     taken = set(
-        Factory.objects.filter(os_id__in={row["os_id"] for row in rows if row["os_id"]})
-        .exclude(pk__in=factories)
-        .values_list("os_id", flat=True)
+        Factory.objects.filter(
+            os_id__in={row["os_id"] for row in rows if row["os_id"]}
+        ).values_list("os_id", flat=True)
     )
     owners = _companies({row["parent_company"] for row in rows if row["parent_company"]})
     changed: dict[str, set[int]] = {}

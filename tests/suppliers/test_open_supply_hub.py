@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
 from openpyxl import Workbook, load_workbook
 
+from suppliers.country_names import country_code
 from suppliers.import_files import DisclosureFileError
 from suppliers.models import Factory, FactoryFunction, FactoryMatchReview, Sector, Supplier
 from suppliers.open_supply_hub import FacilityListRejected, facility_list_import
@@ -196,6 +197,25 @@ def test_a_list_without_the_required_columns_is_refused(db):
     assert "The file is missing columns: address." in str(refused.value)
 
 
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("Viet Nam", "VN"),
+        ("VIETNAM", "VN"),
+        ("china.", "CN"),
+        ("chn", "CN"),
+        ("  South   Korea ", "KR"),
+        ("Türkiye", "TR"),
+        ("Hong Kong SAR, China", "HK"),
+        ("Myanmar", "MM"),
+        ("uk", "GB"),
+        ("Narnia", ""),
+    ],
+)
+def test_countries_are_read_as_lists_write_them(written, code):
+    assert country_code(written) == code
+
+
 # --- Pages -------------------------------------------------------------------------------
 
 
@@ -209,7 +229,7 @@ def test_staff_import_a_list_and_see_what_it_did(client, staff):
     assert "The list was imported" in page
     assert "<dt>Rows read</dt><dd>4</dd>" in page
     assert "<dt>New factories</dt><dd>4</dd>" in page
-    assert "<dt>Open Supply Hub IDs added</dt><dd>0</dd>" in page
+    assert "<dt>Open Supply Hub IDs added to known factories</dt><dd>0</dd>" in page
     # The summary is shown once.
     assert "The list was imported" not in client.get(IMPORT_URL).content.decode()
 
