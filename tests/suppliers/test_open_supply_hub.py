@@ -166,6 +166,26 @@ def test_an_xlsx_list_imports(db):
     assert str(Factory.objects.get().latitude) == "14.300000"
 
 
+def test_the_newer_template_with_combined_columns_imports(db):
+    header = ["country", "name", "address", "sector_product_type", "facility_type_processing_type"]
+    row = ["MY", "Penang Wafer Works", "Bayan Lepas FIZ", "Electronics|Wafers", "Smelting"]
+
+    facility_list_import(file=_csv([row], header=header), by=None)
+
+    wafers = Factory.objects.get()
+    assert (wafers.sector, wafers.products) == (Sector.ICT, "Wafers")
+    assert wafers.function == FactoryFunction.RAW_MATERIAL
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(db):
+    huge = SimpleUploadedFile("list.csv", b"country,name,address\n" + b"x" * 20 * 1024 * 1024)
+
+    with pytest.raises(DisclosureFileError) as refused:
+        facility_list_import(file=huge, by=None)
+
+    assert "larger than 20 MB" in str(refused.value)
+
+
 def test_a_list_with_errors_saves_nothing_and_names_each_error(db):
     rows = [
         OSH_ROWS[0],
