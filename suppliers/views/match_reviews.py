@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
-from django_scopes import scopes_disabled
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
@@ -125,8 +124,7 @@ class FactoryUnmergeView(StaffRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         merge = self.get_merge()
         try:
-            with scopes_disabled():
-                services.factory_unmerge(merge=merge, by=request.user)
+            services.factory_unmerge(merge=merge, by=request.user)
         except DomainError as error:
             show_domain_error(request, error)
             return redirect(reverse("suppliers:staff_factory_unmerge", kwargs={"pk": merge.pk}))
