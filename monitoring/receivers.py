@@ -11,8 +11,11 @@ from .models import MonitoringReport, PartnerMembership
 
 @receiver(factory_merged, dispatch_uid="monitoring-reports-follow-the-site")
 def reports_follow_the_site(sender, *, source, target, **kwargs):
-    """Monitoring stays with the site: reports filed under the duplicate follow it."""
-    MonitoringReport.objects.filter(factory=source).update(factory=target)
+    """Monitoring stays with the site: reports filed under the duplicate follow it. Answers
+    which ones moved, for the merge's record (an undo moves them back)."""
+    moved = list(MonitoringReport.objects.filter(factory=source).values_list("pk", flat=True))
+    MonitoringReport.objects.filter(pk__in=moved).update(factory=target)
+    return {MonitoringReport._meta.label_lower: moved}
 
 
 @receiver(pre_save, sender=PartnerMembership, dispatch_uid="partner-tokens-follow-the-partner")

@@ -227,7 +227,15 @@ def _possible_duplicate() -> None:
     )
     if known is not None:
         FactoryMatchReview.objects.get_or_create(
-            factory=twin, candidate=known, defaults={"score": 0.62}
+            factory=twin,
+            candidate=known,
+            # What the matcher would say about this pair (the review page shows it).
+            defaults={
+                "score": 0.62,
+                "name_similarity": 0.68,
+                "address_similarity": 0.54,
+                "matched_facts": ["name"],
+            },
         )
 
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,15 +20,14 @@ from core.email import send_now
 from core.errors import DomainError
 from core.reminders import Schedule, Step, reminders_record, subject_key, user_recipient
 
+from . import merges
 from .models import (
     Disclosure,
     DisclosureLine,
     Factory,
-    FactoryMatchReview,
     Supplier,
     SupplierFactory,
 )
-from .signals import factory_merged
 
 audit_log = logging.getLogger("ew.audit")
 
@@ -285,61 +284,11 @@ def supplier_factory_record(
     return link
 
 
-# --- Factory de-duplication ------------------------------------------------------------
+# --- Factory de-duplication: suppliers/merges.py (re-exported here, where callers look) ---
 
-
-def factory_merge(*, source: Factory, target: Factory, by) -> Factory:
-    """`source` is the same site as `target`: move every link to `target`, keep `source` as
-    history (merged_into), and remember its name as an alias."""
-    if source.pk == target.pk:
-        raise DomainError(_("A factory cannot be merged into itself."))
-    if source.merged_into_id or target.merged_into_id:
-        raise DomainError(_("One of these factories was already merged."))
-    with transaction.atomic(), scopes_disabled():
-        source = Factory.objects.select_for_update().get(pk=source.pk)
-        target = Factory.objects.select_for_update().get(pk=target.pk)
-        DisclosureLine.objects.filter(factory=source).update(factory=target)
-        # The apps above (monitoring) move their rows of the site in the same transaction.
-        factory_merged.send(sender=Factory, source=source, target=target)
-        for link in SupplierFactory.objects.filter(factory=source):
-            try:
-                with transaction.atomic():
-                    link.factory = target
-                    link.save(update_fields=["factory"])
-            except IntegrityError:
-                link.delete()  # the target already has the same fact from the same source
-        Factory.objects.filter(merged_into=source).update(merged_into=target)
-        FactoryMatchReview.objects.filter(
-            Q(factory=source) | Q(candidate=source), decision=FactoryMatchReview.Decision.PENDING
-        ).exclude(factory=source, candidate=target).update(
-            decision=FactoryMatchReview.Decision.DIFFERENT, decided_by=by, decided_at=timezone.now()
-        )
-        for alias in [source.name, *source.aliases]:
-            if alias.casefold() not in {a.casefold() for a in [target.name, *target.aliases]}:
-                target.aliases.append(alias)
-        if not target.os_id and source.os_id:
-            target.os_id, source.os_id = source.os_id, ""
-        source.merged_into = target
-        source.merged_at = timezone.now()
-        source.save()
-        target.save()
-    audit_log.info("factories merged: source=%s target=%s by=%s", source.pk, target.pk, by.pk)
-    return target
-
-
-def match_review_decide(*, review: FactoryMatchReview, same: bool, by) -> FactoryMatchReview:
-    if review.decision != FactoryMatchReview.Decision.PENDING:
-        raise DomainError(_("This pair was already reviewed."))
-    with transaction.atomic():
-        if same:
-            factory_merge(source=review.factory, target=review.candidate, by=by)
-        review.decision = (
-            FactoryMatchReview.Decision.SAME if same else FactoryMatchReview.Decision.DIFFERENT
-        )
-        review.decided_by = by
-        review.decided_at = timezone.now()
-        review.save()
-    return review
+factory_merge = merges.factory_merge
+factory_unmerge = merges.factory_unmerge
+match_review_decide = merges.match_review_decide
 
 
 # --- Reminders -------------------------------------------------------------------------

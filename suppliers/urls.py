@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from .views import contracts, disclosures, open_supply_hub, staff, supply_chain
+from .views import contracts, disclosures, match_reviews, open_supply_hub, staff, supply_chain
 
 app_name = "suppliers"
 
@@ -142,13 +142,28 @@ urlpatterns = [
     ),
     path(
         "staff/factory-matches/",
-        staff.MatchReviewListView.as_view(),
+        match_reviews.MatchReviewQueueView.as_view(),
         name="staff_factory_matches",
     ),
     path(
         "staff/factory-matches/<int:pk>/",
-        staff.MatchReviewDecideView.as_view(),
-        name="staff_factory_match_decide",
+        match_reviews.MatchReviewQueueView.as_view(),
+        name="staff_factory_match",
+    ),
+    path(
+        "staff/factory-matches/waiting/",
+        match_reviews.MatchReviewListView.as_view(),
+        name="staff_factory_match_list",
+    ),
+    path(
+        "staff/factory-matches/decided/",
+        match_reviews.MatchReviewDecidedView.as_view(),
+        name="staff_factory_match_decided",
+    ),
+    path(
+        "staff/factory-merges/<int:pk>/undo/",
+        match_reviews.FactoryUnmergeView.as_view(),
+        name="staff_factory_unmerge",
     ),
     path("staff/suppliers/", staff.StaffSupplierListView.as_view(), name="staff_suppliers"),
     path(

@@ -17,7 +17,14 @@ from suppliers.forms import (
     FactoryFilterForm,
     RbaMembershipForm,
 )
-from suppliers.models import Disclosure, DisclosureLine, Factory, FactoryMatchReview, Supplier
+from suppliers.models import (
+    Disclosure,
+    DisclosureLine,
+    Factory,
+    FactoryMatchReview,
+    FactoryMerge,
+    Supplier,
+)
 
 # --- Electronics Watch staff -------------------------------------------------------------
 
@@ -69,36 +76,12 @@ class StaffFactoryDetailView(StaffRequiredMixin, DetailView):
             )
         context["supplier_links"] = self.object.supplier_links.select_related("supplier")
         context["merged_factories"] = self.object.merged_factories.all()
-        return context
-
-
-class MatchReviewListView(StaffRequiredMixin, ListView):
-    template_name = "suppliers/match_reviews.html"
-    context_object_name = "reviews"
-    paginate_by = 25
-
-    def get_queryset(self):
-        return (
-            FactoryMatchReview.objects.filter(decision=FactoryMatchReview.Decision.PENDING)
-            .select_related("factory", "candidate")
-            .order_by("-score", "pk")
+        context["merges"] = (
+            FactoryMerge.objects.filter(Q(source=self.object) | Q(target=self.object))
+            .select_related("source", "target", "merged_by", "undone_by")
+            .order_by("-merged_at", "-pk")[:100]
         )
-
-
-class MatchReviewDecideView(StaffRequiredMixin, ServiceActionMixin, View):
-    def perform(self, request, *args, **kwargs):
-        review = get_object_or_404(FactoryMatchReview, pk=kwargs["pk"])
-        same = request.POST.get("decision") == "same"
-        services.match_review_decide(review=review, same=same, by=request.user)
-        if same:
-            return _("Merged: “%(source)s” is now part of “%(target)s”.") % {
-                "source": review.factory.name,
-                "target": review.candidate.name,
-            }
-        return _("Kept apart: these are different sites.")
-
-    def get_success_url(self):
-        return reverse("suppliers:staff_factory_matches")
+        return context
 
 
 class StaffSupplierListView(StaffRequiredMixin, ListView):

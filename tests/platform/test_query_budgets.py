@@ -79,6 +79,7 @@ def test_supply_chain_lists_stay_within_budget(
 STAFF_LISTS = [
     ("/staff/factories/", 12),
     ("/staff/factory-matches/", 12),
+    ("/staff/factory-matches/waiting/", 12),
     ("/staff/suppliers/", 12),
     ("/api/v1/factories/", 8),
     ("/api/v1/suppliers/", 8),
@@ -106,6 +107,35 @@ def test_staff_supply_chain_lists_stay_within_budget(
         )
     with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+def test_staff_match_decisions_and_merges_stay_within_budget(
+    client, staff, northvale, django_assert_max_num_queries
+):
+    from suppliers import services
+    from suppliers.models import FactoryMatchReview
+    from tests.factories import DisclosureLineFactory, FactoryFactory
+
+    def decide(count):
+        for _ in range(count):
+            review = FactoryMatchReview.objects.create(
+                factory=FactoryFactory(), candidate=kept, score=0.6
+            )
+            DisclosureLineFactory(disclosure=disclosure, factory=review.factory)
+            services.match_review_decide(review=review, same=True, by=staff)
+
+    client.force_login(staff)
+    disclosure = _supply_chain(northvale, 1)
+    kept = FactoryFactory()
+    decide(2)
+    urls = ["/staff/factory-matches/decided/", f"/staff/factories/{kept.pk}/"]
+    for url in urls:
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
+    decide(30)
+    for url in [*urls, f"/staff/factory-merges/{kept.merges_in.first().pk}/undo/"]:
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
 
 
 def test_contractor_link_page_stays_within_budget(client, northvale, django_assert_max_num_queries):
