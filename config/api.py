@@ -24,6 +24,7 @@ from monitoring.api import FindingViewSet, MonitoringReportViewSet
 from remediation.api import CaseViewSet
 from reports.api import ComplianceReportViewSet
 from suppliers.api import (
+    ContractOcdsViewSet,
     ContractViewSet,
     DisclosureLineViewSet,
     DisclosureViewSet,
@@ -35,6 +36,7 @@ router = DefaultRouter()
 router.register("affiliates", AffiliateViewSet, basename="affiliate")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("contracts", ContractViewSet, basename="contract")
+router.register("ocds/contracts", ContractOcdsViewSet, basename="ocds-contracts")
 router.register("compliance-reports", ComplianceReportViewSet, basename="compliancereport")
 router.register("suppliers", SupplierViewSet, basename="supplier")
 router.register("factories", FactoryViewSet, basename="factory")

@@ -528,6 +528,10 @@ LOGGING = {
     },
 }
 
+# Prefix of the OCDS ids (ocid) of exported contracts that were not imported with one: an
+# unregistered placeholder; register a prefix with the Open Contracting Partnership to publish.
+EW_OCID_PREFIX = env.str("EW_OCID_PREFIX", default="ocds-ewatch")
+
 # Reference rates for comparing contract values across currencies (leverage rankings only;
 # contracts keep their own currency). Units of currency per euro.
 EW_EUR_RATES = {

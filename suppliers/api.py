@@ -1,8 +1,11 @@
 """Supply-chain API: shared rows through `visible_to`, tenant rows through the scope."""
 
+from django.conf import settings
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -226,3 +229,21 @@ class ContractViewSet(
         )
         contract = self.get_queryset().get(pk=contract.pk)
         return Response(self.get_serializer(contract).data)
+
+
+class ContractOcdsViewSet(AffiliateScopedAPIMixin, viewsets.ViewSet):
+    """The caller's affiliate's contracts as one OCDS 1.1 release package."""
+
+    @extend_schema(
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+        description=_(
+            "All of the affiliate's contracts as an OCDS 1.1 release package: one release "
+            "per contract, tagged award and contract, the affiliate as buyer and the "
+            "contractor as supplier."
+        ),
+    )
+    def list(self, request, *args, **kwargs):
+        from .ocds_export import ocds_export
+
+        data = ocds_export(affiliate=self.affiliate, uri=settings.SITE_URL + request.path)
+        return HttpResponse(data, content_type="application/json")

@@ -31,7 +31,8 @@ class OcdsImportResult:
 
     `releases_without_contracts` lists the paths of releases that had nothing to import
     (planning or tender releases): they are skipped, not errors, unless no release at all has
-    a contract, in which case the import is rejected.
+    a contract or an award, in which case the import is rejected. `rows[n]` is what was read
+    for `contracts[n]`, with where each field came from (`ContractRow.sources`).
     """
 
     created: int
@@ -39,13 +40,16 @@ class OcdsImportResult:
     suppliers_created: int
     contracts: list[Contract]
     releases_without_contracts: list[str] = field(default_factory=list)
+    rows: list[ContractRow] = field(default_factory=list)
 
 
 def ocds_import(*, affiliate: Affiliate, data: bytes, by: User) -> OcdsImportResult:
     """Create or update the affiliate's contracts from the package; nothing is written on error.
 
-    Contracts are matched by reference (the OCDS contract `id`), so importing the same package
-    again updates them. An update leaves alone what officers keep on the platform: product
+    Contracts are matched by reference (the OCDS contract `id`, or the award's `id` for an
+    award without a contract), so importing the same package again updates them; a contract
+    imported from its award notice earlier becomes the contract that points to that award.
+    An update leaves alone what officers keep on the platform: product
     categories, contract conditions, brands, models and the disclosure due date. A new contract
     gets a requested disclosure, due 30 days after the award, and no checklist (imported
     contracts say nothing about Electronics Watch conditions).
@@ -77,6 +81,7 @@ def ocds_import(*, affiliate: Affiliate, data: bytes, by: User) -> OcdsImportRes
         suppliers_created=suppliers_created,
         contracts=contracts,
         releases_without_contracts=skipped,
+        rows=rows,
     )
 
 
@@ -132,6 +137,10 @@ def _contract_save(
         .filter(affiliate=affiliate, reference=row.reference)
         .first()
     )
+    if contract is None and row.award_id and not row.from_award:
+        contract = _award_notice_of(affiliate=affiliate, row=row)
+        if contract is not None:
+            fields["reference"] = row.reference
     if contract is None:
         contract = Contract.objects.create(
             affiliate=affiliate,
@@ -154,3 +163,13 @@ def _contract_save(
             setattr(contract, name, fields[name])
         contract.save(update_fields=[*changed, "updated_at"])
     return contract, False
+
+
+def _award_notice_of(*, affiliate: Affiliate, row: ContractRow) -> Contract | None:
+    """The contract imported earlier from the award notice that this contract follows: same
+    process (ocid), its reference the award's id."""
+    return (
+        Contract.objects.select_for_update()
+        .filter(affiliate=affiliate, reference=row.award_id, ocid=row.ocid)
+        .first()
+    )

@@ -35,6 +35,11 @@ affiliate_patterns = [
         name="contract_export_xlsx",
     ),
     path(
+        "contracts/export.ocds.json",
+        contracts.ContractOcdsExportView.as_view(),
+        name="contract_export_ocds",
+    ),
+    path(
         "contracts/<int:pk>/",
         contracts.ContractDetailView.as_view(),
         name="contract_detail",

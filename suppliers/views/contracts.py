@@ -1,7 +1,9 @@
 """Affiliate pages for contracts and their checklists (under /a/<affiliate_slug>/contracts/)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from affiliates.mixins import AffiliateViewMixin
 from affiliates.models import Membership
 from core.errors import DomainError
-from core.spreadsheets import csv_response, xlsx_response
+from core.spreadsheets import attachment, csv_response, xlsx_response
 from core.views import show_domain_error
 from suppliers import contracts as services
 from suppliers.contract_forms import (
@@ -29,6 +31,9 @@ from suppliers.models import ChecklistItem, Contract
 # The contract services name the new contractor `contractor_name`; the form calls it so.
 CONTRACT_FIELD_ALIASES = {"contractor_name": "new_contractor"}
 OUTCOME_ORDER = {outcome: index for index, outcome in enumerate(ChecklistItem.Outcome.values)}
+# What the last OCDS import took from where, shown once on the contract list.
+IMPORT_REPORT_SESSION_KEY = "ocds_import_report"
+IMPORT_REPORT_MAX_ROWS = 100
 
 
 def _contracts():
@@ -71,6 +76,7 @@ class ContractListView(AffiliateViewMixin, ListView):
         context["filter_query"] = _query_without_page(self.request)
         context["can_edit"] = self.membership.can_edit
         context["today"] = timezone.localdate()
+        context["import_report"] = _import_report_shown(self.request, self.affiliate)
         return context
 
 
@@ -129,6 +135,30 @@ class ContractExportView(AffiliateViewMixin, View):
             disclosure.get_status_display() if disclosure else "",
             disclosure.due_date if disclosure else contract.disclosure_due_date,
         ]
+
+
+class ContractOcdsExportView(AffiliateViewMixin, View):
+    """The filtered contracts as an OCDS 1.1 release package (JSON download)."""
+
+    model = Contract
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        from suppliers.ocds_export import ocds_export
+
+        form = ContractFilterForm(request.GET)
+        if not form.is_valid():
+            messages.error(request, _("Nothing was exported: correct the filters first."))
+            url = reverse("suppliers:contract_list", kwargs={"affiliate_slug": self.affiliate.slug})
+            return redirect(f"{url}?{request.GET.urlencode()}")
+        data = ocds_export(
+            affiliate=self.affiliate,
+            contracts=form.filter(Contract.objects.all()),
+            uri=settings.SITE_URL + request.get_full_path(),
+        )
+        response = HttpResponse(data, content_type="application/json")
+        filename = f"contracts-{self.affiliate.slug}-{timezone.localdate().isoformat()}.ocds.json"
+        return attachment(response, filename)
 
 
 class ContractDetailView(AffiliateViewMixin, DetailView):
@@ -330,13 +360,52 @@ class ContractImportView(AffiliateViewMixin, FormView):
             messages.info(
                 self.request,
                 ngettext(
-                    "%(count)s release had no contract and was skipped.",
-                    "%(count)s releases had no contract and were skipped.",
+                    "%(count)s release had no contract or award and was skipped.",
+                    "%(count)s releases had no contract or award and were skipped.",
                     skipped,
                 )
                 % {"count": skipped},
             )
+        self.request.session[IMPORT_REPORT_SESSION_KEY] = _import_report(result, self.affiliate)
         return redirect("suppliers:contract_list", affiliate_slug=self.affiliate.slug)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def _import_report(result, affiliate) -> dict:
+    """Per contract, the part of the release each field came from (kept in the session)."""
+    from suppliers.ocds_release import FIELDS
+
+    rows = [
+        {
+            "pk": contract.pk,
+            "reference": contract.reference,
+            "title": contract.title,
+            "sources": [row.sources.get(name, "") for name in FIELDS],
+        }
+        for contract, row in zip(result.contracts, result.rows, strict=True)
+    ]
+    return {
+        "affiliate": affiliate.pk,
+        "rows": rows[:IMPORT_REPORT_MAX_ROWS],
+        "more": max(0, len(rows) - IMPORT_REPORT_MAX_ROWS),
+    }
+
+
+def _import_report_shown(request, affiliate) -> dict | None:
+    """The report of the last import into this affiliate, once; labels in today's language."""
+    from suppliers.ocds_release import FIELDS, SOURCES
+
+    report = request.session.get(IMPORT_REPORT_SESSION_KEY)
+    if not report or report.get("affiliate") != affiliate.pk:
+        return None
+    del request.session[IMPORT_REPORT_SESSION_KEY]
+    return {
+        "fields": list(FIELDS.values()),
+        "rows": [
+            {**row, "sources": [SOURCES.get(source, "—") for source in row["sources"]]}
+            for row in report["rows"]
+        ],
+        "more": report["more"],
+    }

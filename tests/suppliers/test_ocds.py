@@ -360,24 +360,32 @@ def test_file_over_10_mb_is_refused_before_reading(northvale, northvale_officer)
     assert errors == [OcdsItemError(path="", message="The file is larger than 10 MB.")]
 
 
-def test_json_without_a_releases_list_is_not_a_release_package(northvale, northvale_officer):
-    errors = _rejected(northvale, northvale_officer, b'{"records": []}')
+def test_json_with_neither_releases_nor_records_is_not_an_ocds_package(
+    northvale, northvale_officer
+):
+    errors = _rejected(northvale, northvale_officer, b'{"packages": []}')
 
     assert [error.path for error in errors] == ["releases"]
 
 
-def test_package_whose_only_release_has_no_contracts_is_rejected_as_nothing_to_import(
+def test_record_package_without_records_has_nothing_to_import(northvale, northvale_officer):
+    errors = _rejected(northvale, northvale_officer, b'{"records": []}')
+
+    assert [error.path for error in errors] == ["records"]
+
+
+def test_package_whose_only_release_has_no_contracts_nor_awards_is_rejected_as_nothing_to_import(
     northvale, northvale_officer
 ):
     package = _package()
-    del package["releases"][0]["contracts"]
+    del package["releases"][0]["contracts"], package["releases"][0]["awards"]
 
     errors = _rejected(northvale, northvale_officer, _encode(package))
 
     assert errors == [
         OcdsItemError(
             path="releases",
-            message="No release in the package has a contract: nothing to import.",
+            message="No release in the package has a contract or an award: nothing to import.",
         )
     ]
     assert _nothing_written() == (0, 0, 0)
