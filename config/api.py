@@ -26,6 +26,7 @@ from reports.api import ComplianceReportViewSet
 from suppliers.api import (
     ContractViewSet,
     DisclosureLineViewSet,
+    DisclosureUploadViewSet,
     DisclosureViewSet,
     FactoryViewSet,
     SupplierViewSet,
@@ -40,6 +41,7 @@ router.register("suppliers", SupplierViewSet, basename="supplier")
 router.register("factories", FactoryViewSet, basename="factory")
 router.register("disclosures", DisclosureViewSet, basename="disclosure")
 router.register("disclosure-lines", DisclosureLineViewSet, basename="disclosureline")
+router.register("disclosure-uploads", DisclosureUploadViewSet, basename="disclosureupload")
 router.register("monitoring-reports", MonitoringReportViewSet, basename="monitoringreport")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("grievances", GrievanceViewSet, basename="grievance")

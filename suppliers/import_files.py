@@ -126,7 +126,7 @@ def read_disclosure_rows(file: IO[bytes]) -> Iterator[dict[str, Any]]:
     Raises DisclosureFileError, at the first row asked for or later, when the file cannot be
     read: a checker that stops early does not read the rest of the file.
     """
-    data = _read_limited(file)
+    data = read_upload(file)
     if not data.strip():
         raise DisclosureFileError(_("The file is empty."))
     if data.startswith(XLSX_MAGIC):
@@ -144,7 +144,8 @@ def read_disclosure_rows(file: IO[bytes]) -> Iterator[dict[str, Any]]:
     yield from _rows_from_table(table)
 
 
-def _read_limited(file: IO[bytes]) -> bytes:
+def read_upload(file: IO[bytes]) -> bytes:
+    """The file's bytes, or DisclosureFileError when it is larger than the limit."""
     too_big = _("The file is larger than 20 MB. Split it into several files.")
     size = getattr(file, "size", None)
     if size is not None and size > MAX_FILE_SIZE:
