@@ -41,7 +41,6 @@ from .serializers import (
     DisclosureImportResultSerializer,
     DisclosureLineSerializer,
     DisclosureSerializer,
-    DisclosureUploadRejectedSerializer,
     DisclosureUploadRequestSerializer,
     DisclosureUploadSerializer,
     FactorySerializer,
@@ -177,10 +176,11 @@ class DisclosureLineViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewS
             200: DisclosureImportResultSerializer,
             202: DisclosureUploadSerializer,
             400: OpenApiResponse(
-                DisclosureUploadRejectedSerializer,
                 description=_(
-                    "Nothing was saved: the file cannot be read, some rows are wrong (each "
-                    "error by row and column), or the disclosure is accepted."
+                    "Nothing was saved: the file cannot be read, or the disclosure is "
+                    "accepted (the reason under `file` or `detail`); or some rows are wrong: "
+                    "the reason under `file` (saying where checking stopped, if it did) and "
+                    "under `errors` each error kept, as `{row, column, message}`."
                 ),
             ),
         },
@@ -236,7 +236,6 @@ class DisclosureUploadViewSet(
                     {"row": e.row, "column": e.column, "message": e.message}
                     for e in rejected.errors
                 ],
-                "stopped_at_row": rejected.stopped_at_row,
             }
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         except DisclosureFileError as error:

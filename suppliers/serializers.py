@@ -176,21 +176,6 @@ class DisclosureImportResultSerializer(serializers.Serializer):
     )
 
 
-class DisclosureUploadRejectedSerializer(serializers.Serializer):
-    """What a refused upload answers: the reason under `file` (or another field's name, or
-    `detail`), and for a file with wrong rows every error kept by row and column."""
-
-    detail = serializers.CharField(required=False)
-    disclosure = serializers.ListField(child=serializers.CharField(), required=False)
-    file = serializers.ListField(child=serializers.CharField(), required=False)
-    errors = RowErrorSerializer(many=True, required=False)
-    stopped_at_row = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        help_text=_("Where checking stopped because of too many errors (null: every row)."),
-    )
-
-
 class ContractSerializer(serializers.ModelSerializer):
     """Input and output of contracts. Writes go through the contract services, which validate
     the rules (dates, currency, unique reference) and set the affiliate and `value_eur`."""
