@@ -14,6 +14,8 @@ Everything it creates is deleted at the end. Target: the request under 2 s.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import os
 import random
 import sys
@@ -51,7 +53,8 @@ def main() -> int:
     rng = random.Random(args.seed)
     call_command("migrate", verbosity=0)
     sites = make_sites(max(1, args.rows * 3 // 10), rng)
-    data = make_upload(sites, args.rows - 1, rng) + b"Last Site Co,1 Road,Atlantis,Acme,T1,1\n"
+    data = _required_columns(make_upload(sites, args.rows - 1, rng))
+    data += b"Last Site Co,1 Road,Atlantis,Acme,T1,1\n"
     print(f"Upload: {args.rows} rows, {len(data) / 2**20:.1f} MB of CSV", flush=True)
 
     tag = f"bench-{os.getpid()}"
@@ -86,6 +89,7 @@ def main() -> int:
         client = Client()
         client.force_login(officer)
         url = f"/a/{tag}/disclosures/{disclosure.pk}/upload/"
+        client.get(f"/a/{tag}/disclosures/{disclosure.pk}/")  # a warm server: imports done
         queued: list[int] = []
         # The task is run below, in this process, rather than sent to a worker.
         with mock.patch.object(tasks.run_disclosure_upload, "delay", queued.append):
@@ -120,6 +124,16 @@ def main() -> int:
             officer.delete()
             affiliate.delete()
     return 0
+
+
+def _required_columns(data: bytes) -> bytes:
+    """The template's first six columns, names and addresses shortened to 30 characters:
+    200,000 rows then fit the 20 MB limit (about 90 bytes a row)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in csv.reader(io.StringIO(data.decode())):
+        writer.writerow([row[0][:30].strip(), row[1][:30].strip(), *row[2:6]])
+    return out.getvalue().encode()
 
 
 def _named(data: bytes):
