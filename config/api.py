@@ -27,6 +27,7 @@ from suppliers.api import (
     ContractOcdsViewSet,
     ContractViewSet,
     DisclosureLineViewSet,
+    DisclosureUploadViewSet,
     DisclosureViewSet,
     FactoryViewSet,
     SupplierViewSet,
@@ -42,6 +43,7 @@ router.register("suppliers", SupplierViewSet, basename="supplier")
 router.register("factories", FactoryViewSet, basename="factory")
 router.register("disclosures", DisclosureViewSet, basename="disclosure")
 router.register("disclosure-lines", DisclosureLineViewSet, basename="disclosureline")
+router.register("disclosure-uploads", DisclosureUploadViewSet, basename="disclosureupload")
 router.register("monitoring-reports", MonitoringReportViewSet, basename="monitoringreport")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("grievances", GrievanceViewSet, basename="grievance")

@@ -264,6 +264,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=45),
     },
     # Sends what an interrupted worker or a lost enqueue left in the outbox.
+    # Large disclosure uploads' records (and any file left) after their retention.
+    "disclosure-uploads": {
+        "task": "suppliers.tasks.clean_disclosure_uploads",
+        "schedule": crontab(hour=3, minute=25),
+    },
     "outbox": {"task": "core.tasks.send_outbox", "schedule": 60.0},
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -436,6 +441,10 @@ EW_UPLOAD_MAX_BYTES = env.int("EW_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 EW_UPLOAD_MAX_PIXELS = 40_000_000
 # Documents of the guidance library (PDF, DOCX, XLSX): per-file limit.
 EW_LIBRARY_MAX_BYTES = env.int("EW_LIBRARY_MAX_BYTES", default=20 * 1024 * 1024)
+# Disclosure files with more rows than this are checked and saved by a Celery task, with a
+# progress bar, instead of inside the request; their records are deleted after the retention.
+EW_IMPORT_BACKGROUND_ROWS = env.int("EW_IMPORT_BACKGROUND_ROWS", default=5000)
+EW_DISCLOSURE_UPLOAD_RETENTION_DAYS = env.int("EW_DISCLOSURE_UPLOAD_RETENTION_DAYS", default=30)
 # Worker counts below this are shown to affiliates as "fewer than N": a small number can point
 # at the few people who spoke to the monitors.
 EW_MIN_REPORTED_COUNT = 5

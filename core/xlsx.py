@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from xml.parsers import expat
@@ -89,21 +90,7 @@ def first_sheet_rows(
     budget = _Budget(max_elements)
     with archive:
         names = {info.filename for info in infos}
-        book = _target(_relationships(archive, "_rels/.rels", "", names, budget), _OFFICE_DOCUMENT)
-        if book is None or book not in names:
-            raise not_a_workbook()
-        folder = posixpath.dirname(book)
-        rels_path = posixpath.join(folder, "_rels", posixpath.basename(book) + ".rels")
-        rels = _relationships(archive, rels_path, folder, names, budget)
-        sheet_ids = _sheet_ids(archive, book, budget)
-        sheet = next(
-            (
-                rels[rid][1]
-                for rid in sheet_ids
-                if rid in rels and rels[rid][0].endswith(_WORKSHEET) and rels[rid][1] in names
-            ),
-            None,
-        )
+        sheet, rels = _first_sheet(archive, names, budget)
         if sheet is None:
             raise XlsxError(
                 _(
@@ -118,6 +105,53 @@ def first_sheet_rows(
             else []
         )
         yield from _sheet_rows(archive, sheet, strings, budget, max_row, max_columns, max_ignored)
+
+
+def _first_sheet(
+    archive: zipfile.ZipFile, names: set[str], budget: _Budget
+) -> tuple[str | None, dict[str, tuple[str, str]]]:
+    """The path of the workbook's first worksheet (None without one), and the workbook's
+    relationships."""
+    book = _target(_relationships(archive, "_rels/.rels", "", names, budget), _OFFICE_DOCUMENT)
+    if book is None or book not in names:
+        raise not_a_workbook()
+    folder = posixpath.dirname(book)
+    rels_path = posixpath.join(folder, "_rels", posixpath.basename(book) + ".rels")
+    rels = _relationships(archive, rels_path, folder, names, budget)
+    sheet = next(
+        (
+            rels[rid][1]
+            for rid in _sheet_ids(archive, book, budget)
+            if rid in rels and rels[rid][0].endswith(_WORKSHEET) and rels[rid][1] in names
+        ),
+        None,
+    )
+    return sheet, rels
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*\d*:?[A-Z]*(\d+)\"")
+
+
+def first_sheet_row_estimate(data: bytes, *, bytes_per_row: int, max_elements: int) -> int:
+    """About how many rows the first worksheet has, without reading them: the last row of
+    the sheet's `<dimension>` (Excel and most writers put it first), else the sheet's
+    unpacked size divided by `bytes_per_row`. 0 when the workbook cannot be read: reading it
+    for real then says why."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        with archive:
+            infos = {info.filename: info for info in archive.infolist()}
+            sheet, _rels = _first_sheet(archive, set(infos), _Budget(max_elements))
+            if sheet is None:
+                return 0
+            with archive.open(sheet) as source:
+                start = source.read(4096)
+    except (XlsxError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        return 0
+    found = _DIMENSION.search(start)
+    if found:
+        return int(found.group(1))
+    return infos[sheet].file_size // bytes_per_row
 
 
 class _Budget:

@@ -3,12 +3,19 @@
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
@@ -18,13 +25,27 @@ from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
 from core.api import StrictBooleanFilter, audience_schema
 
 from . import contracts as services
+from . import disclosure_uploads, imports
 from .contract_forms import filter_contracts
-from .models import Contract, Disclosure, DisclosureLine, Factory, FactoryFunction, Sector, Supplier
+from .import_files import DisclosureFileError
+from .models import (
+    Contract,
+    Disclosure,
+    DisclosureLine,
+    DisclosureUpload,
+    Factory,
+    FactoryFunction,
+    Sector,
+    Supplier,
+)
 from .serializers import (
     ContractFilterSerializer,
     ContractSerializer,
+    DisclosureImportResultSerializer,
     DisclosureLineSerializer,
     DisclosureSerializer,
+    DisclosureUploadRequestSerializer,
+    DisclosureUploadSerializer,
     FactorySerializer,
     StaffFactorySerializer,
     SupplierSerializer,
@@ -149,6 +170,85 @@ class DisclosureLineViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewS
 
     def get_queryset(self):
         return DisclosureLine.objects.order_by("disclosure_id", "site_name", "pk")
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request={"multipart/form-data": DisclosureUploadRequestSerializer},
+        responses={
+            200: DisclosureImportResultSerializer,
+            202: DisclosureUploadSerializer,
+            400: OpenApiResponse(
+                description=_(
+                    "Nothing was saved: the file cannot be read, or the disclosure is "
+                    "accepted (the reason under `file` or `detail`); or some rows are wrong: "
+                    "the reason under `file` (saying where checking stopped, if it did) and "
+                    "under `errors` each error kept, as `{row, column, message}`."
+                ),
+            ),
+        },
+        description=_(
+            "Upload a list of sites to one of your disclosures, as the disclosure page does: "
+            "all rows are saved or none. A file of up to a few thousand rows is imported at "
+            "once (200, with the counts); a larger one is checked and saved in the "
+            "background: 202 with the upload's `url` (also in `Location`), to GET until its "
+            "`status` is `done`, `rejected` (with `errors`) or `failed`. Admins and officers "
+            "only."
+        ),
+    ),
+)
+class DisclosureUploadViewSet(
+    AffiliateScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The caller's affiliate's large uploads (kept for a retention period), newest first."""
+
+    serializer_class = DisclosureUploadSerializer
+    queryset = DisclosureUpload.objects.none()
+    parser_classes = [MultiPartParser, FormParser]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS and self.reader.role not in Membership.EDITORS:
+            log_denied(request, "api affiliate role")
+            raise PermissionDenied(_("Viewers may read disclosures but not upload to them."))
+
+    def get_queryset(self):
+        return DisclosureUpload.objects.order_by("-created_at", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        given = DisclosureUploadRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        disclosure = get_object_or_404(
+            Disclosure.objects.select_related("affiliate"), pk=given.validated_data["disclosure"]
+        )
+        try:
+            outcome = disclosure_uploads.disclosure_upload(
+                disclosure=disclosure,
+                file=given.validated_data["file"],
+                by=request.user,
+                via=DisclosureUpload.Via.API,
+            )
+        except imports.DisclosureImportRejected as rejected:
+            body = {
+                "file": [rejected.message],
+                "errors": [
+                    {"row": e.row, "column": e.column, "message": e.message}
+                    for e in rejected.errors
+                ],
+            }
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        except DisclosureFileError as error:
+            return Response({"file": [error.message]}, status=status.HTTP_400_BAD_REQUEST)
+        if isinstance(outcome, DisclosureUpload):
+            data = self.get_serializer(outcome).data
+            return Response(
+                data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]}
+            )
+        return Response(DisclosureImportResultSerializer(outcome).data)
 
 
 CONTRACT_FILTERS = [

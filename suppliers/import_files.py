@@ -146,7 +146,7 @@ def read_disclosure_rows(file: IO[bytes]) -> Iterator[dict[str, Any]]:
 def read_table_rows(file: IO[bytes], layout: TableLayout) -> Iterator[dict[str, Any]]:
     """The rows of a CSV or XLSX list with the columns of `layout`, with every protection of
     the disclosure upload (size, rows, XLSX bombs, encodings, control characters)."""
-    data = _read_limited(file)
+    data = read_upload(file)
     if not data.strip():
         raise DisclosureFileError(_("The file is empty."))
     if data.startswith(XLSX_MAGIC):
@@ -164,7 +164,8 @@ def read_table_rows(file: IO[bytes], layout: TableLayout) -> Iterator[dict[str, 
     yield from _rows_from_table(table, layout)
 
 
-def _read_limited(file: IO[bytes]) -> bytes:
+def read_upload(file: IO[bytes]) -> bytes:
+    """The file's bytes, or DisclosureFileError when it is larger than the limit."""
     too_big = _("The file is larger than 20 MB. Split it into several files.")
     size = getattr(file, "size", None)
     if size is not None and size > MAX_FILE_SIZE:

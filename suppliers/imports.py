@@ -11,7 +11,7 @@ Reading the file is `import_files`, checking its rows `import_rows`; this module
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -33,6 +33,11 @@ if TYPE_CHECKING:
 audit_log = logging.getLogger("ew.audit")
 
 LINE_BATCH_SIZE = 2000
+# How often reading tells its progress (`Progress`), in rows.
+READ_PROGRESS_EVERY = 1000
+
+# Told the stage ("read", "matched" or "saved") and how many rows have passed it so far.
+Progress = Callable[[str, int], None]
 
 
 class DisclosureImportRejected(DomainError):
@@ -73,28 +78,49 @@ class ImportResult:
 
 
 def disclosure_import(
-    *, disclosure: Disclosure, file: IO[bytes], by: User | None = None
+    *,
+    disclosure: Disclosure,
+    file: IO[bytes],
+    by: User | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Save an uploaded list of sites to the disclosure: all rows, or none and the reasons.
 
     Raises `DisclosureFileError` when the file cannot be read, `DisclosureImportRejected` with
     every row error when some rows are wrong, `DomainError` when the disclosure is accepted.
+    `progress` hears how far reading, matching and saving got (a background upload's bar).
     """
-    _refuse_if_accepted(disclosure.status)
+    refuse_if_accepted(disclosure.status)
     # Rows are read as they are checked: a hopeless file is not read to its end.
-    return _save_rows(disclosure=disclosure, rows=read_disclosure_rows(file), by=by)
+    rows = read_disclosure_rows(file)
+    if progress is not None:
+        rows = _counting(rows, progress)
+    return _save_rows(disclosure=disclosure, rows=rows, by=by, progress=progress)
+
+
+def _counting(rows: Iterator[dict[str, Any]], progress: Progress) -> Iterator[dict[str, Any]]:
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        if count % READ_PROGRESS_EVERY == 0:
+            progress("read", count)
+        yield row
+    progress("read", count)
 
 
 def disclosure_add_rows(
     *, disclosure: Disclosure, rows: list[dict[str, Any]], by: User | None = None
 ) -> ImportResult:
     """Lines typed in a form rather than uploaded: the same checks, the same upsert."""
-    _refuse_if_accepted(disclosure.status)
+    refuse_if_accepted(disclosure.status)
     return _save_rows(disclosure=disclosure, rows=rows, by=by)
 
 
 def _save_rows(
-    *, disclosure: Disclosure, rows: Iterable[dict[str, Any]], by: User | None
+    *,
+    disclosure: Disclosure,
+    rows: Iterable[dict[str, Any]],
+    by: User | None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     checked = check_rows(rows)
     if checked.errors:
@@ -104,7 +130,9 @@ def _save_rows(
     affiliate = disclosure.affiliate
     with scope(affiliate=affiliate), transaction.atomic():
         locked = Disclosure.objects.select_for_update().only("status").get(pk=disclosure.pk)
-        _refuse_if_accepted(locked.status)
+        refuse_if_accepted(locked.status)
+        if progress is not None:
+            progress("matched", 0)
         matches = match_sites_with_counts(
             [
                 SiteInput(
@@ -118,7 +146,8 @@ def _save_rows(
                     longitude=row["longitude"],
                 )
                 for row in valid
-            ]
+            ],
+            progress=None if progress is None else lambda done: progress("matched", done),
         )
         existing = set(
             DisclosureLine.objects.filter(disclosure=disclosure).values_list("line_key", flat=True)
@@ -156,6 +185,8 @@ def _save_rows(
                     "updated_at",
                 ],
             )
+            if progress is not None:
+                progress("saved", start + len(batch))
     created = sum(1 for row in valid if row["line_key"] not in existing)
     result = ImportResult(
         created=created,
@@ -177,7 +208,7 @@ def _save_rows(
     return result
 
 
-def _refuse_if_accepted(status: str) -> None:
+def refuse_if_accepted(status: str) -> None:
     if status == Disclosure.Status.ACCEPTED:
         raise DomainError(
             _(

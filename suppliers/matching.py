@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -165,11 +166,14 @@ def match_sites(sites: list[SiteInput]) -> list[int]:
     return match_sites_with_counts(sites).factory_ids
 
 
-def match_sites_with_counts(sites: list[SiteInput]) -> SiteMatches:
+def match_sites_with_counts(
+    sites: list[SiteInput], *, progress: Callable[[int], None] | None = None
+) -> SiteMatches:
     """`match_sites`, also saying how many factories and staff reviews it created.
 
     A handful of queries per thousand distinct sites, whatever the number of inputs: OS IDs,
     then exact keys, then trigram similarity within the country, then one insert of the rest.
+    `progress`, if given, is told how many of the sites are resolved so far.
     """
     groups, group_of = _group_inputs(sites)
     if not groups:
@@ -182,6 +186,8 @@ def match_sites_with_counts(sites: list[SiteInput]) -> SiteMatches:
             _match_exact(chunk)
         _search_similar(list(_chunks([g for g in groups if g.factory_id is None and g.name_key])))
         created, reviews = _create_unmatched(groups)
+    if progress is not None:
+        progress(len(sites))
     return SiteMatches(
         factory_ids=[groups[index].factory_id for index in group_of],
         factories_created=created,

@@ -19,6 +19,7 @@ from django_countries.fields import CountryField
 from django_scopes import ScopedManager
 
 from core import audit, rls
+from core.uploads import PrivateUploadTo
 
 from .querysets import (
     DisclosureLineQuerySet,
@@ -382,6 +383,89 @@ class DisclosureLine(models.Model):
 
     def __str__(self):
         return f"{self.site_name} – {self.brand} {self.product_model}"
+
+
+class DisclosureUpload(models.Model):
+    """A large disclosure file, checked and saved by a Celery task rather than in the request
+    (`imports.disclosure_upload_queue`): its progress, outcome and error report, kept for the
+    disclosure page afterwards. The file itself is deleted once the task is over; the row
+    after `EW_DISCLOSURE_UPLOAD_RETENTION_DAYS` (`disclosure_uploads_clean`)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Failed")
+
+    class Via(models.TextChoices):
+        PAGE = "page", _("the disclosure page")
+        LINK = "link", _("the contractor's link")
+        PORTAL = "portal", _("the company portal")
+        API = "api", _("the API")
+
+    FINISHED = frozenset({Status.DONE, Status.REJECTED, Status.FAILED})
+
+    affiliate = models.ForeignKey(
+        "affiliates.Affiliate",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("affiliate"),
+    )
+    disclosure = models.ForeignKey(
+        Disclosure, on_delete=models.CASCADE, related_name="uploads", verbose_name=_("disclosure")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    via = models.CharField(_("uploaded through"), max_length=10, choices=Via.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(
+        _("file"), upload_to=PrivateUploadTo("disclosure-uploads"), max_length=200, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows (estimated)"), default=0)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_matched = models.PositiveIntegerField(_("rows matched"), default=0)
+    rows_saved = models.PositiveIntegerField(_("rows saved"), default=0)
+    lines_created = models.PositiveIntegerField(_("new lines"), default=0)
+    lines_updated = models.PositiveIntegerField(_("updated lines"), default=0)
+    factories_created = models.PositiveIntegerField(_("new factories"), default=0)
+    reviews_created = models.PositiveIntegerField(_("matches to review"), default=0)
+    # [[row, column, message], ...], at most `import_rows.MAX_ERRORS` and a row's worth more.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    stopped_at_row = models.PositiveIntegerField(
+        _("checking stopped at row"), null=True, blank=True
+    )
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ScopedManager(affiliate="affiliate")
+
+    class Meta:
+        verbose_name = _("disclosure upload")
+        verbose_name_plural = _("disclosure uploads")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["disclosure", "-created_at"], name="disclosureupload_recent"),
+            models.Index(fields=["created_at"], name="disclosureupload_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
 
 
 class SupplyChainLink(models.Model):
@@ -772,6 +856,7 @@ audit.track(
     SupplierFactory,
     Disclosure,
     DisclosureLine,
+    DisclosureUpload,
     FactoryMatchReview,
     FactoryMerge,
     Contract,

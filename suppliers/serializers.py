@@ -1,8 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import Contract, Disclosure, DisclosureLine, Factory, Supplier
+from .models import Contract, Disclosure, DisclosureLine, DisclosureUpload, Factory, Supplier
 
 
 class SupplierSerializer(CountryFieldMixin, serializers.ModelSerializer):
@@ -103,6 +104,76 @@ class DisclosureSerializer(serializers.ModelSerializer):
             "line_count",
         ]
         read_only_fields = fields
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text=_("Line of the file; the header is 1."))
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class DisclosureUploadSerializer(serializers.ModelSerializer):
+    """A large upload checked and saved in the background: GET `url` until `status` is
+    `done`, `rejected` (with `errors`) or `failed` (with `message`)."""
+
+    url = serializers.SerializerMethodField()
+    errors = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DisclosureUpload
+        fields = [
+            "id",
+            "url",
+            "disclosure",
+            "file_name",
+            "via",
+            "status",
+            "message",
+            "rows_total",
+            "rows_read",
+            "rows_matched",
+            "rows_saved",
+            "lines_created",
+            "lines_updated",
+            "factories_created",
+            "reviews_created",
+            "errors",
+            "stopped_at_row",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, upload) -> str:
+        from django.urls import reverse
+
+        path = reverse("disclosureupload-detail", kwargs={"pk": upload.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(RowErrorSerializer(many=True))
+    def get_errors(self, upload) -> list[dict]:
+        return [
+            {"row": row, "column": column, "message": message}
+            for row, column, message in upload.errors
+        ]
+
+
+class DisclosureUploadRequestSerializer(serializers.Serializer):
+    disclosure = serializers.IntegerField(help_text=_("Id of one of your disclosures."))
+    file = serializers.FileField(
+        help_text=_("The list of sites as CSV (UTF-8) or XLSX, in the template's columns.")
+    )
+
+
+class DisclosureImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text=_("New lines."))
+    updated = serializers.IntegerField(help_text=_("Lines updated (same site, brand and model)."))
+    factories_created = serializers.IntegerField()
+    reviews_created = serializers.IntegerField(
+        help_text=_("Uncertain matches sent to Electronics Watch's review queue.")
+    )
 
 
 class ContractSerializer(serializers.ModelSerializer):

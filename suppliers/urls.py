@@ -75,6 +75,16 @@ affiliate_patterns = [
         name="disclosure_errors",
     ),
     path(
+        "disclosures/<int:disclosure_id>/uploads/<int:pk>/",
+        disclosures.DisclosureUploadStatusView.as_view(),
+        name="disclosure_upload_status",
+    ),
+    path(
+        "disclosures/<int:disclosure_id>/uploads/<int:pk>/errors.csv",
+        disclosures.DisclosureUploadErrorsView.as_view(),
+        name="disclosure_upload_errors",
+    ),
+    path(
         "disclosures/<int:pk>/lines/",
         disclosures.DisclosureLineAddView.as_view(),
         name="disclosure_line_add",

@@ -52,7 +52,15 @@ from remediation.models import (
 )
 from reports.models import ComplianceReport
 from suppliers.matching import normalise_address, normalise_name
-from suppliers.models import ChecklistItem, Contract, Disclosure, DisclosureLine, Factory, Supplier
+from suppliers.models import (
+    ChecklistItem,
+    Contract,
+    Disclosure,
+    DisclosureLine,
+    DisclosureUpload,
+    Factory,
+    Supplier,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -242,6 +250,23 @@ class DisclosureFactory(_ScopedFactory):
     due_date = factory.LazyAttribute(lambda o: o.contract.disclosure_due_date)
     # As most lists arrive: through the contractor's link (an officer's needs EW staff).
     submitted_by_contractor = True
+
+
+class DisclosureUploadFactory(_ScopedFactory):
+    """A large upload that was rejected, with its error report."""
+
+    class Meta:
+        model = DisclosureUpload
+
+    disclosure = SubFactory(DisclosureFactory)
+    affiliate = LazyAttribute(lambda o: o.disclosure.affiliate)
+    via = DisclosureUpload.Via.PAGE
+    file_name = "sites.csv"
+    status = DisclosureUpload.Status.REJECTED
+    rows_total = 6000
+    rows_read = 6000
+    errors = factory.LazyFunction(lambda: [[7, "country", "“Atlantis” is not a country."]])
+    message = "The file has 1 error; nothing was imported."
 
 
 class DisclosureLineFactory(_ScopedFactory):
@@ -571,6 +596,9 @@ TENANT_FACTORIES = {
         contract=ContractFactory(affiliate=affiliate)
     ),
     Disclosure: lambda affiliate: DisclosureFactory(contract=ContractFactory(affiliate=affiliate)),
+    DisclosureUpload: lambda affiliate: DisclosureUploadFactory(
+        disclosure=DisclosureFactory(contract=ContractFactory(affiliate=affiliate))
+    ),
     DisclosureLine: lambda affiliate: DisclosureLineFactory(
         disclosure=DisclosureFactory(contract=ContractFactory(affiliate=affiliate))
     ),

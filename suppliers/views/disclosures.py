@@ -17,14 +17,14 @@ from affiliates.models import Membership
 from core.errors import DomainError
 from core.spreadsheets import attachment
 from core.views import ServiceActionMixin, show_domain_error
-from suppliers import import_files, import_rows, imports, services
+from suppliers import disclosure_uploads, import_files, import_rows, imports, services
 from suppliers.forms import (
     ContractorRequestForm,
     DisclosureLineForm,
     DisclosureUploadForm,
     ReturnForm,
 )
-from suppliers.models import Disclosure, DisclosureLine
+from suppliers.models import Disclosure, DisclosureLine, DisclosureUpload
 
 ERROR_REPORT_SECONDS = 60 * 60
 
@@ -102,6 +102,10 @@ class DisclosureDetailView(AffiliateViewMixin, DetailView):
                     "suppliers:disclosure_errors",
                     kwargs={"affiliate_slug": self.affiliate.slug, "pk": disclosure.pk},
                 ),
+                "uploads": [
+                    _with_urls(upload, self.affiliate.slug)
+                    for upload in disclosure_uploads.recent_uploads(disclosure)
+                ],
             }
         )
         return context
@@ -123,7 +127,12 @@ class DisclosureUploadView(DisclosureDetailView):
         if not form.is_valid():
             return self.render_with(upload_form=form)
         outcome = _import_upload(
-            request, disclosure, form, request.user, _error_report_key(disclosure, request.user.pk)
+            request,
+            disclosure,
+            form,
+            request.user,
+            _error_report_key(disclosure, request.user.pk),
+            DisclosureUpload.Via.PAGE,
         )
         if isinstance(outcome, str):
             messages.success(request, outcome)
@@ -131,11 +140,12 @@ class DisclosureUploadView(DisclosureDetailView):
         return self.render_with(upload_form=form, **outcome)
 
 
-def _import_upload(request, disclosure, form, by, error_key):
-    """A success message, or the row errors as template context (also kept for download)."""
+def _import_upload(request, disclosure, form, by, error_key, via):
+    """A success message, or the row errors as template context (also kept for download).
+    A large file is queued for the background instead: its message says so."""
     try:
-        result = imports.disclosure_import(
-            disclosure=disclosure, file=form.cleaned_data["file"], by=by
+        result = disclosure_uploads.disclosure_upload(
+            disclosure=disclosure, file=form.cleaned_data["file"], by=by, via=via
         )
     except import_files.DisclosureFileError as error:
         form.add_error("file", str(error))
@@ -147,14 +157,12 @@ def _import_upload(request, disclosure, form, by, error_key):
     except DomainError as error:
         show_domain_error(request, error, form, default_field="file")
         return {}
-    return _(
-        "The file was imported: %(created)s new lines, %(updated)s updated, "
-        "%(factories)s new factories."
-    ) % {
-        "created": result.created,
-        "updated": result.updated,
-        "factories": result.factories_created,
-    }
+    if isinstance(result, DisclosureUpload):
+        return _(
+            "The file has about %(rows)s rows: it is being checked and saved in the "
+            "background. Its progress is shown under “Large uploads”."
+        ) % {"rows": result.rows_total}
+    return disclosure_uploads.imported_message(result)
 
 
 class DisclosureErrorsView(AffiliateViewMixin, View):
@@ -168,6 +176,59 @@ class DisclosureErrorsView(AffiliateViewMixin, View):
         if report is None:
             raise Http404(_("No error report: upload the file again."))
         return _csv_download(report, f"disclosure-{disclosure.pk}-errors.csv")
+
+
+class DisclosureUploadStatusView(AffiliateViewMixin, View):
+    """A background upload's progress, as the fragment the disclosure page polls."""
+
+    model = DisclosureUpload
+
+    def get(self, request, *args, **kwargs):
+        upload = get_object_or_404(
+            DisclosureUpload, pk=kwargs["pk"], disclosure_id=kwargs["disclosure_id"]
+        )
+        upload = disclosure_uploads.with_progress(upload)
+        return upload_progress(request, _with_urls(upload, self.affiliate.slug))
+
+
+class DisclosureUploadErrorsView(AffiliateViewMixin, View):
+    """A rejected background upload's errors as CSV, for as long as the upload is kept."""
+
+    model = DisclosureUpload
+
+    def get(self, request, *args, **kwargs):
+        upload = get_object_or_404(
+            DisclosureUpload, pk=kwargs["pk"], disclosure_id=kwargs["disclosure_id"]
+        )
+        return upload_error_report(upload)
+
+
+def _with_urls(upload: DisclosureUpload, affiliate_slug: str) -> DisclosureUpload:
+    kwargs = {
+        "affiliate_slug": affiliate_slug,
+        "disclosure_id": upload.disclosure_id,
+        "pk": upload.pk,
+    }
+    upload.progress_url = reverse("suppliers:disclosure_upload_status", kwargs=kwargs)
+    upload.errors_url = reverse("suppliers:disclosure_upload_errors", kwargs=kwargs)
+    return upload
+
+
+def upload_progress(request, upload: DisclosureUpload) -> HttpResponse:
+    return render(
+        request,
+        "suppliers/includes/disclosure_upload_progress.html",
+        {"upload": upload, "oob": True},
+    )
+
+
+def upload_error_report(upload: DisclosureUpload) -> HttpResponse:
+    if not upload.errors:
+        raise Http404(_("This upload has no error report."))
+    report = import_rows.errors_as_csv(
+        disclosure_uploads.upload_errors(upload), upload.stopped_at_row
+    )
+    return _csv_download(report, f"disclosure-{upload.disclosure_id}-upload-{upload.pk}-errors.csv")
 
 
 def _csv_download(text: str, filename: str) -> HttpResponse:
@@ -286,6 +347,12 @@ def disclosure_template(request, fmt):
 # --- The contractor's side: its tokenised link (no account), or a contact's portal page -----
 
 
+def _int_or_404(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise Http404
+    return int(value)
+
+
 class ContractorDisclosureBase(View):
     """What the contractor does with a disclosure request: fill in or upload the list, then
     submit. The e-mailed link (`ContractorDisclosureView`, no account) and the company
@@ -313,9 +380,37 @@ class ContractorDisclosureBase(View):
             "import_errors": forms.get("import_errors"),
             "import_stopped_at_row": forms.get("import_stopped_at_row"),
             "error_report_url": "?download=errors",
+            "uploads": [
+                self.with_urls(upload)
+                for upload in disclosure_uploads.recent_uploads(
+                    self.disclosure, **self.upload_filter()
+                )
+            ],
         }
 
+    def upload_filter(self) -> dict:
+        """The background uploads this page shows: those made through it."""
+        if self.by is None:
+            return {"via": DisclosureUpload.Via.LINK}
+        return {"via": DisclosureUpload.Via.PORTAL, "uploaded_by": self.by}
+
+    def with_urls(self, upload: DisclosureUpload) -> DisclosureUpload:
+        # On this page's own path: the contractor's link needs no other URL with its token.
+        upload.progress_url = f"{self.request.path}?upload={upload.pk}"
+        upload.errors_url = f"{self.request.path}?upload={upload.pk}&download=errors"
+        return upload
+
     def get(self, request, *args, **forms):
+        if "upload" in request.GET:
+            upload = get_object_or_404(
+                DisclosureUpload.objects.filter(disclosure=self.disclosure, **self.upload_filter()),
+                pk=_int_or_404(request.GET["upload"]),
+            )
+            if request.GET.get("download") == "errors":
+                return upload_error_report(upload)
+            return upload_progress(
+                request, self.with_urls(disclosure_uploads.with_progress(upload))
+            )
         if request.GET.get("download") == "errors":
             report = cache.get(self.error_key())
             if report is None:
@@ -348,7 +443,8 @@ class ContractorDisclosureBase(View):
             form = DisclosureUploadForm(request.POST, request.FILES)
             if not form.is_valid():
                 return self.get(request, upload_form=form, status=400)
-            outcome = _import_upload(request, self.disclosure, form, self.by, self.error_key())
+            via = DisclosureUpload.Via.LINK if self.by is None else DisclosureUpload.Via.PORTAL
+            outcome = _import_upload(request, self.disclosure, form, self.by, self.error_key(), via)
             if isinstance(outcome, str):
                 messages.success(request, outcome)
                 return redirect(request.path)

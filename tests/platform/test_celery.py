@@ -8,6 +8,7 @@ def test_every_beat_entry_names_a_registered_task():
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert scheduled == {
         "suppliers.tasks.send_disclosure_reminders",
+        "suppliers.tasks.clean_disclosure_uploads",
         "core.tasks.send_outbox",
         "grievances.tasks.send_grievance_reminders",
         "grievances.tasks.anonymise_expired_grievances",
