@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
+from core import audit
 from core.errors import DomainError
 from core.xlsx import first_sheet_row_estimate
 
@@ -289,9 +290,13 @@ def disclosure_uploads_clean(*, now=None) -> int:
     deleted = 0
     with scopes_disabled():
         old = DisclosureUpload.objects.filter(created_at__lt=cutoff).order_by("pk")
+        ids = []
         for upload in old.iterator(chunk_size=500):
             if upload.file.name:
                 upload.file.storage.delete(upload.file.name)
+            ids.append(upload.pk)
             deleted += 1
         old.delete()
+        # The trail goes with the data: its update events hold the error list.
+        audit.forget(DisclosureUpload, pgh_obj_id__in=ids)
     return deleted

@@ -400,4 +400,7 @@ def test_uploads_and_any_file_left_are_deleted_after_the_retention(northvale, se
     assert not old.file.storage.exists(stored)
     with scopes_disabled():
         assert list(DisclosureUpload.objects.values_list("pk", flat=True)) == [recent.pk]
+        events = event_model_for(DisclosureUpload).objects
+        assert not events.filter(pgh_obj_id=old.pk).exists()
+        assert events.filter(pgh_obj_id=recent.pk).exists()
     cache.clear()
