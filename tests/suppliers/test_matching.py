@@ -127,7 +127,7 @@ def test_new_factories_keep_what_was_disclosed_and_their_match_keys(db):
     assert factory.latitude == Decimal("22.657300")
     assert (factory.name_key, factory.address_key) == (
         "shenzhen precision electronics",
-        "no 5 industrial road longhua shenzhen",
+        "5 industrial road longhua shenzhen",
     )
 
 
