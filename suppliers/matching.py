@@ -46,6 +46,7 @@ import logging
 import math
 import queue
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -76,8 +77,8 @@ POSTCODE_BONUS = 0.05
 NEARBY_BONUS = 0.10
 # Two different street numbers on the same road are two different sites.
 STREET_NUMBER_CONFLICT_PENALTY = 0.25
-# Coordinates this far apart count against (geocoders err, but rarely by a region).
-FAR_METRES = 50_000
+# Coordinates this far apart count against (geocoders err, but rarely by a whole town).
+FAR_METRES = 10_000
 FAR_PENALTY = 0.10
 NEARBY_METRES = 300
 # Certain: linked (or merged) without asking anyone. Needs the score, names that agree, and
@@ -88,7 +89,7 @@ AUTO_LINK_MIN_NAME = 0.60
 # Uncertain: a review for staff. Either the score, or the place alone: the same address (or
 # the same street number) and coordinates close by, whatever the names (one factory under
 # two trading names is common; a wrong guess costs staff one keystroke).
-REVIEW = 0.50
+REVIEW = 0.55
 SAME_PLACE_ADDRESS = 0.75
 # Facts shown to reviewers.
 NAME_FACT = 0.80
@@ -264,39 +265,33 @@ def normalise_label(text: str) -> str:
 # --- Comparing two sites -----------------------------------------------------------------
 
 
-@dataclass(slots=True, eq=False)
 class _Features:
-    """What a site is compared on, derived once from its keys and coordinates."""
+    """What a site is compared on, derived from its keys and coordinates.
 
-    country: str
-    name_key: str
-    address_key: str
-    os_id: str
-    latitude: float | None
-    longitude: float | None
-    name_grams: frozenset = frozenset()
-    core_grams: frozenset = frozenset()
-    name_numbers: frozenset = frozenset()
-    address_grams: frozenset = frozenset()
-    address_words: tuple = ()
-    numbers: frozenset = frozenset()
-    postcodes: frozenset = frozenset()
+    The trigram sets are made when first compared: most sites of a large upload share no
+    block with another and are never compared, and the sets are most of the memory.
+    """
 
-    @classmethod
-    def of(cls, country, name_key, address_key, os_id="", latitude=None, longitude=None):
-        f = cls(
-            country,
-            name_key,
-            address_key,
-            os_id or "",
-            None if latitude is None else float(latitude),
-            None if longitude is None else float(longitude),
-        )
-        name_words = name_key.split()
-        f.name_numbers = frozenset(_number(w) for w in name_words if _NUMBERISH.match(w))
-        f.name_grams = _grams("".join(name_words))
-        core = [w for w in name_words if w not in GENERIC_NAME_WORDS]
-        f.core_grams = _grams("".join(core)) if core else f.name_grams
+    __slots__ = (
+        "_grams",
+        "address_key",
+        "address_words",
+        "country",
+        "latitude",
+        "longitude",
+        "name_key",
+        "name_numbers",
+        "numbers",
+        "os_id",
+        "postcodes",
+    )
+
+    def __init__(self, country, name_key, address_key, os_id="", latitude=None, longitude=None):
+        self.country, self.name_key, self.address_key = country, name_key, address_key
+        self.os_id = os_id or ""
+        self.latitude = None if latitude is None else float(latitude)
+        self.longitude = None if longitude is None else float(longitude)
+        self.name_numbers = frozenset(_number(w) for w in name_key.split() if _NUMBERISH.match(w))
         words, numbers, postcodes = [], set(), set()
         for word in address_key.split():
             if _POSTCODE.match(word):
@@ -305,10 +300,28 @@ class _Features:
                 numbers.add(_number(word))
             else:
                 words.append(word)
-        f.address_words = tuple(words)
-        f.address_grams = frozenset().union(*(_grams(w) for w in words)) if words else frozenset()
-        f.numbers, f.postcodes = frozenset(numbers), frozenset(postcodes)
-        return f
+        self.address_words = tuple(words)
+        self.numbers, self.postcodes = frozenset(numbers), frozenset(postcodes)
+        self._grams = None
+
+    def grams(self) -> tuple[frozenset, frozenset, frozenset]:
+        """Trigrams of the name (spaces taken out: "Zhong Shan" is "Zhongshan"), of the name
+        without generic words, and of the address words."""
+        if self._grams is None:
+            name_words = self.name_key.split()
+            name = _grams("".join(name_words))
+            core_words = [w for w in name_words if w not in GENERIC_NAME_WORDS]
+            core = _grams("".join(core_words)) if core_words else name
+            address = (
+                frozenset().union(*(_grams(w) for w in self.address_words))
+                if self.address_words
+                else frozenset()
+            )
+            self._grams = (name, core, address)
+        return self._grams
+
+
+_intern = sys.intern
 
 
 def _number(word: str) -> str:
@@ -317,7 +330,7 @@ def _number(word: str) -> str:
 
 def _grams(text: str) -> frozenset:
     padded = f"  {text} "
-    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+    return frozenset(_intern(padded[i : i + 3]) for i in range(len(padded) - 2))
 
 
 def _dice(a: frozenset, b: frozenset) -> float:
@@ -360,8 +373,10 @@ def compare(
         if a.os_id == b.os_id:
             return Comparison(CERTAIN, 1.0, 1.0, 1.0, None, ("os_id",))
         return Comparison(DIFFERENT, 0.0, 0.0, 0.0, None, ())  # two OS IDs: two sites
-    name = max(_dice(a.name_grams, b.name_grams), _dice(a.core_grams, b.core_grams))
-    address = 0.0 if placeholder_address else _dice(a.address_grams, b.address_grams)
+    a_name, a_core, a_address = a.grams()
+    b_name, b_core, b_address = b.grams()
+    name = max(_dice(a_name, b_name), _dice(a_core, b_core))
+    address = 0.0 if placeholder_address else _dice(a_address, b_address)
     score = NAME_WEIGHT * name + ADDRESS_WEIGHT * address
     if name >= NAME_FACT:
         facts.append("name")
@@ -538,7 +553,7 @@ def _group_inputs(sites: list[SiteInput]) -> tuple[list[_Group], list[int]]:
         index = by_os_id.get(os_id) if os_id else by_key.get(key)
         if index is None:
             index = len(groups)
-            features = _Features.of(country, *cached, os_id, site.latitude, site.longitude)
+            features = _Features(country, *cached, os_id, site.latitude, site.longitude)
             groups.append(_Group(index, site, features))
             if os_id:
                 by_os_id[os_id] = index
@@ -703,7 +718,7 @@ def _match_similar(chunk: list[_Group]) -> None:
         rows = cursor.fetchall()
     for idx, pk, name_key, address_key, os_id, latitude, longitude in rows:
         g = chunk[idx]
-        theirs = _Features.of(g.country, name_key, address_key, os_id, latitude, longitude)
+        theirs = _Features(g.country, name_key, address_key, os_id, latitude, longitude)
         result = compare(g.features, theirs)
         if result.verdict != DIFFERENT:
             g.candidates.append((pk, result))
