@@ -766,12 +766,17 @@ def _pairs_within(groups: list[_Group]) -> dict[tuple[int, int], Comparison]:
     for g in groups:
         for key in _block_keys(g.features):
             blocks[key].append(g.index)
+    # Two groups that each are a known factory already were compared when they were
+    # linked; an upload of known sites (a corrected file again) compares nothing.
+    known = {g.index for g in groups if g.own_factory_id is not None}
     seen: set[tuple[int, int]] = set()
     for members in blocks.values():
         if len(members) < 2 or len(members) > BLOCK_MAX:
             continue
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
+                if a in known and b in known:
+                    continue
                 seen.add((a, b) if a < b else (b, a))
     placeholder_addresses, placeholder_points = _placeholders(groups)
     pairs: dict[tuple[int, int], Comparison] = {}
