@@ -289,7 +289,9 @@ class Phases:
         (imports, "check_rows", "check"),
         (imports, "match_sites_with_counts", "match"),
         (matching, "_search_similar", "  of which trigram search"),
-        (matching, "_create_unmatched", "  of which new factories and reviews"),
+        (matching, "_pairs_within", "  of which comparing the upload's sites"),
+        (matching, "_resolve", "  of which new factories"),
+        (matching, "_create_reviews", "  of which reviews"),
     )
 
     def __init__(self) -> None:

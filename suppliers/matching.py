@@ -1,81 +1,211 @@
 """Factory matching: the same production site, disclosed by many contractors, is one row.
 
-Names and addresses are normalised into keys (lower case, no accents or punctuation, no legal
-suffixes, no repeated words); PostgreSQL's pg_trgm then compares keys within a country.
+One upload is resolved in one set-based pass (README "Factory matching"):
 
-`match_sites` resolves a whole upload at once: an OS ID match wins, then an exact match on the
-keys, then the most similar site of the same country. A close enough one is linked; a doubtful
-one gives a new factory plus a `FactoryMatchReview` for Electronics Watch staff to decide.
+1. Every site is normalised once. Names lose legal forms however written ("Co., Ltd",
+   "CO.,LTD", "S.A de C.V", "Sdn. Bhd.", "(Pvt) Ltd", "Ltd Ltd"), punctuation, stray symbols
+   ("□", "?", replacement characters), accents and non-Latin scripts (transliterated) and
+   repeated words. Addresses keep their street numbers and postcodes as separate facts and
+   lose floor, building and unit words, administrative words ("city", "province") and country
+   names, so that "Gazipur Bangladesh" and "Gazipur" compare equal.
+2. Sites written the same (country, name key, address key) or with the same OS ID are one
+   group. An OS ID known to the registry wins; then an exact match of the keys.
+3. The groups of the upload are compared with each other (blocking: pairs that share a name
+   word, an address word or a 500 m square of the same country) and each group with its
+   closest factories of the registry (pg_trgm on the name key, a few per site, one query per
+   thousand sites). Every pair gets a score from name, address and distance, and a verdict:
+   certain, uncertain or different (`compare`).
+4. Groups certain of each other are clustered, a pair at a time and only when every pair
+   across the two clusters is certain too (complete linkage: A≈B and B≈C does not make A≈C).
+   A cluster takes the factory one of its groups is certain of, or becomes one new factory.
+5. Uncertain pairs, within the upload or with the registry, become `FactoryMatchReview`s for
+   Electronics Watch staff, unless that pair was reviewed before (in either order): a pair
+   decided "different", or whose merge was undone, never comes back.
+
+Codes kept in `FactoryMatchReview.matched_facts` (the review queue shows them):
+
+- ``name``: the names are alike (name similarity at least NAME_FACT).
+- ``address``: the addresses are alike (address similarity at least ADDRESS_FACT).
+- ``street_number``: both addresses give a street number and share one.
+- ``postcode``: both give a postcode and it is the same.
+- ``nearby``: both have coordinates, at most NEARBY_METRES apart.
+- ``same_coordinates``: both have exactly the same coordinates (a geocoder often gives a
+  whole town one point: this alone never decides anything).
+- ``os_id``: the same Open Supply Hub ID.
+
+Transliteration uses `anyascii` (ISC licence, maintained, no dependencies, every script):
+`unicodedata` alone cannot turn "深圳" or "Đông" into letters that compare with the way the
+same site is written in Latin letters; `Unidecode` would do it too but is GPL.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
+import math
+import queue
 import re
+import sys
 import unicodedata
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from anyascii import anyascii
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 
 from .models import Factory, FactoryFunction, FactoryMatchReview, Sector
 
 logger = logging.getLogger(__name__)
 
+# --- Thresholds and weights: every number the matcher decides with ---------------------
+#
+# Measured on the labelled evaluation set (tests/fixtures/matching/, README "Factory
+# matching"): no wrong automatic merge and every true pair merged or queued.
+
+# The score of a pair: the name says more than the address, which contractors write in many
+# ways (and sometimes as a placeholder shared by several sites).
+NAME_WEIGHT = 0.55
+ADDRESS_WEIGHT = 0.45
+# Facts that add to the score: a shared street number or postcode, coordinates close by.
+STREET_NUMBER_BONUS = 0.10
+POSTCODE_BONUS = 0.05
+NEARBY_BONUS = 0.10
+# Two different street numbers on the same road are two different sites.
+STREET_NUMBER_CONFLICT_PENALTY = 0.25
+# Coordinates this far apart count against (geocoders err, but rarely by a whole town).
+FAR_METRES = 10_000
+FAR_PENALTY = 0.10
+NEARBY_METRES = 300
+# Certain: linked (or merged) without asking anyone. Needs the score, names that agree, and
+# nothing that says two sites (a different street number, a different number in the name
+# such as "Unit 3" / "Unit 4" or "MXP1" / "MXP8").
+AUTO_LINK = 0.80
+AUTO_LINK_MIN_NAME = 0.60
+# Uncertain: a review for staff. Either the score, or the place alone: the same address (or
+# the same street number) and coordinates close by, whatever the names (one factory under
+# two trading names is common; a wrong guess costs staff one keystroke).
+REVIEW = 0.55
+SAME_PLACE_ADDRESS = 0.75
+# Facts shown to reviewers.
+NAME_FACT = 0.80
+ADDRESS_FACT = 0.75
+# An address or a point shared by this many different names in one upload is a placeholder
+# ("Savar Dhaka 1340", a town's centroid): it says nothing about which site it is.
+PLACEHOLDER_NAMES = 3
+# At most this many reviews proposed per site and upload, the most likely first.
+MAX_REVIEWS_PER_SITE = 3
+
+# Within one upload, pairs are compared only if they share a block key (a name word, an
+# address word, a 500 m square). A key shared by more groups than this says too little
+# ("garment", "shenzhen") to be worth the pairs it would make.
+BLOCK_MAX = 40
+GRID_DEGREES = 0.005
+# Registry candidates fetched per site: the best by name trigram similarity.
+CANDIDATES_PER_SITE = 3
+# pg_trgm's `%` threshold on names: only factories with names this similar are candidates.
+# pg_trgm's default of 0.3 finds twice the candidates, mostly noise, and makes the search
+# 2.6 times slower (benchmarks/disclosure_import.py).
+NAME_SIMILARITY_THRESHOLD = 0.5
+CHUNK_SIZE = 1000
+# Trigram searches are CPU work inside PostgreSQL: with more than one chunk to search, run the
+# chunks on this many connections at once (one core each).
+SEARCH_CONNECTIONS = 2
+# Serialises matching between concurrent imports so that two of them cannot both create the
+# same new site (an arbitrary constant, used with pg_advisory_xact_lock).
+MATCHING_LOCK_ID = 7_240_311
+
+
+# --- Normalisation -----------------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Legal forms that say nothing about which site it is ("Ltd Ltd" happens in real uploads).
-LEGAL_SUFFIXES = {
-    "ltd",
-    "limited",
-    "co",
-    "company",
-    "inc",
-    "incorporated",
-    "corp",
-    "corporation",
-    "llc",
-    "plc",
-    "gmbh",
-    "ag",
-    "sa",
-    "sas",
-    "sarl",
-    "srl",
-    "spa",
-    "bv",
-    "nv",
-    "kk",
-    "pte",
-    "pvt",
-    "private",
-    "sdn",
-    "bhd",
-    "tbk",
-    "pt",
-    "jsc",
-    "jsc.",
-    "cv",
-    "sro",
-    "as",
-    "oy",
-    "ab",
+LEGAL_FORMS = _words(
+    """ltd limited co company inc incorporated corp corporation llc llp plc gmbh gesmbh mbh ag
+    kg sa sas sarl srl spa bv nv kk pte pty pvt private sdn bhd tbk pt jsc pjsc cv sro as oy
+    ab lda ltda sl slu sac snc sc sp zoo ooo zao oao tnhh cty sti jointstock"""
+)
+# Multi-word legal forms, after folding: "S.A. de C.V.", "S. de R.L. de C.V.", "sp. z o.o.",
+# "joint stock company".
+_LEGAL_PHRASES = re.compile(
+    r"\b(?:(?:sa|s|sapi) )?de (?:rl )?(?:de )?cv\b|\bsp z o ?o\b|\bjoint stock\b"
+)
+# Words that describe any factory: ignored when comparing names (not in the stored key).
+GENERIC_NAME_WORDS = _words(
+    """factory fty industrial industry industries manufacturing manufactory manufacturer mfg
+    group international intl enterprise enterprises trading city the and of branch"""
+)
+# Address words that say nothing about the place, and spellings of the same word.
+ADDRESS_NOISE = _words(
+    """no nr number floor fl flr f ground level storey building bldg blk block unit room rm
+    suite ste flat plot lot lots the of and at in near opp city province prov district dist
+    county country town township state region sheng shi pr prc p r zip po box pc"""
+)
+ADDRESS_SYNONYMS = {
+    "rd": "road",
+    "st": "street",
+    "str": "street",
+    "ave": "avenue",
+    "av": "avenue",
+    "avda": "avenue",
+    "hwy": "highway",
+    "ind": "industrial",
+    "industry": "industrial",
+    "industial": "industrial",
+    "lndustrial": "industrial",
+    "indl": "industrial",
+    "dev": "development",
+    "develop": "development",
+    "developm": "development",
+    "eco": "economic",
+    "economy": "economic",
+    "zone2": "zone",
+    "km": "km",
+    "vill": "village",
+    "vil": "village",
+    "jl": "jalan",
+    "ji": "jalan",
+    "jln": "jalan",
 }
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-# Letters that Unicode does not decompose into a base letter and an accent.
-_LETTERS = str.maketrans(
-    {"đ": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"}
-)
+# Abbreviations with dots ("s.r.o.", "S.A", "U.P") lose them; other dots separate words.
+_ABBREVIATION_DOT = re.compile(r"(?<=\b[^\W\d_])\.(?=[^\W\d_]\b)")
+# "31.4", "14/2", "133-134": one number, kept together.
+_NUMBER_JOINER = re.compile(r"(?<=\d)[./\-](?=\d)")
+# Indian PIN codes written "600 096".
+_SPLIT_PIN = re.compile(r"(?<![\d,])(\d{3}) (\d{3})(?![\d,])")
+# Floors ("3F", "2/F") and ordinals ("4th", "2nd") are not street numbers.
+_FLOOR = re.compile(r"\b\d+ ?/? ?f\b")
+_NUMBERISH = re.compile(r"^(?:\d[\d_]*[a-z]?|[a-z]\d+)$")
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+_POSTCODE = re.compile(r"^\d{5,6}$")
+
+
+def _transliterate(text: str) -> str:
+    if text.isascii():
+        return text
+    # Scripts without spaces between words (Chinese) get one after each character.
+    return "".join(
+        anyascii(c) + " " if ord(c) >= 0x2E80 and not c.isspace() else anyascii(c) for c in text
+    )
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", (text or "").casefold().translate(_LETTERS))
-    if not decomposed.isascii():  # most names are: no accent to take off, character by character
-        decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_WORD.sub(" ", decomposed.casefold()).strip()
+    """Lower case ASCII words: accents, other scripts, punctuation and stray symbols gone."""
+    text = _transliterate(unicodedata.normalize("NFKC", text or "")).casefold()
+    text = _ABBREVIATION_DOT.sub("", text)
+    return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 
-def _dedupe(words):
+def _dedupe(words: Iterable[str]) -> list[str]:
     seen, kept = set(), []
     for word in words:
         if word not in seen:
@@ -85,13 +215,43 @@ def _dedupe(words):
 
 
 def normalise_name(name: str) -> str:
-    # Dots join abbreviations ("s.r.o.", "Co.") rather than separate words.
-    words = [w for w in _fold((name or "").replace(".", "")).split() if w not in LEGAL_SUFFIXES]
+    """The name key: lower case words without legal forms, punctuation or repeats."""
+    folded = _LEGAL_PHRASES.sub(" ", _fold(name))
+    words = [w for w in folded.split() if w not in LEGAL_FORMS]
     return " ".join(_dedupe(words))[:255]
 
 
+@functools.cache
+def _country_names() -> re.Pattern:
+    """Every country's English names, longest first, as whole words of a folded address."""
+    from django_countries import countries
+
+    names = {_fold(str(name)) for _code, name in countries}
+    names |= {"viet nam", "p r china", "pr china", "usa", "uk", "korea", "taiwan", "burma"}
+    ordered = sorted((n for n in names if n), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in ordered) + r")\b")
+
+
 def normalise_address(address: str) -> str:
-    return " ".join(_fold(address).split())[:500]
+    """The address key: canonical words, street numbers and postcodes, no noise.
+
+    Numbers stay joined ("14/2" is "14_2", "KM 31.4" is "km 31_4"); floors and ordinals are
+    not street numbers; country names, legal forms and floor, building and administrative
+    words go (`ADDRESS_NOISE`).
+    """
+    text = _transliterate(unicodedata.normalize("NFKC", address or "")).casefold()
+    text = _SPLIT_PIN.sub(r"\1\2", text)
+    text = _NUMBER_JOINER.sub("_", text)
+    text = _ABBREVIATION_DOT.sub("", text)
+    text = _FLOOR.sub(" ", _NON_WORD.sub(" ", text))
+    text = _country_names().sub(" ", text)
+    words = []
+    for word in text.split():
+        word = ADDRESS_SYNONYMS.get(word, word)
+        if word in ADDRESS_NOISE or word in LEGAL_FORMS or _ORDINAL.match(word):
+            continue
+        words.append(word)
+    return " ".join(_dedupe(words))[:500]
 
 
 def normalise_label(text: str) -> str:
@@ -102,27 +262,177 @@ def normalise_label(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
 
 
-# --- Bulk matching -----------------------------------------------------------------------
+# --- Comparing two sites -----------------------------------------------------------------
 
-# Weighted score of a candidate: the name says more than the address, which contractors write
-# in many ways (and sometimes as a placeholder shared by several sites).
-NAME_WEIGHT = 0.6
-ADDRESS_WEIGHT = 0.4
-AUTO_LINK = 0.75
-REVIEW = 0.45
-# pg_trgm's `%` threshold on names: only sites with names this similar are candidates. An
-# automatic link needs a name similarity of at least (0.75 - 0.4) / 0.6 = 0.58 anyway, so this
-# only keeps out reviews of sites whose names differ more (two firms sharing an industrial
-# park's address). pg_trgm's default of 0.3 finds twice the candidates, mostly noise for staff,
-# and makes the search 2.6 times slower (benchmarks/disclosure_import.py).
-NAME_SIMILARITY_THRESHOLD = 0.5
-CHUNK_SIZE = 1000
-# Trigram searches are CPU work inside PostgreSQL: with more than one chunk to search, run the
-# chunks on this many connections at once (one core each).
-SEARCH_CONNECTIONS = 2
-# Serialises matching between concurrent imports so that two of them cannot both create the
-# same new site (an arbitrary constant, used with pg_advisory_xact_lock).
-MATCHING_LOCK_ID = 7_240_311
+
+class _Features:
+    """What a site is compared on, derived from its keys and coordinates.
+
+    The trigram sets are made when first compared: most sites of a large upload share no
+    block with another and are never compared, and the sets are most of the memory.
+    """
+
+    __slots__ = (
+        "_grams",
+        "address_key",
+        "address_words",
+        "country",
+        "latitude",
+        "longitude",
+        "name_key",
+        "name_numbers",
+        "numbers",
+        "os_id",
+        "postcodes",
+    )
+
+    def __init__(self, country, name_key, address_key, os_id="", latitude=None, longitude=None):
+        self.country, self.name_key, self.address_key = country, name_key, address_key
+        self.os_id = os_id or ""
+        self.latitude = None if latitude is None else float(latitude)
+        self.longitude = None if longitude is None else float(longitude)
+        self.name_numbers = frozenset(_number(w) for w in name_key.split() if _NUMBERISH.match(w))
+        words, numbers, postcodes = [], set(), set()
+        for word in address_key.split():
+            if _POSTCODE.match(word):
+                postcodes.add(word)
+            elif _NUMBERISH.match(word):
+                numbers.add(_number(word))
+            else:
+                words.append(word)
+        self.address_words = tuple(words)
+        self.numbers, self.postcodes = frozenset(numbers), frozenset(postcodes)
+        self._grams = None
+
+    def grams(self) -> tuple[frozenset, frozenset, frozenset]:
+        """Trigrams of the name (spaces taken out: "Zhong Shan" is "Zhongshan"), of the name
+        without generic words, and of the address words."""
+        if self._grams is None:
+            name_words = self.name_key.split()
+            name = _grams("".join(name_words))
+            core_words = [w for w in name_words if w not in GENERIC_NAME_WORDS]
+            core = _grams("".join(core_words)) if core_words else name
+            address = (
+                frozenset().union(*(_grams(w) for w in self.address_words))
+                if self.address_words
+                else frozenset()
+            )
+            self._grams = (name, core, address)
+        return self._grams
+
+
+_intern = sys.intern
+
+
+def _number(word: str) -> str:
+    return "_".join(part.lstrip("0") or "0" for part in word.split("_"))
+
+
+def _grams(text: str) -> frozenset:
+    padded = f"  {text} "
+    return frozenset(_intern(padded[i : i + 3]) for i in range(len(padded) - 2))
+
+
+def _dice(a: frozenset, b: frozenset) -> float:
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def distance_metres(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance (haversine) on a sphere of the Earth's mean radius."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
+
+
+CERTAIN, UNCERTAIN, DIFFERENT = "certain", "uncertain", "different"
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    verdict: str
+    score: float
+    name_similarity: float
+    address_similarity: float
+    distance_m: int | None
+    facts: tuple[str, ...]
+
+
+def compare(
+    a: _Features, b: _Features, *, placeholder_address=False, placeholder_point=False
+) -> Comparison:
+    """How likely two sites are one: the score, the facts behind it and the verdict.
+
+    `placeholder_address` / `placeholder_point`: the address or the coordinates they share
+    are shared by many other sites too, and count for nothing.
+    """
+    facts: list[str] = []
+    if a.os_id and b.os_id:
+        if a.os_id == b.os_id:
+            return Comparison(CERTAIN, 1.0, 1.0, 1.0, None, ("os_id",))
+        return Comparison(DIFFERENT, 0.0, 0.0, 0.0, None, ())  # two OS IDs: two sites
+    a_name, a_core, a_address = a.grams()
+    b_name, b_core, b_address = b.grams()
+    name = max(_dice(a_name, b_name), _dice(a_core, b_core))
+    address = 0.0 if placeholder_address else _dice(a_address, b_address)
+    score = NAME_WEIGHT * name + ADDRESS_WEIGHT * address
+    if name >= NAME_FACT:
+        facts.append("name")
+    if address >= ADDRESS_FACT:
+        facts.append("address")
+    number_conflict = False
+    same_number = False
+    if a.numbers and b.numbers and not placeholder_address:
+        if a.numbers & b.numbers:
+            same_number = True
+            facts.append("street_number")
+            score += STREET_NUMBER_BONUS
+        else:
+            number_conflict = True
+            score -= STREET_NUMBER_CONFLICT_PENALTY
+    if a.postcodes & b.postcodes and not placeholder_address:
+        facts.append("postcode")
+        score += POSTCODE_BONUS
+    distance = None
+    nearby = False
+    if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
+        metres = distance_metres(a.latitude, a.longitude, b.latitude, b.longitude)
+        distance = round(metres)
+        if metres < 1:
+            facts.append("same_coordinates")
+        if metres <= NEARBY_METRES and not placeholder_point:
+            nearby = True
+            facts.append("nearby")
+            score += NEARBY_BONUS
+        elif metres > FAR_METRES:
+            score -= FAR_PENALTY
+    score = max(0.0, min(1.0, score))
+    # Numbers in names tell units apart ("Unit 3" / "Unit 4", "MXP1" / "MXP8"); a number in
+    # one name only ("Square Fashions" / "Square Fashions Unit 2") leaves the doubt.
+    name_numbers_differ = a.name_numbers != b.name_numbers
+    if (
+        score >= AUTO_LINK
+        and name >= AUTO_LINK_MIN_NAME
+        and not number_conflict
+        and not name_numbers_differ
+    ):
+        verdict = CERTAIN
+    elif (
+        score >= REVIEW
+        or (address >= SAME_PLACE_ADDRESS and (nearby or same_number))
+        or (same_number and nearby)
+    ):
+        verdict = UNCERTAIN
+    else:
+        verdict = DIFFERENT
+    return Comparison(
+        verdict, round(score, 3), round(name, 3), round(address, 3), distance, tuple(facts)
+    )
+
+
+# --- Bulk matching -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,18 +457,38 @@ class SiteMatches:
     reviews_created: int
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Group:
     """Inputs that are the same site as far as the call is concerned: resolved together."""
 
+    index: int
     site: SiteInput
-    country: str
-    name_key: str
-    address_key: str
-    os_id: str
+    features: _Features
+    rows: int = 1
+    # The factory the group itself is (OS ID or exact keys): never overridden.
+    own_factory_id: int | None = None
+    # Registry factories close enough to compare, and how each compares.
+    candidates: list[tuple[int, Comparison]] = field(default_factory=list)
     factory_id: int | None = None
-    candidate_id: int | None = None
-    score: float = 0.0
+
+    @property
+    def country(self):
+        return self.features.country
+
+    @property
+    def name_key(self):
+        return self.features.name_key
+
+    @property
+    def address_key(self):
+        return self.features.address_key
+
+    @property
+    def os_id(self):
+        return self.features.os_id
+
+
+Progress = Callable[[int], object] | None
 
 
 def match_sites(sites: list[SiteInput]) -> list[int]:
@@ -166,28 +496,35 @@ def match_sites(sites: list[SiteInput]) -> list[int]:
     return match_sites_with_counts(sites).factory_ids
 
 
-def match_sites_with_counts(
-    sites: list[SiteInput], *, progress: Callable[[int], None] | None = None
-) -> SiteMatches:
+def match_sites_with_counts(sites: list[SiteInput], *, progress: Progress = None) -> SiteMatches:
     """`match_sites`, also saying how many factories and staff reviews it created.
 
-    A handful of queries per thousand distinct sites, whatever the number of inputs: OS IDs,
-    then exact keys, then trigram similarity within the country, then one insert of the rest.
-    `progress`, if given, is told how many of the sites are resolved so far.
+    `progress`, if given, is called with the number of sites resolved so far: after the OS
+    IDs and exact keys, after each chunk of the registry search, after the clustering and
+    at the end. A handful of queries per thousand distinct sites, whatever the number of
+    inputs: OS IDs, exact keys, the trigram search, earlier reviews, then the inserts.
     """
+    report = progress or (lambda done: None)
     groups, group_of = _group_inputs(sites)
     if not groups:
+        report(0)
         return SiteMatches(factory_ids=[], factories_created=0, reviews_created=0)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [MATCHING_LOCK_ID])
         _match_os_ids(groups)
-        for chunk in _chunks([g for g in groups if g.factory_id is None]):
+        for chunk in _chunks([g for g in groups if g.own_factory_id is None]):
             _match_exact(chunk)
-        _search_similar(list(_chunks([g for g in groups if g.factory_id is None and g.name_key])))
-        created, reviews = _create_unmatched(groups)
-    if progress is not None:
-        progress(len(sites))
+        done = sum(g.rows for g in groups if g.own_factory_id is not None)
+        report(done)
+        searched = [g for g in groups if g.own_factory_id is None and g.name_key]
+        _search_similar(list(_chunks(searched)), done, report)
+        pairs = _pairs_within(groups)
+        reviewed = _reviewed_pairs(groups)
+        clusters = _cluster(groups, pairs)
+        created = _resolve(clusters)
+        reviews = _create_reviews(groups, pairs, reviewed)
+    report(len(sites))
     return SiteMatches(
         factory_ids=[groups[index].factory_id for index in group_of],
         factories_created=created,
@@ -216,10 +553,13 @@ def _group_inputs(sites: list[SiteInput]) -> tuple[list[_Group], list[int]]:
         index = by_os_id.get(os_id) if os_id else by_key.get(key)
         if index is None:
             index = len(groups)
-            groups.append(_Group(site, country, key[1], key[2], os_id))
+            features = _Features(country, *cached, os_id, site.latitude, site.longitude)
+            groups.append(_Group(index, site, features))
             if os_id:
                 by_os_id[os_id] = index
             by_key.setdefault(key, index)
+        else:
+            groups[index].rows += 1
         group_of[i] = index
     return groups, group_of
 
@@ -238,7 +578,7 @@ def _match_os_ids(groups: list[_Group]) -> None:
         "os_id", "pk", "merged_into_id"
     )
     for os_id, pk, merged_into_id in found:
-        wanted[os_id].factory_id = merged_into_id or pk
+        wanted[os_id].own_factory_id = merged_into_id or pk
 
 
 def _match_exact(chunk: list[_Group]) -> None:
@@ -254,8 +594,8 @@ def _match_exact(chunk: list[_Group]) -> None:
     )
     for pk, country, name_key, address_key, os_id in rows:
         for g in wanted.get((country, name_key, address_key), ()):
-            if g.factory_id is None and _os_ids_compatible(g.os_id, os_id):
-                g.factory_id = pk
+            if g.own_factory_id is None and _os_ids_compatible(g.os_id, os_id):
+                g.own_factory_id = pk
 
 
 def _os_ids_compatible(ours: str, theirs: str) -> bool:
@@ -266,28 +606,28 @@ def _os_ids_compatible(ours: str, theirs: str) -> bool:
 # One query per chunk. The lateral subquery makes PostgreSQL probe the trigram index
 # (`factory_name_trgm`, through `%`) for each site; a plain join lets it compare every pair of
 # sites of a country instead, which grows with the registry (measured with 4,500 factories:
-# 2.6 s against 1.3 s per 1,000 sites). ORDER BY ... LIMIT 1 keeps the best candidate per site.
+# 2.6 s against 1.3 s per 1,000 sites). ORDER BY ... LIMIT keeps the closest few per site;
+# Python then compares them on everything (`compare`).
 _SIMILAR_SQL = """
-SELECT v.idx, best.id, best.score
+SELECT v.idx, best.id, best.name_key, best.address_key, best.os_id, best.latitude,
+       best.longitude
 FROM unnest(%(idx)s::integer[], %(country)s::text[], %(name_key)s::text[],
-            %(address_key)s::text[], %(os_id)s::text[])
-     AS v(idx, country, name_key, address_key, os_id)
+            %(os_id)s::text[])
+     AS v(idx, country, name_key, os_id)
 CROSS JOIN LATERAL (
-    SELECT f.id,
-           %(name_weight)s * similarity(f.name_key, v.name_key)
-           + %(address_weight)s * similarity(f.address_key, v.address_key) AS score
+    SELECT f.id, f.name_key, f.address_key, f.os_id, f.latitude, f.longitude
     FROM {table} f
     WHERE f.name_key %% v.name_key
       AND f.country = v.country
       AND f.merged_into_id IS NULL
       AND (v.os_id = '' OR f.os_id = '' OR f.os_id = v.os_id)
-    ORDER BY score DESC, f.id
-    LIMIT 1
+    ORDER BY similarity(f.name_key, v.name_key) DESC, f.id
+    LIMIT %(limit)s
 ) AS best
 """
 
 
-def _search_similar(chunks: list[list[_Group]]) -> None:
+def _search_similar(chunks: list[list[_Group]], done: int, report) -> None:
     """Trigram search for the sites still unknown, on two connections when there are many.
 
     The extra connections see committed factories only. That is enough for an import, whose
@@ -302,9 +642,12 @@ def _search_similar(chunks: list[list[_Group]]) -> None:
         _set_name_threshold()
         for chunk in chunks:
             _match_similar(chunk)
+            done += sum(g.rows for g in chunk)
+            report(done)
         return
     # Query counters and loggers set on this thread's connection watch the others too.
     wrappers = list(connection.execute_wrappers)
+    finished: queue.Queue[int] = queue.Queue()
 
     def search(own_chunks: list[list[_Group]]) -> None:
         try:
@@ -313,6 +656,7 @@ def _search_similar(chunks: list[list[_Group]]) -> None:
                 _set_name_threshold()
                 for chunk in own_chunks:
                     _match_similar(chunk)
+                    finished.put(sum(g.rows for g in chunk))
         finally:
             connection.close()
 
@@ -321,8 +665,18 @@ def _search_similar(chunks: list[list[_Group]]) -> None:
             pool.submit(search, chunks[start::SEARCH_CONNECTIONS])
             for start in range(SEARCH_CONNECTIONS)
         ]
-        for done in searches:
-            done.result()
+        # Progress is reported from this thread, whatever the callable touches.
+        for _chunk in chunks:
+            while True:
+                try:
+                    done += finished.get(timeout=0.2)
+                    break
+                except queue.Empty:
+                    if any(s.done() and s.exception() for s in searches):
+                        break
+            report(done)
+        for search_done in searches:
+            search_done.result()
 
 
 def _flush_pending_trigrams() -> None:
@@ -350,56 +704,228 @@ def _set_name_threshold() -> None:
 
 
 def _match_similar(chunk: list[_Group]) -> None:
-    """Best trigram candidate per site in one query; links or flags it by score."""
+    """The closest registry factories of each site in one query, compared in Python."""
     sql = _SIMILAR_SQL.format(table=connection.ops.quote_name(Factory._meta.db_table))
     params = {
-        "name_weight": NAME_WEIGHT,
-        "address_weight": ADDRESS_WEIGHT,
+        "limit": CANDIDATES_PER_SITE,
         "idx": list(range(len(chunk))),
         "country": [g.country for g in chunk],
         "name_key": [g.name_key for g in chunk],
-        "address_key": [g.address_key for g in chunk],
         "os_id": [g.os_id for g in chunk],
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    for idx, pk, score in rows:
+    for idx, pk, name_key, address_key, os_id, latitude, longitude in rows:
         g = chunk[idx]
-        if score >= AUTO_LINK:
-            g.factory_id = pk
-        elif score >= REVIEW:
-            g.candidate_id, g.score = pk, float(score)
+        theirs = _Features(g.country, name_key, address_key, os_id, latitude, longitude)
+        result = compare(g.features, theirs)
+        if result.verdict != DIFFERENT:
+            g.candidates.append((pk, result))
 
 
-def _create_unmatched(groups: list[_Group]) -> tuple[int, int]:
-    """New factories for the sites nobody knew, and a review for each uncertain one."""
-    unmatched = [g for g in groups if g.factory_id is None]
-    if not unmatched:
-        return 0, 0
-    factories = [
-        Factory(
-            name=g.site.name.strip(),
-            address=g.site.address.strip(),
-            country=g.country,
-            region=(g.site.region or "").strip(),
-            os_id=g.os_id,
-            sector=g.site.sector or Sector.ICT,
-            function=g.site.function or FactoryFunction.FINAL_ASSEMBLY,
-            latitude=g.site.latitude,
-            longitude=g.site.longitude,
-            name_key=g.name_key,
-            address_key=g.address_key,
+def _placeholders(groups: list[_Group]) -> tuple[set, set]:
+    """Addresses and points given to PLACEHOLDER_NAMES or more different names."""
+    names_at_address: dict[tuple, set] = defaultdict(set)
+    names_at_point: dict[tuple, set] = defaultdict(set)
+    for g in groups:
+        f = g.features
+        if f.address_key:
+            names_at_address[f.country, f.address_key].add(f.name_key)
+        if f.latitude is not None and f.longitude is not None:
+            names_at_point[f.country, f.latitude, f.longitude].add(f.name_key)
+    return (
+        {key for key, names in names_at_address.items() if len(names) >= PLACEHOLDER_NAMES},
+        {key for key, names in names_at_point.items() if len(names) >= PLACEHOLDER_NAMES},
+    )
+
+
+def _block_keys(f: _Features) -> set[tuple]:
+    """The blocks a group is in: name words (and two neighbours joined, so that "Zhong Shan"
+    meets "Zhongshan"), address words and its 500 m square, all within its country."""
+    keys: set[tuple] = set()
+    words = [w for w in f.name_key.split() if w not in GENERIC_NAME_WORDS]
+    for word in words:
+        if len(word) >= 3:
+            keys.add(("n", f.country, word))
+    for first, second in itertools.pairwise(words):
+        keys.add(("n", f.country, first + second))
+    for word in f.address_words:
+        if len(word) >= 4:
+            keys.add(("a", f.country, word))
+    if f.latitude is not None and f.longitude is not None:
+        keys.add(
+            ("g", f.country, round(f.latitude / GRID_DEGREES), round(f.longitude / GRID_DEGREES))
         )
-        for g in unmatched
-    ]
+    return keys
+
+
+def _pairs_within(groups: list[_Group]) -> dict[tuple[int, int], Comparison]:
+    """Every pair of groups of the upload that share a block, compared; different ones left out."""
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    for g in groups:
+        for key in _block_keys(g.features):
+            blocks[key].append(g.index)
+    # Two groups that each are a known factory already were compared when they were
+    # linked; an upload of known sites (a corrected file again) compares nothing.
+    known = {g.index for g in groups if g.own_factory_id is not None}
+    seen: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2 or len(members) > BLOCK_MAX:
+            continue
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if a in known and b in known:
+                    continue
+                seen.add((a, b) if a < b else (b, a))
+    placeholder_addresses, placeholder_points = _placeholders(groups)
+    pairs: dict[tuple[int, int], Comparison] = {}
+    for a, b in seen:
+        fa, fb = groups[a].features, groups[b].features
+        result = compare(
+            fa,
+            fb,
+            placeholder_address=fa.address_key == fb.address_key
+            and (fa.country, fa.address_key) in placeholder_addresses,
+            placeholder_point=(fa.country, fa.latitude, fa.longitude) in placeholder_points,
+        )
+        if result.verdict != DIFFERENT:
+            pairs[a, b] = result
+    return pairs
+
+
+def _reviewed_pairs(groups: list[_Group]) -> set[frozenset]:
+    """Pairs of known factories staff already saw (any decision, either order): one query."""
+    known = {g.own_factory_id for g in groups if g.own_factory_id}
+    known |= {pk for g in groups for pk, _result in g.candidates}
+    if len(known) < 2:
+        return set()
+    ids = sorted(known)
+    rows = FactoryMatchReview.objects.filter(
+        Q(factory_id__in=ids) & Q(candidate_id__in=ids)
+    ).values_list("factory_id", "candidate_id")
+    return {frozenset(pair) for pair in rows}
+
+
+def _cluster(groups: list[_Group], pairs: dict[tuple[int, int], Comparison]) -> list[list[int]]:
+    """Groups certain of each other, joined by complete linkage, strongest pairs first.
+
+    Two clusters join only if every pair across them is certain (a chain of likely pairs
+    does not make its two ends one site), and never if each already is a different factory.
+    """
+    cluster_of = {g.index: [g.index] for g in groups}
+    certain = sorted(
+        ((result.score, a, b) for (a, b), result in pairs.items() if result.verdict == CERTAIN),
+        reverse=True,
+    )
+    for _score, a, b in certain:
+        ca, cb = cluster_of[a], cluster_of[b]
+        if ca is cb:
+            continue
+        own = {groups[i].own_factory_id for i in ca + cb} - {None}
+        if len(own) > 1:
+            continue
+        if not all(
+            (pair := pairs.get((x, y) if x < y else (y, x))) and pair.verdict == CERTAIN
+            for x in ca
+            for y in cb
+        ):
+            continue
+        ca.extend(cb)
+        for i in cb:
+            cluster_of[i] = ca
+    unique = {id(c): c for c in cluster_of.values()}
+    return [[groups[i] for i in members] for members in unique.values()]
+
+
+def _resolve(clusters: list[list[_Group]]) -> int:
+    """Each cluster's factory: its own, the registry's it is certain of, or a new one."""
+    new: list[tuple[list[_Group], _Group]] = []
+    for members in clusters:
+        own = next((g.own_factory_id for g in members if g.own_factory_id), None)
+        if own is None:
+            certain = [
+                (result.score, -pk, pk)
+                for g in members
+                for pk, result in g.candidates
+                if result.verdict == CERTAIN
+            ]
+            own = max(certain)[2] if certain else None
+        if own is None:
+            # The site written by most lines speaks for the cluster.
+            new.append((members, max(members, key=lambda g: (g.rows, -g.index))))
+        for g in members:
+            g.factory_id = g.own_factory_id or own
+    if not new:
+        return 0
+    factories = [_new_factory(g) for _members, g in new]
     Factory.objects.bulk_create(factories, batch_size=CHUNK_SIZE)
-    for g, factory in zip(unmatched, factories, strict=True):
-        g.factory_id = factory.pk
-    reviews = [
-        FactoryMatchReview(factory_id=g.factory_id, candidate_id=g.candidate_id, score=g.score)
-        for g in unmatched
-        if g.candidate_id is not None
-    ]
+    for (members, _g), factory in zip(new, factories, strict=True):
+        for g in members:
+            g.factory_id = factory.pk
+    return len(factories)
+
+
+def _new_factory(g: _Group) -> Factory:
+    site = g.site
+    return Factory(
+        name=site.name.strip(),
+        address=site.address.strip(),
+        country=g.country,
+        region=(site.region or "").strip(),
+        os_id=g.os_id,
+        sector=site.sector or Sector.ICT,
+        function=site.function or FactoryFunction.FINAL_ASSEMBLY,
+        latitude=site.latitude,
+        longitude=site.longitude,
+        name_key=g.name_key,
+        address_key=g.address_key,
+    )
+
+
+def _create_reviews(
+    groups: list[_Group],
+    pairs: dict[tuple[int, int], Comparison],
+    reviewed: set[frozenset],
+) -> int:
+    """A review for each pair of resolved factories still in doubt, the most likely first.
+
+    The newer factory is the one under review (`factory`), the other the possible match.
+    """
+    proposed: dict[frozenset, tuple[int, int, Comparison]] = {}
+
+    def propose(first: int | None, second: int | None, result: Comparison) -> None:
+        if not first or not second or first == second:
+            return
+        key = frozenset((first, second))
+        if key in reviewed:
+            return
+        kept = proposed.get(key)
+        if kept is None or kept[2].score < result.score:
+            newer, older = (first, second) if first > second else (second, first)
+            proposed[key] = (newer, older, result)
+
+    for g in groups:
+        for pk, result in g.candidates:
+            propose(g.factory_id, pk, result)
+    for (a, b), result in pairs.items():
+        propose(groups[a].factory_id, groups[b].factory_id, result)
+    per_factory: dict[int, int] = defaultdict(int)
+    reviews = []
+    for newer, older, result in sorted(proposed.values(), key=lambda p: -p[2].score):
+        if per_factory[newer] >= MAX_REVIEWS_PER_SITE:
+            continue
+        per_factory[newer] += 1
+        reviews.append(
+            FactoryMatchReview(
+                factory_id=newer,
+                candidate_id=older,
+                score=result.score,
+                name_similarity=result.name_similarity,
+                address_similarity=result.address_similarity,
+                distance_m=result.distance_m,
+                matched_facts=list(result.facts),
+            )
+        )
     FactoryMatchReview.objects.bulk_create(reviews, batch_size=CHUNK_SIZE)
-    return len(factories), len(reviews)
+    return len(reviews)

@@ -296,7 +296,9 @@ def test_the_open_supply_hub_list_with_brand_and_model_imports(db):
 
     result = disclosure_import(disclosure=northvale, file=upload, by=None)
 
-    assert (result.created, result.factories_created, result.reviews_created) == (62, 62, 0)
+    # Rows of one list are compared with each other: a few pairs wait for staff (one site
+    # under two names at one street number, "Gimmill" and "Gimmill B"...), none is merged.
+    assert (result.created, result.factories_created, result.reviews_created) == (62, 62, 4)
     lines = {line.site_name: line for line in _lines(northvale)}
     assert {line.country.code for line in lines.values()} == {
         "BD", "KH", "CN", "ID", "MY", "MM", "TH", "VN"
@@ -306,6 +308,10 @@ def test_the_open_supply_hub_list_with_brand_and_model_imports(db):
     assert str(fashions.latitude) == "23.823492"
     placeholder = [line for line in lines.values() if line.address == "Savar Dhaka 1340 Bangladesh"]
     assert len({line.factory_id for line in placeholder}) == 3
+    placeholder_ids = [line.factory_id for line in placeholder]
+    assert not FactoryMatchReview.objects.filter(
+        factory_id__in=placeholder_ids, candidate_id__in=placeholder_ids
+    ).exists()  # an address and a point shared by three firms say nothing
 
     southport = _disclosure(AffiliateFactory(slug="southport"))
     upload.seek(0)

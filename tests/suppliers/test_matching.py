@@ -127,7 +127,7 @@ def test_new_factories_keep_what_was_disclosed_and_their_match_keys(db):
     assert factory.latitude == Decimal("22.657300")
     assert (factory.name_key, factory.address_key) == (
         "shenzhen precision electronics",
-        "no 5 industrial road longhua shenzhen",
+        "5 industrial road longhua shenzhen",
     )
 
 
@@ -168,3 +168,93 @@ def test_abbreviations_with_or_without_dots_give_the_same_name_key():
     assert normalise_name("Ayutthaya Precision Electronics Co., Ltd.") == normalise_name(
         "AYUTTHAYA PRECISION ELECTRONICS CO LTD"
     )
+
+
+def test_legal_forms_stray_symbols_and_other_scripts_are_normalised_away():
+    from suppliers.matching import normalise_address, normalise_name
+
+    assert normalise_name("Textiles Opico S.A de C.V") == normalise_name("Textiles Opico SA de CV")
+    assert normalise_name("Gimmill Industrial (M) Sdn. Bhd.") == "gimmill industrial m"
+    assert normalise_name("Capital Sports Corporation (PVT) Ltd") == "capital sports"
+    assert normalise_name("NINGBO SEDUNO FASHION CO., LTD?") == "ningbo seduno fashion"
+    assert normalise_name("Döhler GmbH") == "dohler"
+    assert normalise_name("深圳") == "shen zhen"
+    assert normalise_address("Sardaganj, Kashimpur, Gazipur Bangladesh") == normalise_address(
+        "Sardaganj, Kashimpur, Gazipur"
+    )
+    assert normalise_address("FUJIAN PROVINCE□") == "fujian"
+    # Street numbers stay whole and apart from floors; a PIN written in two parts is one.
+    assert normalise_address("No. 14/2, 2/F Vedanthangal Road, Chennai 600 096") == (
+        "14_2 vedanthangal road chennai 600096"
+    )
+
+
+def test_rows_of_one_upload_that_are_one_site_become_one_factory(db):
+    result = match_sites_with_counts(
+        [
+            _site(
+                "BAI NA SHOES INDUSTRY CO., LTD",
+                "BAOYI INDUSTRIAL ZONE,OUBEI TOWN,YONGJIA,ZHEJIANG PROVINCE",
+                latitude=Decimal("28.064319"),
+                longitude=Decimal("120.622277"),
+            ),
+            _site(
+                "BAI NA SHOES INDUSTRY CO.,LTD",
+                "BAOYI INDUSTRIAL ZONE,OUBEI TOWN,YONGJIA,WENZHOU,ZHEJIANG PROVINCE",
+                latitude=Decimal("28.040993"),
+                longitude=Decimal("120.658812"),
+            ),
+        ]
+    )
+    assert len(set(result.factory_ids)) == 1
+    assert (result.factories_created, result.reviews_created) == (1, 0)
+
+
+def test_two_names_at_one_address_and_point_are_two_factories_and_a_review(db):
+    gazipur = {"latitude": Decimal("23.970379"), "longitude": Decimal("90.294534")}
+    result = match_sites_with_counts(
+        [
+            _site("Jinnat Knitwears Ltd.", "Sardaganj, Kashimpur, Gazipur", "BD", **gazipur),
+            _site("Thanbee Print World Ltd.", "Sardagonj, Kashimpur, Gazipur", "BD", **gazipur),
+        ]
+    )
+    jinnat, thanbee = result.factory_ids
+    assert jinnat != thanbee
+    review = FactoryMatchReview.objects.get()
+    assert {review.factory_id, review.candidate_id} == {jinnat, thanbee}
+    assert review.distance_m == 0
+    assert review.address_similarity > 0.75
+    assert {"address", "same_coordinates", "nearby"} <= set(review.matched_facts)
+
+
+def test_a_pair_decided_different_is_never_queued_again(db):
+    known = FactoryFactory(name=PRECISION, address=PRECISION_ADDRESS, country="CN")
+    plastics = "Shenzhen Precision Plastics Co., Ltd."
+    nine = "No. 9 Industrial Road, Longhua, Shenzhen"
+    result = match_sites_with_counts([_site(plastics, nine)])
+    review = FactoryMatchReview.objects.get()
+    review.decision = FactoryMatchReview.Decision.DIFFERENT
+    review.save()
+
+    again = match_sites_with_counts([_site(plastics, nine), _site(plastics + " (Longhua)", nine)])
+
+    assert again.factory_ids == result.factory_ids * 2
+    assert again.reviews_created == 0
+    assert FactoryMatchReview.objects.filter(candidate=known).count() == 1
+
+
+def test_two_open_supply_hub_ids_are_two_sites(db):
+    known = FactoryFactory(
+        name=PRECISION, address=PRECISION_ADDRESS, country="CN", os_id="CN2019303BQ3FZP"
+    )
+    (pk,) = match_sites([_site(os_id="CN2020101AAAAAA")])
+    assert pk != known.pk
+    assert not FactoryMatchReview.objects.exists()
+
+
+def test_progress_is_reported_up_to_every_site(db):
+    seen = []
+    sites = [_site(f"Plant {n} Components", f"{n} Rojana Road, Ayutthaya", "TH") for n in range(5)]
+    match_sites_with_counts(sites + sites[:2], progress=seen.append)
+    assert seen == sorted(seen)
+    assert seen[-1] == 7
