@@ -1,6 +1,7 @@
 """Migration operations of our own.
 
-`AddTriggers` is pgtrigger's `AddTrigger` for many triggers at once. Each `AddTrigger` reloads
+`AddTriggers` and `RemoveTriggers` are pgtrigger's `AddTrigger` and `RemoveTrigger` for many
+triggers at once. Each `AddTrigger` reloads
 the migration state of its model and of the models related to it; the audit-trail migrations
 add about two hundred triggers, which made `migrate` take a minute longer. One operation
 reloads once, installs the same triggers and leaves the same state, so `makemigrations` sees
@@ -8,7 +9,7 @@ no difference.
 """
 
 from django.db.migrations.operations.base import Operation
-from pgtrigger.migrations import AddTrigger
+from pgtrigger.migrations import AddTrigger, RemoveTrigger
 
 
 class AddTriggers(Operation):
@@ -47,3 +48,44 @@ class AddTriggers(Operation):
     @property
     def migration_name_fragment(self):
         return "triggers"
+
+
+class RemoveTriggers(Operation):
+    """`RemoveTrigger` for many triggers at once (one state reload, as `AddTriggers`)."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, triggers):
+        # [(model_name, trigger name), ...], in the order they are removed.
+        self.triggers = list(triggers)
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [self.triggers], {})
+
+    def _operations(self):
+        return [RemoveTrigger(model_name, name) for model_name, name in self.triggers]
+
+    def state_forwards(self, app_label, state):
+        models = set()
+        for model_name, name in self.triggers:
+            model_state = state.models[app_label, model_name]
+            kept = [t for t in model_state.options.get("triggers", []) if t.name != name]
+            model_state.options["triggers"] = kept
+            models.add((app_label, model_name))
+        state.reload_models(sorted(models), delay=True)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        for operation in self._operations():
+            operation.database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        for operation in reversed(self._operations()):
+            operation.database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return f"Remove {len(self.triggers)} triggers"
+
+    @property
+    def migration_name_fragment(self):
+        return "remove_triggers"
