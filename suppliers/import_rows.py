@@ -7,7 +7,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -135,22 +135,9 @@ def _clean_row(
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The row's values as they will be saved, and (column, message) for each problem."""
     row: dict[str, Any] = {c: str(raw.get(c) or "").strip() for c in TEMPLATE_COLUMNS}
-    found: list[tuple[str, str]] = []
-    for column in REQUIRED_COLUMNS:
-        if not row[column]:
-            found.append((column, _("This field is required.")))
-    for column, limit in _MAX_LENGTHS.items():
-        if len(row[column]) > limit:
-            found.append((column, _too_long(row[column], limit)))
-
-    if row["country"]:
-        code = country_codes.get(row["country"])
-        if code is None:
-            code = country_codes[row["country"]] = _country_code(row["country"])
-        if code:
-            row["country"] = code
-        else:
-            found.append(("country", _bad_country(row["country"])))
+    found = check_required_lengths_country(
+        row, REQUIRED_COLUMNS, _MAX_LENGTHS, country_codes, _country_code
+    )
 
     tier = _TIER.match(row["tier"]) if row["tier"] else None
     if row["tier"] and tier is None:
@@ -186,6 +173,34 @@ def _clean_row(
         missing = "latitude" if given["longitude"] else "longitude"
         found.append((missing, _("Give both latitude and longitude, or neither.")))
     return row, found
+
+
+def check_required_lengths_country(
+    row: dict[str, Any],
+    required,
+    max_lengths: dict[str, int],
+    country_codes: dict[str, str],
+    code_of: Callable[[str], str],
+) -> list[tuple[str, str]]:
+    """(column, message) for each required cell left empty, each cell too long and a country
+    `code_of` does not know; a known country is replaced by its code in `row`.
+    `country_codes` caches `code_of` for the file."""
+    found: list[tuple[str, str]] = []
+    for column in required:
+        if not row[column]:
+            found.append((column, _("This field is required.")))
+    for column, limit in max_lengths.items():
+        if len(row[column]) > limit:
+            found.append((column, _too_long(row[column], limit)))
+    if row["country"]:
+        code = country_codes.get(row["country"])
+        if code is None:
+            code = country_codes[row["country"]] = code_of(row["country"])
+        if code:
+            row["country"] = code
+        else:
+            found.append(("country", _bad_country(row["country"])))
+    return found
 
 
 def _country_code(value: str) -> str:

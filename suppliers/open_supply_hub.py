@@ -36,7 +36,14 @@ from django.utils.translation import gettext_lazy
 
 from .country_names import country_code
 from .import_files import TableLayout, header_key, read_table_rows
-from .import_rows import MAX_ERRORS, CheckedRows, RowError, _coordinate, _too_long
+from .import_rows import (
+    MAX_ERRORS,
+    CheckedRows,
+    RowError,
+    _coordinate,
+    _too_long,
+    check_required_lengths_country,
+)
 from .imports import DisclosureImportRejected
 from .matching import SiteInput, match_sites_with_counts
 from .models import Factory, FactoryFunction, Sector, Supplier, validate_os_id
@@ -243,22 +250,7 @@ def _clean_row(
     raw: dict[str, Any], country_codes: dict[str, str]
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     row: dict[str, Any] = {c: " ".join(str(raw.get(c) or "").split()) for c in COLUMNS}
-    found: list[tuple[str, str]] = []
-    for column in REQUIRED:
-        if not row[column]:
-            found.append((column, _("This field is required.")))
-    for column, limit in _MAX_LENGTHS.items():
-        if len(row[column]) > limit:
-            found.append((column, _too_long(row[column], limit)))
-
-    if row["country"]:
-        code = country_codes.get(row["country"])
-        if code is None:
-            code = country_codes[row["country"]] = country_code(row["country"])
-        if code:
-            row["country"] = code
-        else:
-            found.append(("country", _bad_country(row["country"])))
+    found = check_required_lengths_country(row, REQUIRED, _MAX_LENGTHS, country_codes, country_code)
 
     given = {column: bool(row[column]) for column in ("lat", "lng")}
     for column, limit in (("lat", 90), ("lng", 180)):
@@ -291,13 +283,6 @@ def _clean_row(
     if problem:
         found.append(("number_of_workers", problem))
     return row, found
-
-
-def _bad_country(value: str) -> str:
-    return _(
-        "“%(value)s” is not a country: write its two-letter code (CN), its three-letter code "
-        "(CHN) or its English name (China)."
-    ) % {"value": value}
 
 
 def _values(cell: str) -> list[str]:
