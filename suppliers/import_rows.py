@@ -14,11 +14,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from core.spreadsheets import safe_cell
 
-from .country_names import code_by_english_name
+from .country_names import country_code
 from .import_files import REQUIRED_COLUMNS, TEMPLATE_COLUMNS, header_key
 from .matching import normalise_label, normalise_name
 from .models import DisclosureLine, Factory, FactoryFunction, validate_os_id
@@ -31,8 +30,6 @@ _MAX_LENGTHS = {
     "region": Factory._meta.get_field("region").max_length,
     "os_id": Factory._meta.get_field("os_id").max_length,
 }
-# Common forms that django-countries does not know.
-_COUNTRY_SYNONYMS = {"UK": "GB"}
 _FUNCTIONS = {
     "final_assembly": FactoryFunction.FINAL_ASSEMBLY,
     "assembly": FactoryFunction.FINAL_ASSEMBLY,
@@ -136,7 +133,7 @@ def _clean_row(
     """The row's values as they will be saved, and (column, message) for each problem."""
     row: dict[str, Any] = {c: str(raw.get(c) or "").strip() for c in TEMPLATE_COLUMNS}
     found = check_required_lengths_country(
-        row, REQUIRED_COLUMNS, _MAX_LENGTHS, country_codes, _country_code
+        row, REQUIRED_COLUMNS, _MAX_LENGTHS, country_codes, country_code
     )
 
     tier = _TIER.match(row["tier"]) if row["tier"] else None
@@ -201,17 +198,6 @@ def check_required_lengths_country(
         else:
             found.append(("country", _bad_country(row["country"])))
     return found
-
-
-def _country_code(value: str) -> str:
-    text = " ".join(value.split())
-    if text.upper() in _COUNTRY_SYNONYMS:
-        return _COUNTRY_SYNONYMS[text.upper()]
-    if text.isascii() and text.isalpha() and len(text) in (2, 3):
-        code = countries.alpha2(text)
-        if code:
-            return code
-    return code_by_english_name(text)
 
 
 def _bad_country(value: str) -> str:

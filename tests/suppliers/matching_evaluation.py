@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django_scopes import scopes_disabled
 
-from suppliers.import_rows import _country_code
+from suppliers.country_names import country_code
 from suppliers.matching import SiteInput, match_sites_with_counts
 from suppliers.models import Factory, FactoryMatchReview
 from tests import FIXTURES
@@ -96,7 +96,7 @@ def read_list(name: str) -> list[tuple[Row, SiteInput]]:
             SiteInput(
                 name=row["name"],
                 address=row["address"],
-                country=_country_code(row["country"]),
+                country=country_code(row["country"]),
                 latitude=Decimal(row["lat"]).quantize(Decimal("0.000001")),
                 longitude=Decimal(row["lng"]).quantize(Decimal("0.000001")),
             ),

@@ -103,6 +103,17 @@ def test_the_real_winter_2019_list_imports_as_it_is(db):
     assert again.known == again.sites == result.sites
 
 
+@pytest.mark.parametrize(
+    "path", sorted((FIXTURES / "facility-lists").glob("*.csv")), ids=lambda path: path.stem
+)
+def test_every_real_list_in_the_fixtures_imports_as_it_is(db, path):
+    """Real lists write "United States", "Cote d'Ivoire"...: none may be refused for it."""
+    result = facility_list_import(file=SimpleUploadedFile(path.name, path.read_bytes()), by=None)
+
+    assert result.rows > 10
+    assert result.sites == result.factories_created == Factory.objects.count()
+
+
 def test_an_import_fills_what_a_known_factory_lacks_and_overwrites_nothing(db):
     known = FactoryFactory(
         name="Shenzhen Lianhua Precision Circuit Ltd",
@@ -229,6 +240,12 @@ def test_a_list_without_the_required_columns_is_refused(db):
         ("Hong Kong SAR, China", "HK"),
         ("Myanmar", "MM"),
         ("uk", "GB"),
+        ("United States", "US"),
+        ("U.S.A.", "US"),
+        ("Cote d'Ivoire", "CI"),
+        ("Ivory Coast", "CI"),
+        ("The Netherlands", "NL"),
+        ("Kingdom of Cambodia", "KH"),
         ("Narnia", ""),
     ],
 )
