@@ -61,7 +61,18 @@ def queue_position(review: FactoryMatchReview) -> int:
 
 
 def facts_in_words(review: FactoryMatchReview) -> list[str]:
-    return [str(FACTS.get(code, code)) for code in review.matched_facts or []]
+    """Each fact once. The page states the name and address similarities in percent when
+    the review has them, so "the names are alike" would only repeat it; identical
+    coordinates are not also "a few hundred metres apart" (reviews queued before the
+    matcher kept the two apart may hold both)."""
+    codes = list(dict.fromkeys(review.matched_facts or []))
+    if review.name_similarity is not None:
+        codes = [c for c in codes if c != "name"]
+    if review.address_similarity is not None:
+        codes = [c for c in codes if c != "address"]
+    if "same_coordinates" in codes:
+        codes = [c for c in codes if c != "nearby"]
+    return [str(FACTS.get(code, code)) for code in codes]
 
 
 def disclosure_counts(*factories: Factory) -> dict[int, dict[str, int]]:
@@ -247,9 +258,10 @@ def plan_svg(new: Factory, known: Factory) -> SafeString:
     if metres == 0:
         description = gettext("Both sites are on the same point.")
     else:
-        description = gettext(
-            "The known factory (B) lies %(distance)s %(direction)s of the new one (A)."
-        ) % {"distance": format_distance(metres), "direction": direction}
+        description = gettext("Record B lies %(distance)s %(direction)s of record A.") % {
+            "distance": format_distance(metres),
+            "direction": direction,
+        }
     parts = [
         format_html(
             '<rect x="0.5" y="0.5" width="{}" height="{}" fill="#ffffff" stroke="{}"/>',
@@ -269,7 +281,7 @@ def plan_svg(new: Factory, known: Factory) -> SafeString:
         format_html(
             '<g class="plan-site"><title>{}</title><circle cx="{}" cy="{}" r="7" fill="{}"/>'
             '<text x="{}" y="{}" fill="{}" font-weight="bold" text-anchor="end">A</text></g>',
-            gettext("A: newly disclosed"),
+            gettext("Record A (newer)"),
             _c(px1),
             _c(py1),
             NEW_COLOUR,
@@ -281,7 +293,7 @@ def plan_svg(new: Factory, known: Factory) -> SafeString:
             '<g class="plan-site"><title>{}</title>'
             '<rect x="{}" y="{}" width="12" height="12" fill="{}"/>'
             '<text x="{}" y="{}" fill="{}" font-weight="bold">B</text></g>',
-            gettext("B: known factory"),
+            gettext("Record B (older)"),
             _c(px2 - 6),
             _c(py2 - 6),
             KNOWN_COLOUR,

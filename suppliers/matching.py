@@ -28,9 +28,9 @@ Codes kept in `FactoryMatchReview.matched_facts` (the review queue shows them):
 - ``address``: the addresses are alike (address similarity at least ADDRESS_FACT).
 - ``street_number``: both addresses give a street number and share one.
 - ``postcode``: both give a postcode and it is the same.
-- ``nearby``: both have coordinates, at most NEARBY_METRES apart.
+- ``nearby``: both have coordinates, different but at most NEARBY_METRES apart.
 - ``same_coordinates``: both have exactly the same coordinates (a geocoder often gives a
-  whole town one point: this alone never decides anything).
+  whole town one point: this alone never decides anything). Never together with ``nearby``.
 - ``os_id``: the same Open Supply Hub ID.
 
 Transliteration uses `anyascii` (ISC licence, maintained, no dependencies, every script):
@@ -56,7 +56,7 @@ from decimal import Decimal
 
 from anyascii import anyascii
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from .models import Factory, FactoryFunction, FactoryMatchReview, Sector
 
@@ -118,6 +118,8 @@ SEARCH_CONNECTIONS = 2
 # Serialises matching between concurrent imports so that two of them cannot both create the
 # same new site (an arbitrary constant, used with pg_advisory_xact_lock).
 MATCHING_LOCK_ID = 7_240_311
+# Steps followed along `merged_into` (merges keep chains one step long; this guards a cycle).
+MAX_MERGE_CHAIN = 10
 
 
 # --- Normalisation -----------------------------------------------------------------------
@@ -400,12 +402,15 @@ def compare(
     if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
         metres = distance_metres(a.latitude, a.longitude, b.latitude, b.longitude)
         distance = round(metres)
-        if metres < 1:
-            facts.append("same_coordinates")
         if metres <= NEARBY_METRES and not placeholder_point:
             nearby = True
-            facts.append("nearby")
             score += NEARBY_BONUS
+        # One fact or the other: a single point given to both is not evidence of two
+        # records close by (it is often a geocoded town), and says so.
+        if metres < 1:
+            facts.append("same_coordinates")
+        elif nearby:
+            facts.append("nearby")
         elif metres > FAR_METRES:
             score -= FAR_PENALTY
     score = max(0.0, min(1.0, score))
@@ -582,20 +587,57 @@ def _match_os_ids(groups: list[_Group]) -> None:
 
 
 def _match_exact(chunk: list[_Group]) -> None:
-    """Same country and the same normalised name and address: the same site, no doubt."""
+    """Same country and the same normalised name and address: the same site, no doubt.
+
+    A record merged into another still carries the keys it was written with: a row written
+    the same stands for the record it was merged into (re-importing a list must not bring a
+    merged duplicate back). Active records win over merged ones with the same keys.
+    """
     wanted: dict[tuple[str, str, str], list[_Group]] = {}
     for g in chunk:
         wanted.setdefault((g.country, g.name_key, g.address_key), []).append(g)
-    rows = (
-        Factory.objects.active()
-        .filter(country__in={g.country for g in chunk}, name_key__in={g.name_key for g in chunk})
-        .order_by("pk")
-        .values_list("pk", "country", "name_key", "address_key", "os_id")
+    rows = list(
+        Factory.objects.filter(
+            country__in={g.country for g in chunk}, name_key__in={g.name_key for g in chunk}
+        )
+        .order_by(F("merged_into_id").asc(nulls_first=True), "pk")
+        .values_list("pk", "country", "name_key", "address_key", "os_id", "merged_into_id")
     )
-    for pk, country, name_key, address_key, os_id in rows:
+    survivors = _survivors({merged_into for *_row, merged_into in rows if merged_into})
+    for pk, country, name_key, address_key, os_id, merged_into in rows:
+        if merged_into:
+            pk, os_id = survivors[merged_into]
         for g in wanted.get((country, name_key, address_key), ()):
             if g.own_factory_id is None and _os_ids_compatible(g.os_id, os_id):
                 g.own_factory_id = pk
+
+
+def _survivors(pks: set[int]) -> dict[int, tuple[int, str]]:
+    """The record each of `pks` stands for now (itself, or the end of its `merged_into`
+    chain) and that record's OS ID. A merge moves earlier merges onto its target, so a chain
+    is one step long and this one query; a longer one costs a query a step."""
+    resolved: dict[int, tuple[int, str]] = {}
+    current = {pk: pk for pk in pks}  # each original's place along its chain
+    for _step in range(MAX_MERGE_CHAIN):
+        if not current:
+            break
+        rows = {
+            pk: (merged_into, os_id)
+            for pk, merged_into, os_id in Factory.objects.filter(
+                pk__in=set(current.values())
+            ).values_list("pk", "merged_into_id", "os_id")
+        }
+        following = {}
+        for original, at in current.items():
+            merged_into, os_id = rows[at]
+            if merged_into:
+                following[original] = merged_into
+            else:
+                resolved[original] = (at, os_id)
+        current = following
+    for original, at in current.items():  # a chain longer than any merge makes: stop there
+        resolved[original] = (at, "")
+    return resolved
 
 
 def _os_ids_compatible(ours: str, theirs: str) -> bool:
@@ -609,17 +651,17 @@ def _os_ids_compatible(ours: str, theirs: str) -> bool:
 # 2.6 s against 1.3 s per 1,000 sites). ORDER BY ... LIMIT keeps the closest few per site;
 # Python then compares them on everything (`compare`).
 _SIMILAR_SQL = """
-SELECT v.idx, best.id, best.name_key, best.address_key, best.os_id, best.latitude,
-       best.longitude
+SELECT v.idx, best.id, best.merged_into_id, best.name_key, best.address_key, best.os_id,
+       best.latitude, best.longitude
 FROM unnest(%(idx)s::integer[], %(country)s::text[], %(name_key)s::text[],
             %(os_id)s::text[])
      AS v(idx, country, name_key, os_id)
 CROSS JOIN LATERAL (
-    SELECT f.id, f.name_key, f.address_key, f.os_id, f.latitude, f.longitude
+    SELECT f.id, f.merged_into_id, f.name_key, f.address_key, f.os_id, f.latitude,
+           f.longitude
     FROM {table} f
     WHERE f.name_key %% v.name_key
       AND f.country = v.country
-      AND f.merged_into_id IS NULL
       AND (v.os_id = '' OR f.os_id = '' OR f.os_id = v.os_id)
     ORDER BY similarity(f.name_key, v.name_key) DESC, f.id
     LIMIT %(limit)s
@@ -716,12 +758,28 @@ def _match_similar(chunk: list[_Group]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    for idx, pk, name_key, address_key, os_id, latitude, longitude in rows:
+    # A merged record found stands for the record it was merged into (with its OS ID).
+    survivors = _survivors({row[2] for row in rows if row[2]})
+    best: dict[tuple[int, int], Comparison] = {}
+    for idx, pk, merged_into, name_key, address_key, os_id, latitude, longitude in rows:
         g = chunk[idx]
+        if merged_into:
+            pk, os_id = survivors[merged_into]
+            if not _os_ids_compatible(g.os_id, os_id):
+                continue
         theirs = _Features(g.country, name_key, address_key, os_id, latitude, longitude)
         result = compare(g.features, theirs)
-        if result.verdict != DIFFERENT:
-            g.candidates.append((pk, result))
+        kept = best.get((idx, pk))
+        if result.verdict != DIFFERENT and (kept is None or _rank(kept) < _rank(result)):
+            best[idx, pk] = result
+    for (idx, pk), result in best.items():
+        chunk[idx].candidates.append((pk, result))
+
+
+def _rank(result: Comparison) -> tuple[bool, float]:
+    """Of two comparisons with one factory (itself and a record merged into it), the one
+    that decides: certain first, then the higher score."""
+    return result.verdict == CERTAIN, result.score
 
 
 def _placeholders(groups: list[_Group]) -> tuple[set, set]:

@@ -3,13 +3,14 @@ the distance and a plan, the facts that matched, counts of the affiliates' lines
 are kept and a pair decided different never comes back."""
 
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django_scopes import scopes_disabled
 
 from suppliers.match_review import plan_svg, word_diff
 from suppliers.matching import SiteInput, match_sites, normalise_name
-from suppliers.models import FactoryMatchReview
+from suppliers.models import FactoryMatchReview, FactoryMerge
 from tests.factories import (
     ContractFactory,
     DisclosureFactory,
@@ -97,7 +98,10 @@ def test_the_queue_shows_one_pair_side_by_side_with_why_and_where(client, northv
     # Where: the distance from the coordinates, and both points on a plan with a scale.
     assert "Distance between the coordinates: 270 m." in text
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="plan" role="img"' in body
-    assert "The known factory (B) lies 270 m north-east of the new one (A)." in body
+    assert "Record B lies 270 m north-east of record A." in body
+    # Neutral labels: both records may come from one list.
+    assert "Record A (newer)" in text and "Record B (older)" in text
+    assert "newly disclosed" not in text and "known factory" not in text
     # Counts only: how many affiliates and lines, never which affiliates.
     assert "1 affiliate, 2 lines" in text
     assert "2 affiliates, 4 lines" in text
@@ -197,3 +201,60 @@ def test_a_pair_decided_different_is_never_queued_again(client, db):
     assert not FactoryMatchReview.objects.filter(decision="pending").exists()
     with scopes_disabled():
         assert FactoryMatchReview.objects.get(pk=review.pk).decision == "different"
+
+
+def test_why_says_each_thing_once_and_counts_in_proper_plurals(client, northvale):
+    review = _pair(
+        name_similarity=0.68,
+        matched_facts=["name", "address", "postcode", "same_coordinates", "nearby"],
+    )
+    _lines(northvale, review.factory, 1)
+    client.force_login(StaffFactory())
+
+    text = _text(client.get(f"/staff/factory-matches/{review.pk}/").content.decode())
+
+    why = text.split("Why they may be one site", 1)[1].split("Where they are", 1)[0]
+    assert "The names are 68% alike." in why and "The addresses are 83% alike." in why
+    assert "The names are alike." not in why and "The addresses are alike." not in why
+    # Identical coordinates are said to prove little, and not also counted as "nearby".
+    assert "exactly the same" in why
+    assert "a few hundred metres apart" not in why
+    assert "1 affiliate, 1 line " in text
+    assert "0 affiliates, 0 lines" in text
+
+
+def test_without_similarities_the_facts_say_the_names_are_alike(client, db):
+    review = _pair(name_similarity=None, address_similarity=None, matched_facts=["name"])
+    client.force_login(StaffFactory())
+    text = _text(client.get(f"/staff/factory-matches/{review.pk}/").content.decode())
+    assert "The names are alike." in text
+    assert "% alike" not in text
+
+
+def test_no_double_full_stop_after_a_name_or_a_date(client, db):
+    # English dates end in "p.m." in the afternoon ("March 4, 2026, 4:30 p.m.").
+    staff = StaffFactory(full_name="Rosa Reviewer")
+    review = _pair()
+    with scopes_disabled():
+        review.candidate.name = "Dongguan Ever-Bright Co., Ltd."
+        review.candidate.save()
+    client.force_login(staff)
+    client.post(f"/staff/factory-matches/{review.pk}/", {"decision": "same"})
+    merge = FactoryMerge.objects.get()
+    FactoryMerge.objects.filter(pk=merge.pk).update(
+        merged_at=datetime(2026, 3, 4, 15, 30, tzinfo=UTC)
+    )
+    FactoryMatchReview.objects.filter(pk=review.pk).update(
+        decided_at=datetime(2026, 3, 4, 15, 30, tzinfo=UTC)
+    )
+
+    pages = [
+        f"/staff/factory-matches/{review.pk}/",
+        f"/staff/factories/{review.factory_id}/",
+        f"/staff/factory-merges/{merge.pk}/undo/",
+    ]
+    texts = [_text(client.get(url).content.decode()) for url in pages]
+    assert "p.m." in texts[0] and "p.m." in texts[2]
+    assert "Dongguan Ever-Bright Co., Ltd." in texts[1]
+    for text in texts:
+        assert ".." not in text.replace("...", ""), text

@@ -1,9 +1,9 @@
 from decimal import Decimal
 
-from suppliers import matching
+from suppliers import matching, services
 from suppliers.matching import SiteInput, match_sites, match_sites_with_counts
-from suppliers.models import Factory, FactoryMatchReview
-from tests.factories import FactoryFactory
+from suppliers.models import Factory, FactoryMatchReview, FactoryMerge
+from tests.factories import FactoryFactory, StaffFactory
 
 PRECISION = "Shenzhen Precision Electronics Co., Ltd."
 PRECISION_ADDRESS = "No. 5 Industrial Road, Longhua, Shenzhen"
@@ -78,7 +78,7 @@ def test_an_open_supply_hub_id_wins_over_the_name(db):
     assert match_sites([_site(os_id="CN2019303BQ3FZP")]) == [known.pk]
 
 
-def test_a_merged_factory_is_never_linked_but_its_os_id_leads_to_the_one_kept(db):
+def test_a_merged_factory_is_never_linked_its_os_id_and_keys_lead_to_the_one_kept(db):
     kept = FactoryFactory(name="Precision Longhua Campus", country="CN")
     FactoryFactory(
         name=PRECISION,
@@ -88,9 +88,63 @@ def test_a_merged_factory_is_never_linked_but_its_os_id_leads_to_the_one_kept(db
         merged_into=kept,
     )
     assert match_sites([_site(os_id="CN2019303BQ3FZP")]) == [kept.pk]
-    (by_name,) = match_sites([_site()])
-    assert by_name != kept.pk
-    assert Factory.objects.get(pk=by_name).merged_into is None
+    assert match_sites([_site()]) == [kept.pk]
+    assert Factory.objects.count() == 2
+
+
+JEANS_KNIT = {"address": "Plot 12-14, BSCIC Industrial Estate, Kashimpur, Gazipur", "country": "BD"}
+
+
+def _jeans_knit_units():
+    unit3 = FactoryFactory(name="Jeans Knit Private Ltd Unit 3", **JEANS_KNIT)
+    unit4 = FactoryFactory(name="Jeans Knit Private Ltd Unit 4", **JEANS_KNIT)
+    return unit3, unit4
+
+
+def test_a_list_imported_again_after_a_merge_does_not_bring_the_merged_record_back(db):
+    unit3, unit4 = _jeans_knit_units()
+    services.factory_merge(source=unit4, target=unit3, by=StaffFactory())
+
+    again = match_sites_with_counts(
+        [
+            SiteInput(name=unit3.name, **JEANS_KNIT),
+            SiteInput(name=unit4.name, **JEANS_KNIT),
+            # Written a little differently: found by similarity, still the record kept.
+            SiteInput(name="Jeans Knitt Pvt. Ltd. Unit-4", **JEANS_KNIT),
+        ]
+    )
+
+    assert again.factory_ids == [unit3.pk] * 3
+    assert (again.factories_created, again.reviews_created) == (0, 0)
+    assert Factory.objects.count() == 2
+    assert not FactoryMatchReview.objects.filter(decision="pending").exists()
+
+
+def test_after_an_unmerge_each_record_is_matched_to_itself_again(db):
+    unit3, unit4 = _jeans_knit_units()
+    staff = StaffFactory()
+    services.factory_merge(source=unit4, target=unit3, by=staff)
+    services.factory_unmerge(merge=FactoryMerge.objects.get(), by=staff)
+
+    again = match_sites_with_counts(
+        [SiteInput(name=unit4.name, **JEANS_KNIT), SiteInput(name=unit3.name, **JEANS_KNIT)]
+    )
+
+    assert again.factory_ids == [unit4.pk, unit3.pk]
+    assert (again.factories_created, again.reviews_created) == (0, 0)
+    assert not FactoryMatchReview.objects.filter(decision="pending").exists()
+
+
+def test_a_merge_chain_leads_to_its_end_and_an_os_id_keeps_apart(db):
+    first, second = _jeans_knit_units()
+    last = FactoryFactory(name="Jeans Knit Composite", os_id="BD2020101AAAAAA", **JEANS_KNIT)
+    # Written directly (a merge flattens chains): the matcher follows one to its end.
+    Factory.objects.filter(pk=first.pk).update(merged_into=second)
+    Factory.objects.filter(pk=second.pk).update(merged_into=last)
+
+    assert match_sites([SiteInput(name=first.name, **JEANS_KNIT)]) == [last.pk]
+    (other,) = match_sites([SiteInput(name=first.name, os_id="BD2021101BBBBBB", **JEANS_KNIT)])
+    assert other not in {first.pk, second.pk, last.pk}
 
 
 def test_identical_sites_in_one_call_become_one_new_factory(db):
@@ -224,7 +278,9 @@ def test_two_names_at_one_address_and_point_are_two_factories_and_a_review(db):
     assert {review.factory_id, review.candidate_id} == {jinnat, thanbee}
     assert review.distance_m == 0
     assert review.address_similarity > 0.75
-    assert {"address", "same_coordinates", "nearby"} <= set(review.matched_facts)
+    assert {"address", "same_coordinates"} <= set(review.matched_facts)
+    # One point given to both is not also evidence of two records close by.
+    assert "nearby" not in review.matched_facts
 
 
 def test_a_pair_decided_different_is_never_queued_again(db):
