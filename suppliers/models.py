@@ -445,6 +445,8 @@ class DisclosureUpload(models.Model):
         _("checking stopped at row"), null=True, blank=True
     )
     message = models.CharField(_("message"), max_length=500, blank=True)
+    # The uploader's language: the task writes the outcome and the row errors in it.
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
