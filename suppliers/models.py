@@ -683,6 +683,8 @@ class Contract(models.Model):
         _("disclosure due"), help_text=_("By default 30 days after the award.")
     )
     ocid = models.CharField(_("OCDS id"), max_length=120, blank=True)
+    # The OCDS award it was imported from: a later award notice of it updates no other contract.
+    ocds_award_id = models.CharField(_("OCDS award id"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
