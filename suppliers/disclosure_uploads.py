@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
@@ -114,6 +114,7 @@ def disclosure_upload_queue(
             via=via,
             file_name=name,
             rows_total=rows,
+            language=_upload_language(),
         )
         upload.file.save(name, ContentFile(data), save=False)
         upload.save()
@@ -126,6 +127,13 @@ def disclosure_upload_queue(
         rows,
     )
     return upload
+
+
+def _upload_language() -> str:
+    """The request's language (page, contractor's link, portal or API), if the platform has it."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language if language in codes else settings.LANGUAGE_CODE
 
 
 def _printable(name: str) -> str:
@@ -162,7 +170,13 @@ def disclosure_upload_run(upload_id: int) -> DisclosureUpload | None:
         cache.set(_progress_key(upload.pk), {**counts, "stage": stage}, PROGRESS_SECONDS)
 
     progress("read", 0)
-    outcome: dict = {}
+    with translation.override(upload.language or settings.LANGUAGE_CODE):
+        outcome = _import(upload, progress)
+    return _finish(upload, counts, outcome)
+
+
+def _import(upload: DisclosureUpload, progress) -> dict:
+    """Check and save the stored file: the outcome to record, its messages translated."""
     try:
         with scope(affiliate=upload.affiliate):
             with upload.file.open("rb") as stored:
@@ -204,7 +218,13 @@ def disclosure_upload_run(upload_id: int) -> DisclosureUpload | None:
             "factories_created": result.factories_created,
             "reviews_created": result.reviews_created,
         }
-    return _finish(upload, counts, outcome)
+    # Rendered here, in the uploader's language: lazy texts would be rendered when saved.
+    outcome["message"] = str(outcome["message"])
+    if "errors" in outcome:
+        outcome["errors"] = [
+            [row, str(column), str(text)] for row, column, text in outcome["errors"]
+        ]
+    return outcome
 
 
 def _finish(upload: DisclosureUpload, counts: dict[str, int], outcome: dict) -> DisclosureUpload:

@@ -445,6 +445,8 @@ class DisclosureUpload(models.Model):
         _("checking stopped at row"), null=True, blank=True
     )
     message = models.CharField(_("message"), max_length=500, blank=True)
+    # The uploader's language: the task writes the outcome and the row errors in it.
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -681,6 +683,8 @@ class Contract(models.Model):
         _("disclosure due"), help_text=_("By default 30 days after the award.")
     )
     ocid = models.CharField(_("OCDS id"), max_length=120, blank=True)
+    # The OCDS award it was imported from: a later award notice of it updates no other contract.
+    ocds_award_id = models.CharField(_("OCDS award id"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

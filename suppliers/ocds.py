@@ -48,7 +48,9 @@ def ocds_import(*, affiliate: Affiliate, data: bytes, by: User) -> OcdsImportRes
 
     Contracts are matched by reference (the OCDS contract `id`, or the award's `id` for an
     award without a contract), so importing the same package again updates them; a contract
-    imported from its award notice earlier becomes the contract that points to that award.
+    imported from its award notice earlier becomes the contract that points to that award,
+    and that award notice imported again afterwards finds it and changes nothing (the
+    contract's data supersedes its award's; `_followed_award`).
     An update leaves alone what officers keep on the platform: product
     categories, contract conditions, brands, models and the disclosure due date. A new contract
     gets a requested disclosure, due 30 days after the award, and no checklist (imported
@@ -131,6 +133,7 @@ def _contract_save(
         "start_date": row.start_date,
         "end_date": row.end_date,
         "cpv_codes": row.cpv_codes,
+        "ocds_award_id": row.award_id,
     }
     contract = (
         Contract.objects.select_for_update()
@@ -141,6 +144,13 @@ def _contract_save(
         contract = _award_notice_of(affiliate=affiliate, row=row)
         if contract is not None:
             fields["reference"] = row.reference
+    if contract is None and row.from_award and row.ocid:
+        contract = _followed_award(affiliate=affiliate, row=row)
+        if contract is not None:
+            if not contract.ocds_award_id:
+                contract.ocds_award_id = row.award_id
+                contract.save(update_fields=["ocds_award_id", "updated_at"])
+            return contract, False
     if contract is None:
         contract = Contract.objects.create(
             affiliate=affiliate,
@@ -173,3 +183,20 @@ def _award_notice_of(*, affiliate: Affiliate, row: ContractRow) -> Contract | No
         .filter(affiliate=affiliate, reference=row.award_id, ocid=row.ocid)
         .first()
     )
+
+
+def _followed_award(*, affiliate: Affiliate, row: ContractRow) -> Contract | None:
+    """The contract that followed this award notice (imported from the contract that points
+    to the award), for an award notice imported again after it: same process (ocid), same
+    award. A contract imported before awards were recorded (`ocds_award_id` blank) is taken
+    when it is the affiliate's only contract of the process: most processes have one award.
+    (The guess fails for a process of several lots with only one of them imported so far:
+    the other lot's award notice then finds that contract and is not imported.)"""
+    contracts = Contract.objects.select_for_update().filter(affiliate=affiliate, ocid=row.ocid)
+    same_award = contracts.filter(ocds_award_id=row.award_id).order_by("pk").first()
+    if same_award is not None:
+        return same_award
+    candidates = list(contracts.order_by("pk")[:2])
+    if len(candidates) == 1 and not candidates[0].ocds_award_id:
+        return candidates[0]
+    return None

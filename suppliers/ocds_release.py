@@ -206,6 +206,10 @@ class _ContractReader:
         if not award_id:
             self.errors.add(f"{path}.awardID", _("This field is required."))
             return None
+        limit = Contract._meta.get_field("ocds_award_id").max_length
+        if len(award_id) > limit:
+            self.errors.add(f"{path}.awardID", _too_long(limit))
+            return None
         if award_id not in awards:
             self.errors.add(
                 f"{path}.awardID",

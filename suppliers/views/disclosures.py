@@ -188,7 +188,11 @@ class DisclosureUploadStatusView(AffiliateViewMixin, View):
             DisclosureUpload, pk=kwargs["pk"], disclosure_id=kwargs["disclosure_id"]
         )
         upload = disclosure_uploads.with_progress(upload)
-        return upload_progress(request, _with_urls(upload, self.affiliate.slug))
+        page_url = reverse(
+            "suppliers:disclosure_detail",
+            kwargs={"affiliate_slug": self.affiliate.slug, "pk": upload.disclosure_id},
+        )
+        return upload_progress(request, _with_urls(upload, self.affiliate.slug), page_url)
 
 
 class DisclosureUploadErrorsView(AffiliateViewMixin, View):
@@ -214,12 +218,21 @@ def _with_urls(upload: DisclosureUpload, affiliate_slug: str) -> DisclosureUploa
     return upload
 
 
-def upload_progress(request, upload: DisclosureUpload) -> HttpResponse:
-    return render(
+def upload_progress(request, upload: DisclosureUpload, page_url: str) -> HttpResponse:
+    """The polled fragment. A poll comes only from a page that showed the upload unfinished:
+    once its lines are saved, the page is loaded again (by GET, never a form's resubmission)
+    so that its table shows them; the reloaded page no longer polls this upload."""
+    response = render(
         request,
         "suppliers/includes/disclosure_upload_progress.html",
         {"upload": upload, "oob": True},
     )
+    if (
+        request.headers.get("HX-Request") == "true"
+        and upload.status == DisclosureUpload.Status.DONE
+    ):
+        response["HX-Redirect"] = page_url
+    return response
 
 
 def upload_error_report(upload: DisclosureUpload) -> HttpResponse:
@@ -409,7 +422,7 @@ class ContractorDisclosureBase(View):
             if request.GET.get("download") == "errors":
                 return upload_error_report(upload)
             return upload_progress(
-                request, self.with_urls(disclosure_uploads.with_progress(upload))
+                request, self.with_urls(disclosure_uploads.with_progress(upload)), request.path
             )
         if request.GET.get("download") == "errors":
             report = cache.get(self.error_key())

@@ -68,12 +68,16 @@ class StaffFactoryDetailView(StaffRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         with scopes_disabled():
-            context["affiliate_lines"] = (
+            affiliate_lines = list(
                 DisclosureLine.objects.filter(factory=self.object)
                 .values("affiliate__name", "disclosure__status", "brand")
                 .annotate(models=Count("pk"))
                 .order_by("affiliate__name", "brand")[:500]
             )
+        statuses = dict(Disclosure.Status.choices)
+        for row in affiliate_lines:
+            row["status"] = statuses.get(row["disclosure__status"], row["disclosure__status"])
+        context["affiliate_lines"] = affiliate_lines
         context["supplier_links"] = self.object.supplier_links.select_related("supplier")
         context["merged_factories"] = self.object.merged_factories.all()
         context["merges"] = (

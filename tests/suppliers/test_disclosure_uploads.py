@@ -137,6 +137,90 @@ def test_a_rejected_large_file_saves_nothing_and_its_error_report_stays_download
     assert lines[0] == "row,column,message" and lines[1].startswith("61,country,")
 
 
+def test_an_upload_made_in_french_gets_its_outcome_and_row_errors_in_french(
+    client, northvale, northvale_officer
+):
+    disclosure = _disclosure(northvale)
+    northvale_officer.language = "fr"  # the language the pages are in for this officer
+    northvale_officer.save()
+    client.force_login(northvale_officer)
+    rows = [*_rows(59), ["Last Site Co", "1 Road", "Atlantis", "Acme", "T99", "1"]]
+    client.post(f"{_page(disclosure)}upload/", {"file": _csv(rows)})
+    upload = _upload(disclosure)
+    assert upload.language == "fr"
+    run_disclosure_upload.apply(args=[upload.pk])  # the task runs in English unless told
+
+    upload = _upload(disclosure)
+    assert upload.message.startswith("Le fichier contient 1 erreur")
+    assert "Atlantis\u00a0» n’est pas un pays" in upload.errors[0][2]
+    page = client.get(_page(disclosure)).content.decode()
+    assert "Atlantis\u00a0» n’est pas un pays" in page and "The file has" not in page
+    report = client.get(f"{_page(disclosure)}uploads/{upload.pk}/errors.csv")
+    assert "Atlantis\u00a0» n’est pas un pays" in report.content.decode("utf-8-sig")
+
+    # A successful one too; the contractor's link, read in English, stays in English.
+    client.post(f"{_page(disclosure)}upload/", {"file": _csv(_rows(60))})
+    client.logout()
+    client.post(_link(disclosure), {"action": "upload", "file": _csv(_rows(61))})
+    with scope(affiliate=northvale):
+        done_fr, done_en = DisclosureUpload.objects.filter(status=Status.QUEUED).order_by("pk")
+    run_disclosure_upload.apply(args=[done_fr.pk])
+    run_disclosure_upload.apply(args=[done_en.pk])
+    with scope(affiliate=northvale):
+        done_fr.refresh_from_db()
+        done_en.refresh_from_db()
+    assert done_en.language == "en"
+    assert done_fr.message.startswith("Le fichier a été importé.")
+    assert done_en.message.startswith("The file was imported: ")
+
+
+def test_the_page_loads_again_once_when_the_upload_it_follows_has_saved_its_lines(
+    client, northvale, northvale_officer
+):
+    disclosure = _disclosure(northvale)
+    client.force_login(northvale_officer)
+    client.post(f"{_page(disclosure)}upload/", {"file": _csv(_rows(60))})
+    upload = _upload(disclosure)
+    status_url = f"{_page(disclosure)}uploads/{upload.pk}/"
+    poll = {"HTTP_HX_REQUEST": "true"}
+    assert "HX-Redirect" not in client.get(status_url, **poll)  # still queued
+    run_disclosure_upload.apply(args=[upload.pk])
+
+    # The poll that finds it done sends the browser to the page (a GET: never a form's
+    # resubmission), whose table now has the lines and which polls no more.
+    response = client.get(status_url, **poll)
+    assert response["HX-Redirect"] == _page(disclosure)
+    page = client.get(_page(disclosure)).content.decode()
+    assert "60 production site lines" in page and f'hx-get="{status_url}"' not in page
+    assert "HX-Redirect" not in client.get(status_url)  # not a poll: nothing to reload
+
+    # A rejected upload changed no line: its errors open in place, announced as they come.
+    rows = [*_rows(59), ["Last Site Co", "1 Road", "Atlantis", "Acme", "T99", "1"]]
+    client.post(f"{_page(disclosure)}upload/", {"file": _csv(rows)})
+    with scope(affiliate=northvale):
+        rejected = DisclosureUpload.objects.get(status=Status.QUEUED)
+    run_disclosure_upload.apply(args=[rejected.pk])
+    response = client.get(f"{_page(disclosure)}uploads/{rejected.pk}/", **poll)
+    assert "HX-Redirect" not in response
+    fragment = response.content.decode()
+    assert "<details open>" in fragment and 'role="alert"' in fragment
+    assert f'<h4 id="upload-{rejected.pk}-errors-heading">' in fragment
+    # On the page the errors start collapsed, under the upload's h3: no alert, an h4.
+    page = client.get(_page(disclosure)).content.decode()
+    block = page[page.index(f'id="upload-{rejected.pk}-progress"') :]
+    block = block[: block.index("</details>")]
+    assert 'role="alert"' not in block and "<h4 " in block and "<h2 " not in block
+
+    # The contractor's link reloads itself, by its own path.
+    other = _disclosure(northvale)
+    path = _link(other, token="another-token")
+    client.logout()
+    client.post(path, {"action": "upload", "file": _csv(_rows(60))})
+    link_upload = _upload(other)
+    run_disclosure_upload.apply(args=[link_upload.pk])
+    assert client.get(f"{path}?upload={link_upload.pk}", **poll)["HX-Redirect"] == path
+
+
 def test_an_unreadable_large_file_is_rejected_with_the_readers_message(
     client, northvale, northvale_officer
 ):

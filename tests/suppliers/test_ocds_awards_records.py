@@ -148,6 +148,57 @@ def test_contract_published_after_its_award_notice_takes_over_the_imported_award
         assert Disclosure.objects.count() == 1
 
 
+def test_award_notice_imported_again_after_its_contract_changes_nothing(
+    northvale, northvale_officer
+):
+    """award → contract → award: one contract, still the contract's."""
+    ocds_import(affiliate=northvale, data=AWARD_PACKAGE.read_bytes(), by=northvale_officer)
+    ocds_import(affiliate=northvale, data=CONTRACT_PACKAGE.read_bytes(), by=northvale_officer)
+    (before,) = _contracts(northvale)
+    assert (before.reference, before.ocds_award_id) == (CONTRACT_ID, AWARD_ID)
+
+    result = ocds_import(affiliate=northvale, data=AWARD_PACKAGE.read_bytes(), by=northvale_officer)
+
+    assert (result.created, result.updated) == (0, 1)
+    (contract,) = _contracts(northvale)
+    assert contract.pk == before.pk and result.contracts == [contract]
+    assert (contract.reference, contract.title) == (CONTRACT_ID, before.title)
+    assert contract.updated_at == before.updated_at  # the contract's data wins
+    with scope(affiliate=northvale):
+        assert Disclosure.objects.count() == 1
+
+
+def test_award_notice_after_its_contract_is_that_contract_but_another_award_is_another(
+    northvale, northvale_officer
+):
+    ocds_import(affiliate=northvale, data=CONTRACT_PACKAGE.read_bytes(), by=northvale_officer)
+    package = _award_package()
+    package["releases"][0]["awards"][0]["id"] = "ocds-213czf-000-00001-award-02"  # lot 2
+
+    ocds_import(affiliate=northvale, data=AWARD_PACKAGE.read_bytes(), by=northvale_officer)
+    assert [c.reference for c in _contracts(northvale)] == [CONTRACT_ID]
+    result = ocds_import(affiliate=northvale, data=_encode(package), by=northvale_officer)
+    assert result.created == 1
+    assert [c.reference for c in _contracts(northvale)] == [
+        CONTRACT_ID,
+        "ocds-213czf-000-00001-award-02",
+    ]
+
+
+def test_award_notice_finds_the_processs_only_contract_imported_before_awards_were_kept(
+    northvale, northvale_officer
+):
+    ocds_import(affiliate=northvale, data=CONTRACT_PACKAGE.read_bytes(), by=northvale_officer)
+    with scopes_disabled():
+        Contract.objects.update(ocds_award_id="")  # as imported before the award was kept
+
+    result = ocds_import(affiliate=northvale, data=AWARD_PACKAGE.read_bytes(), by=northvale_officer)
+
+    assert (result.created, result.updated) == (0, 1)
+    (contract,) = _contracts(northvale)
+    assert (contract.reference, contract.ocds_award_id) == (CONTRACT_ID, AWARD_ID)
+
+
 def test_release_with_a_contract_also_imports_its_award_that_has_none(northvale, northvale_officer):
     release = _contract_release()
     second = copy.deepcopy(release["awards"][0])

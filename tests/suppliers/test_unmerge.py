@@ -138,6 +138,17 @@ def test_an_unmerge_restores_both_factories_and_every_link(client, merged):
     assert merged["merge"].undone_by == staff
 
 
+def test_the_staff_factory_page_names_each_disclosures_status(client, merged):
+    staff = merged["staff"]
+    staff.language = "fr"
+    staff.save()
+    client.force_login(staff)
+    page = client.get(f"/staff/factories/{merged['known'].pk}/").content.decode()
+    table = page[page.index("Déclarée par") :]
+    table = table[: table.index("</table>")]
+    assert "<td>Acceptée</td>" in table and "accepted" not in table
+
+
 def test_an_unmerge_is_refused_twice_and_while_a_later_merge_stands(merged):
     staff = merged["staff"]
     earlier = FactoryMerge.objects.get(source=merged["older"])
