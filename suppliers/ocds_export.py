@@ -64,7 +64,8 @@ def _release(contract: Contract, affiliate: Affiliate, today: date) -> dict:
     buyer = {"id": f"ew-affiliate-{affiliate.pk}", "name": affiliate.name}
     supplier = _party_id(contract.contractor)
     supplier_reference = {"id": supplier, "name": contract.contractor.name}
-    award_id = f"{contract.reference}-award"
+    # The publisher's own award id when the contract came from OCDS; ours otherwise.
+    award_id = contract.ocds_award_id or f"{contract.reference}-award"
     value = {"amount": _amount(contract.value), "currency": contract.currency}
     period = {
         "startDate": f"{contract.start_date.isoformat()}T00:00:00Z",

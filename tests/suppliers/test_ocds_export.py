@@ -110,6 +110,9 @@ def test_exported_release_package_validates_against_the_ocds_1_1_schemas(
     }
     assert imported["awards"][0]["suppliers"] == [{"id": supplier["id"], "name": supplier["name"]}]
     assert imported["contracts"][0]["awardID"] == imported["awards"][0]["id"]
+    # The publisher's award id is kept, not made up (the typed contract's is ours).
+    assert imported["awards"][0]["id"] == "ocds-213czf-000-00001-award-01"
+    assert typed["awards"][0]["id"].endswith("-award")
     assert typed["contracts"][0]["value"] == {"amount": 1234567.89, "currency": "SEK"}
     assert typed["contracts"][0]["items"] == [
         {"id": "1", "classification": {"scheme": "CPV", "id": "30213100"}},
