@@ -161,3 +161,22 @@ def test_contractor_link_page_stays_within_budget(client, northvale, django_asse
     DisclosureLineFactory.create_batch(40, disclosure=disclosure)
     with django_assert_max_num_queries(8):
         assert client.get("/disclose/the-token/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "budget"),
+    [("/a/northvale/disclosures/{disclosure}/", 18), ("/api/v1/disclosure-uploads/", 8)],
+)
+def test_large_uploads_stay_within_budget(
+    client, northvale, url, budget, django_assert_max_num_queries
+):
+    from tests.factories import DisclosureUploadFactory
+
+    client.force_login(member(northvale, Membership.Role.OFFICER))
+    disclosure = _supply_chain(northvale, 3)
+    DisclosureUploadFactory.create_batch(2, disclosure=disclosure)
+    with django_assert_max_num_queries(budget):
+        assert client.get(url.format(disclosure=disclosure.pk)).status_code == 200
+    DisclosureUploadFactory.create_batch(12, disclosure=disclosure)
+    with django_assert_max_num_queries(budget):
+        assert client.get(url.format(disclosure=disclosure.pk)).status_code == 200
