@@ -346,6 +346,42 @@ def traced_import(disclosure: Disclosure, data: bytes) -> int:
     return peak
 
 
+def scratch_disclosure(tag: str) -> Disclosure:
+    """A scratch affiliate (slug `tag`) with one contract and its open disclosure."""
+    affiliate = Affiliate.objects.create(
+        name=f"Benchmark {tag}",
+        slug=tag,
+        country="FR",
+        affiliate_type=Affiliate.Type.OTHER,
+        affiliated_on=date(2026, 1, 1),
+    )
+    contractor = Supplier.objects.create(name=f"Benchmark reseller {tag}", is_contractor=True)
+    contract = Contract.objects.create(
+        affiliate=affiliate,
+        reference=tag,
+        title="Benchmark laptops",
+        contractor=contractor,
+        value=1_000_000,
+        value_eur=1_000_000,
+        awarded_on=date(2026, 1, 1),
+        start_date=date(2026, 1, 1),
+        end_date=date(2027, 12, 31),
+        disclosure_due_date=date(2026, 1, 31),
+    )
+    return Disclosure.objects.create(
+        affiliate=affiliate, contract=contract, due_date=date(2026, 1, 31)
+    )
+
+
+def drop_scratch_disclosure(disclosure: Disclosure) -> None:
+    """Delete what `scratch_disclosure` made."""
+    contract, affiliate = disclosure.contract, disclosure.affiliate
+    disclosure.delete()
+    contract.delete()
+    contract.contractor.delete()
+    affiliate.delete()
+
+
 def timed_import(disclosure: Disclosure, data: bytes, label: str, peak: int | None) -> float:
     counter = QueryCounter()
     upload = SimpleUploadedFile("sites.csv", data, content_type="text/csv")
@@ -392,29 +428,7 @@ def main() -> int:
     seeded: list[int] = []
     before = Factory.objects.aggregate(top=Max("pk"))["top"] or 0
     with scopes_disabled():
-        affiliate = Affiliate.objects.create(
-            name=f"Benchmark {tag}",
-            slug=tag,
-            country="FR",
-            affiliate_type=Affiliate.Type.OTHER,
-            affiliated_on=date(2026, 1, 1),
-        )
-        contractor = Supplier.objects.create(name=f"Benchmark reseller {tag}", is_contractor=True)
-        contract = Contract.objects.create(
-            affiliate=affiliate,
-            reference=tag,
-            title="Benchmark laptops",
-            contractor=contractor,
-            value=1_000_000,
-            value_eur=1_000_000,
-            awarded_on=date(2026, 1, 1),
-            start_date=date(2026, 1, 1),
-            end_date=date(2027, 12, 31),
-            disclosure_due_date=date(2026, 1, 31),
-        )
-        disclosure = Disclosure.objects.create(
-            affiliate=affiliate, contract=contract, due_date=date(2026, 1, 31)
-        )
+        disclosure = scratch_disclosure(tag)
     try:
         known = []
         for site in rng.sample(sites, int(len(sites) * args.known)):
@@ -452,10 +466,7 @@ def main() -> int:
                 FactoryMatchReview.objects.filter(factory_id__in=chunk).delete()
                 FactoryMatchReview.objects.filter(candidate_id__in=chunk).delete()
                 Factory.objects.filter(pk__in=chunk).delete()
-            disclosure.delete()
-            contract.delete()
-            contractor.delete()
-            affiliate.delete()
+            drop_scratch_disclosure(disclosure)
         vacuum()
         print(f"Cleaned up: {len(created)} factories and the scratch affiliate.", flush=True)
     return 0

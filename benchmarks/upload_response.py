@@ -20,7 +20,6 @@ import os
 import random
 import sys
 import time
-from datetime import date
 from pathlib import Path
 from unittest import mock
 
@@ -36,11 +35,16 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
-from affiliates.models import Affiliate, Membership, User  # noqa: E402
-from benchmarks.disclosure_import import make_sites, make_upload  # noqa: E402
+from affiliates.models import Membership, User  # noqa: E402
+from benchmarks.disclosure_import import (  # noqa: E402
+    drop_scratch_disclosure,
+    make_sites,
+    make_upload,
+    scratch_disclosure,
+)
 from suppliers import tasks  # noqa: E402
 from suppliers.disclosure_uploads import disclosure_upload_run  # noqa: E402
-from suppliers.models import Contract, Disclosure, DisclosureUpload, Supplier  # noqa: E402
+from suppliers.models import DisclosureUpload  # noqa: E402
 
 TARGET_SECONDS = 2.0
 
@@ -60,31 +64,10 @@ def main() -> int:
     tag = f"bench-{os.getpid()}"
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     with scopes_disabled():
-        affiliate = Affiliate.objects.create(
-            name=f"Benchmark {tag}",
-            slug=tag,
-            country="FR",
-            affiliate_type=Affiliate.Type.OTHER,
-            affiliated_on=date(2026, 1, 1),
-        )
+        disclosure = scratch_disclosure(tag)
+        affiliate = disclosure.affiliate
         officer = User.objects.create_user(email=f"{tag}@example.org", password=None)
         Membership.objects.create(user=officer, affiliate=affiliate, role=Membership.Role.OFFICER)
-        contractor = Supplier.objects.create(name=f"Benchmark reseller {tag}", is_contractor=True)
-        contract = Contract.objects.create(
-            affiliate=affiliate,
-            reference=tag,
-            title="Benchmark laptops",
-            contractor=contractor,
-            value=1_000_000,
-            value_eur=1_000_000,
-            awarded_on=date(2026, 1, 1),
-            start_date=date(2026, 1, 1),
-            end_date=date(2027, 12, 31),
-            disclosure_due_date=date(2026, 1, 31),
-        )
-        disclosure = Disclosure.objects.create(
-            affiliate=affiliate, contract=contract, due_date=date(2026, 1, 31)
-        )
     try:
         client = Client()
         client.force_login(officer)
@@ -118,11 +101,8 @@ def main() -> int:
             for upload in DisclosureUpload.objects.filter(disclosure=disclosure):
                 if upload.file.name:
                     upload.file.storage.delete(upload.file.name)
-            disclosure.delete()
-            contract.delete()
-            contractor.delete()
+            drop_scratch_disclosure(disclosure)
             officer.delete()
-            affiliate.delete()
     return 0
 
 
