@@ -177,3 +177,35 @@ class AuditEvents(pghistory.models.Events):
 
     class Meta:
         proxy = True
+
+
+class ExchangeRate(models.Model):
+    """How many units of a currency one euro bought on a day, as a central bank published it.
+
+    Fees and compensation found in many currencies are compared in euros at the rate of the
+    day they were paid (`core.currency.to_eur`); the table keeps every rate used, with its
+    source, so a converted figure can always be checked.
+    """
+
+    currency = models.CharField(_("currency"), max_length=3)
+    date = models.DateField(_("date"))
+    units_per_euro = models.DecimalField(_("units per euro"), max_digits=18, decimal_places=6)
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        help_text=_("For example: European Central Bank, euro foreign exchange reference rates."),
+    )
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["currency", "-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="exchange_rate_unique_day"),
+            models.CheckConstraint(
+                condition=models.Q(units_per_euro__gt=0), name="exchange_rate_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"1 EUR = {self.units_per_euro} {self.currency} ({self.date})"

@@ -62,6 +62,60 @@ class PartnerMembership(models.Model):
         return f"{self.user} - {self.partner}"
 
 
+class ChildLabourCategory(models.TextChoices):
+    """Child labour by the ILO conventions that define it."""
+
+    UNDER_MINIMUM_AGE = "under_minimum_age", _("Under the minimum age (C138)")
+    HAZARDOUS = "hazardous", _("Hazardous work under 18 (C182, Art. 3(d))")
+    WORST_FORMS = "worst_forms", _("Other worst forms (C182, Art. 3(a)–(c))")
+
+
+class TraffickingAct(models.TextChoices):
+    """The act element of trafficking in persons (Palermo Protocol, Art. 3(a))."""
+
+    RECRUITMENT = "recruitment", _("Recruitment")
+    TRANSPORT = "transport", _("Transport")
+    TRANSFER = "transfer", _("Transfer")
+    HARBOURING = "harbouring", _("Harbouring")
+    RECEIPT = "receipt", _("Receipt")
+
+
+class TraffickingMeans(models.TextChoices):
+    """The means element (Palermo Protocol, Art. 3(a)); not needed when the victim is a child."""
+
+    THREAT = "threat", _("Threat or use of force")
+    COERCION = "coercion", _("Other coercion")
+    ABDUCTION = "abduction", _("Abduction")
+    FRAUD = "fraud", _("Fraud")
+    DECEPTION = "deception", _("Deception")
+    ABUSE_OF_POWER = "abuse_of_power", _("Abuse of power or of a position of vulnerability")
+    PAYMENTS = "payments", _("Giving or receiving payments to a person in control")
+
+
+class TraffickingPurpose(models.TextChoices):
+    """The purpose element: exploitation (Palermo Protocol, Art. 3(a))."""
+
+    FORCED_LABOUR = "forced_labour", _("Forced labour or services")
+    SLAVERY = "slavery", _("Slavery or practices similar to slavery")
+    SERVITUDE = "servitude", _("Servitude")
+    SEXUAL_EXPLOITATION = "sexual", _("Sexual exploitation")
+    OTHER = "other", _("Other exploitation")
+
+
+class CostItem(models.TextChoices):
+    """Recruitment fees and related costs (ILO general principles and operational guidelines for
+    fair recruitment and definition of recruitment fees and related costs, 2019)."""
+
+    RECRUITMENT_FEE = "recruitment_fee", _("Recruitment or placement fee")
+    VISA_PERMIT = "visa_permit", _("Visa and work permit")
+    MEDICAL = "medical", _("Medical tests")
+    TRAINING = "training", _("Training")
+    TRAVEL = "travel", _("Travel")
+    ACCOMMODATION = "accommodation", _("Accommodation before departure")
+    DOCUMENTS = "documents", _("Passport and documents")
+    OTHER = "other", _("Other")
+
+
 class ForcedLabourIndicator(models.TextChoices):
     """The ILO's 11 indicators of forced labour (ILO, 2012). Fixed by the ILO, not editable."""
 
@@ -369,6 +423,30 @@ class Finding(models.Model):
     children_in_hazardous_work = models.BooleanField(
         _("workers under 18 in hazardous work"), default=False
     )
+    child_labour = ArrayField(
+        models.CharField(max_length=20, choices=ChildLabourCategory.choices),
+        verbose_name=_("child labour (ILO C138 and C182)"),
+        default=list,
+        blank=True,
+    )
+    trafficking_acts = ArrayField(
+        models.CharField(max_length=20, choices=TraffickingAct.choices),
+        verbose_name=_("trafficking: acts"),
+        default=list,
+        blank=True,
+    )
+    trafficking_means = ArrayField(
+        models.CharField(max_length=20, choices=TraffickingMeans.choices),
+        verbose_name=_("trafficking: means"),
+        default=list,
+        blank=True,
+    )
+    trafficking_purposes = ArrayField(
+        models.CharField(max_length=20, choices=TraffickingPurpose.choices),
+        verbose_name=_("trafficking: purposes"),
+        default=list,
+        blank=True,
+    )
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     fast_track = models.BooleanField(
         _("urgent (fast-track)"),
@@ -430,6 +508,151 @@ class Finding(models.Model):
     @property
     def severity_rank(self) -> int:
         return SEVERITY_RANK[self.severity]
+
+
+class MigrantCohort(models.Model):
+    """A group of migrant workers a report found at the factory, recruited along the same route:
+    counts only, never names (the interviews stay in the partner's confidential notes)."""
+
+    report = models.ForeignKey(
+        MonitoringReport,
+        on_delete=models.CASCADE,
+        related_name="cohorts",
+        verbose_name=_("report"),
+    )
+    findings = models.ManyToManyField(
+        "Finding", related_name="cohorts", blank=True, verbose_name=_("findings")
+    )
+    origin_country = CountryField(_("country of origin"))
+    transit_countries = ArrayField(
+        models.CharField(max_length=2),
+        verbose_name=_("transit countries"),
+        default=list,
+        blank=True,
+    )
+    destination_country = CountryField(_("country of work"))
+    corridor = models.ForeignKey(
+        "suppliers.MigrationCorridor",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cohorts",
+        verbose_name=_("corridor"),
+    )
+    workers_women = models.PositiveIntegerField(_("women"), default=0)
+    workers_men = models.PositiveIntegerField(_("men"), default=0)
+    workers_other = models.PositiveIntegerField(_("other or not known"), default=0)
+    debt_per_worker = models.DecimalField(
+        _("debt per worker"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    debt_currency = models.CharField(_("debt currency"), max_length=3, blank=True)
+    months_to_repay = models.PositiveSmallIntegerField(
+        _("months of wages to repay the debt"), null=True, blank=True
+    )
+    documents_held_by = models.CharField(
+        _("identity documents held by"),
+        max_length=10,
+        choices=Finding.DocumentHolder.choices,
+        blank=True,
+    )
+    contract_substitution = models.BooleanField(
+        _("contract substituted on arrival"), null=True, blank=True
+    )
+    employer_housing = models.BooleanField(
+        _("housing provided by the employer"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("migrant cohort")
+        verbose_name_plural = _("migrant cohorts")
+        ordering = ["report", "pk"]
+
+    def __str__(self):
+        return f"{self.origin_country.name} → {self.destination_country.name}"
+
+    @property
+    def workers(self) -> int:
+        return self.workers_women + self.workers_men + self.workers_other
+
+
+class RecruitmentAgency(models.Model):
+    """One link of a cohort's recruitment chain, in order from the country of origin."""
+
+    class Side(models.TextChoices):
+        ORIGIN = "origin", _("In the country of origin")
+        TRANSIT = "transit", _("In a transit country")
+        DESTINATION = "destination", _("In the country of work")
+
+    cohort = models.ForeignKey(
+        MigrantCohort, on_delete=models.CASCADE, related_name="agencies", verbose_name=_("cohort")
+    )
+    position = models.PositiveSmallIntegerField(_("position in the chain"))
+    side = models.CharField(_("where"), max_length=12, choices=Side.choices)
+    name = models.CharField(_("agency"), max_length=200)
+    country = CountryField(_("country"))
+
+    class Meta:
+        verbose_name = _("recruitment agency")
+        verbose_name_plural = _("recruitment agencies")
+        ordering = ["cohort", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "position"], name="agency_unique_position")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CohortFee(models.Model):
+    """What each worker of a cohort paid at one step of the journey for one cost item, in the
+    currency paid and in euros at the rate of the day (core.ExchangeRate)."""
+
+    class Step(models.TextChoices):
+        ORIGIN_RECRUITMENT = "origin_recruitment", _("Recruitment in the country of origin")
+        PRE_DEPARTURE = "pre_departure", _("Before departure")
+        TRANSIT = "transit", _("In transit")
+        ARRIVAL = "arrival", _("On arrival")
+        EMPLOYMENT = "employment", _("During employment")
+
+    cohort = models.ForeignKey(
+        MigrantCohort, on_delete=models.CASCADE, related_name="fees", verbose_name=_("cohort")
+    )
+    step = models.CharField(_("step of the journey"), max_length=20, choices=Step.choices)
+    agency = models.ForeignKey(
+        RecruitmentAgency,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fees",
+        verbose_name=_("paid to"),
+    )
+    cost_item = models.CharField(_("cost item"), max_length=20, choices=CostItem.choices)
+    amount = models.DecimalField(
+        _("amount per worker"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    paid_on = models.DateField(_("paid on"))
+    amount_eur = models.DecimalField(
+        _("amount per worker in euros"), max_digits=12, decimal_places=2
+    )
+    rate = models.ForeignKey(
+        "core.ExchangeRate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("exchange rate used"),
+        help_text=_("Empty when the fee was paid in euros."),
+    )
+
+    class Meta:
+        verbose_name = _("fee paid by a cohort")
+        verbose_name_plural = _("fees paid by cohorts")
+        ordering = ["cohort", "paid_on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_cost_item_display()}: {self.amount} {self.currency}"
 
 
 class RecruitmentFee(models.Model):
@@ -732,6 +955,9 @@ audit.track(
     MonitoringReport,
     Finding,
     RecruitmentFee,
+    MigrantCohort,
+    RecruitmentAgency,
+    CohortFee,
     EvidenceFile,
     RightOfReply,
     FindingReply,

@@ -403,8 +403,25 @@ class Compensation(models.Model):
     description = models.CharField(_("for what"), max_length=300)
     currency = models.CharField(_("currency"), max_length=3)
     amount_owed = models.DecimalField(_("owed"), max_digits=14, decimal_places=2)
+    amount_agreed = models.DecimalField(
+        _("agreed"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("What the company agreed to pay, when it differs from what is owed."),
+    )
     amount_paid = models.DecimalField(_("paid"), max_digits=14, decimal_places=2, default=0)
     workers_covered = models.PositiveIntegerField(_("workers covered"))
+    cohort = models.ForeignKey(
+        "monitoring.MigrantCohort",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="compensations",
+        verbose_name=_("migrant cohort"),
+        help_text=_("The cohort whose recruitment fees this reimburses (Employer Pays)."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -427,6 +444,35 @@ class Compensation(models.Model):
         if not self.amount_owed:
             return 100
         return min(100, int(self.amount_paid * 100 / self.amount_owed))
+
+
+class CompensationPayment(models.Model):
+    """One payment made to the workers of a compensation: the share reimbursed over time."""
+
+    compensation = models.ForeignKey(
+        Compensation,
+        on_delete=models.CASCADE,
+        related_name="payments",
+        verbose_name=_("compensation"),
+    )
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    workers_paid = models.PositiveIntegerField(_("workers paid"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("compensation payment")
+        verbose_name_plural = _("compensation payments")
+        ordering = ["compensation", "paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="compensation_payment_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.amount} ({self.paid_on})"
 
 
 class Escalation(models.Model):
@@ -590,6 +636,7 @@ audit.track(
     ActionProgress,
     ProgressAttachment,
     Compensation,
+    CompensationPayment,
     Escalation,
     CaseUpdate,
     UpdateAttachment,

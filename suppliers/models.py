@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 from django_scopes import ScopedManager
 
@@ -853,6 +854,141 @@ class CountryRiskIndicator(models.Model):
         return f"{self.country.name}: {self.get_indicator_display()} ({self.year})"
 
 
+class Convention(models.TextChoices):
+    """The ILO instruments that the risk views and the tender screenings name."""
+
+    C29 = "C029", _("Forced Labour Convention, 1930 (No. 29)")
+    P29 = "P029", _("Protocol of 2014 to the Forced Labour Convention")
+    C105 = "C105", _("Abolition of Forced Labour Convention, 1957 (No. 105)")
+    C138 = "C138", _("Minimum Age Convention, 1973 (No. 138)")
+    C182 = "C182", _("Worst Forms of Child Labour Convention, 1999 (No. 182)")
+    C181 = "C181", _("Private Employment Agencies Convention, 1997 (No. 181)")
+    C189 = "C189", _("Domestic Workers Convention, 2011 (No. 189)")
+
+
+class SourcedFigure(models.Model):
+    """Every reference figure names where it comes from and the year it describes."""
+
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        help_text=_("Publisher and title, for example: ILO NORMLEX, ratifications by country."),
+    )
+    source_url = models.URLField(_("link to the source"), max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+        help_text=_("The year the figure describes or was published."),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Ratification(SourcedFigure):
+    """Whether a country has ratified an ILO convention (ILO NORMLEX)."""
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", _("Ratified, in force")
+        NOT_IN_FORCE = "not_in_force", _("Ratified, not yet in force")
+        DENOUNCED = "denounced", _("Denounced")
+        NOT_RATIFIED = "not_ratified", _("Not ratified")
+
+    country = CountryField(_("country"))
+    convention = models.CharField(_("convention"), max_length=4, choices=Convention.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    ratified_on = models.DateField(_("ratified on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ratification")
+        verbose_name_plural = _("ratifications")
+        ordering = ["country", "convention"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "convention"], name="ratification_unique_convention"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country.name}: {self.convention} ({self.get_status_display()})"
+
+
+class PathfinderCountry(SourcedFigure):
+    """A country committed to accelerate action as an Alliance 8.7 Pathfinder Country."""
+
+    country = CountryField(_("country"), unique=True)
+    since = models.PositiveSmallIntegerField(_("pathfinder since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Alliance 8.7 pathfinder country")
+        verbose_name_plural = _("Alliance 8.7 pathfinder countries")
+        ordering = ["country"]
+
+    def __str__(self):
+        return self.country.name
+
+
+class MigrationCorridor(SourcedFigure):
+    """A route migrant workers take from their country of origin, through transit countries, to
+    the country where they work; a priority corridor is one Alliance 8.7 or EW names."""
+
+    origin = CountryField(_("country of origin"))
+    transit = ArrayField(
+        models.CharField(max_length=2),
+        verbose_name=_("transit countries"),
+        default=list,
+        blank=True,
+        help_text=_("In the order workers pass through them."),
+    )
+    destination = CountryField(_("country of destination"))
+    priority = models.BooleanField(_("priority corridor"), default=False)
+
+    class Meta:
+        verbose_name = _("migration corridor")
+        verbose_name_plural = _("migration corridors")
+        ordering = ["origin", "destination", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["origin", "transit", "destination"], name="corridor_unique_route"
+            ),
+        ]
+
+    def __str__(self):
+        return " → ".join(
+            [
+                self.origin.name,
+                *(str(dict(countries).get(c, c)) for c in self.transit),
+                self.destination.name,
+            ]
+        )
+
+
+class ProductCategory(SourcedFigure):
+    """A kind of product made in a sector (laptops, printed circuit boards, battery cells)."""
+
+    sector = models.CharField(_("sector"), max_length=10, choices=Sector.choices)
+    name = models.CharField(_("product"), max_length=200)
+    hs_code = models.CharField(
+        _("HS code"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4,8}$", _("An HS code is 4 to 8 digits."))],
+    )
+
+    class Meta:
+        verbose_name = _("product category")
+        verbose_name_plural = _("product categories")
+        ordering = ["sector", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["sector", "name"], name="product_unique_in_sector"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 # The audit trail (core/audit.py); the country risk indicators are an imported reference table.
 audit.track(
     Supplier,
@@ -865,4 +1001,8 @@ audit.track(
     FactoryMerge,
     Contract,
     ChecklistItem,
+    Ratification,
+    PathfinderCountry,
+    MigrationCorridor,
+    ProductCategory,
 )
