@@ -199,41 +199,45 @@ WHERE line.disclosure_id = %(disclosure)s AND line.line_key = v.line_key
 """
 
 
+# New lines go in with one INSERT per batch from arrays: Django's bulk_create built 50,000
+# model instances and their SQL for the same rows (a third of the time of saving them).
+_INSERT_LINES_SQL = """
+INSERT INTO {table} (affiliate_id, disclosure_id, factory_id, site_name, address, country,
+                     brand, product_model, tier, line_key, created_at, updated_at)
+SELECT %(affiliate)s, %(disclosure)s, v.factory_id, v.site_name, v.address, v.country,
+       v.brand, v.product_model, v.tier, v.line_key, now(), now()
+FROM unnest(%(line_key)s::text[], %(site_name)s::text[], %(address)s::text[],
+            %(country)s::text[], %(brand)s::text[], %(product_model)s::text[],
+            %(tier)s::smallint[], %(factory_id)s::bigint[])
+     AS v(line_key, site_name, address, country, brand, product_model, tier, factory_id)
+"""
+
+_LINE_COLUMNS = ("line_key", "site_name", "address", "country", "brand", "product_model")
+
+
+def _line_arrays(pairs: list) -> dict[str, list]:
+    params = {name: [row[name] for row, _ in pairs] for name in _LINE_COLUMNS}
+    params["tier"] = [row["tier"] for row, _ in pairs]
+    params["factory_id"] = [factory_id for _, factory_id in pairs]
+    return params
+
+
 def _save_lines(disclosure: Disclosure, affiliate_id: int, rows, existing: set[str]) -> None:
     """Insert the batch's new lines, update the known ones that changed (an unchanged line is
     left alone: no write, no audit event). The disclosure is locked, so `existing` holds."""
     new, known = [], []
     for row, factory_id in rows:
         (known if row["line_key"] in existing else new).append((row, factory_id))
-    DisclosureLine.objects.bulk_create(
-        [
-            DisclosureLine(
-                affiliate_id=affiliate_id,
-                disclosure_id=disclosure.pk,
-                factory_id=factory_id,
-                site_name=row["site_name"],
-                address=row["address"],
-                country=row["country"],
-                brand=row["brand"],
-                product_model=row["product_model"],
-                tier=row["tier"],
-                line_key=row["line_key"],
-            )
-            for row, factory_id in new
-        ]
-    )
-    if not known:
-        return
-    params = {
-        name: [row[name] for row, _ in known]
-        for name in ("line_key", "site_name", "address", "country", "brand", "product_model")
-    }
-    params["tier"] = [row["tier"] for row, _ in known]
-    params["factory_id"] = [factory_id for _, factory_id in known]
-    params["disclosure"] = disclosure.pk
     table = connection.ops.quote_name(DisclosureLine._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(_UPDATE_LINES_SQL.format(table=table), params)
+        if new:
+            params = _line_arrays(new)
+            params.update(affiliate=affiliate_id, disclosure=disclosure.pk)
+            cursor.execute(_INSERT_LINES_SQL.format(table=table), params)
+        if known:
+            params = _line_arrays(known)
+            params["disclosure"] = disclosure.pk
+            cursor.execute(_UPDATE_LINES_SQL.format(table=table), params)
 
 
 def refuse_if_accepted(status: str) -> None:

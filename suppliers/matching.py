@@ -58,6 +58,8 @@ from anyascii import anyascii
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 
+from core.bulk import insert_rows
+
 from .models import Factory, FactoryFunction, FactoryMatchReview, Sector
 
 logger = logging.getLogger(__name__)
@@ -916,29 +918,29 @@ def _resolve(clusters: list[list[_Group]]) -> int:
             g.factory_id = g.own_factory_id or own
     if not new:
         return 0
-    factories = [_new_factory(g) for _members, g in new]
-    Factory.objects.bulk_create(factories, batch_size=CHUNK_SIZE)
-    for (members, _g), factory in zip(new, factories, strict=True):
+    ids = insert_rows(Factory, [_new_factory(g) for _members, g in new])
+    for (members, _g), pk in zip(new, ids, strict=True):
         for g in members:
-            g.factory_id = factory.pk
-    return len(factories)
+            g.factory_id = pk
+    return len(ids)
 
 
-def _new_factory(g: _Group) -> Factory:
+def _new_factory(g: _Group) -> dict:
+    """The fields of the factory a new site becomes (`core.bulk.insert_rows`)."""
     site = g.site
-    return Factory(
-        name=site.name.strip(),
-        address=site.address.strip(),
-        country=g.country,
-        region=(site.region or "").strip(),
-        os_id=g.os_id,
-        sector=site.sector or Sector.ICT,
-        function=site.function or FactoryFunction.FINAL_ASSEMBLY,
-        latitude=site.latitude,
-        longitude=site.longitude,
-        name_key=g.name_key,
-        address_key=g.address_key,
-    )
+    return {
+        "name": site.name.strip(),
+        "address": site.address.strip(),
+        "country": g.country,
+        "region": (site.region or "").strip(),
+        "os_id": g.os_id,
+        "sector": site.sector or Sector.ICT,
+        "function": site.function or FactoryFunction.FINAL_ASSEMBLY,
+        "latitude": site.latitude,
+        "longitude": site.longitude,
+        "name_key": g.name_key,
+        "address_key": g.address_key,
+    }
 
 
 def _create_reviews(

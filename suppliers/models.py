@@ -174,7 +174,9 @@ class Factory(models.Model):
         verbose_name=_("owner company"),
     )
     # Matching keys, kept in step by `suppliers.matching.normalise` in the services.
-    name_key = models.CharField(max_length=255, editable=False, db_index=True)
+    # Looked up with the country (`factory_country_name`) or by trigram similarity
+    # (`factory_name_trgm`); the address key is compared in Python, never searched.
+    name_key = models.CharField(max_length=255, editable=False)
     address_key = models.CharField(max_length=500, editable=False)
     merged_into = models.ForeignKey(
         "self",
@@ -196,9 +198,6 @@ class Factory(models.Model):
         ordering = ["name"]
         indexes = [
             GinIndex(fields=["name_key"], name="factory_name_trgm", opclasses=["gin_trgm_ops"]),
-            GinIndex(
-                fields=["address_key"], name="factory_address_trgm", opclasses=["gin_trgm_ops"]
-            ),
             models.Index(fields=["country", "name_key"], name="factory_country_name"),
         ]
         constraints = [
@@ -350,11 +349,21 @@ class DisclosureLine(models.Model):
         related_name="+",
         verbose_name=_("affiliate"),
     )
+    # No index of their own: `disclosureline_unique_key` starts with the disclosure and
+    # `line_factory_affiliate` with the factory (fewer indexes to keep on 50,000-line uploads).
     disclosure = models.ForeignKey(
-        Disclosure, on_delete=models.CASCADE, related_name="lines", verbose_name=_("disclosure")
+        Disclosure,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("disclosure"),
+        db_index=False,
     )
     factory = models.ForeignKey(
-        Factory, on_delete=models.PROTECT, related_name="lines", verbose_name=_("factory")
+        Factory,
+        on_delete=models.PROTECT,
+        related_name="lines",
+        verbose_name=_("factory"),
+        db_index=False,
     )
     site_name = models.CharField(_("site name as disclosed"), max_length=255)
     address = models.CharField(_("address as disclosed"), max_length=500)
