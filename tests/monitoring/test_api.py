@@ -464,9 +464,12 @@ def test_monitoring_lists_stay_within_budget(
         _rows(northvale, count)
         MonitoringReport.objects.update(partner=partner_user.partner_membership.partner)
 
+    # Staff and partners also read the migrant cohorts: their agencies, fees (with agency and
+    # rate) and findings, one query each, whatever the number of rows.
+    budget = 8 if audience == "affiliate" else 12
     grow(2)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(budget):
         assert len(_ids(client.get(url))) >= 2
     grow(15)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(budget):
         assert len(_ids(client.get(url))) >= 17
