@@ -232,6 +232,7 @@ def test_partner_adds_a_cohort_from_the_report_and_staff_see_it(
     ).content.decode()
     assert "Kathmandu Jobs" in edit and 'value="145000.00"' in edit
 
+    MonitoringReport.objects.filter(pk=draft.pk).update(status=MonitoringReport.Status.SUBMITTED)
     client.force_login(staff)
     page = client.get(reverse("monitoring:staff_report", kwargs={"pk": draft.pk})).content
     assert "Nepal → India → Malaysia" in page.decode() and "Kathmandu Jobs" in page.decode()

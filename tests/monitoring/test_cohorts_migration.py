@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -18,7 +19,18 @@ BEFORE = [("monitoring", "0010_cohort_fees_not_converted")]
 START = date(2025, 3, 3)
 
 
+@pytest.fixture
+def as_owner():
+    """Migrations run as the owner of the tables (as `migrate` does in production)."""
+    connection.close()
+    connection.settings_dict.update(settings.DATABASE_OWNER)
+    yield
+    connection.close()
+    connection.settings_dict.update(settings.DATABASE_APPLICATION)
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("as_owner")
 def test_findings_become_cohorts_keeping_every_fee_corridor_debt_and_document_holder():
     with scopes_disabled():
         report = MonitoringReportFactory(
