@@ -11,6 +11,7 @@ The rows come from `visible_to(reader)` in `monitoring.querysets`, the shapes fr
 `monitoring.serializers`, one per kind of reader.
 """
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework import viewsets
@@ -19,7 +20,8 @@ from affiliates.reader import ReaderKind
 from affiliates.tenancy import AffiliateScopedAPIMixin
 from core.api import StrictBooleanFilter, audience_schema
 
-from .models import Finding, ForcedLabourIndicator, MonitoringReport, Severity
+from .cohorts import with_chain
+from .models import Finding, ForcedLabourIndicator, MigrantCohort, MonitoringReport, Severity
 from .serializers import (
     AffiliateFindingSerializer,
     AffiliateReportSerializer,
@@ -96,7 +98,9 @@ class MonitoringReportViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet)
         rows = MonitoringReport.objects.visible_to(self.reader).select_related("factory")
         if self.reader.is_affiliate:
             return rows.order_by("-published_at", "-pk")
-        rows = rows.select_related("partner").prefetch_related("evidence_files")
+        rows = rows.select_related("partner").prefetch_related(
+            "evidence_files", Prefetch("cohorts", queryset=with_chain(MigrantCohort.objects.all()))
+        )
         if self.reader.is_staff:
             rows = rows.select_related(
                 "assigned_to", "created_by", "decided_by", "published_by"
@@ -159,14 +163,14 @@ class FindingViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if not hasattr(self, "reader"):
             return self.queryset
-        rows = (
-            Finding.objects.visible_to(self.reader)
-            .select_related("report__factory", "standard", "sub_standard")
-            .prefetch_related("fees")
+        rows = Finding.objects.visible_to(self.reader).select_related(
+            "report__factory", "standard", "sub_standard"
         )
         if self.reader.is_affiliate:
             return rows.order_by("-published_at", "report_id", "pk")
-        rows = rows.prefetch_related("evidence_files")
+        rows = rows.prefetch_related(
+            "evidence_files", Prefetch("cohorts", queryset=with_chain(MigrantCohort.objects.all()))
+        )
         if self.reader.is_staff:
             rows = rows.select_related("report__partner", "report__assigned_to")
         return rows.order_by("-report_id", "pk")

@@ -1,8 +1,11 @@
 """Demo data for monitoring: the partner organisation, and its reports in several states.
 
 - Published: Ayutthaya (in northvale's and southport's supply chains), with forced-labour
-  indicators and migrant workers' recruitment fees; one finding left unpublished.
-- Submitted and waiting for triage: Penang.
+  indicators, trafficking (act, means, purpose) and a Myanmar → Thailand cohort of migrant
+  workers with its agencies and fees in kyat and baht; one finding left unpublished.
+- Submitted and waiting for triage: Penang, with cohorts from Nepal (direct, and through
+  India) and Bangladesh to Malaysia, fees in rupees, taka, ringgit and dollars, and child
+  labour in two ILO categories.
 - Sent back to the partner for more information: Brno.
 - Draft: Brno, a later period.
 
@@ -15,10 +18,38 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core.models import ExchangeRate
 from suppliers.models import Factory
 
-from . import services
+from . import cohorts, services
+from .cohorts import Agency, Fee
 from .models import CodeStandard, Finding, MonitoringPartner, MonitoringReport, PartnerMembership
+
+# Demo rates (units per euro, near their 2024–25 level) for the days the demo's fees were
+# paid; the reference-data seed holds the real table. ECB reference rates where the ECB
+# publishes the currency, the issuing central bank otherwise.
+ECB = "European Central Bank, euro foreign exchange reference rates (demo figure)"
+DEMO_RATES = {
+    "THB": ("38.50", ECB),
+    "MYR": ("4.95", ECB),
+    "USD": ("1.08", ECB),
+    "NPR": ("145.00", "Nepal Rastra Bank, foreign exchange rates (demo figure)"),
+    "BDT": ("128.00", "Bangladesh Bank, exchange rates (demo figure)"),
+    "MMK": ("2270.00", "Central Bank of Myanmar, reference exchange rates (demo figure)"),
+}
+
+
+def _rates(*fees: Fee) -> list[Fee]:
+    """The demo rate of each fee's currency on the day it was paid (idempotent)."""
+    for fee in fees:
+        if fee.currency != "EUR":
+            units, source = DEMO_RATES[fee.currency]
+            ExchangeRate.objects.get_or_create(
+                currency=fee.currency,
+                date=fee.paid_on,
+                defaults={"units_per_euro": Decimal(units), "source": source},
+            )
+    return list(fees)
 
 
 def seed(*, users, scale: int = 0, stdout=None, **context) -> dict:
@@ -95,21 +126,48 @@ def _published_ayutthaya(partner, factory, author, staff, today):
         severity="critical",
         fast_track=True,
         workers_affected=140,
-        origin_country="MM",
-        destination_country="TH",
-        documents_held_by="employer",
-        debt_amount=Decimal("25000"),
-        debt_currency="THB",
+        trafficking_acts=["recruitment", "transport", "receipt"],
+        trafficking_means=["deception", "abuse_of_power"],
+        trafficking_purposes=["forced_labour"],
         confidential_text=(
             "Workers M1–M9 paid the Yangon broker before departure; two said they were "
             "told the job paid double. Passports are kept in the HR office."
         ),
         evidence_summary="38 interviews; photos of 6 loan contracts; payslips.",
-        fees=[
-            services.Fee("recruitment_fee", Decimal("18000"), "THB"),
-            services.Fee("visa_permit", Decimal("6500"), "THB"),
-            services.Fee("medical", Decimal("1200"), "THB"),
+    )
+    departure = start - timedelta(days=300)
+    cohorts.cohort_save(
+        report=report,
+        by=author,
+        findings=[fees],
+        origin_country="MM",
+        destination_country="TH",
+        workers_women=82,
+        workers_men=58,
+        debt_per_worker=Decimal("25000"),
+        debt_currency="THB",
+        months_to_repay=9,
+        documents_held_by="employer",
+        contract_substitution=True,
+        employer_housing=True,
+        agencies=[
+            Agency("origin", "Golden Lotus Overseas Employment (Yangon)", "MM"),
+            Agency("destination", "Siam Manpower Services", "TH"),
         ],
+        fees=_rates(
+            Fee("origin_recruitment", "recruitment_fee", Decimal("950000"), "MMK", departure, 0),
+            Fee(
+                "pre_departure",
+                "medical",
+                Decimal("1200"),
+                "THB",
+                departure + timedelta(days=14),
+                0,
+            ),
+            Fee(
+                "arrival", "visa_permit", Decimal("6500"), "THB", departure + timedelta(days=30), 1
+            ),
+        ),
     )
     hours = services.finding_save(
         report=report,
@@ -184,7 +242,7 @@ def _awaiting_triage_penang(partner, factory, author, today):
     if report is None:
         return
     free = _standard(1)
-    services.finding_save(
+    passports = services.finding_save(
         report=report,
         by=author,
         standard=free,
@@ -192,11 +250,82 @@ def _awaiting_triage_penang(partner, factory, author, today):
         ilo_indicators=["documents", "movement"],
         severity="high",
         workers_affected=60,
+        confidential_text="Passports kept by the outsourcing agent; workers need a pass to leave.",
+    )
+    children = services.finding_save(
+        report=report,
+        by=author,
+        standard=_standard(3),
+        severity="critical",
+        fast_track=True,
+        workers_affected=6,
+        youngest_age_observed=14,
+        child_labour=["under_minimum_age", "hazardous"],
+        confidential_text="Six workers on the plating line said they are 14 to 16; one showed "
+        "a borrowed passport.",
+    )
+    paid = start - timedelta(days=400)
+    nepal = [Agency("origin", "Himalayan Overseas Placement (Kathmandu)", "NP")]
+    outsourcing = Agency("destination", "Penang Workforce Outsourcing", "MY")
+    cohorts.cohort_save(
+        report=report,
+        by=author,
+        findings=[passports],
         origin_country="NP",
         destination_country="MY",
+        workers_men=38,
+        workers_women=4,
+        debt_per_worker=Decimal("180000"),
+        debt_currency="NPR",
+        months_to_repay=14,
         documents_held_by="agent",
-        confidential_text="Passports kept by the outsourcing agent; workers need a pass to leave.",
-        fees=[services.Fee("recruitment_fee", Decimal("4500"), "MYR")],
+        contract_substitution=True,
+        employer_housing=True,
+        agencies=[*nepal, outsourcing],
+        fees=_rates(
+            Fee("origin_recruitment", "recruitment_fee", Decimal("150000"), "NPR", paid, 0),
+            Fee("pre_departure", "medical", Decimal("8000"), "NPR", paid + timedelta(days=10), 0),
+            Fee("pre_departure", "travel", Decimal("450"), "USD", paid + timedelta(days=20), 0),
+            Fee("arrival", "visa_permit", Decimal("1500"), "MYR", paid + timedelta(days=25), 1),
+        ),
+    )
+    cohorts.cohort_save(
+        report=report,
+        by=author,
+        findings=[passports, children],
+        origin_country="NP",
+        transit_countries=["IN"],
+        destination_country="MY",
+        workers_men=12,
+        workers_women=6,
+        documents_held_by="agent",
+        contract_substitution=False,
+        employer_housing=True,
+        agencies=[*nepal, Agency("transit", "Delhi Travel Desk", "IN"), outsourcing],
+        fees=_rates(
+            Fee("origin_recruitment", "recruitment_fee", Decimal("120000"), "NPR", paid, 0),
+            Fee("transit", "travel", Decimal("300"), "USD", paid + timedelta(days=40), 1),
+            Fee("transit", "accommodation", Decimal("150"), "USD", paid + timedelta(days=41), 1),
+            Fee("arrival", "visa_permit", Decimal("1500"), "MYR", paid + timedelta(days=45), 2),
+        ),
+    )
+    cohorts.cohort_save(
+        report=report,
+        by=author,
+        origin_country="BD",
+        destination_country="MY",
+        workers_men=25,
+        debt_per_worker=Decimal("400000"),
+        debt_currency="BDT",
+        months_to_repay=18,
+        documents_held_by="employer",
+        employer_housing=True,
+        agencies=[Agency("origin", "Dhaka Overseas Manpower", "BD"), outsourcing],
+        fees=_rates(
+            Fee("origin_recruitment", "recruitment_fee", Decimal("380000"), "BDT", paid, 0),
+            Fee("pre_departure", "training", Decimal("12000"), "BDT", paid + timedelta(days=12), 0),
+            Fee("arrival", "medical", Decimal("350"), "MYR", paid + timedelta(days=30), 1),
+        ),
     )
     services.report_submit(report=report, by=author)
 
@@ -226,10 +355,16 @@ def _needs_information_brno(partner, factory, author, staff, today):
         ilo_indicators=["wages"],
         severity="medium",
         workers_affected=25,
+        confidential_text="Overtime hours are paid at the normal rate through the agency.",
+    )
+    cohorts.cohort_save(
+        report=report,
+        by=author,
+        findings=list(report.findings.all()),
         origin_country="UA",
         destination_country="CZ",
+        workers_other=25,
         documents_held_by="worker",
-        confidential_text="Overtime hours are paid at the normal rate through the agency.",
     )
     services.report_submit(report=report, by=author)
     services.report_assign(report=report, assignee=staff, by=staff)

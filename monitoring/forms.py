@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from affiliates.models import User
 from core.uploads import EvidenceFileField
 from suppliers.models import Factory
 
 from .models import (
+    ChildLabourCategory,
     CodeStandard,
     CodeSubStandard,
+    CohortFee,
+    CostItem,
     Finding,
     ForcedLabourIndicator,
+    MigrantCohort,
     MonitoringReport,
-    RecruitmentFee,
+    RecruitmentAgency,
     Severity,
+    TraffickingAct,
+    TraffickingMeans,
+    TraffickingPurpose,
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 
 
 class ReportForm(forms.ModelForm):
@@ -107,6 +112,37 @@ class FindingForm(forms.ModelForm):
         required=False,
     )
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    child_labour = forms.MultipleChoiceField(
+        label=_("Child labour"),
+        choices=ChildLabourCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "ILO C138 sets the minimum age for work (15, or 14 where the country declared it); "
+            "ILO C182 forbids hazardous work under 18 and the other worst forms of child labour."
+        ),
+    )
+    trafficking_acts = forms.MultipleChoiceField(
+        label=_("Trafficking: the act"),
+        choices=TraffickingAct.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("What was done to the workers (Palermo Protocol, Art. 3)."),
+    )
+    trafficking_means = forms.MultipleChoiceField(
+        label=_("Trafficking: the means"),
+        choices=TraffickingMeans.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("How it was done. Not needed when the workers are children."),
+    )
+    trafficking_purposes = forms.MultipleChoiceField(
+        label=_("Trafficking: the purpose"),
+        choices=TraffickingPurpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Why it was done: the exploitation."),
+    )
 
     class Meta:
         model = Finding
@@ -120,12 +156,10 @@ class FindingForm(forms.ModelForm):
             "evidence_summary",
             "ilo_indicators",
             "youngest_age_observed",
-            "children_in_hazardous_work",
-            "origin_country",
-            "destination_country",
-            "documents_held_by",
-            "debt_amount",
-            "debt_currency",
+            "child_labour",
+            "trafficking_acts",
+            "trafficking_means",
+            "trafficking_purposes",
         ]
         widgets = {
             "confidential_text": forms.Textarea(attrs={"rows": 5}),
@@ -142,12 +176,6 @@ class FindingForm(forms.ModelForm):
             standard__in=current
         ).select_related("standard")
 
-    def clean_debt_currency(self):
-        value = self.cleaned_data.get("debt_currency", "").strip()
-        if value and not CURRENCY.match(value):
-            raise forms.ValidationError(_("Use a three-letter currency code, such as THB or MYR."))
-        return value.upper()
-
     def clean(self):
         data = super().clean()
         standard, sub = data.get("standard"), data.get("sub_standard")
@@ -156,41 +184,198 @@ class FindingForm(forms.ModelForm):
                 "sub_standard",
                 _("This sub-standard belongs to another Code category."),
             )
-        if data.get("origin_country") and not data.get("destination_country"):
+        acts, means, purposes = (
+            data.get(f) for f in ("trafficking_acts", "trafficking_means", "trafficking_purposes")
+        )
+        if (acts or means or purposes) and not (acts and purposes):
             self.add_error(
-                "destination_country",
-                _("Give the country where the migrant workers work, to record the corridor."),
+                "trafficking_acts",
+                _("Trafficking needs at least an act and a purpose: tick both, or neither."),
             )
-        if data.get("debt_amount") is not None and not data.get("debt_currency"):
+        return data
+
+
+# ISO 4217 codes of the currencies fees are paid in where Electronics Watch monitors.
+CURRENCIES = [
+    ("EUR", _("EUR – euro")),
+    ("USD", _("USD – US dollar")),
+    ("BDT", _("BDT – Bangladeshi taka")),
+    ("CNY", _("CNY – Chinese yuan")),
+    ("CZK", _("CZK – Czech koruna")),
+    ("GBP", _("GBP – pound sterling")),
+    ("HUF", _("HUF – Hungarian forint")),
+    ("IDR", _("IDR – Indonesian rupiah")),
+    ("INR", _("INR – Indian rupee")),
+    ("KHR", _("KHR – Cambodian riel")),
+    ("LKR", _("LKR – Sri Lankan rupee")),
+    ("MMK", _("MMK – Myanmar kyat")),
+    ("MXN", _("MXN – Mexican peso")),
+    ("MYR", _("MYR – Malaysian ringgit")),
+    ("NPR", _("NPR – Nepalese rupee")),
+    ("PHP", _("PHP – Philippine peso")),
+    ("PKR", _("PKR – Pakistani rupee")),
+    ("PLN", _("PLN – Polish złoty")),
+    ("RON", _("RON – Romanian leu")),
+    ("SGD", _("SGD – Singapore dollar")),
+    ("THB", _("THB – Thai baht")),
+    ("TWD", _("TWD – New Taiwan dollar")),
+    ("UAH", _("UAH – Ukrainian hryvnia")),
+    ("VND", _("VND – Vietnamese dong")),
+]
+MAX_AGENCIES = 8
+MAX_TRANSIT = 3
+
+
+def _country_choices():
+    return [("", "—"), *countries]
+
+
+class CohortForm(forms.ModelForm):
+    """A cohort's route, counts and conditions; its agencies and fees are two formsets."""
+
+    origin_country = forms.ChoiceField(label=_("Country of origin"), choices=_country_choices)
+    destination_country = forms.ChoiceField(label=_("Country of work"), choices=_country_choices)
+    debt_currency = forms.ChoiceField(
+        label=_("Debt currency"), choices=[("", "—"), *CURRENCIES], required=False
+    )
+    findings = forms.ModelMultipleChoiceField(
+        label=_("Findings about this cohort"),
+        queryset=Finding.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    contract_substitution = forms.NullBooleanField(
+        label=_("Contract substituted on arrival"), widget=forms.NullBooleanSelect, required=False
+    )
+    employer_housing = forms.NullBooleanField(
+        label=_("Housing provided by the employer"), widget=forms.NullBooleanSelect, required=False
+    )
+
+    class Meta:
+        model = MigrantCohort
+        fields = [
+            "origin_country",
+            "destination_country",
+            "workers_women",
+            "workers_men",
+            "workers_other",
+            "debt_per_worker",
+            "debt_currency",
+            "months_to_repay",
+            "documents_held_by",
+            "contract_substitution",
+            "employer_housing",
+        ]
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number in range(1, MAX_TRANSIT + 1):
+            self.fields[f"transit_{number}"] = forms.ChoiceField(
+                label=_("Transit country %(number)s") % {"number": number},
+                choices=_country_choices,
+                required=False,
+                help_text=_("In the order the workers passed through them.") if number == 1 else "",
+            )
+            transit = self.instance.transit_countries or []
+            if len(transit) >= number:
+                self.initial[f"transit_{number}"] = transit[number - 1]
+        self.fields["findings"].queryset = report.findings.select_related("standard")
+        self.fields["findings"].label_from_instance = lambda f: f"#{f.pk} {f}"
+        if self.instance.pk:
+            self.initial["findings"] = list(self.instance.findings.values_list("pk", flat=True))
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault("destination_country", report.factory.country.code)
+
+    def clean(self):
+        data = super().clean()
+        transit = [data.get(f"transit_{n}") for n in range(1, MAX_TRANSIT + 1)]
+        if any(transit[i] and not transit[i - 1] for i in range(1, len(transit))):
+            self.add_error(
+                "transit_1", _("Fill in the transit countries in order, from the first.")
+            )
+        data["transit_countries"] = [code for code in transit if code]
+        route = [
+            data.get("origin_country"),
+            *data["transit_countries"],
+            data.get("destination_country"),
+        ]
+        if all(route) and len(set(route)) != len(route):
+            self.add_error(
+                "transit_1",
+                _("A country appears twice on the route: list each transit country once."),
+            )
+        workers = sum(data.get(f) or 0 for f in ("workers_women", "workers_men", "workers_other"))
+        if not workers:
+            self.add_error("workers_other", _("Give the number of workers in the cohort."))
+        if data.get("debt_per_worker") is not None and not data.get("debt_currency"):
             self.add_error("debt_currency", _("Give the currency of the debt."))
         return data
 
 
-class FeeForm(forms.Form):
-    cost_item = forms.ChoiceField(
-        label=_("Cost item"),
-        choices=[("", "—"), *RecruitmentFee.CostItem.choices],
+class AgencyForm(forms.Form):
+    side = forms.ChoiceField(
+        label=_("Where"), choices=[("", "—"), *RecruitmentAgency.Side.choices], required=False
+    )
+    name = forms.CharField(label=_("Agency"), max_length=200, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=_country_choices, required=False)
+
+    def clean(self):
+        data = super().clean()
+        filled = [data.get("side"), (data.get("name") or "").strip(), data.get("country")]
+        if any(filled) and not all(filled):
+            raise forms.ValidationError(
+                _("Give where the agency works, its name and its country, or leave the row empty.")
+            )
+        return data
+
+
+AgencyFormSet = forms.formset_factory(AgencyForm, extra=2, max_num=MAX_AGENCIES)
+
+
+class CohortFeeForm(forms.Form):
+    step = forms.ChoiceField(
+        label=_("Step of the journey"), choices=[("", "—"), *CohortFee.Step.choices], required=False
+    )
+    agency = forms.ChoiceField(
+        label=_("Paid to"),
+        choices=[("", _("No agency / not known"))]
+        + [
+            (str(n), _("Agency no. %(n)s of the chain") % {"n": n})
+            for n in range(1, MAX_AGENCIES + 1)
+        ],
         required=False,
+    )
+    cost_item = forms.ChoiceField(
+        label=_("Cost item"), choices=[("", "—"), *CostItem.choices], required=False
     )
     amount = forms.DecimalField(
         label=_("Amount per worker"), min_value=0, max_digits=12, decimal_places=2, required=False
     )
-    currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
+    currency = forms.ChoiceField(
+        label=_("Currency"), choices=[("", "—"), *CURRENCIES], required=False
+    )
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE_INPUT, required=False)
 
     def clean(self):
         data = super().clean()
-        filled = [data.get("cost_item"), data.get("amount") is not None, data.get("currency")]
+        filled = [
+            data.get("step"),
+            data.get("cost_item"),
+            data.get("amount") is not None,
+            data.get("currency"),
+            data.get("paid_on"),
+        ]
         if any(filled) and not all(filled):
             raise forms.ValidationError(
-                _("Give the cost item, the amount and the currency, or leave the row empty.")
+                _(
+                    "Give the step, the cost item, the amount, the currency and the date paid, "
+                    "or leave the row empty."
+                )
             )
-        currency = data.get("currency") or ""
-        if currency and not CURRENCY.match(currency):
-            self.add_error("currency", _("Use a three-letter currency code, such as THB or MYR."))
         return data
 
 
-FeeFormSet = forms.formset_factory(FeeForm, extra=3, max_num=20)
+CohortFeeFormSet = forms.formset_factory(CohortFeeForm, extra=3, max_num=30)
 
 
 class EvidenceForm(forms.Form):

@@ -1,5 +1,7 @@
 """Monitoring partners: the civil-society organisations that interview workers off-site."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -420,9 +422,6 @@ class Finding(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(25)],
         help_text=_("Only when child labour or young workers are concerned."),
     )
-    children_in_hazardous_work = models.BooleanField(
-        _("workers under 18 in hazardous work"), default=False
-    )
     child_labour = ArrayField(
         models.CharField(max_length=20, choices=ChildLabourCategory.choices),
         verbose_name=_("child labour (ILO C138 and C182)"),
@@ -454,18 +453,6 @@ class Finding(models.Model):
         help_text=_("Workers are at immediate risk: EW starts remediation at once."),
     )
     workers_affected = models.PositiveIntegerField(_("workers affected"), null=True, blank=True)
-    origin_country = CountryField(_("migrant workers' origin country"), blank=True)
-    destination_country = CountryField(_("country of work"), blank=True)
-    documents_held_by = models.CharField(
-        _("identity documents held by"),
-        max_length=10,
-        choices=DocumentHolder.choices,
-        blank=True,
-    )
-    debt_amount = models.DecimalField(
-        _("debt per worker"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    debt_currency = models.CharField(_("debt currency"), max_length=3, blank=True)
     confidential_text = EncryptedTextField(_("description (confidential)"))
     evidence_summary = EncryptedTextField(
         _("evidence (confidential)"),
@@ -496,16 +483,6 @@ class Finding(models.Model):
         return f"{self.standard.label} ({self.get_severity_display()})"
 
     @property
-    def is_migrant_finding(self) -> bool:
-        return bool(self.origin_country)
-
-    @property
-    def corridor(self) -> str:
-        if not (self.origin_country and self.destination_country):
-            return ""
-        return f"{self.origin_country.name} → {self.destination_country.name}"
-
-    @property
     def severity_rank(self) -> int:
         return SEVERITY_RANK[self.severity]
 
@@ -523,7 +500,9 @@ class MigrantCohort(models.Model):
     findings = models.ManyToManyField(
         "Finding", related_name="cohorts", blank=True, verbose_name=_("findings")
     )
-    origin_country = CountryField(_("country of origin"))
+    # Blank only on cohorts carried over from findings that recorded no origin (migration 0011);
+    # the form requires it.
+    origin_country = CountryField(_("country of origin"), blank=True)
     transit_countries = ArrayField(
         models.CharField(max_length=2),
         verbose_name=_("transit countries"),
@@ -569,11 +548,39 @@ class MigrantCohort(models.Model):
         ordering = ["report", "pk"]
 
     def __str__(self):
-        return f"{self.origin_country.name} → {self.destination_country.name}"
+        return self.route
 
     @property
     def workers(self) -> int:
         return self.workers_women + self.workers_men + self.workers_other
+
+    @property
+    def route(self) -> str:
+        """Origin, transit countries in order, destination."""
+        from django_countries import countries
+
+        names = dict(countries)
+        codes = [self.origin_country.code, *self.transit_countries, self.destination_country.code]
+        return " → ".join(str(names.get(code, code or "?")) for code in codes)
+
+    # Totals read the prefetched `fees` (monitoring.cohorts.with_chain prefetches them).
+    @property
+    def fees_per_worker_eur(self):
+        """What each worker paid in all, in euros; fees without a rate are left out."""
+        return sum((f.amount_eur for f in self.fees.all() if f.amount_eur is not None), Decimal(0))
+
+    @property
+    def has_unconverted_fees(self) -> bool:
+        return any(f.amount_eur is None for f in self.fees.all())
+
+    def fees_eur_by(self, attribute: str) -> dict[str, Decimal]:
+        """Euros per worker by `step` or `cost_item`, in the order first paid."""
+        totals: dict[str, Decimal] = {}
+        for fee in self.fees.all():
+            if fee.amount_eur is not None:
+                key = getattr(fee, attribute)
+                totals[key] = totals.get(key, Decimal(0)) + fee.amount_eur
+        return totals
 
 
 class RecruitmentAgency(models.Model):
@@ -633,8 +640,10 @@ class CohortFee(models.Model):
     )
     currency = models.CharField(_("currency"), max_length=3)
     paid_on = models.DateField(_("paid on"))
+    # NULL only for fees carried over from findings (migration 0011) when no rate of their day
+    # was in the table: shown as "not converted", left out of euro totals.
     amount_eur = models.DecimalField(
-        _("amount per worker in euros"), max_digits=12, decimal_places=2
+        _("amount per worker in euros"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     rate = models.ForeignKey(
         "core.ExchangeRate",
@@ -650,40 +659,6 @@ class CohortFee(models.Model):
         verbose_name = _("fee paid by a cohort")
         verbose_name_plural = _("fees paid by cohorts")
         ordering = ["cohort", "paid_on", "pk"]
-
-    def __str__(self):
-        return f"{self.get_cost_item_display()}: {self.amount} {self.currency}"
-
-
-class RecruitmentFee(models.Model):
-    """A cost a migrant worker paid to get the job, per cost item (Employer Pays Principle)."""
-
-    class CostItem(models.TextChoices):
-        RECRUITMENT_FEE = "recruitment_fee", _("Recruitment or placement fee")
-        VISA_PERMIT = "visa_permit", _("Visa and work permit")
-        MEDICAL = "medical", _("Medical tests")
-        TRAINING = "training", _("Training")
-        TRAVEL = "travel", _("Travel")
-        ACCOMMODATION = "accommodation", _("Accommodation before departure")
-        DOCUMENTS = "documents", _("Passport and documents")
-        OTHER = "other", _("Other")
-
-    finding = models.ForeignKey(
-        Finding, on_delete=models.CASCADE, related_name="fees", verbose_name=_("finding")
-    )
-    cost_item = models.CharField(_("cost item"), max_length=20, choices=CostItem.choices)
-    amount = models.DecimalField(
-        _("amount per worker"),
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(0)],
-    )
-    currency = models.CharField(_("currency"), max_length=3)
-
-    class Meta:
-        verbose_name = _("recruitment fee")
-        verbose_name_plural = _("recruitment fees")
-        ordering = ["finding", "cost_item"]
 
     def __str__(self):
         return f"{self.get_cost_item_display()}: {self.amount} {self.currency}"
@@ -954,7 +929,6 @@ audit.track(
     PartnerMembership,
     MonitoringReport,
     Finding,
-    RecruitmentFee,
     MigrantCohort,
     RecruitmentAgency,
     CohortFee,

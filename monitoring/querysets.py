@@ -74,15 +74,9 @@ class FindingQuerySet(models.QuerySet):
 
     def with_display_relations(self):
         """What a finding's card shows, fetched in a fixed number of queries."""
-        from .models import RecruitmentFee
-
-        return (
-            self.select_related("standard", "sub_standard", "report__factory")
-            .prefetch_related(
-                models.Prefetch("fees", queryset=RecruitmentFee.objects.order_by("cost_item", "pk"))
-            )
-            .with_published_replies()
-        )
+        return self.select_related(
+            "standard", "sub_standard", "report__factory"
+        ).with_published_replies()
 
     def with_published_replies(self):
         """Each finding's `published_replies`: the companies' answers affiliates may read (one

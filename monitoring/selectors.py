@@ -25,10 +25,11 @@ from suppliers.models import Sector
 
 from .models import (
     CodeStandard,
+    CohortFee,
     Finding,
     ForcedLabourIndicator,
+    MigrantCohort,
     MonitoringReport,
-    RecruitmentFee,
     Severity,
     localized,
 )
@@ -56,12 +57,12 @@ class StandardRow(NamedTuple):
 class CorridorFees(NamedTuple):
     corridor: str
     currency: str
-    findings: int  # findings that record fees in this currency
-    total: Decimal  # sum of the amounts per worker over those findings
+    cohorts: int  # migrant cohorts (of these findings) that record fees in this currency
+    total: Decimal  # sum of the amounts per worker over those cohorts
 
     @property
     def average_per_worker(self) -> Decimal:
-        return (self.total / self.findings).quantize(Decimal("0.01"))
+        return (self.total / self.cohorts).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,14 @@ def risk_summary(*, filters: dict | None = None) -> RiskSummary:
             for row in _counts(findings, "report__factory__country")
         ),
         by_corridor=_sorted(
-            Row(_corridor(row["origin_country"], row["destination_country"]), row["n"])
-            for row in _counts(_migrant(findings), "origin_country", "destination_country")
+            Row(
+                _corridor(row["cohorts__origin_country"], row["cohorts__destination_country"]),
+                row["n"],
+            )
+            for row in _migrant(findings)
+            .order_by()
+            .values("cohorts__origin_country", "cohorts__destination_country")
+            .annotate(n=Count("pk", distinct=True))
         ),
         by_sector=_sorted(
             Row(_choice_label(Sector, row["report__factory__sector"]), row["n"])
@@ -159,7 +166,14 @@ def _counts(findings: QuerySet[Finding], *fields: str):
 
 
 def _migrant(findings: QuerySet[Finding]) -> QuerySet[Finding]:
-    return findings.exclude(origin_country="").exclude(destination_country="")
+    """Findings about a migrant cohort whose origin is known (one row per finding and cohort)."""
+    return findings.filter(cohorts__origin_country__gt="")
+
+
+def _cohorts_of(findings: QuerySet[Finding]) -> QuerySet[MigrantCohort]:
+    return MigrantCohort.objects.filter(
+        findings__in=findings.order_by().values("pk"), origin_country__gt=""
+    ).distinct()
 
 
 def _by_standard(findings: QuerySet[Finding]) -> list[StandardRow]:
@@ -195,16 +209,16 @@ def _by_standard(findings: QuerySet[Finding]) -> list[StandardRow]:
 
 def _corridor_fees(findings: QuerySet[Finding]) -> list[CorridorFees]:
     rows = (
-        RecruitmentFee.objects.filter(finding__in=_migrant(findings).values("pk"))
+        CohortFee.objects.filter(cohort__in=_cohorts_of(findings).values("pk"))
         .order_by()
-        .values("finding__origin_country", "finding__destination_country", "currency")
-        .annotate(total=Sum("amount"), findings=Count("finding", distinct=True))
+        .values("cohort__origin_country", "cohort__destination_country", "currency")
+        .annotate(total=Sum("amount"), cohorts=Count("cohort", distinct=True))
     )
     fees = [
         CorridorFees(
-            corridor=_corridor(row["finding__origin_country"], row["finding__destination_country"]),
+            corridor=_corridor(row["cohort__origin_country"], row["cohort__destination_country"]),
             currency=row["currency"],
-            findings=row["findings"],
+            cohorts=row["cohorts"],
             total=row["total"],
         )
         for row in rows
@@ -385,23 +399,23 @@ def _sections(summary: RiskSummary) -> list[RiskSection]:
             caption=fees_title,
             note=gettext(
                 "What each worker paid for recruitment, visas, documents and the like, "
-                "averaged over the findings that record fees, per currency."
+                "averaged over the migrant cohorts that record fees, per currency."
             ),
             columns=[
                 gettext("Corridor"),
-                gettext("Findings with fees"),
+                gettext("Cohorts with fees"),
                 gettext("Average paid per worker"),
             ],
             rows=[
                 [
                     fee.corridor,
-                    fee.findings,
+                    fee.cohorts,
                     f"{formats.number_format(fee.average_per_worker, 2, force_grouping=True)}"
                     f"\N{NO-BREAK SPACE}{fee.currency}",
                 ]
                 for fee in summary.corridor_fees
             ],
             chart=None,
-            empty_text=gettext("No finding records recruitment fees."),
+            empty_text=gettext("No migrant cohort records recruitment fees."),
         ),
     ]

@@ -16,14 +16,20 @@ from rest_framework import serializers
 from suppliers.models import Factory
 
 from .models import (
+    ChildLabourCategory,
     CodeStandard,
+    CohortFee,
     EvidenceFile,
     Finding,
     ForcedLabourIndicator,
+    MigrantCohort,
     MonitoringPartner,
     MonitoringReport,
-    RecruitmentFee,
+    RecruitmentAgency,
     ReportEvent,
+    TraffickingAct,
+    TraffickingMeans,
+    TraffickingPurpose,
 )
 
 
@@ -98,10 +104,95 @@ class IloIndicatorSerializer(serializers.Serializer):
     label = serializers.CharField(read_only=True)
 
 
-class RecruitmentFeeSerializer(serializers.ModelSerializer):
+class RecruitmentAgencySerializer(serializers.ModelSerializer):
+    country = serializers.CharField(read_only=True, help_text="ISO 3166-1 alpha-2 code.")
+
     class Meta:
-        model = RecruitmentFee
-        fields = ["cost_item", "amount", "currency"]
+        model = RecruitmentAgency
+        fields = ["id", "position", "side", "name", "country"]
+        read_only_fields = fields
+
+
+class CohortFeeSerializer(serializers.ModelSerializer):
+    agency = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The agency paid, one of the cohort's."
+    )
+    amount_eur = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="Null when no exchange rate of that day was recorded (fees carried over "
+        "from findings before cohorts existed).",
+    )
+    rate = serializers.SerializerMethodField(help_text="Units of the currency per euro used.")
+    rate_date = serializers.DateField(source="rate.date", read_only=True, allow_null=True)
+
+    class Meta:
+        model = CohortFee
+        fields = [
+            "step",
+            "agency",
+            "cost_item",
+            "amount",
+            "currency",
+            "paid_on",
+            "amount_eur",
+            "rate",
+            "rate_date",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DecimalField(max_digits=18, decimal_places=6, allow_null=True))
+    def get_rate(self, fee):
+        return None if fee.rate is None else f"{fee.rate.units_per_euro:.6f}"
+
+
+class MigrantCohortSerializer(serializers.ModelSerializer):
+    """A migrant cohort of a report: staff and the partner only, never affiliates."""
+
+    origin_country = serializers.CharField(
+        read_only=True, help_text="ISO 3166-1 alpha-2 code; empty when not recorded."
+    )
+    transit_countries = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="ISO codes, in order."
+    )
+    destination_country = serializers.CharField(read_only=True, help_text="ISO 3166-1 alpha-2.")
+    corridor = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    route = serializers.CharField(read_only=True)
+    workers = serializers.IntegerField(read_only=True)
+    findings = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    agencies = RecruitmentAgencySerializer(many=True, read_only=True)
+    fees = CohortFeeSerializer(many=True, read_only=True)
+    fees_per_worker_eur = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, help_text="Fees without a rate left out."
+    )
+
+    class Meta:
+        model = MigrantCohort
+        fields = [
+            "id",
+            "report",
+            "origin_country",
+            "transit_countries",
+            "destination_country",
+            "corridor",
+            "route",
+            "workers_women",
+            "workers_men",
+            "workers_other",
+            "workers",
+            "debt_per_worker",
+            "debt_currency",
+            "months_to_repay",
+            "documents_held_by",
+            "contract_substitution",
+            "employer_housing",
+            "findings",
+            "agencies",
+            "fees",
+            "fees_per_worker_eur",
+        ]
         read_only_fields = fields
 
 
@@ -143,16 +234,12 @@ FINDING_FACTS = [
     "fast_track",
     "status",
     "youngest_age_observed",
-    "children_in_hazardous_work",
+    "child_labour",
+    "trafficking_acts",
+    "trafficking_means",
+    "trafficking_purposes",
     "workers_affected",
     "workers_affected_withheld",
-    "origin_country",
-    "destination_country",
-    "corridor",
-    "documents_held_by",
-    "fees",
-    "debt_amount",
-    "debt_currency",
     "published_text",
     "published_at",
 ]
@@ -176,14 +263,20 @@ class AffiliateFindingSerializer(serializers.ModelSerializer):
     status = NamedChoiceField(
         enum_name="FindingStatusEnum", choices=Finding.Status.choices, read_only=True
     )
-    origin_country = serializers.CharField(
-        read_only=True, help_text="ISO 3166-1 alpha-2 code; empty when not a migrant finding."
+    child_labour = serializers.ListField(
+        child=serializers.ChoiceField(choices=ChildLabourCategory.choices),
+        read_only=True,
+        help_text="ILO C138 and C182 categories.",
     )
-    destination_country = serializers.CharField(
-        read_only=True, help_text="ISO 3166-1 alpha-2 code of the country of work."
+    trafficking_acts = serializers.ListField(
+        child=serializers.ChoiceField(choices=TraffickingAct.choices), read_only=True
     )
-    corridor = serializers.CharField(read_only=True)
-    fees = RecruitmentFeeSerializer(many=True, read_only=True)
+    trafficking_means = serializers.ListField(
+        child=serializers.ChoiceField(choices=TraffickingMeans.choices), read_only=True
+    )
+    trafficking_purposes = serializers.ListField(
+        child=serializers.ChoiceField(choices=TraffickingPurpose.choices), read_only=True
+    )
 
     class Meta:
         model = Finding
@@ -214,10 +307,12 @@ class PartnerFindingSerializer(AffiliateFindingSerializer):
 
     workers_affected = serializers.IntegerField(read_only=True, allow_null=True)
     evidence_files = EvidenceFileSerializer(many=True, read_only=True)
+    cohorts = MigrantCohortSerializer(many=True, read_only=True)
 
     class Meta(AffiliateFindingSerializer.Meta):
         fields = [
             *FINDING_FACTS,
+            "cohorts",
             "confidential_text",
             "evidence_summary",
             "evidence_files",
@@ -271,6 +366,7 @@ class PartnerReportSerializer(AffiliateReportSerializer):
     status = report_status_field()
     workers_interviewed = serializers.IntegerField(read_only=True)
     evidence_files = EvidenceFileSerializer(many=True, read_only=True)
+    cohorts = MigrantCohortSerializer(many=True, read_only=True)
 
     class Meta(AffiliateReportSerializer.Meta):
         fields = [
@@ -286,6 +382,7 @@ class PartnerReportSerializer(AffiliateReportSerializer):
             "workers_interviewed",
             "summary",
             "evidence_files",
+            "cohorts",
             "created_at",
             "updated_at",
             "submitted_at",

@@ -14,9 +14,6 @@ outbox, inside the same transaction: they are sent after commit, once per report
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -33,7 +30,6 @@ from .models import (
     Finding,
     MonitoringPartner,
     MonitoringReport,
-    RecruitmentFee,
     ReportEvent,
 )
 
@@ -77,25 +73,16 @@ FINDING_FIELDS = (
     "sub_standard",
     "ilo_indicators",
     "youngest_age_observed",
-    "children_in_hazardous_work",
+    "child_labour",
+    "trafficking_acts",
+    "trafficking_means",
+    "trafficking_purposes",
     "severity",
     "fast_track",
     "workers_affected",
-    "origin_country",
-    "destination_country",
-    "documents_held_by",
-    "debt_amount",
-    "debt_currency",
     "confidential_text",
     "evidence_summary",
 )
-
-
-@dataclass(frozen=True)
-class Fee:
-    cost_item: str
-    amount: object
-    currency: str
 
 
 def _move(report: MonitoringReport, target: str) -> None:
@@ -164,10 +151,10 @@ def finding_save(
     report: MonitoringReport,
     by,
     finding: Finding | None = None,
-    fees: Iterable[Fee] = (),
     **data,
 ) -> Finding:
-    """Add a finding to a draft report, or change one; its fee list is replaced as a whole."""
+    """Add a finding to a draft report, or change one. Migrant workers' routes, fees and debts
+    are recorded on cohorts (monitoring.cohorts)."""
     report = MonitoringReport.objects.select_for_update().get(pk=report.pk)
     _require_partner_edit(report, by)
     finding = finding or Finding(report=report)
@@ -177,20 +164,7 @@ def finding_save(
         if field in data:
             setattr(finding, field, data[field])
     _check_finding(finding)
-    fees = list(fees)
-    if fees and not finding.origin_country:
-        raise DomainError(
-            _("Recruitment fees are recorded for migrant workers: give their origin country."),
-            field="origin_country",
-        )
     finding.save()
-    finding.fees.all().delete()
-    RecruitmentFee.objects.bulk_create(
-        RecruitmentFee(
-            finding=finding, cost_item=f.cost_item, amount=f.amount, currency=f.currency.upper()
-        )
-        for f in fees
-    )
     return finding
 
 
@@ -205,13 +179,17 @@ def _check_finding(finding: Finding) -> None:
             % {"sub": finding.sub_standard.label, "standard": finding.standard.label},
             field="sub_standard",
         )
-    if finding.origin_country and not finding.destination_country:
+    trafficking = (
+        finding.trafficking_acts,
+        finding.trafficking_means,
+        finding.trafficking_purposes,
+    )
+    if any(trafficking) and not (finding.trafficking_acts and finding.trafficking_purposes):
+        # The means element is not needed when the victims are children (Palermo Art. 3(c)).
         raise DomainError(
-            _("Give the country where the migrant workers work, to record the corridor."),
-            field="destination_country",
+            _("Trafficking needs at least an act and a purpose: tick both, or neither."),
+            field="trafficking_acts",
         )
-    if finding.debt_amount is not None and not finding.debt_currency:
-        raise DomainError(_("Give the currency of the debt."), field="debt_currency")
 
 
 @transaction.atomic

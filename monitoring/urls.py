@@ -43,6 +43,21 @@ urlpatterns = [
         views.FindingDeleteView.as_view(),
         name="finding_delete",
     ),
+    path(
+        "partner/reports/<int:pk>/cohorts/new/",
+        views.CohortCreateView.as_view(),
+        name="cohort_create",
+    ),
+    path(
+        "partner/reports/<int:pk>/cohorts/<int:cohort_pk>/",
+        views.CohortUpdateView.as_view(),
+        name="cohort_update",
+    ),
+    path(
+        "partner/reports/<int:pk>/cohorts/<int:cohort_pk>/delete/",
+        views.CohortDeleteView.as_view(),
+        name="cohort_delete",
+    ),
     # Electronics Watch staff
     path("staff/reports/", views.TriageQueueView.as_view(), name="staff_reports"),
     path("staff/reports/<int:pk>/", views.StaffReportDetailView.as_view(), name="staff_report"),

@@ -27,11 +27,13 @@ from core.errors import DomainError
 from core.uploads import file_download
 from core.views import ServiceActionMixin, show_domain_error
 
-from . import services
+from . import cohorts, services
 from .forms import (
+    AgencyFormSet,
     AssignForm,
+    CohortFeeFormSet,
+    CohortForm,
     EvidenceForm,
-    FeeFormSet,
     FindingFilterForm,
     FindingForm,
     FindingStatusForm,
@@ -45,6 +47,7 @@ from .models import (
     SEVERITY_RANK,
     EvidenceFile,
     Finding,
+    MigrantCohort,
     MonitoringReport,
     ReportEvent,
     Severity,
@@ -60,10 +63,9 @@ def _report_detail_queryset(queryset):
     ).prefetch_related(
         Prefetch(
             "findings",
-            queryset=Finding.objects.select_related("standard", "sub_standard").prefetch_related(
-                "fees"
-            ),
+            queryset=Finding.objects.select_related("standard", "sub_standard"),
         ),
+        Prefetch("cohorts", queryset=cohorts.with_chain(MigrantCohort.objects.all())),
         Prefetch("evidence_files", queryset=EvidenceFile.objects.select_related("finding")),
         Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
     )
@@ -179,39 +181,24 @@ class FindingEditMixin(PartnerReportMixin):
         return None
 
     def get(self, request, *args, **kwargs):
-        finding = self.get_finding()
-        initial = [
-            {"cost_item": f.cost_item, "amount": f.amount, "currency": f.currency}
-            for f in (finding.fees.all() if finding else [])
-        ]
-        return self.render(FindingForm(instance=finding), FeeFormSet(initial=initial))
+        return self.render(FindingForm(instance=self.get_finding()))
 
     def post(self, request, *args, **kwargs):
         finding = self.get_finding()
         form = FindingForm(request.POST, instance=finding)
-        fees = FeeFormSet(request.POST)
-        if form.is_valid() and fees.is_valid():
-            fee_rows = [
-                services.Fee(f["cost_item"], f["amount"], f["currency"])
-                for f in fees.cleaned_data
-                if f.get("cost_item")
-            ]
+        if form.is_valid():
             try:
                 services.finding_save(
-                    report=self.get_report(),
-                    finding=finding,
-                    by=request.user,
-                    fees=fee_rows,
-                    **form.cleaned_data,
+                    report=self.get_report(), finding=finding, by=request.user, **form.cleaned_data
                 )
             except DomainError as error:
                 show_domain_error(request, error, form)
             else:
                 messages.success(request, _("Finding saved."))
                 return redirect(self.get_success_url())
-        return self.render(form, fees)
+        return self.render(form)
 
-    def render(self, form, fees):
+    def render(self, form):
         report = self.get_report()
         if not report.is_editable_by_partner:
             messages.error(self.request, _("This report can no longer be changed."))
@@ -219,7 +206,7 @@ class FindingEditMixin(PartnerReportMixin):
         return render(
             self.request,
             self.template_name,
-            {"form": form, "fees": fees, "report": report, "finding": self.get_finding()},
+            {"form": form, "report": report, "finding": self.get_finding()},
         )
 
 
@@ -235,6 +222,119 @@ class FindingUpdateView(FindingEditMixin, View):
                 pk=self.kwargs["finding_pk"],
             )
         return self._finding
+
+
+class CohortEditMixin(PartnerReportMixin):
+    """A migrant cohort of the partner's draft report: its route and counts, the chain of
+    agencies and the fees per worker (three forms, saved together by monitoring.cohorts)."""
+
+    template_name = "monitoring/cohort_form.html"
+
+    def get_cohort(self) -> MigrantCohort | None:
+        return None
+
+    def get(self, request, *args, **kwargs):
+        cohort = self.get_cohort()
+        agencies = list(cohort.agencies.all()) if cohort else []
+        positions = {agency.pk: str(n) for n, agency in enumerate(agencies, start=1)}
+        agency_rows = [
+            {"side": a.side, "name": a.name, "country": a.country.code} for a in agencies
+        ]
+        fee_rows = [
+            {
+                "step": f.step,
+                "agency": positions.get(f.agency_id, ""),
+                "cost_item": f.cost_item,
+                "amount": f.amount,
+                "currency": f.currency,
+                "paid_on": f.paid_on,
+            }
+            for f in (cohort.fees.order_by("paid_on", "pk") if cohort else [])
+        ]
+        return self.render(
+            CohortForm(instance=cohort, report=self.get_report()),
+            AgencyFormSet(initial=agency_rows, prefix="agencies"),
+            CohortFeeFormSet(initial=fee_rows, prefix="fees"),
+        )
+
+    def post(self, request, *args, **kwargs):
+        cohort = self.get_cohort()
+        form = CohortForm(request.POST, instance=cohort, report=self.get_report())
+        agencies = AgencyFormSet(request.POST, prefix="agencies")
+        fees = CohortFeeFormSet(request.POST, prefix="fees")
+        if all([form.is_valid(), agencies.is_valid(), fees.is_valid()]):
+            data = dict(form.cleaned_data)
+            linked = data.pop("findings")
+            chain = [
+                cohorts.Agency(row["side"], row["name"], row["country"])
+                for row in agencies.cleaned_data
+                if row.get("name")
+            ]
+            paid = [
+                cohorts.Fee(
+                    step=row["step"],
+                    cost_item=row["cost_item"],
+                    amount=row["amount"],
+                    currency=row["currency"],
+                    paid_on=row["paid_on"],
+                    agency=int(row["agency"]) - 1 if row.get("agency") else None,
+                )
+                for row in fees.cleaned_data
+                if row.get("step")
+            ]
+            try:
+                cohorts.cohort_save(
+                    report=self.get_report(),
+                    cohort=cohort,
+                    by=request.user,
+                    agencies=chain,
+                    fees=paid,
+                    findings=linked,
+                    **data,
+                )
+            except DomainError as error:
+                show_domain_error(request, error, form)
+            else:
+                messages.success(request, _("Migrant cohort saved."))
+                return redirect(self.get_success_url())
+        return self.render(form, agencies, fees)
+
+    def render(self, form, agencies, fees):
+        report = self.get_report()
+        if not report.is_editable_by_partner:
+            messages.error(self.request, _("This report can no longer be changed."))
+            return redirect(self.get_success_url())
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "agencies": agencies,
+                "fees": fees,
+                "report": report,
+                "cohort": self.get_cohort(),
+            },
+        )
+
+
+class CohortCreateView(CohortEditMixin, View):
+    pass
+
+
+class CohortUpdateView(CohortEditMixin, View):
+    def get_cohort(self):
+        if not hasattr(self, "_cohort"):
+            self._cohort = get_object_or_404(
+                self.get_report().cohorts.prefetch_related("agencies"), pk=self.kwargs["cohort_pk"]
+            )
+        return self._cohort
+
+
+class CohortDeleteView(PartnerReportMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        cohort = get_object_or_404(self.get_report().cohorts, pk=self.kwargs["cohort_pk"])
+        cohorts.cohort_delete(cohort=cohort, by=request.user)
+        return _("Migrant cohort deleted.")
 
 
 class FindingDeleteView(PartnerReportMixin, ServiceActionMixin, View):
@@ -473,11 +573,7 @@ class ReportPublishView(StaffReportMixin, FormView):
     form_class = PublishForm
 
     def get_form_kwargs(self):
-        findings = (
-            self.get_report()
-            .findings.select_related("standard", "sub_standard")
-            .prefetch_related("fees")
-        )
+        findings = self.get_report().findings.select_related("standard", "sub_standard")
         return {**super().get_form_kwargs(), "findings": findings}
 
     def get_initial(self):

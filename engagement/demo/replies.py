@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from affiliates.demo import demo_user
-from monitoring import services
+from monitoring import cohorts, services
 from monitoring.models import CodeStandard, MonitoringReport, RightOfReply
 from monitoring.replies import rights_of_reply_lapse, share_for_reply
 from suppliers.models import Factory, Supplier
@@ -95,7 +95,10 @@ def _validated_report(partner, factory, author, staff, start: date, findings) ->
         summary="Interviews held off-site on two weekends.",
     )
     for finding in findings:
-        services.finding_save(report=report, by=author, **finding)
+        cohort = finding.pop("cohort", None)
+        saved = services.finding_save(report=report, by=author, **finding)
+        if cohort:
+            cohorts.cohort_save(report=report, by=author, findings=[saved], **cohort)
     services.report_submit(report=report, by=author)
     services.report_assign(report=report, assignee=staff, by=staff)
     services.report_validate(report=report, by=staff)
@@ -148,9 +151,12 @@ def _awaiting_at_penang(brand, factory, partner, author, staff, today):
                 "ilo_indicators": ["documents"],
                 "severity": "high",
                 "workers_affected": 45,
-                "origin_country": "NP",
-                "destination_country": "MY",
-                "documents_held_by": "agent",
+                "cohort": {
+                    "origin_country": "NP",
+                    "destination_country": "MY",
+                    "workers_other": 45,
+                    "documents_held_by": "agent",
+                },
                 "confidential_text": "Workers N3 and N8 said the agent keeps their passports.",
             },
             {

@@ -41,3 +41,18 @@ def days_since(moment):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key)
+
+
+@register.filter
+def labels_of(codes, kind):
+    """Labels of a finding's child-labour categories or trafficking elements:
+    `finding.child_labour|labels_of:"child_labour"` (or "acts", "means", "purposes")."""
+    from monitoring import models
+
+    enum = {
+        "child_labour": models.ChildLabourCategory,
+        "acts": models.TraffickingAct,
+        "means": models.TraffickingMeans,
+        "purposes": models.TraffickingPurpose,
+    }[kind]
+    return [enum(code).label for code in codes or []]

@@ -5,6 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django_scopes import scopes_disabled
 
 from affiliates.models import Membership
+from monitoring.models import CohortFee, MigrantCohort
 from tests.browser.steps import WCAG, sign_in, violations
 from tests.factories import (
     CaseUpdateFactory,
@@ -36,7 +37,7 @@ def test_affiliate_pages_have_no_wcag_violation(live_server, page, northvale, la
     page.goto(live_server.url + "/accounts/login/")
     found = violations(page, live_server.url + "/accounts/login/")
     sign_in(page, live_server.url, admin.email)
-    finding = published_finding(origin_country="MM", destination_country="TH")
+    finding = published_finding(child_labour=["hazardous"], trafficking_acts=["recruitment"])
     in_supply_chain(northvale, finding.report.factory)
     invited, joined = _remediation_cases(finding, northvale)
     ready, queued = _compliance_reports(northvale, finding.report.factory, admin)
@@ -70,12 +71,23 @@ def test_staff_and_partner_pages_have_no_wcag_violation(live_server, page, db):
     Authenticator.objects.filter(user__in=[staff, partner]).delete()
     report = FindingFactory(
         report=MonitoringReportFactory(partner=partner.partner_membership.partner),
-        origin_country="MM",
-        destination_country="TH",
+        child_labour=["under_minimum_age"],
     ).report
+    cohort = MigrantCohort.objects.create(
+        report=report, origin_country="NP", transit_countries=["IN"], destination_country="MY"
+    )
+    CohortFee.objects.create(
+        cohort=cohort,
+        step="origin_recruitment",
+        cost_item="recruitment_fee",
+        amount=100,
+        currency="NPR",
+        paid_on=report.period_start,
+    )
     staff_pages = ["/staff/", "/staff/affiliates/", "/staff/reports/", "/staff/risk/"]
     staff_pages.append(f"/staff/reports/{report.pk}/")
     partner_pages = ["/partner/", "/partner/reports/new/", f"/partner/reports/{report.pk}/"]
+    partner_pages.append(f"/partner/reports/{report.pk}/cohorts/{cohort.pk}/")
     case = _case_with_everything(report.findings.get(), staff)
     staff_pages += [
         "/staff/cases/",

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from monitoring.models import EvidenceFile, Finding, MonitoringReport
+from monitoring.models import EvidenceFile, Finding, MigrantCohort, MonitoringReport
 from tests.factories import (
     FactoryFactory,
     FindingFactory,
@@ -32,7 +32,11 @@ def factory_page(affiliate, factory_):
 
 @pytest.fixture
 def shared_finding(northvale):
-    finding = published_finding(workers_affected=40, origin_country="MM", destination_country="TH")
+    finding = published_finding(workers_affected=40, child_labour=["hazardous"])
+    cohort = MigrantCohort.objects.create(
+        report=finding.report, origin_country="MM", destination_country="TH", workers_men=40
+    )
+    cohort.findings.add(finding)
     in_supply_chain(northvale, finding.report.factory)
     return finding
 
@@ -60,7 +64,8 @@ def test_affiliate_reads_the_published_text_and_never_the_confidential_one(
     ):
         body = client.get(url).content.decode()
         assert "Identity documents of migrant workers were retained." in body, url
-        assert "Myanmar → Thailand" in body, url
+        assert "Hazardous work under 18" in body, url
+        assert "Myanmar → Thailand" not in body, url  # cohorts: staff and the partner only
         assert CONFIDENTIAL not in body and "HELD BACK" not in body, url
         assert shared_finding.report.summary not in body, url
         assert "passport-photo.jpg" not in body and "/evidence/" not in body, url
@@ -230,9 +235,7 @@ def test_monitoring_lists_have_a_fixed_query_budget(
 ):
     partner = partner_member.partner_membership.partner
     for _ in range(rows):
-        finding = published_finding(
-            workers_affected=10, origin_country="NP", destination_country="MY"
-        )
+        finding = published_finding(workers_affected=10, child_labour=["under_minimum_age"])
         in_supply_chain(northvale, finding.report.factory)
         FindingFactory(report=MonitoringReportFactory(partner=partner))
     shared = FactoryFactory()

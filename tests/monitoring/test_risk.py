@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from monitoring.models import CodeStandard, Finding, MonitoringReport, RecruitmentFee
+from monitoring.models import CodeStandard, CohortFee, Finding, MigrantCohort, MonitoringReport
 from monitoring.selectors import CorridorFees, Row, risk_page_context, risk_summary
 from tests.factories import FactoryFactory, FindingFactory, MonitoringReportFactory
 
@@ -27,14 +27,30 @@ def report(factory_, status, **fields):
 
 
 def finding(report_, number, severity, indicators=(), origin="", destination="", **fields):
-    return FindingFactory(
+    """A finding; with an origin and a destination, about a migrant cohort on that route."""
+    made = FindingFactory(
         report=report_,
         standard=standard(number),
         severity=severity,
         ilo_indicators=list(indicators),
-        origin_country=origin,
-        destination_country=destination,
         **fields,
+    )
+    if origin and destination:
+        cohort = MigrantCohort.objects.create(
+            report=report_, origin_country=origin, destination_country=destination, workers_men=5
+        )
+        cohort.findings.add(made)
+    return made
+
+
+def fee(finding_, cost_item, amount, currency):
+    CohortFee.objects.create(
+        cohort=finding_.cohorts.get(),
+        step="origin_recruitment",
+        cost_item=cost_item,
+        amount=amount,
+        currency=currency,
+        paid_on=date(2025, 1, 1),
     )
 
 
@@ -55,7 +71,7 @@ def findings():
     fees = finding(validated, 2, "high", ["deception", "debt"], "MM", "TH")
     finding(validated, 7, "medium", ["overtime"])
     nepal = finding(published, 2, "high", ["debt"], "NP", "MY")
-    finding(published, 10, "medium", [], "BD", "")  # no country of work: no corridor
+    finding(published, 10, "medium", [], "BD", "")  # no cohort: no corridor
     finding(older, 1, "high", ["documents"], "UA", "CZ")
 
     # None of these count: a finding found unsubstantiated, and reports not (yet) accepted.
@@ -63,16 +79,10 @@ def findings():
     for status in (Status.DRAFT, Status.SUBMITTED, Status.IN_TRIAGE, Status.REJECTED):
         finding(report(thailand, status), 1, "critical", ["documents"], "MM", "TH")
 
-    RecruitmentFee.objects.create(
-        finding=fees, cost_item="recruitment_fee", amount=500, currency="THB"
-    )
-    RecruitmentFee.objects.create(finding=fees, cost_item="visa_permit", amount=300, currency="THB")
-    RecruitmentFee.objects.create(
-        finding=documents, cost_item="medical", amount=200, currency="THB"
-    )
-    RecruitmentFee.objects.create(
-        finding=nepal, cost_item="recruitment_fee", amount=1000, currency="MYR"
-    )
+    fee(fees, "recruitment_fee", 500, "THB")
+    fee(fees, "visa_permit", 300, "THB")
+    fee(documents, "medical", 200, "THB")
+    fee(nepal, "recruitment_fee", 1000, "MYR")
     return {"fees": fees}
 
 
@@ -281,7 +291,7 @@ def test_page_shows_each_breakdown_as_a_chart_and_a_table(findings):
     ]
     assert page.sections["risk-indicator"]["rows"][1] == ["Debt bondage", "3"]
     assert page.sections["risk-fees"]["rows"] == [
-        ["Corridor", "Findings with fees", "Average paid per worker"],
+        ["Corridor", "Cohorts with fees", "Average paid per worker"],
         ["Myanmar → Thailand", "2", "500.00\xa0THB"],
         ["Nepal → Malaysia", "1", "1,000.00\xa0MYR"],
     ]

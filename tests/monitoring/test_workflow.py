@@ -52,13 +52,7 @@ def _finding(report, author, **fields):
 
 def test_partner_drafts_submits_and_staff_validate_and_publish(partner, partner_member, staff):
     report = _draft(partner, partner_member)
-    finding = _finding(
-        report,
-        partner_member,
-        origin_country="MM",
-        destination_country="TH",
-        fees=[services.Fee("recruitment_fee", 18000, "thb")],
-    )
+    finding = _finding(report, partner_member, child_labour=["hazardous"])
     services.report_submit(report=report, by=partner_member)
     services.report_assign(report=report, assignee=staff, by=staff)
     services.report_validate(report=report, by=staff)
@@ -75,7 +69,7 @@ def test_partner_drafts_submits_and_staff_validate_and_publish(partner, partner_
     assert (report.published_by, report.decided_by, report.assigned_to) == (staff, staff, staff)
     assert finding.published_text == "Identity documents were retained."
     assert finding.published_at == report.published_at
-    assert [(f.cost_item, f.currency) for f in finding.fees.all()] == [("recruitment_fee", "THB")]
+    assert finding.child_labour == ["hazardous"]
     kinds = list(report.events.values_list("kind", "actor__email"))
     assert kinds == [
         ("created", partner_member.email),
@@ -153,10 +147,10 @@ def test_finding_rules_have_specific_messages(partner, partner_member):
     hours_sub = CodeStandard.objects.current().get(number=7).sub_standards.first()
     with pytest.raises(DomainError, match="does not belong to “Fair recruitment”"):
         _finding(report, partner_member, standard=recruitment, sub_standard=hours_sub)
-    with pytest.raises(DomainError, match="give their origin country"):
-        _finding(report, partner_member, fees=[services.Fee("medical", 100, "THB")])
-    with pytest.raises(DomainError, match="country where the migrant workers work"):
-        _finding(report, partner_member, origin_country="MM")
+    with pytest.raises(DomainError, match="at least an act and a purpose"):
+        _finding(report, partner_member, trafficking_means=["deception"])
+    with pytest.raises(DomainError, match="at least an act and a purpose"):
+        _finding(report, partner_member, trafficking_acts=["recruitment"])
     assert not Finding.objects.exists()
 
 

@@ -176,7 +176,7 @@ def test_a_site_in_no_supply_chain_counts_zero_affiliates_not_null(client):
     [
         ("Supplier", "website"),  # a URL, or empty
         ("Participant", "contact_email"),  # an e-mail address, or empty
-        ("AffiliateFinding", "documents_held_by"),  # a choice, or empty
+        ("MigrantCohort", "documents_held_by"),  # a choice, or empty
     ],
 )
 def test_a_blank_read_only_field_is_documented_as_possibly_empty(openapi, component, field):
