@@ -200,3 +200,37 @@ def test_the_list_page_costs_the_same_with_many_rows(client, staff, django_asser
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.context["paginator"].count == 11
+
+
+@pytest.mark.parametrize(
+    "slug", ["ratifications", "pathfinders", "corridors", "products", "exchange-rates"]
+)
+def test_every_table_page_and_its_forms_open_for_staff_with_the_seeded_set(client, staff, slug):
+    from django.core.management import call_command
+
+    call_command("seed_risk_reference")
+    client.force_login(staff)
+
+    listing = client.get(reverse(f"suppliers:reference_{slug}"))
+    row = listing.context["object_list"][0]
+    assert client.get(reverse(f"suppliers:reference_{slug}_create")).status_code == 200
+    assert (
+        client.get(reverse(f"suppliers:reference_{slug}_update", args=[row.pk])).status_code == 200
+    )
+    assert client.get(reverse(f"suppliers:reference_{slug}_import")).status_code == 200
+    assert listing.status_code == 200
+    assert row.source in listing.content.decode()
+
+
+def test_exchange_rates_filter_by_currency(client, staff):
+    ExchangeRate.objects.create(
+        currency="THB", date=date(2025, 7, 1), units_per_euro=Decimal("38"), source="ECB"
+    )
+    ExchangeRate.objects.create(
+        currency="MYR", date=date(2025, 7, 1), units_per_euro=Decimal("4.9"), source="ECB"
+    )
+    client.force_login(staff)
+
+    response = client.get(reverse("suppliers:reference_exchange-rates"), {"currency": "myr"})
+
+    assert [r.currency for r in response.context["object_list"]] == ["MYR"]
