@@ -6,6 +6,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from core.api import StrictBooleanFilter
 from core.models import ExchangeRate
 
 from .models import (
@@ -100,6 +101,8 @@ class PathfinderFilter(CountryFilter):
 
 
 class CorridorFilter(CountryFilter):
+    priority = StrictBooleanFilter()
+
     def by_country(self, queryset, name, value):
         code = value.upper()
         return queryset.filter(Q(origin=code) | Q(destination=code) | Q(transit__contains=[code]))
