@@ -32,6 +32,14 @@ from suppliers.api import (
     FactoryViewSet,
     SupplierViewSet,
 )
+from suppliers.reference_api import (
+    CountryRiskLevelViewSet,
+    ExchangeRateViewSet,
+    MigrationCorridorViewSet,
+    PathfinderCountryViewSet,
+    ProductCategoryViewSet,
+    RatificationViewSet,
+)
 
 router = DefaultRouter()
 router.register("affiliates", AffiliateViewSet, basename="affiliate")
@@ -67,3 +75,10 @@ router.register("dialogues", DialogueViewSet, basename="dialogue")
 router.register("commitments", CommitmentViewSet, basename="commitment")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("company/commitments", CompanyCommitmentViewSet, basename="company-commitment")
+# Risk reference data (read-only; EW staff edit them on /staff/reference/).
+router.register("reference/ratifications", RatificationViewSet, basename="ratification")
+router.register("reference/pathfinders", PathfinderCountryViewSet, basename="pathfinder")
+router.register("reference/corridors", MigrationCorridorViewSet, basename="corridor")
+router.register("reference/products", ProductCategoryViewSet, basename="productcategory")
+router.register("reference/exchange-rates", ExchangeRateViewSet, basename="exchangerate")
+router.register("reference/country-risk", CountryRiskLevelViewSet, basename="countryrisk")

@@ -23,6 +23,7 @@ from . import services
 from .imports import disclosure_add_rows
 from .matching import normalise_address, normalise_name
 from .models import Disclosure, Factory, FactoryMatchReview, Supplier
+from .reference_tables import seed_reference_data
 
 # The demo's fictional companies that other apps' demos look up by name.
 ACME_DEVICES = "Acme Devices"
@@ -157,6 +158,8 @@ def seed(*, affiliates, users, scale: int = 0, **context) -> dict:
         "southport": users["officer@southport.example"],
     }
     _companies()
+    # The risk reference set (ILO ratifications, corridors, rates, ...): suppliers/reference_data/.
+    seed_reference_data()
     for (
         slug,
         reference,

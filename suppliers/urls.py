@@ -4,6 +4,7 @@
 from django.urls import include, path
 
 from .views import contracts, disclosures, match_reviews, open_supply_hub, staff, supply_chain
+from .views.reference import reference_urls
 
 app_name = "suppliers"
 
@@ -180,6 +181,7 @@ urlpatterns = [
         match_reviews.FactoryUnmergeView.as_view(),
         name="staff_factory_unmerge",
     ),
+    path("staff/reference/", include(reference_urls())),
     path("staff/suppliers/", staff.StaffSupplierListView.as_view(), name="staff_suppliers"),
     path(
         "staff/suppliers/<int:pk>/", staff.StaffSupplierDetailView.as_view(), name="staff_supplier"
