@@ -23,6 +23,7 @@ from learning.api.screening import ScreeningViewSet
 from monitoring.api import FindingViewSet, MonitoringReportViewSet
 from remediation.api import CaseViewSet
 from reports.api import ComplianceReportViewSet
+from reports.risk_api import RiskViewSet
 from suppliers.api import (
     ContractOcdsViewSet,
     ContractViewSet,
@@ -67,3 +68,5 @@ router.register("dialogues", DialogueViewSet, basename="dialogue")
 router.register("commitments", CommitmentViewSet, basename="commitment")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("company/commitments", CompanyCommitmentViewSet, basename="company-commitment")
+# Risk intelligence: the risk views' tables.
+router.register("risk", RiskViewSet, basename="risk")
