@@ -495,7 +495,7 @@ def heat_map(
                     HEAT_COLOURS[shade],
                     _coord(left + index * cell + cell / 2),
                     _coord(y + cell / 2 + FONT_SIZE * 0.35),
-                    "#ffffff" if shade >= 2 else INK,
+                    "#ffffff" if shade >= 3 else INK,  # 4.5:1 or more on every shade
                     _format_number(value),
                 )
             )

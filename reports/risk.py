@@ -202,8 +202,8 @@ def corridor_flows(reader, filters=None) -> RiskTable:
     workers = F("workers_women") + F("workers_men") + F("workers_other")
     cohorts = (
         MigrantCohort.objects.filter(report__in=findings.values("report"))
-        .annotate(fees=Subquery(fee_per_worker, output_field=money))
-        .annotate(size=ExpressionWrapper(workers, output_field=money))
+        .annotate(fees_per_worker=Subquery(fee_per_worker, output_field=money))
+        .annotate(headcount=ExpressionWrapper(workers, output_field=money))
         .order_by()
         .values("origin_country", "transit_countries", "destination_country")
         .annotate(
@@ -211,8 +211,12 @@ def corridor_flows(reader, filters=None) -> RiskTable:
             women=Sum("workers_women"),
             men=Sum("workers_men"),
             other=Sum("workers_other"),
-            paid=Sum(F("fees") * F("size"), filter=Q(fees__isnull=False), output_field=money),
-            paying=Sum("size", filter=Q(fees__isnull=False), output_field=money),
+            paid=Sum(
+                F("fees_per_worker") * F("headcount"),
+                filter=Q(fees_per_worker__isnull=False),
+                output_field=money,
+            ),
+            paying=Sum("headcount", filter=Q(fees_per_worker__isnull=False), output_field=money),
         )
     )
     priority = {

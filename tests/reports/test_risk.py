@@ -1,6 +1,7 @@
 """The risk views (reports/risk.py): who counts what, the counts against hand-made data, the
 grievance threshold, fixed query budgets, the pages, the exports and the API."""
 
+import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -147,6 +148,29 @@ def test_staff_count_validated_and_published_findings_everywhere(world, staff):
     ]
 
 
+def test_heat_map_draws_one_titled_cell_per_country_and_indicator(world, northvale_officer):
+    with scopes_disabled():
+        chart = risk_table(northvale_reader(northvale_officer), "indicators").chart
+    svg = ET.fromstring(str(chart))
+    ns = "{http://www.w3.org/2000/svg}"
+    cells = [g for g in svg.iter(f"{ns}g") if g.get("class") == "chart-cell"]
+    assert len(cells) == 2 * 11  # Thailand and Malaysia × the 11 ILO indicators
+    titles = [cell.find(f"{ns}title").text for cell in cells]
+    assert all(titles)
+    # Thailand first (2 findings), columns in the order of ForcedLabourIndicator.
+    assert titles[6] == "Thailand, Retention of identity documents: 1"
+    assert titles[8] == "Thailand, Debt bondage: 2"
+    assert titles[0] == "Thailand, Abuse of vulnerability: 0"
+    assert titles[11 + 10] == "Malaysia, Excessive overtime: 1"
+    assert [cell.find(f"{ns}text").text for cell in cells[6:9]] == ["1", "0", "2"]
+    # The darkest shade for the largest count, the lightest for none.
+    fills = [cell.find(f"{ns}rect").get("fill") for cell in cells]
+    assert fills[8] == "#08306b" and fills[0] == "#f1f5fa"
+    # Dark figures on the light and middle shades, white ones on the dark shades.
+    inks = [cell.find(f"{ns}text").get("fill") for cell in cells]
+    assert (inks[6], inks[8]) == ("#1a1a1a", "#ffffff")
+
+
 def test_corridors_weigh_fees_per_worker_and_mark_priority(world, northvale_officer, staff):
     corridors = rows(northvale_reader(northvale_officer), "corridors")
     assert corridors == [
@@ -265,7 +289,8 @@ def test_pages_show_every_view_and_its_export_links(client, world, northvale_off
     response = client.get(reverse("reports:risk", kwargs={"affiliate_slug": "northvale"}))
     assert response.status_code == 200
     html = response.content.decode()
-    tables = html.split("</form>", 1)[1]  # after the filters, whose country list names all
+    # After the filters (whose country list names every country) and the page header's forms.
+    tables = html.split('id="risk-overview-title"', 1)[1]
     assert "Myanmar → Thailand" in tables
     assert "Viet" not in tables
     for slug in ("indicators", "corridors", "child-labour", "sectors", "trend", "country-risk"):
