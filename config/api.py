@@ -23,6 +23,7 @@ from learning.api.screening import ScreeningViewSet
 from monitoring.api import FindingViewSet, MonitoringReportViewSet
 from remediation.api import CaseViewSet
 from reports.api import ComplianceReportViewSet
+from reports.risk_api import RiskViewSet
 from suppliers.api import (
     ContractOcdsViewSet,
     ContractViewSet,
@@ -82,3 +83,5 @@ router.register("reference/corridors", MigrationCorridorViewSet, basename="corri
 router.register("reference/products", ProductCategoryViewSet, basename="productcategory")
 router.register("reference/exchange-rates", ExchangeRateViewSet, basename="exchangerate")
 router.register("reference/country-risk", CountryRiskLevelViewSet, basename="countryrisk")
+# Risk intelligence: the risk views' tables.
+router.register("risk", RiskViewSet, basename="risk")

@@ -429,3 +429,127 @@ def _derived_id(kind: str, title, rows, segments=()) -> str:
         sort_keys=True,
     )
     return "chart-" + hashlib.sha256(content.encode()).hexdigest()[:10]
+
+
+# Light to dark blue: the darker the cell, the more findings. White text on the three darkest.
+HEAT_COLOURS = ("#f1f5fa", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
+
+
+def heat_map(
+    rows: Sequence[tuple[str, Sequence[Number]]],
+    *,
+    columns: Sequence[str],
+    title: str,
+    unit_label: str = "",
+    max_rows: int = 30,
+    chart_id: str = "",
+) -> SafeString:
+    """A grid of rows × columns whose cells are shaded by value, with the value written in
+    each cell and a legend of the shades. Columns are numbered (1, 2, …) above the grid and
+    named in the legend below it, so long column names need no rotated text."""
+    chart_id = chart_id or _derived_id("heat", title, [(label, list(v)) for label, v in rows])
+    shown = list(rows[:max_rows])
+    hidden = len(rows) - len(shown)
+    if not shown or not columns:
+        return _empty_chart(chart_id=chart_id, title=title, width=640)
+    cell = 40
+    label_chars = max(8, min(max(len(_clean(label)) for label, _ in shown), 28))
+    left = 2 * PAD + round(label_chars * CHAR_WIDTH)
+    width = max(left + cell * len(columns) + PAD, 480)
+    largest = max((_as_float(v) for _, values in shown for v in values), default=0.0)
+    parts = []
+    for index in range(len(columns)):
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
+                _coord(left + index * cell + cell / 2),
+                _baseline(PAD),
+                INK,
+                index + 1,
+            )
+        )
+    top = PAD + ROW_HEIGHT
+    for row_index, (label, values) in enumerate(shown):
+        y = top + row_index * cell
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" fill="{}">{}</text>',
+                left - PAD,
+                _coord(y + cell / 2 + FONT_SIZE * 0.35),
+                INK,
+                _truncate(label, label_chars),
+            )
+        )
+        for index, (column, value) in enumerate(zip(columns, values, strict=True)):
+            shade = _heat_shade(_as_float(value), largest)
+            parts.append(
+                format_html(
+                    '<g class="chart-cell"><title>{}</title>'
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#ffffff"/>'
+                    '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text></g>',
+                    _pair(f"{_clean(label)}, {_clean(column)}", _format_number(value)),
+                    left + index * cell,
+                    y,
+                    cell,
+                    cell,
+                    HEAT_COLOURS[shade],
+                    _coord(left + index * cell + cell / 2),
+                    _coord(y + cell / 2 + FONT_SIZE * 0.35),
+                    "#ffffff" if shade >= 3 else INK,  # 4.5:1 or more on every shade
+                    _format_number(value),
+                )
+            )
+    height = top + len(shown) * cell + PAD
+    key = [(str(i + 1), f"{i + 1}. {_clean(name)}") for i, name in enumerate(columns)]
+    for key_index, (_, text) in enumerate(key):
+        parts.append(
+            format_html(
+                '<text class="chart-key" x="{}" y="{}" fill="{}">{}</text>',
+                PAD,
+                _baseline(height + key_index * (ROW_HEIGHT - 6)),
+                MUTED,
+                text,
+            )
+        )
+    height += len(key) * (ROW_HEIGHT - 6) + PAD
+    scale = [
+        (str(shade), gettext("Shade %(n)d of %(of)d") % {"n": shade + 1, "of": len(HEAT_COLOURS)})
+        for shade in range(len(HEAT_COLOURS))
+    ]
+    legend, legend_height = _legend(
+        [(key, gettext("none") if key == "0" else label) for key, label in scale[:1]]
+        + [
+            (key, gettext("more") if key == str(len(HEAT_COLOURS) - 1) else "")
+            for key, _ in scale[1:]
+        ],
+        HEAT_COLOURS,
+        width,
+    )
+    parts.append(format_html('<g transform="translate(0 {})">{}</g>', height, legend))
+    height += legend_height + PAD
+    height, footer = _footer(
+        _Layout(width=width, labels=[]), height, unit_label=unit_label, hidden=hidden
+    )
+    parts.extend(footer)
+    description = " ".join(
+        filter(
+            None,
+            [
+                gettext(
+                    "Heat map of %(rows)d rows and %(columns)d columns: the darker the cell, "
+                    "the higher its value."
+                )
+                % {"rows": len(shown), "columns": len(columns)},
+                _unit_sentence(unit_label),
+                _hidden_sentence(hidden),
+            ],
+        )
+    )
+    return _svg(chart_id, title, description, width, height, parts)
+
+
+def _heat_shade(value: float, largest: float) -> int:
+    """0 for nothing, then 1–4 by quarter of the largest value."""
+    if value <= 0 or largest <= 0:
+        return 0
+    return min(len(HEAT_COLOURS) - 1, 1 + int((value / largest) * (len(HEAT_COLOURS) - 1) - 1e-9))

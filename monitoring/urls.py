@@ -106,7 +106,6 @@ urlpatterns = [
         views.FindingStatusView.as_view(),
         name="staff_finding_status",
     ),
-    path("staff/risk/", views.RiskSummaryView.as_view(), name="staff_risk"),
     # Affiliates
     path(
         "a/<slug:affiliate_slug>/findings/",

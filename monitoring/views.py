@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView
 
 from affiliates.mixins import (
     AffiliateViewMixin,
@@ -622,14 +622,3 @@ class AffiliateFindingListView(AffiliateViewMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filters=self.filters, **kwargs)
-
-
-class RiskSummaryView(StaffRequiredMixin, TemplateView):
-    template_name = "monitoring/staff/risk.html"
-
-    def get_context_data(self, **kwargs):
-        from .selectors import risk_page_context
-
-        context = super().get_context_data(**kwargs)
-        context.update(risk_page_context(self.request.GET))
-        return context

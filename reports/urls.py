@@ -3,7 +3,7 @@ compliance reports (under /a/<affiliate_slug>/), and EW staff's dashboard."""
 
 from django.urls import include, path
 
-from . import audit, views
+from . import audit, risk_views, views
 
 app_name = "reports"
 
@@ -30,6 +30,13 @@ affiliate_patterns = [
         views.ComplianceReportDownloadView.as_view(),
         name="report_download",
     ),
+    # The risk views (reports/risk.py)
+    path("risk/", risk_views.AffiliateRiskView.as_view(), name="risk"),
+    path(
+        "risk/<slug:slug>.<str:file_format>",
+        risk_views.AffiliateRiskExportView.as_view(),
+        name="risk_export",
+    ),
     # The audit trail (reports/audit.py)
     path("audit/", audit.AffiliateTrailView.as_view(), name="audit"),
     path(
@@ -46,6 +53,13 @@ urlpatterns = [
         "staff/compliance-reports/<int:pk>/download/",
         views.StaffComplianceReportDownloadView.as_view(),
         name="staff_report_download",
+    ),
+    # The risk views (reports/risk.py)
+    path("staff/risk/", risk_views.StaffRiskView.as_view(), name="staff_risk"),
+    path(
+        "staff/risk/<slug:slug>.<str:file_format>",
+        risk_views.StaffRiskExportView.as_view(),
+        name="staff_risk_export",
     ),
     # The audit trail (reports/audit.py)
     path(

@@ -5,8 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django_scopes import scopes_disabled
 
 from affiliates.models import Membership
-from monitoring.models import CohortFee, MigrantCohort
-from tests.browser.steps import WCAG, sign_in, violations
+from tests.browser.steps import WCAG, sign_in, violations, without_second_factor
 from tests.factories import (
     CaseUpdateFactory,
     ComplianceReportFactory,
@@ -38,6 +37,7 @@ def test_affiliate_pages_have_no_wcag_violation(live_server, page, northvale, la
     found = violations(page, live_server.url + "/accounts/login/")
     sign_in(page, live_server.url, admin.email)
     finding = published_finding(child_labour=["hazardous"], trafficking_acts=["recruitment"])
+    _migrant_cohort(finding.report)
     in_supply_chain(northvale, finding.report.factory)
     invited, joined = _remediation_cases(finding, northvale)
     ready, queued = _compliance_reports(northvale, finding.report.factory, admin)
@@ -73,18 +73,8 @@ def test_staff_and_partner_pages_have_no_wcag_violation(live_server, page, db):
         report=MonitoringReportFactory(partner=partner.partner_membership.partner),
         child_labour=["under_minimum_age"],
     ).report
-    cohort = MigrantCohort.objects.create(
-        report=report, origin_country="NP", transit_countries=["IN"], destination_country="MY"
-    )
-    CohortFee.objects.create(
-        cohort=cohort,
-        step="origin_recruitment",
-        cost_item="recruitment_fee",
-        amount=100,
-        currency="NPR",
-        paid_on=report.period_start,
-    )
-    staff_pages = ["/staff/", "/staff/affiliates/", "/staff/reports/", "/staff/risk/"]
+    cohort = _migrant_cohort(report)
+    staff_pages = ["/staff/", "/staff/affiliates/", "/staff/reports/"]
     staff_pages.append(f"/staff/reports/{report.pk}/")
     partner_pages = ["/partner/", "/partner/reports/new/", f"/partner/reports/{report.pk}/"]
     partner_pages.append(f"/partner/reports/{report.pk}/cohorts/{cohort.pk}/")
@@ -107,6 +97,74 @@ def test_staff_and_partner_pages_have_no_wcag_violation(live_server, page, db):
             for path in paths:
                 found += violations(page, live_server.url + path)
     assert found == []
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_risk_pages_have_no_serious_wcag_violation(live_server, page, northvale, language):
+    """The staff and affiliate risk pages with every view filled: heat map, corridors with
+    fees, child labour, sectors, trend, grievances and country risk."""
+    from suppliers.models import CountryRiskIndicator, MigrationCorridor, PathfinderCountry
+
+    staff = StaffFactory(language=language)
+    officer = member(northvale, email="officer@northvale.example", language=language)
+    with scopes_disabled():
+        for severity, indicators in (("critical", ["documents", "debt"]), ("medium", ["wages"])):
+            finding = published_finding(
+                ilo_indicators=indicators, severity=severity, child_labour=["hazardous"]
+            )
+            in_supply_chain(northvale, finding.report.factory)
+            _migrant_cohort(finding.report)
+        MigrationCorridor.objects.create(
+            origin="MM", destination="TH", priority=True, source="Alliance 8.7", year=2025
+        )
+        CountryRiskIndicator.objects.create(
+            country=finding.report.factory.country,
+            indicator="forced_labour",
+            value="high",
+            level="high",
+            source="Walk Free, GSI",
+            year=2023,
+        )
+        PathfinderCountry.objects.create(
+            country=finding.report.factory.country, source="Alliance 8.7", year=2024
+        )
+    found = []
+    with without_second_factor(staff, officer):
+        for user, path in ((staff, "/staff/risk/"), (officer, "/a/northvale/risk/")):
+            sign_in(page, live_server.url, user.email)
+            found += violations(
+                page, live_server.url + path, impacts={"serious", "critical"}, page_itself=True
+            )
+            assert page.locator("html").get_attribute("lang") == language
+            assert page.locator("svg.chart g.chart-cell").count() > 0  # the heat map is drawn
+    assert found == []
+
+
+def _migrant_cohort(report):
+    """Workers from Myanmar at the report's factory in Thailand, who paid fees in euros."""
+    from datetime import date
+
+    from monitoring.models import CohortFee, MigrantCohort
+
+    with scopes_disabled():
+        cohort = MigrantCohort.objects.create(
+            report=report,
+            origin_country="MM",
+            destination_country="TH",
+            workers_women=12,
+            workers_men=8,
+        )
+        cohort.findings.set(report.findings.all())
+        CohortFee.objects.create(
+            cohort=cohort,
+            step=CohortFee.Step.ORIGIN_RECRUITMENT,
+            cost_item="recruitment_fee",
+            amount=450,
+            currency="EUR",
+            paid_on=date(2026, 1, 10),
+            amount_eur=450,
+        )
+    return cohort
 
 
 def _compliance_reports(affiliate, factory, by):

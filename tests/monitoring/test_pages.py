@@ -120,7 +120,7 @@ def test_affiliate_member_gets_404_on_partner_and_staff_monitoring_pages(client,
         reverse("monitoring:report_detail", args=[report.pk]),
         reverse("monitoring:staff_reports"),
         reverse("monitoring:staff_report", args=[report.pk]),
-        reverse("monitoring:staff_risk"),
+        reverse("reports:staff_risk"),
     ):
         assert client.get(url).status_code == 404, url
 
