@@ -59,6 +59,7 @@ JOINED_KEYS = SUMMARY_KEYS | {
     "overdue_action_count",
     "actions",
     "updates",
+    "compensations",
 }
 AFFILIATE_ACTION_KEYS = {
     "id",
