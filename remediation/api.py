@@ -113,7 +113,7 @@ class CaseViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
                     queryset=findings.only("pk").order_by("pk"),
                     to_attr="visible_findings",
                 ),
-                Prefetch("compensations", queryset=compensations_with_payments()),
+                Prefetch("compensations", queryset=compensations_with_payments(with_steps=False)),
             )
         )
         # What each kind of reader's shape shows; the rows are the same `visible_to` for all.
@@ -141,6 +141,23 @@ class CaseViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
         return rows.order_by("-opened_on", "-pk")
 
     @extend_schema(
+        methods=["GET"],
+        operation_id="case_compensation_payment_list",
+        responses={
+            200: CompensationPaymentSerializer(many=True),
+            404: OpenApiResponse(
+                description=_(
+                    "Not EW staff or the case's lead partner, or no such case or compensation."
+                )
+            ),
+        },
+        description=_(
+            "EW staff and the case's lead partner: the payments made to the workers of a "
+            "compensation of the case, oldest first. Affiliates read them in the case."
+        ),
+    )
+    @extend_schema(
+        methods=["POST"],
         operation_id="case_compensation_payment_create",
         request=PaymentInputSerializer,
         responses={
@@ -160,14 +177,21 @@ class CaseViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(
         detail=True,
-        methods=["post"],
+        methods=["get", "post"],
         url_path=r"compensations/(?P<compensation_pk>[0-9]+)/payments",
+        pagination_class=None,
+        filter_backends=[],
     )
     def payments(self, request, pk=None, compensation_pk=None):
-        if not self.reader.is_staff:
+        allowed = self.reader.is_staff or (self.reader.is_partner and request.method == "GET")
+        if not allowed:
             raise NotFound
         case = get_object_or_404(RemediationCase.objects.visible_to(self.reader), pk=pk)
         compensation = get_object_or_404(case.compensations.all(), pk=compensation_pk)
+        if request.method == "GET":
+            return Response(
+                CompensationPaymentSerializer(compensation.payments.all(), many=True).data
+            )
         data = PaymentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         payment = payment_record(compensation=compensation, by=request.user, **data.validated_data)

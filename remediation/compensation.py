@@ -280,11 +280,10 @@ def resync_paid(compensation: Compensation) -> None:
 # --- Figures -----------------------------------------------------------------------------
 
 
-def compensations_with_payments():
+def compensations_with_payments(*, with_steps: bool = True):
     """Compensation with what the employer-pays figures read: no query per row."""
-    return Compensation.objects.select_related("cohort__corridor").prefetch_related(
-        "payments", "cohort__fees"
-    )
+    rows = Compensation.objects.select_related("cohort__corridor").prefetch_related("payments")
+    return rows.prefetch_related("cohort__fees") if with_steps else rows
 
 
 @dataclass
@@ -319,9 +318,10 @@ class CompensationFigures:
 
 
 def compensation_figures(
-    compensation: Compensation, today: date | None = None
+    compensation: Compensation, today: date | None = None, *, with_steps: bool = True
 ) -> CompensationFigures:
-    """From a compensation with `payments` (and `cohort__fees`) prefetched: no query."""
+    """From a compensation with `payments` (and, `with_steps`, `cohort__fees`) prefetched:
+    no query."""
     payments = sorted(compensation.payments.all(), key=lambda p: (p.paid_on, p.pk))
     progress = Progress(
         currency=compensation.currency,
@@ -338,7 +338,7 @@ def compensation_figures(
         ),
     )
     steps = []
-    if compensation.cohort_id is not None:
+    if with_steps and compensation.cohort_id is not None:
         steps = _steps_from_prefetched(compensation.cohort, compensation.currency)
     return CompensationFigures(compensation, progress, steps, payments)
 

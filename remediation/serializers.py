@@ -267,7 +267,9 @@ class CompensationSerializer(serializers.ModelSerializer):
     def _figures(self, compensation):
         cache = self.context.setdefault("_compensation_figures", {})
         if compensation.pk not in cache:
-            cache[compensation.pk] = compensation_figures(compensation, self.context.get("today"))
+            cache[compensation.pk] = compensation_figures(
+                compensation, self.context.get("today"), with_steps=False
+            )
         return cache[compensation.pk]
 
     @extend_schema_field(CompensationCohortSerializer(allow_null=True))

@@ -282,12 +282,15 @@ def test_the_case_api_gives_compensation_with_payments_and_staff_post_payments(
     )
     assert row["payments"][0]["note"] == NOTE
     assert row["share_over_time"][-1]["share"] == "50.0"
+    (listed,) = client.get(url).json()
+    assert (listed["amount"], listed["workers_paid"]) == ("9750.00", 15)
 
     client.force_login(officer)
     (row,) = client.get(f"/api/v1/cases/{case.pk}/?affiliate=northvale").json()["compensations"]
     assert row["payments"] == [{"paid_on": paid_on, "amount": "9750.00"}]
     assert row["workers_covered"] == 30
     assert client.post(url, {"paid_on": paid_on, "amount": "1"}).status_code == 404
+    assert client.get(url).status_code == 404  # the payments in the case, not there
     client.force_login(stranger)
     assert client.get(f"/api/v1/cases/{case.pk}/").status_code == 404
     assert CompensationPayment.objects.count() == 1
