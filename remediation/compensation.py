@@ -315,6 +315,7 @@ class CompensationFigures:
     steps: list[StepFee]
     payments: list[CompensationPayment]
     chart: str = ""
+    payment_form: object = None  # staff pages only
 
 
 def compensation_figures(

@@ -276,7 +276,7 @@ class CohortCompensationForm(forms.Form):
         decimal_places=2,
         min_value=0,
         required=False,
-        help_text=_("Leave empty while nothing is agreed or when all that is owed is agreed."),
+        help_text=_("Leave empty when the company agreed to pay all that is owed."),
     )
 
     def __init__(self, *args, cohorts, **kwargs):

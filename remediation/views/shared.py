@@ -17,7 +17,7 @@ from core.views import ServiceActionMixin
 from .. import plan
 from ..charts import share_step_chart
 from ..compensation import case_figures, compensation_figures
-from ..forms import UpdateForm
+from ..forms import PaymentForm, UpdateForm
 from ..models import (
     ActionProgress,
     Compensation,
@@ -36,7 +36,7 @@ def form_error(request, form) -> None:
             messages.error(request, f"{label}: {error}" if label else error)
 
 
-def employer_pays(compensations, today) -> dict:
+def employer_pays(compensations, today, *, with_forms: bool = False) -> dict:
     """The "Employer pays" section: each recruitment-fee compensation and the case's totals,
     with the share reimbursed month by month as a chart (its table is in the template)."""
     fees = [c for c in compensations if c.kind == Compensation.Kind.RECRUITMENT_FEES]
@@ -48,6 +48,9 @@ def employer_pays(compensations, today) -> dict:
             title=_("Share of the fees reimbursed: %(what)s") % {"what": compensation.description},
             chart_id=f"employer-pays-{compensation.pk}",
         )
+        if with_forms:
+            # Its own ids per compensation: several forms on one page.
+            figures.payment_form = PaymentForm(auto_id=f"payment-{compensation.pk}-%s")
         rows.append(figures)
     totals = case_figures(fees, today)
     for progress in totals:

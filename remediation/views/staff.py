@@ -239,8 +239,7 @@ class StaffCaseDetailView(StaffCaseMixin, DetailView):
             cohort_form=CohortCompensationForm(
                 cohorts=employer_pays_rules.cohorts_of_case(case), auto_id="cohort_%s"
             ),
-            payment_form=PaymentForm(auto_id="payment_%s"),
-            **employer_pays(case.compensations.all(), timezone.localdate()),
+            **employer_pays(case.compensations.all(), timezone.localdate(), with_forms=True),
             claim_form=ClaimForm(),
             verify_form=VerifyForm(),
             reject_form=RejectClaimForm(),
