@@ -15,10 +15,15 @@ prefetched through their own `visible_to(reader)`.
 """
 
 from django.db.models import Exists, OuterRef, Prefetch
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from rest_framework import viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
 
 from affiliates.reader import ReaderKind
 from core.api import StrictBooleanFilter, audience_schema
@@ -26,12 +31,15 @@ from grievances.models import Grievance
 from monitoring.api import SharedRowsAPIMixin
 from monitoring.models import Finding
 
+from .compensation import compensations_with_payments, payment_record
 from .models import CaseStatus, CaseUpdate, Participation, RemediationAction, RemediationCase
 from .serializers import (
     AffiliateCaseSerializer,
     AffiliateCaseSummarySerializer,
     AffiliateJoinedCaseSerializer,
+    CompensationPaymentSerializer,
     PartnerCaseSerializer,
+    PaymentInputSerializer,
     StaffCaseSerializer,
     today_context,
 )
@@ -105,6 +113,7 @@ class CaseViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
                     queryset=findings.only("pk").order_by("pk"),
                     to_attr="visible_findings",
                 ),
+                Prefetch("compensations", queryset=compensations_with_payments(with_steps=False)),
             )
         )
         # What each kind of reader's shape shows; the rows are the same `visible_to` for all.
@@ -130,3 +139,60 @@ class CaseViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
                 ),
             )
         return rows.order_by("-opened_on", "-pk")
+
+    @extend_schema(
+        methods=["GET"],
+        operation_id="case_compensation_payment_list",
+        responses={
+            200: CompensationPaymentSerializer(many=True),
+            404: OpenApiResponse(
+                description=_(
+                    "Not EW staff or the case's lead partner, or no such case or compensation."
+                )
+            ),
+        },
+        description=_(
+            "EW staff and the case's lead partner: the payments made to the workers of a "
+            "compensation of the case, oldest first. Affiliates read them in the case."
+        ),
+    )
+    @extend_schema(
+        methods=["POST"],
+        operation_id="case_compensation_payment_create",
+        request=PaymentInputSerializer,
+        responses={
+            201: CompensationPaymentSerializer,
+            400: OpenApiResponse(
+                description=_(
+                    "The payment is refused, nothing recorded: for example it would pay more "
+                    "than is owed."
+                )
+            ),
+            404: OpenApiResponse(description=_("Not EW staff, or no such case or compensation.")),
+        },
+        description=_(
+            "EW staff: record a payment made to the workers of a compensation of the case. "
+            "Refused when the payments would add up to more than is owed."
+        ),
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path=r"compensations/(?P<compensation_pk>[0-9]+)/payments",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def payments(self, request, pk=None, compensation_pk=None):
+        allowed = self.reader.is_staff or (self.reader.is_partner and request.method == "GET")
+        if not allowed:
+            raise NotFound
+        case = get_object_or_404(RemediationCase.objects.visible_to(self.reader), pk=pk)
+        compensation = get_object_or_404(case.compensations.all(), pk=compensation_pk)
+        if request.method == "GET":
+            return Response(
+                CompensationPaymentSerializer(compensation.payments.all(), many=True).data
+            )
+        data = PaymentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        payment = payment_record(compensation=compensation, by=request.user, **data.validated_data)
+        return Response(CompensationPaymentSerializer(payment).data, status=status.HTTP_201_CREATED)

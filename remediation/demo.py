@@ -76,16 +76,7 @@ def seed(*, users, partner=None, **context) -> dict:
     plan.action_verify(
         action=policy, by=staff, verified_by="partner", note="Policy read; suppliers informed."
     )
-    plan.compensation_save(
-        case=fees,
-        by=staff,
-        kind="recruitment_fees",
-        description="Reimbursement of recruitment fees",
-        currency="THB",
-        amount_owed=Decimal("3598000"),
-        amount_paid=Decimal("900000"),
-        workers_covered=140,
-    )
+    _employer_pays(fees, by_standard[2], staff, today)
     _late(broker, days=9)
     for slug in ("northvale", "southport"):
         services.case_join(case=fees, affiliate=affiliates[slug], membership=officers[slug])
@@ -175,6 +166,81 @@ def _opened_last_december(today) -> None:
     with scopes_disabled():
         first = Engagement.objects.order_by("pk").first()
         Engagement.objects.filter(pk=first.pk).update(happened_on=opened + timedelta(days=5))
+
+
+DEMO_RATE_SOURCE = "Demo rate (illustrative, not a published reference rate)"
+
+
+def _employer_pays(case, finding, staff, today) -> None:
+    """The 140 workers' fees (a broker's fee in kyat, the visa and the medical in baht) owed
+    back in baht, a quarter paid five months ago and more since: partly reimbursed."""
+    from core.currency import to_eur
+    from core.models import ExchangeRate
+    from monitoring.models import CohortFee, MigrantCohort
+    from suppliers.models import MigrationCorridor
+
+    from . import compensation as employer_pays
+
+    recruited = today - timedelta(days=400)
+    for currency, day, rate in (
+        ("MMK", recruited, "2300"),
+        ("THB", recruited, "37.9"),
+        ("THB", today, "38.5"),
+    ):
+        ExchangeRate.objects.get_or_create(
+            currency=currency,
+            date=day,
+            defaults={"units_per_euro": Decimal(rate), "source": DEMO_RATE_SOURCE},
+        )
+    cohort, created = MigrantCohort.objects.get_or_create(
+        report=finding.report,
+        origin_country="MM",
+        destination_country="TH",
+        defaults={
+            "corridor": MigrationCorridor.objects.filter(
+                origin="MM", destination="TH", transit=[]
+            ).first(),
+            "workers_women": 62,
+            "workers_men": 78,
+            "documents_held_by": "employer",
+        },
+    )
+    cohort.findings.add(finding)
+    if created:
+        for step, item, amount, currency in (
+            ("origin_recruitment", "recruitment_fee", "1000000", "MMK"),
+            ("arrival", "visa_permit", "6500", "THB"),
+            ("arrival", "medical", "2500", "THB"),
+        ):
+            converted = to_eur(Decimal(amount), currency, recruited)
+            CohortFee.objects.create(
+                cohort=cohort,
+                step=step,
+                cost_item=item,
+                amount=Decimal(amount),
+                currency=currency,
+                paid_on=recruited,
+                amount_eur=converted.amount_eur,
+                rate=converted.rate,
+            )
+    compensation = case.compensations.filter(cohort=cohort).first()
+    if compensation is None:
+        compensation = employer_pays.compensation_from_cohort(
+            case=case, cohort=cohort, by=staff, currency="THB"
+        )
+        owed = compensation.amount_owed
+        employer_pays.compensation_set_agreed(
+            compensation=compensation, by=staff, amount_agreed=owed
+        )
+        for days_ago, share, workers in ((150, "0.25", 35), (90, "0.15", 21), (30, "0.10", 14)):
+            employer_pays.payment_record(
+                compensation=compensation,
+                by=staff,
+                paid_on=today - timedelta(days=days_ago),
+                amount=(owed * Decimal(share)).quantize(Decimal("0.01")),
+                workers_paid=workers,
+                note="Bank transfers; payroll records shared with the monitoring partner.",
+            )
 
 
 def _membership(affiliate, user) -> Membership:

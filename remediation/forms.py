@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -244,6 +246,65 @@ class CompensationForm(forms.ModelForm):
 
     def clean_kind(self):
         return self.cleaned_data["kind"] or Compensation.Kind.OTHER
+
+
+class CohortChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, cohort):
+        return _("%(route)s, %(workers)s workers (report %(report)s)") % {
+            "route": cohort.corridor or cohort,
+            "workers": cohort.workers,
+            "report": cohort.report.reference,
+        }
+
+
+class CohortCompensationForm(forms.Form):
+    """Recruitment fees of a cohort recorded with a finding of the case, owed back."""
+
+    cohort = CohortChoiceField(label=_("Migrant cohort"), queryset=None)
+    currency = forms.CharField(
+        label=_("Currency"),
+        max_length=3,
+        initial="EUR",
+        help_text=_(
+            "Euros by default. In another currency, fees paid in other currencies are "
+            "converted through the euro at today's rate."
+        ),
+    )
+    amount_agreed = forms.DecimalField(
+        label=_("Agreed by the company"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("Leave empty when the company agreed to pay all that is owed."),
+    )
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts.select_related("report", "corridor")
+
+
+class AgreedForm(forms.Form):
+    amount_agreed = forms.DecimalField(
+        label=_("Agreed by the company"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE_INPUT)
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    workers_paid = forms.IntegerField(label=_("Workers paid"), min_value=0, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_on"].initial = timezone.localdate
 
 
 class EngagementForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from core.uploads import CleanFile
 
+from .compensation import paid_so_far, resync_paid
 from .models import (
     ActionProgress,
     ActionStatus,
@@ -23,6 +24,7 @@ from .models import (
     CaseStatus,
     CaseUpdate,
     Compensation,
+    CompensationPayment,
     Escalation,
     ProgressAttachment,
     RemediationAction,
@@ -447,6 +449,7 @@ def escalation_record_outcome(
     return escalation
 
 
+@transaction.atomic
 def compensation_save(
     *,
     case: RemediationCase,
@@ -477,11 +480,38 @@ def compensation_save(
         raise DomainError(_("This compensation belongs to another case."))
     if kind not in Compensation.Kind.values:
         raise DomainError(_("Choose what the compensation is for."), field="kind")
+    if compensation.pk is not None:
+        compensation = Compensation.objects.select_for_update().get(pk=compensation.pk)
+    already_paid = paid_so_far(compensation) if compensation.pk is not None else Decimal(0)
+    if amount_paid < already_paid:
+        raise DomainError(
+            _(
+                "The payments recorded already add up to %(paid)s %(currency)s: a payment "
+                "recorded cannot be taken back here."
+            )
+            % {"paid": already_paid, "currency": compensation.currency},
+            field="amount_paid",
+        )
+    if already_paid and currency != compensation.currency:
+        raise DomainError(
+            _("Payments are recorded in %(currency)s: the currency cannot change any more.")
+            % {"currency": compensation.currency},
+            field="currency",
+        )
     compensation.kind = kind
     compensation.description = description.strip()
     compensation.currency = currency
     compensation.amount_owed = amount_owed
-    compensation.amount_paid = amount_paid
+    compensation.amount_paid = already_paid
     compensation.workers_covered = workers_covered
     compensation.save()
+    if amount_paid > already_paid:
+        # "Paid so far" typed as a total: what it adds is one payment, made today.
+        CompensationPayment.objects.create(
+            compensation=compensation,
+            paid_on=timezone.localdate(),
+            amount=amount_paid - already_paid,
+            note=_("Recorded as the total paid so far."),
+        )
+        resync_paid(compensation)
     return compensation

@@ -13,19 +13,26 @@ The rows (and which actions, entries and findings are prefetched for whom) come 
 `remediation.api.CaseViewSet.get_queryset`; these classes only decide the fields.
 """
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from monitoring.models import MonitoringPartner
 from monitoring.serializers import NamedChoiceField
 from suppliers.models import Factory
 
+from .compensation import compensation_figures
 from .models import (
     ActionStatus,
     Audience,
     CaseStatus,
     CaseUpdate,
+    Compensation,
+    CompensationPayment,
     Participation,
     RemediationAction,
     RemediationCase,
@@ -186,6 +193,134 @@ CASE_SUMMARY = [
 ]
 
 
+# --- Compensation (Employer Pays) -----------------------------------------------------------
+
+
+class CompensationPaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CompensationPayment
+        fields = ["id", "paid_on", "amount", "workers_paid", "note", "created_at"]
+        read_only_fields = fields
+
+
+class AffiliateCompensationPaymentSerializer(serializers.ModelSerializer):
+    """A payment as an affiliate reads it: when and how much."""
+
+    class Meta:
+        model = CompensationPayment
+        fields = ["paid_on", "amount"]
+        read_only_fields = fields
+
+
+class ShareAtMonthSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text=_("First day of the month."))
+    share = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        help_text=_("Per cent of what is owed reimbursed by the end of the month."),
+    )
+
+
+class CompensationCohortSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    corridor = serializers.CharField(
+        allow_null=True, help_text=_("The migration corridor, when the cohort has one.")
+    )
+    origin_country = serializers.CharField()
+    destination_country = serializers.CharField()
+
+
+class CompensationSerializer(serializers.ModelSerializer):
+    """Money owed to workers and what has been paid, payment by payment; for recruitment
+    fees, the migrant cohort whose fees it reimburses (counts only, never a worker)."""
+
+    kind = NamedChoiceField(
+        enum_name="CompensationKindEnum", choices=Compensation.Kind.choices, read_only=True
+    )
+    cohort = serializers.SerializerMethodField()
+    share_reimbursed = serializers.SerializerMethodField(
+        help_text=_("Per cent of what is owed that has been paid, to one decimal.")
+    )
+    share_over_time = serializers.SerializerMethodField(
+        help_text=_("Per cent reimbursed at the end of each month since the first payment.")
+    )
+    payments = CompensationPaymentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Compensation
+        fields = [
+            "id",
+            "kind",
+            "description",
+            "currency",
+            "amount_owed",
+            "amount_agreed",
+            "amount_paid",
+            "share_reimbursed",
+            "workers_covered",
+            "cohort",
+            "payments",
+            "share_over_time",
+        ]
+        read_only_fields = fields
+
+    def _figures(self, compensation):
+        cache = self.context.setdefault("_compensation_figures", {})
+        if compensation.pk not in cache:
+            cache[compensation.pk] = compensation_figures(
+                compensation, self.context.get("today"), with_steps=False
+            )
+        return cache[compensation.pk]
+
+    @extend_schema_field(CompensationCohortSerializer(allow_null=True))
+    def get_cohort(self, compensation):
+        cohort = compensation.cohort
+        if cohort is None:
+            return None
+        return {
+            "id": cohort.pk,
+            "corridor": str(cohort.corridor) if cohort.corridor_id else None,
+            "origin_country": cohort.origin_country.code,
+            "destination_country": cohort.destination_country.code,
+        }
+
+    @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=1))
+    def get_share_reimbursed(self, compensation) -> str:
+        return str(self._figures(compensation).progress.share)
+
+    @extend_schema_field(ShareAtMonthSerializer(many=True))
+    def get_share_over_time(self, compensation):
+        return [
+            {"month": month.isoformat(), "share": str(share)}
+            for month, share in self._figures(compensation).progress.series
+        ]
+
+
+class AffiliateCompensationSerializer(CompensationSerializer):
+    """The same figures for an affiliate that joined the case: the number of workers only at
+    or above the count threshold (DESIGN.md §4), no note on a payment."""
+
+    workers_covered = serializers.SerializerMethodField(
+        help_text=_("Null when fewer workers than the threshold under which counts are hidden.")
+    )
+    payments = AffiliateCompensationPaymentSerializer(many=True, read_only=True)
+
+    class Meta(CompensationSerializer.Meta):
+        pass
+
+    def get_workers_covered(self, compensation) -> int | None:
+        if compensation.workers_covered < settings.EW_GRIEVANCE_COUNT_THRESHOLD:
+            return None
+        return compensation.workers_covered
+
+
+class PaymentInputSerializer(serializers.Serializer):
+    paid_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    workers_paid = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
 class _CaseBase(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     factory = CaseFactorySerializer(read_only=True)
@@ -205,6 +340,7 @@ class PartnerCaseSerializer(_CaseBase):
     overdue_action_count = serializers.IntegerField(source="overdue_count", read_only=True)
     actions = CaseActionSerializer(source="visible_actions", many=True, read_only=True)
     updates = PartnerCaseUpdateSerializer(source="visible_updates", many=True, read_only=True)
+    compensations = CompensationSerializer(many=True, read_only=True)
 
     class Meta:
         model = RemediationCase
@@ -220,6 +356,7 @@ class PartnerCaseSerializer(_CaseBase):
             "overdue_action_count",
             "actions",
             "updates",
+            "compensations",
         ]
         read_only_fields = fields
 
@@ -273,6 +410,7 @@ class AffiliateJoinedCaseSerializer(AffiliateCaseSummarySerializer):
     overdue_action_count = serializers.IntegerField(source="overdue_count", read_only=True)
     actions = AffiliateCaseActionSerializer(source="visible_actions", many=True, read_only=True)
     updates = AffiliateCaseUpdateSerializer(source="visible_updates", many=True, read_only=True)
+    compensations = AffiliateCompensationSerializer(many=True, read_only=True)
 
     class Meta(AffiliateCaseSummarySerializer.Meta):
         fields = [
@@ -282,6 +420,7 @@ class AffiliateJoinedCaseSerializer(AffiliateCaseSummarySerializer):
             "overdue_action_count",
             "actions",
             "updates",
+            "compensations",
         ]
         read_only_fields = fields
 

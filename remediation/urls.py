@@ -48,6 +48,21 @@ urlpatterns = [
         staff.CompensationEditView.as_view(),
         name="compensation_edit",
     ),
+    path(
+        "staff/cases/<int:pk>/employer-pays/",
+        staff.CohortCompensationView.as_view(),
+        name="cohort_compensation",
+    ),
+    path(
+        "staff/cases/<int:pk>/employer-pays/<int:compensation_pk>/agreed/",
+        staff.CompensationAgreedView.as_view(),
+        name="compensation_agreed",
+    ),
+    path(
+        "staff/cases/<int:pk>/employer-pays/<int:compensation_pk>/payments/",
+        staff.PaymentRecordView.as_view(),
+        name="payment_record",
+    ),
     # The lead monitoring partner
     path("partner/cases/", partner.PartnerCaseListView.as_view(), name="partner_cases"),
     path("partner/cases/<int:pk>/", partner.PartnerCaseDetailView.as_view(), name="partner_case"),

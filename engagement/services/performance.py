@@ -32,9 +32,14 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    OuterRef,
     Prefetch,
     Q,
+    Subquery,
+    Sum,
+    Value,
 )
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -46,6 +51,7 @@ from remediation.models import (
     ActionProgress,
     ActionStatus,
     Compensation,
+    CompensationPayment,
     RemediationAction,
     RemediationCase,
 )
@@ -341,9 +347,24 @@ def _responsible(path: str, company_ids) -> Q:
 
 
 def _compensation_measures(start: date, end: date, company_ids) -> dict[int, dict]:
-    """Worker-weighted share paid; amounts owed and paid per currency, fees apart."""
+    """Worker-weighted share paid; amounts owed and paid per currency, fees apart. What is
+    paid is what the payments recorded add up to by the end of the quarter."""
+    paid_by_end = (
+        CompensationPayment.objects.filter(compensation=OuterRef("pk"), paid_on__lte=end)
+        .order_by()
+        .values("compensation")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     rows = (
-        Compensation.objects.filter(
+        Compensation.objects.annotate(
+            paid_by_end=Coalesce(
+                Subquery(paid_by_end),
+                Value(Decimal(0)),
+                output_field=Compensation.amount_paid.field,
+            )
+        )
+        .filter(
             _responsible("case__companies__supplier_id", company_ids),
             Q(case__opened_on__lte=end),
             Q(case__closed_on__isnull=True) | Q(case__closed_on__gte=start),
@@ -355,7 +376,7 @@ def _compensation_measures(start: date, end: date, company_ids) -> dict[int, dic
             "kind",
             "currency",
             "amount_owed",
-            "amount_paid",
+            "paid_by_end",
             "workers_covered",
         )
         .distinct()

@@ -19,9 +19,15 @@ from core.views import ServiceActionMixin
 from monitoring.models import Finding
 
 from .. import services
+from ..compensation import compensations_with_payments
 from ..forms import EngagementForm, LetterForm
 from ..models import CaseUpdate, Engagement, Participation, RemediationCase
-from .shared import actions_with_progress, download, form_error
+from .shared import (
+    actions_with_progress,
+    download,
+    employer_pays,
+    form_error,
+)
 
 
 class AffiliateCaseMixin(AffiliateViewMixin):
@@ -89,9 +95,11 @@ class AffiliateCaseDetailView(AffiliateCaseMixin, DetailView):
         if not case.joined:
             return context
         contracts = services.contracts_for_letter(case, self.affiliate)
+        compensations = list(compensations_with_payments().filter(case=case))
+        context.update(employer_pays(compensations, context["today"]))
         context.update(
             actions=list(actions_with_progress(self.reader).filter(case=case)),
-            compensations=list(case.compensations.all()),
+            compensations=compensations,
             escalations=list(case.escalations.all()),
             updates=list(
                 CaseUpdate.objects.visible_to(self.reader)

@@ -11,9 +11,15 @@ from django.views.generic import DetailView, ListView
 from affiliates.mixins import PartnerRequiredMixin
 from monitoring.models import Finding
 
+from ..compensation import compensations_with_payments
 from ..forms import RejectClaimForm, UpdateForm
 from ..models import CaseUpdate, RemediationCase
-from .shared import actions_with_progress, companies, prefetch_updates
+from .shared import (
+    actions_with_progress,
+    companies,
+    employer_pays,
+    prefetch_updates,
+)
 
 
 class PartnerCaseListView(PartnerRequiredMixin, ListView):
@@ -47,7 +53,7 @@ class PartnerCaseDetailView(PartnerRequiredMixin, DetailView):
                 ),
                 Prefetch("companies", queryset=companies()),
                 Prefetch("actions", queryset=actions_with_progress(self.reader)),
-                "compensations",
+                Prefetch("compensations", queryset=compensations_with_payments()),
                 "escalations",
                 prefetch_updates(CaseUpdate.objects.visible_to(self.reader)),
             ),
@@ -55,9 +61,11 @@ class PartnerCaseDetailView(PartnerRequiredMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
+        today = timezone.localdate()
         return super().get_context_data(
             audience="partner",
-            today=timezone.localdate(),
+            today=today,
+            **employer_pays(self.object.compensations.all(), today),
             update_form=UpdateForm(partner_view=True),
             reject_form=RejectClaimForm(),
             **kwargs,

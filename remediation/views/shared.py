@@ -15,9 +15,12 @@ from core.uploads import file_download
 from core.views import ServiceActionMixin
 
 from .. import plan
-from ..forms import UpdateForm
+from ..charts import share_step_chart
+from ..compensation import case_figures, compensation_figures
+from ..forms import PaymentForm, UpdateForm
 from ..models import (
     ActionProgress,
+    Compensation,
     ProgressAttachment,
     RemediationAction,
     RemediationCase,
@@ -31,6 +34,33 @@ def form_error(request, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
+
+
+def employer_pays(compensations, today, *, with_forms: bool = False) -> dict:
+    """The "Employer pays" section: each recruitment-fee compensation and the case's totals,
+    with the share reimbursed month by month as a chart (its table is in the template)."""
+    fees = [c for c in compensations if c.kind == Compensation.Kind.RECRUITMENT_FEES]
+    rows = []
+    for compensation in fees:
+        figures = compensation_figures(compensation, today)
+        figures.chart = share_step_chart(
+            figures.progress.series,
+            title=_("Share of the fees reimbursed: %(what)s") % {"what": compensation.description},
+            chart_id=f"employer-pays-{compensation.pk}",
+        )
+        if with_forms:
+            # Its own ids per compensation: several forms on one page.
+            figures.payment_form = PaymentForm(auto_id=f"payment-{compensation.pk}-%s")
+        rows.append(figures)
+    totals = case_figures(fees, today)
+    for progress in totals:
+        progress.chart = share_step_chart(
+            progress.series,
+            title=_("Share of the case's recruitment fees reimbursed (%(currency)s)")
+            % {"currency": progress.currency},
+            chart_id=f"employer-pays-case-{progress.currency.lower()}",
+        )
+    return {"employer_pays": rows, "employer_pays_totals": totals}
 
 
 def prefetch_updates(queryset):

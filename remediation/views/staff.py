@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,16 +20,21 @@ from grievances.models import Grievance
 from monitoring.models import Finding
 from suppliers.models import Factory
 
+from .. import compensation as employer_pays_rules
 from .. import plan, services
+from ..compensation import compensations_with_payments
 from ..forms import (
     ActionForm,
+    AgreedForm,
     CaseEditForm,
     CaseOpenForm,
     ClaimForm,
+    CohortCompensationForm,
     CompanyForm,
     CompensationForm,
     EscalationForm,
     OutcomeForm,
+    PaymentForm,
     RejectClaimForm,
     StatusForm,
     UpdateForm,
@@ -45,7 +50,13 @@ from ..models import (
     RemediationAction,
     RemediationCase,
 )
-from .shared import actions_with_progress, companies, form_error, prefetch_updates
+from .shared import (
+    actions_with_progress,
+    companies,
+    employer_pays,
+    form_error,
+    prefetch_updates,
+)
 
 
 class StaffCaseListView(StaffRequiredMixin, ListView):
@@ -199,7 +210,7 @@ class StaffCaseDetailView(StaffCaseMixin, DetailView):
                     queryset=Participation.objects.select_related("affiliate", "joined_by"),
                 ),
                 Prefetch("actions", queryset=actions_with_progress(self.reader)),
-                "compensations",
+                Prefetch("compensations", queryset=compensations_with_payments()),
                 Prefetch("escalations", queryset=Escalation.objects.select_related("created_by")),
                 prefetch_updates(CaseUpdate.objects.visible_to(self.reader)),
             ),
@@ -225,6 +236,10 @@ class StaffCaseDetailView(StaffCaseMixin, DetailView):
             escalation_form=EscalationForm(),
             outcome_form=OutcomeForm(),
             compensation_form=CompensationForm(),
+            cohort_form=CohortCompensationForm(
+                cohorts=employer_pays_rules.cohorts_of_case(case), auto_id="cohort_%s"
+            ),
+            **employer_pays(case.compensations.all(), timezone.localdate(), with_forms=True),
             claim_form=ClaimForm(),
             verify_form=VerifyForm(),
             reject_form=RejectClaimForm(),
@@ -383,3 +398,82 @@ class CompensationEditView(CompensationAddView):
             self.get_case().compensations.all(), pk=self.kwargs["compensation_pk"]
         )
         return super().perform(request, *args, **kwargs)
+
+
+class CohortCompensationView(StaffCaseMixin, ServiceActionMixin, View):
+    """Recruitment fees of a cohort owed back (Employer Pays)."""
+
+    def perform(self, request, *args, **kwargs):
+        case = self.get_case()
+        form = CohortCompensationForm(
+            request.POST, cohorts=employer_pays_rules.cohorts_of_case(case)
+        )
+        if not form.is_valid():
+            form_error(request, form)
+            return None
+        employer_pays_rules.compensation_from_cohort(
+            case=case, by=request.user, **form.cleaned_data
+        )
+        return _("The cohort's recruitment fees are now owed in this case.")
+
+
+class FeesCompensationMixin(StaffCaseMixin):
+    def get_compensation(self) -> Compensation:
+        return get_object_or_404(
+            self.get_case().compensations.filter(kind=Compensation.Kind.RECRUITMENT_FEES),
+            pk=self.kwargs["compensation_pk"],
+        )
+
+
+class CompensationAgreedView(FeesCompensationMixin, ServiceActionMixin, View):
+    def perform(self, request, *args, **kwargs):
+        form = AgreedForm(request.POST)
+        if not form.is_valid():
+            form_error(request, form)
+            return None
+        employer_pays_rules.compensation_set_agreed(
+            compensation=self.get_compensation(), by=request.user, **form.cleaned_data
+        )
+        return _("Amount agreed saved.")
+
+
+class PaymentRecordView(FeesCompensationMixin, View):
+    """A payment is a money fact: the form leads to a confirmation page that repeats it, and
+    only the confirmed form records it."""
+
+    http_method_names = ["post"]
+    template_name = "remediation/payment_confirm.html"
+
+    def post(self, request, *args, **kwargs):
+        compensation = self.get_compensation()
+        form = PaymentForm(request.POST)
+        if not form.is_valid():
+            form_error(request, form)
+            return redirect(self.get_success_url())
+        try:
+            if request.POST.get("confirm") != "yes":
+                employer_pays_rules.check_payment(
+                    compensation,
+                    paid_on=form.cleaned_data["paid_on"],
+                    amount=form.cleaned_data["amount"],
+                    workers_paid=form.cleaned_data["workers_paid"],
+                )
+                return render(
+                    request,
+                    self.template_name,
+                    {
+                        "case": self.get_case(),
+                        "compensation": compensation,
+                        "payment": form.cleaned_data,
+                        "paid_after": compensation.amount_paid + form.cleaned_data["amount"],
+                        "form": form,
+                    },
+                )
+            employer_pays_rules.payment_record(
+                compensation=compensation, by=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            show_domain_error(request, error)
+        else:
+            messages.success(request, _("Payment recorded."))
+        return redirect(self.get_success_url())

@@ -19,6 +19,7 @@ from remediation.models import (
     ActionProgress,
     ActionStatus,
     Compensation,
+    CompensationPayment,
     RemediationAction,
     RemediationCase,
     ResponsibleCompany,
@@ -183,32 +184,29 @@ def test_compensation_paid_weighs_by_workers_and_shows_fees_reimbursed_per_curre
     company = SupplierFactory(is_brand=True)
     case = case_holding(company)
     ResponsibleCompany.objects.create(case=case, supplier=company, role="contractor")  # twice
-    Compensation.objects.create(
+    fees = Compensation.objects.create(
         case=case,
         kind=Compensation.Kind.RECRUITMENT_FEES,
         description="Recruitment fees",
         currency="THB",
         amount_owed=Decimal("100000"),
-        amount_paid=Decimal("25000"),
         workers_covered=30,
     )
-    Compensation.objects.create(
+    wages = Compensation.objects.create(
         case=case,
         kind=Compensation.Kind.WAGES,
         description="Unpaid overtime",
         currency="THB",
         amount_owed=Decimal("20000"),
-        amount_paid=Decimal("20000"),
         workers_covered=10,
     )
     other = case_holding(company)
-    Compensation.objects.create(
+    agent = Compensation.objects.create(
         case=other,
         kind=Compensation.Kind.RECRUITMENT_FEES,
         description="Fees paid to a Malaysian agent",
         currency="MYR",
         amount_owed=Decimal("5000"),
-        amount_paid=Decimal("5000"),
         workers_covered=10,
     )
     closed = case_holding(company)
@@ -218,9 +216,19 @@ def test_compensation_paid_weighs_by_workers_and_shows_fees_reimbursed_per_curre
         description="Old",
         currency="THB",
         amount_owed=Decimal("1000"),
-        amount_paid=Decimal("0"),
         workers_covered=99,
     )
+    # What is paid is what the payments add up to by the end of the quarter.
+    for compensation, paid_on, amount in [
+        (fees, date(2025, 1, 15), "15000"),
+        (fees, date(2025, 3, 31), "10000"),
+        (fees, date(2025, 4, 1), "30000"),  # after the quarter: not counted
+        (wages, date(2025, 2, 1), "20000"),
+        (agent, date(2024, 11, 30), "5000"),
+    ]:
+        CompensationPayment.objects.create(
+            compensation=compensation, paid_on=paid_on, amount=Decimal(amount)
+        )
     found = measures(company)[IndicatorCode.COMPENSATION_PAID]
     # 30 × 0.25 + 10 × 1 + 10 × 1 = 27.5 of 50 workers.
     assert (found.numerator, found.denominator, found.value) == (

@@ -404,11 +404,20 @@ def test_staff_record_compensation_as_recruitment_fees_and_the_score_shows_them(
         "description": "Fees paid to the Yangon broker",
         "currency": "THB",
         "amount_owed": "40000",
-        "amount_paid": "10000",
+        "amount_paid": "0",
         "workers_covered": "4",
     }
     client.post(reverse("remediation:compensation_add", kwargs={"pk": case.pk}), data)
-    assert Compensation.objects.get().kind == Compensation.Kind.RECRUITMENT_FEES
+    compensation = Compensation.objects.get()
+    assert compensation.kind == Compensation.Kind.RECRUITMENT_FEES
+    # What counts is what was paid by the end of the quarter: a payment dated in it.
+    client.post(
+        reverse(
+            "remediation:payment_record",
+            kwargs={"pk": case.pk, "compensation_pk": compensation.pk},
+        ),
+        {"paid_on": "2025-02-10", "amount": "10000", "confirm": "yes"},
+    )
     client.post("/staff/companies/performance/recompute/", {"quarter": "2025-01-01"})
     page = client.get(f"/staff/companies/{company.pk}/performance/").content.decode()
     assert "THB: 10,000.00 paid of 40,000.00 owed" in page
