@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from affiliates.models import Membership
 from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
+from suppliers.models import Factory
 
 from .models import ComplianceReport
 from .serializers import ComplianceReportSerializer
@@ -104,6 +105,7 @@ class PriorityViewSet(AffiliateScopedAPIMixin, viewsets.GenericViewSet):
     """Where to act first, for the caller's affiliate."""
 
     serializer_class = PrioritySerializer
+    queryset = Factory.objects.none()  # for the schema: the rows are computed, not queried
 
     def list(self, request, *args, **kwargs):
         from .priorities import priorities_for
