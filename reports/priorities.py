@@ -194,7 +194,7 @@ def leverage_points(other_affiliates: int) -> float:
 
 def priorities_for(reader, *, today: date | None = None) -> list[FactoryPriority]:
     """The affiliate's supply-chain sites, highest score first (then by name). Reads as
-    `reader` (an affiliate's), inside its scope; seven queries whatever the numbers."""
+    `reader` (an affiliate's), inside its scope; six queries whatever the numbers."""
     from monitoring.models import Finding, localized
     from remediation.models import RemediationCase
     from suppliers.models import Contract, CountryRiskIndicator, Factory, SupplyChainLink

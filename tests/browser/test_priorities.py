@@ -32,7 +32,7 @@ def test_officer_follows_the_first_explanation_and_downloads_the_xlsx(live_serve
     expect(page.get_by_role("heading", level=1)).to_have_text("Where to act first")
     first_row = page.locator("tbody tr").first
     expect(first_row).to_contain_text("1 finding published (1 critical)")
-    first_row.get_by_role("link", name="Ayutthaya Precision Parts").click()
+    first_row.get_by_role("link", name="Ayutthaya Precision Parts", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Why act at Ayutthaya Precision Parts"
     )

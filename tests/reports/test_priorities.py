@@ -133,6 +133,7 @@ def test_the_page_ranks_explains_and_links_the_actions(
     assert body.index("Ayutthaya Precision Parts") < body.index("Quiet Assembly Works")
     assert "Penang Hidden Plant" not in body
     assert "Shared with 2 other affiliates." in body
+    assert f"/a/northvale/factories/{ranked['factory'].pk}/dossier.pdf" in body
     detail_body = detail.content.decode()
     assert f"Follow case {case.reference}" in detail_body
     assert "mailto:sales@northern-it.example" in detail_body
