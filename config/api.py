@@ -22,7 +22,7 @@ from learning.api.library import ResourceViewSet
 from learning.api.screening import ScreeningViewSet
 from monitoring.api import FindingViewSet, MonitoringReportViewSet
 from remediation.api import CaseViewSet
-from reports.api import ComplianceReportViewSet
+from reports.api import ComplianceReportViewSet, PriorityViewSet
 from reports.risk_api import RiskViewSet
 from suppliers.api import (
     ContractOcdsViewSet,
@@ -48,6 +48,7 @@ router.register("memberships", MembershipViewSet, basename="membership")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("ocds/contracts", ContractOcdsViewSet, basename="ocds-contracts")
 router.register("compliance-reports", ComplianceReportViewSet, basename="compliancereport")
+router.register("priorities", PriorityViewSet, basename="priority")
 router.register("suppliers", SupplierViewSet, basename="supplier")
 router.register("factories", FactoryViewSet, basename="factory")
 router.register("disclosures", DisclosureViewSet, basename="disclosure")

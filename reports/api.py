@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from affiliates.models import Membership
 from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
+from suppliers.models import Factory
 
 from .models import ComplianceReport
 from .serializers import ComplianceReportSerializer
@@ -69,3 +70,48 @@ class ComplianceReportViewSet(
         if report.status != ComplianceReport.Status.READY:
             raise NotFound(_("The report is not ready yet."))
         return compliance_download(report)
+
+
+class PrioritySerializer(serializers.Serializer):
+    """One factory's row of where to act first (README "Where to act first")."""
+
+    rank = serializers.IntegerField()
+    factory = serializers.IntegerField(source="factory.pk")
+    factory_name = serializers.CharField(source="factory.name")
+    country = serializers.CharField(source="factory.country.code")
+    score = serializers.FloatField()
+    findings_points = serializers.FloatField()
+    country_points = serializers.FloatField()
+    spend_points = serializers.FloatField()
+    leverage_points = serializers.FloatField()
+    published_findings = serializers.IntegerField(source="finding_count")
+    spend_eur = serializers.FloatField()
+    other_affiliates = serializers.IntegerField(
+        help_text=_("How many other affiliates share the factory (never which).")
+    )
+    explanation = serializers.ListField(child=serializers.CharField())
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["priorities"],
+        description=_(
+            "The caller's affiliate's supply-chain factories, highest score first, each with "
+            "the four parts of its score and their explanation in words."
+        ),
+    )
+)
+class PriorityViewSet(AffiliateScopedAPIMixin, viewsets.GenericViewSet):
+    """Where to act first, for the caller's affiliate."""
+
+    serializer_class = PrioritySerializer
+    queryset = Factory.objects.none()  # for the schema: the rows are computed, not queried
+
+    def list(self, request, *args, **kwargs):
+        from .priorities import priorities_for
+
+        rows = priorities_for(self.reader)
+        page = self.paginate_queryset(rows)
+        if page is not None:
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return Response(self.get_serializer(rows, many=True).data)

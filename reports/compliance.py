@@ -233,15 +233,23 @@ def compliance_report_render(report: ComplianceReport) -> tuple[bytes, int]:
     return pdf, len(document.pages)
 
 
+PRIORITIES_IN_REPORT = 10
+
+
 def compliance_report_html(report: ComplianceReport) -> str:
+    from .priorities import priorities_for
+
+    reader = Reader.for_affiliate(report.affiliate)
     with translation.override(report.language):
         context = report_context(
-            Reader.for_affiliate(report.affiliate),
+            reader,
             report.period_start,
             report.period_end,
             contract=report.contract,
         )
         context.update(
+            # Where to act first, today: the ten highest scores with their explanation.
+            priorities=priorities_for(reader)[:PRIORITIES_IN_REPORT],
             report=report,
             LANGUAGE_CODE=report.language,
             # Where a reader checks the file: the page shows its SHA-256.

@@ -3,7 +3,7 @@ compliance reports (under /a/<affiliate_slug>/), and EW staff's dashboard."""
 
 from django.urls import include, path
 
-from . import audit, risk_views, views
+from . import audit, priority_views, risk_views, views
 
 app_name = "reports"
 
@@ -37,6 +37,33 @@ affiliate_patterns = [
         risk_views.AffiliateRiskExportView.as_view(),
         name="risk_export",
     ),
+    # Where to act first and the forced-labour dossier (reports/priority_views.py)
+    path("priorities/", priority_views.PrioritiesView.as_view(), name="priorities"),
+    path(
+        "priorities/<int:pk>/",
+        priority_views.PriorityDetailView.as_view(),
+        name="priority_detail",
+    ),
+    path(
+        "priorities/export.csv",
+        priority_views.PrioritiesExportView.as_view(file_format="csv"),
+        name="priorities_export_csv",
+    ),
+    path(
+        "priorities/export.xlsx",
+        priority_views.PrioritiesExportView.as_view(file_format="xlsx"),
+        name="priorities_export_xlsx",
+    ),
+    path(
+        "factories/<int:pk>/dossier.json",
+        priority_views.DossierView.as_view(file_format="json"),
+        name="dossier_json",
+    ),
+    path(
+        "factories/<int:pk>/dossier.pdf",
+        priority_views.DossierView.as_view(file_format="pdf"),
+        name="dossier_pdf",
+    ),
     # The audit trail (reports/audit.py)
     path("audit/", audit.AffiliateTrailView.as_view(), name="audit"),
     path(
@@ -49,6 +76,16 @@ affiliate_patterns = [
 urlpatterns = [
     path("a/<slug:affiliate_slug>/", include(affiliate_patterns)),
     path("staff/", views.StaffDashboardView.as_view(), name="staff_dashboard"),
+    path(
+        "staff/factories/<int:pk>/dossier.json",
+        priority_views.StaffDossierView.as_view(file_format="json"),
+        name="staff_dossier_json",
+    ),
+    path(
+        "staff/factories/<int:pk>/dossier.pdf",
+        priority_views.StaffDossierView.as_view(file_format="pdf"),
+        name="staff_dossier_pdf",
+    ),
     path(
         "staff/compliance-reports/<int:pk>/download/",
         views.StaffComplianceReportDownloadView.as_view(),
