@@ -123,10 +123,10 @@ def backward(apps, schema_editor):
                 debt_currency=cohort.debt_currency,
                 documents_held_by=cohort.documents_held_by,
             )
-            RecruitmentFee.objects.filter(finding=finding).delete()
+            RecruitmentFee.objects.filter(finding_id=finding.pk).delete()
             RecruitmentFee.objects.bulk_create(
                 RecruitmentFee(
-                    finding=finding, cost_item=f.cost_item, amount=f.amount, currency=f.currency
+                    finding_id=finding.pk, cost_item=f.cost_item, amount=f.amount, currency=f.currency
                 )
                 for f in cohort.fees.order_by("pk")
             )

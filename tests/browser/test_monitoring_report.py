@@ -1,11 +1,14 @@
 """Issue 4 end to end: a partner reports a finding, staff triage and publish it, the affiliate
 that buys from the factory reads it and has been told by e-mail."""
 
+from datetime import date
+
 from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.test import override_settings
 from playwright.sync_api import expect
 
+from core.models import ExchangeRate
 from core.outbox import outbox_send_pending
 from monitoring.models import Finding, MonitoringReport
 from tests.browser.steps import sign_in
@@ -24,6 +27,9 @@ def test_partner_finding_is_triaged_published_and_read_by_the_affiliate(
     live_server, page, northvale, northvale_officer
 ):
     factory = FactoryFactory(name="Ayutthaya Precision Electronics", country="TH")
+    ExchangeRate.objects.create(
+        currency="THB", date=date(2026, 1, 15), units_per_euro=38, source="Test rate"
+    )
     in_supply_chain(northvale, factory)
     partner = PartnerMemberFactory(email="monitor@partner.example")
     staff = StaffFactory(email="triage@ewatch.example")
@@ -55,13 +61,23 @@ def test_partner_finding_is_triaged_published_and_read_by_the_affiliate(
         page.get_by_label("Description (confidential)").fill(CONFIDENTIAL)
         page.get_by_label("Debt bondage").check()
         page.get_by_label("Retention of identity documents").check()
-        page.get_by_label("Migrant workers' origin country").select_option(label="Myanmar")
-        page.get_by_label("Country of work").select_option(label="Thailand")
-        page.get_by_label("Cost item 1").select_option(label="Recruitment or placement fee")
-        page.get_by_label("Amount per worker 1").fill("18000")
-        page.get_by_label("Currency 1").fill("THB")
         page.get_by_role("button", name="Save finding").click()
         expect(page.get_by_text("Finding saved.")).to_be_visible()
+        # The workers it concerns: a cohort from Myanmar who paid a broker's fee in baht.
+        page.get_by_role("link", name="Add a migrant cohort").click()
+        page.get_by_label("Country of origin").select_option(label="Myanmar")
+        page.get_by_label("Country of work").select_option(label="Thailand")
+        page.get_by_label("Women", exact=True).fill("22")
+        page.get_by_label("Men", exact=True).fill("18")
+        page.get_by_label("Step of the journey 1").select_option(
+            label="Recruitment in the country of origin"
+        )
+        page.get_by_label("Cost item 1").select_option(label="Recruitment or placement fee")
+        page.get_by_label("Amount per worker 1").fill("18000")
+        page.get_by_label("Currency 1").select_option(value="THB")
+        page.get_by_label("Paid on 1").fill("2026-01-15")
+        page.get_by_role("button", name="Save cohort").click()
+        expect(page.get_by_text("Migrant cohort saved.")).to_be_visible()
         expect(page.get_by_text("Myanmar → Thailand")).to_be_visible()
         page.get_by_role("button", name="Submit to Electronics Watch").click()
         expect(page.get_by_text("submitted to Electronics Watch")).to_be_visible()
@@ -101,7 +117,8 @@ def test_partner_finding_is_triaged_published_and_read_by_the_affiliate(
     sign_in(page, base, northvale_officer.email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Findings").click()
     expect(page.get_by_text(PUBLISHED)).to_be_visible()
-    expect(page.get_by_text("Myanmar → Thailand")).to_be_visible()
+    # Cohorts are the partner's and EW's: affiliates read the published text only.
+    expect(page.get_by_text("Myanmar → Thailand")).to_have_count(0)
     expect(page.get_by_text(CONFIDENTIAL)).to_have_count(0)
     page.get_by_role("link", name=factory.name).first.click()
     expect(page.get_by_role("heading", name="Monitoring findings")).to_be_visible()
