@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 from django_countries.fields import CountryField
 from django_scopes import ScopedManager
@@ -812,14 +813,14 @@ class CountryRiskIndicator(models.Model):
         RIGHTS_INDEX = "rights_index", _("Workers' rights rating")
 
     class Level(models.TextChoices):
-        LOW = "low", _("Low")
-        MEDIUM = "medium", _("Medium")
-        HIGH = "high", _("High")
+        LOW = "low", pgettext_lazy("risk level", "Low")
+        MEDIUM = "medium", pgettext_lazy("risk level", "Medium")
+        HIGH = "high", pgettext_lazy("risk level", "High")
 
     country = CountryField(_("country"))
     indicator = models.CharField(_("indicator"), max_length=30, choices=Indicator.choices)
     value = models.CharField(
-        _("value"),
+        pgettext_lazy("published figure", "value"),
         max_length=255,
         help_text=_(
             "The figure as the source publishes it: a number (10.8) or a short text "

@@ -3,6 +3,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
@@ -96,7 +97,7 @@ class CountryRiskForm(forms.Form):
         label=_("Indicator"), choices=CountryRiskIndicator.Indicator.choices
     )
     value = forms.CharField(
-        label=_("Value"),
+        label=pgettext_lazy("published figure", "Value"),
         max_length=255,
         help_text=CountryRiskIndicator._meta.get_field("value").help_text,
     )
