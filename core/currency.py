@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from .models import ExchangeRate
@@ -39,3 +40,9 @@ def to_eur(amount: Decimal, currency: str, on: date) -> Converted:
         )
     eur = (Decimal(amount) / rate.units_per_euro).quantize(CENT, ROUND_HALF_UP)
     return Converted(eur, rate)
+
+
+def format_money(amount: Decimal) -> str:
+    """An amount for a message, with two decimals and thousands separators in the language of
+    the request ("6,766,857.50"; the templates use `floatformat:"2g"`)."""
+    return formats.number_format(amount, 2, use_l10n=True, force_grouping=True)

@@ -2,8 +2,9 @@
 
 A cohort is saved whole, in one transaction: its facts, its agency chain (replaced as a whole,
 in order from the country of origin) and its fees (replaced as a whole, each converted to
-euros at the rate of the day it was paid, `core.currency.to_eur`). A fee without a rate of its
-day stops the save with a message naming the currency and the date: nothing is saved.
+euros at the rate of the day it was paid, `core.currency.to_eur`). Fees without a rate of their
+day stop the save with a message per fee naming the currency and the date (all of them at once,
+`FeesWithoutRate`): nothing is saved. Fees are listed in the order of the journey, then by date.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from decimal import Decimal
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.currency import NoExchangeRate, to_eur
 from core.errors import DomainError
@@ -58,6 +60,34 @@ class Fee:
     agency: int | None = None
 
 
+class FeesWithoutRate(DomainError):
+    """Fees with no exchange rate of their day: `missing` maps each one's index in the fees
+    given to its message, so that the form shows every one on its own row."""
+
+    def __init__(self, missing: dict[int, str]):
+        super().__init__(" ".join(missing[index] for index in sorted(missing)), field="fees")
+        self.missing = missing
+
+    @property
+    def summary(self) -> str:
+        count = len(self.missing)
+        return ngettext(
+            "%(count)d fee has no exchange rate for the day it was paid: nothing was saved.",
+            "%(count)d fees have no exchange rate for the day they were paid: nothing was saved.",
+            count,
+        ) % {"count": count}
+
+
+def journey_order():
+    """Fees by step of the journey (the order of CohortFee.Step), then by date paid."""
+    step = models.Case(
+        *(models.When(step=value, then=index) for index, value in enumerate(CohortFee.Step.values)),
+        default=len(CohortFee.Step.values),
+        output_field=models.IntegerField(),
+    )
+    return (step.asc(), "paid_on", "pk")
+
+
 def matching_corridor(origin: str, transit: Sequence[str], destination: str):
     """The reference corridor with the same origin, transit countries (in order) and
     destination, or None."""
@@ -75,7 +105,7 @@ def with_chain(queryset):
         "agencies",
         models.Prefetch(
             "fees",
-            queryset=CohortFee.objects.select_related("agency", "rate").order_by("paid_on", "pk"),
+            queryset=CohortFee.objects.select_related("agency", "rate").order_by(*journey_order()),
         ),
         models.Prefetch("findings", queryset=Finding.objects.select_related("standard")),
     )
@@ -109,7 +139,7 @@ def cohort_save(
     if any(f.report_id != report.pk for f in findings):
         raise DomainError(_("A linked finding belongs to another report."), field="findings")
     agencies, fees = list(agencies), list(fees)
-    converted = [_convert(fee) for fee in fees]  # before any write: a missing rate saves nothing
+    converted = _convert_all(fees)  # before any write: a missing rate saves nothing
     for fee in fees:
         if fee.agency is not None and not 0 <= fee.agency < len(agencies):
             raise DomainError(_("A fee is paid to an agency that is not in the chain."))
@@ -144,11 +174,16 @@ def cohort_save(
     return cohort
 
 
-def _convert(fee: Fee):
-    try:
-        return to_eur(fee.amount, fee.currency, fee.paid_on)
-    except NoExchangeRate as error:
-        raise DomainError(str(error), field="fees") from error
+def _convert_all(fees: list[Fee]) -> list:
+    converted, missing = [], {}
+    for index, fee in enumerate(fees):
+        try:
+            converted.append(to_eur(fee.amount, fee.currency, fee.paid_on))
+        except NoExchangeRate as error:
+            missing[index] = str(error)
+    if missing:
+        raise FeesWithoutRate(missing)
+    return converted
 
 
 def _check_cohort(cohort: MigrantCohort) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -332,6 +334,14 @@ class AgencyForm(forms.Form):
 AgencyFormSet = forms.formset_factory(AgencyForm, extra=2, max_num=MAX_AGENCIES)
 
 
+def _agency_text(number: int) -> str:
+    return gettext("Agency no. %(n)s of the chain") % {"n": number}
+
+
+# Lazy: the choices are built once, at import; the text is translated in the reader's language.
+_agency_in_chain = lazy(_agency_text, str)
+
+
 class CohortFeeForm(forms.Form):
     step = forms.ChoiceField(
         label=_("Step of the journey"), choices=[("", "—"), *CohortFee.Step.choices], required=False
@@ -339,10 +349,7 @@ class CohortFeeForm(forms.Form):
     agency = forms.ChoiceField(
         label=_("Paid to"),
         choices=[("", _("No agency / not known"))]
-        + [
-            (str(n), _("Agency no. %(n)s of the chain") % {"n": n})
-            for n in range(1, MAX_AGENCIES + 1)
-        ],
+        + [(str(n), _agency_in_chain(n)) for n in range(1, MAX_AGENCIES + 1)],
         required=False,
     )
     cost_item = forms.ChoiceField(

@@ -6,10 +6,12 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core import audit
+from core.currency import NoExchangeRate, to_eur
 from core.encryption import EncryptedTextField
 from core.uploads import PrivateUploadTo
 
@@ -553,6 +555,19 @@ class MigrantCohort(models.Model):
     @property
     def workers(self) -> int:
         return self.workers_women + self.workers_men + self.workers_other
+
+    @cached_property
+    def debt_eur(self) -> Decimal | None:
+        """The debt per worker in euros at the rate of the last day of the report's period
+        (when it was found); None when in euros already or no rate of that week is recorded."""
+        if self.debt_per_worker is None or self.debt_currency.upper() in {"", "EUR"}:
+            return None
+        try:
+            return to_eur(
+                self.debt_per_worker, self.debt_currency, self.report.period_end
+            ).amount_eur
+        except NoExchangeRate:
+            return None
 
     @property
     def route(self) -> str:

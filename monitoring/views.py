@@ -249,7 +249,7 @@ class CohortEditMixin(PartnerReportMixin):
                 "currency": f.currency,
                 "paid_on": f.paid_on,
             }
-            for f in (cohort.fees.order_by("paid_on", "pk") if cohort else [])
+            for f in (cohort.fees.order_by(*cohorts.journey_order()) if cohort else [])
         ]
         return self.render(
             CohortForm(instance=cohort, report=self.get_report()),
@@ -270,6 +270,7 @@ class CohortEditMixin(PartnerReportMixin):
                 for row in agencies.cleaned_data
                 if row.get("name")
             ]
+            filled = [(n, row) for n, row in enumerate(fees.cleaned_data) if row.get("step")]
             paid = [
                 cohorts.Fee(
                     step=row["step"],
@@ -279,8 +280,7 @@ class CohortEditMixin(PartnerReportMixin):
                     paid_on=row["paid_on"],
                     agency=int(row["agency"]) - 1 if row.get("agency") else None,
                 )
-                for row in fees.cleaned_data
-                if row.get("step")
+                for _n, row in filled
             ]
             try:
                 cohorts.cohort_save(
@@ -292,6 +292,10 @@ class CohortEditMixin(PartnerReportMixin):
                     findings=linked,
                     **data,
                 )
+            except cohorts.FeesWithoutRate as error:
+                form.add_error(None, error.summary)
+                for index, message in error.missing.items():
+                    fees.forms[filled[index][0]].add_error(None, message)
             except DomainError as error:
                 show_domain_error(request, error, form)
             else:

@@ -23,12 +23,12 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core.currency import CENT, NoExchangeRate, to_eur
+from core.currency import CENT, NoExchangeRate, format_money, to_eur
 from core.errors import DomainError
 from core.models import ExchangeRate
 from monitoring.models import CohortFee, MigrantCohort
 
-from .models import Compensation, CompensationPayment, RemediationCase
+from .models import Compensation, CompensationPayment, RemediationCase, share_of
 from .rules import require_active, require_staff, timeline_note
 
 # The chart of the share reimbursed runs month by month; a compensation is paid over a few
@@ -155,7 +155,7 @@ def compensation_from_cohort(
         _("Recruitment fees owed to %(workers)s workers: %(amount)s %(currency)s.")
         % {
             "workers": owed.workers,
-            "amount": formats.number_format(owed.total, 2, force_grouping=True),
+            "amount": format_money(owed.total),
             "currency": owed.currency,
         },
     )
@@ -183,7 +183,7 @@ def _check_agreed(compensation: Compensation, amount_agreed: Decimal | None) -> 
     if amount_agreed > compensation.amount_owed:
         raise DomainError(
             _("The amount agreed cannot be more than what is owed (%(owed)s %(currency)s).")
-            % {"owed": compensation.amount_owed, "currency": compensation.currency},
+            % {"owed": format_money(compensation.amount_owed), "currency": compensation.currency},
             field="amount_agreed",
         )
 
@@ -221,7 +221,7 @@ def payment_record(
         by,
         _("Payment of %(amount)s %(currency)s on %(date)s towards: %(what)s.")
         % {
-            "amount": formats.number_format(amount, 2, force_grouping=True),
+            "amount": format_money(amount),
             "currency": compensation.currency,
             "date": formats.date_format(paid_on, "DATE_FORMAT"),
             "what": compensation.description,
@@ -255,9 +255,9 @@ def check_payment(
                 "was recorded."
             )
             % {
-                "total": paid + amount,
-                "owed": compensation.amount_owed,
-                "left": compensation.amount_owed - paid,
+                "total": format_money(paid + amount),
+                "owed": format_money(compensation.amount_owed),
+                "left": format_money(compensation.amount_owed - paid),
                 "currency": compensation.currency,
             },
             field="amount",
@@ -301,11 +301,11 @@ class Progress:
     @property
     def share(self) -> Decimal:
         """Per cent of what is owed that has been reimbursed, to one decimal."""
-        return _share(self.reimbursed, self.owed)
+        return share_of(self.reimbursed, self.owed)
 
     @property
     def share_agreed(self) -> Decimal:
-        return _share(self.reimbursed, self.agreed)
+        return share_of(self.reimbursed, self.agreed)
 
 
 @dataclass
@@ -385,7 +385,7 @@ def share_over_time(
     cumulative = Decimal(0)
     while month <= last and len(series) < MAX_MONTHS:
         cumulative += by_month.get(month, Decimal(0))
-        series.append((month, _share(cumulative, owed)))
+        series.append((month, share_of(cumulative, owed)))
         month = _next_month(month)
     return series
 
@@ -408,12 +408,6 @@ def _steps_from_prefetched(cohort: MigrantCohort, currency: str) -> list[StepFee
         for step in CohortFee.Step.values
         if step in by_step
     ]
-
-
-def _share(part: Decimal, whole: Decimal) -> Decimal:
-    if not whole:
-        return Decimal(100) if part else Decimal(0)
-    return min(Decimal(100), (part * 100 / whole).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 def _cents(amount: Decimal) -> Decimal:

@@ -225,7 +225,8 @@ class OutcomeForm(forms.Form):
 
 
 class CompensationForm(forms.ModelForm):
-    # Optional, so that a form without it (an older client) records "other compensation".
+    # Optional: left out, a new compensation is "other compensation" and a saved one keeps its
+    # kind (the "Paid so far" box of the compensation table does not send it).
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=Compensation.Kind.choices,
@@ -245,7 +246,7 @@ class CompensationForm(forms.ModelForm):
         ]
 
     def clean_kind(self):
-        return self.cleaned_data["kind"] or Compensation.Kind.OTHER
+        return self.cleaned_data["kind"] or None
 
 
 class CohortChoiceField(forms.ModelChoiceField):

@@ -9,6 +9,7 @@ an affiliate's own record of what it did with its contractor.
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -439,11 +440,18 @@ class Compensation(models.Model):
         return self.description
 
     @property
-    def share_paid(self) -> int:
-        """Per cent of what is owed that has been paid."""
-        if not self.amount_owed:
-            return 100
-        return min(100, int(self.amount_paid * 100 / self.amount_owed))
+    def share_paid(self) -> Decimal:
+        """Per cent of what is owed that has been paid, to one decimal (`share_of`)."""
+        return share_of(self.amount_paid, self.amount_owed)
+
+
+def share_of(part: Decimal, whole: Decimal) -> Decimal:
+    """Per cent of `whole` that `part` is, rounded half up to one decimal, at most 100: the
+    one rule for every share paid or reimbursed shown (compensation table, Employer pays, API).
+    Nothing owed: 100 once something is paid, else 0."""
+    if not whole:
+        return Decimal(100) if part else Decimal(0)
+    return min(Decimal(100), (part * 100 / whole).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 class CompensationPayment(models.Model):

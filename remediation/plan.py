@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.currency import format_money
 from core.errors import DomainError
 from core.uploads import CleanFile
 
@@ -459,9 +460,11 @@ def compensation_save(
     amount_owed: Decimal,
     amount_paid: Decimal,
     workers_covered: int,
-    kind: str = Compensation.Kind.OTHER,
+    kind: str | None = None,
     compensation: Compensation | None = None,
 ) -> Compensation:
+    """Add or change a compensation. Without `kind`, a saved compensation keeps its own (a
+    cohort's recruitment fees stay recruitment fees) and a new one is "other compensation"."""
     require_staff(by)
     require_active(case)
     currency = (currency or "").strip().upper()
@@ -478,10 +481,17 @@ def compensation_save(
     compensation = compensation or Compensation(case=case)
     if compensation.case_id != case.pk:
         raise DomainError(_("This compensation belongs to another case."))
-    if kind not in Compensation.Kind.values:
-        raise DomainError(_("Choose what the compensation is for."), field="kind")
     if compensation.pk is not None:
         compensation = Compensation.objects.select_for_update().get(pk=compensation.pk)
+    if not kind:
+        kind = compensation.kind if compensation.pk is not None else Compensation.Kind.OTHER
+    if kind not in Compensation.Kind.values:
+        raise DomainError(_("Choose what the compensation is for."), field="kind")
+    if compensation.cohort_id is not None and kind != Compensation.Kind.RECRUITMENT_FEES:
+        raise DomainError(
+            _("The fees of a migrant cohort are recruitment fees: the kind cannot change."),
+            field="kind",
+        )
     already_paid = paid_so_far(compensation) if compensation.pk is not None else Decimal(0)
     if amount_paid < already_paid:
         raise DomainError(
@@ -489,7 +499,7 @@ def compensation_save(
                 "The payments recorded already add up to %(paid)s %(currency)s: a payment "
                 "recorded cannot be taken back here."
             )
-            % {"paid": already_paid, "currency": compensation.currency},
+            % {"paid": format_money(already_paid), "currency": compensation.currency},
             field="amount_paid",
         )
     if already_paid and currency != compensation.currency:
@@ -497,6 +507,15 @@ def compensation_save(
             _("Payments are recorded in %(currency)s: the currency cannot change any more.")
             % {"currency": compensation.currency},
             field="currency",
+        )
+    if (
+        compensation.pk is not None
+        and compensation.kind == Compensation.Kind.RECRUITMENT_FEES
+        and amount_paid > already_paid
+    ):
+        raise DomainError(
+            _("Record a payment of recruitment fees with the payment form under Employer pays."),
+            field="amount_paid",
         )
     compensation.kind = kind
     compensation.description = description.strip()

@@ -95,12 +95,14 @@ def test_fees_in_three_currencies_convert_at_the_rate_of_their_day(draft, partne
         (f.currency, f.amount_eur, f.rate and f.rate.date, f.agency and f.agency.name)
         for f in cohort.fees.all()
     ]
+    # In the order of the journey (the transit fee, paid last, before those on arrival), then
+    # by date.
     assert rows == [
         ("NPR", Decimal("1000.00"), PAID, "Kathmandu Jobs"),
         ("NPR", Decimal("100.00"), PAID, "Kathmandu Jobs"),
+        ("USD", Decimal("200.00"), PAID, None),  # Monday's rate for a Saturday
         ("MYR", Decimal("300.00"), PAID, "Penang HR"),  # 5 per euro that day, not 4.8
         ("EUR", Decimal("20.00"), None, "Penang HR"),
-        ("USD", Decimal("200.00"), PAID, None),  # Monday's rate for a Saturday
     ]
     assert cohort.fees_per_worker_eur == Decimal("1620.00")
     assert cohort.fees_eur_by("step") == {
@@ -264,6 +266,118 @@ def test_bad_input_on_the_cohort_form_saves_nothing(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not MigrantCohort.objects.exists() and not CohortFee.objects.exists()
+
+
+def test_every_fee_without_a_rate_is_reported_on_its_row_and_nothing_is_saved(
+    client, draft, partner_member, rates
+):
+    client.force_login(partner_member)
+    url = reverse("monitoring:cohort_create", kwargs={"pk": draft.pk})
+    second_and_third = {
+        "fees-TOTAL_FORMS": "3",
+        "fees-1-step": "arrival",
+        "fees-1-cost_item": "medical",
+        "fees-1-amount": "10",
+        "fees-1-currency": "THB",
+        "fees-1-paid_on": PAID.isoformat(),
+        "fees-2-step": "transit",
+        "fees-2-cost_item": "travel",
+        "fees-2-amount": "250",
+        "fees-2-currency": "USD",
+        "fees-2-paid_on": "2025-02-01",  # the week before has no dollar rate
+    }
+    response = client.post(url, _post(**second_and_third))
+    assert response.status_code == 200
+    rows = [form.non_field_errors() for form in response.context["fees"].forms]
+    assert rows[0] == []
+    assert rows[1] == ["No exchange rate for THB on or in the week before 2025-03-03."]
+    assert rows[2] == ["No exchange rate for USD on or in the week before 2025-02-01."]
+    assert "2 fees have no exchange rate" in response.content.decode()
+    assert not MigrantCohort.objects.exists() and not CohortFee.objects.exists()
+    # The service names every one of them (the API answers with this message).
+    with pytest.raises(DomainError, match=r"for THB on .* 2025-03-03\. No .* USD on .* 2025-02-01"):
+        _save(
+            draft,
+            partner_member,
+            fees=[
+                Fee("arrival", "medical", Decimal("10"), "THB", PAID),
+                Fee("transit", "travel", Decimal("250"), "USD", date(2025, 2, 1)),
+            ],
+        )
+
+
+def test_the_edit_form_lists_fees_by_step_of_the_journey_then_date(draft, partner_member, rates):
+    cohort = _save(
+        draft,
+        partner_member,
+        fees=[
+            Fee("arrival", "visa_permit", Decimal("1500"), "MYR", PAID),
+            Fee("transit", "travel", Decimal("250"), "USD", date(2025, 3, 8)),
+            Fee("origin_recruitment", "recruitment_fee", Decimal("145"), "NPR", PAID),
+            Fee("origin_recruitment", "medical", Decimal("48"), "MYR", date(2025, 2, 28)),
+        ],
+    )
+    from django.test import Client
+
+    client = Client()
+    client.force_login(partner_member)
+    response = client.get(
+        reverse("monitoring:cohort_update", kwargs={"pk": draft.pk, "cohort_pk": cohort.pk})
+    )
+    initial = [(row["step"], row["paid_on"]) for row in response.context["fees"].initial]
+    assert initial == [
+        ("origin_recruitment", date(2025, 2, 28)),
+        ("origin_recruitment", PAID),
+        ("transit", date(2025, 3, 8)),
+        ("arrival", PAID),
+    ]
+
+
+def test_the_agency_choices_are_translated_when_shown():
+    from django.utils import translation
+
+    from monitoring.forms import CohortFeeForm
+
+    with translation.override("fr"):
+        options = str(CohortFeeForm()["agency"])
+    assert "2 de la chaîne" in options and "Agence n°" in options and "Agency no." not in options
+
+
+def test_the_debt_shows_with_grouping_and_in_euros_when_a_rate_exists(
+    client, partner_member, rates
+):
+    report = MonitoringReportFactory(
+        partner=partner_member.partner_membership.partner,
+        status=MonitoringReport.Status.DRAFT,
+        period_start=date(2025, 2, 1),
+        period_end=date(2025, 3, 5),  # the NPR rate of 3 March (145 a euro) is within the week
+    )
+    _save(report, partner_member, debt_per_worker=Decimal("180000"), debt_currency="NPR")
+    _save(report, partner_member, debt_per_worker=Decimal("5000"), debt_currency="THB")
+    client.force_login(partner_member)
+    page = client.get(reverse("monitoring:report_detail", kwargs={"pk": report.pk}))
+    body = page.content.decode()
+    # 180,000 / 145 = 1,241.379... euros
+    assert "180,000.00 NPR (1,241.38 € at the rate of the end of the period)" in body
+    assert "<dd>5,000.00 THB</dd>" in body  # no baht rate recorded: no euros
+
+
+def test_finding_form_names_each_checkbox_group_with_a_fieldset(client, draft, partner_member):
+    client.force_login(partner_member)
+    form = client.get(reverse("monitoring:finding_create", kwargs={"pk": draft.pk}))
+    html = form.content.decode()
+    assert '<label for="">' not in html
+    for label in (
+        "Child labour",
+        "Trafficking: the act",
+        "Trafficking: the means",
+        "Trafficking: the purpose",
+        "ILO forced-labour indicators",
+    ):
+        assert f"<legend>{label}</legend>" in html
+    assert html.count('<fieldset class="field"') == 5
+    # One label per checkbox, tied to it.
+    assert 'for="id_child_labour_0"' in html
 
 
 def test_finding_form_records_child_labour_and_trafficking(client, draft, partner_member):

@@ -128,7 +128,10 @@ def test_payments_accumulate_and_over_payment_is_refused_with_nothing_saved(coho
     assert compensation.amount_paid == Decimal("9000.50")
     assert compensation.amount_agreed == Decimal("15000")
     before = (CompensationPayment.objects.count(), CaseUpdate.objects.count())
-    with pytest.raises(DomainError, match=r"more than the 19500\.00 EUR owed"):
+    with pytest.raises(
+        DomainError,
+        match=r"to 19,500\.01 EUR, more than the 19,500\.00 EUR owed \(10,499\.50 EUR are left",
+    ):
         employer_pays.payment_record(
             compensation=compensation, by=staff, paid_on=today, amount=Decimal("10499.51")
         )
@@ -145,6 +148,77 @@ def test_payments_accumulate_and_over_payment_is_refused_with_nothing_saved(coho
     )
     compensation.refresh_from_db()
     assert compensation.amount_paid == compensation.amount_owed
+
+
+def test_paid_so_far_keeps_the_kind_and_is_not_offered_where_payments_are_confirmed(
+    client, cohort_case, staff
+):
+    case, cohort = cohort_case
+    compensation = employer_pays.compensation_from_cohort(case=case, cohort=cohort, by=staff)
+    # 10,325.25 of 19,500.00 is 52.95 %: 53.0 % rounded half up (52 % truncated).
+    employer_pays.payment_record(
+        compensation=compensation,
+        by=staff,
+        paid_on=timezone.localdate(),
+        amount=Decimal("10325.25"),
+    )
+    with scopes_disabled():
+        wages = Compensation.objects.create(
+            case=case,
+            kind=Compensation.Kind.WAGES,
+            description="Unpaid overtime",
+            currency="THB",
+            amount_owed=Decimal("3000"),
+            workers_covered=4,
+        )
+    client.force_login(staff)
+    staff_page = reverse("remediation:staff_case", kwargs={"pk": case.pk})
+    body = client.get(staff_page).content.decode()
+    assert f'id="paid-{compensation.pk}"' not in body  # its payments: the confirmed form
+    assert f'href="#employer-pays-{compensation.pk}-heading"' in body
+    assert f'id="paid-{wages.pk}"' in body
+    # The compensation table and Employer pays give the same share.
+    assert "10,325.25 EUR (53.0 %)" in body and "52 %" not in body
+
+    # What the "Paid so far" box sent (no kind) keeps the kind of the compensation.
+    row = {
+        "description": compensation.description,
+        "currency": "EUR",
+        "amount_owed": "19500.00",
+        "workers_covered": "30",
+        "amount_paid": "10325.25",
+    }
+    edit = reverse(
+        "remediation:compensation_edit", kwargs={"pk": case.pk, "compensation_pk": compensation.pk}
+    )
+    client.post(edit, row)
+    compensation.refresh_from_db()
+    assert compensation.kind == Compensation.Kind.RECRUITMENT_FEES
+    assert compensation.cohort == cohort
+    refused = client.post(edit, {**row, "amount_paid": "11000"}, follow=True)
+    assert "with the payment form under Employer pays" in refused.content.decode()
+    assert CompensationPayment.objects.filter(compensation=compensation).count() == 1
+    # The box of another kind of compensation still records a payment, and keeps its kind.
+    client.post(
+        reverse(
+            "remediation:compensation_edit", kwargs={"pk": case.pk, "compensation_pk": wages.pk}
+        ),
+        {
+            "description": "Unpaid overtime",
+            "currency": "THB",
+            "amount_owed": "3000",
+            "workers_covered": "4",
+            "amount_paid": "1000",
+        },
+    )
+    wages.refresh_from_db()
+    assert (wages.kind, wages.amount_paid) == (Compensation.Kind.WAGES, Decimal("1000"))
+    body = client.get(staff_page).content.decode()
+    assert "1,000.00 THB (33.3 %)" in body
+    # A cohort's fees stay recruitment fees, whatever is sent.
+    client.post(edit, {**row, "kind": "other"})
+    compensation.refresh_from_db()
+    assert compensation.kind == Compensation.Kind.RECRUITMENT_FEES
 
 
 def test_share_reimbursed_over_time_is_cumulative_by_month(cohort_case, staff):
