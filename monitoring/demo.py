@@ -1,11 +1,12 @@
 """Demo data for monitoring: the partner organisation, and its reports in several states.
 
 - Published: Ayutthaya (in northvale's and southport's supply chains), with forced-labour
-  indicators, trafficking (act, means, purpose) and a Myanmar → Thailand cohort of migrant
-  workers with its agencies and fees in kyat and baht; one finding left unpublished.
+  indicators, trafficking (act, means, purpose), child labour in two ILO categories and a
+  Myanmar → Thailand cohort of migrant workers with its agencies and fees in kyat and baht;
+  one finding left unpublished.
 - Submitted and waiting for triage: Penang, with cohorts from Nepal (direct, and through
   India) and Bangladesh to Malaysia, fees in rupees, taka, ringgit and dollars, and child
-  labour in two ILO categories.
+  labour in two ILO categories (counted once triage publishes it).
 - Sent back to the partner for more information: Brno.
 - Draft: Brno, a later period.
 
@@ -189,12 +190,26 @@ def _published_ayutthaya(partner, factory, author, staff, today):
         workers_affected=3,
         confidential_text="Three workers said a supervisor shouts at and threatens them.",
     )
+    children = services.finding_save(
+        report=report,
+        by=author,
+        standard=_standard(3),
+        severity="critical",
+        workers_affected=7,
+        youngest_age_observed=14,
+        child_labour=["under_minimum_age", "hazardous"],
+        confidential_text=(
+            "Seven agency workers on the night shift of the coating line said they are 14 to "
+            "17; two started before 15."
+        ),
+        evidence_summary="Interviews away from the plant; agency ID cards photographed.",
+    )
     services.report_submit(report=report, by=author)
     services.report_assign(report=report, assignee=staff, by=staff)
     services.report_comment(
         report=report, by=staff, text="Fees corroborated by the loan papers; fast-track."
     )
-    for finding in (fees, hours):
+    for finding in (fees, hours, children):
         services.finding_set_status(finding=finding, status=Finding.Status.SUBSTANTIATED, by=staff)
     services.report_validate(report=report, by=staff)
     services.report_publish(
@@ -213,6 +228,10 @@ def _published_ayutthaya(partner, factory, author, staff, today):
             hours.pk: (
                 "Production workers work 12-hour shifts with one rest day in two weeks during "
                 "peak season, beyond the legal overtime limit."
+            ),
+            children.pk: (
+                "Children under the minimum working age, and workers under 18, were found on "
+                "the night shift of a coating line handling hazardous chemicals."
             ),
         },
     )

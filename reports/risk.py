@@ -18,7 +18,8 @@ Grievances are counted by factory and category with the threshold rule of DESIGN
 affiliates: a count under `EW_GRIEVANCE_COUNT_THRESHOLD` reads "fewer than N", and enough other
 cells of the same factory are hidden with it that no hidden count can be worked out by
 subtraction from the factory's total (which affiliates see on the factory page). Staff read
-the grievances themselves, so they see exact counts.
+the grievances themselves, so they see exact counts. The corridors' worker counts (workers,
+women, men, other or not known) follow the same rule for affiliates, per corridor.
 """
 
 from __future__ import annotations
@@ -224,10 +225,13 @@ def corridor_flows(reader, filters=None) -> RiskTable:
         for c in MigrationCorridor.objects.filter(priority=True)
     }
     yes, no = gettext("Yes"), gettext("No")
+    threshold = settings.EW_GRIEVANCE_COUNT_THRESHOLD
+    fewer = gettext("fewer than %(threshold)d") % {"threshold": threshold}
     rows = []
     for row in cohorts:
         key = (row["origin_country"], tuple(row["transit_countries"]), row["destination_country"])
-        total = row["women"] + row["men"] + row["other"]
+        counts = [row["women"], row["men"], row["other"]]
+        total = sum(counts)
         average = (row["paid"] / row["paying"]).quantize(Decimal("0.01")) if row["paying"] else None
         rows.append(
             [
@@ -235,23 +239,40 @@ def corridor_flows(reader, filters=None) -> RiskTable:
                 yes if key in priority else no,
                 row["cohorts"],
                 total,
-                row["women"],
-                row["men"],
+                *counts,
                 average if average is not None else "",
             ]
         )
     rows.sort(key=lambda row: (-row[3], row[0].casefold()))
+    if not reader.is_staff:
+        # Workers, women, men, other: small counts hidden as for grievances (module docstring).
+        for row in rows:
+            shown = suppressed_counts([*row[4:7], row[3]], threshold)
+            row[3:7] = [fewer if value is None else value for value in [shown[-1], *shown[:-1]]]
     title = gettext("Migration corridors: workers and fees paid per worker")
     chart_title = gettext("Average fees paid per worker, in euros, by corridor")
+    note = gettext(
+        "Migrant cohorts recorded by the reports counted here, from the country of origin "
+        "through any transit countries to the country of work. Fees per worker are in "
+        "euros at the rate of the day they were paid, averaged over the workers of the "
+        "cohorts that record fees; an empty cell means no fee was recorded. Other or not "
+        "known: workers whose gender is another or was not recorded."
+    )
+    if not reader.is_staff:
+        note = " ".join(
+            [
+                note,
+                gettext(
+                    "To protect the workers, worker counts under %(threshold)d are not shown, "
+                    "nor any count from which one could be worked out."
+                )
+                % {"threshold": threshold},
+            ]
+        )
     return RiskTable(
         slug="corridors",
         title=title,
-        note=gettext(
-            "Migrant cohorts recorded by the reports counted here, from the country of origin "
-            "through any transit countries to the country of work. Fees per worker are in "
-            "euros at the rate of the day they were paid, averaged over the workers of the "
-            "cohorts that record fees; an empty cell means no fee was recorded."
-        ),
+        note=note,
         columns=[
             gettext("Corridor"),
             gettext("Priority corridor"),
@@ -259,11 +280,12 @@ def corridor_flows(reader, filters=None) -> RiskTable:
             gettext("Workers"),
             gettext("Women"),
             gettext("Men"),
+            gettext("Other or not known"),
             gettext("Average fees per worker (EUR)"),
         ],
         rows=rows,
         chart=bar_chart(
-            [(f"{row[0]} ★" if row[1] == yes else row[0], row[6]) for row in rows if row[6] != ""],
+            [(f"{row[0]} ★" if row[1] == yes else row[0], row[7]) for row in rows if row[7] != ""],
             title=chart_title,
             unit_label=gettext("Euros per worker; ★ priority corridor"),
             chart_id="risk-corridors-chart",
@@ -598,6 +620,18 @@ TABLES: dict[str, Callable] = {
     "trend": quarterly_trend,
     "grievances": grievances_by_factory,
     "country-risk": country_risk,
+}
+
+
+# The XLSX sheet of each table: at most 31 characters, so that no title is cut mid-word.
+SHEET_TITLES = {
+    "indicators": _("ILO indicators"),
+    "corridors": _("Corridors"),
+    "child-labour": _("Child labour"),
+    "sectors": _("Sectors and products"),
+    "trend": _("Trend by quarter"),
+    "grievances": _("Grievances"),
+    "country-risk": _("Country risk"),
 }
 
 

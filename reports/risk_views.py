@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
 from core.spreadsheets import csv_response, xlsx_response
 
-from .risk import TABLES, RiskFilterForm, risk_overview, risk_table, risk_tables
+from .risk import SHEET_TITLES, TABLES, RiskFilterForm, risk_overview, risk_table, risk_tables
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -53,7 +53,8 @@ class _RiskExportMixin:
         table = risk_table(self.reader, slug, RiskFilterForm(request.GET).filters())
         filename = f"risk-{slug}-{self.owner_slug()}-{timezone.localdate().isoformat()}"
         if file_format == "xlsx":
-            return xlsx_response(f"{filename}.xlsx", table.title, table.columns, table.rows)
+            sheet = str(SHEET_TITLES[slug])
+            return xlsx_response(f"{filename}.xlsx", sheet, table.columns, table.rows)
         return csv_response(f"{filename}.csv", table.columns, table.rows)
 
 

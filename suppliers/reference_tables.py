@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
+from core.models import ExchangeRate
 from core.spreadsheets import FORMULA_PREFIXES
 
 from . import reference_forms as forms
@@ -257,6 +258,31 @@ def export_rows(table: ReferenceTable, queryset=None):
         yield table.export_values(row)
 
 
+def _seed_exchange_rates(table: ReferenceTable, file: IO[bytes]) -> ImportResult:
+    """The seed's exchange rates (a weekly demo series, some 1,600 rows) in one upsert rather
+    than a form and a save per row; the database's constraints still check every rate."""
+    rates = [
+        ExchangeRate(
+            currency=row["currency"].strip().upper(),
+            date=date.fromisoformat(row["date"].strip()),
+            units_per_euro=Decimal(row["units_per_euro"].strip()),
+            source=row["source"].strip(),
+        )
+        for row in read_table_rows(file, table.layout)
+    ]
+    with transaction.atomic():
+        before = ExchangeRate.objects.count()
+        ExchangeRate.objects.bulk_create(
+            rates,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["currency", "date"],
+            update_fields=["units_per_euro", "source"],
+        )
+        created = ExchangeRate.objects.count() - before
+    return ImportResult(created=created, updated=len(rates) - created)
+
+
 def seed_reference_data(*, stdout=None) -> dict[str, ImportResult]:
     """The documented reference set of `suppliers/reference_data/` (idempotent)."""
     results = {}
@@ -265,7 +291,10 @@ def seed_reference_data(*, stdout=None) -> dict[str, ImportResult]:
         if not path.exists():
             continue
         with path.open("rb") as file:
-            results[slug] = import_table(table, file, by=None)
+            if table.model is ExchangeRate:
+                results[slug] = _seed_exchange_rates(table, file)
+            else:
+                results[slug] = import_table(table, file, by=None)
         if stdout is not None:
             result = results[slug]
             stdout.write(f"{slug}: {result.created} created, {result.updated} checked again")

@@ -512,6 +512,9 @@ def test_demo_records_cohorts_on_several_corridors_with_fees_in_several_currenci
         assert all(f.rate is not None for f in fees if f.currency != "EUR")
         categories = {c for f in findings for c in f.child_labour}
         assert {"under_minimum_age", "hazardous"} <= categories
+        # Published, so that the risk views' child-labour chart has something to show.
+        published = {c for f in findings.exclude(published_at=None) for c in f.child_labour}
+        assert published == {"under_minimum_age", "hazardous"}
         assert (
             findings.exclude(trafficking_acts=[])
             .exclude(trafficking_means=[])

@@ -8,6 +8,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django_countries import countries
 from django_scopes import scopes_disabled
 from openpyxl import load_workbook
 
@@ -32,7 +33,7 @@ from tests.grievances.conftest import submit
 pytestmark = pytest.mark.django_db
 
 
-def cohort(report, origin, destination, transit=(), women=0, men=0, fees=()):
+def cohort(report, origin, destination, transit=(), women=0, men=0, fees=(), other=0):
     made = MigrantCohort.objects.create(
         report=report,
         origin_country=origin,
@@ -40,6 +41,7 @@ def cohort(report, origin, destination, transit=(), women=0, men=0, fees=()):
         transit_countries=list(transit),
         workers_women=women,
         workers_men=men,
+        workers_other=other,
     )
     for amount_eur in fees:
         CohortFee.objects.create(
@@ -175,12 +177,48 @@ def test_corridors_weigh_fees_per_worker_and_mark_priority(world, northvale_offi
     corridors = rows(northvale_reader(northvale_officer), "corridors")
     assert corridors == [
         # (10 × 300 + 30 × 100) / 40 = 150
-        ["Myanmar → Thailand", "Yes", 2, 40, 16, 24, Decimal("150.00")],
-        ["Nepal → India → Malaysia", "No", 1, 7, 0, 7, ""],
+        ["Myanmar → Thailand", "Yes", 2, 40, 16, 24, 0, Decimal("150.00")],
+        ["Nepal → India → Malaysia", "No", 1, 7, 0, 7, 0, ""],
     ]
     staff_routes = [row[0] for row in rows(staff_reader(staff), "corridors")]
     assert "Cambodia → Thailand" in staff_routes  # the validated report counts for staff
     assert len(staff_routes) == 4
+
+
+def test_corridor_worker_counts_hide_small_ones_from_affiliates_only(
+    world, northvale_officer, staff, settings, client
+):
+    settings.EW_GRIEVANCE_COUNT_THRESHOLD = 5
+    report = published_finding(world["thai"], ilo_indicators=["debt"]).report
+    cohort(report, "LA", "TH", women=3, men=4)  # both small, 7 together: the total shows
+    cohort(report, "KH", "TH", women=6, men=2)  # 2 alone = 8 − 6: the 6 goes too
+    cohort(report, "VN", "TH", women=1, men=2)  # 3 in all: nothing shows
+    cohort(report, "ID", "TH", other=45)  # gender not recorded: never "0 women"
+    fewer = "fewer than 5"
+    laos, cambodia, vietnam, indonesia = (
+        f"{countries.name(code)} → Thailand" for code in ("LA", "KH", "VN", "ID")
+    )
+    # columns: corridor, priority, cohorts, workers, women, men, other or not known, fees
+    affiliate = {row[0]: row[3:7] for row in rows(northvale_reader(northvale_officer), "corridors")}
+    assert affiliate[laos] == [7, fewer, fewer, 0]
+    assert affiliate[cambodia] == [8, fewer, fewer, 0]
+    assert affiliate[vietnam] == [fewer] * 4
+    assert affiliate[indonesia] == [45, 0, 0, 45]
+    assert affiliate["Myanmar → Thailand"] == [40, 16, 24, 0]
+    staff_rows = {row[0]: row[3:7] for row in rows(staff_reader(staff), "corridors")}
+    assert staff_rows[cambodia] == [13, 6, 7, 0]  # with the validated report's 5 men
+    assert staff_rows[vietnam] == [3, 1, 2, 0]
+    client.force_login(northvale_officer)
+    page = client.get("/a/northvale/risk/").content.decode()
+    assert fewer in page.split('id="risk-corridors"', 1)[1].split("</section>", 1)[0]
+    text = client.get("/a/northvale/risk/corridors.csv").content.decode("utf-8-sig")
+    assert f'"{vietnam}","No","1","{fewer}","{fewer}","{fewer}","{fewer}"' in text
+    sheet = load_workbook(BytesIO(client.get("/a/northvale/risk/corridors.xlsx").content)).active
+    assert [cambodia, "No", 1, 8, fewer, fewer, 0] in [
+        [c.value for c in row][:7] for row in sheet.iter_rows()
+    ]
+    api = client.get("/api/v1/risk/corridors/").json()
+    assert [vietnam, "No", 1, fewer, fewer, fewer, fewer, ""] in api["rows"]
 
 
 def test_sectors_and_products_of_the_affiliate(world, northvale_officer):
@@ -317,7 +355,7 @@ def test_exports_as_csv_and_xlsx(client, world, northvale_officer):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="risk-corridors-')
     text = response.content.decode("utf-8-sig")
-    assert '"Myanmar → Thailand","Yes","2","40","16","24","150.00"' in text
+    assert '"Myanmar → Thailand","Yes","2","40","16","24","0","150.00"' in text
     assert "Viet" not in text
     response = client.get("/a/northvale/risk/child-labour.xlsx", {"severity": "critical"})
     sheet = load_workbook(BytesIO(response.content)).active
@@ -325,6 +363,22 @@ def test_exports_as_csv_and_xlsx(client, world, northvale_officer):
         ["Category", "Findings"],
         ["Hazardous work under 18 (C182, Art. 3(d))", 1],
     ]
+
+
+def test_xlsx_sheets_have_short_whole_names(client, world, northvale_officer):
+    client.force_login(northvale_officer)
+    names = {}
+    for slug in ("indicators", "corridors", "child-labour", "sectors", "trend", "country-risk"):
+        response = client.get(f"/a/northvale/risk/{slug}.xlsx")
+        names[slug] = load_workbook(BytesIO(response.content)).active.title
+    assert names == {
+        "indicators": "ILO indicators",
+        "corridors": "Corridors",
+        "child-labour": "Child labour",
+        "sectors": "Sectors and products",
+        "trend": "Trend by quarter",
+        "country-risk": "Country risk",
+    }
 
 
 def test_export_cells_are_formula_safe(client, northvale, northvale_officer):
