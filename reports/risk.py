@@ -246,7 +246,12 @@ def corridor_flows(reader, filters=None) -> RiskTable:
     rows.sort(key=lambda row: (-row[3], row[0].casefold()))
     if not reader.is_staff:
         # Workers, women, men, other: small counts hidden as for grievances (module docstring).
+        # The average fee of a corridor with fewer workers than that would say what those few
+        # paid: hidden too.
+        hidden = gettext("not shown")
         for row in rows:
+            if row[3] < threshold and isinstance(row[7], Decimal):
+                row[7] = hidden
             shown = suppressed_counts([*row[4:7], row[3]], threshold)
             row[3:7] = [fewer if value is None else value for value in [shown[-1], *shown[:-1]]]
     title = gettext("Migration corridors: workers and fees paid per worker")
@@ -285,7 +290,11 @@ def corridor_flows(reader, filters=None) -> RiskTable:
         ],
         rows=rows,
         chart=bar_chart(
-            [(f"{row[0]} ★" if row[1] == yes else row[0], row[7]) for row in rows if row[7] != ""],
+            [
+                (f"{row[0]} ★" if row[1] == yes else row[0], row[7])
+                for row in rows
+                if isinstance(row[7], Decimal)
+            ],
             title=chart_title,
             unit_label=gettext("Euros per worker; ★ priority corridor"),
             chart_id="risk-corridors-chart",

@@ -192,7 +192,7 @@ def test_corridor_worker_counts_hide_small_ones_from_affiliates_only(
     report = published_finding(world["thai"], ilo_indicators=["debt"]).report
     cohort(report, "LA", "TH", women=3, men=4)  # both small, 7 together: the total shows
     cohort(report, "KH", "TH", women=6, men=2)  # 2 alone = 8 − 6: the 6 goes too
-    cohort(report, "VN", "TH", women=1, men=2)  # 3 in all: nothing shows
+    cohort(report, "VN", "TH", women=1, men=2, fees=[700])  # 3 in all: nothing shows
     cohort(report, "ID", "TH", other=45)  # gender not recorded: never "0 women"
     fewer = "fewer than 5"
     laos, cambodia, vietnam, indonesia = (
@@ -218,7 +218,11 @@ def test_corridor_worker_counts_hide_small_ones_from_affiliates_only(
         [c.value for c in row][:7] for row in sheet.iter_rows()
     ]
     api = client.get("/api/v1/risk/corridors/").json()
-    assert [vietnam, "No", 1, fewer, fewer, fewer, fewer, ""] in api["rows"]
+    # What those three paid each would say too much: hidden, not "no fee recorded".
+    assert [vietnam, "No", 1, fewer, fewer, fewer, fewer, "not shown"] in api["rows"]
+    assert {row[0]: row[7] for row in rows(staff_reader(staff), "corridors")}[vietnam] == (
+        Decimal("700.00")
+    )
 
 
 def test_sectors_and_products_of_the_affiliate(world, northvale_officer):
