@@ -72,6 +72,13 @@ class ComplianceReportViewSet(
         return compliance_download(report)
 
 
+class PointsField(serializers.FloatField):
+    """Points of the score, rounded to 2 decimals as the pages and exports show them."""
+
+    def to_representation(self, value):
+        return round(float(value), 2)
+
+
 class PrioritySerializer(serializers.Serializer):
     """One factory's row of where to act first (README "Where to act first")."""
 
@@ -79,13 +86,17 @@ class PrioritySerializer(serializers.Serializer):
     factory = serializers.IntegerField(source="factory.pk")
     factory_name = serializers.CharField(source="factory.name")
     country = serializers.CharField(source="factory.country.code")
-    score = serializers.FloatField()
-    findings_points = serializers.FloatField()
-    country_points = serializers.FloatField()
-    spend_points = serializers.FloatField()
-    leverage_points = serializers.FloatField()
+    score = PointsField(help_text=_("The sum of the four parts, rounded to 2 decimals."))
+    findings_points = PointsField(help_text=_("Rounded to 2 decimals."))
+    country_points = PointsField(help_text=_("Rounded to 2 decimals."))
+    spend_points = PointsField(help_text=_("Rounded to 2 decimals."))
+    leverage_points = PointsField(help_text=_("Rounded to 2 decimals."))
     published_findings = serializers.IntegerField(source="finding_count")
-    spend_eur = serializers.FloatField()
+    spend_eur = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        help_text=_("The affiliate's contract value attributed to the factory, in euros."),
+    )
     other_affiliates = serializers.IntegerField(
         help_text=_("How many other affiliates share the factory (never which).")
     )

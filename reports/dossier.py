@@ -16,10 +16,13 @@ JSON structure (`DOSSIER_VERSION`):
                  "products"},
      "economic_operators": [{"name", "roles": ["owner"|"brand"|"contractor"], "country"}],
      "products": [{"brand", "product_categories": [...]}],
-     "findings": [{"reference", "report", "code_category", "sub_standard", "status",
-                   "severity", "ilo_indicators": [{"code", "label"}], "facts",
+     "findings": [{"reference", "report", "code_category", "sub_standard" (or null),
+                   "status", "severity", "ilo_indicators": [{"code", "label"}], "facts",
                    "monitoring_period": {"start", "end"}, "published_on",
                    "workers_affected": n or null}]}
+
+The Code category and sub-standard are their labels in the active language (the request's,
+or the PDF's), as on the published findings' pages.
 """
 
 from __future__ import annotations
@@ -74,8 +77,8 @@ def dossier_data(reader, factory) -> dict:
         {
             "reference": f"F-{finding.pk:05d}",
             "report": finding.report.reference,
-            "code_category": finding.standard.name,
-            "sub_standard": finding.sub_standard.name if finding.sub_standard else None,
+            "code_category": finding.standard.label,
+            "sub_standard": finding.sub_standard.label if finding.sub_standard else None,
             "status": finding.status,
             "status_label": str(Finding.Status(finding.status).label),
             "severity": finding.severity,

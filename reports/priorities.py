@@ -82,13 +82,24 @@ class FactoryPriority:
         )
 
     @property
-    def contractor_emails(self) -> list[str]:
-        emails = []
+    def contractors(self) -> list[dict]:
+        """Each contractor of the site's contracts, with the e-mail addresses recorded on those
+        contracts' disclosures: the only address of a company that an affiliate holds (a
+        company's contacts on the platform are known to Electronics Watch staff alone)."""
+        by_company: dict[int, dict] = {}
         for contract in self.contracts:
+            entry = by_company.setdefault(
+                contract.contractor_id, {"company": contract.contractor, "emails": set()}
+            )
             disclosure = getattr(contract, "disclosure", None)
             if disclosure is not None and disclosure.contractor_email:
-                emails.append(disclosure.contractor_email)
-        return sorted(set(emails))
+                entry["emails"].add(disclosure.contractor_email)
+        return [
+            {"company": entry["company"], "emails": sorted(entry["emails"])}
+            for entry in sorted(
+                by_company.values(), key=lambda e: (e["company"].name, e["company"].pk)
+            )
+        ]
 
     @property
     def explanation(self) -> list[str]:

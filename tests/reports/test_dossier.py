@@ -3,11 +3,13 @@ findings only, no personal data and no confidential text, for staff and for an a
 the factory's supply chain."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from monitoring.models import CodeSubStandard
 from reports.dossier import DOSSIER_VERSION
 from suppliers.models import SupplierFactory
 from tests.factories import (
@@ -50,6 +52,7 @@ def dossier_factory(northvale):
     published_finding(
         site,
         status="substantiated",
+        sub_standard=CodeSubStandard.objects.get(standard=code_standard(1), number="1.2"),
         ilo_indicators=["documents", "debt"],
         published_text=FACTS,
         confidential_text=CONFIDENTIAL,
@@ -88,6 +91,8 @@ def test_the_json_has_the_facts_and_no_personal_data_nor_confidential_text(
     assert "off-site" not in raw
     data = json.loads(raw)
     assert data["version"] == DOSSIER_VERSION
+    assert data["findings"][0]["code_category"] == "Freely chosen employment"
+    assert data["findings"][0]["sub_standard"] == "Workers keep their identity documents"
     assert "Regulation (EU) 2024/3015, Art. 9" in data["prepared_for"]
     assert data["factory"]["os_id"] == "TH2026001ABC"
     assert [f["facts"] for f in data["findings"]] == [FACTS]
@@ -113,6 +118,7 @@ def test_the_pdf_has_the_facts_and_no_personal_data_nor_confidential_text(
     text = text_of(response.content)
     assert FACTS in text
     assert "Retention of identity documents" in text
+    assert "Freely chosen employment: Workers keep their identity documents" in text
     assert "Regulation (EU) 2024/3015, Art. 9" in text
     assert WORKER_NAME not in text
     assert "An alleged fact only." not in text
@@ -139,3 +145,72 @@ def test_staff_get_any_factorys_dossier_and_other_affiliates_none(
     assert given.status_code == 200
     assert [f["facts"] for f in given.json()["findings"]] == [FACTS]
     assert given.json()["prepared_by"]["affiliate"] is None
+
+
+def test_the_code_category_and_sub_standard_are_in_the_readers_language(
+    client, northvale_officer, dossier_factory
+):
+    northvale_officer.language = "fr"
+    northvale_officer.save()
+    client.force_login(northvale_officer)
+
+    data = client.get(
+        _url("reports:dossier_json", dossier_factory["factory"], affiliate_slug="northvale")
+    ).json()
+    pdf = client.get(
+        _url("reports:dossier_pdf", dossier_factory["factory"], affiliate_slug="northvale")
+    )
+
+    finding = data["findings"][0]
+    assert finding["code_category"] == "Emploi librement choisi"
+    assert finding["sub_standard"] == "Les travailleurs gardent leurs papiers d'identité"
+    assert "Emploi librement choisi : Les travailleurs" in text_of(pdf.content) or (
+        "Emploi librement choisi: Les travailleurs" in text_of(pdf.content)
+    )
+
+
+def test_the_demos_forced_labour_dossiers_and_where_to_act_first(client, staff):
+    """The demo (seed_demo): its published forced-labour findings have sub-standards; every
+    dossier of northvale's chain and staff's opens; the top factory's page links no accepted
+    disclosure and says that its contractor has no e-mail address on northvale's disclosures;
+    the API gives money as a decimal string."""
+    from django.core.management import call_command
+
+    from affiliates.models import User
+    from monitoring.models import Finding
+
+    call_command("seed_demo", verbosity=0)
+    with scopes_disabled():
+        with_sub_standard = [
+            finding
+            for finding in Finding.objects.filter(
+                report__factory__name="Ayutthaya Precision Electronics Co., Ltd.",
+                published_at__isnull=False,
+                sub_standard__isnull=False,
+            ).exclude(ilo_indicators=[])
+        ]
+        site = with_sub_standard[0].report.factory
+        sub_standards = {finding.sub_standard.text for finding in with_sub_standard}
+    client.force_login(User.objects.get(email="officer@northvale.example"))
+
+    dossier = client.get(_url("reports:dossier_json", site, affiliate_slug="northvale"))
+    pdf = client.get(_url("reports:dossier_pdf", site, affiliate_slug="northvale"))
+    detail = client.get(
+        reverse("reports:priority_detail", kwargs={"affiliate_slug": "northvale", "pk": site.pk})
+    )
+    api = client.get("/api/v1/priorities/").json()
+    client.force_login(staff)  # the demo's staff login has no second factor yet
+    staff_json = client.get(_url("reports:staff_dossier_json", site))
+    staff_pdf = client.get(_url("reports:staff_dossier_pdf", site))
+
+    assert dossier.status_code == 200
+    assert {f["sub_standard"] for f in dossier.json()["findings"]} >= sub_standards
+    assert pdf.status_code == 200
+    assert staff_json.status_code == 200 and staff_pdf.status_code == 200
+    assert {f["sub_standard"] for f in staff_json.json()["findings"]} >= sub_standards
+    page = detail.content.decode()
+    assert not re.search(r"/disclosures/\d+/", page)
+    assert "No e-mail address for Northern IT, the contractor" in page
+    for item in api["results"]:
+        assert isinstance(item["spend_eur"], str)
+        assert len(item["spend_eur"].split(".")[1]) == 2

@@ -3,7 +3,9 @@ its exports and the API show only the affiliate's supply chain and published fin
 fixed number of queries; the compliance report carries the top ten."""
 
 import io
+import json
 import math
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,12 +14,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
 from openpyxl import load_workbook
 
 from affiliates.reader import Reader
 from monitoring.models import Finding
 from reports.priorities import priorities_for
-from suppliers.models import CountryRiskIndicator
+from suppliers.models import Contract, CountryRiskIndicator
 from tests.factories import (
     AffiliateFactory,
     ContractFactory,
@@ -30,6 +34,7 @@ from tests.factories import (
     joined_case,
     published_finding,
 )
+from tests.platform.test_api_schema_truth import _component, _conforms
 from tests.reports.test_compliance_reports import _ready_report, text_of
 
 pytestmark = pytest.mark.django_db
@@ -136,8 +141,23 @@ def test_the_page_ranks_explains_and_links_the_actions(
     assert f"/a/northvale/factories/{ranked['factory'].pk}/dossier.pdf" in body
     detail_body = detail.content.decode()
     assert f"Follow case {case.reference}" in detail_body
+    with scopes_disabled():
+        contracts = {c.reference: c for c in Contract.objects.filter(affiliate=northvale)}
     assert "mailto:sales@northern-it.example" in detail_body
-    assert "Request an updated disclosure under contract NV-1" in detail_body
+    assert f"Write to {contracts['NV-2'].contractor.name}, the contractor" in detail_body
+    # NV-1's disclosure has no address: said in words, no link.
+    assert (
+        f"No e-mail address for {contracts['NV-1'].contractor.name}, the contractor, is "
+        "recorded on your disclosures" in detail_body
+    )
+    # Accepted disclosures cannot be reopened: no link to a page that offers no request,
+    # the contract pages instead.
+    assert not re.search(r"/disclosures/\d+/", detail_body)
+    assert "cannot be reopened here" in detail_body
+    for contract in contracts.values():
+        assert f'href="/a/northvale/contracts/{contract.pk}/">contract {contract.reference}' in (
+            detail_body
+        )
     assert "dossier.pdf" in detail_body
     assert hidden.status_code == 404
 
@@ -178,6 +198,37 @@ def test_the_api_lists_the_affiliates_own_ranking(client, northvale_officer, ran
     ]
     assert items[0]["other_affiliates"] == 2
     assert items[0]["explanation"][-1] == "Shared with 2 other affiliates."
+
+
+def test_the_api_rounds_money_and_points_to_two_decimals(client, northvale, northvale_officer):
+    """€1,000 shared over three sites is €333.33 each, and 2 × log10(1 + 333.33… / 10,000)
+    spend points are 0.028…: the API says "333.33" (a decimal string, as the rest of the API
+    gives money) and 0.03, as the schema says."""
+    sites = [FactoryFactory(name=f"Site {n}", country="VN") for n in range(3)]
+    with scopes_disabled():
+        disclosure = DisclosureFactory(
+            contract=ContractFactory(affiliate=northvale, value=1000), status="accepted"
+        )
+        for site in sites:
+            DisclosureLineFactory(disclosure=disclosure, factory=site)
+    client.force_login(northvale_officer)
+
+    body = client.get("/api/v1/priorities/").json()
+
+    items = body["results"] if isinstance(body, dict) else body
+    assert [item["spend_eur"] for item in items] == ["333.33"] * 3
+    expected_points = 2 * math.log10(1 + (1000 / 3) / 10_000)
+    assert round(expected_points, 2) == 0.03
+    assert {item["spend_points"] for item in items} == {0.03}
+    assert {item["leverage_points"] for item in items} == {0.0}
+    openapi = json.loads(
+        OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True))
+    )
+    assert openapi["components"]["schemas"]["Priority"]["properties"]["spend_eur"]["type"] == (
+        "string"
+    )
+    for item in items:
+        assert _conforms(openapi, _component("Priority"), item)
 
 
 def test_the_page_runs_a_fixed_number_of_queries(client, northvale, northvale_officer, ranked):
