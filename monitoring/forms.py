@@ -12,6 +12,7 @@ from affiliates.models import User
 from core.uploads import EvidenceFileField
 from suppliers.models import Factory
 
+from .cohorts import COHORT_FIELDS
 from .models import (
     ChildLabourCategory,
     CodeStandard,
@@ -255,19 +256,8 @@ class CohortForm(forms.ModelForm):
 
     class Meta:
         model = MigrantCohort
-        fields = [
-            "origin_country",
-            "destination_country",
-            "workers_women",
-            "workers_men",
-            "workers_other",
-            "debt_per_worker",
-            "debt_currency",
-            "months_to_repay",
-            "documents_held_by",
-            "contract_substitution",
-            "employer_housing",
-        ]
+        # Transit countries are one field per country in order (below), not the array.
+        fields = [name for name in COHORT_FIELDS if name != "transit_countries"]
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
