@@ -289,6 +289,7 @@ class Phases:
         (imports, "check_rows", "check"),
         (imports, "match_sites_with_counts", "match"),
         (matching, "_search_similar", "  of which trigram search"),
+        (matching, "_flush_pending_trigrams", "    of which tidying the trigram index"),
         (matching, "_pairs_within", "  of which comparing the upload's sites"),
         (matching, "_resolve", "  of which new factories"),
         (matching, "_create_reviews", "  of which reviews"),
