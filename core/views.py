@@ -1,6 +1,7 @@
 """Generic view helpers: how a broken business rule reaches the person who broke it."""
 
 from django.contrib import messages
+from django.http import QueryDict
 from django.shortcuts import redirect
 
 from .errors import DomainError
@@ -41,3 +42,14 @@ class ServiceActionMixin:
 
     def get_success_url(self) -> str:
         raise NotImplementedError
+
+
+def kept_filters(request, names) -> str:
+    """The filters a list was opened with, to return to it as it was: only the parameters the
+    list knows (`names`), non-empty, as a query string ("?country=FR") or ""."""
+    kept = QueryDict(mutable=True)
+    for name in names:
+        values = [value for value in request.GET.getlist(name) if value]
+        if values:
+            kept.setlist(name, values)
+    return f"?{kept.urlencode()}" if kept else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -117,6 +118,15 @@ class RatificationForm(ReferenceForm):
         model = Ratification
         fields = ("country", "convention", "status", "ratified_on", *SOURCE_FIELDS)
         widgets = {"ratified_on": DATE_WIDGET}
+
+    def clean_ratified_on(self):
+        ratified_on = self.cleaned_data["ratified_on"]
+        if ratified_on and ratified_on > timezone.localdate():
+            raise forms.ValidationError(
+                _("%(date)s is in the future: give the date the convention was ratified."),
+                params={"date": ratified_on.isoformat()},
+            )
+        return ratified_on
 
     def clean(self):
         cleaned = super().clean()

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,10 +51,17 @@ class ReferenceTable:
     display: tuple[tuple[Promise, Callable[[Any], Any]], ...] = field(default=())
     # The pages live elsewhere (learning's country risk pages): only the CSV is here.
     pages: bool = True
+    # The list page's URL name when the pages live elsewhere.
+    list_url_name: str = ""
 
     @property
     def model(self):
         return self.form_class._meta.model
+
+    @property
+    def list_url(self) -> str:
+        """The table's list page (where an import or an edit returns)."""
+        return reverse(self.list_url_name or f"suppliers:reference_{self.slug}")
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -146,6 +154,7 @@ TABLES: dict[str, ReferenceTable] = {
             gettext_lazy("Forced and child labour risk by country"),
             forms.CountryRiskIndicatorForm,
             pages=False,
+            list_url_name="learning:country_risk_list",
         ),
     )
 }
@@ -193,6 +202,7 @@ class ReferenceImportRejected(DomainError):
 class ImportResult:
     created: int
     updated: int
+    unchanged: int = 0
 
 
 def _plain(value: str) -> str:
@@ -236,20 +246,33 @@ def import_table(table: ReferenceTable, file: IO[bytes], *, by) -> ImportResult:
             break
     if errors:
         raise ReferenceImportRejected(errors, stopped_at)
-    created = 0
+    created = unchanged = 0
+    recorded = table.model.objects.in_bulk([f.instance.pk for f in checked if f.instance.pk])
     with transaction.atomic():
         for form in checked:
-            created += form.instance.pk is None
+            if form.instance.pk is None:
+                created += 1
+            elif _same_values(table, recorded[form.instance.pk], form.instance):
+                unchanged += 1
+                continue  # not written: its history and who changed it last stay as they are
             reference_save(form=form, by=by, log=False)
-    result = ImportResult(created=created, updated=len(checked) - created)
+    result = ImportResult(
+        created=created, updated=len(checked) - created - unchanged, unchanged=unchanged
+    )
     audit_log.info(
-        "reference table imported: %s created=%s updated=%s by=%s",
+        "reference table imported: %s created=%s updated=%s unchanged=%s by=%s",
         table.slug,
         result.created,
         result.updated,
+        result.unchanged,
         getattr(by, "pk", None),
     )
     return result
+
+
+def _same_values(table: ReferenceTable, recorded, imported) -> bool:
+    """Whether an imported row says what the recorded one already says (2.50 is 2.5)."""
+    return all(getattr(recorded, column) == getattr(imported, column) for column in table.columns)
 
 
 def export_rows(table: ReferenceTable, queryset=None):
@@ -297,5 +320,8 @@ def seed_reference_data(*, stdout=None) -> dict[str, ImportResult]:
                 results[slug] = import_table(table, file, by=None)
         if stdout is not None:
             result = results[slug]
-            stdout.write(f"{slug}: {result.created} created, {result.updated} checked again")
+            stdout.write(
+                f"{slug}: {result.created} created, {result.updated} updated, "
+                f"{result.unchanged} unchanged"
+            )
     return results

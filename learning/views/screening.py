@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
 from affiliates.models import Membership
 from core.errors import DomainError
-from core.views import ServiceActionMixin, show_domain_error
+from core.views import ServiceActionMixin, kept_filters, show_domain_error
 from suppliers.contract_forms import ContractForm
 from suppliers.models import CountryRiskIndicator
 
@@ -29,6 +29,7 @@ from ..services.screening_display import results_display
 
 # The contract services name the new contractor `contractor_name`; the form calls it so.
 CONTRACT_FIELD_ALIASES = {"contractor_name": "new_contractor"}
+COUNTRY_RISK_FILTERS = ("country", "indicator")
 
 
 class ScreeningMixin(AffiliateViewMixin):
@@ -238,7 +239,14 @@ class CountryRiskListView(StaffRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filters"] = self.filters
+        context["filter_query"] = kept_filters(self.request, (*COUNTRY_RISK_FILTERS, "page"))
         return context
+
+
+def country_risk_list_url(request, *, keep_page: bool = True) -> str:
+    """The list as it was opened: its filters (and page) ride along on the edit pages."""
+    names = (*COUNTRY_RISK_FILTERS, "page") if keep_page else COUNTRY_RISK_FILTERS
+    return reverse("learning:country_risk_list") + kept_filters(request, names)
 
 
 class CountryRiskCreateView(StaffRequiredMixin, FormView):
@@ -255,6 +263,7 @@ class CountryRiskCreateView(StaffRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("indicator", self.get_indicator())
+        kwargs.setdefault("list_url", country_risk_list_url(self.request))
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):
@@ -266,7 +275,7 @@ class CountryRiskCreateView(StaffRequiredMixin, FormView):
             show_domain_error(self.request, error, form)
             return self.form_invalid(form)
         messages.success(self.request, _("The figure was saved."))
-        return redirect("learning:country_risk_list")
+        return redirect(country_risk_list_url(self.request))
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -288,9 +297,11 @@ class CountryRiskDeleteView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("indicator", self.get_indicator())
+        kwargs.setdefault("list_url", country_risk_list_url(self.request))
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
         services.country_risk_delete(figure=self.get_indicator(), by=request.user)
         messages.success(request, _("The figure was deleted."))
-        return redirect("learning:country_risk_list")
+        # Without the page: the last figure of the last page may just have gone.
+        return redirect(country_risk_list_url(request, keep_page=False))

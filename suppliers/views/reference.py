@@ -10,13 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
 from core.spreadsheets import attachment, csv_response
-from core.views import show_domain_error
+from core.views import kept_filters, show_domain_error
 
 from .. import import_rows
 from ..import_files import DisclosureFileError
@@ -47,8 +48,22 @@ class ReferenceTableMixin(StaffRequiredMixin):
             self._row = get_object_or_404(self.table.model, pk=self.kwargs["pk"])
         return self._row
 
+    def filter_names(self) -> tuple[str, ...]:
+        """The query parameters of the list's filters (those an edit returns to the list with)."""
+        if self.table.country_fields:
+            return ("country",)
+        if self.table.slug == "exchange-rates":
+            return ("currency",)
+        return ()
+
+    def list_url(self, *, keep_page: bool = True) -> str:
+        """The list as it was opened: its filters (and page) ride along on the edit pages."""
+        names = (*self.filter_names(), "page") if keep_page else self.filter_names()
+        return self.table.list_url + kept_filters(self.request, names)
+
     def get_context_data(self, **kwargs):
         kwargs.setdefault("table", self.table)
+        kwargs.setdefault("list_url", self.list_url())
         return super().get_context_data(**kwargs)
 
 
@@ -93,6 +108,7 @@ class ReferenceListView(ReferenceTableMixin, ListView):
         context = super().get_context_data(**kwargs)
         table = self.table
         context["filters"] = self.filters
+        context["filter_query"] = kept_filters(self.request, (*self.filter_names(), "page"))
         context["headings"] = [heading for heading, _value in table.display]
         context["rows"] = [
             (row, [value(row) for _heading, value in table.display])
@@ -126,7 +142,7 @@ class ReferenceCreateView(ReferenceTableMixin, FormView):
             show_domain_error(self.request, error, form)
             return self.form_invalid(form)
         messages.success(self.request, _("The row was saved."))
-        return redirect(f"suppliers:reference_{self.table.slug}")
+        return redirect(self.list_url())
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -147,7 +163,21 @@ class ReferenceDeleteView(ReferenceTableMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         reference_delete(row=self.get_row(), by=request.user)
         messages.success(request, _("The row was deleted."))
-        return redirect(f"suppliers:reference_{self.table.slug}")
+        # Without the page: the last row of the last page may just have gone.
+        return redirect(self.list_url(keep_page=False))
+
+
+def import_summary(result) -> str:
+    """The message of an import: “The file was imported: 1 row added, 2 rows updated, …”."""
+    counts = [
+        ngettext("%(count)s row added", "%(count)s rows added", result.created),
+        ngettext("%(count)s row updated", "%(count)s rows updated", result.updated),
+        ngettext("%(count)s row unchanged", "%(count)s rows unchanged", result.unchanged),
+    ]
+    numbers = (result.created, result.updated, result.unchanged)
+    return _("The file was imported: %(counts)s.") % {
+        "counts": ", ".join(text % {"count": n} for text, n in zip(counts, numbers, strict=True))
+    }
 
 
 def _error_report_key(user_id, slug) -> str:
@@ -183,23 +213,14 @@ class ReferenceImportView(ReferenceTableMixin, View):
                 import_stopped_at_row=rejected.stopped_at_row,
                 error_report_url=reverse(f"suppliers:reference_{self.table.slug}_errors"),
             )
-        messages.success(
-            request,
-            _("The file was imported: %(created)s rows added, %(updated)s rows updated.")
-            % {"created": result.created, "updated": result.updated},
-        )
-        return redirect(self.after_import_url())
-
-    def after_import_url(self) -> str:
-        if self.table.pages:
-            return reverse(f"suppliers:reference_{self.table.slug}")
-        return reverse("suppliers:reference")
+        messages.success(request, import_summary(result))
+        return redirect(self.table.list_url)
 
     def render(self, form, status=200, **context):
         return render(
             self.request,
             self.template_name,
-            {"form": form, "table": self.table, **context},
+            {"form": form, "table": self.table, "list_url": self.table.list_url, **context},
             status=status,
         )
 

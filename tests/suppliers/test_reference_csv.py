@@ -17,7 +17,7 @@ from suppliers.models import (
     ProductCategory,
     Ratification,
 )
-from suppliers.reference_tables import TABLES, ImportResult, import_table
+from suppliers.reference_tables import TABLES, ImportResult, ReferenceImportRejected, import_table
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +147,59 @@ def test_an_imported_country_risk_figure_records_who_changed_it(staff):
 
     figure = CountryRiskIndicator.objects.get()
     assert (figure.country.code, figure.updated_by) == ("BD", staff)
+
+
+@pytest.mark.parametrize("slug", list(TABLES))
+def test_reimporting_an_unchanged_export_changes_nothing(client, staff, slug):
+    _rows_of_every_table()
+    table = TABLES[slug]
+    client.force_login(staff)
+    exported = client.get(reverse(f"suppliers:reference_{slug}_export")).content
+
+    result = import_table(table, io.BytesIO(exported), by=staff)
+
+    count = table.model.objects.count()
+    assert result == ImportResult(created=0, updated=0, unchanged=count)
+
+
+def test_the_import_counts_rows_added_updated_and_unchanged_and_writes_only_changes(client, staff):
+    for country in ("BD", "MY"):
+        CountryRiskIndicator.objects.create(
+            country=country, indicator="forced_labour", value="Listed", level="high", **SRC
+        )
+    data = (
+        b"country,indicator,value,level,source,source_url,year\n"
+        b"BD,forced_labour,Listed,high,A source,https://example.org/source,2025\n"
+        b"MY,forced_labour,Listed,medium,A source,https://example.org/source,2025\n"
+        b"TH,forced_labour,Listed,low,A source,,2025\n"
+    )
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("suppliers:reference_country-risk_import"),
+        {"file": SimpleUploadedFile("risk.csv", data, content_type="text/csv")},
+        follow=True,
+    )
+
+    # The country risk table's pages are learning's: the import returns there.
+    assert response.redirect_chain == [(reverse("learning:country_risk_list"), 302)]
+    assert (
+        "The file was imported: 1 row added, 1 row updated, 1 row unchanged."
+        in response.content.decode()
+    )
+    changed_by = dict(CountryRiskIndicator.objects.values_list("country", "updated_by"))
+    assert changed_by == {"BD": None, "MY": staff.pk, "TH": staff.pk}
+
+
+def test_an_import_of_a_ratification_in_the_future_is_refused(staff):
+    data = (
+        b"country,convention,status,ratified_on,source,year\nTH,C029,in_force,2099-01-01,ILO,2025\n"
+    )
+
+    with pytest.raises(ReferenceImportRejected) as rejected:
+        import_table(TABLES["ratifications"], io.BytesIO(data), by=staff)
+
+    [error] = rejected.value.errors
+    assert (error.row, error.column) == (2, "ratified_on")
+    assert "2099-01-01 is in the future" in error.message
+    assert not Ratification.objects.exists()

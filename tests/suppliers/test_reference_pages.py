@@ -2,14 +2,20 @@
 country filter, add, edit, delete after confirmation, each row with its source and year; clear
 messages for bad input; nobody but EW staff can reach them."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import ExchangeRate
-from suppliers.models import MigrationCorridor, PathfinderCountry, Ratification
+from suppliers.models import (
+    CountryRiskIndicator,
+    MigrationCorridor,
+    PathfinderCountry,
+    Ratification,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +23,15 @@ SOURCE = {
     "source": "ILO NORMLEX, ratifications by country",
     "source_url": "https://normlex.ilo.org/",
     "year": "2025",
+    "note": "",
+}
+COUNTRY_RISK = {
+    "country": "MY",
+    "indicator": "forced_labour",
+    "value": "Listed: electronics",
+    "level": "high",
+    "source": "U.S. DoL",
+    "source_url": "",
     "note": "",
 }
 CORRIDOR = {"origin": "NP", "transit": "", "destination": "MY", "priority": "on", **SOURCE}
@@ -234,3 +249,89 @@ def test_exchange_rates_filter_by_currency(client, staff):
     response = client.get(reverse("suppliers:reference_exchange-rates"), {"currency": "myr"})
 
     assert [r.currency for r in response.context["object_list"]] == ["MYR"]
+
+
+def test_editing_or_deleting_a_row_returns_to_the_list_with_its_filter(client, staff):
+    corridor = _corridor(transit=["IN"])
+    _corridor(origin="MM", destination="TH")
+    client.force_login(staff)
+    listing = reverse("suppliers:reference_corridors")
+    edit = reverse("suppliers:reference_corridors_update", args=[corridor.pk])
+    delete = reverse("suppliers:reference_corridors_delete", args=[corridor.pk])
+
+    page = client.get(listing, {"country": "IN", "page": "1"}).content.decode()
+    assert f'href="{edit}?country=IN&amp;page=1"' in page
+    assert f'href="{delete}?country=IN&amp;page=1"' in page
+    form = client.get(f"{edit}?country=IN&page=1").content.decode()
+    assert f'<a href="{listing}?country=IN&amp;page=1">Back to' in form
+    # Only the list's own parameters ride along: a `next` elsewhere is dropped.
+    saved = client.post(
+        f"{edit}?country=IN&page=1&next=https://evil.example/", CORRIDOR | {"transit": "IN"}
+    )
+    assert saved.status_code == 302
+    assert saved.url == f"{listing}?country=IN&page=1"
+    deleted = client.post(f"{delete}?country=IN&page=1")
+    assert deleted.url == f"{listing}?country=IN"
+    assert (
+        client.post(
+            reverse("suppliers:reference_corridors_update", args=[_corridor().pk]), CORRIDOR
+        ).url
+        == listing
+    )
+
+
+def test_an_exchange_rate_edit_returns_to_the_list_of_its_currency(client, staff):
+    rate = ExchangeRate.objects.create(
+        currency="THB", date=date(2025, 7, 1), units_per_euro=Decimal("38"), source="ECB"
+    )
+    client.force_login(staff)
+    edit = reverse("suppliers:reference_exchange-rates_update", args=[rate.pk])
+
+    response = client.post(
+        f"{edit}?currency=THB",
+        {"currency": "THB", "date": "2025-07-01", "units_per_euro": "38.5", "source": "ECB"},
+    )
+
+    assert response.url == reverse("suppliers:reference_exchange-rates") + "?currency=THB"
+
+
+def test_a_country_risk_figure_edit_returns_to_the_list_with_its_filters(client, staff):
+    figure = CountryRiskIndicator.objects.create(**COUNTRY_RISK, year=2024)
+    client.force_login(staff)
+    listing = reverse("learning:country_risk_list")
+    edit = reverse("learning:country_risk_update", args=[figure.pk])
+    delete = reverse("learning:country_risk_delete", args=[figure.pk])
+    query = "?country=MY&indicator=forced_labour"
+
+    page = client.get(listing + query).content.decode()
+    assert f'href="{edit}?country=MY&amp;indicator=forced_labour"' in page
+    saved = client.post(
+        edit + query + "&next=//evil.example", COUNTRY_RISK | {"value": "Listed", "year": "2024"}
+    )
+    assert saved.url == listing + query
+    assert client.post(delete + query + "&page=3").url == listing + query
+
+
+def test_the_country_risk_list_links_back_to_the_reference_data_and_to_its_csv(client, staff):
+    client.force_login(staff)
+
+    page = client.get(reverse("learning:country_risk_list")).content.decode()
+
+    assert f'<a href="{reverse("suppliers:reference")}">Back to the risk reference data</a>' in page
+    assert f'href="{reverse("suppliers:reference_country-risk_export")}"' in page
+    assert f'href="{reverse("suppliers:reference_country-risk_import")}"' in page
+
+
+def test_a_ratification_date_in_the_future_is_refused(client, staff):
+    client.force_login(staff)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    response = client.post(
+        reverse("suppliers:reference_ratifications_create"),
+        {"country": "TH", "convention": "C029", "status": "in_force", "ratified_on": tomorrow}
+        | SOURCE,
+    )
+
+    assert response.status_code == 400
+    assert f"{tomorrow.isoformat()} is in the future" in response.content.decode()
+    assert not Ratification.objects.exists()
