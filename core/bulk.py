@@ -25,9 +25,12 @@ def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> list[int]
     meta = model._meta
     quote = connection.ops.quote_name
     varying = set(rows[0])
+    unknown = varying - {f.name for f in meta.concrete_fields}
+    if unknown:
+        raise ValueError(f"{meta.label} has no field {', '.join(sorted(unknown))}")
     now = timezone.now()
     columns, selects, params = [quote(meta.pk.column)], ["v.id"], {}
-    arrays = {"id": _next_ids(model, len(rows))}
+    arrays: dict[str, list] = {}
     casts = ["%(id)s::bigint[]"]
     names = ["id"]
     for field in meta.concrete_fields:
@@ -50,6 +53,7 @@ def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> list[int]
             )
             params[key] = field.get_db_prep_save(value, connection)
             selects.append(f"%({key})s::{field.db_type(connection)}")
+    arrays["id"] = _next_ids(model, len(rows))
     # Identifiers come from the model's metadata; every value is a parameter.
     sql = _INSERT_SQL.format(
         table=quote(meta.db_table),
