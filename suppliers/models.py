@@ -794,7 +794,28 @@ class ChecklistItem(models.Model):
         return self.get_outcome_display()
 
 
-class CountryRiskIndicator(models.Model):
+class SourcedFigure(models.Model):
+    """Every reference figure names where it comes from and the year it describes."""
+
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        help_text=_("Publisher and title, for example: ILO NORMLEX, ratifications by country."),
+    )
+    source_url = models.URLField(_("link to the source"), max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+        help_text=_("The year the figure describes or was published."),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CountryRiskIndicator(SourcedFigure):
     """One published figure about labour risk in a country of production, kept by EW staff.
 
     Reference data below any one affiliate: risk screenings before a tender read it (learning),
@@ -833,14 +854,7 @@ class CountryRiskIndicator(models.Model):
         max_length=255,
         help_text=_("Publisher and title, for example: Walk Free, Global Slavery Index 2023."),
     )
-    source_url = models.URLField(_("link to the source"), max_length=500, blank=True)
-    year = models.PositiveSmallIntegerField(
-        _("year"),
-        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
-        help_text=_("The year the figure describes or was published."),
-    )
-    note = models.CharField(_("note"), max_length=500, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Source URL, year, note and update time as every sourced figure (SourcedFigure).
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -874,27 +888,6 @@ class Convention(models.TextChoices):
     C182 = "C182", _("Worst Forms of Child Labour Convention, 1999 (No. 182)")
     C181 = "C181", _("Private Employment Agencies Convention, 1997 (No. 181)")
     C189 = "C189", _("Domestic Workers Convention, 2011 (No. 189)")
-
-
-class SourcedFigure(models.Model):
-    """Every reference figure names where it comes from and the year it describes."""
-
-    source = models.CharField(
-        _("source"),
-        max_length=255,
-        help_text=_("Publisher and title, for example: ILO NORMLEX, ratifications by country."),
-    )
-    source_url = models.URLField(_("link to the source"), max_length=500, blank=True)
-    year = models.PositiveSmallIntegerField(
-        _("year"),
-        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
-        help_text=_("The year the figure describes or was published."),
-    )
-    note = models.CharField(_("note"), max_length=500, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class Ratification(SourcedFigure):
