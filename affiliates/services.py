@@ -228,10 +228,21 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
     return membership
 
 
+def membership_check_removable(*, membership: Membership, by: User) -> None:
+    """Nobody removes their own membership (another admin does, so an affiliate is never left
+    without anyone who can manage it), and never the last admin."""
+    if membership.user_id == by.pk:
+        raise DomainError(
+            _("You cannot remove yourself from %(affiliate)s: ask another admin.")
+            % {"affiliate": membership.affiliate.name}
+        )
+    _ensure_another_admin_remains(membership)
+
+
 def membership_remove(*, membership: Membership, by: User) -> None:
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        _ensure_another_admin_remains(membership)
+        membership_check_removable(membership=membership, by=by)
         membership.delete()
     audit_log.info("member removed: membership=%s by=%s", membership.pk, by.pk)
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import FormView, ListView, TemplateView
 from django_scopes import scopes_disabled
 
+from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.views import ServiceActionMixin, show_domain_error
 
@@ -139,12 +140,36 @@ class MemberRoleView(AffiliateViewMixin, ServiceActionMixin, View):
         return reverse("affiliates:members", kwargs={"affiliate_slug": self.affiliate.slug})
 
 
-class MemberRemoveView(AffiliateViewMixin, ServiceActionMixin, View):
+class MemberRemoveView(AffiliateViewMixin, ConfirmedActionMixin, View):
     model = Membership
     allowed_roles = Membership.ADMIN_ONLY
 
+    def get_membership(self) -> Membership:
+        return get_object_or_404(
+            Membership.objects.select_related("user", "affiliate"), pk=self.kwargs["pk"]
+        )
+
+    def check(self, request):
+        services.membership_check_removable(membership=self.get_membership(), by=request.user)
+
+    def get_confirmation(self):
+        membership = self.get_membership()
+        names = {"user": membership.user.email, "affiliate": self.affiliate.name}
+        return Confirmation(
+            title=_("Remove %(user)s from %(affiliate)s?") % names,
+            summary=_(
+                "%(user)s (%(role)s) will no longer sign in to %(affiliate)s's pages, API or "
+                "e-mails. Their past work stays in the records under their name."
+            )
+            % {**names, "role": membership.get_role_display()},
+            final=_("To come back, they need a new invitation from an admin."),
+            confirm_label=_("Remove %(user)s") % names,
+            cancel_url=self.get_success_url(),
+            danger=True,
+        )
+
     def perform(self, request, *args, **kwargs):
-        membership = get_object_or_404(Membership.objects.select_related("user"), pk=kwargs["pk"])
+        membership = self.get_membership()
         services.membership_remove(membership=membership, by=request.user)
         return _("%(user)s no longer belongs to %(affiliate)s.") % {
             "user": membership.user,

@@ -246,12 +246,21 @@ def grievance_refer(*, grievance: Grievance, referral: str, by) -> Grievance:
     return grievance
 
 
-def grievance_close(*, grievance: Grievance, feedback: str, by) -> Grievance:
-    """Close with feedback, which the grievant reads in the thread."""
+def grievance_check_closable(*, grievance: Grievance, feedback: str) -> None:
+    """Refuse a closure before anyone confirms it."""
     if not feedback.strip():
         raise DomainError(_("Write the feedback the worker will read."), field="feedback")
+    if Status.CLOSED not in TRANSITIONS[grievance.status]:
+        _transition(grievance, Status.CLOSED)  # raises the message naming both statuses
+    if grievance.anonymised_at:
+        raise DomainError(_("This grievance was closed and its messages removed."))
+
+
+def grievance_close(*, grievance: Grievance, feedback: str, by) -> Grievance:
+    """Close with feedback, which the grievant reads in the thread."""
     with transaction.atomic():
         grievance = _locked(grievance)
+        grievance_check_closable(grievance=grievance, feedback=feedback)
         _transition(grievance, Status.CLOSED)
         grievance.closed_on = timezone.localdate()
         grievance.save(update_fields=["status", "closed_on"])

@@ -11,11 +11,13 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 
 from affiliates.mixins import PartnerRequiredMixin, StaffRequiredMixin
 from affiliates.models import User
+from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.uploads import file_download
 from core.views import ServiceActionMixin, show_domain_error
@@ -210,8 +212,52 @@ class ReferView(StaffActionView):
         return _("The grievance is referred to a remediation case.")
 
 
-class CloseView(StaffActionView):
+class CloseView(ConfirmedActionMixin, StaffActionView):
+    """Close with feedback, after a "check your answers" page: the worker reads the feedback
+    in their follow-up thread, and a closed grievance never opens again."""
+
     form_class = CloseForm
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.get_success_url())  # the feedback is written on the grievance page
+
+    def check(self, request):
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        self.feedback = form.cleaned_data["feedback"]
+        services.grievance_check_closable(grievance=self.get_grievance(), feedback=self.feedback)
+
+    def get_confirmation(self):
+        grievance = self.get_grievance()
+        audience = [_("The worker, in their follow-up page (with the receipt code)")]
+        if grievance.partner_id:
+            audience.append(
+                _("%(partner)s, the monitoring partner who logged it")
+                % {"partner": grievance.partner.name}
+            )
+        return Confirmation(
+            title=_("Close grievance %(reference)s?") % {"reference": grievance.reference},
+            summary=_(
+                "The grievance becomes “Closed” on %(day)s and this feedback is posted to the "
+                "worker."
+            )
+            % {"day": date_format(timezone.localdate(), "DATE_FORMAT")},
+            audience=_("Who reads the feedback"),
+            recipients=audience,
+            rows=[
+                (_("Grievance"), grievance.reference),
+                (_("Status now"), grievance.get_status_display()),
+                (_("Feedback to the worker"), self.feedback),
+            ],
+            final=_(
+                "A closed grievance cannot be reopened, and the feedback cannot be edited or "
+                "withdrawn."
+            ),
+            confirm_label=_("Close and send the feedback"),
+            cancel_url=self.get_success_url(),
+            can_change=False,
+        )
 
     def act(self, grievance, data, user):
         services.grievance_close(grievance=grievance, feedback=data["feedback"], by=user)

@@ -120,6 +120,28 @@ def share_for_reply(
     e-mail after commit (through `rights_of_reply_shared`)."""
     _require_staff(by)
     report = MonitoringReport.objects.select_for_update().get(pk=report.pk)
+    companies = list(companies)
+    texts = share_for_reply_check(
+        report=report, companies=companies, due_date=due_date, texts_for_company=texts_for_company
+    )
+    rights = []
+    for company in companies:
+        right = RightOfReply.objects.create(
+            report=report, company=company, due_date=due_date, shared_by=by
+        )
+        FindingReply.objects.bulk_create(
+            FindingReply(right_of_reply=right, finding_id=finding_id, text_for_company=text)
+            for finding_id, text in sorted(texts.items())
+        )
+        rights.append(right)
+    rights_of_reply_shared.send(sender=RightOfReply, rights=rights)
+    return rights
+
+
+def share_for_reply_check(
+    *, report: MonitoringReport, companies: list, due_date: date, texts_for_company: dict[int, str]
+) -> dict[int, str]:
+    """Refuse a share before anyone confirms it; the texts to share, stripped, by finding id."""
     if report.status != MonitoringReport.Status.VALIDATED:
         raise DomainError(
             _(
@@ -182,18 +204,7 @@ def share_for_reply(
                 field=f"text_{finding_id}",
             )
         texts[finding_id] = text.strip()
-    rights = []
-    for company in companies:
-        right = RightOfReply.objects.create(
-            report=report, company=company, due_date=due_date, shared_by=by
-        )
-        FindingReply.objects.bulk_create(
-            FindingReply(right_of_reply=right, finding_id=finding_id, text_for_company=text)
-            for finding_id, text in sorted(texts.items())
-        )
-        rights.append(right)
-    rights_of_reply_shared.send(sender=RightOfReply, rights=rights)
-    return rights
+    return texts
 
 
 @transaction.atomic

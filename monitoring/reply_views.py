@@ -7,12 +7,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from affiliates.mixins import StaffRequiredMixin
+from core.confirm import Confirmation, is_confirmed, render_confirmation, wants_change
 from core.errors import DomainError
 from core.uploads import file_download
 from core.views import show_domain_error
@@ -97,7 +101,21 @@ class ShareForReplyMixin:
             findings=report.findings.all(),
             companies=_suggestions_queryset(context["reply_askable"]),
         )
-        if form.is_valid():
+        if form.is_valid() and wants_change(request):
+            return self.render_to_response(self.get_context_data(share_form=form))
+        if form.is_valid() and not is_confirmed(request):
+            try:
+                replies.share_for_reply_check(
+                    report=report,
+                    companies=list(form.cleaned_data["companies"]),
+                    due_date=form.cleaned_data["due_date"],
+                    texts_for_company=form.texts_for_company(),
+                )
+            except DomainError as error:
+                show_domain_error(request, error, form)
+            else:
+                return render_confirmation(request, share_confirmation(report, form))
+        elif form.is_valid():
             try:
                 rights = replies.share_for_reply(
                     report=report,
@@ -119,6 +137,49 @@ class ShareForReplyMixin:
                 )
                 return redirect("monitoring:staff_report", pk=report.pk)
         return self.render_to_response(self.get_context_data(share_form=form))
+
+
+def share_confirmation(report: MonitoringReport, form) -> Confirmation:
+    """The "check your answers" page before findings go to companies outside the platform."""
+    companies = list(
+        form.cleaned_data["companies"].annotate(
+            active_contacts=Count("contacts", filter=Q(contacts__user__is_active=True))
+        )
+    )
+    texts = form.texts_for_company()
+    rows = [(_("Answers due by"), date_format(form.cleaned_data["due_date"], "DATE_FORMAT"))]
+    rows += [
+        (f"{number}. {finding.standard.label}", texts[finding.pk])
+        for number, finding in enumerate(form.findings, start=1)
+    ]
+    return Confirmation(
+        title=_("Send the findings of report %(reference)s to companies?")
+        % {"reference": report.reference},
+        summary=_(
+            "Each company below can read these texts in the company portal and answer each "
+            "finding; its contacts are told by e-mail. Nothing else of the report is shown."
+        ),
+        audience=ngettext(
+            "%(count)s company receives them",
+            "%(count)s companies receive them",
+            len(companies),
+        )
+        % {"count": len(companies)},
+        recipients=[
+            ngettext(
+                "%(company)s (%(count)s contact told by e-mail)",
+                "%(company)s (%(count)s contacts told by e-mail)",
+                company.active_contacts,
+            )
+            % {"company": company.name, "count": company.active_contacts}
+            for company in companies
+        ],
+        rows=rows,
+        final=_("Once sent, the companies keep what they read; a share cannot be withdrawn."),
+        confirm_label=_("Send to the companies"),
+        cancel_url=reverse("monitoring:staff_report", kwargs={"pk": report.pk}),
+        can_change=True,
+    )
 
 
 class ReplyAttachmentDownloadView(StaffRequiredMixin, View):

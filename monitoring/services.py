@@ -229,6 +229,17 @@ def evidence_add(
 @transaction.atomic
 def report_submit(*, report: MonitoringReport, by) -> MonitoringReport:
     report = MonitoringReport.objects.select_for_update().get(pk=report.pk)
+    report_check_submittable(report)
+    _move(report, Status.SUBMITTED)
+    report.submitted_at = timezone.now()
+    report.save(update_fields=["status", "submitted_at", "updated_at"])
+    _event(report, Event.SUBMITTED, by)
+    return report
+
+
+def report_check_submittable(report: MonitoringReport) -> None:
+    """What a report needs before it goes to Electronics Watch (asked before confirming)."""
+    _require_partner_edit(report, None)
     problems = []
     if not report.methods:
         problems.append(_("say which methods you used"))
@@ -240,11 +251,6 @@ def report_submit(*, report: MonitoringReport, by) -> MonitoringReport:
         raise DomainError(
             _("Before submitting, please %(problems)s.") % {"problems": ", ".join(problems)}
         )
-    _move(report, Status.SUBMITTED)
-    report.submitted_at = timezone.now()
-    report.save(update_fields=["status", "submitted_at", "updated_at"])
-    _event(report, Event.SUBMITTED, by)
-    return report
 
 
 def report_comment(*, report: MonitoringReport, by, text: str) -> ReportEvent:
@@ -332,21 +338,12 @@ def report_publish(
     """
     _require_staff(by)
     report = MonitoringReport.objects.select_for_update().get(pk=report.pk)
+    findings = report_check_publishable(
+        report=report, summary=summary, published_texts=published_texts
+    )
     _move(report, Status.PUBLISHED)
-    if not summary.strip():
-        raise DomainError(_("Write the published summary."), field="summary")
-    findings = {f.pk: f for f in report.findings.select_related("standard")}
-    unknown = set(published_texts) - set(findings)
-    if unknown:
-        raise DomainError(_("A finding to publish does not belong to this report."))
     now = timezone.now()
     for finding_id, text in published_texts.items():
-        if not text.strip():
-            raise DomainError(
-                _("Write the published text of the finding “%(finding)s”, or leave it out.")
-                % {"finding": findings[finding_id].standard.label},
-                field=f"text_{finding_id}",
-            )
         finding = findings[finding_id]
         finding.published_text, finding.published_at = text.strip(), now
     Finding.objects.bulk_update(
@@ -360,6 +357,28 @@ def report_publish(
     _event(report, Event.PUBLISHED, by)
     _notify_affiliates(report, published=len(published_texts))
     return report
+
+
+def report_check_publishable(
+    *, report: MonitoringReport, summary: str, published_texts: dict[int, str]
+) -> dict[int, Finding]:
+    """Refuse a publication before anyone confirms it; the report's findings by id."""
+    if Status.PUBLISHED not in REPORT_TRANSITIONS[report.status]:
+        _move(report, Status.PUBLISHED)  # raises the message naming both statuses
+    if not summary.strip():
+        raise DomainError(_("Write the published summary."), field="summary")
+    findings = {f.pk: f for f in report.findings.select_related("standard")}
+    unknown = set(published_texts) - set(findings)
+    if unknown:
+        raise DomainError(_("A finding to publish does not belong to this report."))
+    for finding_id, text in published_texts.items():
+        if not text.strip():
+            raise DomainError(
+                _("Write the published text of the finding “%(finding)s”, or leave it out.")
+                % {"finding": findings[finding_id].standard.label},
+                field=f"text_{finding_id}",
+            )
+    return findings
 
 
 @transaction.atomic
@@ -396,19 +415,28 @@ def affiliates_with_factory(factory_id: int) -> list[int]:
         )
 
 
-def _notify_affiliates(report: MonitoringReport, *, published: int) -> int:
+def publication_recipients(report: MonitoringReport) -> list:
+    """The memberships told by e-mail when the report is published: the officers and admins
+    of the active affiliates whose supply chain contains the factory."""
     from affiliates.models import Membership
-    from core.outbox import Message, outbox_enqueue
 
     with scopes_disabled():
-        memberships = list(
+        return list(
             Membership.objects.filter(
                 affiliate_id__in=affiliates_with_factory(report.factory_id),
                 affiliate__is_active=True,
                 role__in=Membership.EDITORS,
                 user__is_active=True,
-            ).select_related("user", "affiliate")
+            )
+            .select_related("user", "affiliate")
+            .order_by("affiliate__name", "user__email")
         )
+
+
+def _notify_affiliates(report: MonitoringReport, *, published: int) -> int:
+    from core.outbox import Message, outbox_enqueue
+
+    memberships = publication_recipients(report)
     messages = [
         Message(
             key=f"report-published:{report.pk}:{m.affiliate_id}:{m.user_id}",

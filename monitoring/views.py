@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
@@ -22,6 +23,14 @@ from affiliates.mixins import (
     PartnerRequiredMixin,
     ReaderMixin,
     StaffRequiredMixin,
+)
+from affiliates.models import Affiliate
+from core.confirm import (
+    Confirmation,
+    ConfirmedActionMixin,
+    is_confirmed,
+    render_confirmation,
+    wants_change,
 )
 from core.errors import DomainError
 from core.uploads import file_download
@@ -374,7 +383,36 @@ class EvidenceUploadView(PartnerReportMixin, View):
         return redirect(self.get_success_url())
 
 
-class ReportSubmitView(PartnerReportMixin, ServiceActionMixin, View):
+class ReportSubmitView(PartnerReportMixin, ConfirmedActionMixin, View):
+    def check(self, request):
+        services.report_check_submittable(self.get_report())
+
+    def get_confirmation(self):
+        report = self.get_report()
+        findings = report.findings.count()
+        return Confirmation(
+            title=_("Submit report %(reference)s to Electronics Watch?")
+            % {"reference": report.reference},
+            summary=_(
+                "Electronics Watch staff will triage the report on %(factory)s. Affiliates "
+                "read nothing of it until staff publish an affiliate-facing version."
+            )
+            % {"factory": report.factory.name},
+            audience=_("Who receives it: Electronics Watch staff"),
+            rows=[
+                (_("Factory"), report.factory.name),
+                (_("Findings"), str(findings)),
+                (_("Workers interviewed"), str(report.workers_interviewed)),
+                (_("Narrative summary"), report.summary),
+            ],
+            final=_(
+                "Your organisation cannot change the report any more, unless staff ask you "
+                "for more information."
+            ),
+            confirm_label=_("Submit the report"),
+            cancel_url=self.get_success_url(),
+        )
+
     def perform(self, request, *args, **kwargs):
         report = services.report_submit(report=self.get_report(), by=request.user)
         return _("Report %(reference)s submitted to Electronics Watch.") % {
@@ -537,7 +575,26 @@ class ReportRequestInformationView(StaffReportMixin, ServiceActionMixin, View):
         return _("The partner has been asked for more information.")
 
 
-class ReportValidateView(StaffReportMixin, ServiceActionMixin, View):
+class ReportValidateView(StaffReportMixin, ConfirmedActionMixin, View):
+    def get_confirmation(self):
+        report = self.get_report()
+        return Confirmation(
+            title=_("Validate report %(reference)s?") % {"reference": report.reference},
+            summary=_(
+                "The report on %(factory)s by %(partner)s is accepted as evidence. Its findings "
+                "can then be shared with companies for reply, and published to affiliates in a "
+                "version you write next; nothing reaches affiliates now."
+            )
+            % {"factory": report.factory.name, "partner": report.partner.name},
+            rows=[
+                (_("Factory"), report.factory.name),
+                (_("Monitoring partner"), report.partner.name),
+                (_("Findings"), str(report.findings.count())),
+            ],
+            confirm_label=_("Validate the report"),
+            cancel_url=self.get_success_url(),
+        )
+
     def perform(self, request, *args, **kwargs):
         services.report_validate(report=self.get_report(), by=request.user)
         return _("Report validated. Write its published version to publish it.")
@@ -586,7 +643,65 @@ class ReportPublishView(StaffReportMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(report=self.get_report(), **kwargs)
 
+    def publication_confirmation(self, form) -> Confirmation:
+        report = self.get_report()
+        recipients = services.publication_recipients(report)
+        affiliates = list(
+            Affiliate.objects.filter(
+                pk__in=services.affiliates_with_factory(report.factory_id), is_active=True
+            )
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
+        texts = form.published_texts()
+        rows = [(_("Published summary"), form.cleaned_data["summary"])]
+        for number, finding in enumerate(form.findings, start=1):
+            label = f"{number}. {finding.standard.label} · {finding.get_severity_display()}"
+            rows.append((label, texts.get(finding.pk) or _("Not published: stays confidential")))
+        return Confirmation(
+            title=_("Publish report %(reference)s to affiliates?")
+            % {"reference": report.reference},
+            summary=ngettext(
+                "%(count)s finding of %(total)s on %(factory)s will be readable by the "
+                "affiliates buying from the factory.",
+                "%(count)s findings of %(total)s on %(factory)s will be readable by the "
+                "affiliates buying from the factory.",
+                len(texts),
+            )
+            % {"count": len(texts), "total": len(form.findings), "factory": report.factory.name},
+            audience=ngettext(
+                "%(count)s affiliate will read it; %(people)s of their officers and admins "
+                "will be told by e-mail",
+                "%(count)s affiliates will read it; %(people)s of their officers and admins "
+                "will be told by e-mail",
+                len(affiliates),
+            )
+            % {"count": len(affiliates), "people": len(recipients)},
+            recipients=affiliates,
+            rows=rows,
+            final=_(
+                "Once published, the report cannot be withdrawn and the e-mails are sent. "
+                "Confidential texts, files and small worker counts are never shown."
+            ),
+            confirm_label=_("Publish to affiliates"),
+            cancel_url=self.get_success_url(),
+            can_change=True,
+        )
+
     def form_valid(self, form):
+        if wants_change(self.request):
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            services.report_check_publishable(
+                report=self.get_report(),
+                summary=form.cleaned_data["summary"],
+                published_texts=form.published_texts(),
+            )
+        except DomainError as error:
+            show_domain_error(self.request, error, form)
+            return self.form_invalid(form)
+        if not is_confirmed(self.request):
+            return render_confirmation(self.request, self.publication_confirmation(form))
         try:
             services.report_publish(
                 report=self.get_report(),

@@ -14,6 +14,7 @@ from django_scopes import scope
 
 from affiliates.mixins import AffiliateViewMixin
 from affiliates.models import Membership
+from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.spreadsheets import attachment
 from core.views import ServiceActionMixin, show_domain_error
@@ -277,15 +278,45 @@ def _add_line(request, disclosure, form, by) -> bool:
     return True
 
 
-class DisclosureLineDeleteView(AffiliateViewMixin, ServiceActionMixin, View):
+class DisclosureLineDeleteView(AffiliateViewMixin, ConfirmedActionMixin, View):
     model = DisclosureLine
     allowed_roles = Membership.EDITORS
 
-    def perform(self, request, *args, **kwargs):
+    def get_line(self) -> DisclosureLine:
         line = get_object_or_404(
-            DisclosureLine.objects.select_related("disclosure"), pk=kwargs["pk"]
+            DisclosureLine.objects.select_related("disclosure__contract"), pk=self.kwargs["pk"]
         )
         self.disclosure = line.disclosure
+        return line
+
+    def check(self, request):
+        services.disclosure_ensure_editable(self.get_line().disclosure)
+
+    def get_confirmation(self):
+        line = self.get_line()
+        return Confirmation(
+            title=_("Remove this line from the disclosure?"),
+            summary=_(
+                "The line leaves the supplier list of %(contract)s before it is submitted; "
+                "nobody else has seen it yet."
+            )
+            % {"contract": self.disclosure.contract},
+            rows=[
+                (_("Site name as disclosed"), line.site_name),
+                (_("Address as disclosed"), line.address),
+                (_("Country"), str(line.country.name)),
+                (_("Brand"), line.brand),
+                (_("Product model"), line.product_model),
+                (_("Tier"), line.get_tier_display()),
+            ],
+            final=_("To put it back, add or upload the line again."),
+            confirm_label=_("Remove the line"),
+            cancel_url=self.get_success_url(),
+            danger=True,
+        )
+
+    def perform(self, request, *args, **kwargs):
+        line = self.get_line()
         services.disclosure_line_delete(line=line, by=request.user)
         return _("The line was removed.")
 

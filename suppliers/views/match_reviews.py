@@ -1,14 +1,21 @@
 """Electronics Watch staff's review queue of possible duplicate factories, the decisions
 taken, and the undo of a merge."""
 
+from datetime import timedelta
+
 from django.apps import apps
 from django.contrib import messages
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import ListView, TemplateView
 
 from affiliates.mixins import StaffRequiredMixin
+from core.confirm import Confirmation, is_confirmed, render_confirmation
 from core.errors import DomainError
 from core.views import show_domain_error
 from suppliers import match_review, services
@@ -48,16 +55,18 @@ class MatchReviewQueueView(StaffRequiredMixin, TemplateView):
         if decision not in {"same", "different"}:
             show_domain_error(request, DomainError(_("Choose “same site” or “different sites”.")))
             return redirect("suppliers:staff_factory_match", pk=review.pk)
+        if decision == "same" and not is_confirmed(request):
+            if review.decision != FactoryMatchReview.Decision.PENDING:
+                show_domain_error(request, DomainError(_("This pair was already reviewed.")))
+                return redirect("suppliers:staff_factory_match", pk=review.pk)
+            return render_confirmation(request, self.merge_confirmation(review))
         try:
             services.match_review_decide(review=review, same=decision == "same", by=request.user)
         except DomainError as error:
             show_domain_error(request, error)
             return redirect("suppliers:staff_factory_match", pk=review.pk)
         if decision == "same":
-            message = _("Merged: “%(source)s” is now part of “%(target)s”.") % {
-                "source": review.factory.name,
-                "target": review.candidate.name,
-            }
+            message = merged_message(request, review)
         else:
             message = _("Kept apart: “%(source)s” and “%(target)s” are different sites.") % {
                 "source": review.factory.name,
@@ -68,6 +77,53 @@ class MatchReviewQueueView(StaffRequiredMixin, TemplateView):
         if following is None:
             return redirect("suppliers:staff_factory_matches")
         return redirect("suppliers:staff_factory_match", pk=following.pk)
+
+    def merge_confirmation(self, review: FactoryMatchReview) -> Confirmation:
+        return Confirmation(
+            title=_("Merge these two records into one site?"),
+            summary=_(
+                "“%(source)s” (A, newer) is merged into “%(target)s” (B, older): its "
+                "disclosure lines, supplier links, reports, grievances and cases move to B, and "
+                "every affiliate that disclosed A now sees B in its supply chain."
+            )
+            % {"source": review.factory.name, "target": review.candidate.name},
+            template="suppliers/includes/merge_confirm.html",
+            context={"pair": match_review.pair_view(review)},
+            confirm_label=_("Merge into one site"),
+            cancel_url=reverse("suppliers:staff_factory_match", kwargs={"pk": review.pk}),
+        )
+
+
+#: How long the message after a merge offers to undo it; later, from the factory's page.
+UNDO_MINUTES = 10
+
+
+def merged_message(request, review: FactoryMatchReview):
+    """The success message after a merge, with an "Undo" button for UNDO_MINUTES minutes
+    (afterwards `FactoryUnmergeView` answers the button with its confirmation page)."""
+    merge = FactoryMerge.objects.filter(source=review.factory, undone_at__isnull=True).latest(
+        "merged_at"
+    )
+    text = _("Merged: “%(source)s” is now part of “%(target)s”.") % {
+        "source": review.factory.name,
+        "target": review.candidate.name,
+    }
+    return format_html(
+        '{} <form method="post" action="{}" class="inline">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="undo" value="quick">'
+        '<button type="submit">{}</button></form> {}',
+        text,
+        reverse("suppliers:staff_factory_unmerge", kwargs={"pk": merge.pk}),
+        get_token(request),
+        _("Undo"),
+        ngettext(
+            "(for %(minutes)s minute; later, from the factory's page)",
+            "(for %(minutes)s minutes; later, from the factory's page)",
+            UNDO_MINUTES,
+        )
+        % {"minutes": UNDO_MINUTES},
+    )
 
 
 class MatchReviewListView(StaffRequiredMixin, ListView):
@@ -123,6 +179,10 @@ class FactoryUnmergeView(StaffRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         merge = self.get_merge()
+        recent = merge.merged_at >= timezone.now() - timedelta(minutes=UNDO_MINUTES)
+        if request.POST.get("undo") == "quick" and not recent:
+            # The button of an old message: the page says what the undo puts back first.
+            return redirect(reverse("suppliers:staff_factory_unmerge", kwargs={"pk": merge.pk}))
         try:
             services.factory_unmerge(merge=merge, by=request.user)
         except DomainError as error:

@@ -202,7 +202,9 @@ def test_admin_changes_a_role_and_removes_a_member(client, northvale_admin, nort
     with scopes_disabled():
         officer_membership.refresh_from_db()
     assert officer_membership.role == "viewer"
-    response = client.post(f"/a/northvale/members/{officer_membership.pk}/remove/", follow=True)
+    response = client.post(
+        f"/a/northvale/members/{officer_membership.pk}/remove/", {"confirmed": "1"}, follow=True
+    )
     assert "no longer belongs to City of Northvale" in response.content.decode()
     with scopes_disabled():
         assert not Membership.objects.filter(pk=officer_membership.pk).exists()
@@ -216,8 +218,10 @@ def test_the_last_admin_cannot_step_down_or_be_removed(client, northvale_admin):
         own = Membership.objects.get(user=northvale_admin)
     response = client.post(f"/a/northvale/members/{own.pk}/role/", {"role": "viewer"}, follow=True)
     assert "needs at least one admin" in response.content.decode()
-    response = client.post(f"/a/northvale/members/{own.pk}/remove/", follow=True)
-    assert "needs at least one admin" in response.content.decode()
+    response = client.post(
+        f"/a/northvale/members/{own.pk}/remove/", {"confirmed": "1"}, follow=True
+    )
+    assert "You cannot remove yourself from City of Northvale" in response.content.decode()
     with scopes_disabled():
         own.refresh_from_db()
     assert own.role == "admin"
