@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from suppliers.models import FactoryMatchReview, FactoryMerge
 from tests.browser.steps import sign_in, violations, without_second_factor
+from tests.browser.test_confirm import current_page_violations
 from tests.factories import FactoryFactory, StaffFactory
 
 
@@ -58,7 +59,17 @@ def test_staff_reviews_queued_pairs_with_the_keyboard(live_server, page, db):
 
         with page.expect_navigation():
             page.keyboard.press("s")
+        # "Same site" asks first, showing both records side by side.
+        assert page.get_by_role(
+            "heading", name="Merge these two records into one site?"
+        ).is_visible()
+        assert page.get_by_text("Chao Phraya Cables").first.is_visible()
+        assert not FactoryMerge.objects.exists()
+        found += current_page_violations(page)
+        page.get_by_role("button", name="Merge into one site").click()
+        page.wait_for_load_state()
         assert page.get_by_text("Merged:").is_visible()
+        assert page.get_by_role("button", name="Undo").is_visible()
         assert page.get_by_text("Nothing to review.").is_visible()
 
         found += violations(page, live_server.url + "/staff/factory-matches/decided/")

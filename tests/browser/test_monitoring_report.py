@@ -80,6 +80,8 @@ def test_partner_finding_is_triaged_published_and_read_by_the_affiliate(
         expect(page.get_by_text("Migrant cohort saved.")).to_be_visible()
         expect(page.get_by_text("Myanmar → Thailand")).to_be_visible()
         page.get_by_role("button", name="Submit to Electronics Watch").click()
+        expect(page.get_by_role("heading", name="Submit report")).to_be_visible()
+        page.get_by_role("button", name="Submit the report").click()
         expect(page.get_by_text("submitted to Electronics Watch")).to_be_visible()
         report = MonitoringReport.objects.get()
         assert report.status == "submitted"
@@ -98,10 +100,23 @@ def test_partner_finding_is_triaged_published_and_read_by_the_affiliate(
         page.get_by_label("Comment", exact=True).fill("Fees match the loan papers.")
         page.get_by_role("button", name="Add comment").click()
         page.get_by_role("button", name="Validate the report").click()
+        expect(
+            page.get_by_role("heading", name=f"Validate report {report.reference}?")
+        ).to_be_visible()
+        page.get_by_role("button", name="Validate the report").click()
         page.get_by_role("link", name="Write and publish the affiliate version").click()
         page.get_by_label("Published summary").fill("Recruitment fees and retained passports.")
         page.get_by_label("Published text", exact=True).fill(PUBLISHED)
         page.get_by_role("button", name="Publish").click()
+        # The check-your-answers page: what will be published, and to whom, counted.
+        heading = f"Publish report {report.reference} to affiliates?"
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        expect(page.get_by_text("1 affiliate will read it; 1 of their officers")).to_be_visible()
+        expect(page.get_by_role("listitem").filter(has_text="City of Northvale")).to_be_visible()
+        expect(page.get_by_text(PUBLISHED)).to_be_visible()
+        assert MonitoringReport.objects.get().status == "validated"
+        assert not mail.outbox
+        page.get_by_role("button", name="Publish to affiliates").click()
         expect(
             page.get_by_text("Published. The affiliates buying from this factory")
         ).to_be_visible()

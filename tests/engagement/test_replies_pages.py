@@ -230,6 +230,10 @@ def test_staff_share_the_findings_from_the_report_page(client, staff):
 
     url = reverse("monitoring:staff_report_share_for_reply", args=[report.pk])
     response = client.post(url, _share_form(report, [brand]))
+    assert response.status_code == 200  # the confirmation: nothing is sent yet
+    assert "1 company receives them" in response.content.decode()
+    assert not RightOfReply.objects.exists()
+    response = client.post(url, {**_share_form(report, [brand]), "confirmed": "1"})
 
     assert response.status_code == 302
     right = RightOfReply.objects.get(report=report, company=brand)

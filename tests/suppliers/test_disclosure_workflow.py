@@ -65,7 +65,9 @@ def test_an_accepted_disclosure_cannot_be_accepted_again_or_changed(
     client.force_login(northvale_officer)
     response = client.post(f"/a/northvale/disclosures/{disclosure.pk}/accept/", follow=True)
     assert "cannot become" in response.content.decode()
-    response = client.post(f"/a/northvale/disclosure-lines/{line.pk}/delete/", follow=True)
+    response = client.post(
+        f"/a/northvale/disclosure-lines/{line.pk}/delete/", {"confirmed": "1"}, follow=True
+    )
     assert "can no longer be changed" in response.content.decode()
 
 
@@ -192,7 +194,7 @@ def test_staff_merge_keeps_history_and_every_link(client, northvale, southport):
     review = FactoryMatchReview.objects.create(factory=twin, candidate=known, score=0.7)
     client.force_login(staff)
     response = client.post(
-        f"/staff/factory-matches/{review.pk}/", {"decision": "same"}, follow=True
+        f"/staff/factory-matches/{review.pk}/", {"decision": "same", "confirmed": "1"}, follow=True
     )
     assert "Merged" in response.content.decode()
     twin.refresh_from_db()
