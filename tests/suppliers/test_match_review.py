@@ -239,7 +239,7 @@ def test_no_double_full_stop_after_a_name_or_a_date(client, db):
         review.candidate.name = "Dongguan Ever-Bright Co., Ltd."
         review.candidate.save()
     client.force_login(staff)
-    client.post(f"/staff/factory-matches/{review.pk}/", {"decision": "same"})
+    client.post(f"/staff/factory-matches/{review.pk}/", {"decision": "same", "confirmed": "1"})
     merge = FactoryMerge.objects.get()
     FactoryMerge.objects.filter(pk=merge.pk).update(
         merged_at=datetime(2026, 3, 4, 15, 30, tzinfo=UTC)
