@@ -76,7 +76,7 @@ class CurrencyField(forms.ChoiceField):
 
     default_error_messages = {
         "invalid_choice": _(
-            "“%(value)s” is not an ISO 4217 currency code in the list. Choose one from the list."
+            "Select a valid choice: “%(value)s” is not an ISO 4217 currency code in the list."
         ),
     }
 
