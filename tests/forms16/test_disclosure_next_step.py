@@ -72,7 +72,7 @@ def test_the_page_leads_with_the_next_step_and_puts_the_upload_above_the_lines(
     assert "Next step: Complete the list: 1 line so far" in html
     submit = re.search(r'<form[^>]*/submit/"[^>]*>.*?</form>', html, re.S).group(0)
     assert "Mark as submitted" in submit and "primary" not in submit
-    assert "Submitting is the contractor&#x27;s step" in html
+    assert "Submitting is the contractor's step" in html
 
 
 def test_a_submitted_disclosure_asks_the_officer_to_review_it(client, northvale_officer, northvale):
