@@ -158,9 +158,35 @@ class StaffMessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000
     )
-    visible_to_grievant = forms.BooleanField(
-        label=_("The worker can read this message"), required=False, initial=True
+    # Internal unless staff choose otherwise: a note meant for colleagues must never reach the
+    # worker by a checkbox left ticked.
+    visible_to_grievant = forms.TypedChoiceField(
+        label=_("Who reads it"),
+        choices=[
+            ("internal", _("Internal note: Electronics Watch staff and the partner only")),
+            ("worker", _("Send to the worker: they read it with their receipt code")),
+        ],
+        coerce=lambda value: value == "worker",
+        widget=forms.RadioSelect,
+        initial="internal",
     )
+
+
+class TranslationForm(forms.Form):
+    translation = forms.CharField(
+        label=_("Translation into English or French"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=40_000,
+        required=False,
+        help_text=_("Stored encrypted like the worker's words. Leave empty to remove it."),
+    )
+
+
+class FactoryPickerField(forms.ModelChoiceField):
+    """The factory of a grievance, chosen among search results (radio buttons) rather than
+    from a select of every factory in the registry."""
+
+    widget = forms.RadioSelect
 
 
 class AssignForm(forms.Form):
@@ -185,7 +211,7 @@ class ClassifyForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    factory = forms.ModelChoiceField(
+    factory = FactoryPickerField(
         label=_("Factory"),
         queryset=Factory.objects.active().only("pk", "name", "country").order_by("name"),
         required=False,

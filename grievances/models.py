@@ -10,11 +10,13 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -36,6 +38,16 @@ def add_months(day: date, months: int) -> date:
     return day.replace(
         year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
     )
+
+
+def language_name(code: str) -> str:
+    """A language code ("ms", "zh-hans") named in the active language; the code if unknown."""
+    reader = to_locale(get_language() or "en")
+    try:
+        name = Locale.parse(to_locale(code)).get_display_name(reader)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return (name[:1].upper() + name[1:]) if name else code
 
 
 class Channel(models.TextChoices):
@@ -101,6 +113,9 @@ class Grievance(models.Model):
         verbose_name=_("what happened"),
     )
     description = EncryptedTextField(_("description"), blank=True)
+    # Staff's translation of the worker's words, as sensitive as them: encrypted, never logged,
+    # removed with them at retention. Who wrote it: a TRANSLATED event and the audit trail.
+    description_translation = EncryptedTextField(_("translation of the description"), blank=True)
     wants_contact = models.BooleanField(_("wants to be contacted"), default=False)
     contact_method = models.CharField(
         _("contact method"), max_length=20, choices=ContactMethod.choices, blank=True
@@ -203,6 +218,11 @@ class Grievance(models.Model):
             return None
         return (self.feedback_due - (today or timezone.localdate())).days
 
+    @property
+    def language_name(self) -> str:
+        """The form's language named in the reader's language ("Malay", "malais"), not "ms"."""
+        return language_name(self.language)
+
     def get_categories_display(self) -> list[str]:
         labels = dict(Category.choices)
         return [labels.get(value, value) for value in self.categories]
@@ -287,6 +307,7 @@ class GrievanceEvent(models.Model):
         REFERRED = "referred", _("Referred to a remediation case")
         CLOSED = "closed", _("Closed with feedback")
         ANONYMISED = "anonymised", _("Anonymised")
+        TRANSLATED = "translated", _("Translation of the description saved")
 
     grievance = models.ForeignKey(
         Grievance, on_delete=models.CASCADE, related_name="events", verbose_name=_("grievance")

@@ -75,3 +75,26 @@ def grievance_count_context(factory_id: int) -> dict:
         "grievance_count": grievance_counts_by_factory([factory_id]).get(factory_id),
         "grievance_count_threshold": settings.EW_GRIEVANCE_COUNT_THRESHOLD,
     }
+
+
+# Staff's factory picker returns at most this many: narrower words find one further down.
+FACTORY_SEARCH_LIMIT = 15
+
+
+def factories_matching(query: str | None) -> tuple[list, bool]:
+    """(active factories whose name or region contains `query`, whether there were more).
+    Fewer than two characters match nothing."""
+    from django.db.models import Q
+
+    from suppliers.models import Factory
+
+    query = (query or "").strip()[:100]
+    if len(query) < 2:
+        return [], False
+    found = list(
+        Factory.objects.active()
+        .filter(Q(name__icontains=query) | Q(region__icontains=query))
+        .only("pk", "name", "region", "country")
+        .order_by("name", "pk")[: FACTORY_SEARCH_LIMIT + 1]
+    )
+    return found[:FACTORY_SEARCH_LIMIT], len(found) > FACTORY_SEARCH_LIMIT

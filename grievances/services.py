@@ -210,6 +210,19 @@ def grievance_classify(
     return grievance
 
 
+def grievance_translate(*, grievance: Grievance, translation: str, by) -> Grievance:
+    """Save staff's translation of the worker's words (empty clears it). The text is
+    encrypted like the words themselves; the event records who, never what."""
+    if grievance.anonymised_at:
+        raise DomainError(_("This grievance was anonymised: there is nothing to translate."))
+    with transaction.atomic():
+        grievance = _locked(grievance)
+        grievance.description_translation = translation.strip()
+        grievance.save(update_fields=["description_translation"])
+        _record(grievance, GrievanceEvent.Kind.TRANSLATED, by)
+    return grievance
+
+
 def grievance_acknowledge(*, grievance: Grievance, by, message: str = "") -> Grievance:
     """Acknowledge receipt; the 3-month feedback clock now runs from today."""
     with transaction.atomic():
@@ -360,6 +373,7 @@ def grievance_anonymise(*, grievance: Grievance, by=None) -> Grievance:
         grievance.attachments.all().delete()
         grievance.messages.all().delete()
         grievance.description = ""
+        grievance.description_translation = ""
         grievance.contact_details = ""
         grievance.contact_method = ""
         grievance.wants_contact = False

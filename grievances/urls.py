@@ -19,6 +19,16 @@ urlpatterns = [
     path("staff/grievances/<int:pk>/assign/", views.AssignView.as_view(), name="assign"),
     path("staff/grievances/<int:pk>/classify/", views.ClassifyView.as_view(), name="classify"),
     path(
+        "staff/grievances/<int:pk>/factories/",
+        views.StaffFactorySearchView.as_view(),
+        name="staff_factory_search",
+    ),
+    path(
+        "staff/grievances/<int:pk>/translation/",
+        views.TranslateView.as_view(),
+        name="translate",
+    ),
+    path(
         "staff/grievances/<int:pk>/acknowledge/",
         views.AcknowledgeView.as_view(),
         name="acknowledge",

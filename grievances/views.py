@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from core.errors import DomainError
 from core.uploads import file_download
 from core.views import ServiceActionMixin, show_domain_error
 
-from . import services
+from . import selectors, services
 from .forms import (
     AcknowledgeForm,
     AssignForm,
@@ -33,6 +33,7 @@ from .forms import (
     QueueFilterForm,
     ReferForm,
     StaffMessageForm,
+    TranslationForm,
 )
 from .models import Grievance, GrievanceEvent, GrievanceMessage, Side, Status
 from .services import Intake
@@ -139,10 +140,40 @@ class StaffDetailView(NoStoreMixin, StaffRequiredMixin, DetailView):
             refer_form=ReferForm(),
             close_form=CloseForm(),
             message_form=StaffMessageForm(),
+            translation_form=TranslationForm(
+                initial={"translation": grievance.description_translation}
+            ),
             allowed=services.TRANSITIONS[grievance.status],
             Status=Status,
+            **factory_choices(self.request, grievance),
         )
         return context
+
+
+def factory_choices(request, grievance) -> dict:
+    """The factory picker's context: the grievance's factory and what `factory_q` found."""
+    query = (request.GET.get("factory_q") or "").strip()[:100]
+    found, more = selectors.factories_matching(query)
+    return {
+        "factory_q": query,
+        "factories_found": [f for f in found if f.pk != grievance.factory_id],
+        "factories_more": more,
+        "factory_searched": bool(query),
+    }
+
+
+class StaffFactorySearchView(NoStoreMixin, StaffRequiredMixin, VisibleGrievanceMixin, View):
+    """htmx, as staff type in the factory picker: the choices, with the grievance's own
+    factory kept so that saving the classification never drops it unseen. Without
+    JavaScript, the same search reloads the page (`factory_q` on the detail page)."""
+
+    def get(self, request, *args, **kwargs):
+        grievance = self.get_grievance()
+        return render(
+            request,
+            "grievances/staff_detail.html#factory-choices",
+            {"grievance": grievance, **factory_choices(request, grievance)},
+        )
 
 
 class StaffActionView(
@@ -186,6 +217,14 @@ class ClassifyView(StaffActionView):
             by=user,
         )
         return _("Classification saved.")
+
+
+class TranslateView(StaffActionView):
+    form_class = TranslationForm
+
+    def act(self, grievance, data, user):
+        services.grievance_translate(grievance=grievance, translation=data["translation"], by=user)
+        return _("Translation saved.")
 
 
 class AcknowledgeView(StaffActionView):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from affiliates.models import User
+from core.currencies import CurrencyField
 from core.uploads import EvidenceFileField
 from suppliers.models import Factory
 
@@ -103,10 +104,30 @@ class StandardChoiceField(forms.ModelChoiceField):
         return f"{obj.number}. {obj.label}"
 
 
+class SubStandardSelect(forms.Select):
+    """Options tagged with their category (`data-standard`), which static/js/finding_form.js
+    reads to offer only the chosen category's sub-standards; without JavaScript every option
+    stays, grouped by category."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.standard_of: dict[str, int] = {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        standard = self.standard_of.get(str(value))
+        if standard is not None:
+            option["attrs"]["data-standard"] = str(standard)
+        return option
+
+
 class FindingForm(forms.ModelForm):
     standard = StandardChoiceField(label=_("Code category"), queryset=CodeStandard.objects.none())
     sub_standard = SubStandardChoiceField(
-        label=_("Sub-standard"), queryset=CodeSubStandard.objects.none(), required=False
+        label=_("Sub-standard"),
+        queryset=CodeSubStandard.objects.none(),
+        required=False,
+        widget=SubStandardSelect(attrs={"data-filter-by": "id_standard"}),
     )
     ilo_indicators = forms.MultipleChoiceField(
         label=_("ILO forced-labour indicators"),
@@ -114,7 +135,10 @@ class FindingForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    # No default: a partner who skips the field is asked, rather than recording "Low".
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=[("", _("Choose…")), *Severity.choices]
+    )
     child_labour = forms.MultipleChoiceField(
         label=_("Child labour"),
         choices=ChildLabourCategory.choices,
@@ -175,9 +199,24 @@ class FindingForm(forms.ModelForm):
         if self.instance.pk:  # keep the edition the finding was classified under
             current = CodeStandard.objects.filter(version_id=self.instance.standard.version_id)
         self.fields["standard"].queryset = current
-        self.fields["sub_standard"].queryset = CodeSubStandard.objects.filter(
-            standard__in=current
-        ).select_related("standard")
+        subs = CodeSubStandard.objects.filter(standard__in=current).select_related("standard")
+        field = self.fields["sub_standard"]
+        field.queryset = subs
+        field.choices = self._grouped(field, subs)
+
+    @staticmethod
+    def _grouped(field, subs) -> list:
+        """The sub-standards in one <optgroup> per Code category, in the Code's order."""
+        groups: dict[int, tuple[str, list]] = {}
+        standard_of = {}
+        for sub in subs.order_by("standard__number", "number"):
+            label = f"{sub.standard.number}. {sub.standard.label}"
+            groups.setdefault(sub.standard_id, (label, []))[1].append(
+                (sub.pk, field.label_from_instance(sub))
+            )
+            standard_of[str(sub.pk)] = sub.standard_id
+        field.widget.standard_of = standard_of  # the widget is shallow-copied per form
+        return [("", field.empty_label), *groups.values()]
 
     def clean(self):
         data = super().clean()
@@ -198,33 +237,6 @@ class FindingForm(forms.ModelForm):
         return data
 
 
-# ISO 4217 codes of the currencies fees are paid in where Electronics Watch monitors.
-CURRENCIES = [
-    ("EUR", _("EUR – euro")),
-    ("USD", _("USD – US dollar")),
-    ("BDT", _("BDT – Bangladeshi taka")),
-    ("CNY", _("CNY – Chinese yuan")),
-    ("CZK", _("CZK – Czech koruna")),
-    ("GBP", _("GBP – pound sterling")),
-    ("HUF", _("HUF – Hungarian forint")),
-    ("IDR", _("IDR – Indonesian rupiah")),
-    ("INR", _("INR – Indian rupee")),
-    ("KHR", _("KHR – Cambodian riel")),
-    ("LKR", _("LKR – Sri Lankan rupee")),
-    ("MMK", _("MMK – Myanmar kyat")),
-    ("MXN", _("MXN – Mexican peso")),
-    ("MYR", _("MYR – Malaysian ringgit")),
-    ("NPR", _("NPR – Nepalese rupee")),
-    ("PHP", _("PHP – Philippine peso")),
-    ("PKR", _("PKR – Pakistani rupee")),
-    ("PLN", _("PLN – Polish złoty")),
-    ("RON", _("RON – Romanian leu")),
-    ("SGD", _("SGD – Singapore dollar")),
-    ("THB", _("THB – Thai baht")),
-    ("TWD", _("TWD – New Taiwan dollar")),
-    ("UAH", _("UAH – Ukrainian hryvnia")),
-    ("VND", _("VND – Vietnamese dong")),
-]
 MAX_AGENCIES = 8
 MAX_TRANSIT = 3
 
@@ -238,9 +250,7 @@ class CohortForm(forms.ModelForm):
 
     origin_country = forms.ChoiceField(label=_("Country of origin"), choices=_country_choices)
     destination_country = forms.ChoiceField(label=_("Country of work"), choices=_country_choices)
-    debt_currency = forms.ChoiceField(
-        label=_("Debt currency"), choices=[("", "—"), *CURRENCIES], required=False
-    )
+    debt_currency = CurrencyField(label=_("Debt currency"), required=False)
     findings = forms.ModelMultipleChoiceField(
         label=_("Findings about this cohort"),
         queryset=Finding.objects.none(),
@@ -348,9 +358,7 @@ class CohortFeeForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount per worker"), min_value=0, max_digits=12, decimal_places=2, required=False
     )
-    currency = forms.ChoiceField(
-        label=_("Currency"), choices=[("", "—"), *CURRENCIES], required=False
-    )
+    currency = CurrencyField(label=_("Currency"), required=False)
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE_INPUT, required=False)
 
     def clean(self):

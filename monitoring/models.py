@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core import audit
+from core.currencies import validate_currency_code
 from core.currency import NoExchangeRate, to_eur
 from core.encryption import EncryptedTextField
 from core.uploads import PrivateUploadTo
@@ -526,7 +527,9 @@ class MigrantCohort(models.Model):
     debt_per_worker = models.DecimalField(
         _("debt per worker"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    debt_currency = models.CharField(_("debt currency"), max_length=3, blank=True)
+    debt_currency = models.CharField(
+        _("debt currency"), max_length=3, blank=True, validators=[validate_currency_code]
+    )
     months_to_repay = models.PositiveSmallIntegerField(
         _("months of wages to repay the debt"), null=True, blank=True
     )
@@ -653,7 +656,7 @@ class CohortFee(models.Model):
     amount = models.DecimalField(
         _("amount per worker"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    currency = models.CharField(_("currency"), max_length=3)
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency_code])
     paid_on = models.DateField(_("paid on"))
     # NULL only for fees carried over from findings (migration 0011) when no rate of their day
     # was in the table: shown as "not converted", left out of euro totals.

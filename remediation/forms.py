@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from affiliates.models import User
+from core.currencies import CurrencyField
 from core.uploads import EvidenceFileField
 from monitoring.models import Finding, MonitoringPartner, MonitoringReport
 from suppliers.models import Factory, Supplier
@@ -234,6 +235,8 @@ class CompensationForm(forms.ModelForm):
         initial=Compensation.Kind.OTHER,
     )
 
+    currency = CurrencyField(label=_("Currency"))
+
     class Meta:
         model = Compensation
         fields = [
@@ -262,9 +265,8 @@ class CohortCompensationForm(forms.Form):
     """Recruitment fees of a cohort recorded with a finding of the case, owed back."""
 
     cohort = CohortChoiceField(label=_("Migrant cohort"), queryset=None)
-    currency = forms.CharField(
+    currency = CurrencyField(
         label=_("Currency"),
-        max_length=3,
         initial="EUR",
         help_text=_(
             "Euros by default. In another currency, fees paid in other currencies are "

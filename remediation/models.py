@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from core import audit
+from core.currencies import validate_currency_code
 from core.encryption import EncryptedTextField
 from core.uploads import PrivateUploadTo
 from monitoring.models import Severity
@@ -402,7 +403,7 @@ class Compensation(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description = models.CharField(_("for what"), max_length=300)
-    currency = models.CharField(_("currency"), max_length=3)
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency_code])
     amount_owed = models.DecimalField(_("owed"), max_digits=14, decimal_places=2)
     amount_agreed = models.DecimalField(
         _("agreed"),

@@ -9,6 +9,8 @@ from django.db.models import CharField, F, Func, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.currencies import CurrencyField
+
 from .contracts import cpv_codes_error
 from .models import CPV_PATTERN, ChecklistItem, Contract, Supplier
 
@@ -48,8 +50,9 @@ class CpvCodesField(forms.CharField):
         return value
 
 
-def currency_choices():
-    return [(code, code) for code in sorted(settings.EW_EUR_RATES)]
+def rated_currencies():
+    """Contracts are ranked in euros: only currencies with a reference rate in settings."""
+    return sorted(settings.EW_EUR_RATES)
 
 
 class ContractForm(forms.Form):
@@ -91,9 +94,9 @@ class ContractForm(forms.Form):
     value = forms.DecimalField(
         label=_("Value"), max_digits=14, decimal_places=2, min_value=0, localize=True
     )
-    currency = forms.ChoiceField(
+    currency = CurrencyField(
         label=_("Currency"),
-        choices=currency_choices,
+        codes=rated_currencies,
         initial="EUR",
         error_messages={
             "invalid_choice": _(

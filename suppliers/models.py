@@ -21,6 +21,7 @@ from django_countries.fields import CountryField
 from django_scopes import ScopedManager
 
 from core import audit, rls
+from core.currencies import validate_currency_code
 from core.uploads import PrivateUploadTo
 
 from .querysets import (
@@ -678,7 +679,9 @@ class Contract(models.Model):
     brands = models.CharField(_("brands"), max_length=500, blank=True)
     product_models = models.TextField(_("product models"), blank=True)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
-    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    currency = models.CharField(
+        _("currency"), max_length=3, default="EUR", validators=[validate_currency_code]
+    )
     # The value converted at the reference rates in settings, for leverage rankings.
     value_eur = models.DecimalField(max_digits=14, decimal_places=2, editable=False)
     awarded_on = models.DateField(_("award date"))

@@ -18,7 +18,14 @@ from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.spreadsheets import attachment
 from core.views import ServiceActionMixin, show_domain_error
-from suppliers import disclosure_uploads, import_files, import_rows, imports, services
+from suppliers import (
+    disclosure_steps,
+    disclosure_uploads,
+    import_files,
+    import_rows,
+    imports,
+    services,
+)
 from suppliers.forms import (
     ContractorRequestForm,
     DisclosureLineForm,
@@ -92,6 +99,9 @@ class DisclosureDetailView(AffiliateViewMixin, DetailView):
                 "is_paginated": page.has_other_pages(),
                 "can_edit": can_edit,
                 "lines_editable": can_edit and editable,
+                "next_step": disclosure_steps.officer_next_step(
+                    disclosure, line_count=page.paginator.count, can_edit=can_edit
+                ),
                 "upload_form": kwargs.get("upload_form") or DisclosureUploadForm(),
                 "line_form": kwargs.get("line_form") or DisclosureLineForm(),
                 "request_form": kwargs.get("request_form")
