@@ -99,7 +99,8 @@ class TinyProvider:
                     # The person signs in at their organisation: a code for these claims.
                     code = secrets.token_urlsafe(16)
                     provider.codes[code] = dict(provider.claims)
-                    back = f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query['state']})}"
+                    params = urlencode({"code": code, "state": query["state"]})
+                    back = f"{query['redirect_uri']}?{params}"
                     self.send_response(302)
                     self.send_header("Location", back)
                     self.end_headers()
