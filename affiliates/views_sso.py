@@ -6,6 +6,7 @@ from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -74,14 +75,13 @@ class StaffSingleSignOnEditView(StaffRequiredMixin, FormView):
     template_name = "affiliates/staff_sso_form.html"
     form_class = SingleSignOnForm
 
-    def dispatch(self, request, *args, **kwargs):
-        pk = kwargs.get("pk")
-        self.object = (
-            get_object_or_404(SingleSignOn.objects.select_related("affiliate", "app"), pk=pk)
-            if pk
-            else None
-        )
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def object(self) -> SingleSignOn | None:
+        """Read once the staff check has passed (anyone else never learns whether it exists)."""
+        pk = self.kwargs.get("pk")
+        if pk is None:
+            return None
+        return get_object_or_404(SingleSignOn.objects.select_related("affiliate", "app"), pk=pk)
 
     def get_initial(self):
         sso = self.object

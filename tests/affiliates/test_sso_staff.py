@@ -117,14 +117,24 @@ def test_a_bad_certificate_and_a_missing_secret_are_refused(staff_client, northv
 
 
 def test_only_staff_configure_single_sign_on(client, northvale):
-    assert client.get("/staff/sso/").status_code == 302  # to the login page
+    sso = sso_save(
+        affiliate=northvale,
+        protocol=SingleSignOn.Protocol.OIDC,
+        domains=["northvale.example"],
+        server_url="https://idp.example",
+        client_id="x",
+        client_secret="y",
+    )
+    paths = ("/staff/sso/", "/staff/sso/new/", f"/staff/sso/{sso.pk}/")
+    for path in paths:
+        assert client.get(path)["Location"].startswith("/accounts/login/")
     admin = member(northvale, Membership.Role.ADMIN)
     client.force_login(admin)
-    for path in ("/staff/sso/", "/staff/sso/new/"):
+    for path in paths:
         assert client.get(path).status_code == 404
     response = client.post("/staff/sso/new/", {**OIDC, "affiliate": northvale.pk})
     assert response.status_code == 404
-    assert not SingleSignOn.objects.exists()
+    assert SingleSignOn.objects.count() == 1
 
 
 def test_the_admin_checks_domains_too(client, northvale, southport, django_user_model):
