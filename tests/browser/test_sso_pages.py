@@ -40,6 +40,7 @@ def test_sso_pages_have_no_serious_wcag_violation(live_server, page, northvale, 
             page, live_server.url + "/accounts/login/", impacts={"serious", "critical"}
         )
         assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    page.set_extra_http_headers({"Accept-Language": "en"})  # the steps' English labels
     with without_second_factor(staff):
         sign_in(page, live_server.url, staff.email)
         for size in SIZES:
