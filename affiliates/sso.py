@@ -8,12 +8,13 @@ types their address, its domain picks the provider (`sso_for_email`); nobody see
 Who gets in (`admit`, called by allauth's `pre_social_login`): a person whose address the
 provider vouches for, within the configured domains: OpenID Connect's `email_verified` claim
 must be true; a SAML IdP is trusted for its own domains and no others. An account with that
-address is connected (never duplicated); a new person is created and made a viewer of the
-affiliate until an admin gives them a role (`place_member`). EW staff, monitoring partners'
-members and company contacts never sign in through an affiliate's provider: their second
-factor is required (`User.must_enrol_in_mfa`), and an affiliate's IdP must not stand in for it.
-An affiliate IdP user is an affiliate member: the role-based MFA rule applies as for anyone
-(not required, and asked for after the IdP when the user has set it up).
+address is connected (never duplicated) and keeps the memberships it has; a new person is
+created and made a viewer of the affiliate until an admin gives them a role (`place_member`).
+EW staff, monitoring partners' members and company contacts never sign in through an
+affiliate's provider: their second factor is required (`User.must_enrol_in_mfa`), and an
+affiliate's IdP must not stand in for it. An affiliate IdP user is an affiliate member: the
+role-based MFA rule applies as for anyone (not required, and asked for after the IdP when the
+user has set it up).
 """
 
 from __future__ import annotations
@@ -315,8 +316,9 @@ def admit(request, sociallogin) -> None:
                 ),
             )
         if not sociallogin.is_existing:
+            # Connected, with the memberships it has: an admin who removed this person from
+            # the affiliate is not overruled by the next sign-in.
             sociallogin.connect(request, user)
-        place_member(sso=sso, user=user)
 
 
 def enabled_apps(apps) -> list:

@@ -23,7 +23,13 @@ from django_scopes import scopes_disabled
 
 from affiliates.models import Membership, SingleSignOn, User
 from affiliates.sso import sso_save
-from tests.factories import CompanyContactFactory, PartnerMemberFactory, StaffFactory, member
+from tests.factories import (
+    CompanyContactFactory,
+    PartnerMemberFactory,
+    StaffFactory,
+    UserFactory,
+    member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +259,13 @@ def test_the_client_secret_is_stored_encrypted_and_not_on_allauths_app(northvale
         stored = cursor.fetchone()[0]
     assert CLIENT_SECRET not in stored
     assert SingleSignOn.objects.get(pk=northvale_sso.pk).client_secret == CLIENT_SECRET
+
+
+def test_an_existing_account_removed_from_the_affiliate_is_not_placed_again(
+    client, idp, northvale, northvale_sso
+):
+    former = UserFactory(email="former@northvale.example")  # an admin removed their membership
+    response = _sign_in(client, idp, "former@northvale.example")
+    assert response.status_code == 302, response.content
+    assert int(client.session["_auth_user_id"]) == former.pk
+    assert _membership(former, northvale) is None
