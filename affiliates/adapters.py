@@ -2,6 +2,7 @@ from dataclasses import replace
 
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
@@ -53,3 +54,32 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         to = [email] if isinstance(email, str) else email
         return as_message(rendered, to=to, from_email=self.get_from_email(), headers=headers)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Single sign-on through affiliates' own identity providers (`affiliates.sso`): only the
+    apps of enabled providers exist, each with its secret decrypted in memory; who may come in
+    is decided by `sso.admit`."""
+
+    def list_apps(self, request, provider=None, client_id=None):
+        from .sso import enabled_apps
+
+        return enabled_apps(super().list_apps(request, provider=provider, client_id=client_id))
+
+    def pre_social_login(self, request, sociallogin):
+        from .sso import admit
+
+        admit(request, sociallogin)
+
+    def is_open_for_signup(self, request, sociallogin):
+        """`admit` has let this person in: a newcomer gets an account (invitation or not)."""
+        from .sso import sso_of_login
+
+        return sso_of_login(sociallogin) is not None
+
+    def save_user(self, request, sociallogin, form=None):
+        from .sso import place_member, sso_of_login
+
+        user = super().save_user(request, sociallogin, form)
+        place_member(sso=sso_of_login(sociallogin), user=user)
+        return user

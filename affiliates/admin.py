@@ -1,9 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from .models import Affiliate, Invitation, Membership, User
+from .models import Affiliate, Invitation, Membership, SingleSignOn, User
 
 
 class UnscopedAdminMixin:
@@ -77,3 +78,54 @@ class InvitationAdmin(UnscopedAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["role", "affiliate"]
     readonly_fields = ["token_digest", "accepted_at", "accepted_by", "invited_by"]
+
+
+class SingleSignOnAdminForm(forms.ModelForm):
+    """Domains checked as on the staff page; secrets and protocol settings are changed there."""
+
+    domains = forms.CharField(label=_("E-mail domains"), max_length=2000)
+
+    class Meta:
+        model = SingleSignOn
+        fields = ["domains", "enabled"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["domains"] = ", ".join(self.instance.domains)
+
+    def clean_domains(self):
+        from core.errors import DomainError
+
+        from .sso import parse_domains
+
+        try:
+            domains = parse_domains(self.cleaned_data["domains"])
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from error
+        clash = (
+            SingleSignOn.objects.filter(domains__overlap=domains)
+            .exclude(pk=self.instance.pk)
+            .select_related("affiliate")
+            .first()
+        )
+        if clash is not None:
+            raise forms.ValidationError(
+                _("These domains already sign in through the provider of %(affiliate)s.")
+                % {"affiliate": clash.affiliate}
+            )
+        return domains
+
+
+@admin.register(SingleSignOn)
+class SingleSignOnAdmin(admin.ModelAdmin):
+    """Changes domains and switches a provider on or off; adding one is the staff page's
+    (`/staff/sso/`), which also keeps the client secret encrypted."""
+
+    form = SingleSignOnAdminForm
+    list_display = ["affiliate", "protocol", "enabled", "created_at"]
+    list_filter = ["protocol", "enabled"]
+    readonly_fields = ["affiliate", "protocol", "app"]
+
+    def has_add_permission(self, request):
+        return False

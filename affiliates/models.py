@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django_scopes import ScopedManager
 from knox.models import AbstractAuthToken
 
 from core import audit
+from core.encryption import EncryptedTextField
 
 
 class UserManager(BaseUserManager):
@@ -296,5 +298,53 @@ class ApiToken(AbstractAuthToken):
         return f"{self.name} ({self.token_key}…)"
 
 
+class SingleSignOn(models.Model):
+    """An affiliate's own identity provider (OpenID Connect or SAML 2.0), for its e-mail domains.
+
+    allauth's `SocialApp` holds the protocol settings; this row ties it to the affiliate, says
+    which domains it vouches for, and keeps the OIDC client secret encrypted (the app's own
+    `secret` column stays empty: `affiliates.adapters.SocialAccountAdapter` puts the decrypted
+    secret on the app in memory). Staff configuration read before anyone is signed in, so it
+    is not tenant-scoped, like `Affiliate` itself (`affiliates.sso`).
+    """
+
+    class Protocol(models.TextChoices):
+        OIDC = "openid_connect", _("OpenID Connect")
+        SAML = "saml", _("SAML 2.0")
+
+    affiliate = models.ForeignKey(
+        Affiliate,
+        on_delete=models.CASCADE,
+        related_name="single_sign_ons",
+        verbose_name=_("affiliate"),
+    )
+    app = models.OneToOneField(
+        "socialaccount.SocialApp",
+        on_delete=models.PROTECT,
+        related_name="single_sign_on",
+        editable=False,
+    )
+    protocol = models.CharField(_("protocol"), max_length=20, choices=Protocol.choices)
+    domains = ArrayField(
+        models.CharField(max_length=253),
+        verbose_name=_("e-mail domains"),
+        help_text=_("Only addresses in these domains sign in through this provider."),
+    )
+    client_secret = EncryptedTextField(_("client secret"), blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("single sign-on")
+        verbose_name_plural = _("single sign-ons")
+        ordering = ["affiliate__name", "pk"]
+
+    def __str__(self):
+        return f"{self.affiliate} ({self.get_protocol_display()})"
+
+    def covers(self, email: str) -> bool:
+        return email.rpartition("@")[2].lower() in self.domains
+
+
 # The audit trail (core/audit.py); API tokens are secrets, not business data.
-audit.track(User, Affiliate, Membership, Invitation)
+audit.track(User, Affiliate, Membership, Invitation, SingleSignOn)

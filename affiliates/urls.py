@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from . import views
+from . import views, views_sso
 
 app_name = "affiliates"
 
@@ -39,4 +39,13 @@ urlpatterns = [
         name="invitation_accept",
     ),
     path("staff/affiliates/", views.StaffAffiliateListView.as_view(), name="staff_affiliates"),
+    # Single sign-on (affiliates/sso.py): the login page's form, staff's configuration.
+    path("accounts/sso/", views_sso.SingleSignOnStartView.as_view(), name="sso_start"),
+    path("staff/sso/", views_sso.StaffSingleSignOnListView.as_view(), name="staff_sso"),
+    path("staff/sso/new/", views_sso.StaffSingleSignOnEditView.as_view(), name="staff_sso_new"),
+    path(
+        "staff/sso/<int:pk>/",
+        views_sso.StaffSingleSignOnEditView.as_view(),
+        name="staff_sso_edit",
+    ),
 ]

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",  # single sign-on (affiliates/sso.py)
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "rest_framework",
     "django_filters",
     "knox",
@@ -324,6 +327,14 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Electronics Watch"
+# Single sign-on through affiliates' own identity providers (affiliates/sso.py): the apps
+# come from staff's configuration only, and our adapter admits verified e-mails of the
+# configured domains itself, so allauth neither matches by e-mail nor asks to verify.
+SOCIALACCOUNT_ADAPTER = "affiliates.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
 # Role-based MFA enrolment is ours (allauth has no setting): see affiliates.middleware.
 EW_MFA_REQUIRED = not DEMO_MODE
 
