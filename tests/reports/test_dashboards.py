@@ -244,3 +244,52 @@ def test_the_map_projects_linearly_and_marks_each_class_by_shape_and_text():
     assert 'href="/static/maps/world-110m.svg"' in svg
     # the most important class is drawn last, on top
     assert svg.index("Other") < svg.index("Site &lt;script&gt;")
+
+
+def test_partner_dashboard_charts_its_reports_by_state_and_its_open_grievances(
+    client, partner_member
+):
+    partner = partner_member.partner_membership.partner
+    MonitoringReportFactory(partner=partner)
+    MonitoringReportFactory(partner=partner)
+    MonitoringReportFactory(partner=partner, status=MonitoringReport.Status.NEEDS_INFORMATION)
+    MonitoringReportFactory()  # another partner's
+    for days in (2, 40):
+        grievance = waiting_grievance(days)
+        Grievance.objects.filter(pk=grievance.pk).update(partner=partner)
+    waiting_grievance(5)  # not this partner's
+    client.force_login(partner_member)
+    response = client.get(reverse("monitoring:partner_dashboard"))
+    assert response.status_code == 200
+    states = dict(response.context["reports_by_state"])
+    assert states[str(MonitoringReport.Status.SUBMITTED.label)] == 2
+    assert states[str(MonitoringReport.Status.NEEDS_INFORMATION.label)] == 1
+    assert sum(states.values()) == 3
+    body = response.content.decode()
+    assert "Open grievances, by how long they have waited" in body
+    assert "The oldest has waited 40 days." in body
+    assert "Less than 7 days: 1" in body and "More than 30 days: 1" in body
+
+
+def test_company_home_leads_with_what_the_company_must_act_on(client):
+    from tests.factories import (
+        CompanyContactFactory,
+        SupplierFactory,
+        company_action,
+        company_disclosure,
+        shared_finding,
+    )
+
+    today = timezone.localdate()
+    northern = SupplierFactory(name="Northern IT")
+    company_action(northern, due_date=today - timedelta(days=4))
+    company_action(northern, due_date=today + timedelta(days=10))
+    company_action(northern, due_date=today + timedelta(days=90))
+    company_action(SupplierFactory(), due_date=today - timedelta(days=4))  # another company's
+    company_disclosure(northern, due_date=today - timedelta(days=1))
+    shared_finding(northern)
+    client.force_login(CompanyContactFactory(company=northern))
+    response = client.get(reverse("engagement:company_home"))
+    chart = response.context["home_sections"][0].context
+    assert [count for _label, count in chart["rows"]] == [1, 1, 1, 1, 1, 0]
+    assert "What your company must act on" in response.content.decode()

@@ -1,0 +1,70 @@
+"""Issue 16, item 4: the affiliate and staff dashboards, with their charts, tables and factory
+map, have no serious or critical axe violation in English and French, at 1280 px and 360 px;
+on a phone the page does not widen (the map scales, the tables scroll in their boxes)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from tests.browser.steps import sign_in, violations, without_second_factor
+from tests.factories import (
+    DisclosureFactory,
+    FactoryFactory,
+    MonitoringReportFactory,
+    RemediationActionFactory,
+    StaffFactory,
+    in_supply_chain,
+    joined_case,
+    member,
+    published_finding,
+)
+
+SIZES = ({"width": 1280, "height": 900}, {"width": 360, "height": 780})
+PAGE_WIDTH = "document.documentElement.scrollWidth"
+
+
+def _dashboard_data(northvale):
+    today = timezone.localdate()
+    with scopes_disabled():
+        for index, severity in enumerate(("critical", "high", "medium", "low")):
+            plant = FactoryFactory(
+                name=f"Ayutthaya Precision Parts Manufacturing {index}",
+                latitude=Decimal(14 + index),
+                longitude=Decimal(100 + index),
+            )
+            in_supply_chain(northvale, plant)
+            published_finding(plant, severity=severity)
+        unplaced = FactoryFactory(name="Penang Assembly Site", country="MY")
+        in_supply_chain(northvale, unplaced)
+        case = joined_case(northvale, factory=unplaced)
+        RemediationActionFactory(case=case, due_date=today - timedelta(days=12))
+        DisclosureFactory(contract__affiliate=northvale, due_date=today - timedelta(days=3))
+        MonitoringReportFactory()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_dashboards_have_no_serious_violation_on_desktop_and_phone(
+    live_server, page, northvale, language
+):
+    staff = StaffFactory(email="dash-staff@ewatch.example", language=language)
+    officer = member(northvale, email="officer@northvale.example", language=language)
+    _dashboard_data(northvale)
+    found = []
+    with without_second_factor(staff, officer):
+        for user, path in ((officer, "/a/northvale/"), (staff, "/staff/")):
+            sign_in(page, live_server.url, user.email)
+            for size in SIZES:
+                page.set_viewport_size(size)
+                found += violations(
+                    page,
+                    live_server.url + path,
+                    impacts={"serious", "critical"},
+                    page_itself=True,
+                )
+                assert page.locator("html").get_attribute("lang") == language
+                assert page.locator("svg.map g.map-point").count() == 4
+                assert page.evaluate(PAGE_WIDTH) <= size["width"], (path, size)
+    assert found == []
