@@ -11,11 +11,15 @@ from django_scopes import scopes_disabled
 
 from tests.browser.steps import sign_in, violations, without_second_factor
 from tests.factories import (
+    CompanyContactFactory,
     DisclosureFactory,
     FactoryFactory,
     MonitoringReportFactory,
+    PartnerMemberFactory,
     RemediationActionFactory,
     StaffFactory,
+    SupplierFactory,
+    company_action,
     in_supply_chain,
     joined_case,
     member,
@@ -51,10 +55,23 @@ def test_dashboards_have_no_serious_violation_on_desktop_and_phone(
 ):
     staff = StaffFactory(email="dash-staff@ewatch.example", language=language)
     officer = member(northvale, email="officer@northvale.example", language=language)
+    partner = PartnerMemberFactory(email="dash-partner@monitor.example", language=language)
+    company = SupplierFactory(name="Northern IT")
+    contact = CompanyContactFactory(
+        company=company, email="dash-contact@northern-it.example", language=language
+    )
     _dashboard_data(northvale)
+    MonitoringReportFactory(partner=partner.partner_membership.partner)
+    company_action(company, due_date=timezone.localdate() - timedelta(days=2))
     found = []
-    with without_second_factor(staff, officer):
-        for user, path in ((officer, "/a/northvale/"), (staff, "/staff/")):
+    pages = (
+        (officer, "/a/northvale/", 4),
+        (staff, "/staff/", 4),
+        (partner, "/partner/", 0),
+        (contact, "/company/", 0),
+    )
+    with without_second_factor(staff, officer, partner, contact):
+        for user, path, points in pages:
             sign_in(page, live_server.url, user.email)
             for size in SIZES:
                 page.set_viewport_size(size)
@@ -65,6 +82,7 @@ def test_dashboards_have_no_serious_violation_on_desktop_and_phone(
                     page_itself=True,
                 )
                 assert page.locator("html").get_attribute("lang") == language
-                assert page.locator("svg.map g.map-point").count() == 4
+                assert page.locator("svg.map g.map-point").count() == points
+                assert page.locator("svg.chart").count() > 0
                 assert page.evaluate(PAGE_WIDTH) <= size["width"], (path, size)
     assert found == []
