@@ -17,7 +17,7 @@ any page. The slot's providers render in the order they were registered.
 
 Slots in use: `case_staff`, `case_partner`, `case_affiliate` (a remediation case for each
 audience), `company_staff` (staff's page of a company), `grievance_staff` (staff's page of
-a grievance).
+a grievance), `partner_dashboard` (a monitoring partner's dashboard).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from affiliates.mixins import (
     StaffRequiredMixin,
 )
 from affiliates.models import Affiliate
+from core.charts import bar_chart
 from core.confirm import (
     Confirmation,
     ConfirmedActionMixin,
@@ -99,10 +100,20 @@ class PartnerDashboardView(PartnerRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["partner"] = self.partner
-        context["needs_information"] = (
+        by_status = dict(
             MonitoringReport.objects.visible_to(self.reader)
-            .filter(status=Status.NEEDS_INFORMATION)
-            .count()
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("pk"))
+        )
+        context["needs_information"] = by_status.get(Status.NEEDS_INFORMATION, 0)
+        rows = [(str(label), by_status.get(value, 0)) for value, label in Status.choices]
+        context["reports_by_state"] = rows if any(n for _, n in rows) else []
+        context["reports_by_state_chart"] = bar_chart(
+            rows,
+            title=_("Your reports by state"),
+            unit_label=_("Reports"),
+            chart_id="partner-reports-chart",
         )
         return context
 

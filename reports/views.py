@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -43,6 +43,7 @@ class AffiliateDashboardView(AffiliateViewMixin, TemplateView):
         from remediation.selectors import affiliate_dashboard
 
         context["remediation"] = affiliate_dashboard(self.reader)
+        context.update(affiliate_charts(self.reader))
         return context
 
 
@@ -64,7 +65,93 @@ class StaffDashboardView(StaffRequiredMixin, TemplateView):
         from remediation.selectors import staff_dashboard
 
         context["remediation"] = staff_dashboard(self.reader)
+        context.update(staff_charts(self.reader))
         return context
+
+
+def affiliate_charts(reader, today=None) -> dict:
+    """The charts an affiliate's dashboard leads with (reports/dashboards.py)."""
+    from remediation.models import RemediationAction
+    from suppliers.models import Disclosure
+
+    from . import dashboards
+
+    today = today or timezone.localdate()
+    findings = Finding.objects.visible_to(reader)
+    by_severity, by_category = dashboards.findings_over_time(
+        findings,
+        date_field="published_at",
+        today=today,
+        slug="findings",
+        note=_("Published findings in your supply chain, by the quarter they were published."),
+    )
+    return {
+        "today": today,
+        "findings_by_severity": by_severity,
+        "findings_by_category": by_category,
+        "overdue_actions": dashboards.overdue_actions_by_age(
+            RemediationAction.objects.visible_to(reader), today=today
+        ),
+        "disclosures_by_state": dashboards.disclosures_by_state(
+            Disclosure.objects.all(), today=today
+        ),
+        "factory_map": dashboards.factory_map(
+            Factory.objects.visible_to(reader),
+            findings,
+            title=_("Factories in your supply chain by their most severe open finding"),
+        ),
+    }
+
+
+def staff_charts(reader, today=None) -> dict:
+    """The charts the staff dashboard leads with (reports/dashboards.py)."""
+    from grievances.models import Grievance
+    from remediation.models import RemediationAction
+    from suppliers.models import Disclosure
+
+    from . import dashboards
+    from .risk import STAFF_REPORT_STATUSES
+
+    now = timezone.now()
+    today = today or timezone.localdate()
+    waiting = dashboards.waiting_by_age(
+        [
+            (
+                _("Monitoring reports to triage"),
+                MonitoringReport.objects.visible_to(reader).awaiting_triage(),
+                "submitted_at",
+            ),
+            (_("Open grievances"), Grievance.objects.visible_to(reader).open(), "received_on"),
+        ],
+        now=now,
+    )
+    findings = Finding.objects.visible_to(reader).filter(report__status__in=STAFF_REPORT_STATUSES)
+    by_severity, by_category = dashboards.findings_over_time(
+        findings,
+        date_field="report__decided_at",
+        today=today,
+        slug="findings",
+        note=_("Findings of validated or published reports, by the quarter of validation."),
+    )
+    with scopes_disabled():
+        disclosures = dashboards.disclosures_by_state(Disclosure.objects.all(), today=today)
+    return {
+        "today": today,
+        "waiting": waiting,
+        "reports_waiting": waiting.rows[0][-2],
+        "grievances_waiting": waiting.rows[1][-2],
+        "findings_by_severity": by_severity,
+        "findings_by_category": by_category,
+        "overdue_actions": dashboards.overdue_actions_by_age(
+            RemediationAction.objects.visible_to(reader), today=today
+        ),
+        "disclosures_by_state": disclosures,
+        "factory_map": dashboards.factory_map(
+            Factory.objects.visible_to(reader),
+            findings,
+            title=_("Factories by their most severe open finding"),
+        ),
+    }
 
 
 # --- Compliance reports ------------------------------------------------------------------

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_scopes import scopes_disabled
 
 from affiliates.mixins import CompanyRequiredMixin
+from core.charts import bar_chart
 from remediation.models import RemediationAction
 from suppliers.models import Disclosure, Supplier
 
@@ -29,6 +33,50 @@ HOME_LIST_LENGTH = 10
 class HomeSection:
     template: str
     context: dict = field(default_factory=dict)
+
+
+def due_chart_section(view) -> HomeSection:
+    """What the company must act on, counted and charted first: findings to answer, actions
+    overdue or due, disclosure requests overdue or open (three counting queries)."""
+    today = timezone.localdate()
+    soon = today + timedelta(days=30)
+    findings = company_finding_replies(view.reader).awaiting_answer().count()
+    actions = (
+        RemediationAction.objects.visible_to(view.reader)
+        .open()
+        .in_active_cases()
+        .aggregate(
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+            soon=Count("pk", filter=Q(due_date__gte=today, due_date__lte=soon)),
+            later=Count("pk", filter=Q(due_date__gt=soon)),
+        )
+    )
+    with scopes_disabled():
+        disclosures = (
+            Disclosure.objects.of_contractor(view.company_id)
+            .awaiting_contractor()
+            .aggregate(
+                overdue=Count("pk", filter=Q(due_date__lt=today)),
+                open=Count("pk", filter=Q(due_date__gte=today)),
+            )
+        )
+    rows = [
+        (_("Findings awaiting your answer"), findings),
+        (_("Corrective actions overdue"), actions["overdue"]),
+        (_("Corrective actions due within 30 days"), actions["soon"]),
+        (_("Corrective actions due later"), actions["later"]),
+        (_("Disclosure requests overdue"), disclosures["overdue"]),
+        (_("Disclosure requests not yet due"), disclosures["open"]),
+    ]
+    title = _("What your company must act on")
+    return HomeSection(
+        "engagement/portal/home_chart.html",
+        {
+            "title": title,
+            "rows": rows if any(n for _label, n in rows) else [],
+            "chart": bar_chart(rows, title=title, chart_id="company-due-chart"),
+        },
+    )
 
 
 def findings_section(view) -> HomeSection:
@@ -109,6 +157,7 @@ def commitments_section(view) -> HomeSection | None:
 
 # What the company is asked to do, in this order.
 HOME_SECTIONS: list[Callable[..., HomeSection | None]] = [
+    due_chart_section,
     findings_section,
     disclosures_section,
     actions_section,
