@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import LazyTypedChoiceField
 
+from core.filters import offer_present_choices
 from core.forms import country_choices
 
 from .models import DisclosureLine, FactoryFunction, Sector, Supplier
@@ -67,6 +68,23 @@ class FactoryFilterForm(forms.Form):
         required=False,
         choices=[("", _("All functions")), *FactoryFunction.choices],
     )
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        """With `queryset` (the factories the viewer may read), each filter offers only the
+        values they hold, with counts."""
+        super().__init__(*args, **kwargs)
+        if queryset is not None:
+            from django_countries import countries
+
+            offer_present_choices(
+                self,
+                queryset,
+                {
+                    "country": ("country", countries, _("All countries")),
+                    "sector": ("sector", Sector.choices, _("All sectors")),
+                    "function": ("function", FactoryFunction.choices, _("All functions")),
+                },
+            )
 
     def apply(self, queryset):
         if not self.is_valid():

@@ -13,6 +13,7 @@ from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
 from core.views import ServiceActionMixin, show_domain_error
 from suppliers import services
+from suppliers.factory_counts import with_counts
 from suppliers.forms import (
     FactoryFilterForm,
     RbaMembershipForm,
@@ -37,9 +38,10 @@ class StaffFactoryRankingView(StaffRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.filters = FactoryFilterForm(self.request.GET)
+        visible = Factory.objects.visible_to(self.reader)
+        self.filters = FactoryFilterForm(self.request.GET, queryset=visible)
         queryset = (
-            Factory.objects.visible_to(self.reader)
+            with_counts(visible, self.reader)
             .with_leverage()
             .order_by(
                 F("affiliate_count").desc(nulls_last=True),
