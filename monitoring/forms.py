@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from affiliates.models import User
+from core.filters import offer_present_choices, present_queryset
 from core.uploads import EvidenceFileField
 from suppliers.models import Factory
 
@@ -464,3 +465,13 @@ class FindingFilterForm(forms.Form):
         required=False,
         empty_label=_("Any"),
     )
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        """With `queryset` (the findings the viewer may read), only the severities and Code
+        categories they hold are offered, with counts."""
+        super().__init__(*args, **kwargs)
+        if queryset is not None:
+            offer_present_choices(
+                self, queryset, {"severity": ("severity", Severity.choices, _("Any"))}
+            )
+            present_queryset(self.fields["standard"], queryset, "standard")

@@ -615,8 +615,9 @@ class AffiliateFindingListView(AffiliateViewMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        self.filters = FindingFilterForm(self.request.GET)
-        findings = Finding.objects.visible_to(self.reader).with_display_relations()
+        visible = Finding.objects.visible_to(self.reader)
+        self.filters = FindingFilterForm(self.request.GET, queryset=visible)
+        findings = visible.with_display_relations()
         if self.filters.is_valid():
             if self.filters.cleaned_data["severity"]:
                 findings = findings.filter(severity=self.filters.cleaned_data["severity"])

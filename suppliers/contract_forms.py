@@ -9,6 +9,8 @@ from django.db.models import CharField, F, Func, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import offer_present_choices, present_queryset
+
 from .contracts import cpv_codes_error
 from .models import CPV_PATTERN, ChecklistItem, Contract, Supplier
 
@@ -275,6 +277,14 @@ class ContractFilterForm(forms.Form):
         self.fields["contractor"].queryset = Supplier.objects.filter(
             pk__in=Contract.objects.values("contractor_id")
         ).order_by("name", "pk")
+
+    def offer_present_choices(self, contracts) -> None:
+        """For the list page: only the categories and contractors of `contracts`, with their
+        counts (the exports and the API keep every choice and spare the queries)."""
+        offer_present_choices(
+            self, contracts, {"category": ("category", Contract.Category.choices, _("Any"))}
+        )
+        present_queryset(self.fields["contractor"], contracts, "contractor")
 
     def filter(self, queryset):
         """The queryset narrowed by the valid filters; invalid ones are shown and ignored."""
