@@ -455,6 +455,31 @@ class PublishForm(forms.Form):
         }
 
 
+class TriageFilterForm(forms.Form):
+    """Staff's triage queue: by default the reports awaiting a decision; the statuses offered
+    are those the submitted reports hold, with counts."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    assignee = forms.ChoiceField(
+        label=_("Assigned to"),
+        required=False,
+        choices=[("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody yet"))],
+    )
+
+    def __init__(self, *args, reports, **kwargs):
+        from .models import MonitoringReport
+
+        super().__init__(*args, **kwargs)
+        statuses = [
+            choice
+            for choice in MonitoringReport.Status.choices
+            if choice[0] != MonitoringReport.Status.DRAFT
+        ]
+        offer_present_choices(
+            self, reports, {"status": ("status", statuses, _("Awaiting a decision"))}
+        )
+
+
 class FindingFilterForm(forms.Form):
     severity = forms.ChoiceField(
         label=_("Severity"), choices=[("", _("Any")), *Severity.choices], required=False

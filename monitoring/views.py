@@ -42,6 +42,7 @@ from .forms import (
     RejectForm,
     ReportForm,
     TextForm,
+    TriageFilterForm,
 )
 from .models import (
     SEVERITY_RANK,
@@ -419,10 +420,12 @@ class TriageQueueView(StaffRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.status = self.request.GET.get("status", "")
-        self.assignee = self.request.GET.get("assignee", "")
         reports = MonitoringReport.objects.visible_to(self.reader).exclude(status=Status.DRAFT)
-        if self.status in Status.values:
+        self.filters = TriageFilterForm(self.request.GET, reports=reports)
+        data = self.filters.cleaned_data if self.filters.is_valid() else {}
+        self.status = data.get("status", "")
+        self.assignee = data.get("assignee", "")
+        if self.status:
             reports = reports.filter(status=self.status)
         else:
             self.status = ""
@@ -449,7 +452,7 @@ class TriageQueueView(StaffRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["status"] = self.status
         context["assignee"] = self.assignee
-        context["statuses"] = [c for c in Status.choices if c[0] != Status.DRAFT]
+        context["filters"] = self.filters
         context["today"] = timezone.now()
         context["severity_labels"] = {
             rank: Severity(value).label for value, rank in SEVERITY_RANK.items()

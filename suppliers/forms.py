@@ -56,6 +56,29 @@ class ReturnForm(forms.Form):
     )
 
 
+class DisclosureFilterForm(forms.Form):
+    """The affiliate's disclosures: the statuses they hold, with counts, and the overdue."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, disclosures, **kwargs):
+        from .models import Disclosure
+
+        super().__init__(*args, **kwargs)
+        offer_present_choices(
+            self, disclosures, {"status": ("status", Disclosure.Status.choices, _("All"))}
+        )
+        self.fields["status"].choices.append(("overdue", _("Overdue")))
+
+    def apply(self, queryset):
+        status = self.cleaned_data.get("status") if self.is_valid() else ""
+        if status == "overdue":
+            return queryset.overdue()
+        if status:
+            return queryset.filter(status=status)
+        return queryset
+
+
 class FactoryFilterForm(forms.Form):
     country = LazyTypedChoiceField(
         label=_("Country"), required=False, choices=country_choices(_("All countries"))

@@ -20,6 +20,7 @@ from core.views import ServiceActionMixin, show_domain_error
 from suppliers import disclosure_uploads, import_files, import_rows, imports, services
 from suppliers.forms import (
     ContractorRequestForm,
+    DisclosureFilterForm,
     DisclosureLineForm,
     DisclosureUploadForm,
     ReturnForm,
@@ -39,23 +40,15 @@ class DisclosureListView(AffiliateViewMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        queryset = (
+        self.filters = DisclosureFilterForm(self.request.GET, disclosures=Disclosure.objects.all())
+        return self.filters.apply(
             Disclosure.objects.select_related("contract", "contract__contractor")
             .annotate(line_count=Count("lines"))
             .order_by("due_date", "pk")
         )
-        status = self.request.GET.get("status")
-        if status == "overdue":
-            queryset = queryset.overdue()
-        elif status in Disclosure.Status.values:
-            queryset = queryset.filter(status=status)
-        return queryset
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["statuses"] = Disclosure.Status.choices
-        context["current_status"] = self.request.GET.get("status", "")
-        return context
+        return super().get_context_data(filters=self.filters, **kwargs)
 
 
 def _error_report_key(disclosure, who) -> str:
