@@ -56,6 +56,10 @@ class ReturnForm(forms.Form):
     )
 
 
+class CompanyFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name contains"), required=False, max_length=200)
+
+
 class DisclosureFilterForm(forms.Form):
     """The affiliate's disclosures: the statuses they hold, with counts, and the overdue."""
 

@@ -15,6 +15,7 @@ from core.views import ServiceActionMixin, show_domain_error
 from suppliers import services
 from suppliers.factory_counts import with_counts
 from suppliers.forms import (
+    CompanyFilterForm,
     FactoryFilterForm,
     RbaMembershipForm,
 )
@@ -104,10 +105,14 @@ class StaffSupplierListView(StaffRequiredMixin, ListView):
             )
             .order_by("name")
         )
-        query = self.request.GET.get("q", "").strip()
+        self.filters = CompanyFilterForm(self.request.GET)
+        query = self.filters.cleaned_data["q"].strip() if self.filters.is_valid() else ""
         if query:
             queryset = queryset.filter(Q(name__icontains=query) | Q(legal_name__icontains=query))
         return queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filters=self.filters, **kwargs)
 
 
 class DisclosureConfirmationListView(StaffRequiredMixin, ListView):
