@@ -66,6 +66,41 @@ class SearchForm(forms.Form):
         if not staff:
             del self.fields["status"]
 
+    def offer_present_choices(self, resources) -> None:
+        """Only the kinds, topics, stages, countries and languages of `resources` (those the
+        reader may read), with their counts. Stages and countries are lists on each resource:
+        they are counted from one query of those lists."""
+        from collections import Counter
+
+        from core.filters import MAX_CHOICES, counted_label, offer_present_choices
+
+        offer_present_choices(
+            self,
+            resources,
+            {
+                "kind": ("kind", ResourceKind.choices, _("Any kind")),
+                "topic": ("topics__slug", self.fields["topic"].choices[1:], _("Any topic")),
+                "language": ("versions__language", ResourceLanguage.choices, _("Any language")),
+            },
+        )
+        stages, places = Counter(), Counter()
+        for resource_stages, resource_countries in resources.order_by().values_list(
+            "stages", "countries"
+        )[: MAX_CHOICES * 10]:
+            stages.update(resource_stages or [])
+            if isinstance(resource_countries, str):
+                resource_countries = resource_countries.split(",")
+            places.update(str(getattr(c, "code", c)) for c in resource_countries or () if c)
+        for name, counts, choices, empty in (
+            ("stage", stages, ProcurementStage.choices, _("Any stage")),
+            ("country", places, list(countries), _("Any country")),
+        ):
+            self.fields[name].choices = [("", empty)] + [
+                (value, counted_label(label, counts[value]))
+                for value, label in choices
+                if counts.get(value)
+            ]
+
     def filters(self) -> Filters:
         """The valid part of the search; an invalid facet is left out (and shown as an error)."""
         data = dict(self.cleaned_data) if self.is_bound else {}
