@@ -5,6 +5,7 @@ read, not all 250. One GROUP BY per filter, on the queryset the list shows (befo
 filters), so the counts never reveal rows the viewer may not read.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from django.db.models import Count, QuerySet
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 
 # A filter lists at most this many values: beyond, a search box is the better tool.
 MAX_CHOICES = 300
+# Values held in lists are counted over at most this many rows (the lists are small).
+MAX_ROWS = 5000
 
 
 def counted_label(label, count: int) -> str:
@@ -36,12 +39,29 @@ def present_choices(
     )
     if callable(choices):
         choices = choices()
+    return counted_choices(counts, choices, empty_label=empty_label)
+
+
+def counted_choices(counts, choices, *, empty_label=None) -> list[tuple]:
+    """(value, "label (count)") for the values of `choices` that `counts` holds, in order."""
     present = [
         (value, counted_label(label, counts[value]))
         for value, label in choices
         if value not in ("", None) and counts.get(value)
     ]
     return ([("", empty_label)] if empty_label is not None else []) + present
+
+
+def list_counts(queryset: QuerySet, *fields: str) -> list[Counter]:
+    """For fields that hold several values per row (arrays, multiple countries): how many rows
+    hold each value, one Counter per field, from one query over at most MAX_ROWS rows."""
+    counters = [Counter() for _field in fields]
+    for row in queryset.order_by().values_list(*fields)[:MAX_ROWS]:
+        for counter, values in zip(counters, row, strict=True):
+            if isinstance(values, str):  # a multiple CountryField's "VN,TH", or a plain value
+                values = values.split(",") if "," in values else [values]
+            counter.update({str(getattr(v, "code", v)) for v in values or () if v})
+    return counters
 
 
 def offer_present_choices(form, queryset: QuerySet, fields: dict[str, tuple]) -> None:

@@ -9,7 +9,7 @@ from django.db.models import CharField, F, Func, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import offer_present_choices, present_queryset
+from core.filters import counted_choices, list_counts, present_queryset
 
 from .contracts import cpv_codes_error
 from .models import CPV_PATTERN, ChecklistItem, Contract, Supplier
@@ -281,8 +281,9 @@ class ContractFilterForm(forms.Form):
     def offer_present_choices(self, contracts) -> None:
         """For the list page: only the categories and contractors of `contracts`, with their
         counts (the exports and the API keep every choice and spare the queries)."""
-        offer_present_choices(
-            self, contracts, {"category": ("category", Contract.Category.choices, _("Any"))}
+        [categories] = list_counts(contracts, "product_categories")
+        self.fields["category"].choices = counted_choices(
+            categories, Contract.Category.choices, empty_label=_("Any")
         )
         present_queryset(self.fields["contractor"], contracts, "contractor")
 

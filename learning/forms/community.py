@@ -78,7 +78,7 @@ class ThreadFilterForm(forms.Form):
             {
                 "topic": (
                     "topic__slug",
-                    lambda: [(t.slug, t.name) for t in Topic.objects.order_by("name")],
+                    lambda: [(t.slug, t.name) for t in Topic.objects.order_by("name_en")],
                     _("Every topic"),
                 )
             },

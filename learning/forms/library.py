@@ -68,38 +68,25 @@ class SearchForm(forms.Form):
 
     def offer_present_choices(self, resources) -> None:
         """Only the kinds, topics, stages, countries and languages of `resources` (those the
-        reader may read), with their counts. Stages and countries are lists on each resource:
-        they are counted from one query of those lists."""
-        from collections import Counter
-
-        from core.filters import MAX_CHOICES, counted_label, offer_present_choices
+        reader may read), with their counts: kinds, stages and countries from one query of
+        the resources, topics and languages from one GROUP BY each."""
+        from core.filters import counted_choices, list_counts, offer_present_choices
 
         offer_present_choices(
             self,
             resources,
             {
-                "kind": ("kind", ResourceKind.choices, _("Any kind")),
                 "topic": ("topics__slug", self.fields["topic"].choices[1:], _("Any topic")),
                 "language": ("versions__language", ResourceLanguage.choices, _("Any language")),
             },
         )
-        stages, places = Counter(), Counter()
-        for resource_stages, resource_countries in resources.order_by().values_list(
-            "stages", "countries"
-        )[: MAX_CHOICES * 10]:
-            stages.update(resource_stages or [])
-            if isinstance(resource_countries, str):
-                resource_countries = resource_countries.split(",")
-            places.update(str(getattr(c, "code", c)) for c in resource_countries or () if c)
+        kinds, stages, places = list_counts(resources, "kind", "stages", "countries")
         for name, counts, choices, empty in (
+            ("kind", kinds, ResourceKind.choices, _("Any kind")),
             ("stage", stages, ProcurementStage.choices, _("Any stage")),
             ("country", places, list(countries), _("Any country")),
         ):
-            self.fields[name].choices = [("", empty)] + [
-                (value, counted_label(label, counts[value]))
-                for value, label in choices
-                if counts.get(value)
-            ]
+            self.fields[name].choices = counted_choices(counts, choices, empty_label=empty)
 
     def filters(self) -> Filters:
         """The valid part of the search; an invalid facet is left out (and shown as an error)."""

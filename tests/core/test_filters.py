@@ -2,13 +2,15 @@
 on the contract, disclosure and case lists; another tenant's rows are never counted."""
 
 import pytest
+from django_countries import countries
 from django_scopes import scopes_disabled
 
-from core.filters import present_choices
-from suppliers.models import Contract
+from core.filters import list_counts, present_choices
+from suppliers.models import Contract, Factory
 from tests.factories import (
     ContractFactory,
     DisclosureFactory,
+    FactoryFactory,
     RemediationCaseFactory,
     StaffFactory,
     SupplierFactory,
@@ -22,18 +24,19 @@ def _options(page: str, select_id: str) -> list[str]:
     return [part.split(">", 1)[1].split("<", 1)[0] for part in select.split("<option")[1:]]
 
 
-def test_present_choices_keep_the_order_of_the_choices_and_count_once(northvale):
+def test_present_choices_keep_the_order_of_the_choices_and_count_each_row_once():
+    FactoryFactory.create_batch(2, country="VN")
+    FactoryFactory(country="TH")
+    choices = present_choices(Factory.objects.all(), "country", countries, empty_label="All")
+    assert choices == [("", "All"), ("TH", "Thailand (1)"), ("VN", "Vietnam (2)")]
+
+
+def test_list_counts_count_the_rows_that_hold_each_value(northvale):
     with scopes_disabled():
-        ContractFactory.create_batch(2, affiliate=northvale, category="tablets")
-        ContractFactory(affiliate=northvale, category="computers")
-        choices = present_choices(
-            Contract.objects.all(), "category", Contract.Category.choices, empty_label="Any"
-        )
-    assert choices == [
-        ("", "Any"),
-        ("computers", "Computers and laptops (1)"),
-        ("tablets", "Tablets (2)"),
-    ]
+        ContractFactory(affiliate=northvale, product_categories=["tablets", "phones"])
+        ContractFactory(affiliate=northvale, product_categories=["tablets"])
+        [categories] = list_counts(Contract.objects.all(), "product_categories")
+    assert categories == {"tablets": 2, "phones": 1}
 
 
 def test_contract_filters_offer_own_categories_and_contractors_with_counts(
@@ -42,9 +45,11 @@ def test_contract_filters_offer_own_categories_and_contractors_with_counts(
     northern = SupplierFactory(name="Northern IT")
     with scopes_disabled():
         ContractFactory.create_batch(
-            2, affiliate=northvale, category="tablets", contractor=northern
+            2, affiliate=northvale, product_categories=["tablets"], contractor=northern
         )
-        ContractFactory(affiliate=southport, category="servers", contractor__name="Secret Co")
+        ContractFactory(
+            affiliate=southport, product_categories=["servers"], contractor__name="Secret Co"
+        )
     client.force_login(northvale_officer)
     page = client.get("/a/northvale/contracts/").content.decode()
     assert _options(page, "id_category") == ["Any", "Tablets (2)"]

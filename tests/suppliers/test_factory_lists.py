@@ -68,7 +68,7 @@ def test_the_country_filter_offers_the_viewers_countries_with_counts(
 ):
     client.force_login(northvale_officer)
     page = client.get("/a/northvale/factories/").content.decode()
-    assert _options(page, "id_country") == ["All countries", "Thailand (1)", "Viet Nam (1)"]
+    assert _options(page, "id_country") == ["All countries", "Thailand (1)", "Vietnam (1)"]
     assert 'class="filter-panel"' in page
     assert ">Apply</button>" in page and ">Reset</a>" in page
     filtered = client.get("/a/northvale/factories/", {"country": "VN"}).content.decode()
@@ -83,7 +83,7 @@ def test_staff_see_every_country_in_the_registry_and_the_open_counts(client, cha
         "All countries",
         "Malaysia (1)",
         "Thailand (1)",
-        "Viet Nam (1)",
+        "Vietnam (1)",
     ]
     penang_row = page.split("Penang Only", 1)[1].split("</tr>", 1)[0]
     assert '<td class="num">1</td>\n          <td class="num">1</td>' in penang_row
