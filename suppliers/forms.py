@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import LazyTypedChoiceField
 
-from core.filters import offer_present_choices
+from core.filters import offer_present_choices, present_choices
 from core.forms import country_choices
 
 from .models import DisclosureLine, FactoryFunction, Sector, Supplier
@@ -69,10 +69,12 @@ class DisclosureFilterForm(forms.Form):
         from .models import Disclosure
 
         super().__init__(*args, **kwargs)
-        offer_present_choices(
-            self, disclosures, {"status": ("status", Disclosure.Status.choices, _("All"))}
-        )
-        self.fields["status"].choices.append(("overdue", _("Overdue")))
+        self.fields["status"].choices = [
+            *present_choices(
+                disclosures, "status", Disclosure.Status.choices, empty_label=_("All")
+            ),
+            ("overdue", _("Overdue")),
+        ]
 
     def apply(self, queryset):
         status = self.cleaned_data.get("status") if self.is_valid() else ""
