@@ -7,4 +7,9 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self):
+        from suppliers import factory_counts
+
         from . import receivers  # noqa: F401 - follows factory merges of the registry
+        from .querysets import open_findings_at_factory
+
+        factory_counts.register("open_findings", open_findings_at_factory)

@@ -10,6 +10,7 @@ from django_countries import countries
 
 from affiliates.models import User
 from core.currencies import CurrencyField
+from core.filters import offer_present_choices, present_queryset
 from core.uploads import EvidenceFileField
 from suppliers.models import Factory
 
@@ -462,6 +463,31 @@ class PublishForm(forms.Form):
         }
 
 
+class TriageFilterForm(forms.Form):
+    """Staff's triage queue: by default the reports awaiting a decision; the statuses offered
+    are those the submitted reports hold, with counts."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    assignee = forms.ChoiceField(
+        label=_("Assigned to"),
+        required=False,
+        choices=[("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody yet"))],
+    )
+
+    def __init__(self, *args, reports, **kwargs):
+        from .models import MonitoringReport
+
+        super().__init__(*args, **kwargs)
+        statuses = [
+            choice
+            for choice in MonitoringReport.Status.choices
+            if choice[0] != MonitoringReport.Status.DRAFT
+        ]
+        offer_present_choices(
+            self, reports, {"status": ("status", statuses, _("Awaiting a decision"))}
+        )
+
+
 class FindingFilterForm(forms.Form):
     severity = forms.ChoiceField(
         label=_("Severity"), choices=[("", _("Any")), *Severity.choices], required=False
@@ -472,3 +498,13 @@ class FindingFilterForm(forms.Form):
         required=False,
         empty_label=_("Any"),
     )
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        """With `queryset` (the findings the viewer may read), only the severities and Code
+        categories they hold are offered, with counts."""
+        super().__init__(*args, **kwargs)
+        if queryset is not None:
+            offer_present_choices(
+                self, queryset, {"severity": ("severity", Severity.choices, _("Any"))}
+            )
+            present_queryset(self.fields["standard"], queryset, "standard")

@@ -166,3 +166,24 @@ class ReplyAttachmentQuerySet(models.QuerySet):
         if reader.is_company:
             return self.filter(reply__right_of_reply__company_id=reader.company_id)
         return self.none()
+
+
+def open_findings_at_factory(reader):
+    """How many of the findings `reader` may read at the factory `OuterRef("pk")` are still
+    open (not unsubstantiated, not remediated and verified): for the factory lists."""
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import Finding
+
+    closed = [Finding.Status.NOT_SUBSTANTIATED, Finding.Status.REMEDIATED_VERIFIED]
+    counts = (
+        Finding.objects.visible_to(reader)
+        .filter(report__factory=OuterRef("pk"))
+        .exclude(status__in=closed)
+        .order_by()
+        .values("report__factory")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0)

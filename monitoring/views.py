@@ -52,6 +52,7 @@ from .forms import (
     RejectForm,
     ReportForm,
     TextForm,
+    TriageFilterForm,
 )
 from .models import (
     SEVERITY_RANK,
@@ -468,10 +469,12 @@ class TriageQueueView(StaffRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.status = self.request.GET.get("status", "")
-        self.assignee = self.request.GET.get("assignee", "")
         reports = MonitoringReport.objects.visible_to(self.reader).exclude(status=Status.DRAFT)
-        if self.status in Status.values:
+        self.filters = TriageFilterForm(self.request.GET, reports=reports)
+        data = self.filters.cleaned_data if self.filters.is_valid() else {}
+        self.status = data.get("status", "")
+        self.assignee = data.get("assignee", "")
+        if self.status:
             reports = reports.filter(status=self.status)
         else:
             self.status = ""
@@ -498,7 +501,7 @@ class TriageQueueView(StaffRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["status"] = self.status
         context["assignee"] = self.assignee
-        context["statuses"] = [c for c in Status.choices if c[0] != Status.DRAFT]
+        context["filters"] = self.filters
         context["today"] = timezone.now()
         context["severity_labels"] = {
             rank: Severity(value).label for value, rank in SEVERITY_RANK.items()
@@ -741,8 +744,9 @@ class AffiliateFindingListView(AffiliateViewMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        self.filters = FindingFilterForm(self.request.GET)
-        findings = Finding.objects.visible_to(self.reader).with_display_relations()
+        visible = Finding.objects.visible_to(self.reader)
+        self.filters = FindingFilterForm(self.request.GET, queryset=visible)
+        findings = visible.with_display_relations()
         if self.filters.is_valid():
             if self.filters.cleaned_data["severity"]:
                 findings = findings.filter(severity=self.filters.cleaned_data["severity"])

@@ -106,6 +106,21 @@ class CaseOpenForm(forms.ModelForm):
         return rows
 
 
+class CaseFilterForm(forms.Form):
+    """Staff's list of cases: the statuses the cases hold, with counts."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    overdue = forms.BooleanField(label=_("With overdue actions only"), required=False)
+
+    def __init__(self, *args, cases, **kwargs):
+        from core.filters import offer_present_choices
+
+        from .models import CaseStatus
+
+        super().__init__(*args, **kwargs)
+        offer_present_choices(self, cases, {"status": ("status", CaseStatus.choices, _("Any"))})
+
+
 class CaseEditForm(forms.ModelForm):
     class Meta:
         model = RemediationCase

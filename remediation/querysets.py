@@ -169,3 +169,23 @@ class ProgressAttachmentQuerySet(models.QuerySet):
         if reader.is_company:
             return self.filter(progress__action__owner_supplier_id=reader.company_id)
         return self.none()
+
+
+def open_cases_at_factory(reader):
+    """How many active cases `reader` may read at the factory `OuterRef("pk")`: for the
+    factory lists."""
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import RemediationCase
+
+    counts = (
+        RemediationCase.objects.visible_to(reader)
+        .active()
+        .filter(factory=OuterRef("pk"))
+        .order_by()
+        .values("factory")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0)

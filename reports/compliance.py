@@ -258,6 +258,45 @@ def compliance_report_html(report: ComplianceReport) -> str:
         return render_to_string("reports/compliance/report.html", context)
 
 
+# --- The list of reports ---------------------------------------------------------------
+
+
+def latest_versions():
+    """One row per report (a contract or none, and a period): its latest version. Call inside
+    the affiliate's scope."""
+    latest = (
+        ComplianceReport.objects.order_by("contract_id", "period_start", "period_end", "-version")
+        .distinct("contract_id", "period_start", "period_end")
+        .values("pk")
+    )
+    return ComplianceReport.objects.filter(pk__in=latest)
+
+
+def attach_older_versions(reports: list[ComplianceReport]) -> None:
+    """Set `older_versions` on each latest version, newest first, in one query."""
+    for report in reports:
+        report.older_versions = []
+    if not reports:
+        return
+    same_report = Q()
+    for report in reports:
+        same_report |= Q(
+            contract_id=report.contract_id,
+            period_start=report.period_start,
+            period_end=report.period_end,
+        )
+    by_key = {(r.contract_id, r.period_start, r.period_end): r for r in reports}
+    older = (
+        ComplianceReport.objects.filter(same_report)
+        .exclude(pk__in=[r.pk for r in reports])
+        .order_by("-version")
+    )
+    for version in older:
+        latest = by_key.get((version.contract_id, version.period_start, version.period_end))
+        if latest is not None and version.version < latest.version:
+            latest.older_versions.append(version)
+
+
 # --- What the report says ------------------------------------------------------------------
 
 
@@ -307,9 +346,23 @@ def _cases(reader, factory_ids, end):
     )
 
 
+def overdue_as_of(end: date) -> date:
+    """Actions are overdue on the period's last day, or today while the period runs."""
+    return min(end, timezone.localdate())
+
+
+def overdue_actions(reader: Reader, cases, as_of: date):
+    """The open actions due before `as_of` in `cases` (those the affiliate joined): the key
+    figure counts them and the report's table lists them, so both say the same."""
+    from remediation.models import RemediationAction
+
+    return RemediationAction.objects.visible_to(reader).overdue(as_of).filter(case__in=cases)
+
+
 def figures(reader: Reader, start, end, contract=None) -> Figures:
-    """The key figures of a period, in a fixed number of queries."""
-    from remediation.models import Engagement, RemediationAction
+    """The key figures of a period, in a fixed number of queries. The page and the PDF both
+    read them through `report_context`."""
+    from remediation.models import Engagement
     from suppliers.models import Disclosure
 
     affiliate = reader.affiliate
@@ -321,6 +374,7 @@ def figures(reader: Reader, start, end, contract=None) -> Figures:
     factory_ids = _factory_ids(affiliate, contracts)
     cases = _cases(reader, factory_ids, end)
     joined = cases.joined_by(affiliate)
+    as_of = overdue_as_of(end)
     return Figures(
         contracts=counts["n"],
         with_conditions=counts["conditions"],
@@ -333,10 +387,7 @@ def figures(reader: Reader, start, end, contract=None) -> Figures:
         findings=_findings(reader, factory_ids, end).count(),
         cases=cases.count(),
         cases_joined=joined.count(),
-        overdue_actions=RemediationAction.objects.visible_to(reader)
-        .overdue(min(end, timezone.localdate()))
-        .filter(case__in=cases)
-        .count(),
+        overdue_actions=overdue_actions(reader, joined, as_of).count(),
         engagements=Engagement.objects.filter(
             case__factory_id__in=factory_ids, happened_on__range=(start, end)
         ).count(),
@@ -348,11 +399,12 @@ def report_context(reader: Reader, start: date, end: date, *, contract=None) -> 
     and, for its charts, by the web page."""
     from grievances.selectors import grievance_counts_for_period
     from monitoring.models import ForcedLabourIndicator, Severity
-    from remediation.models import Engagement, Participation, RemediationAction
+    from remediation.models import Engagement, Participation
     from suppliers.models import DisclosureLine, Factory
 
     affiliate = reader.affiliate
     today = timezone.localdate()
+    as_of = overdue_as_of(end)
     contracts = list(
         _contracts(affiliate, start, end, contract)
         .select_related("contractor", "disclosure")
@@ -400,17 +452,13 @@ def report_context(reader: Reader, start: date, end: date, *, contract=None) -> 
     cases = list(
         _cases(reader, factory_ids, end)
         .with_participation_of(affiliate)
-        .with_action_counts(today)
+        .with_action_counts(as_of)
         .select_related("factory")
         .order_by("-fast_track", "opened_on", "pk")
     )
     joined_ids = [case.pk for case in cases if case.joined]
-    overdue_actions = list(
-        RemediationAction.objects.visible_to(reader)
-        .overdue(today)
-        .filter(case_id__in=joined_ids)
-        .select_related("case")
-        .order_by("due_date", "pk")
+    overdue = list(
+        overdue_actions(reader, joined_ids, as_of).select_related("case").order_by("due_date", "pk")
     )
     grievance_counts = grievance_counts_for_period(factory_ids, start, end)
     engagements = list(
@@ -449,7 +497,8 @@ def report_context(reader: Reader, start: date, end: date, *, contract=None) -> 
         "severities": severities,
         "indicator_rows": indicator_rows,
         "cases": cases,
-        "overdue_actions": overdue_actions,
+        "overdue_actions": overdue,
+        "overdue_as_of": as_of,
         "grievance_rows": [(factory, grievance_counts.get(factory.pk)) for factory in factories],
         "grievance_threshold": settings.EW_GRIEVANCE_COUNT_THRESHOLD,
         "engagements": engagements,

@@ -216,9 +216,7 @@ def priorities_for(reader, *, today: date | None = None) -> list[FactoryPriority
         Factory.objects.visible_to(reader).with_affiliate_count().order_by("name", "pk")
     )
     rows = {
-        factory.pk: FactoryPriority(
-            factory=factory, other_affiliates=max((factory.affiliate_count or 1) - 1, 0)
-        )
+        factory.pk: FactoryPriority(factory=factory, other_affiliates=factory.other_affiliates)
         for factory in factories
     }
 

@@ -709,6 +709,24 @@ class RiskFilterForm(forms.Form):
             self.add_error("period_to", _("The end of the period must not be before its start."))
         return cleaned
 
+    def offer_present_choices(self, findings) -> None:
+        """For the page: only the countries, sectors, severities and Code categories of
+        `findings` (the reader's, unfiltered), with their counts; the API keeps them all."""
+        from django_countries import countries
+
+        from core.filters import offer_present_choices, present_queryset
+
+        offer_present_choices(
+            self,
+            findings,
+            {
+                "country": ("report__factory__country", countries, _("All countries")),
+                "sector": ("report__factory__sector", Sector.choices, _("All sectors")),
+                "severity": ("severity", Severity.choices, _("All severities")),
+            },
+        )
+        present_queryset(self.fields["standard"], findings, "standard")
+
     def filters(self) -> dict:
         """The valid filters (none when the form is invalid: the page says so)."""
         return self.cleaned_data if self.is_valid() else {}

@@ -11,7 +11,15 @@ from django.views.generic import TemplateView
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
 from core.spreadsheets import csv_response, xlsx_response
 
-from .risk import SHEET_TITLES, TABLES, RiskFilterForm, risk_overview, risk_table, risk_tables
+from .risk import (
+    SHEET_TITLES,
+    TABLES,
+    RiskFilterForm,
+    risk_findings,
+    risk_overview,
+    risk_table,
+    risk_tables,
+)
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -23,6 +31,7 @@ class _RiskPageMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = RiskFilterForm(self.request.GET)
+        form.offer_present_choices(risk_findings(self.reader))
         filters = form.filters()
         context.update(
             filters=form,

@@ -167,8 +167,13 @@ class ComplianceReportListView(AffiliateViewMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return ComplianceReport.objects.select_related("contract", "requested_by").order_by(
-            "-requested_at", "-pk"
+        from .compliance import latest_versions
+
+        # One row per report: regenerating adds a version, not a row.
+        return (
+            latest_versions()
+            .select_related("contract", "requested_by")
+            .order_by("-requested_at", "-pk")
         )
 
     def get_form(self, data=None):
@@ -179,9 +184,10 @@ class ComplianceReportListView(AffiliateViewMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        from .compliance import last_calendar_year, report_context
+        from .compliance import attach_older_versions, last_calendar_year, report_context
 
         context = super().get_context_data(**kwargs)
+        attach_older_versions(list(context["reports"]))
         start, end = last_calendar_year()
         charts = report_context(self.reader, start, end)
         context.update(
@@ -304,7 +310,7 @@ class SupplyChainFactoryView(AffiliateViewMixin, DetailView):
             .select_related("disclosure__contract")
             .order_by("brand", "product_model")[:500]
         )
-        context["other_affiliates"] = max((self.object.affiliate_count or 1) - 1, 0)
+        context["other_affiliates"] = self.object.other_affiliates
         context["findings"] = (
             Finding.objects.visible_to(self.reader)
             .with_display_relations()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.currencies import CurrencyField
+from core.filters import counted_choices, list_counts, present_queryset
 
 from .contracts import cpv_codes_error
 from .models import CPV_PATTERN, ChecklistItem, Contract, Supplier
@@ -278,6 +279,15 @@ class ContractFilterForm(forms.Form):
         self.fields["contractor"].queryset = Supplier.objects.filter(
             pk__in=Contract.objects.values("contractor_id")
         ).order_by("name", "pk")
+
+    def offer_present_choices(self, contracts) -> None:
+        """For the list page: only the categories and contractors of `contracts`, with their
+        counts (the exports and the API keep every choice and spare the queries)."""
+        [categories] = list_counts(contracts, "product_categories")
+        self.fields["category"].choices = counted_choices(
+            categories, Contract.Category.choices, empty_label=_("Any")
+        )
+        present_queryset(self.fields["contractor"], contracts, "contractor")
 
     def filter(self, queryset):
         """The queryset narrowed by the valid filters; invalid ones are shown and ignored."""

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import LazyTypedChoiceField
 
+from core.filters import offer_present_choices, present_choices
 from core.forms import country_choices
 
 from .models import DisclosureLine, FactoryFunction, Sector, Supplier
@@ -55,6 +56,35 @@ class ReturnForm(forms.Form):
     )
 
 
+class CompanyFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name contains"), required=False, max_length=200)
+
+
+class DisclosureFilterForm(forms.Form):
+    """The affiliate's disclosures: the statuses they hold, with counts, and the overdue."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, disclosures, **kwargs):
+        from .models import Disclosure
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            *present_choices(
+                disclosures, "status", Disclosure.Status.choices, empty_label=_("All")
+            ),
+            ("overdue", _("Overdue")),
+        ]
+
+    def apply(self, queryset):
+        status = self.cleaned_data.get("status") if self.is_valid() else ""
+        if status == "overdue":
+            return queryset.overdue()
+        if status:
+            return queryset.filter(status=status)
+        return queryset
+
+
 class FactoryFilterForm(forms.Form):
     country = LazyTypedChoiceField(
         label=_("Country"), required=False, choices=country_choices(_("All countries"))
@@ -67,6 +97,23 @@ class FactoryFilterForm(forms.Form):
         required=False,
         choices=[("", _("All functions")), *FactoryFunction.choices],
     )
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        """With `queryset` (the factories the viewer may read), each filter offers only the
+        values they hold, with counts."""
+        super().__init__(*args, **kwargs)
+        if queryset is not None:
+            from django_countries import countries
+
+            offer_present_choices(
+                self,
+                queryset,
+                {
+                    "country": ("country", countries, _("All countries")),
+                    "sector": ("sector", Sector.choices, _("All sectors")),
+                    "function": ("function", FactoryFunction.choices, _("All functions")),
+                },
+            )
 
     def apply(self, queryset):
         if not self.is_valid():

@@ -214,6 +214,12 @@ class Factory(models.Model):
     def get_absolute_url(self):
         return reverse("suppliers:staff_factory", kwargs={"pk": self.pk})
 
+    @property
+    def other_affiliates(self) -> int:
+        """How many other affiliates buy from the site, for an affiliate that does: from
+        `with_affiliate_count()`. The one figure every page and PDF says."""
+        return max((getattr(self, "affiliate_count", None) or 1) - 1, 0)
+
 
 class SupplierFactory(models.Model):
     """Which company sources from which site, for which products, since when, and who says so."""

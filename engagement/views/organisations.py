@@ -11,6 +11,7 @@ from django.views.generic import FormView, ListView
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
+from core.filters import offer_present_choices
 from core.views import show_domain_error
 
 from ..forms.dialogue import OrganisationFilterForm, OrganisationForm
@@ -26,6 +27,11 @@ class OrganisationListView(StaffRequiredMixin, ListView):
 
     def get_queryset(self):
         self.filters = OrganisationFilterForm(self.request.GET)
+        offer_present_choices(
+            self.filters,
+            Organisation.objects.all(),
+            {"kind": ("kind", Organisation.Kind.choices, _("Any"))},
+        )
         organisations = Organisation.objects.annotate(
             factory_count=Count("factories", distinct=True),
             case_count=Count("credited_cases", distinct=True),

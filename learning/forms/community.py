@@ -58,3 +58,28 @@ class ReplyForm(PostFieldsMixin):
 
 class FollowForm(forms.Form):
     mode = forms.ChoiceField(label=_("E-mails about replies"), choices=FollowMode.choices)
+
+
+class ThreadFilterForm(forms.Form):
+    """The threads list: a title search, the topics that have threads (with counts), and the
+    threads waiting for an answer."""
+
+    q = forms.CharField(label=_("Title contains"), required=False, max_length=200)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    waiting = forms.BooleanField(label=_("Waiting for an answer"), required=False)
+
+    def __init__(self, *args, threads, **kwargs):
+        from core.filters import offer_present_choices
+
+        super().__init__(*args, **kwargs)
+        offer_present_choices(
+            self,
+            threads,
+            {
+                "topic": (
+                    "topic__slug",
+                    lambda: [(t.slug, t.name) for t in Topic.objects.order_by("name_en")],
+                    _("Every topic"),
+                )
+            },
+        )

@@ -66,6 +66,28 @@ class SearchForm(forms.Form):
         if not staff:
             del self.fields["status"]
 
+    def offer_present_choices(self, resources) -> None:
+        """Only the kinds, topics, stages, countries and languages of `resources` (those the
+        reader may read), with their counts: kinds, stages and countries from one query of
+        the resources, topics and languages from one GROUP BY each."""
+        from core.filters import counted_choices, list_counts, offer_present_choices
+
+        offer_present_choices(
+            self,
+            resources,
+            {
+                "topic": ("topics__slug", self.fields["topic"].choices[1:], _("Any topic")),
+                "language": ("versions__language", ResourceLanguage.choices, _("Any language")),
+            },
+        )
+        kinds, stages, places = list_counts(resources, "kind", "stages", "countries")
+        for name, counts, choices, empty in (
+            ("kind", kinds, ResourceKind.choices, _("Any kind")),
+            ("stage", stages, ProcurementStage.choices, _("Any stage")),
+            ("country", places, list(countries), _("Any country")),
+        ):
+            self.fields[name].choices = counted_choices(counts, choices, empty_label=empty)
+
     def filters(self) -> Filters:
         """The valid part of the search; an invalid facet is left out (and shown as an error)."""
         data = dict(self.cleaned_data) if self.is_bound else {}

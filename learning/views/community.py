@@ -23,7 +23,7 @@ from core.errors import DomainError
 from core.markdown import render_markdown
 from core.views import ServiceActionMixin, show_domain_error
 
-from ..forms.community import AskForm, FollowForm, ReplyForm
+from ..forms.community import AskForm, FollowForm, ReplyForm, ThreadFilterForm
 from ..models import (
     Follow,
     FollowMode,
@@ -117,29 +117,25 @@ class ThreadListView(CommunityMemberMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        params = self.request.GET
-        self.topic = params.get("topic", "")
-        self.waiting = params.get("waiting") == "1"
-        self.query = params.get("q", "").strip()[:200]
-        threads = (
-            Thread.objects.visible_to(self.reader)
-            .with_counts()
-            .select_related("topic", "author", "author_affiliate", "author_partner")
+        visible = Thread.objects.visible_to(self.reader)
+        self.filters = ThreadFilterForm(self.request.GET, threads=visible)
+        data = self.filters.cleaned_data if self.filters.is_valid() else {}
+        self.topic = data.get("topic", "")
+        threads = visible.with_counts().select_related(
+            "topic", "author", "author_affiliate", "author_partner"
         )
         if self.topic:
             threads = threads.filter(topic__slug=self.topic)
-        if self.waiting:
+        if data.get("waiting"):
             threads = threads.waiting_for_answer()
-        if self.query:
-            threads = threads.filter(title__icontains=self.query)
+        if query := data.get("q", "").strip():
+            threads = threads.filter(title__icontains=query)
         return threads.order_by("-last_activity_at", "-pk")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            topics=Topic.objects.all(),
+            filters=self.filters,
             topic=self.topic,
-            waiting=self.waiting,
-            query=self.query,
             is_staff=self.reader.is_staff,
             **kwargs,
         )

@@ -16,11 +16,12 @@ from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import ReaderMixin
 from core.errors import DomainError
+from core.filters import offer_present_choices
 from core.uploads import file_download
 from core.views import show_domain_error
 
 from ..forms.events import EventFilterForm
-from ..models import Event, Registration, ResourceVersion
+from ..models import Event, EventKind, Registration, ResourceLanguage, ResourceVersion
 from ..models.events import waiting_rank_expression
 from ..services import events as services
 
@@ -42,6 +43,14 @@ class EventListView(ReaderMixin, ListView):
 
     def get_queryset(self):
         self.filters = EventFilterForm(self.request.GET or None)
+        offer_present_choices(
+            self.filters,
+            Event.objects.visible_to(self.reader),
+            {
+                "kind": ("kind", EventKind.choices, _("Any kind")),
+                "language": ("language", ResourceLanguage.choices, _("Any language")),
+            },
+        )
         data = self.filters.cleaned_data if self.filters.is_valid() else {}
         now = timezone.now()
         mine = _mine(self.request.user)
@@ -78,7 +87,7 @@ class EventListView(ReaderMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            filters=self.filters if self.filters.is_bound else EventFilterForm(),
+            filters=self.filters,
             is_staff=self.reader.is_staff,
             **kwargs,
         )

@@ -62,6 +62,7 @@ class LibraryView(ReaderMixin, ListView):
     def get_queryset(self):
         topics = Topic.objects.order_by("name_en")
         self.form = SearchForm(self.request.GET or None, topics=topics, staff=self.reader.is_staff)
+        self.form.offer_present_choices(Resource.objects.visible_to(self.reader))
         if self.form.is_bound:
             self.form.is_valid()
         self.filters = self.form.filters()

@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django_countries import countries
 
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
 from affiliates.models import Membership
 from core.errors import DomainError
+from core.filters import offer_present_choices
 from core.views import ServiceActionMixin, kept_filters, show_domain_error
 from suppliers.contract_forms import ContractForm
 from suppliers.models import CountryRiskIndicator
@@ -226,6 +228,18 @@ class CountryRiskListView(StaffRequiredMixin, ListView):
 
     def get_queryset(self):
         self.filters = CountryRiskFilterForm(self.request.GET)
+        offer_present_choices(
+            self.filters,
+            CountryRiskIndicator.objects.all(),
+            {
+                "country": ("country", countries, _("All countries")),
+                "indicator": (
+                    "indicator",
+                    CountryRiskIndicator.Indicator.choices,
+                    _("All indicators"),
+                ),
+            },
+        )
         indicators = CountryRiskIndicator.objects.select_related("updated_by").order_by(
             "country", "indicator", "-year"
         )

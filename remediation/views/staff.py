@@ -27,6 +27,7 @@ from ..forms import (
     ActionForm,
     AgreedForm,
     CaseEditForm,
+    CaseFilterForm,
     CaseOpenForm,
     ClaimForm,
     CohortCompensationForm,
@@ -41,7 +42,6 @@ from ..forms import (
     VerifyForm,
 )
 from ..models import (
-    CaseStatus,
     CaseUpdate,
     Compensation,
     Engagement,
@@ -65,25 +65,20 @@ class StaffCaseListView(StaffRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.status = self.request.GET.get("status", "")
-        self.overdue_only = self.request.GET.get("overdue") == "1"
-        cases = RemediationCase.objects.visible_to(self.reader).with_action_counts()
-        if self.status in CaseStatus.values:
-            cases = cases.filter(status=self.status)
-        else:
-            self.status = ""
-        if self.overdue_only:
+        visible = RemediationCase.objects.visible_to(self.reader)
+        self.filters = CaseFilterForm(self.request.GET, cases=visible)
+        data = self.filters.cleaned_data if self.filters.is_valid() else {}
+        cases = visible.with_action_counts()
+        if data.get("status"):
+            cases = cases.filter(status=data["status"])
+        if data.get("overdue"):
             cases = cases.filter(overdue_count__gt=0)
         return cases.select_related("factory", "staff_lead", "lead_partner").order_by(
             "-fast_track", "status", "-opened_on", "-pk"
         )
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["status"] = self.status
-        context["overdue_only"] = self.overdue_only
-        context["statuses"] = CaseStatus.choices
-        return context
+        return super().get_context_data(filters=self.filters, **kwargs)
 
 
 class CaseCreateView(StaffRequiredMixin, FormView):

@@ -64,6 +64,7 @@ class ContractListView(AffiliateViewMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         self.filter_form = ContractFilterForm(request.GET)
+        self.filter_form.offer_present_choices(Contract.objects.all())
         self.filter_form.is_valid()
         return super().get(request, *args, **kwargs)
 

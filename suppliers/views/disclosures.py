@@ -28,6 +28,7 @@ from suppliers import (
 )
 from suppliers.forms import (
     ContractorRequestForm,
+    DisclosureFilterForm,
     DisclosureLineForm,
     DisclosureUploadForm,
     ReturnForm,
@@ -47,23 +48,15 @@ class DisclosureListView(AffiliateViewMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        queryset = (
+        self.filters = DisclosureFilterForm(self.request.GET, disclosures=Disclosure.objects.all())
+        return self.filters.apply(
             Disclosure.objects.select_related("contract", "contract__contractor")
             .annotate(line_count=Count("lines"))
             .order_by("due_date", "pk")
         )
-        status = self.request.GET.get("status")
-        if status == "overdue":
-            queryset = queryset.overdue()
-        elif status in Disclosure.Status.values:
-            queryset = queryset.filter(status=status)
-        return queryset
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["statuses"] = Disclosure.Status.choices
-        context["current_status"] = self.request.GET.get("status", "")
-        return context
+        return super().get_context_data(filters=self.filters, **kwargs)
 
 
 def _error_report_key(disclosure, who) -> str:

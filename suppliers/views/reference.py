@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
+from django_countries import countries
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
+from core.filters import offer_present_choices
 from core.spreadsheets import attachment, csv_response
 from core.views import kept_filters, show_domain_error
 
@@ -85,6 +87,11 @@ class ReferenceListView(ReferenceTableMixin, ListView):
         rows = table.model.objects.all()
         if table.country_fields:
             self.filters = ReferenceFilterForm(self.request.GET)
+            if table.country_fields == ("country",):
+                # One country per row: offer the countries of the table, with counts.
+                offer_present_choices(
+                    self.filters, rows, {"country": ("country", countries, _("All countries"))}
+                )
             country = self.filters.is_valid() and self.filters.cleaned_data.get("country")
             if country:
                 match = Q()

@@ -13,7 +13,9 @@ from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
 from core.views import ServiceActionMixin, show_domain_error
 from suppliers import services
+from suppliers.factory_counts import with_counts
 from suppliers.forms import (
+    CompanyFilterForm,
     FactoryFilterForm,
     RbaMembershipForm,
 )
@@ -37,9 +39,10 @@ class StaffFactoryRankingView(StaffRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.filters = FactoryFilterForm(self.request.GET)
+        visible = Factory.objects.visible_to(self.reader)
+        self.filters = FactoryFilterForm(self.request.GET, queryset=visible)
         queryset = (
-            Factory.objects.visible_to(self.reader)
+            with_counts(visible, self.reader)
             .with_leverage()
             .order_by(
                 F("affiliate_count").desc(nulls_last=True),
@@ -102,10 +105,14 @@ class StaffSupplierListView(StaffRequiredMixin, ListView):
             )
             .order_by("name")
         )
-        query = self.request.GET.get("q", "").strip()
+        self.filters = CompanyFilterForm(self.request.GET)
+        query = self.filters.cleaned_data["q"].strip() if self.filters.is_valid() else ""
         if query:
             queryset = queryset.filter(Q(name__icontains=query) | Q(legal_name__icontains=query))
         return queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filters=self.filters, **kwargs)
 
 
 class DisclosureConfirmationListView(StaffRequiredMixin, ListView):

@@ -3,6 +3,7 @@
 from django.views.generic import ListView
 
 from affiliates.mixins import AffiliateViewMixin
+from suppliers.factory_counts import with_counts
 from suppliers.forms import (
     FactoryFilterForm,
 )
@@ -18,11 +19,10 @@ class SupplyChainView(AffiliateViewMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.filters = FactoryFilterForm(self.request.GET)
-        queryset = (
-            Factory.objects.visible_to(self.reader)
-            .with_affiliate_count()
-            .order_by("country", "name")
+        visible = Factory.objects.visible_to(self.reader)
+        self.filters = FactoryFilterForm(self.request.GET, queryset=visible)
+        queryset = with_counts(
+            visible.with_affiliate_count().order_by("country", "name"), self.reader
         )
         return self.filters.apply(queryset)
 

@@ -312,8 +312,14 @@ def test_report_list_has_a_query_budget(
             reverse("reports:report_list", kwargs={"affiliate_slug": "northvale"})
         )
     assert response.status_code == 200
-    assert len(response.context["reports"]) == 5
-    assert "<svg" in response.content.decode()
+    # One row per report, its four earlier versions inside it, and a download button.
+    [latest] = response.context["reports"]
+    assert latest.version == 5
+    assert [v.version for v in latest.older_versions] == [4, 3, 2, 1]
+    page = response.content.decode()
+    assert f"Download {latest.reference} (PDF)" in page
+    assert "4 earlier versions" in page
+    assert "<svg" in page
 
 
 def test_api_list_has_a_query_budget(
@@ -327,3 +333,25 @@ def test_api_list_has_a_query_budget(
         response = client.get("/api/v1/compliance-reports/")
     assert response.status_code == 200
     assert response.json()["count"] == 8
+
+
+def test_the_versions_list_leaves_the_live_status_to_the_status_section(
+    client, northvale, northvale_officer, supply_chain
+):
+    """The list of versions is not refreshed while a report renders: it names this version
+    without a status, so it never says "Rendering" beside a report that is ready."""
+    _ready_report(northvale)
+    with scope(affiliate=northvale):
+        rendering = compliance_report_request(
+            affiliate=northvale,
+            by=None,
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 12, 31),
+        )
+        ComplianceReport.objects.filter(pk=rendering.pk).update(status="rendering")
+    client.force_login(northvale_officer)
+    page = client.get(rendering.get_absolute_url()).content.decode()
+    versions = page.split("<h2>Versions</h2>", 1)[1]
+    assert "this version: its status is above" in versions
+    assert "Rendering" not in versions
+    assert "Ready" in versions

@@ -1,0 +1,105 @@
+"""The factory lists (the affiliate's supply chain, staff's ranking): open findings and open
+cases per factory in a fixed number of queries, one filter layout, and choice filters that
+offer only the values of the factories the viewer may read, with counts."""
+
+import pytest
+from django_scopes import scopes_disabled
+
+from monitoring.models import Finding
+from tests.factories import (
+    ContractFactory,
+    DisclosureFactory,
+    DisclosureLineFactory,
+    FactoryFactory,
+    RemediationCaseFactory,
+    StaffFactory,
+    published_finding,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _disclose(affiliate, factory):
+    with scopes_disabled():
+        contract = ContractFactory(affiliate=affiliate)
+        DisclosureLineFactory(
+            disclosure=DisclosureFactory(contract=contract, status="accepted"), factory=factory
+        )
+
+
+def _options(page: str, select_id: str) -> list[str]:
+    select = page.split(f'id="{select_id}"', 1)[1].split("</select>", 1)[0]
+    return [part.split(">", 1)[1].split("<", 1)[0] for part in select.split("<option")[1:]]
+
+
+@pytest.fixture
+def chain(northvale, southport):
+    """Northvale buys from a Vietnamese site with two open findings (and a closed one) and an
+    open case, and from a Thai site; southport alone from a Malaysian one."""
+    viet = FactoryFactory(name="Hanoi Boards", country="VN")
+    thai = FactoryFactory(name="Ayutthaya Cables", country="TH")
+    theirs = FactoryFactory(name="Penang Only", country="MY")
+    for factory in (viet, thai):
+        _disclose(northvale, factory)
+    _disclose(southport, theirs)
+    published_finding(viet, status=Finding.Status.SUBSTANTIATED)
+    published_finding(viet, status=Finding.Status.ALLEGED)
+    published_finding(viet, status=Finding.Status.REMEDIATED_VERIFIED)
+    published_finding(theirs)
+    RemediationCaseFactory(factory=viet)
+    RemediationCaseFactory(factory=theirs)
+    return {"viet": viet, "thai": thai, "theirs": theirs}
+
+
+def test_the_supply_chain_shows_open_findings_and_cases_per_factory(
+    client, northvale_officer, chain
+):
+    client.force_login(northvale_officer)
+    page = client.get("/a/northvale/factories/").content.decode()
+    viet_row = page.split("Hanoi Boards", 1)[1].split("</tr>", 1)[0]
+    thai_row = page.split("Ayutthaya Cables", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num">2</td>\n          <td class="num">1</td>' in viet_row
+    assert '<td class="num">0</td>\n          <td class="num">0</td>' in thai_row
+    assert "Penang Only" not in page
+
+
+def test_the_country_filter_offers_the_viewers_countries_with_counts(
+    client, northvale_officer, chain
+):
+    client.force_login(northvale_officer)
+    page = client.get("/a/northvale/factories/").content.decode()
+    assert _options(page, "id_country") == ["All countries", "Thailand (1)", "Vietnam (1)"]
+    assert 'class="filter-panel"' in page
+    assert ">Apply</button>" in page and ">Reset</a>" in page
+    filtered = client.get("/a/northvale/factories/", {"country": "VN"}).content.decode()
+    assert "Hanoi Boards" in filtered and "Ayutthaya Cables" not in filtered
+    assert "(1 applied)" in filtered
+
+
+def test_staff_see_every_country_in_the_registry_and_the_open_counts(client, chain):
+    client.force_login(StaffFactory())
+    page = client.get("/staff/factories/").content.decode()
+    assert _options(page, "id_country") == [
+        "All countries",
+        "Malaysia (1)",
+        "Thailand (1)",
+        "Vietnam (1)",
+    ]
+    penang_row = page.split("Penang Only", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num">1</td>\n          <td class="num">1</td>' in penang_row
+
+
+def test_factory_lists_have_a_fixed_query_budget(
+    client, northvale, northvale_officer, chain, django_assert_max_num_queries
+):
+    for _ in range(15):
+        factory = FactoryFactory(country="ID")
+        _disclose(northvale, factory)
+        published_finding(factory)
+        RemediationCaseFactory(factory=factory)
+    client.force_login(northvale_officer)
+    with django_assert_max_num_queries(20):
+        assert client.get("/a/northvale/factories/").status_code == 200
+    client.force_login(StaffFactory())
+    with django_assert_max_num_queries(20):
+        assert client.get("/staff/factories/").status_code == 200
