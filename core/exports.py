@@ -43,7 +43,7 @@ from django.shortcuts import redirect
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_scopes import scope, scopes_disabled
@@ -91,6 +91,28 @@ class Column:
             if callable(current) and not isinstance(current, models.Manager):
                 current = current()
         return plain(current)
+
+
+def fields(model, *paths: str) -> list[Column]:
+    """Columns for model fields, headed by their verbose names: `"status"` (a field with
+    choices gives its label), `"factory.name"` (through a foreign key, headed by the key's
+    name), `"factory"` (the related row's text)."""
+    columns = []
+    for path in paths:
+        meta, field = model._meta, None
+        parts = path.split(".")
+        for part in parts:
+            field = meta.get_field(part)
+            if field.is_relation and field.related_model is not None:
+                meta = field.related_model._meta
+        first = model._meta.get_field(parts[0])
+        label = first.verbose_name if len(parts) > 1 else field.verbose_name
+        if field.choices and not field.is_relation:
+            value = ".".join([*parts[:-1], f"get_{parts[-1]}_display"])
+        else:
+            value = path
+        columns.append(Column(capfirst(label), value))
+    return columns
 
 
 def plain(value) -> Any:

@@ -11,6 +11,7 @@ from django_scopes import scopes_disabled
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.views import ServiceActionMixin, show_domain_error
 from suppliers import services
 from suppliers.forms import (
@@ -29,8 +30,10 @@ from suppliers.models import (
 # --- Electronics Watch staff -------------------------------------------------------------
 
 
-class StaffFactoryRankingView(StaffRequiredMixin, ListView):
+class StaffFactoryRankingView(ExportMixin, StaffRequiredMixin, ListView):
     """Factories ranked by collective leverage: affiliates linked, then their combined spend."""
+
+    export_columns = fields(Factory, "name", "address", "country", "sector", "os_id")
 
     template_name = "suppliers/staff_factories.html"
     context_object_name = "factories"
@@ -88,7 +91,17 @@ class StaffFactoryDetailView(StaffRequiredMixin, DetailView):
         return context
 
 
-class StaffSupplierListView(StaffRequiredMixin, ListView):
+class StaffSupplierListView(ExportMixin, StaffRequiredMixin, ListView):
+    export_columns = fields(
+        Supplier,
+        "name",
+        "country",
+        "is_brand",
+        "is_manufacturer",
+        "is_contractor",
+        "rba_membership",
+    )
+
     template_name = "suppliers/staff_suppliers.html"
     context_object_name = "suppliers"
     paginate_by = 50
@@ -108,9 +121,13 @@ class StaffSupplierListView(StaffRequiredMixin, ListView):
         return queryset
 
 
-class DisclosureConfirmationListView(StaffRequiredMixin, ListView):
+class DisclosureConfirmationListView(ExportMixin, StaffRequiredMixin, ListView):
     """Accepted lists that an officer typed or uploaded: their sites join the affiliate's
     supply chain only once EW staff confirm them (`suppliers.querysets.vouched`)."""
+
+    export_columns = fields(
+        Disclosure, "affiliate", "contract", "status", "due_date", "submitted_at", "confirmed_at"
+    )
 
     template_name = "suppliers/staff_disclosure_confirmations.html"
     context_object_name = "disclosures"
