@@ -202,3 +202,51 @@ def test_the_job_factory_row_is_its_tenants(northvale):
     job = ExportJobFactory(affiliate=northvale)
     with scope(affiliate=northvale):
         assert ExportJob.objects.filter(pk=job.pk).exists()
+
+
+def _list_urls(prefix):
+    from tests.platform.urlwalk import walk
+
+    for route in walk():
+        view = getattr(route.callback, "view_class", None)
+        if (
+            view is None
+            or not issubclass(view, ExportMixin)
+            or not route.template.startswith(prefix)
+        ):
+            continue
+        if set(route.args) - {"affiliate_slug"}:
+            continue
+        yield route.url(affiliate_slug="northvale")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_list_exports_for_its_audience(
+    client, fmt, staff, northvale, northvale_admin, partner_member
+):
+    """Each list without arguments, exported by someone who may read it: a file with the
+    declared header (a wrong column path fails here)."""
+    with scopes_disabled():
+        ContractFactory(affiliate=northvale, reference="NV-1")
+    failures = []
+    for user, prefix in (
+        (staff, "/staff/"),
+        (northvale_admin, "/a/"),
+        (partner_member, "/partner/"),
+        (northvale_admin, "/learn/"),
+        (northvale_admin, "/community/"),
+    ):
+        client.force_login(user)
+        for url in _list_urls(prefix):
+            response = client.get(f"{url}?format={fmt}")
+            if response.status_code != 200 or "attachment" not in response.get(
+                "Content-Disposition", ""
+            ):
+                failures.append(f"{url} -> {response.status_code}")
+                continue
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            if fmt == "xlsx":
+                openpyxl.load_workbook(io.BytesIO(body))
+            else:
+                assert body.decode("utf-8-sig").count("\n") >= 1
+    assert failures == []
