@@ -40,7 +40,10 @@ class CompanyDisclosureListView(ExportMixin, CompanyRequiredMixin, ListView):
     def get(self, request, *args, **kwargs):
         # Every affiliate's rows, filtered to this company's: outside any tenant's scope.
         with scopes_disabled():
-            return super().get(request, *args, **kwargs).render()
+            response = super().get(request, *args, **kwargs)
+            return (
+                response.render() if hasattr(response, "render") else response
+            )  # an export is no template
 
     def get_queryset(self):
         return (

@@ -136,7 +136,10 @@ class DisclosureConfirmationListView(ExportMixin, StaffRequiredMixin, ListView):
     def get(self, request, *args, **kwargs):
         # Staff read across tenants: the lines are prefetched while the page renders.
         with scopes_disabled():
-            return super().get(request, *args, **kwargs).render()
+            response = super().get(request, *args, **kwargs)
+            return (
+                response.render() if hasattr(response, "render") else response
+            )  # an export is no template
 
     def get_queryset(self):
         with scopes_disabled():
