@@ -7,4 +7,10 @@ class AffiliatesConfig(AppConfig):
     verbose_name = _("Affiliates and accounts")
 
     def ready(self):
+        from core import exports
+
         from . import signals, tokens  # noqa: F401 - connect the security log and token receivers
+        from .tenancy import replay_context
+
+        # Background exports replay their list's request with this tenancy (core.exports).
+        exports.replay_context = replay_context

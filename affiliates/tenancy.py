@@ -15,7 +15,7 @@ caller (a token authenticates inside DRF, after every middleware has run).
 from __future__ import annotations
 
 import logging
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
@@ -227,3 +227,30 @@ class AffiliateScopedAPIMixin(ReaderAPIMixin):
                 }
             )
         return memberships[0]
+
+
+@contextmanager
+def replay_context(request):
+    """For a request replayed by a task (a background export, `core.exports`): what
+    `TenantMiddleware` does for a live one, so that the view checks the same permissions and
+    reads in the same scope as when its user asked. A membership lost since is a 404."""
+    request.affiliate = None
+    request.membership = None
+    request.reader = Reader.of(request.user)
+    match = request.resolver_match
+    slug = match.kwargs.get("affiliate_slug") if match else None
+    if _staff_area(request, match):
+        with scopes_disabled():
+            yield
+        return
+    if slug is None:
+        yield
+        return
+    membership = resolve_membership(request.user, slug)
+    if membership is None:
+        raise Http404(_("No such page."))
+    request.membership = membership
+    request.affiliate = membership.affiliate
+    request.reader = Reader.of(request.user, membership)
+    with scope(affiliate=membership.affiliate):
+        yield

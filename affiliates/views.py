@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views import View
 from django.views.decorators.http import require_safe
 from django.views.generic import FormView, ListView, TemplateView
@@ -17,6 +18,7 @@ from django_scopes import scopes_disabled
 
 from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
+from core.exports import Column, ExportMixin, fields
 from core.views import ServiceActionMixin, show_domain_error
 
 from . import services
@@ -41,7 +43,13 @@ from .tenancy import ACTIVE_AFFILIATE_SESSION_KEY, memberships_of
 # --- Affiliate pages ---------------------------------------------------------------------
 
 
-class MemberListView(AffiliateViewMixin, ListView):
+class MemberListView(ExportMixin, AffiliateViewMixin, ListView):
+    export_columns = [
+        Column(_l("Name"), "user"),
+        Column(_l("E-mail address"), "user.email"),
+        *fields(Membership, "role", "created_at"),
+    ]
+
     model = Membership
     template_name = "affiliates/members.html"
     context_object_name = "memberships"
@@ -403,7 +411,14 @@ class LanguageView(View):
 # --- EW staff ----------------------------------------------------------------------------
 
 
-class StaffAffiliateListView(StaffRequiredMixin, ListView):
+class StaffAffiliateListView(ExportMixin, StaffRequiredMixin, ListView):
+    export_columns = [
+        *fields(
+            Affiliate, "name", "slug", "country", "affiliate_type", "affiliated_on", "is_active"
+        ),
+        Column(_l("Members"), "member_count"),
+    ]
+
     template_name = "affiliates/staff_affiliates.html"
     context_object_name = "affiliates"
     paginate_by = 50

@@ -273,6 +273,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=25),
     },
     "outbox": {"task": "core.tasks.send_outbox", "schedule": 60.0},
+    # Background exports of long lists (core.exports): deleted with their file once expired.
+    "exports-clean": {"task": "core.tasks.clean_exports", "schedule": crontab(minute=20)},
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
@@ -456,6 +458,10 @@ EW_LIBRARY_MAX_BYTES = env.int("EW_LIBRARY_MAX_BYTES", default=20 * 1024 * 1024)
 # progress bar, instead of inside the request; their records are deleted after the retention.
 EW_IMPORT_BACKGROUND_ROWS = env.int("EW_IMPORT_BACKGROUND_ROWS", default=5000)
 EW_DISCLOSURE_UPLOAD_RETENTION_DAYS = env.int("EW_DISCLOSURE_UPLOAD_RETENTION_DAYS", default=30)
+# List exports (core.exports) of more rows than this are written by a Celery task, with a
+# progress page; their files are kept privately this many hours, then deleted.
+EW_EXPORT_BACKGROUND_ROWS = env.int("EW_EXPORT_BACKGROUND_ROWS", default=5000)
+EW_EXPORT_RETENTION_HOURS = env.int("EW_EXPORT_RETENTION_HOURS", default=48)
 # Worker counts below this are shown to affiliates as "fewer than N": a small number can point
 # at the few people who spoke to the monitors.
 EW_MIN_REPORTED_COUNT = 5

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("learning.urls")),
     path("", include("engagement.urls")),
     path("", include("reports.urls")),
+    path("", include("core.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

@@ -1,11 +1,16 @@
 """Models that know no domain: the e-mail outbox, the reminder ledger, the audit trail."""
 
+import uuid
+
 import pghistory
 import pghistory.models
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from .uploads import PrivateUploadTo
 
 
 class OutboxEmail(models.Model):
@@ -209,3 +214,73 @@ class ExchangeRate(models.Model):
 
     def __str__(self):
         return f"1 EUR = {self.units_per_euro} {self.currency} ({self.date})"
+
+
+class ExportJob(models.Model):
+    """A long list exported by a Celery task (`core.exports`): who asked for which list with
+    which filters, its progress and its file, stored privately and downloadable only by its
+    requester until `expires_at` (`exports_clean` deletes both then). An affiliate's jobs are
+    that tenant's rows; staff's, partners' and companies' have no affiliate."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("CSV")
+        XLSX = "xlsx", _("Excel (XLSX)")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    affiliate = models.ForeignKey(
+        "affiliates.Affiliate",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("affiliate"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    list_name = models.CharField(_("list"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    path = models.CharField(_("page"), max_length=500)
+    query = models.TextField(_("filters"), blank=True)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to=PrivateUploadTo("exports"), blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+
+    objects = ScopedManager(affiliate="affiliate")
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["expires_at"], name="exportjob_expires")]
+
+    def __str__(self):
+        return f"{self.title} ({self.format}, {self.status})"
+
+    def get_absolute_url(self) -> str:
+        from .exports import job_url
+
+        return job_url(self)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -95,10 +95,9 @@ def _xlsx_value(value):
     return value
 
 
-def xlsx_response(
-    filename: str, sheet_title: str, header: Sequence, rows: Iterable[Sequence]
-) -> HttpResponse:
-    """An XLSX download written with openpyxl's write-only workbook (constant memory per row)."""
+def write_xlsx(file, sheet_title: str, header: Sequence, rows: Iterable[Sequence]) -> None:
+    """Write an XLSX workbook to `file` with openpyxl's write-only workbook (constant memory
+    per row): a bold, frozen header row, text cells that never run as formulas."""
     workbook = Workbook(write_only=True)
     title = _SHEET_TITLE_FORBIDDEN.sub(" ", str(sheet_title)).strip()[:31] or "Sheet1"
     sheet = workbook.create_sheet(title=title)
@@ -120,7 +119,23 @@ def xlsx_response(
                 cell.number_format = "yyyy-mm-dd"
             cells.append(cell)
         sheet.append(cells)
+    workbook.save(file)
+
+
+def write_csv(file, header: Sequence, rows: Iterable[Sequence]) -> None:
+    """Write a CSV (text file, UTF-8 with a byte-order mark) with safe cells to `file`."""
+    file.write("\ufeff")
+    writer = csv.writer(file, quoting=csv.QUOTE_ALL)
+    writer.writerow([_text(safe_cell(value)) for value in header])
+    for row in rows:
+        writer.writerow([_text(safe_cell(value)) for value in row])
+
+
+def xlsx_response(
+    filename: str, sheet_title: str, header: Sequence, rows: Iterable[Sequence]
+) -> HttpResponse:
+    """An XLSX download written with openpyxl's write-only workbook (constant memory per row)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(buffer, sheet_title, header, rows)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     return attachment(response, filename)

@@ -19,6 +19,7 @@ from affiliates.mixins import PartnerRequiredMixin, StaffRequiredMixin
 from affiliates.models import User
 from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.uploads import file_download
 from core.views import ServiceActionMixin, show_domain_error
 
@@ -60,7 +61,23 @@ class VisibleGrievanceMixin:
 # --- Staff --------------------------------------------------------------------------------
 
 
-class StaffQueueView(NoStoreMixin, StaffRequiredMixin, TemplateView):
+class StaffQueueView(ExportMixin, NoStoreMixin, StaffRequiredMixin, TemplateView):
+    export_columns = fields(
+        Grievance,
+        "reference",
+        "status",
+        "received_on",
+        "ack_due",
+        "feedback_due",
+        "country",
+        "factory",
+        "partner",
+        "assignee",
+    )
+
+    def get_export_rows(self, context):
+        return context["page_obj"].paginator.object_list
+
     template_name = "grievances/staff_queue.html"
 
     def get_context_data(self, **kwargs):
@@ -337,7 +354,14 @@ class AttachmentDownloadView(View):
 # --- Partners -----------------------------------------------------------------------------
 
 
-class PartnerListView(NoStoreMixin, PartnerRequiredMixin, TemplateView):
+class PartnerListView(ExportMixin, NoStoreMixin, PartnerRequiredMixin, TemplateView):
+    export_columns = fields(
+        Grievance, "reference", "status", "received_on", "ack_due", "feedback_due", "factory"
+    )
+
+    def get_export_rows(self, context):
+        return context["page_obj"].paginator.object_list
+
     template_name = "grievances/partner_list.html"
 
     def get_context_data(self, **kwargs):

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
@@ -34,6 +35,7 @@ from core.confirm import (
     wants_change,
 )
 from core.errors import DomainError
+from core.exports import Column, ExportMixin, fields
 from core.uploads import file_download
 from core.views import ServiceActionMixin, show_domain_error
 
@@ -85,7 +87,14 @@ def _report_detail_queryset(queryset):
 # --- Monitoring partners ------------------------------------------------------------------
 
 
-class PartnerDashboardView(PartnerRequiredMixin, ListView):
+class PartnerDashboardView(ExportMixin, PartnerRequiredMixin, ListView):
+    export_columns = [
+        Column(_l("Report"), "reference"),
+        *fields(MonitoringReport, "factory", "period_start", "period_end"),
+        Column(_l("Findings"), "finding_count"),
+        *fields(MonitoringReport, "status", "updated_at"),
+    ]
+
     template_name = "monitoring/partner_dashboard.html"
     context_object_name = "reports"
     paginate_by = 25
@@ -461,8 +470,16 @@ class EvidenceDownloadView(ReaderMixin, View):
 # --- Electronics Watch staff --------------------------------------------------------------
 
 
-class TriageQueueView(StaffRequiredMixin, ListView):
+class TriageQueueView(ExportMixin, StaffRequiredMixin, ListView):
     """Reports waiting for a decision, the most urgent and the oldest first."""
+
+    export_columns = [
+        Column(_l("Report"), "reference"),
+        *fields(MonitoringReport, "factory", "partner"),
+        Column(_l("Fast-track"), "fast_track"),
+        Column(_l("Findings"), "finding_count"),
+        *fields(MonitoringReport, "submitted_at", "status", "assigned_to"),
+    ]
 
     template_name = "monitoring/staff/queue.html"
     context_object_name = "reports"
@@ -736,8 +753,14 @@ class ReportPublishView(StaffReportMixin, FormView):
 # --- Affiliates ---------------------------------------------------------------------------
 
 
-class AffiliateFindingListView(AffiliateViewMixin, ListView):
+class AffiliateFindingListView(ExportMixin, AffiliateViewMixin, ListView):
     """Published findings at the factories in the affiliate's supply chain."""
+
+    export_columns = [
+        Column(_l("Factory"), "report.factory"),
+        *fields(Finding, "standard", "severity", "status", "published_at"),
+        Column(_l("Finding"), "published_text"),
+    ]
 
     template_name = "monitoring/affiliate_findings.html"
     context_object_name = "findings"

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
 from django.views.generic import ListView
 from django_scopes import scopes_disabled
@@ -25,6 +26,7 @@ from django_scopes import scopes_disabled
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
 from affiliates.models import Affiliate, Invitation, Membership, User
 from core import audit
+from core.exports import Column, ExportMixin
 from core.models import AuditEvents
 from learning.models import Answer, Assessment, Screening
 from remediation.models import Engagement, Participation
@@ -197,7 +199,14 @@ def _rows(events, name_of, references) -> list[Row]:
     return rows
 
 
-class _TrailView(ListView):
+class _TrailView(ExportMixin, ListView):
+    export_columns = [
+        Column(_l("When"), "pgh_created_at"),
+        Column(_l("Change"), "pgh_label"),
+        Column(_l("Record"), "pgh_obj_model"),
+        Column(_l("Record number"), "pgh_obj_id"),
+    ]
+
     template_name = "reports/audit/trail.html"
     context_object_name = "events"
     paginate_by = 50

@@ -14,6 +14,7 @@ from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
 from affiliates.models import Affiliate, Invitation, Membership
 from affiliates.tenancy import log_denied
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.views import show_domain_error
 from grievances.selectors import grievance_count_context
 from monitoring.models import Finding, MonitoringReport
@@ -157,9 +158,20 @@ def staff_charts(reader, today=None) -> dict:
 # --- Compliance reports ------------------------------------------------------------------
 
 
-class ComplianceReportListView(AffiliateViewMixin, ListView):
+class ComplianceReportListView(ExportMixin, AffiliateViewMixin, ListView):
     """The affiliate's reports, newest first, the form to request one, and the charts of the
     last calendar year (the same the PDF draws)."""
+
+    export_columns = fields(
+        ComplianceReport,
+        "contract",
+        "period_start",
+        "period_end",
+        "language",
+        "version",
+        "status",
+        "requested_at",
+    )
 
     model = ComplianceReport
     template_name = "reports/compliance/list.html"

@@ -11,6 +11,7 @@ from django_scopes import scopes_disabled
 from factory import LazyAttribute, Sequence, SubFactory
 
 from affiliates.models import Affiliate, Invitation, Membership, User, token_digest
+from core.models import ExportJob
 from engagement.models import CompanyContact
 from learning.models import Answer as AssessmentAnswer
 from learning.models import (
@@ -267,6 +268,26 @@ class DisclosureUploadFactory(_ScopedFactory):
     rows_read = 6000
     errors = factory.LazyFunction(lambda: [[7, "country", "“Atlantis” is not a country."]])
     message = "The file has 1 error; nothing was imported."
+
+
+class ExportJobFactory(_ScopedFactory):
+    """A finished background export of an affiliate's contract list, with its file."""
+
+    class Meta:
+        model = ExportJob
+
+    affiliate = SubFactory(AffiliateFactory)
+    requested_by = LazyAttribute(lambda o: member(o.affiliate))
+    list_name = "suppliers:contract_list"
+    title = "contracts"
+    path = LazyAttribute(lambda o: f"/a/{o.affiliate.slug}/contracts/")
+    format = ExportJob.Format.CSV
+    status = ExportJob.Status.DONE
+    rows_total = 1
+    rows_done = 1
+    file = factory.django.FileField(filename="export.csv", data=b"Reference\r\nSECRET-ROW\r\n")
+    file_name = "contracts.csv"
+    expires_at = LazyAttribute(lambda o: timezone.now() + timedelta(hours=48))
 
 
 class DisclosureLineFactory(_ScopedFactory):
@@ -599,6 +620,7 @@ TENANT_FACTORIES = {
     DisclosureUpload: lambda affiliate: DisclosureUploadFactory(
         disclosure=DisclosureFactory(contract=ContractFactory(affiliate=affiliate))
     ),
+    ExportJob: lambda affiliate: ExportJobFactory(affiliate=affiliate),
     DisclosureLine: lambda affiliate: DisclosureLineFactory(
         disclosure=DisclosureFactory(contract=ContractFactory(affiliate=affiliate))
     ),

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import CompanyRequiredMixin
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.views import show_domain_error
 from remediation import plan
 from remediation.models import OPEN_ACTION_STATUSES, ActionProgress, RemediationAction
@@ -25,7 +26,11 @@ def company_actions(reader):
     return RemediationAction.objects.visible_to(reader).select_related("case__factory")
 
 
-class CompanyActionListView(CompanyRequiredMixin, ListView):
+class CompanyActionListView(ExportMixin, CompanyRequiredMixin, ListView):
+    export_columns = fields(
+        RemediationAction, "case", "description", "due_date", "status", "verified_on"
+    )
+
     model = RemediationAction
     template_name = "engagement/portal/actions.html"
     context_object_name = "actions"

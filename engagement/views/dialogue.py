@@ -13,6 +13,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.views import ServiceActionMixin, show_domain_error
 from remediation.models import RemediationCase
 
@@ -28,7 +29,9 @@ from ..models import Commitment, Dialogue, DialogueMeeting, Participant
 from ..services import dialogue as services
 
 
-class DialogueListView(StaffRequiredMixin, ListView):
+class DialogueListView(ExportMixin, StaffRequiredMixin, ListView):
+    export_columns = fields(Dialogue, "title", "format", "case", "created_at")
+
     model = Dialogue
     template_name = "engagement/dialogue/list.html"
     context_object_name = "dialogues"

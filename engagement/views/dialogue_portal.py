@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import AffiliateViewMixin, CompanyRequiredMixin
+from core.exports import ExportMixin, fields
 
 from ..models import Commitment, Dialogue, DialogueMeeting
 
@@ -41,8 +42,10 @@ def shared_dialogues(reader):
     )
 
 
-class SharedDialogueListView(ListView):
+class SharedDialogueListView(ExportMixin, ListView):
     """The dialogues a participant takes part in; subclasses add who reads (`audience`)."""
+
+    export_columns = fields(Dialogue, "title", "format", "created_at")
 
     model = Dialogue
     template_name = "engagement/dialogue/shared_list.html"

@@ -14,6 +14,7 @@ from django.views.generic import ListView
 from django_scopes import scope, scopes_disabled
 
 from affiliates.mixins import CompanyRequiredMixin
+from core.exports import ExportMixin, fields
 from suppliers import services as disclosure_services
 from suppliers.models import Disclosure
 from suppliers.views.disclosures import ContractorDisclosureBase
@@ -26,7 +27,11 @@ def company_disclosures(company_id: int):
     return Disclosure.objects.of_contractor(company_id).select_related("contract", "affiliate")
 
 
-class CompanyDisclosureListView(CompanyRequiredMixin, ListView):
+class CompanyDisclosureListView(ExportMixin, CompanyRequiredMixin, ListView):
+    export_columns = fields(
+        Disclosure, "affiliate", "contract", "status", "due_date", "submitted_at"
+    )
+
     model = Disclosure
     template_name = "engagement/portal/disclosures.html"
     context_object_name = "disclosures"
@@ -35,7 +40,10 @@ class CompanyDisclosureListView(CompanyRequiredMixin, ListView):
     def get(self, request, *args, **kwargs):
         # Every affiliate's rows, filtered to this company's: outside any tenant's scope.
         with scopes_disabled():
-            return super().get(request, *args, **kwargs).render()
+            response = super().get(request, *args, **kwargs)
+            return (
+                response.render() if hasattr(response, "render") else response
+            )  # an export is no template
 
     def get_queryset(self):
         return (

@@ -11,6 +11,7 @@ from django.views.generic import FormView, ListView
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.filters import offer_present_choices
 from core.views import show_domain_error
 
@@ -19,7 +20,11 @@ from ..models import Organisation
 from ..services import dialogue as services
 
 
-class OrganisationListView(StaffRequiredMixin, ListView):
+class OrganisationListView(ExportMixin, StaffRequiredMixin, ListView):
+    export_columns = fields(
+        Organisation, "name", "kind", "country", "contact_name", "contact_email", "contact_phone"
+    )
+
     model = Organisation
     template_name = "engagement/organisations/list.html"
     context_object_name = "organisations"

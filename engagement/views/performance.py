@@ -27,6 +27,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from affiliates.mixins import AffiliateViewMixin, CompanyRequiredMixin, StaffRequiredMixin
 from core.errors import DomainError
+from core.exports import ExportMixin as ListExportMixin
+from core.exports import fields
 from core.views import ServiceActionMixin, show_domain_error
 from suppliers.models import Supplier
 
@@ -101,7 +103,11 @@ class CompanyScoresMixin(ExportMixin):
 # --- Affiliates ---------------------------------------------------------------------------
 
 
-class AffiliateCompanyListView(AffiliateViewMixin, ListView):
+class AffiliateCompanyListView(ListExportMixin, AffiliateViewMixin, ListView):
+    export_columns = fields(
+        Supplier, "name", "country", "is_brand", "is_contractor", "rba_membership"
+    )
+
     template_name = "engagement/performance/affiliate_companies.html"
     context_object_name = "companies"
     paginate_by = 25

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.views import ServiceActionMixin, show_domain_error
 from remediation.models import RemediationCase
 
@@ -23,7 +24,11 @@ from ..services import referrals as services
 from ..services.referrals import rba_members_of
 
 
-class ReferralListView(StaffRequiredMixin, ListView):
+class ReferralListView(ExportMixin, StaffRequiredMixin, ListView):
+    export_columns = fields(
+        RbaReferral, "case", "referred_on", "response_due", "responded_on", "outcome", "status"
+    )
+
     model = RbaReferral
     template_name = "engagement/referrals/list.html"
     context_object_name = "referrals"

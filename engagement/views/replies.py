@@ -22,6 +22,7 @@ from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import CompanyRequiredMixin
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.pdf import render_pdf
 from core.uploads import file_download
 from core.views import show_domain_error
@@ -32,7 +33,9 @@ from ..forms.replies import AnswerForm
 from ..services.replies import company_finding_replies, company_rights_of_reply
 
 
-class CompanyFindingListView(CompanyRequiredMixin, ListView):
+class CompanyFindingListView(ExportMixin, CompanyRequiredMixin, ListView):
+    export_columns = fields(FindingReply, "text_for_company", "answered_at")
+
     model = FindingReply
     template_name = "engagement/replies/list.html"
     context_object_name = "replies"

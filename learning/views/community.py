@@ -20,6 +20,7 @@ from django.views.generic import DetailView, FormView, ListView
 from affiliates.mixins import ReaderMixin, StaffRequiredMixin
 from affiliates.tenancy import ACTIVE_AFFILIATE_SESSION_KEY, log_denied
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.markdown import render_markdown
 from core.views import ServiceActionMixin, show_domain_error
 
@@ -110,7 +111,9 @@ class ThreadMixin(CommunityMemberMixin):
 # --- Threads -----------------------------------------------------------------------------------
 
 
-class ThreadListView(CommunityMemberMixin, ListView):
+class ThreadListView(ExportMixin, CommunityMemberMixin, ListView):
+    export_columns = fields(Thread, "title", "topic", "created_at", "last_activity_at", "locked")
+
     model = Thread
     template_name = "learning/community/list.html"
     context_object_name = "threads"
@@ -340,8 +343,10 @@ class ThreadLockView(StaffRequiredMixin, ServiceActionMixin, View):
         return reverse("learning:community_thread", args=[self.kwargs["pk"]])
 
 
-class ModerationQueueView(StaffRequiredMixin, ListView):
+class ModerationQueueView(ExportMixin, StaffRequiredMixin, ListView):
     """Reports waiting for staff, oldest first."""
+
+    export_columns = fields(PostReport, "post", "reason", "created_at", "handled", "handled_at")
 
     model = PostReport
     template_name = "learning/community/moderation.html"

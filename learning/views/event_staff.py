@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, ListView
@@ -18,6 +19,7 @@ from django.views.generic import FormView, ListView
 from affiliates.mixins import AffiliateViewMixin, PartnerRequiredMixin, StaffRequiredMixin
 from affiliates.models import Membership
 from core.errors import DomainError
+from core.exports import Column, ExportMixin
 from core.views import show_domain_error
 from monitoring.models import PartnerMembership
 
@@ -95,8 +97,15 @@ class EventCancelView(StaffEventMixin, View):
         return redirect(event.get_absolute_url())
 
 
-class RegistrationListView(StaffEventMixin, ListView):
+class RegistrationListView(ExportMixin, StaffEventMixin, ListView):
     """Who registered, who waits, and, once the event has started, the attendance form."""
+
+    export_columns = [
+        Column(_l("Participant"), "user"),
+        Column(_l("E-mail address"), "user.email"),
+        Column(_l("Status"), "get_status_display"),
+        Column(_l("Registered"), "created_at"),
+    ]
 
     template_name = "learning/events/registrations.html"
     context_object_name = "registrations"
@@ -197,8 +206,14 @@ def _attended(kinds=None):
     )
 
 
-class AffiliateTrainingView(AffiliateViewMixin, ListView):
+class AffiliateTrainingView(ExportMixin, AffiliateViewMixin, ListView):
     """The affiliate's members and the events each attended; for its admins."""
+
+    export_columns = [
+        Column(_l("Member"), "user"),
+        Column(_l("E-mail address"), "user.email"),
+        Column(_l("Role"), "get_role_display"),
+    ]
 
     template_name = "learning/events/training_record.html"
     context_object_name = "memberships"
@@ -215,8 +230,10 @@ class AffiliateTrainingView(AffiliateViewMixin, ListView):
         )
 
 
-class PartnerTrainingView(PartnerRequiredMixin, ListView):
+class PartnerTrainingView(ExportMixin, PartnerRequiredMixin, ListView):
     """The partner's members and the methodology trainings each attended."""
+
+    export_columns = [Column(_l("Member"), "user"), Column(_l("E-mail address"), "user.email")]
 
     template_name = "learning/events/partner_training.html"
     context_object_name = "memberships"

@@ -16,6 +16,7 @@ from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import ReaderMixin
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.filters import offer_present_choices
 from core.uploads import file_download
 from core.views import show_domain_error
@@ -33,8 +34,12 @@ def _mine(user):
     ).order_by()
 
 
-class EventListView(ReaderMixin, ListView):
+class EventListView(ExportMixin, ReaderMixin, ListView):
     """Upcoming events first (soonest first), past ones below (latest first)."""
+
+    export_columns = fields(
+        Event, "title", "kind", "audience", "language", "starts_at", "ends_at", "status"
+    )
 
     template_name = "learning/events/list.html"
     context_object_name = "events"

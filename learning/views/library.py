@@ -13,12 +13,14 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from affiliates.mixins import ReaderMixin, StaffRequiredMixin
 from affiliates.tenancy import ACTIVE_AFFILIATE_SESSION_KEY
 from core.errors import DomainError
+from core.exports import Column, ExportMixin, fields
 from core.markdown import render_markdown
 from core.uploads import file_download
 from core.views import ServiceActionMixin, show_domain_error
@@ -51,8 +53,14 @@ def _bookmarked_ids(user, resources) -> set[int]:
     )
 
 
-class LibraryView(ReaderMixin, ListView):
+class LibraryView(ExportMixin, ReaderMixin, ListView):
     """Search and filters; results ranked by relevance, with highlighted snippets."""
+
+    export_columns = [
+        Column(_l("Title"), str),
+        Column(_l("Kind"), "get_kind_display"),
+        Column(_l("Published"), "published_at"),
+    ]
 
     model = Resource
     template_name = "learning/library/library.html"
@@ -255,7 +263,13 @@ class BookmarkToggleView(ReaderMixin, ServiceActionMixin, View):
         return self.resource.get_absolute_url()
 
 
-class BookmarkListView(ReaderMixin, ListView):
+class BookmarkListView(ExportMixin, ReaderMixin, ListView):
+    export_columns = [
+        Column(_l("Title"), str),
+        Column(_l("Kind"), "get_kind_display"),
+        Column(_l("Published"), "published_at"),
+    ]
+
     model = Bookmark
     template_name = "learning/library/bookmarks.html"
     context_object_name = "bookmarks"
@@ -416,8 +430,10 @@ class ResourceUnpublishView(StaffResourceMixin, ServiceActionMixin, View):
         return _("Back to draft: only Electronics Watch staff can see this resource now.")
 
 
-class TopicListView(StaffRequiredMixin, ListView):
+class TopicListView(ExportMixin, StaffRequiredMixin, ListView):
     """The topic vocabulary, and a form to add a term."""
+
+    export_columns = fields(Topic, "slug", "name_en", "name_fr")
 
     model = Topic
     template_name = "learning/library/topics.html"

@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.views import show_domain_error
 
 from ..forms.assessment import QuestionForm, QuestionnaireTitleForm
@@ -20,7 +21,11 @@ from ..services import questionnaire as editing
 from ..services.assessment import questions_by_stage
 
 
-class QuestionnaireListView(StaffRequiredMixin, ListView):
+class QuestionnaireListView(ExportMixin, StaffRequiredMixin, ListView):
+    export_columns = fields(
+        Questionnaire, "version", "title_en", "title_fr", "status", "published_at"
+    )
+
     model = Questionnaire
     template_name = "learning/questionnaire/list.html"
     context_object_name = "questionnaires"

@@ -14,6 +14,7 @@ from django_countries import countries
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
 from affiliates.models import Membership
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.filters import offer_present_choices
 from core.views import ServiceActionMixin, kept_filters, show_domain_error
 from suppliers.contract_forms import ContractForm
@@ -52,7 +53,11 @@ class ScreeningMixin(AffiliateViewMixin):
         )
 
 
-class ScreeningListView(AffiliateViewMixin, ListView):
+class ScreeningListView(ExportMixin, AffiliateViewMixin, ListView):
+    export_columns = fields(
+        Screening, "title", "tender_reference", "tender_date", "status", "created_at"
+    )
+
     model = Screening
     template_name = "learning/screening/list.html"
     context_object_name = "screenings"
@@ -220,7 +225,18 @@ class ScreeningContractCreateView(ScreeningMixin, FormView):
 # --- EW staff: the country risk table --------------------------------------------------------
 
 
-class CountryRiskListView(StaffRequiredMixin, ListView):
+class CountryRiskListView(ExportMixin, StaffRequiredMixin, ListView):
+    export_columns = fields(
+        CountryRiskIndicator,
+        "country",
+        "indicator",
+        "value",
+        "level",
+        "year",
+        "source",
+        "source_url",
+    )
+
     model = CountryRiskIndicator
     template_name = "learning/screening/country_risk_list.html"
     context_object_name = "indicators"

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import AffiliateViewMixin
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.views import ServiceActionMixin
 from monitoring.models import Finding
 
@@ -57,7 +58,11 @@ class AffiliateCaseMixin(AffiliateViewMixin):
         return case
 
 
-class AffiliateCaseListView(AffiliateCaseMixin, ListView):
+class AffiliateCaseListView(ExportMixin, AffiliateCaseMixin, ListView):
+    export_columns = fields(
+        RemediationCase, "title", "factory", "severity", "status", "opened_on", "closed_on"
+    )
+
     template_name = "remediation/affiliate_cases.html"
     context_object_name = "cases"
     paginate_by = 25

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import PartnerRequiredMixin
+from core.exports import ExportMixin, fields
 from monitoring.models import Finding
 
 from ..compensation import compensations_with_payments
@@ -22,7 +23,11 @@ from .shared import (
 )
 
 
-class PartnerCaseListView(PartnerRequiredMixin, ListView):
+class PartnerCaseListView(ExportMixin, PartnerRequiredMixin, ListView):
+    export_columns = fields(
+        RemediationCase, "title", "factory", "severity", "status", "opened_on", "closed_on"
+    )
+
     template_name = "remediation/partner_cases.html"
     context_object_name = "cases"
     paginate_by = 50

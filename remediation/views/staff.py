@@ -15,6 +15,7 @@ from django_scopes import scopes_disabled
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.views import ServiceActionMixin, show_domain_error
 from grievances.models import Grievance
 from monitoring.models import Finding
@@ -59,7 +60,19 @@ from .shared import (
 )
 
 
-class StaffCaseListView(StaffRequiredMixin, ListView):
+class StaffCaseListView(ExportMixin, StaffRequiredMixin, ListView):
+    export_columns = fields(
+        RemediationCase,
+        "title",
+        "factory",
+        "severity",
+        "status",
+        "lead_partner",
+        "staff_lead",
+        "opened_on",
+        "closed_on",
+    )
+
     template_name = "remediation/staff_cases.html"
     context_object_name = "cases"
     paginate_by = 50

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -15,7 +16,8 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from affiliates.mixins import AffiliateViewMixin
 from affiliates.models import Membership
 from core.errors import DomainError
-from core.spreadsheets import attachment, csv_response, xlsx_response
+from core.exports import Column, ExportMixin
+from core.spreadsheets import attachment
 from core.views import show_domain_error
 from suppliers import contracts as services
 from suppliers.contract_forms import (
@@ -56,11 +58,41 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-class ContractListView(AffiliateViewMixin, ListView):
+def _disclosure_status(contract) -> str:
+    disclosure = _disclosure_of(contract)
+    return disclosure.get_status_display() if disclosure else ""
+
+
+def _disclosure_due(contract):
+    disclosure = _disclosure_of(contract)
+    return disclosure.due_date if disclosure else contract.disclosure_due_date
+
+
+class ContractListView(ExportMixin, AffiliateViewMixin, ListView):
     model = Contract
     template_name = "suppliers/contracts/list.html"
     context_object_name = "contracts"
     paginate_by = 25
+    export_name = "contracts"
+    export_columns = [
+        Column(_l("Reference"), "reference"),
+        Column(_l("Title"), "title"),
+        Column(_l("Contractor"), "contractor.name"),
+        Column(
+            _l("Product categories"),
+            lambda c: [Contract.Category(value).label for value in c.product_categories],
+        ),
+        Column(_l("CPV codes"), "cpv_codes"),
+        Column(_l("Brands"), "brands"),
+        Column(_l("Value"), "value"),
+        Column(_l("Currency"), "currency"),
+        Column(_l("Award date"), "awarded_on"),
+        Column(_l("Start"), "start_date"),
+        Column(_l("End"), "end_date"),
+        Column(_l("EW conditions version"), "ew_conditions_version"),
+        Column(_l("Disclosure status"), _disclosure_status),
+        Column(_l("Disclosure due"), _disclosure_due),
+    ]
 
     def get(self, request, *args, **kwargs):
         self.filter_form = ContractFilterForm(request.GET)
@@ -82,60 +114,17 @@ class ContractListView(AffiliateViewMixin, ListView):
 
 
 class ContractExportView(AffiliateViewMixin, View):
-    """The filtered contract list as CSV or XLSX: one row per contract, no pagination."""
+    """The old export addresses (`contracts/export.csv`, `.xlsx`): the list's own export."""
 
     model = Contract
     http_method_names = ["get"]
     file_format = "csv"
 
     def get(self, request, *args, **kwargs):
-        form = ContractFilterForm(request.GET)
-        if not form.is_valid():
-            messages.error(request, _("Nothing was exported: correct the filters first."))
-            url = reverse("suppliers:contract_list", kwargs={"affiliate_slug": self.affiliate.slug})
-            return redirect(f"{url}?{request.GET.urlencode()}")
-        contracts = form.filter(_contracts())
-        header = [
-            _("Reference"),
-            _("Title"),
-            _("Contractor"),
-            _("Product categories"),
-            _("CPV codes"),
-            _("Brands"),
-            _("Value"),
-            _("Currency"),
-            _("Award date"),
-            _("Start"),
-            _("End"),
-            _("EW conditions version"),
-            _("Disclosure status"),
-            _("Disclosure due"),
-        ]
-        rows = (self.row(contract) for contract in contracts)
-        filename = f"contracts-{self.affiliate.slug}-{timezone.localdate().isoformat()}"
-        if self.file_format == "xlsx":
-            return xlsx_response(f"{filename}.xlsx", _("Contracts"), header, rows)
-        return csv_response(f"{filename}.csv", header, rows)
-
-    @staticmethod
-    def row(contract) -> list:
-        disclosure = _disclosure_of(contract)
-        return [
-            contract.reference,
-            contract.title,
-            contract.contractor.name,
-            ", ".join(str(Contract.Category(c).label) for c in contract.product_categories),
-            ", ".join(contract.cpv_codes),
-            contract.brands,
-            contract.value,
-            contract.currency,
-            contract.awarded_on,
-            contract.start_date,
-            contract.end_date,
-            contract.ew_conditions_version,
-            disclosure.get_status_display() if disclosure else "",
-            disclosure.due_date if disclosure else contract.disclosure_due_date,
-        ]
+        url = reverse("suppliers:contract_list", kwargs={"affiliate_slug": self.affiliate.slug})
+        query = request.GET.copy()
+        query["format"] = self.file_format
+        return redirect(f"{url}?{query.urlencode()}")
 
 
 class ContractOcdsExportView(AffiliateViewMixin, View):

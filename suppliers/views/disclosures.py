@@ -16,6 +16,7 @@ from affiliates.mixins import AffiliateViewMixin
 from affiliates.models import Membership
 from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.spreadsheets import attachment
 from core.views import ServiceActionMixin, show_domain_error
 from suppliers import (
@@ -41,7 +42,11 @@ ERROR_REPORT_SECONDS = 60 * 60
 # --- Disclosures: the affiliate's side -------------------------------------------------
 
 
-class DisclosureListView(AffiliateViewMixin, ListView):
+class DisclosureListView(ExportMixin, AffiliateViewMixin, ListView):
+    export_columns = fields(
+        Disclosure, "contract", "status", "due_date", "requested_at", "submitted_at", "confirmed_at"
+    )
+
     model = Disclosure
     template_name = "suppliers/disclosure_list.html"
     context_object_name = "disclosures"

@@ -17,6 +17,7 @@ from django.views.generic import ListView, TemplateView
 from affiliates.mixins import StaffRequiredMixin
 from core.confirm import Confirmation, is_confirmed, render_confirmation
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.views import show_domain_error
 from suppliers import match_review, services
 from suppliers.models import FactoryMatchReview, FactoryMerge
@@ -126,8 +127,12 @@ def merged_message(request, review: FactoryMatchReview):
     )
 
 
-class MatchReviewListView(StaffRequiredMixin, ListView):
+class MatchReviewListView(ExportMixin, StaffRequiredMixin, ListView):
     """Every pair waiting, to pick one from."""
+
+    export_columns = fields(
+        FactoryMatchReview, "factory", "candidate", "score", "decision", "created_at"
+    )
 
     template_name = "suppliers/match_review_list.html"
     context_object_name = "reviews"
@@ -137,8 +142,12 @@ class MatchReviewListView(StaffRequiredMixin, ListView):
         return match_review.pending_reviews().select_related("factory", "candidate")
 
 
-class MatchReviewDecidedView(StaffRequiredMixin, ListView):
+class MatchReviewDecidedView(ExportMixin, StaffRequiredMixin, ListView):
     """The decisions taken: who decided what, and when."""
+
+    export_columns = fields(
+        FactoryMatchReview, "factory", "candidate", "score", "decision", "decided_by", "decided_at"
+    )
 
     template_name = "suppliers/match_review_decided.html"
     context_object_name = "reviews"

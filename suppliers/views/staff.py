@@ -11,6 +11,7 @@ from django_scopes import scopes_disabled
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
+from core.exports import ExportMixin, fields
 from core.views import ServiceActionMixin, show_domain_error
 from suppliers import services
 from suppliers.factory_counts import with_counts
@@ -31,8 +32,10 @@ from suppliers.models import (
 # --- Electronics Watch staff -------------------------------------------------------------
 
 
-class StaffFactoryRankingView(StaffRequiredMixin, ListView):
+class StaffFactoryRankingView(ExportMixin, StaffRequiredMixin, ListView):
     """Factories ranked by collective leverage: affiliates linked, then their combined spend."""
+
+    export_columns = fields(Factory, "name", "address", "country", "sector", "os_id")
 
     template_name = "suppliers/staff_factories.html"
     context_object_name = "factories"
@@ -91,7 +94,17 @@ class StaffFactoryDetailView(StaffRequiredMixin, DetailView):
         return context
 
 
-class StaffSupplierListView(StaffRequiredMixin, ListView):
+class StaffSupplierListView(ExportMixin, StaffRequiredMixin, ListView):
+    export_columns = fields(
+        Supplier,
+        "name",
+        "country",
+        "is_brand",
+        "is_manufacturer",
+        "is_contractor",
+        "rba_membership",
+    )
+
     template_name = "suppliers/staff_suppliers.html"
     context_object_name = "suppliers"
     paginate_by = 50
@@ -115,9 +128,13 @@ class StaffSupplierListView(StaffRequiredMixin, ListView):
         return super().get_context_data(filters=self.filters, **kwargs)
 
 
-class DisclosureConfirmationListView(StaffRequiredMixin, ListView):
+class DisclosureConfirmationListView(ExportMixin, StaffRequiredMixin, ListView):
     """Accepted lists that an officer typed or uploaded: their sites join the affiliate's
     supply chain only once EW staff confirm them (`suppliers.querysets.vouched`)."""
+
+    export_columns = fields(
+        Disclosure, "affiliate", "contract", "status", "due_date", "submitted_at", "confirmed_at"
+    )
 
     template_name = "suppliers/staff_disclosure_confirmations.html"
     context_object_name = "disclosures"
@@ -126,7 +143,10 @@ class DisclosureConfirmationListView(StaffRequiredMixin, ListView):
     def get(self, request, *args, **kwargs):
         # Staff read across tenants: the lines are prefetched while the page renders.
         with scopes_disabled():
-            return super().get(request, *args, **kwargs).render()
+            response = super().get(request, *args, **kwargs)
+            return (
+                response.render() if hasattr(response, "render") else response
+            )  # an export is no template
 
     def get_queryset(self):
         with scopes_disabled():

@@ -3,6 +3,7 @@
 from django.views.generic import ListView
 
 from affiliates.mixins import AffiliateViewMixin
+from core.exports import ExportMixin, fields
 from suppliers.factory_counts import with_counts
 from suppliers.forms import (
     FactoryFilterForm,
@@ -12,7 +13,9 @@ from suppliers.models import Factory
 # --- The supply chain, as an affiliate sees it -----------------------------------------
 
 
-class SupplyChainView(AffiliateViewMixin, ListView):
+class SupplyChainView(ExportMixin, AffiliateViewMixin, ListView):
+    export_columns = fields(Factory, "name", "address", "country", "sector", "os_id")
+
     model = Factory
     template_name = "suppliers/supply_chain.html"
     context_object_name = "factories"

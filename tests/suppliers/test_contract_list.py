@@ -127,7 +127,13 @@ def test_pages_keep_the_filters(client, northvale, northvale_officer, contractor
 
 
 def _csv_rows(response):
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig"))))
+
+
+def _body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
 
 
 def _xlsx_rows(response):
@@ -144,7 +150,7 @@ def test_csv_export_lists_the_filtered_contracts_and_escapes_formulas(
             title='=HYPERLINK("http://evil.example","Click")'
         )
     client.force_login(northvale_viewer)
-    response = client.get("/a/northvale/contracts/export.csv?ew_conditions=yes")
+    response = client.get("/a/northvale/contracts/?format=csv&ew_conditions=yes")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="contracts-northvale-')
@@ -192,7 +198,7 @@ def test_xlsx_export_lists_the_contracts_and_escapes_formulas(
     with scopes_disabled():
         Contract.objects.filter(pk=catalogue["phones"].pk).update(title="=1+2", brands="@SUM(A1)")
     client.force_login(northvale_officer)
-    response = client.get("/a/northvale/contracts/export.xlsx?q=phone")
+    response = client.get("/a/northvale/contracts/?format=xlsx&q=phone")
     assert response.status_code == 200
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -214,9 +220,18 @@ def test_xlsx_export_lists_the_contracts_and_escapes_formulas(
 
 def test_export_with_a_bad_filter_is_refused(client, northvale_officer, catalogue):
     client.force_login(northvale_officer)
-    response = client.get("/a/northvale/contracts/export.csv?contractor=abc", follow=True)
+    response = client.get("/a/northvale/contracts/?format=csv&contractor=abc", follow=True)
     assert response.redirect_chain[0][0] == "/a/northvale/contracts/?contractor=abc"
     assert "Nothing was exported: correct the filters first." in response.content.decode()
+
+
+def test_the_old_export_addresses_lead_to_the_lists_export(client, northvale_officer, catalogue):
+    client.force_login(northvale_officer)
+    response = client.get("/a/northvale/contracts/export.xlsx?q=phone")
+    assert response.status_code == 302
+    assert response["Location"] == "/a/northvale/contracts/?q=phone&format=xlsx"
+    rows = _xlsx_rows(client.get(response["Location"]))
+    assert [row[0] for row in rows[1:]] == ["NV-PHO"]
 
 
 # --- Isolation ---------------------------------------------------------------------------
@@ -244,15 +259,15 @@ def test_an_affiliate_never_sees_another_affiliates_contracts(
         "/a/northvale/contracts/?q=SP-SECRET",
         "/a/northvale/contracts/?q=secret",
         f"/a/northvale/contracts/?contractor={contractor.pk}",
-        "/a/northvale/contracts/export.csv",
-        "/a/northvale/contracts/export.csv?q=SP-SECRET",
+        "/a/northvale/contracts/?format=csv",
+        "/a/northvale/contracts/?format=csv&q=SP-SECRET",
         "/api/v1/contracts/",
         "/api/v1/contracts/?q=SP-SECRET",
     ):
-        body = client.get(url).content.decode()
+        body = _body(client.get(url)).decode()
         assert "SP-SECRET-7" not in body, url
         assert "987654" not in body, url
-    xlsx = _xlsx_rows(client.get("/a/northvale/contracts/export.xlsx"))
+    xlsx = _xlsx_rows(client.get("/a/northvale/contracts/?format=xlsx"))
     assert [row[0] for row in xlsx[1:]] == ["NV-OWN"]
     assert all(987654.32 not in row for row in xlsx)
     for url in (
@@ -282,8 +297,8 @@ def test_an_affiliate_never_sees_another_affiliates_contracts(
     [
         ("/a/northvale/contracts/", 13),
         ("/a/northvale/contracts/?q=lot&ew_conditions=yes&period=active", 13),
-        ("/a/northvale/contracts/export.csv", 10),
-        ("/a/northvale/contracts/export.xlsx", 10),
+        ("/a/northvale/contracts/?format=csv", 10),
+        ("/a/northvale/contracts/?format=xlsx", 10),
     ],
 )
 def test_contract_pages_stay_within_their_query_budget(
