@@ -134,7 +134,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "affiliates.context_processors.navigation",
             ],
-            # Amounts in the reader's conventions, in every template: `|money:currency`, `|money_eur`.
+            # Amounts in the reader's conventions everywhere: `|money:currency`, `|money_eur`.
             "builtins": ["core.templatetags.amounts"],
         },
     },
