@@ -394,3 +394,27 @@ def test_the_data_migration_makes_what_was_paid_one_payment_dated_the_last_chang
         Decimal("400.00"),
         timezone.localdate(changed),
     )
+
+
+def test_the_paid_so_far_box_keeps_plain_decimals_on_a_french_page(client, cohort_case, staff):
+    """French pages show "3 000,50 THB", but a form value stays "3000.50": a comma would not
+    be read back."""
+    case, _cohort = cohort_case
+    with scopes_disabled():
+        Compensation.objects.create(
+            case=case,
+            kind=Compensation.Kind.WAGES,
+            description="Unpaid overtime",
+            currency="THB",
+            amount_owed=Decimal("3000.50"),
+            amount_paid=Decimal("1000.25"),
+            workers_covered=4,
+        )
+    staff.language = "fr"
+    staff.save()
+    client.force_login(staff)
+    body = client.get(reverse("remediation:staff_case", kwargs={"pk": case.pk})).content.decode()
+    assert '<html lang="fr">' in body
+    assert "3\u202f000,50\xa0THB" in body
+    assert 'name="amount_owed" value="3000.50"' in body
+    assert 'min="0" value="1000.25"' in body
