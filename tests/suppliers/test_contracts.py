@@ -276,7 +276,7 @@ def test_a_bad_edit_changes_nothing(client, northvale, northvale_officer, contra
     for bad, message in (
         ({"reference": "NV-2"}, "A contract with reference “NV-2” exists already."),
         ({"cpv_codes": "3021310X"}, "“3021310X” is not a CPV code"),
-        ({"end_date": "2025-01-01"}, "The contract cannot end (2025-01-01)"),
+        ({"end_date": "2025-01-01"}, "The contract cannot end (1 January 2025)"),
         ({"value": "-5"}, "Ensure this value is greater than or equal to 0."),
     ):
         data = _form(contractor, **{"reference": "NV-1", "title": "Changed title", **bad})
