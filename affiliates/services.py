@@ -10,7 +10,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
@@ -118,7 +118,11 @@ def invitation_check_open(invitation: Invitation | None) -> None:
     if invitation.is_expired:
         raise DomainError(
             _("This invitation expired on %(date)s. Ask the affiliate's admin for a new one.")
-            % {"date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d")}
+            % {
+                "date": formats.date_format(
+                    timezone.localtime(invitation.expires_at), "DATE_FORMAT"
+                )
+            }
         )
 
 

@@ -137,6 +137,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "affiliates.context_processors.navigation",
             ],
+            # Amounts in the reader's conventions everywhere: `|money:currency`, `|money_eur`.
+            "builtins": ["core.templatetags.amounts"],
         },
     },
 ]
@@ -424,6 +426,10 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 # extracting every French string into the project catalogue).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "grievances" / "public_locale"]
 USE_I18N = True
+# European dates and numbers per language (config/formats/<lang>/formats.py); grouping only where
+# a template asks for it (see config/formats/__init__.py).
+FORMAT_MODULE_PATH = ["config.formats"]
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60

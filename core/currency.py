@@ -36,7 +36,7 @@ def to_eur(amount: Decimal, currency: str, on: date) -> Converted:
     if rate is None or (on - rate.date).days > MAX_RATE_AGE_DAYS:
         raise NoExchangeRate(
             _("No exchange rate for %(currency)s on or in the week before %(date)s.")
-            % {"currency": currency, "date": on.isoformat()}
+            % {"currency": currency, "date": formats.date_format(on, "DATE_FORMAT")}
         )
     eur = (Decimal(amount) / rate.units_per_euro).quantize(CENT, ROUND_HALF_UP)
     return Converted(eur, rate)

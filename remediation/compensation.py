@@ -62,7 +62,7 @@ class Owed:
         return _("converted at 1 EUR = %(rate)s %(currency)s (%(date)s, %(source)s)") % {
             "rate": f"{self.rate.units_per_euro.normalize():f}",
             "currency": self.rate.currency,
-            "date": self.rate.date.isoformat(),
+            "date": formats.date_format(self.rate.date, "DATE_FORMAT"),
             "source": self.rate.source,
         }
 

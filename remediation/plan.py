@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.currency import format_money
@@ -108,7 +108,10 @@ def action_save(
                 case,
                 by,
                 _("Action added to the plan: %(action)s (due %(due)s).")
-                % {"action": action.description[:200], "due": action.due_date.isoformat()},
+                % {
+                    "action": action.description[:200],
+                    "due": formats.date_format(action.due_date, "DATE_FORMAT"),
+                },
             )
     return action
 

@@ -6,7 +6,7 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.db.models import CharField, F, Func, Q, Value
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.currencies import CurrencyField
@@ -183,7 +183,10 @@ class ContractForm(forms.Form):
             self.add_error(
                 "end_date",
                 _("The contract cannot end (%(end)s) before it starts (%(start)s).")
-                % {"end": end.isoformat(), "start": start.isoformat()},
+                % {
+                    "end": formats.date_format(end, "DATE_FORMAT"),
+                    "start": formats.date_format(start, "DATE_FORMAT"),
+                },
             )
         return cleaned
 

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_scopes import scope
@@ -187,7 +188,10 @@ def _apply_contract_fields(contract: Contract, fields: dict) -> None:
     if contract.end_date < contract.start_date:
         raise DomainError(
             _("The contract cannot end (%(end)s) before it starts (%(start)s).")
-            % {"end": contract.end_date.isoformat(), "start": contract.start_date.isoformat()},
+            % {
+                "end": formats.date_format(contract.end_date, "DATE_FORMAT"),
+                "start": formats.date_format(contract.start_date, "DATE_FORMAT"),
+            },
             field="end_date",
         )
     if due_date is not None:

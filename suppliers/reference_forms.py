@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -124,7 +124,7 @@ class RatificationForm(ReferenceForm):
         if ratified_on and ratified_on > timezone.localdate():
             raise forms.ValidationError(
                 _("%(date)s is in the future: give the date the convention was ratified."),
-                params={"date": ratified_on.isoformat()},
+                params={"date": formats.date_format(ratified_on, "DATE_FORMAT")},
             )
         return ratified_on
 
@@ -239,7 +239,7 @@ class ExchangeRateForm(ReferenceForm):
     def duplicate_message(self, cleaned) -> str:
         return _("The rate of %(currency)s on %(date)s is already recorded.") % {
             "currency": cleaned["currency"],
-            "date": cleaned["date"].isoformat(),
+            "date": formats.date_format(cleaned["date"], "DATE_FORMAT"),
         }
 
 

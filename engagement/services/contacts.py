@@ -15,7 +15,7 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
@@ -152,7 +152,11 @@ def invitation_check_open(invitation: CompanyInvitation | None) -> None:
     if invitation.expires_at <= timezone.now():
         raise DomainError(
             _("This invitation expired on %(date)s. Ask Electronics Watch for a new one.")
-            % {"date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d")}
+            % {
+                "date": formats.date_format(
+                    timezone.localtime(invitation.expires_at), "DATE_FORMAT"
+                )
+            }
         )
 
 

@@ -65,7 +65,7 @@ def test_a_contact_reads_the_version_written_for_its_company_and_nothing_confide
 
     assert "Lotus Assembly Plant" in listing and "Awaiting an answer" in listing
     assert reply.text_for_company in detail
-    assert "Mar 2026 – Apr 2026" in detail
+    assert "March 2026 – April 2026" in detail
     assert reply.finding.standard.label in detail
     assert "High" in detail
     for page in (listing, detail):

@@ -134,7 +134,7 @@ def test_saving_again_replaces_the_chain_and_the_fees(draft, partner_member, rat
         ({"fees": [Fee("arrival", "medical", Decimal("10"), "THB", PAID)]}, "THB on or in the"),
         (
             {"fees": [Fee("arrival", "medical", Decimal("10"), "USD", date(2025, 2, 1))]},
-            "USD on or in the week before 2025-02-01",
+            "USD on or in the week before 1 February 2025",
         ),
         ({"origin_country": ""}, "country of origin"),
         ({"transit_countries": ["MY"]}, "appears twice"),
@@ -228,7 +228,7 @@ def test_partner_adds_a_cohort_from_the_report_and_staff_see_it(
     fee = cohort.fees.get()
     assert (fee.agency.name, fee.amount_eur) == ("Kathmandu Jobs", Decimal("1000.00"))
     page = client.get(reverse("monitoring:report_detail", kwargs={"pk": draft.pk})).content
-    assert "Nepal → India → Malaysia" in page.decode() and "1000.00 €" in page.decode()
+    assert "Nepal → India → Malaysia" in page.decode() and "€1,000.00" in page.decode()
     edit = client.get(
         reverse("monitoring:cohort_update", kwargs={"pk": draft.pk, "cohort_pk": cohort.pk})
     ).content.decode()
@@ -245,7 +245,7 @@ def test_partner_adds_a_cohort_from_the_report_and_staff_see_it(
     [
         (
             {"fees-0-currency": "THB"},
-            "No exchange rate for THB on or in the week before 2025-03-03",
+            "No exchange rate for THB on or in the week before 3 March 2025",
         ),
         ({"fees-0-paid_on": ""}, "or leave the row empty"),
         ({"agencies-0-country": ""}, "or leave the row empty"),
@@ -290,12 +290,14 @@ def test_every_fee_without_a_rate_is_reported_on_its_row_and_nothing_is_saved(
     assert response.status_code == 200
     rows = [form.non_field_errors() for form in response.context["fees"].forms]
     assert rows[0] == []
-    assert rows[1] == ["No exchange rate for THB on or in the week before 2025-03-03."]
-    assert rows[2] == ["No exchange rate for USD on or in the week before 2025-02-01."]
+    assert rows[1] == ["No exchange rate for THB on or in the week before 3 March 2025."]
+    assert rows[2] == ["No exchange rate for USD on or in the week before 1 February 2025."]
     assert "2 fees have no exchange rate" in response.content.decode()
     assert not MigrantCohort.objects.exists() and not CohortFee.objects.exists()
     # The service names every one of them (the API answers with this message).
-    with pytest.raises(DomainError, match=r"for THB on .* 2025-03-03\. No .* USD on .* 2025-02-01"):
+    with pytest.raises(
+        DomainError, match=r"for THB on .* 3 March 2025\. No .* USD on .* 1 February 2025"
+    ):
         _save(
             draft,
             partner_member,
@@ -358,8 +360,8 @@ def test_the_debt_shows_with_grouping_and_in_euros_when_a_rate_exists(
     page = client.get(reverse("monitoring:report_detail", kwargs={"pk": report.pk}))
     body = page.content.decode()
     # 180,000 / 145 = 1,241.379... euros
-    assert "180,000.00 NPR (1,241.38 € at the rate of the end of the period)" in body
-    assert "<dd>5,000.00 THB</dd>" in body  # no baht rate recorded: no euros
+    assert "NPR\xa0180,000.00 (€1,241.38 at the rate of the end of the period)" in body
+    assert "<dd>THB\xa05,000.00</dd>" in body  # no baht rate recorded: no euros
 
 
 def test_finding_form_names_each_checkbox_group_with_a_fieldset(client, draft, partner_member):

@@ -178,7 +178,7 @@ def test_paid_so_far_keeps_the_kind_and_is_not_offered_where_payments_are_confir
     assert f'href="#employer-pays-{compensation.pk}-heading"' in body
     assert f'id="paid-{wages.pk}"' in body
     # The compensation table and Employer pays give the same share.
-    assert "10,325.25 EUR (53.0 %)" in body and "52 %" not in body
+    assert "€10,325.25 (53.0 %)" in body and "52 %" not in body
 
     # What the "Paid so far" box sent (no kind) keeps the kind of the compensation.
     row = {
@@ -214,7 +214,7 @@ def test_paid_so_far_keeps_the_kind_and_is_not_offered_where_payments_are_confir
     wages.refresh_from_db()
     assert (wages.kind, wages.amount_paid) == (Compensation.Kind.WAGES, Decimal("1000"))
     body = client.get(staff_page).content.decode()
-    assert "1,000.00 THB (33.3 %)" in body
+    assert "THB\xa01,000.00 (33.3 %)" in body
     # A cohort's fees stay recruitment fees, whatever is sent.
     client.post(edit, {**row, "kind": "other"})
     compensation.refresh_from_db()
@@ -299,7 +299,7 @@ def test_staff_record_a_payment_after_a_confirmation_and_affiliates_see_the_figu
     assert list(CompensationPayment.objects.values_list("amount", flat=True)) == [Decimal("4875")]
     body = client.get(staff_page).content.decode()
     assert "Employer pays" in body
-    assert "4,875.00 EUR" in body and "(25.0 %)" in body
+    assert "€4,875.00" in body and "(25.0 %)" in body
     assert f"employer-pays-{compensation.pk}-title" in body  # the chart
     assert NOTE in body
 
@@ -309,7 +309,7 @@ def test_staff_record_a_payment_after_a_confirmation_and_affiliates_see_the_figu
             "remediation:affiliate_case", kwargs={"affiliate_slug": northvale.slug, "pk": case.pk}
         )
     ).content.decode()
-    assert "19,500.00 EUR" in body and "4,875.00 EUR" in body and "18,000.00 EUR" in body
+    assert "€19,500.00" in body and "€4,875.00" in body and "€18,000.00" in body
     assert NOTE not in body
     client.force_login(stranger)
     response = client.get(
@@ -394,3 +394,27 @@ def test_the_data_migration_makes_what_was_paid_one_payment_dated_the_last_chang
         Decimal("400.00"),
         timezone.localdate(changed),
     )
+
+
+def test_the_paid_so_far_box_keeps_plain_decimals_on_a_french_page(client, cohort_case, staff):
+    """French pages show "3 000,50 THB", but a form value stays "3000.50": a comma would not
+    be read back."""
+    case, _cohort = cohort_case
+    with scopes_disabled():
+        Compensation.objects.create(
+            case=case,
+            kind=Compensation.Kind.WAGES,
+            description="Unpaid overtime",
+            currency="THB",
+            amount_owed=Decimal("3000.50"),
+            amount_paid=Decimal("1000.25"),
+            workers_covered=4,
+        )
+    staff.language = "fr"
+    staff.save()
+    client.force_login(staff)
+    body = client.get(reverse("remediation:staff_case", kwargs={"pk": case.pk})).content.decode()
+    assert '<html lang="fr">' in body
+    assert "3\u202f000,50\xa0THB" in body
+    assert 'name="amount_owed" value="3000.50"' in body
+    assert 'min="0" value="1000.25"' in body

@@ -104,12 +104,12 @@ def test_due_in_7_days_today_and_overdue_reach_the_contact_and_the_staff_lead(
         ("today@supplier.example", f"Due today: Repay the fees ({ref})"),
     ]
     soon = _to(mailoutbox, "soon@supplier.example")[0]
-    assert "it is due on Dec. 1, 2026, in 7 days." in soon.body
+    assert "it is due on 1 December 2026, in 7 days." in soon.body
     assert "for Rayong Plant 2 Co., Ltd. (case " in soon.body and "Thailand" in soon.body
     assert "write to Ana Lead at Electronics Watch (lead@ewatch.example)" in soon.body
     late = _to(mailoutbox, "late@supplier.example")[0]
     assert late.body.startswith("Dear Somchai P.,")
-    assert "was due on Nov. 23, 2026 and is 1 day overdue." in late.body
+    assert "was due on 23 November 2026 and is 1 day overdue." in late.body
     # The contact has no account: no link into the platform, only the lead's address.
     for message in (soon, late):
         html = _html(message)
@@ -118,7 +118,7 @@ def test_due_in_7_days_today_and_overdue_reach_the_contact_and_the_staff_lead(
         assert 'href="mailto:lead@ewatch.example' in html
 
     (to_lead,) = _to(mailoutbox, lead.email)
-    assert to_lead.subject == "Remediation: 3 actions due or overdue (Nov. 24, 2026)"
+    assert to_lead.subject == "Remediation: 3 actions due or overdue (24 November 2026)"
     body = to_lead.body
     assert (
         body.index("Overdue (1)")
@@ -175,11 +175,11 @@ def test_a_reminder_that_fell_due_while_beat_did_not_run_comes_once_worded_for_i
     assert _sweep(late_day, django_capture_on_commit_callbacks) == 0
     assert _send() == 2
     assert sorted((m.to[0], m.subject) for m in mailoutbox) == [
-        ("lead@ewatch.example", "Remediation: 1 action due or overdue (Nov. 28, 2026)"),
+        ("lead@ewatch.example", "Remediation: 1 action due or overdue (28 November 2026)"),
         ("soon@supplier.example", f"Due in 6 days: Return the passports ({case.reference})"),
     ]
     (to_contact,) = _to(mailoutbox, "soon@supplier.example")
-    assert "it is due on Dec. 4, 2026, in 6 days." in to_contact.body
+    assert "it is due on 4 December 2026, in 6 days." in to_contact.body
     assert "Due within 7 days (1)" in _to(mailoutbox, lead.email)[0].body
 
     mailoutbox.clear()
@@ -189,7 +189,7 @@ def test_a_reminder_that_fell_due_while_beat_did_not_run_comes_once_worded_for_i
     assert _send() == 2
     assert sorted(m.subject for m in mailoutbox) == [
         f"Due today: Return the passports ({case.reference})",
-        "Remediation: 1 action due or overdue (Dec. 4, 2026)",
+        "Remediation: 1 action due or overdue (4 December 2026)",
     ]
 
 
@@ -253,7 +253,7 @@ def test_reminders_are_in_the_recipients_language(
     assert '<html lang="fr">' in _html(french)
     assert "En retard" in _html(_to(mailoutbox, "fr-late@supplier.example")[0])
     english = _to(mailoutbox, "en@supplier.example")[0]
-    assert "Dec. 1, 2026" in english.body and "Thailand" in english.body
+    assert "1 December 2026" in english.body and "Thailand" in english.body
     assert '<html lang="en">' in _html(english)
 
     (to_lead,) = _to(mailoutbox, lead.email)

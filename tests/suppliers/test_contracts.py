@@ -164,7 +164,7 @@ def test_a_contract_cannot_end_before_it_starts(client, northvale_officer, contr
     client.force_login(northvale_officer)
     response = client.post("/a/northvale/contracts/new/", _form(contractor, end_date="2026-03-31"))
     assert response.status_code == 400
-    assert "The contract cannot end (2026-03-31) before it starts (2026-04-01)." in (
+    assert "The contract cannot end (31 March 2026) before it starts (1 April 2026)." in (
         response.content.decode()
     )
     assert _contract_counts() == (0, 0, 0, 1)
@@ -276,7 +276,7 @@ def test_a_bad_edit_changes_nothing(client, northvale, northvale_officer, contra
     for bad, message in (
         ({"reference": "NV-2"}, "A contract with reference “NV-2” exists already."),
         ({"cpv_codes": "3021310X"}, "“3021310X” is not a CPV code"),
-        ({"end_date": "2025-01-01"}, "The contract cannot end (2025-01-01)"),
+        ({"end_date": "2025-01-01"}, "The contract cannot end (1 January 2025)"),
         ({"value": "-5"}, "Ensure this value is greater than or equal to 0."),
     ):
         data = _form(contractor, **{"reference": "NV-1", "title": "Changed title", **bad})

@@ -101,7 +101,7 @@ def test_a_new_contractor_can_be_named(client, northvale_officer, db):
         (
             {"end_date": "2026-01-01"},
             "end_date",
-            "The contract cannot end (2026-01-01) before it starts (2026-04-01).",
+            "The contract cannot end (1 January 2026) before it starts (1 April 2026).",
         ),
         (
             {"reference": "NV-TAKEN"},
@@ -153,7 +153,10 @@ def test_partial_update_goes_through_the_service(client, northvale, northvale_of
         f"{URL}{created['id']}/", {"start_date": "2028-01-01"}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert "cannot end (2027-03-31) before it starts (2028-01-01)" in response.json()["end_date"][0]
+    assert (
+        "cannot end (31 March 2027) before it starts (1 January 2028)"
+        in response.json()["end_date"][0]
+    )
 
 
 def test_put_and_delete_are_not_offered(client, northvale, northvale_officer, contractor):

@@ -232,7 +232,7 @@ def test_without_similarities_the_facts_say_the_names_are_alike(client, db):
 
 
 def test_no_double_full_stop_after_a_name_or_a_date(client, db):
-    # English dates end in "p.m." in the afternoon ("March 4, 2026, 4:30 p.m.").
+    # Times end the dates ("4 March 2026, 16:30"), never a full stop after them.
     staff = StaffFactory(full_name="Rosa Reviewer")
     review = _pair()
     with scopes_disabled():
@@ -254,7 +254,7 @@ def test_no_double_full_stop_after_a_name_or_a_date(client, db):
         f"/staff/factory-merges/{merge.pk}/undo/",
     ]
     texts = [_text(client.get(url).content.decode()) for url in pages]
-    assert "p.m." in texts[0] and "p.m." in texts[2]
+    assert "16:30" in texts[0] and "16:30" in texts[2]
     assert "Dongguan Ever-Bright Co., Ltd." in texts[1]
     for text in texts:
         assert ".." not in text.replace("...", ""), text

@@ -201,5 +201,5 @@ def test_an_import_of_a_ratification_in_the_future_is_refused(staff):
 
     [error] = rejected.value.errors
     assert (error.row, error.column) == (2, "ratified_on")
-    assert "2099-01-01 is in the future" in error.message
+    assert "1 January 2099 is in the future" in error.message
     assert not Ratification.objects.exists()

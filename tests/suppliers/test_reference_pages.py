@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from core.models import ExchangeRate
 from suppliers.models import (
@@ -125,7 +126,7 @@ def test_a_second_rate_for_the_same_day_and_a_rate_for_the_euro_are_refused(clie
     duplicate = client.post(url, rate)
     euro = client.post(url, rate | {"currency": "EUR"})
 
-    assert "The rate of THB on 2025-07-01 is already recorded." in duplicate.content.decode()
+    assert "The rate of THB on 1 July 2025 is already recorded." in duplicate.content.decode()
     assert "the euro needs none" in euro.content.decode()
     assert ExchangeRate.objects.get().units_per_euro == Decimal("38")
 
@@ -333,5 +334,5 @@ def test_a_ratification_date_in_the_future_is_refused(client, staff):
     )
 
     assert response.status_code == 400
-    assert f"{tomorrow.isoformat()} is in the future" in response.content.decode()
+    assert f"{date_format(tomorrow, 'DATE_FORMAT')} is in the future" in response.content.decode()
     assert not Ratification.objects.exists()

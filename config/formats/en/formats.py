@@ -1,0 +1,27 @@
+"""English pages in British conventions (Django's en_GB, with "5 December 2026" and 24-hour
+times): the audience is European public buyers."""
+
+DATE_FORMAT = "j F Y"  # '5 December 2026'
+TIME_FORMAT = "H:i"  # '14:30'
+DATETIME_FORMAT = "j F Y, H:i"  # '5 December 2026, 14:30'
+YEAR_MONTH_FORMAT = "F Y"  # 'December 2026'
+MONTH_DAY_FORMAT = "j F"  # '5 December'
+SHORT_DATE_FORMAT = "d/m/Y"  # '05/12/2026'
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"  # '05/12/2026 14:30'
+FIRST_DAY_OF_WEEK = 1  # Monday
+
+# ISO first: it is what <input type="date"> sends and what a DateInput without its own
+# format renders; then the day-first forms a person types.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
+DATETIME_INPUT_FORMATS = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",  # <input type="datetime-local">
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%y %H:%M",
+]
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
