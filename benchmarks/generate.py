@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from affiliates.models import Affiliate, Membership, User
-from benchmarks.sample_data import (
+from reports.network_data import (
     ACTIONS,
     BRANDS,
     CASE_TITLES,
