@@ -30,18 +30,20 @@ pytestmark = pytest.mark.django_db
 SCALE = 3  # 1% of the 300-affiliate network
 
 
-@pytest.fixture
-def network():
-    out = io.StringIO()
-    call_command("seed_demo", scale=SCALE, stdout=out)
-    return out.getvalue()
-
-
 def _near(value, expected, tolerance=0.15):
     return abs(value - expected) <= expected * tolerance
 
 
-def test_every_kind_of_row_in_the_network_s_proportions(network):
+def test_seed_demo_scale_makes_a_network_once_and_keeps_its_tenants_apart(client):
+    # One network for every check: generating it takes seconds.
+    out = io.StringIO()
+    call_command("seed_demo", scale=SCALE, stdout=out)
+    _every_kind_of_row_in_the_network_s_proportions(out.getvalue())
+    _a_generated_affiliate_sees_none_of_another_s_rows(client)
+    _a_second_run_generates_nothing()
+
+
+def _every_kind_of_row_in_the_network_s_proportions(network):
     assert re.search(r"Generated: \d+ affiliates, 200 suppliers, 1,000 factories, ", network)
     with scopes_disabled():
         generated = Affiliate.objects.filter(slug__startswith="gen-")
@@ -115,7 +117,7 @@ def test_every_kind_of_row_in_the_network_s_proportions(network):
     assert grievances.first().description  # decrypted as the model stores it
 
 
-def test_a_second_run_generates_nothing(network):
+def _a_second_run_generates_nothing():
     with scopes_disabled():
         before = (Contract.objects.count(), DisclosureLine.objects.count(), Finding.objects.count())
         out = io.StringIO()
@@ -128,7 +130,7 @@ def test_a_second_run_generates_nothing(network):
         )
 
 
-def test_a_generated_affiliate_sees_none_of_another_s_rows(network, client):
+def _a_generated_affiliate_sees_none_of_another_s_rows(client):
     first, second = Affiliate.objects.filter(slug__in=["gen-00001", "gen-00002"]).order_by("slug")
     with scope(affiliate=second):
         assert set(Contract.objects.values_list("affiliate", flat=True)) == {second.pk}
