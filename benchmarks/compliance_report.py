@@ -6,8 +6,9 @@
         [--repeat 3] [--no-trace] [--profile] [--keep | --reuse DATABASE]
 
 Works in a scratch database (`bench_ewatch_<pid>`, migrated, dropped at the end unless
-`--keep`; `--reuse` renders again in a kept one). Loads the demo with `seed_demo --scale N`
-(the generated affiliates `gen-…` and their members), then `benchmarks/generate.py` gives
+`--keep`; `--reuse` renders again in a kept one). Loads the demo with `seed_demo --scale N
+--affiliates-only` (the generated affiliates `gen-…` and their members, not the network data
+`--scale` alone makes), then `benchmarks/generate.py` gives
 every generated affiliate a supply chain, in bulk (`bulk_create`, a few seconds): one of them
 `--contracts` contracts (most with the EW conditions and their checklist, most disclosures
 accepted, a few overdue) and `--factories` factories disclosed under them with brands and
@@ -334,7 +335,7 @@ def main() -> int:
     try:
         started = time.perf_counter()
         logging.getLogger("ew.audit").setLevel(logging.WARNING)
-        call_command("seed_demo", scale=args.affiliates, stdout=io.StringIO())
+        call_command("seed_demo", scale=args.affiliates, affiliates_only=True, stdout=io.StringIO())
         with scopes_disabled():
             generate(args, start, end, today)
         with rls.as_owner(), connection.cursor() as cursor:  # the owner's to gather

@@ -43,8 +43,8 @@ from django.db.models import Max  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
 from affiliates.models import Affiliate  # noqa: E402
-from benchmarks.sample_data import BRANDS  # noqa: E402
 from core import rls  # noqa: E402
+from reports.network_data import BRANDS  # noqa: E402
 from suppliers import imports, matching  # noqa: E402
 from suppliers.imports import disclosure_import  # noqa: E402
 from suppliers.matching import normalise_address, normalise_name  # noqa: E402

@@ -13,21 +13,6 @@ from decimal import Decimal
 from django.utils import timezone
 
 from affiliates.models import Affiliate, Membership, User
-from benchmarks.sample_data import (
-    ACTIONS,
-    BRANDS,
-    CASE_TITLES,
-    CONTRACT_TITLES,
-    CONTRACTORS,
-    COUNTRIES,
-    ENGAGEMENTS,
-    EVIDENCE,
-    OWNERS,
-    PUBLISHED_TEXTS,
-    SUFFIXES,
-    SYLLABLES,
-    TRADES,
-)
 from grievances.models import Grievance
 from monitoring.models import (
     CodeStandard,
@@ -43,6 +28,21 @@ from remediation.models import (
     Participation,
     RemediationAction,
     RemediationCase,
+)
+from reports.network_data import (
+    ACTIONS,
+    BRANDS,
+    CASE_TITLES,
+    CONTRACT_TITLES,
+    CONTRACTORS,
+    COUNTRIES,
+    ENGAGEMENTS,
+    EVIDENCE,
+    OWNERS,
+    PUBLISHED_TEXTS,
+    SUFFIXES,
+    SYLLABLES,
+    TRADES,
 )
 from suppliers.import_rows import line_key
 from suppliers.matching import normalise_address, normalise_name

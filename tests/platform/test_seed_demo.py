@@ -54,15 +54,16 @@ def test_seed_demo_scale_generates_affiliates_in_bulk(db):
 
     call_command("seed_demo", verbosity=0)
     with CaptureQueriesContext(connection) as small:
-        call_command("seed_demo", scale=5, verbosity=0)
+        call_command("seed_demo", scale=5, affiliates_only=True, verbosity=0)
     with CaptureQueriesContext(connection) as large:
-        call_command("seed_demo", scale=40, verbosity=0)
+        call_command("seed_demo", scale=40, affiliates_only=True, verbosity=0)
     # Bulk creation: eight times the affiliates, the same number of queries.
     assert len(large.captured_queries) <= len(small.captured_queries)
     assert Affiliate.objects.filter(slug__startswith="gen-").count() == 40
     with scopes_disabled():
         assert Membership.objects.filter(affiliate__slug="gen-00040").count() == 3
-    call_command("seed_demo", scale=40, verbosity=0)
+        assert not Contract.objects.filter(affiliate__slug__startswith="gen-").exists()
+    call_command("seed_demo", scale=40, affiliates_only=True, verbosity=0)
     assert Affiliate.objects.filter(slug__startswith="gen-").count() == 40
 
 
