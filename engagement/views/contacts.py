@@ -89,6 +89,10 @@ class StaffInvitationWithdrawView(StaffCompanyMixin, ConfirmedActionMixin, View)
             pk=self.kwargs["invitation_pk"],
         )
 
+    def check(self, request):
+        if self.get_invitation().accepted_at is not None:
+            raise DomainError(_("This invitation has already been accepted."))
+
     def get_confirmation(self):
         invitation = self.get_invitation()
         names = {"email": invitation.email, "company": self.get_company().name}
