@@ -2,6 +2,7 @@
 (`core.confirm`). For each: the confirmation says what and to whom; a POST without
 `confirmed=1` changes nothing; the confirmed POST does it."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from affiliates.models import Invitation
 from core.outbox import OutboxEmail
 from engagement.models import CompanyContact, CompanyInvitation, Participant, ScoringMethod
 from engagement.quarters import next_quarter, quarter_of
-from engagement.services.performance import scoring_method_publish
+from engagement.services.performance import scoring_method_in_force, scoring_method_publish
 from learning.models import Event, Resource
 from remediation.models import ActionStatus
 from tests.factories import (
@@ -37,7 +38,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _text(response) -> str:
-    return " ".join(response.content.decode().split())
+    return html.unescape(" ".join(response.content.decode().split()))
 
 
 def _asks(page: str) -> None:
@@ -241,7 +242,7 @@ def test_withdrawing_an_upcoming_method_version_asks_first(client, staff):
 
 
 def test_a_method_in_force_is_refused_before_asking(client, staff):
-    method = ScoringMethod.objects.order_by("version").first()
+    method = scoring_method_in_force(quarter_of(timezone.localdate()))
     client.force_login(staff)
     url = reverse("engagement:staff_method_withdraw", kwargs={"pk": method.pk})
     page = _text(client.get(url, follow=True))
@@ -271,12 +272,12 @@ def test_unpublishing_a_resource_asks_first(client, staff, northvale_officer):
 # --- Remediation: rejecting a claim -------------------------------------------------------
 
 
-def test_rejecting_a_claim_asks_first_and_names_who_is_told(client, acme):
+def test_rejecting_a_claim_asks_first_and_names_who_is_told(client, staff, acme):
     case = RemediationCaseFactory()
     action = company_action(acme, case=case, status=ActionStatus.DONE_CLAIMED)
     CompanyContactFactory(company=acme, email="brand@acme-devices.example")
     url = reverse("remediation:action_reject", kwargs={"pk": case.pk, "action_pk": action.pk})
-    client.force_login(case.staff_lead)
+    client.force_login(staff)
     assert client.get(url).status_code == 302
     reason = {"reason": "Two passports are still held."}
     page = _text(client.post(url, reason))
@@ -295,11 +296,11 @@ def test_rejecting_a_claim_asks_first_and_names_who_is_told(client, acme):
     assert OutboxEmail.objects.filter(recipient="brand@acme-devices.example").exists()
 
 
-def test_rejecting_without_a_reason_is_refused_before_asking(client, acme):
+def test_rejecting_without_a_reason_is_refused_before_asking(client, staff, acme):
     case = RemediationCaseFactory()
     action = company_action(acme, case=case, status=ActionStatus.DONE_CLAIMED)
     url = reverse("remediation:action_reject", kwargs={"pk": case.pk, "action_pk": action.pk})
-    client.force_login(case.staff_lead)
+    client.force_login(staff)
     page = _text(client.post(url, {"reason": "  "}, follow=True))
     assert "Say why the claim is rejected." in page
     assert 'name="confirmed"' not in page
