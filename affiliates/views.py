@@ -190,12 +190,39 @@ class MemberRemoveView(AffiliateViewMixin, ConfirmedActionMixin, View):
         return reverse("affiliates:members", kwargs={"affiliate_slug": self.affiliate.slug})
 
 
-class InvitationRevokeView(AffiliateViewMixin, ServiceActionMixin, View):
+class InvitationRevokeView(AffiliateViewMixin, ConfirmedActionMixin, View):
     model = Invitation
     allowed_roles = Membership.ADMIN_ONLY
 
+    def get_invitation(self) -> Invitation:
+        return get_object_or_404(Invitation, pk=self.kwargs["pk"])
+
+    def check(self, request):
+        if self.get_invitation().accepted_at is not None:
+            raise DomainError(_("This invitation has already been accepted."))
+
+    def get_confirmation(self):
+        invitation = self.get_invitation()
+        names = {"email": invitation.email, "affiliate": self.affiliate.name}
+        return Confirmation(
+            title=_("Withdraw the invitation to %(email)s?") % names,
+            summary=_(
+                "The link sent to %(email)s stops working at once: they cannot use it to join "
+                "%(affiliate)s. They are not told."
+            )
+            % names,
+            rows=[
+                (_("E-mail"), invitation.email),
+                (_("Role"), invitation.get_role_display()),
+            ],
+            final=_("To let them in later, send a new invitation."),
+            confirm_label=_("Withdraw the invitation"),
+            cancel_url=self.get_success_url(),
+            danger=True,
+        )
+
     def perform(self, request, *args, **kwargs):
-        invitation = get_object_or_404(Invitation, pk=kwargs["pk"])
+        invitation = self.get_invitation()
         services.invitation_revoke(invitation=invitation, by=request.user)
         return _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
 

@@ -217,23 +217,45 @@ def action_reject_claim(*, action: RemediationAction, by, reason: str) -> Remedi
     return action
 
 
+def action_check_rejectable(action: RemediationAction, reason: str) -> None:
+    """What `action_reject_claim` refuses, checked before asking for confirmation."""
+    if not reason.strip():
+        raise DomainError(_("Say why the claim is rejected."), field="reason")
+    if ActionStatus.REJECTED not in ACTION_TRANSITIONS[action.status]:
+        raise DomainError(
+            _("An action that is “%(current)s” cannot become “%(target)s”.")
+            % {
+                "current": action.get_status_display(),
+                "target": ActionStatus.REJECTED.label,
+            }
+        )
+    require_active(action.case)
+
+
+def owner_company_contacts(action: RemediationAction):
+    """The active contacts of the company that owns the action (told of a verification or a
+    rejection); none when the owner is not in the registry."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    if action.owner_supplier_id is None:
+        return users.none()
+    return users.filter(
+        company_contact__company_id=action.owner_supplier_id, is_active=True
+    ).order_by("pk")
+
+
 def _notify_owner_company(action: RemediationAction, kind: str, key: str) -> int:
     """The active contacts of the company that owns the action, each in their language, with
     a link to the action in the company portal; queued in the caller's transaction. Only the
     date, who verified (the partner or the workers) and, on a rejection, the reason written
     for the company: never the verification note (it may speak of workers) nor the partner's
     name. No owner company in the registry, or no contact: nothing is sent."""
-    from django.contrib.auth import get_user_model
-
     from core.outbox import Message, outbox_enqueue
 
     if action.owner_supplier_id is None:
         return 0
-    contacts = (
-        get_user_model()
-        .objects.filter(company_contact__company_id=action.owner_supplier_id, is_active=True)
-        .order_by("pk")
-    )
+    contacts = owner_company_contacts(action)
     link = settings.SITE_URL + reverse("engagement:company_action", kwargs={"pk": action.pk})
     case = action.case
     return outbox_enqueue(

@@ -233,17 +233,21 @@ def participant_add(
         raise DomainError(_("This participant takes part already."), field=wanted) from error
 
 
+def participant_check_removable(participant: Participant) -> None:
+    if participant.commitments.exists():
+        raise DomainError(
+            _(
+                "%(participant)s owns commitments in this dialogue: give them to another "
+                "participant or drop them first."
+            )
+            % {"participant": participant.full_label()}
+        )
+
+
 def participant_remove(*, participant: Participant, by) -> None:
     _require_staff(by)
     with transaction.atomic():
-        if participant.commitments.exists():
-            raise DomainError(
-                _(
-                    "%(participant)s owns commitments in this dialogue: give them to another "
-                    "participant or drop them first."
-                )
-                % {"participant": participant.full_label()}
-            )
+        participant_check_removable(participant)
         participant.delete()
 
 

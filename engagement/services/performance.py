@@ -632,14 +632,18 @@ def scoring_method_publish(
     return method
 
 
-def scoring_method_withdraw(*, method: ScoringMethod, by) -> None:
-    """Withdraw a version that has not taken effect yet (nothing was scored with it)."""
-    if not (by.is_authenticated and by.is_ew_staff):
-        raise DomainError(_("Only Electronics Watch staff can do this."))
+def scoring_method_check_withdrawable(method: ScoringMethod) -> None:
     if method.effective_from <= quarter_of(timezone.localdate()) or method.scores.exists():
         raise DomainError(_("This version is in force: it stays, so that its scores stay."))
     if ScoringMethod.objects.filter(version__gt=method.version).exists():
         raise DomainError(_("Withdraw the later versions first."))
+
+
+def scoring_method_withdraw(*, method: ScoringMethod, by) -> None:
+    """Withdraw a version that has not taken effect yet (nothing was scored with it)."""
+    if not (by.is_authenticated and by.is_ew_staff):
+        raise DomainError(_("Only Electronics Watch staff can do this."))
+    scoring_method_check_withdrawable(method)
     method.delete()
 
 

@@ -12,8 +12,9 @@ from django.views.generic import DetailView
 
 from affiliates.mixins import StaffRequiredMixin
 from affiliates.views import InvitationAcceptBaseView
+from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
-from core.views import ServiceActionMixin, show_domain_error
+from core.views import show_domain_error
 from suppliers.models import Supplier
 
 from ..forms.contacts import ContactInviteForm
@@ -79,26 +80,69 @@ class StaffCompanyContactsView(StaffCompanyMixin, DetailView):
         return self.render_to_response(self.get_context_data(invite_form=form), status=400)
 
 
-class StaffInvitationWithdrawView(StaffCompanyMixin, ServiceActionMixin, View):
+class StaffInvitationWithdrawView(StaffCompanyMixin, ConfirmedActionMixin, View):
     model = CompanyInvitation
 
-    def perform(self, request, *args, **kwargs):
-        invitation = get_object_or_404(
+    def get_invitation(self) -> CompanyInvitation:
+        return get_object_or_404(
             CompanyInvitation.objects.filter(company=self.get_company()),
             pk=self.kwargs["invitation_pk"],
         )
+
+    def check(self, request):
+        if self.get_invitation().accepted_at is not None:
+            raise DomainError(_("This invitation has already been accepted."))
+
+    def get_confirmation(self):
+        invitation = self.get_invitation()
+        names = {"email": invitation.email, "company": self.get_company().name}
+        return Confirmation(
+            title=_("Withdraw the invitation to %(email)s?") % names,
+            summary=_(
+                "The link sent to %(email)s stops working at once: they cannot use it to act "
+                "for the company %(company)s. They are not told."
+            )
+            % names,
+            final=_("To let them in later, send a new invitation."),
+            confirm_label=_("Withdraw the invitation"),
+            cancel_url=self.get_success_url(),
+            danger=True,
+        )
+
+    def perform(self, request, *args, **kwargs):
+        invitation = self.get_invitation()
         services.invitation_withdraw(invitation=invitation, by=request.user)
         return _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
 
 
-class StaffContactRemoveView(StaffCompanyMixin, ServiceActionMixin, View):
+class StaffContactRemoveView(StaffCompanyMixin, ConfirmedActionMixin, View):
     model = CompanyContact
 
-    def perform(self, request, *args, **kwargs):
-        contact = get_object_or_404(
+    def get_contact(self) -> CompanyContact:
+        return get_object_or_404(
             CompanyContact.objects.filter(company=self.get_company()).select_related("user"),
             pk=self.kwargs["contact_pk"],
         )
+
+    def get_confirmation(self):
+        contact = self.get_contact()
+        names = {"email": contact.user.email, "company": self.get_company().name}
+        return Confirmation(
+            title=_("Remove %(email)s from the company %(company)s?") % names,
+            summary=_(
+                "%(email)s will no longer act for %(company)s: the company portal closes to "
+                "them at once and their API tokens are revoked. Their account stays, with no "
+                "role; what they wrote stays in the records under their name."
+            )
+            % names,
+            final=_("To come back, they need a new invitation from Electronics Watch staff."),
+            confirm_label=_("Remove %(email)s") % names,
+            cancel_url=self.get_success_url(),
+            danger=True,
+        )
+
+    def perform(self, request, *args, **kwargs):
+        contact = self.get_contact()
         services.contact_remove(contact=contact, by=request.user)
         return _("%(email)s no longer acts for the company %(company)s.") % {
             "email": contact.user.email,

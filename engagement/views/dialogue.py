@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from affiliates.mixins import StaffRequiredMixin
+from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
 from core.views import ServiceActionMixin, show_domain_error
@@ -219,14 +220,41 @@ class ParticipantAddView(DialogueMixin, ServiceActionMixin, View):
         return _("%(participant)s added.") % {"participant": participant.full_label()}
 
 
-class ParticipantRemoveView(DialogueMixin, ServiceActionMixin, View):
+class ParticipantRemoveView(DialogueMixin, ConfirmedActionMixin, View):
     model = Dialogue
 
-    def perform(self, request, *args, **kwargs):
-        participant = get_object_or_404(
+    def get_participant(self) -> Participant:
+        return get_object_or_404(
             self.get_dialogue().participants.select_related(*Participant.PARTIES),
             pk=self.kwargs["participant_pk"],
         )
+
+    def check(self, request):
+        services.participant_check_removable(self.get_participant())
+
+    def get_confirmation(self):
+        participant = self.get_participant()
+        names = {"participant": participant.full_label(), "dialogue": self.get_dialogue()}
+        return Confirmation(
+            title=_("Remove %(participant)s from the dialogue %(dialogue)s?") % names,
+            summary=_(
+                "%(participant)s leaves the list of participants of %(dialogue)s; if they "
+                "read the dialogue as a participant, they no longer can."
+            )
+            % names,
+            rows=[
+                (_("Participant"), participant.full_label()),
+                (_("Role in the dialogue"), participant.role),
+                (_("Contact e-mail"), participant.contact_email),
+            ],
+            final=_("To bring them back, add them again."),
+            confirm_label=_("Remove %(participant)s") % names,
+            cancel_url=self.get_success_url(),
+            danger=True,
+        )
+
+    def perform(self, request, *args, **kwargs):
+        participant = self.get_participant()
         services.participant_remove(participant=participant, by=request.user)
         return _("%(participant)s removed.") % {"participant": participant.full_label()}
 

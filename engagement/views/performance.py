@@ -26,10 +26,11 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from affiliates.mixins import AffiliateViewMixin, CompanyRequiredMixin, StaffRequiredMixin
+from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.exports import ExportMixin as ListExportMixin
 from core.exports import fields
-from core.views import ServiceActionMixin, show_domain_error
+from core.views import show_domain_error
 from suppliers.models import Supplier
 
 from ..forms.performance import (
@@ -365,11 +366,39 @@ class StaffMethodListView(StaffRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class StaffMethodWithdrawView(StaffRequiredMixin, ServiceActionMixin, View):
+class StaffMethodWithdrawView(StaffRequiredMixin, ConfirmedActionMixin, View):
     model = ScoringMethod
 
+    def get_method(self) -> ScoringMethod:
+        return get_object_or_404(ScoringMethod, pk=self.kwargs["pk"])
+
+    def check(self, request):
+        rules.scoring_method_check_withdrawable(self.get_method())
+
+    def get_confirmation(self):
+        method = self.get_method()
+        names = {"version": method.version, "quarter": method.effective_label}
+        return Confirmation(
+            title=_("Withdraw version %(version)s of the scoring method?") % names,
+            summary=_(
+                "Version %(version)s, announced to take effect from %(quarter)s, is deleted "
+                "with its indicators and weights; the version in force now keeps scoring the "
+                "quarters after it."
+            )
+            % names,
+            rows=[
+                (_("Version"), str(method.version)),
+                (_("In force from"), method.effective_label),
+                (_("Published notes"), method.notes),
+            ],
+            final=_("To use these weights again, publish a new version."),
+            confirm_label=_("Withdraw version %(version)s") % names,
+            cancel_url=self.get_success_url(),
+            danger=True,
+        )
+
     def perform(self, request, *args, **kwargs):
-        method = get_object_or_404(ScoringMethod, pk=kwargs["pk"])
+        method = self.get_method()
         rules.scoring_method_withdraw(method=method, by=request.user)
         return _("Version %(version)s withdrawn.") % {"version": method.version}
 

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from affiliates.mixins import StaffRequiredMixin
+from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
 from core.views import ServiceActionMixin, show_domain_error
@@ -196,8 +197,52 @@ class ReferralResponseView(ReferralMixin, ServiceActionMixin, View):
         return _("The RBA's response is recorded.")
 
 
-class ReferralCloseView(ReferralMixin, ServiceActionMixin, View):
+class ReferralCloseView(ReferralMixin, ConfirmedActionMixin, View):
+    """Close with an outcome, after a confirmation: a closed referral never opens again."""
+
     model = RbaReferral
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.get_success_url())  # the outcome is chosen on the referral page
+
+    def check(self, request):
+        form = CloseForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Choose the outcome the referral closes with."))
+        self.outcome = form.cleaned_data["outcome"]
+        if self.get_referral().status == RbaReferral.Status.CLOSED:
+            raise DomainError(_("This referral is closed already."))
+
+    def get_confirmation(self):
+        referral = self.get_referral()
+        case = referral.case
+        readers = [_("Electronics Watch staff")]
+        if case.lead_partner_id:
+            readers.append(
+                _("%(partner)s, the case's monitoring partner") % {"partner": case.lead_partner}
+            )
+        readers.append(_("The affiliates that joined the case"))
+        return Confirmation(
+            title=_("Close referral %(reference)s?") % {"reference": referral.reference},
+            summary=_(
+                "The referral of the case %(case)s is closed on %(day)s with the outcome below; "
+                "the RBA is not told by the platform."
+            )
+            % {"case": case, "day": date_format(timezone.localdate(), "DATE_FORMAT")},
+            audience=_("Who reads the outcome"),
+            recipients=readers,
+            rows=[
+                (_("Referral"), referral.reference),
+                (_("Status now"), referral.get_status_display()),
+                (_("Outcome"), RbaReferral.Outcome(self.outcome).label),
+            ],
+            final=_(
+                "A closed referral cannot be reopened; to involve the RBA again, refer the case "
+                "again."
+            ),
+            confirm_label=_("Close the referral"),
+            cancel_url=self.get_success_url(),
+        )
 
     def perform(self, request, *args, **kwargs):
         form = CloseForm(request.POST)

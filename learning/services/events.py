@@ -227,14 +227,18 @@ def event_update(*, event: Event, data: EventData, by) -> Event:
     return event
 
 
+def event_check_cancellable(event: Event) -> None:
+    if event.status != Event.Status.SCHEDULED or event.has_started:
+        raise DomainError(_("Only an event that has not started can be cancelled."))
+
+
 def event_cancel(*, event: Event, by) -> int:
     """Cancel an event; everyone registered or waiting is told (with a calendar
     cancellation for those who had a place). Returns how many were told."""
     require_staff(by)
     with transaction.atomic():
         event = _locked(event)
-        if event.status != Event.Status.SCHEDULED or event.has_started:
-            raise DomainError(_("Only an event that has not started can be cancelled."))
+        event_check_cancellable(event)
         event.status = Event.Status.CANCELLED
         event.save(update_fields=["status", "updated_at"])
         registrations = list(

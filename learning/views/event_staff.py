@@ -7,9 +7,11 @@ training (/partner/training/)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
@@ -18,6 +20,7 @@ from django.views.generic import FormView, ListView
 
 from affiliates.mixins import AffiliateViewMixin, PartnerRequiredMixin, StaffRequiredMixin
 from affiliates.models import Membership
+from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.exports import Column, ExportMixin
 from core.views import show_domain_error
@@ -75,26 +78,64 @@ class EventEditView(StaffEventMixin, FormView):
         return redirect(event.get_absolute_url())
 
 
-class EventCancelView(StaffEventMixin, View):
-    http_method_names = ["post"]
+class EventCancelView(StaffEventMixin, ConfirmedActionMixin, View):
+    def check(self, request):
+        services.event_check_cancellable(self.get_event())
 
-    def post(self, request, *args, **kwargs):
+    def get_confirmation(self):
         event = self.get_event()
-        try:
-            told = services.event_cancel(event=event, by=request.user)
-        except DomainError as error:
-            show_domain_error(request, error)
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "The event is cancelled; %(count)s person was told.",
-                    "The event is cancelled; %(count)s people were told.",
-                    told,
-                )
-                % {"count": told},
+        counts = {
+            row["status"]: row["count"]
+            for row in event.registrations.filter(status__in=Registration.CANCELLABLE)
+            .values("status")
+            .annotate(count=Count("pk"))
+        }
+        registered = counts.get(Registration.Status.REGISTERED, 0)
+        waiting = counts.get(Registration.Status.WAITING, 0)
+        told = registered + waiting
+        return Confirmation(
+            title=_("Cancel the event “%(event)s”?") % {"event": event.title},
+            summary=_(
+                "The event on %(day)s is cancelled: registration closes and everyone "
+                "registered or waiting is told by e-mail, in their language."
             )
-        return redirect(event.get_absolute_url())
+            % {"day": date_format(localtime(event.starts_at), "DATETIME_FORMAT")},
+            audience=ngettext(
+                "%(count)s person will be told by e-mail",
+                "%(count)s people will be told by e-mail",
+                told,
+            )
+            % {"count": told},
+            recipients=[
+                ngettext(
+                    "%(count)s holding a place (with a calendar cancellation)",
+                    "%(count)s holding a place (with a calendar cancellation)",
+                    registered,
+                )
+                % {"count": registered},
+                ngettext(
+                    "%(count)s on the waiting list",
+                    "%(count)s on the waiting list",
+                    waiting,
+                )
+                % {"count": waiting},
+            ],
+            final=_("A cancelled event cannot be scheduled again; create a new event instead."),
+            confirm_label=_("Cancel the event and tell everyone"),
+            cancel_url=self.get_success_url(),
+            danger=True,
+        )
+
+    def perform(self, request, *args, **kwargs):
+        told = services.event_cancel(event=self.get_event(), by=request.user)
+        return ngettext(
+            "The event is cancelled; %(count)s person was told.",
+            "The event is cancelled; %(count)s people were told.",
+            told,
+        ) % {"count": told}
+
+    def get_success_url(self):
+        return self.get_event().get_absolute_url()
 
 
 class RegistrationListView(ExportMixin, StaffEventMixin, ListView):

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views import View
@@ -19,6 +19,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from affiliates.mixins import ReaderMixin, StaffRequiredMixin
 from affiliates.tenancy import ACTIVE_AFFILIATE_SESSION_KEY
+from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.exports import Column, ExportMixin, fields
 from core.markdown import render_markdown
@@ -424,7 +425,34 @@ class ResourcePublishView(StaffResourceMixin, ServiceActionMixin, View):
         return _("Published: every member can now find and read this resource.")
 
 
-class ResourceUnpublishView(StaffResourceMixin, ServiceActionMixin, View):
+class ResourceUnpublishView(StaffResourceMixin, ConfirmedActionMixin, View):
+    def check(self, request):
+        if not self.get_resource().is_published:
+            raise DomainError(_("This resource is not published."))
+
+    def get_confirmation(self):
+        resource = self.get_resource()
+        bookmarked = resource.bookmarks.count()
+        return Confirmation(
+            title=_("Unpublish “%(title)s”?") % {"title": resource},
+            summary=_(
+                "The resource goes back to draft: members no longer find, open or download "
+                "it, in any language; only Electronics Watch staff can see it. Nobody is told."
+            ),
+            rows=[
+                (_("Resource"), str(resource)),
+                (_("Kind"), resource.get_kind_display()),
+                (
+                    _("Bookmarked by"),
+                    ngettext("%(count)s person", "%(count)s people", bookmarked)
+                    % {"count": bookmarked},
+                ),
+            ],
+            confirm_label=_("Unpublish (back to draft)"),
+            cancel_url=self.get_success_url(),
+            danger=True,
+        )
+
     def perform(self, request, pk):
         services.resource_unpublish(resource=self.get_resource(), by=request.user)
         return _("Back to draft: only Electronics Watch staff can see this resource now.")

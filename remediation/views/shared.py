@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from affiliates.mixins import ReaderMixin
+from core.confirm import Confirmation, ConfirmedActionMixin
 from core.uploads import file_download
 from core.views import ServiceActionMixin
 
@@ -20,6 +22,7 @@ from ..compensation import case_figures, compensation_figures
 from ..forms import PaymentForm, UpdateForm
 from ..models import (
     ActionProgress,
+    ActionStatus,
     Compensation,
     ProgressAttachment,
     RemediationAction,
@@ -135,11 +138,56 @@ class ActionVerifyView(CaseWorkerMixin, ServiceActionMixin, View):
         return _("Action verified.")
 
 
-class ActionRejectView(CaseWorkerMixin, ServiceActionMixin, View):
+class ActionRejectView(CaseWorkerMixin, ConfirmedActionMixin, View):
+    """Reject a claimed action after a confirmation: the company is told, with the reason."""
+
+    def get_action(self) -> RemediationAction:
+        return get_object_or_404(
+            self.get_case().actions.select_related("owner_supplier"), pk=self.kwargs["action_pk"]
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.get_action()
+        return redirect(self.get_success_url())  # the reason is written on the case page
+
+    def check(self, request):
+        plan.action_check_rejectable(self.get_action(), request.POST.get("reason", ""))
+
+    def get_confirmation(self):
+        action = self.get_action()
+        contacts = list(plan.owner_company_contacts(action).values_list("email", flat=True))
+        if action.owner_supplier_id is None:
+            audience = _("Nobody is told by e-mail: the owner is not a company in the registry.")
+        else:
+            audience = ngettext(
+                "%(count)s contact of %(company)s will be told by e-mail, with the reason",
+                "%(count)s contacts of %(company)s will be told by e-mail, with the reason",
+                len(contacts),
+            ) % {"count": len(contacts), "company": action.owner_supplier}
+        return Confirmation(
+            title=_("Reject the claim that this action is done?"),
+            summary=_(
+                "The action becomes “%(status)s” again and can be overdue; the rejection and "
+                "its reason go on the case's timeline."
+            )
+            % {"status": ActionStatus.REJECTED.label},
+            audience=audience,
+            recipients=contacts,
+            rows=[
+                (_("Case"), str(self.get_case())),
+                (_("Action"), action.description),
+                (_("Owner"), action.owner_name or str(action.owner_supplier or "")),
+                (_("Why the claim is rejected"), self.request.POST.get("reason", "")),
+            ],
+            final=_("The company reads the reason as written; it cannot be withdrawn."),
+            confirm_label=_("Reject the claim"),
+            cancel_url=self.get_success_url(),
+            danger=True,
+        )
+
     def perform(self, request, *args, **kwargs):
-        action = get_object_or_404(self.get_case().actions.all(), pk=self.kwargs["action_pk"])
         plan.action_reject_claim(
-            action=action, by=request.user, reason=request.POST.get("reason", "")
+            action=self.get_action(), by=request.user, reason=request.POST.get("reason", "")
         )
         return _("Claim rejected: the action is open again.")
 

@@ -183,7 +183,7 @@ def test_admin_withdraws_an_invitation(client, northvale_admin, django_capture_o
         _invite(client)
     with scopes_disabled():
         invitation = Invitation.objects.get()
-    client.post(f"/a/northvale/invitations/{invitation.pk}/revoke/")
+    client.post(f"/a/northvale/invitations/{invitation.pk}/revoke/", {"confirmed": "1"})
     path = _link_from_outbox().replace("http://127.0.0.1:8000", "")
     client.logout()
     response = client.get(path)

@@ -357,7 +357,7 @@ def test_rejection_emails_the_company_the_reason_in_its_language_and_shows_it(
     client.force_login(case.staff_lead)
     client.post(
         reverse("remediation:action_reject", kwargs={"pk": case.pk, "action_pk": action.pk}),
-        {"reason": "Two passports are still held by the agent."},
+        {"reason": "Two passports are still held by the agent.", "confirmed": "1"},
     )
     action.refresh_from_db()
     assert action.status == ActionStatus.REJECTED

@@ -208,7 +208,8 @@ def test_a_withdrawn_link_says_so(client, staff, acme, django_capture_on_commit_
         reverse(
             "engagement:staff_invitation_withdraw",
             kwargs={"pk": acme.pk, "invitation_pk": invitation.pk},
-        )
+        ),
+        {"confirmed": "1"},
     )
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
@@ -237,7 +238,10 @@ def test_removing_a_contact_closes_the_portal_and_revokes_tokens(client, staff, 
     contact = contact_user.company_contact
     client.force_login(staff)
     response = client.post(
-        reverse("engagement:staff_contact_remove", kwargs={"pk": acme.pk, "contact_pk": contact.pk})
+        reverse(
+            "engagement:staff_contact_remove", kwargs={"pk": acme.pk, "contact_pk": contact.pk}
+        ),
+        {"confirmed": "1"},
     )
     assert response.status_code == 302
     assert not CompanyContact.objects.exists()

@@ -289,10 +289,10 @@ def test_staff_publish_a_method_version_from_a_future_quarter(client, staff):
     assert refused.status_code == 200
     assert ScoringMethod.objects.count() == 2
     # An upcoming version can be withdrawn; the one in force cannot.
-    client.post(f"/staff/companies/performance/methods/{method.pk}/withdraw/")
+    client.post(f"/staff/companies/performance/methods/{method.pk}/withdraw/", {"confirmed": "1"})
     assert not ScoringMethod.objects.filter(version=2).exists()
     first = ScoringMethod.objects.get(version=1)
-    client.post(f"/staff/companies/performance/methods/{first.pk}/withdraw/")
+    client.post(f"/staff/companies/performance/methods/{first.pk}/withdraw/", {"confirmed": "1"})
     assert ScoringMethod.objects.filter(version=1).exists()
 
 

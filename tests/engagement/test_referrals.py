@@ -286,7 +286,7 @@ def test_staff_record_the_response_and_close_the_referral_on_its_page(client, st
     )
     client.post(
         reverse("engagement:referral_close", kwargs={"pk": referral.pk}),
-        {"outcome": "remediation_agreed"},
+        {"outcome": "remediation_agreed", "confirmed": "1"},
     )
 
     referral.refresh_from_db()

@@ -307,7 +307,7 @@ def test_staff_create_publish_and_unpublish(client, staff, northvale_officer):
     assert "<em>owed</em>" in _page(client.get(f"/learn/resources/{resource.pk}/"))
 
     client.force_login(staff)
-    client.post(f"/learn/resources/{resource.pk}/unpublish/")
+    client.post(f"/learn/resources/{resource.pk}/unpublish/", {"confirmed": "1"})
     resource.refresh_from_db()
     assert resource.status == Resource.Status.DRAFT
     client.force_login(northvale_officer)
