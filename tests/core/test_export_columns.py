@@ -15,7 +15,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from affiliates.models import Membership
-from monitoring.models import MonitoringPartner
+from monitoring.models import PartnerMembership
 from tests.factories import (
     CompanyContactFactory,
     PartnerMemberFactory,
@@ -92,7 +92,7 @@ def test_the_staff_grievance_queue_exports_its_metadata_only(client, staff):
 def test_a_partner_exports_only_its_own_grievances_metadata(client):
     ours = PartnerMemberFactory(email="ours@monitor.example")
     with scopes_disabled():
-        partner = MonitoringPartner.objects.get(members__user=ours)
+        partner = PartnerMembership.objects.get(user=ours).partner
         mine, _ = submit(partner=partner, intake={"workplace": "Our workplace"})
         submit(partner=None, intake={"workplace": "Someone else's workplace"})
     client.force_login(ours)
