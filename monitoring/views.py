@@ -91,9 +91,12 @@ def _report_detail_queryset(queryset):
 class PartnerDashboardView(ExportMixin, PartnerRequiredMixin, ListView):
     export_columns = [
         Column(_l("Report"), "reference"),
-        *fields(MonitoringReport, "factory", "period_start", "period_end"),
+        Column(_l("Factory"), "factory.name"),
+        Column(_l("Country"), lambda report: report.factory.country.name),
+        *fields(MonitoringReport, "period_start", "period_end"),
         Column(_l("Findings"), "finding_count"),
-        *fields(MonitoringReport, "status", "updated_at"),
+        Column(_l("Status"), "get_status_display"),
+        Column(_l("Last change"), "updated_at"),
     ]
 
     template_name = "monitoring/partner_dashboard.html"

@@ -18,6 +18,7 @@ from affiliates.models import Membership
 from monitoring.models import PartnerMembership
 from tests.factories import (
     CompanyContactFactory,
+    MonitoringReportFactory,
     PartnerMemberFactory,
     RemediationCaseFactory,
     SupplierFactory,
@@ -158,3 +159,16 @@ def test_the_risk_tables_downloads_carry_the_pages_filters(client, staff):
     page = client.get("/staff/risk/", {"severity": "high"}).content.decode()
     assert 'href="/staff/risk/indicators.xlsx?severity=high"' in page
     assert 'href="/staff/risk/indicators.csv?severity=high"' in page
+
+
+def test_a_partner_exports_only_its_own_reports(client):
+    ours = PartnerMemberFactory(email="reports@monitor.example")
+    with scopes_disabled():
+        partner = PartnerMembership.objects.get(user=ours).partner
+        mine = MonitoringReportFactory(partner=partner)
+        MonitoringReportFactory()
+    client.force_login(ours)
+    rows, beyond = export_beyond_page(client, "/partner/")
+    assert beyond == []
+    assert [row[0] for row in rows[1:]] == [mine.reference]
+    assert mine.summary not in _cells(rows)
