@@ -45,9 +45,10 @@ from .tenancy import ACTIVE_AFFILIATE_SESSION_KEY, memberships_of
 
 class MemberListView(ExportMixin, AffiliateViewMixin, ListView):
     export_columns = [
-        Column(_l("Name"), "user"),
+        Column(_l("Name"), "user.full_name"),
         Column(_l("E-mail address"), "user.email"),
-        *fields(Membership, "role", "created_at"),
+        Column(_l("Role"), "get_role_display"),
+        Column(_l("Member since"), "created_at"),
     ]
 
     model = Membership

@@ -5,6 +5,8 @@ A list view adds `ExportMixin` and declares its columns:
     class ContractListView(ExportMixin, AffiliateViewMixin, ListView):
         export_columns = [Column(_("Reference"), "reference"), Column(_("Value"), "value")]
 
+(the page's own columns, in its order and with its labels: a file must never hold a field
+that the page does not show to the same reader, tests/core/test_export_columns.py)
 and answers `?format=csv` or `?format=xlsx` (with the page's filters) with the whole filtered
 list as a file: exactly the view's `get_queryset()` (or `get_export_rows()`), so an export
 never holds more than the page shows to that reader; no pagination; ISO dates and plain

@@ -13,13 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.generic import DetailView, FormView, TemplateView, View
 
 from affiliates.mixins import PartnerRequiredMixin, StaffRequiredMixin
 from affiliates.models import User
 from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
-from core.exports import ExportMixin, fields
+from core.exports import Column, ExportMixin
 from core.uploads import file_download
 from core.views import ServiceActionMixin, show_domain_error
 
@@ -58,22 +59,30 @@ class VisibleGrievanceMixin:
         )
 
 
+def _workplace(grievance) -> str:
+    """The workplace as the lists show it: the registry's factory, else as written."""
+    return grievance.factory.name if grievance.factory else grievance.workplace
+
+
 # --- Staff --------------------------------------------------------------------------------
 
 
 class StaffQueueView(ExportMixin, NoStoreMixin, StaffRequiredMixin, TemplateView):
-    export_columns = fields(
-        Grievance,
-        "reference",
-        "status",
-        "received_on",
-        "ack_due",
-        "feedback_due",
-        "country",
-        "factory",
-        "partner",
-        "assignee",
-    )
+    # The queue's own columns, metadata only: never the description, the contact or anything
+    # else a grievant wrote beyond the workplace the queue shows.
+    export_columns = [
+        Column(_l("Reference"), "reference"),
+        Column(_l("Status"), "get_status_display"),
+        Column(_l("Received"), "received_on"),
+        Column(
+            _l("Acknowledgement"),
+            lambda g: g.ack_due if g.ack_pending else g.acknowledged_on,
+        ),
+        Column(_l("Feedback"), lambda g: g.feedback_due if g.is_open else g.closed_on),
+        Column(_l("Workplace"), _workplace),
+        Column(_l("Country"), lambda g: g.country.code if g.country else ""),
+        Column(_l("Assigned to"), "assignee"),
+    ]
 
     def get_export_rows(self, context):
         return context["page_obj"].paginator.object_list
@@ -355,9 +364,15 @@ class AttachmentDownloadView(View):
 
 
 class PartnerListView(ExportMixin, NoStoreMixin, PartnerRequiredMixin, TemplateView):
-    export_columns = fields(
-        Grievance, "reference", "status", "received_on", "ack_due", "feedback_due", "factory"
-    )
+    # The list's own columns: metadata only, like the page.
+    export_columns = [
+        Column(_l("Reference"), "reference"),
+        Column(_l("Status"), "get_status_display"),
+        Column(_l("Received"), "received_on"),
+        Column(_l("Acknowledged"), "acknowledged_on"),
+        Column(_l("Feedback due"), "feedback_due"),
+        Column(_l("Workplace"), _workplace),
+    ]
 
     def get_export_rows(self, context):
         return context["page_obj"].paginator.object_list

@@ -66,6 +66,7 @@ from .models import (
     Severity,
 )
 from .reply_views import ShareForReplyMixin, right_of_reply_context
+from .templatetags.monitoring_tags import reported_count
 
 Status = MonitoringReport.Status
 
@@ -90,9 +91,12 @@ def _report_detail_queryset(queryset):
 class PartnerDashboardView(ExportMixin, PartnerRequiredMixin, ListView):
     export_columns = [
         Column(_l("Report"), "reference"),
-        *fields(MonitoringReport, "factory", "period_start", "period_end"),
+        Column(_l("Factory"), "factory.name"),
+        Column(_l("Country"), lambda report: report.factory.country.name),
+        *fields(MonitoringReport, "period_start", "period_end"),
         Column(_l("Findings"), "finding_count"),
-        *fields(MonitoringReport, "status", "updated_at"),
+        Column(_l("Status"), "get_status_display"),
+        Column(_l("Last change"), "updated_at"),
     ]
 
     template_name = "monitoring/partner_dashboard.html"
@@ -750,16 +754,30 @@ class ReportPublishView(StaffReportMixin, FormView):
         return redirect(self.get_success_url())
 
 
+def _finding_category(finding) -> str:
+    """A finding's heading on its card: the code's standard and sub-standard."""
+    if finding.sub_standard:
+        return f"{finding.standard.label}: {finding.sub_standard.label}"
+    return finding.standard.label
+
+
 # --- Affiliates ---------------------------------------------------------------------------
 
 
 class AffiliateFindingListView(ExportMixin, AffiliateViewMixin, ListView):
     """Published findings at the factories in the affiliate's supply chain."""
 
+    # What each card shows, and only that: the published text (never the partner's own), the
+    # workers affected with small counts withheld as on the page.
     export_columns = [
-        Column(_l("Factory"), "report.factory"),
-        *fields(Finding, "standard", "severity", "status", "published_at"),
+        Column(_l("Code category"), _finding_category),
+        Column(_l("Severity"), "get_severity_display"),
+        Column(_l("Status"), "get_status_display"),
         Column(_l("Finding"), "published_text"),
+        Column(_l("Factory"), "report.factory.name"),
+        Column(_l("Country"), lambda finding: finding.report.factory.country.name),
+        Column(_l("Workers affected"), lambda finding: reported_count(finding.workers_affected)),
+        Column(_l("Published"), "published_at"),
     ]
 
     template_name = "monitoring/affiliate_findings.html"

@@ -10,11 +10,12 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import CompanyRequiredMixin
 from core.errors import DomainError
-from core.exports import ExportMixin, fields
+from core.exports import Column, ExportMixin
 from core.views import show_domain_error
 from remediation import plan
 from remediation.models import OPEN_ACTION_STATUSES, ActionProgress, RemediationAction
@@ -27,9 +28,13 @@ def company_actions(reader):
 
 
 class CompanyActionListView(ExportMixin, CompanyRequiredMixin, ListView):
-    export_columns = fields(
-        RemediationAction, "case", "description", "due_date", "status", "verified_on"
-    )
+    # The list's columns, no more.
+    export_columns = [
+        Column(_l("Action"), "description"),
+        Column(_l("Due date"), "due_date"),
+        Column(_l("Status"), "get_status_display"),
+        Column(_l("Your updates"), "progress_count"),
+    ]
 
     model = RemediationAction
     template_name = "engagement/portal/actions.html"

@@ -8,10 +8,11 @@ from __future__ import annotations
 from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import AffiliateViewMixin, CompanyRequiredMixin
-from core.exports import ExportMixin, fields
+from core.exports import Column, ExportMixin
 
 from ..models import Commitment, Dialogue, DialogueMeeting
 
@@ -45,7 +46,12 @@ def shared_dialogues(reader):
 class SharedDialogueListView(ExportMixin, ListView):
     """The dialogues a participant takes part in; subclasses add who reads (`audience`)."""
 
-    export_columns = fields(Dialogue, "title", "format", "created_at")
+    # The list's own lines: title, format and last meeting.
+    export_columns = [
+        Column(_l("Dialogue"), "title"),
+        Column(_l("Format"), "get_format_display"),
+        Column(_l("Last met"), "last_meeting"),
+    ]
 
     model = Dialogue
     template_name = "engagement/dialogue/shared_list.html"

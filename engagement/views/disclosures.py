@@ -10,11 +10,12 @@ from django.db.models import Case, Count, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.generic import ListView
 from django_scopes import scope, scopes_disabled
 
 from affiliates.mixins import CompanyRequiredMixin
-from core.exports import ExportMixin, fields
+from core.exports import Column, ExportMixin
 from suppliers import services as disclosure_services
 from suppliers.models import Disclosure
 from suppliers.views.disclosures import ContractorDisclosureBase
@@ -28,9 +29,15 @@ def company_disclosures(company_id: int):
 
 
 class CompanyDisclosureListView(ExportMixin, CompanyRequiredMixin, ListView):
-    export_columns = fields(
-        Disclosure, "affiliate", "contract", "status", "due_date", "submitted_at"
-    )
+    # The list's columns, no more.
+    export_columns = [
+        Column(_l("Contract"), "contract.reference"),
+        Column(_l("Title"), "contract.title"),
+        Column(_l("Public buyer"), "affiliate.name"),
+        Column(_l("Due date"), "due_date"),
+        Column(_l("Status"), "get_status_display"),
+        Column(_l("Lines"), "line_count"),
+    ]
 
     model = Disclosure
     template_name = "engagement/portal/disclosures.html"

@@ -17,12 +17,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import CompanyRequiredMixin
 from core.errors import DomainError
-from core.exports import ExportMixin, fields
+from core.exports import Column, ExportMixin
 from core.pdf import render_pdf
 from core.uploads import file_download
 from core.views import show_domain_error
@@ -34,7 +35,22 @@ from ..services.replies import company_finding_replies, company_rights_of_reply
 
 
 class CompanyFindingListView(ExportMixin, CompanyRequiredMixin, ListView):
-    export_columns = fields(FindingReply, "text_for_company", "answered_at")
+    # The list's columns (what the finding says is read on its own page, one at a time).
+    export_columns = [
+        Column(_l("Factory"), "right_of_reply.report.factory.name"),
+        Column(_l("Country"), lambda reply: reply.right_of_reply.report.factory.country.name),
+        Column(
+            _l("Code category"),
+            lambda reply: ": ".join(
+                standard.label
+                for standard in (reply.finding.standard, reply.finding.sub_standard)
+                if standard
+            ),
+        ),
+        Column(_l("Severity"), "finding.get_severity_display"),
+        Column(_l("Answer due"), "right_of_reply.due_date"),
+        Column(_l("Status"), "get_state_display"),
+    ]
 
     model = FindingReply
     template_name = "engagement/replies/list.html"

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import AffiliateViewMixin
 from core.errors import DomainError
-from core.exports import ExportMixin, fields
+from core.exports import ExportMixin
 from core.views import ServiceActionMixin
 from monitoring.models import Finding
 
@@ -25,6 +25,7 @@ from ..forms import EngagementForm, LetterForm
 from ..models import CaseUpdate, Engagement, Participation, RemediationCase
 from .shared import (
     actions_with_progress,
+    case_columns,
     download,
     employer_pays,
     form_error,
@@ -59,9 +60,7 @@ class AffiliateCaseMixin(AffiliateViewMixin):
 
 
 class AffiliateCaseListView(ExportMixin, AffiliateCaseMixin, ListView):
-    export_columns = fields(
-        RemediationCase, "title", "factory", "severity", "status", "opened_on", "closed_on"
-    )
+    export_columns = case_columns(affiliate=True)
 
     template_name = "remediation/affiliate_cases.html"
     context_object_name = "cases"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from affiliates.mixins import PartnerRequiredMixin
-from core.exports import ExportMixin, fields
+from core.exports import ExportMixin
 from monitoring.models import Finding
 
 from ..compensation import compensations_with_payments
@@ -17,6 +17,7 @@ from ..forms import RejectClaimForm, UpdateForm
 from ..models import CaseUpdate, RemediationCase
 from .shared import (
     actions_with_progress,
+    case_columns,
     companies,
     employer_pays,
     prefetch_updates,
@@ -24,9 +25,7 @@ from .shared import (
 
 
 class PartnerCaseListView(ExportMixin, PartnerRequiredMixin, ListView):
-    export_columns = fields(
-        RemediationCase, "title", "factory", "severity", "status", "opened_on", "closed_on"
-    )
+    export_columns = case_columns()
 
     template_name = "remediation/partner_cases.html"
     context_object_name = "cases"

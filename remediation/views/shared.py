@@ -8,11 +8,13 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 from django.views import View
 
 from affiliates.mixins import ReaderMixin
 from core.confirm import Confirmation, ConfirmedActionMixin
+from core.exports import Column
 from core.uploads import file_download
 from core.views import ServiceActionMixin
 
@@ -30,6 +32,35 @@ from ..models import (
     ResponsibleCompany,
     UpdateAttachment,
 )
+
+
+def case_columns(*, affiliate: bool = False) -> list[Column]:
+    """The export of a list of cases: the columns of its table
+    (remediation/includes/case_table.html). An affiliate that has not joined a case reads
+    neither its action count nor its overdue count, in the file as on the page."""
+
+    def once_joined(read):
+        return lambda case: read(case) if not affiliate or case.joined else ""
+
+    columns = [
+        Column(_l("Case"), "reference"),
+        Column(_l("Title"), "title"),
+        Column(_l("Factory"), "factory.name"),
+        Column(_l("Country"), lambda case: case.factory.country.code),
+        Column(_l("Severity"), "get_severity_display"),
+        Column(_l("Fast-track"), "fast_track"),
+        Column(_l("Status"), "get_status_display"),
+        Column(_l("Actions"), once_joined(lambda case: case.action_count)),
+        Column(_l("Overdue"), once_joined(lambda case: case.overdue_count)),
+    ]
+    if affiliate:
+        columns.append(
+            Column(
+                _l("Your participation"),
+                lambda case: _("Joined") if case.joined else _("Not joined"),
+            )
+        )
+    return columns
 
 
 def form_error(request, form) -> None:

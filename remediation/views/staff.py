@@ -15,7 +15,7 @@ from django_scopes import scopes_disabled
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
-from core.exports import ExportMixin, fields
+from core.exports import ExportMixin
 from core.views import ServiceActionMixin, show_domain_error
 from grievances.models import Grievance
 from monitoring.models import Finding
@@ -53,6 +53,7 @@ from ..models import (
 )
 from .shared import (
     actions_with_progress,
+    case_columns,
     companies,
     employer_pays,
     form_error,
@@ -61,17 +62,7 @@ from .shared import (
 
 
 class StaffCaseListView(ExportMixin, StaffRequiredMixin, ListView):
-    export_columns = fields(
-        RemediationCase,
-        "title",
-        "factory",
-        "severity",
-        "status",
-        "lead_partner",
-        "staff_lead",
-        "opened_on",
-        "closed_on",
-    )
+    export_columns = case_columns()
 
     template_name = "remediation/staff_cases.html"
     context_object_name = "cases"

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views import View
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -16,7 +17,7 @@ from affiliates.mixins import AffiliateViewMixin
 from affiliates.models import Membership
 from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
-from core.exports import ExportMixin, fields
+from core.exports import Column, ExportMixin
 from core.spreadsheets import attachment
 from core.views import ServiceActionMixin, show_domain_error
 from suppliers import (
@@ -43,9 +44,14 @@ ERROR_REPORT_SECONDS = 60 * 60
 
 
 class DisclosureListView(ExportMixin, AffiliateViewMixin, ListView):
-    export_columns = fields(
-        Disclosure, "contract", "status", "due_date", "requested_at", "submitted_at", "confirmed_at"
-    )
+    export_columns = [
+        Column(_l("Contract"), "contract.reference"),
+        Column(_l("Title"), "contract.title"),
+        Column(_l("Contractor"), "contract.contractor.name"),
+        Column(_l("Status"), "get_status_display"),
+        Column(_l("Due"), "due_date"),
+        Column(_l("Sites"), "line_count"),
+    ]
 
     model = Disclosure
     template_name = "suppliers/disclosure_list.html"

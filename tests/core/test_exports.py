@@ -18,7 +18,7 @@ from core import exports
 from core.exports import ExportMixin
 from core.models import ExportJob
 from core.tasks import clean_exports, run_export
-from tests.factories import ContractFactory, ExportJobFactory, member
+from tests.factories import CompanyContactFactory, ContractFactory, ExportJobFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,8 @@ NOT_EXPORTED = {
     "column per indicator (engagement.services.performance_display)",
     "engagement.views.performance.StaffMethodListView": "the method's versions as texts, "
     "beside the form that publishes the next one",
+    "affiliates.views_sso.StaffSingleSignOnListView": "a few affiliates' sign-in providers, "
+    "configured one at a time: settings, not rows to take away",
 }
 # List-like pages that are not ListViews.
 LIST_LIKE_TEMPLATE_VIEWS = {
@@ -69,10 +71,13 @@ def test_every_list_view_declares_its_export():
     for name, view in sorted(lists.items()):
         if name in NOT_EXPORTED:
             continue
+        if not issubclass(view, ExportMixin):
+            missing.append(name)
+            continue
         declares = view.export_columns or view.get_export_columns is not (
             ExportMixin.get_export_columns
         )
-        if not issubclass(view, ExportMixin) or not declares:
+        if not declares:
             missing.append(name)
     assert missing == [], "add ExportMixin and export_columns to these list views"
 
@@ -113,7 +118,7 @@ def test_a_long_list_is_exported_in_the_background_with_progress_and_a_private_d
     page = client.get(page_url).content.decode()
     assert re.search(r'<progress id="export-bar" max="5" value="0"', page)
     assert f'hx-get="{page_url}"' in page
-    assert '<meta http-equiv="refresh"' in page  # without JavaScript, the page reloads
+    assert '<noscript><meta http-equiv="refresh"' in page  # without JavaScript: reloads
     partial = client.get(page_url, headers={"HX-Request": "true"}).content.decode()
     assert partial.startswith('\n<section id="export-progress"') or "<progress" in partial
     assert "<html" not in partial
@@ -255,4 +260,36 @@ def test_every_list_exports_for_its_audience(
                 openpyxl.load_workbook(io.BytesIO(body))
             else:
                 assert body.decode("utf-8-sig").count("\n") >= 1
+    assert failures == []
+
+
+def test_every_list_page_shows_its_export_buttons_once_with_its_filters(
+    client, staff, northvale, northvale_admin, partner_member
+):
+    """Lists with the filter panel show the buttons under it (includes/list_actions.html),
+    the others include them directly: once either way, each link with the page's query
+    string (not its page number)."""
+    failures = []
+    for user, prefix in (
+        (staff, "/staff/"),
+        *((staff, page) for page in STAFF_PAGES_ELSEWHERE),
+        (northvale_admin, "/a/"),
+        (partner_member, "/partner/"),
+        (northvale_admin, "/learn/"),
+        (northvale_admin, "/community/"),
+        (CompanyContactFactory(), "/company/"),
+    ):
+        client.force_login(user)
+        for url in _list_urls(prefix):
+            response = client.get(f"{url}?probe=1&page=1")
+            if response.status_code != 200:
+                failures.append(f"{url} -> {response.status_code}")
+                continue
+            page = response.content.decode()
+            sets = page.count('class="export-buttons"')
+            if sets != 1:
+                failures.append(f"{url}: {sets} sets of buttons")
+            for fmt in ("csv", "xlsx"):
+                if f'href="{url}?probe=1&amp;format={fmt}"' not in page:
+                    failures.append(f"{url}: no {fmt} link with the filters")
     assert failures == []
