@@ -41,13 +41,13 @@ def test_a_company_comments_and_the_officer_reads_it(live_server, page, northval
         sign_in(page, live_server.url, contact.email)
         page.goto(live_server.url + "/company/performance/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Your performance")
-        quarter = page.get_by_role("region", name="Q1 2025")
+        quarter = page.get_by_role("region", name="Q1 2025", exact=True)
         quarter.get_by_label("Your comment on these scores").fill(
             "Two requests reached an old address; we have fixed it."
         )
         quarter.get_by_role("button", name="Comment on Q1 2025").click()
         expect(page.get_by_text("Your comment on Q1 2025 is published")).to_be_visible()
-        expect(page.get_by_role("region", name="Q1 2025")).to_contain_text(
+        expect(page.get_by_role("region", name="Q1 2025", exact=True)).to_contain_text(
             "Two requests reached an old address"
         )
     sign_in(page, live_server.url, officer.email)
@@ -56,7 +56,7 @@ def test_a_company_comments_and_the_officer_reads_it(live_server, page, northval
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Performance of the company Northern IT"
     )
-    expect(page.get_by_role("region", name="Q1 2025")).to_contain_text(
+    expect(page.get_by_role("region", name="Q1 2025", exact=True)).to_contain_text(
         "Two requests reached an old address; we have fixed it."
     )
     expect(page.get_by_role("img", name=re.compile("Overall score per quarter"))).to_be_visible()
@@ -107,6 +107,6 @@ def test_staff_see_what_would_change_then_compute_again(live_server, page, north
         page.get_by_role("button", name="Confirm: compute Q1 2025 again").click()
         expect(page.get_by_text("Q1 2025 computed again: 1 score")).to_be_visible()
         page.goto(live_server.url + f"/staff/companies/{company.pk}/performance/")
-        region = page.get_by_role("region", name="Q1 2025")
+        region = page.get_by_role("region", name="Q1 2025", exact=True)
         expect(region).to_contain_text("previously 62.5")
         expect(region).to_contain_text("before the score was recomputed; it was then 62.5")

@@ -21,7 +21,9 @@ def test_admin_invites_and_changes_a_role_in_place(live_server, page, northvale)
 
     page.get_by_label("E-mail address").fill("officer@northvale.example")
     page.get_by_role("button", name="Send invitation").click()
-    expect(page.get_by_text("officer@northvale.example is already a member")).to_be_visible()
+    expect(
+        page.locator(".errorlist").get_by_text("officer@northvale.example is already a member")
+    ).to_be_visible()
 
     page.get_by_label("E-mail address").fill("auditor@northvale.example")
     page.get_by_label("Role", exact=True).select_option("viewer")

@@ -65,7 +65,7 @@ def test_partner_finding_is_triaged_published_and_read_by_the_affiliate(
         expect(page.get_by_text("Finding saved.")).to_be_visible()
         # The workers it concerns: a cohort from Myanmar who paid a broker's fee in baht.
         page.get_by_role("link", name="Add a migrant cohort").click()
-        page.get_by_label("Country of origin").select_option(label="Myanmar")
+        page.get_by_label("Country of origin", exact=True).select_option(label="Myanmar")
         page.get_by_label("Country of work").select_option(label="Thailand")
         page.get_by_label("Women", exact=True).fill("22")
         page.get_by_label("Men", exact=True).fill("18")

@@ -238,14 +238,14 @@ def test_csv_xlsx_and_api_keep_iso_dates_and_plain_decimals(
     northvale_officer.save()
     client.force_login(northvale_officer)
 
-    response = client.get("/a/northvale/contracts/export.csv")
+    response = client.get("/a/northvale/contracts/?format=csv")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     row = next(r for r in rows if r[0] == "NV-THB-1")
     assert "3598000.00" in row and "THB" in row
     assert {"2026-12-05", "2026-01-05", "2027-03-02"} <= set(row)
 
-    response = client.get("/a/northvale/contracts/export.xlsx")
+    response = client.get("/a/northvale/contracts/?format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cells = {cell.coordinate: cell for row in sheet.iter_rows(min_row=2) for cell in row}
     values = [cell.value for cell in cells.values()]

@@ -10,6 +10,7 @@ def test_every_beat_entry_names_a_registered_task():
         "suppliers.tasks.send_disclosure_reminders",
         "suppliers.tasks.clean_disclosure_uploads",
         "core.tasks.send_outbox",
+        "core.tasks.clean_exports",
         "grievances.tasks.send_grievance_reminders",
         "grievances.tasks.anonymise_expired_grievances",
         "remediation.tasks.send_reminders",

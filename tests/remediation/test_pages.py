@@ -476,7 +476,7 @@ def test_the_factory_page_shows_the_published_summary_and_the_cases(
                 "amount_paid": "0",
                 "workers_covered": "3",
             },
-            "three-letter currency code",
+            "is not an ISO 4217 currency code",
         ),
         (
             "remediation:escalation_add",
