@@ -240,7 +240,8 @@ def test_csv_xlsx_and_api_keep_iso_dates_and_plain_decimals(
 
     response = client.get("/a/northvale/contracts/?format=csv")
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
     row = next(r for r in rows if r[0] == "NV-THB-1")
     assert "3598000.00" in row and "THB" in row
     assert {"2026-12-05", "2026-01-05", "2027-03-02"} <= set(row)
