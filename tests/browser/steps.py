@@ -31,21 +31,42 @@ def sign_in(page, base_url, email):
     page.wait_for_load_state()
 
 
-def violations(page, url, *, impacts=None, page_itself=False) -> list[str]:
-    """Open `url` and list what axe (WCAG 2.1 A and AA) and the duplicate-id check find there.
+PHONE = {"width": 360, "height": 800}
+PAGE_WIDER_THAN_VIEWPORT = "document.documentElement.scrollWidth > window.innerWidth"
+
+
+def violations(page, url, *, impacts=None, page_itself=False, phone=True) -> list[str]:
+    """Open `url` and list what axe (WCAG 2.1 A and AA) and the duplicate-id check find there,
+    at the page's width and then, unless `phone=False`, at 360 px, where the page itself must
+    not scroll sideways (its tables scroll inside their own boxes).
 
     `impacts` keeps only violations of those impacts; `page_itself` asserts the page answered
     200 at `url` itself, not after a redirect."""
     response = page.goto(url)
     if page_itself:
         assert (response.status, page.url) == (200, url)
+    found = _axe(page, url, impacts)
+    found += [f"{url}: duplicate id {id_}" for id_ in page.evaluate(DUPLICATE_IDS)]
+    viewport = page.viewport_size
+    if phone and viewport and viewport["width"] > PHONE["width"]:
+        page.set_viewport_size(PHONE)
+        try:
+            found += [f"{note} at 360 px" for note in _axe(page, url, impacts)]
+            if page.evaluate(PAGE_WIDER_THAN_VIEWPORT):
+                width = page.evaluate("document.documentElement.scrollWidth")
+                found.append(f"{url}: the page is {width} px wide at 360 px")
+        finally:
+            page.set_viewport_size(viewport)
+    return found
+
+
+def _axe(page, url, impacts) -> list[str]:
     results = Axe().run(page, options=WCAG)
-    found = [
+    return [
         f"{url}: {v['id']} ({v['impact']}) {v['help']}"
         for v in results.response["violations"]
         if impacts is None or v["impact"] in impacts
     ]
-    return found + [f"{url}: duplicate id {id_}" for id_ in page.evaluate(DUPLICATE_IDS)]
 
 
 def without_second_factor(*users):
