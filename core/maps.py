@@ -13,7 +13,7 @@ map never replaces the table of the same points next to it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.templatetags.static import static
@@ -67,11 +67,14 @@ def point_map(
     classes: Sequence[MarkerClass],
     title: str,
     not_drawn: int = 0,
+    listed: Mapping[str, int] | None = None,
     chart_id: str = "",
 ) -> SafeString:
     """The world map with one marker per point, drawn in the order of `classes` reversed (the
     first class, the most important, on top), and a legend of every class with its count.
-    `not_drawn` counts the points left out (no coordinates): the description says so."""
+    `not_drawn` counts the points left out (no coordinates): the description says so.
+    `listed` counts each class's rows of the table beside the map, those not drawn included:
+    the legend then gives that count, and how many are drawn when fewer are."""
     chart_id = chart_id or _derived_id(
         "map", title, [(p.label, f"{p.latitude},{p.longitude},{p.kind}") for p in points]
     )
@@ -107,7 +110,7 @@ def point_map(
                 _marker(marker, x, y),
             )
         )
-    legend, legend_height = _legend(classes, counts)
+    legend, legend_height = _legend(classes, counts, listed)
     parts.append(format_html('<g transform="translate(0 {})">{}</g>', MAP_HEIGHT, legend))
     height = MAP_HEIGHT + legend_height
 
@@ -186,15 +189,20 @@ def _marker(marker: MarkerClass, x: float, y: float, size: float = MARKER_SIZE) 
     )
 
 
-def _legend(classes: Sequence[MarkerClass], counts: Counter) -> tuple[SafeString, int]:
+def _legend(
+    classes: Sequence[MarkerClass], counts: Counter, listed: Mapping[str, int] | None
+) -> tuple[SafeString, int]:
     """Each class's shape, label and count, in rows that wrap at the map's width."""
     items = []
     x, line = PAD, 0
     for marker in classes:
-        text = gettext("%(label)s (%(count)d)") % {
-            "label": _clean(marker.label),
-            "count": counts[marker.key],
-        }
+        drawn = counts[marker.key]
+        total = max(drawn, listed.get(marker.key, 0)) if listed is not None else drawn
+        values = {"label": _clean(marker.label), "count": total, "drawn": drawn}
+        if total == drawn:
+            text = gettext("%(label)s (%(count)d)") % values
+        else:
+            text = gettext("%(label)s (%(count)d, %(drawn)d drawn)") % values
         item_width = 2 * MARKER_SIZE + 8 + round(len(text) * 7.5) + 18
         if x > PAD and x + item_width > MAP_WIDTH - PAD:
             x, line = PAD, line + 1

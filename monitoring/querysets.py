@@ -39,6 +39,15 @@ class MonitoringReportQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=self.model.Status.PUBLISHED, published_at__isnull=False)
 
+    def to_triage(self):
+        """Sent by their partner, waiting for staff to read them."""
+        Status = self.model.Status
+        return self.filter(status__in=[Status.SUBMITTED, Status.IN_TRIAGE])
+
+    def awaiting_publication(self):
+        """Validated by staff, not yet published to the affiliates."""
+        return self.filter(status=self.model.Status.VALIDATED)
+
     def awaiting_triage(self):
         Status = self.model.Status
         return self.filter(

@@ -7,13 +7,14 @@ Who reads what is decided by the querysets passed in (`visible_to(reader)`), nev
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django_countries import countries
 
 from core.charts import bar_chart, heat_map, stacked_bar_chart
@@ -223,9 +224,7 @@ def waiting_by_age(queues, *, now, slug: str = "waiting") -> RiskTable:
                 label,
                 *(counts[key] for key, _ in buckets),
                 total,
-                gettext("%(days)d days") % {"days": oldest_days}
-                if oldest_days is not None
-                else "–",
+                _age(oldest_days),
             ]
         )
         chart_rows.append((label, {key: counts[key] for key, _ in buckets}))
@@ -251,6 +250,15 @@ def waiting_by_age(queues, *, now, slug: str = "waiting") -> RiskTable:
         ),
         empty_text="",
     )
+
+
+def _age(days: int | None) -> str:
+    """How long the oldest has waited: "today", "1 day", "12 days" ("–" when none waits)."""
+    if days is None:
+        return "–"
+    if days <= 0:
+        return gettext("today")
+    return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
 
 
 def _is_datetime(queryset, field: str) -> bool:
@@ -332,7 +340,14 @@ def factory_map(factories, findings, *, title: str) -> FactoryMap:
         for s, colour in zip(SEVERITIES, SEVERITY_COLOURS, strict=True)
     ] + [MarkerClass(NO_OPEN_FINDING, gettext("No open finding"), NO_OPEN_FINDING_COLOUR, "ring")]
     not_drawn = sum(1 for factory in listed if not factory.drawn)
+    # The legend counts every factory of the table, those without coordinates too.
+    in_table = Counter(factory.severity or NO_OPEN_FINDING for factory in listed)
     svg = point_map(
-        points, classes=classes, title=title, not_drawn=not_drawn, chart_id="factory-map"
+        points,
+        classes=classes,
+        title=title,
+        not_drawn=not_drawn,
+        listed=in_table,
+        chart_id="factory-map",
     )
     return FactoryMap(title=title, svg=svg, factories=listed, total=total, not_drawn=not_drawn)

@@ -119,8 +119,13 @@ def staff_charts(reader, today=None) -> dict:
         [
             (
                 _("Monitoring reports to triage"),
-                MonitoringReport.objects.visible_to(reader).awaiting_triage(),
+                MonitoringReport.objects.visible_to(reader).to_triage(),
                 "submitted_at",
+            ),
+            (
+                _("Validated reports waiting for publication"),
+                MonitoringReport.objects.visible_to(reader).awaiting_publication(),
+                "decided_at",
             ),
             (_("Open grievances"), Grievance.objects.visible_to(reader).open(), "received_on"),
         ],
@@ -140,7 +145,8 @@ def staff_charts(reader, today=None) -> dict:
         "today": today,
         "waiting": waiting,
         "reports_waiting": waiting.rows[0][-2],
-        "grievances_waiting": waiting.rows[1][-2],
+        "reports_to_publish": waiting.rows[1][-2],
+        "grievances_waiting": waiting.rows[2][-2],
         "findings_by_severity": by_severity,
         "findings_by_category": by_category,
         "overdue_actions": dashboards.overdue_actions_by_age(

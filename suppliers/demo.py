@@ -48,29 +48,47 @@ CONTRACTOR_EMAILS = {
     "EuroDesk Solutions BV": "compliance@eurodesk.example",
 }
 
+# (legal name, address, country, (latitude, longitude) of the site in its town: the
+# dashboards' map draws them).
 SITES = {
     "ayutthaya": (
         "Ayutthaya Precision Electronics Co., Ltd.",
         "88 Moo 1, Rojana Industrial Park, Uthai, Phra Nakhon Si Ayutthaya 13210",
         "TH",
+        ("14.332000", "100.648000"),
     ),
     "penang": (
         "Penang Display Technologies Sdn. Bhd.",
         "Plot 12, Bayan Lepas Free Industrial Zone Phase 4, 11900 Penang",
         "MY",
+        ("5.296000", "100.268000"),
     ),
     "shenzhen": (
         "Shenzhen Bright Peripheral Factory",
         "No. 3 Industrial Road, Longhua District, Shenzhen, Guangdong",
         "CN",
+        ("22.696000", "114.044000"),
     ),
-    "brno": ("Brno Server Assembly s.r.o.", "Technologická 12, 627 00 Brno", "CZ"),
+    "brno": (
+        "Brno Server Assembly s.r.o.",
+        "Technologická 12, 627 00 Brno",
+        "CZ",
+        ("49.226000", "16.575000"),
+    ),
     "bacninh": (
         "Bac Ninh Mobile Assembly Co., Ltd.",
         "Lot A, Yen Phong Industrial Park, Bac Ninh Province",
         "VN",
+        ("21.207000", "105.958000"),
     ),
 }
+# The second Penang plant of the staff review queue (`_possible_duplicate`).
+TWIN = (
+    "Penang Display Tech Plant 2",
+    "Plot 12A, Bayan Lepas FIZ Phase 4, Penang",
+    "MY",
+    ("5.301000", "100.263000"),
+)
 
 # (affiliate, reference, title, contractor, value, currency, days since award, EW version,
 #  categories, lines as (site, brand, model, tier), final disclosure state)
@@ -201,6 +219,7 @@ def seed(*, affiliates, users, scale: int = 0, **context) -> dict:
             disclosure = Disclosure.objects.get(contract=contract)
             _advance(disclosure, lines, state, by, CONTRACTOR_EMAILS.get(contractor, ""))
     _possible_duplicate()
+    place_factories()
     return {}
 
 
@@ -222,7 +241,7 @@ def _companies() -> None:
 def _possible_duplicate() -> None:
     """One uncertain match waiting in the staff review queue."""
     known = Factory.objects.filter(name_key=normalise_name(SITES["penang"][0])).first()
-    name, address = "Penang Display Tech Plant 2", "Plot 12A, Bayan Lepas FIZ Phase 4, Penang"
+    name, address = TWIN[:2]
     twin, _created = Factory.objects.get_or_create(
         name_key=normalise_name(name),
         country="MY",
@@ -240,6 +259,16 @@ def _possible_duplicate() -> None:
                 "matched_facts": ["name"],
             },
         )
+
+
+def place_factories() -> None:
+    """Every demo factory where it is (the disclosure rows carry no coordinates): seed_demo
+    calls it again after the other apps' demos, whose accepted disclosures add factories too;
+    a database seeded before the map gets them on the next run."""
+    for name, _address, country, (latitude, longitude) in [*SITES.values(), TWIN]:
+        Factory.objects.filter(name_key=normalise_name(name), country=country).exclude(
+            latitude=Decimal(latitude), longitude=Decimal(longitude)
+        ).update(latitude=Decimal(latitude), longitude=Decimal(longitude))
 
 
 def _advance(disclosure: Disclosure, lines, state: str, by, contractor_email: str) -> None:

@@ -67,6 +67,14 @@ CASES = [
         f"1{NNBSP}500{NNBSP}000{NBSP}JPY",
     ),
     ("{{ n|money:'EUR' }}", {"n": Decimal("1241.38")}, "€1,241.38", f"1{NNBSP}241,38{NBSP}€"),
+    # The pound on British English pages; an ambiguous dollar keeps its code.
+    ("{{ n|money:'GBP' }}", {"n": Decimal("85000")}, "£85,000.00", f"85{NNBSP}000,00{NBSP}GBP"),
+    (
+        "{{ n|money:'USD' }}",
+        {"n": Decimal("85000")},
+        f"USD{NBSP}85,000.00",
+        f"85{NNBSP}000,00{NBSP}USD",
+    ),
     ("{{ n|money_eur }}", {"n": Decimal("-0.5")}, "-€0.50", f"-0,50{NBSP}€"),
     ("{{ n|money_eur }}", {"n": 0}, "€0.00", f"0,00{NBSP}€"),
     ("[{{ n|money_eur }}]", {"n": None}, "[]", "[]"),

@@ -139,3 +139,27 @@ def test_demo_topics_are_one_vocabulary_shared_by_every_area(db):
     }
     for slug in used:
         assert Resource.objects.published().filter(topics__slug=slug).exists(), slug
+
+
+def test_every_demo_factory_is_on_the_dashboard_map(db, client):
+    """Coordinates of its town for every demo factory, given again to a database seeded
+    before them; the affiliate dashboard's map then draws every factory of its table."""
+    from django.urls import reverse
+
+    from suppliers.models import Factory
+
+    call_command("seed_demo", verbosity=0)
+    Factory.objects.filter(name__startswith="Brno").update(latitude=None, longitude=None)
+    call_command("seed_demo", verbosity=0)
+    factories = Factory.objects.all()
+    assert factories.count() >= 6
+    assert not factories.filter(latitude__isnull=True).exists()
+    assert not factories.filter(longitude__isnull=True).exists()
+    brno = Factory.objects.get(name__startswith="Brno")
+    assert (round(brno.latitude), round(brno.longitude)) == (49, 17)
+
+    client.force_login(User.objects.get(email="admin@northvale.example"))
+    response = client.get(reverse("reports:dashboard", kwargs={"affiliate_slug": "northvale"}))
+    factory_map = response.context["factory_map"]
+    assert factory_map.factories and factory_map.not_drawn == 0
+    assert str(factory_map.svg).count('class="map-point"') == len(factory_map.factories)

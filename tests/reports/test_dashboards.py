@@ -110,6 +110,8 @@ def test_affiliate_dashboard_charts_count_what_the_affiliate_reads(
     svg = str(factory_map.svg)
     assert svg.count('class="map-point"') == 1
     assert "Plant A: most severe open finding: High" in svg
+    # The legend counts every factory of the table: B, medium, has no coordinates.
+    assert "High (1)" in svg and "Medium (1, 0 drawn)" in svg and "Critical (0)" in svg
     assert "Plant C" not in response.content.decode()
     assert factory_map.not_drawn == 1
 
@@ -152,6 +154,13 @@ def test_staff_dashboard_says_what_waits_and_how_long(client, staff, northvale):
     for days in (1, 3, 12, 40):
         waiting_report(days)
     MonitoringReportFactory(status=MonitoringReport.Status.DRAFT, submitted_at=None)
+    # Validated, waiting for publication: not to triage any more; both validated minutes ago.
+    for minutes in (1, 5):
+        validated = waiting_report(20)
+        MonitoringReport.objects.filter(pk=validated.pk).update(
+            status=MonitoringReport.Status.VALIDATED,
+            decided_at=timezone.now() - timedelta(minutes=minutes),
+        )
     waiting_grievance(2)
     waiting_grievance(60)
     closed = waiting_grievance(90)
@@ -161,12 +170,14 @@ def test_staff_dashboard_says_what_waits_and_how_long(client, staff, northvale):
     response = client.get(reverse("reports:staff_dashboard"))
     assert response.status_code == 200
     context = response.context
-    reports, grievances = context["waiting"].rows
+    reports, to_publish, grievances = context["waiting"].rows
     # Less than 7 days, 7 to 30, more than 30, total, oldest (Plant A's submitted report too).
     assert reports[1:] == [3, 1, 1, 5, "40 days"]
+    assert to_publish[1:] == [2, 0, 0, 2, "today"]
     assert grievances[1:] == [1, 0, 1, 2, "60 days"]
     body = response.content.decode()
-    assert "5 monitoring reports waiting" in body
+    assert "5 monitoring reports to triage" in body
+    assert "2 validated reports waiting for publication" in body
     assert "2 grievances waiting" in body
     # Staff read every factory, by every open finding of an accepted report; C's critical
     # finding is published, A's unpublished critical one is not yet validated.
@@ -239,6 +250,17 @@ def test_the_map_projects_linearly_and_marks_each_class_by_shape_and_text():
     )
     assert "<script>" not in svg and "Site &lt;script&gt;: worst" in svg
     assert "Bad &lt;b&gt; (1)" in svg and "Fine (1)" in svg
+    # Counting the table's rows, those not drawn too.
+    counted = str(
+        point_map(
+            [MapPoint("Other", -10, -20, "ok")],
+            classes=classes,
+            title="Sites",
+            not_drawn=2,
+            listed={"bad": 2, "ok": 1},
+        )
+    )
+    assert "Bad &lt;b&gt; (2, 0 drawn)" in counted and "Fine (1)" in counted
     assert svg.count("<polygon") == 2  # the point and its legend
     assert "2 more without coordinates, not drawn." in svg
     assert 'href="/static/maps/world-110m.svg"' in svg
@@ -269,6 +291,8 @@ def test_partner_dashboard_charts_its_reports_by_state_and_its_open_grievances(
     assert "Open grievances, by how long they have waited" in body
     assert "The oldest has waited 40 days." in body
     assert "Less than 7 days: 1" in body and "More than 30 days: 1" in body
+    # Dates in words, as on the other pages (the factory's period: 1 March to 30 April 2026).
+    assert "1 March 2026 – 30 April 2026" in body and "01/03/2026" not in body
 
 
 def test_company_home_leads_with_what_the_company_must_act_on(client):

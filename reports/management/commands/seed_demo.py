@@ -8,6 +8,7 @@ from django_scopes import scopes_disabled
 from affiliates.demo_accounts import DEMO_LOGINS, DEMO_PASSWORD
 from core.audit import AuditedCommand
 from reports import network
+from suppliers import demo as suppliers_demo
 
 # Each app's `demo.seed(**context)` adds its objects and returns names for the apps after it.
 # In dependency order: monitoring reports and grievances need the suppliers' factories.
@@ -57,6 +58,8 @@ class Command(AuditedCommand):
             for module_name in DEMO_MODULES:
                 result = import_module(module_name).seed(**context)
                 context.update(result or {})
+            # Where the demo's factories are, those other apps' disclosures added included.
+            suppliers_demo.place_factories()
             if scale > 0 and not affiliates_only:
                 network.seed(seed=seed, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
