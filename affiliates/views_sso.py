@@ -1,6 +1,9 @@
 """Single sign-on pages: the login page's "Sign in with your organisation" and staff's
 configuration of each affiliate's identity provider (`affiliates.sso`)."""
 
+import logging
+
+import requests
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
@@ -19,6 +22,8 @@ from . import sso as sso_services
 from .forms import SingleSignOnForm, SingleSignOnStartForm
 from .mixins import StaffRequiredMixin
 from .models import SingleSignOn
+
+log = logging.getLogger(__name__)
 
 
 class SingleSignOnStartView(View):
@@ -58,7 +63,24 @@ class SingleSignOnStartView(View):
                 **provider.get_auth_params(),
                 "login_hint": form.cleaned_data["email"],
             }
-        return provider.redirect(request, AuthProcess.LOGIN, next_url=next_url, **kwargs)
+        try:
+            # OpenID Connect first fetches the provider's discovery document over the network.
+            return provider.redirect(request, AuthProcess.LOGIN, next_url=next_url, **kwargs)
+        except requests.RequestException as exc:
+            log.warning(
+                "Single sign-on provider of affiliate %s unreachable (%s): %s",
+                sso.affiliate_id,
+                sso.protocol,
+                type(exc).__name__,
+            )
+            messages.error(
+                request,
+                _(
+                    "Your organisation's sign-in service cannot be reached just now; try again "
+                    "later or sign in with your password."
+                ),
+            )
+            return redirect("account_login")
 
 
 class StaffSingleSignOnListView(StaffRequiredMixin, ListView):

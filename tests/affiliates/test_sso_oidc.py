@@ -8,6 +8,7 @@ Everything between it and the platform goes over real HTTP; the browser is Djang
 
 import json
 import secrets
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -269,3 +270,30 @@ def test_an_existing_account_removed_from_the_affiliate_is_not_placed_again(
     assert response.status_code == 302, response.content
     assert int(client.session["_auth_user_id"]) == former.pk
     assert _membership(former, northvale) is None
+
+
+def test_an_unreachable_provider_sends_back_to_the_login_page_with_a_message(
+    client, northvale, caplog
+):
+    """The discovery document cannot be fetched (nothing listens on the port): no server
+    error, the login page says so, and the log names the affiliate, never the person."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    sso_save(
+        affiliate=northvale,
+        protocol=SingleSignOn.Protocol.OIDC,
+        domains=["northvale.example"],
+        server_url=f"http://127.0.0.1:{port}",
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+    )
+    with caplog.at_level("WARNING", logger="affiliates.views_sso"):
+        response = client.post("/accounts/sso/", {"email": "ana@northvale.example"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    page = client.get(response["Location"]).content.decode()
+    assert "sign-in service cannot be reached just now" in page
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+    assert "ana" not in caplog.text
+    assert f"affiliate {northvale.pk} " in caplog.text

@@ -43,3 +43,13 @@ def test_menu_of_a_contract_page_marks_contracts(client, northvale_officer, nort
     nav = page.split('class="main-nav"')[1].split("</nav>")[0]
     assert nav.count('aria-current="page"') == 1
     assert re.search(r'href="/a/northvale/contracts/" aria-current="page"', nav)
+
+
+def test_account_page_marks_account_in_the_user_menu(client, northvale_officer):
+    client.force_login(northvale_officer)
+    page = client.get("/account/").content.decode()
+    user_menu = page.split('class="user-menu"')[1].split("</div>")[0]
+    assert re.search(r'href="/account/" aria-current="page"', user_menu)
+    assert page.count('aria-current="page"') == 1  # nothing in the main menu
+    elsewhere = client.get("/a/northvale/contracts/").content.decode()
+    assert 'href="/account/" aria-current' not in elsewhere
