@@ -1,10 +1,12 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from affiliates.models import User
+from core.filters import counted_choices, counted_label
 from core.forms import country_choices
 from core.uploads import EvidenceFileField
 from monitoring.models import CodeStandard, ForcedLabourIndicator
@@ -242,22 +244,43 @@ class CloseForm(forms.Form):
     )
 
 
+def _counts(visible, field) -> dict:
+    if visible is None:
+        return {}
+    return dict(visible.order_by().values_list(field).annotate(n=Count("pk")).order_by())
+
+
+def _label(label, visible, count):
+    return label if visible is None else counted_label(label, count)
+
+
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
-    def __init__(self, *args, staff=(), **kwargs):
-        from .models import Status
+    def __init__(self, *args, staff=(), visible=None, **kwargs):
+        """`visible`: the grievances the reader may read, before these filters; each choice
+        says how many of them it holds (one GROUP BY per filter, `core.filters`)."""
+        from .models import OPEN_STATUSES, Status
 
         super().__init__(*args, **kwargs)
+        statuses = _counts(visible, "status")
+        by_assignee = _counts(visible, "assignee")
+        assignees = {str(pk): n for pk, n in by_assignee.items() if pk}
+        nobody = by_assignee.get(None, 0)
+        open_count = sum(n for status, n in statuses.items() if status in OPEN_STATUSES)
         self.fields["status"].choices = [
-            ("", pgettext_lazy("grievances filter", "Open")),
-            ("all", _("All")),
-            *Status.choices,
+            ("", _label(pgettext_lazy("grievances filter", "Open"), visible, open_count)),
+            ("all", _label(_("All"), visible, sum(statuses.values()))),
+            *(counted_choices(statuses, Status.choices) if visible is not None else Status.choices),
         ]
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
-            ("none", _("Nobody")),
-            *[(str(user.pk), str(user)) for user in staff],
+            ("none", _label(_("Nobody"), visible, nobody)),
+            *(
+                counted_choices(assignees, [(str(user.pk), str(user)) for user in staff])
+                if visible is not None
+                else [(str(user.pk), str(user)) for user in staff]
+            ),
         ]

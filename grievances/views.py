@@ -93,10 +93,10 @@ class StaffQueueView(ExportMixin, NoStoreMixin, StaffRequiredMixin, TemplateView
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         staff = list(User.objects.filter(is_ew_staff=True, is_active=True).order_by("email"))
-        filters = QueueFilterForm(self.request.GET or None, staff=staff)
+        visible = Grievance.objects.visible_to(self.reader)
+        filters = QueueFilterForm(self.request.GET or None, staff=staff, visible=visible)
         queryset = (
-            Grievance.objects.visible_to(self.reader)
-            .with_next_deadline()
+            visible.with_next_deadline()
             .select_related("assignee", "factory", "partner")
             .order_by(F("next_due").asc(nulls_last=True), "-received_on", "pk")
         )

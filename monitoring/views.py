@@ -419,8 +419,9 @@ class ReportSubmitView(PartnerReportMixin, ConfirmedActionMixin, View):
             title=_("Submit report %(reference)s to Electronics Watch?")
             % {"reference": report.reference},
             summary=_(
-                "Electronics Watch staff will triage the report on %(factory)s. Affiliates "
-                "read nothing of it until staff publish an affiliate-facing version."
+                # The name is never followed by a full stop: "… s.r.o.." (QA of issue 16).
+                "The report on %(factory)s goes to Electronics Watch staff, who triage it; "
+                "affiliates read nothing of it until staff publish an affiliate-facing version."
             )
             % {"factory": report.factory.name},
             audience=_("Who receives it: Electronics Watch staff"),

@@ -5,13 +5,14 @@ from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 from django_scopes import scopes_disabled
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
-from core.exports import ExportMixin, fields
+from core.exports import Column, ExportMixin, fields
 from core.views import ServiceActionMixin, show_domain_error
 from suppliers import services
 from suppliers.factory_counts import with_counts
@@ -35,7 +36,20 @@ from suppliers.models import (
 class StaffFactoryRankingView(ExportMixin, StaffRequiredMixin, ListView):
     """Factories ranked by collective leverage: affiliates linked, then their combined spend."""
 
-    export_columns = fields(Factory, "name", "address", "country", "sector", "os_id")
+    export_columns = [
+        Column(_l("Factory"), "name"),
+        Column(_l("Country"), lambda factory: factory.country.name),
+        Column(_l("Sector"), "get_sector_display"),
+        Column(_l("Function"), "get_function_display"),
+        Column(_l("Open findings"), lambda factory: getattr(factory, "open_findings", 0) or 0),
+        Column(
+            _l("Open remediation cases"), lambda factory: getattr(factory, "open_cases", 0) or 0
+        ),
+        Column(_l("Affiliates"), lambda factory: factory.affiliate_count or 0),
+        Column(
+            _l("Combined contract value (EUR)"), lambda factory: factory.combined_value_eur or 0
+        ),
+    ]
 
     template_name = "suppliers/staff_factories.html"
     context_object_name = "factories"

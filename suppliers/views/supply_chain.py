@@ -1,9 +1,10 @@
 """The supply chain as an affiliate sees it (under /a/<affiliate_slug>/factories/)."""
 
+from django.utils.translation import gettext_lazy as _l
 from django.views.generic import ListView
 
 from affiliates.mixins import AffiliateViewMixin
-from core.exports import ExportMixin, fields
+from core.exports import Column, ExportMixin
 from suppliers.factory_counts import with_counts
 from suppliers.forms import (
     FactoryFilterForm,
@@ -14,7 +15,16 @@ from suppliers.models import Factory
 
 
 class SupplyChainView(ExportMixin, AffiliateViewMixin, ListView):
-    export_columns = fields(Factory, "name", "address", "country", "sector", "os_id")
+    export_columns = [
+        Column(_l("Factory"), "name"),
+        Column(_l("Country"), lambda factory: factory.country.name),
+        Column(_l("Function"), "get_function_display"),
+        Column(_l("Open findings"), lambda factory: getattr(factory, "open_findings", 0) or 0),
+        Column(
+            _l("Open remediation cases"), lambda factory: getattr(factory, "open_cases", 0) or 0
+        ),
+        Column(_l("Other affiliates buying from it"), "other_affiliates"),
+    ]
 
     model = Factory
     template_name = "suppliers/supply_chain.html"
