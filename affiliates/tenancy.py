@@ -116,7 +116,9 @@ class TenantMiddleware:
         request.membership = membership
         request.affiliate = membership.affiliate
         request.reader = Reader.of(request.user, membership)
-        request.session[ACTIVE_AFFILIATE_SESSION_KEY] = membership.affiliate.slug
+        if request.session.get(ACTIVE_AFFILIATE_SESSION_KEY) != membership.affiliate.slug:
+            # Only when it changes: a plain page view must not write the session.
+            request.session[ACTIVE_AFFILIATE_SESSION_KEY] = membership.affiliate.slug
         with scope(affiliate=membership.affiliate):
             return self.get_response(request)
 

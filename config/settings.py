@@ -359,7 +359,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.CappedPageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "core.api.ErrorResponsesAutoSchema",
@@ -367,6 +367,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
+# Lists (pages and API) count their rows up to this many, then say "more than" (core.pagination).
+EW_LIST_COUNT_LIMIT = env.int("EW_LIST_COUNT_LIMIT", default=10_000)
 KNOX_TOKEN_MODEL = "affiliates.ApiToken"
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env.int("EW_API_TOKEN_TTL_DAYS", default=90)),

@@ -9,4 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform building blocks")
 
     def ready(self):
+        from django.views.generic.list import MultipleObjectMixin
+
         from . import checks  # noqa: F401  (registers them)
+        from .pagination import CappedPaginator
+
+        # Every list page counts up to a limit and reads deep pages from the nearer end.
+        MultipleObjectMixin.paginator_class = CappedPaginator

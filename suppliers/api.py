@@ -1,7 +1,7 @@
 """Supply-chain API: shared rows through `visible_to`, tenant rows through the scope."""
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -145,7 +145,7 @@ class DisclosureViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Disclosure.objects.select_related("contract")
-            .annotate(line_count=Count("lines"))
+            .with_line_count()
             .order_by("due_date", "pk")
         )
 

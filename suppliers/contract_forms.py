@@ -10,7 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.currencies import CurrencyField
-from core.filters import counted_choices, list_counts, present_queryset
+from core.filters import counted_choices, list_counts
+from core.forms import SearchableModelChoiceField
 
 from .contracts import cpv_codes_error
 from .models import CPV_PATTERN, ChecklistItem, Contract, Supplier
@@ -61,11 +62,12 @@ class ContractForm(forms.Form):
 
     reference = forms.CharField(label=_("Reference"), max_length=100)
     title = forms.CharField(label=_("Title"), max_length=255)
-    contractor = forms.ModelChoiceField(
+    contractor = SearchableModelChoiceField(
+        Supplier.objects.none(),
+        what=_("contractor"),
         label=_("Contractor"),
-        queryset=Supplier.objects.none(),
         required=False,
-        empty_label=_("— choose a contractor —"),
+        help_text=_("Type part of the name and pick it from the suggestions."),
     )
     new_contractor = forms.CharField(
         label=_("Or the name of a new contractor"),
@@ -254,11 +256,8 @@ class ContractFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any")), ("yes", _("Included")), ("no", _("Not included"))],
     )
-    contractor = forms.ModelChoiceField(
-        label=_("Contractor"),
-        queryset=Supplier.objects.none(),
-        required=False,
-        empty_label=_("Any"),
+    contractor = SearchableModelChoiceField(
+        Supplier.objects.none(), what=_("contractor"), label=_("Contractor"), required=False
     )
     category = forms.ChoiceField(
         label=_("Product category"),
@@ -284,13 +283,13 @@ class ContractFilterForm(forms.Form):
         ).order_by("name", "pk")
 
     def offer_present_choices(self, contracts) -> None:
-        """For the list page: only the categories and contractors of `contracts`, with their
-        counts (the exports and the API keep every choice and spare the queries)."""
+        """For the list page: only the categories of `contracts`, with their counts (the
+        exports and the API keep every choice and spare the query). The contractor is typed,
+        with suggestions: an affiliate may have thousands."""
         [categories] = list_counts(contracts, "product_categories")
         self.fields["category"].choices = counted_choices(
             categories, Contract.Category.choices, empty_label=_("Any")
         )
-        present_queryset(self.fields["contractor"], contracts, "contractor")
 
     def filter(self, queryset):
         """The queryset narrowed by the valid filters; invalid ones are shown and ignored."""

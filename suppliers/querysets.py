@@ -119,6 +119,20 @@ class FactoryQuerySet(models.QuerySet):
 
 
 class DisclosureQuerySet(models.QuerySet):
+    def with_line_count(self):
+        """`line_count`: the disclosure's lines, as a subquery per row rather than a join
+        grouped over every disclosure, so that a page of a list counts the lines of its own
+        rows only (PostgreSQL evaluates it after the sort and the LIMIT)."""
+        Line = self.model._meta.get_field("lines").related_model
+        lines = (
+            Line._base_manager.filter(disclosure=OuterRef("pk"))
+            .order_by()
+            .values("disclosure")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(line_count=Coalesce(Subquery(lines), 0))
+
     def overdue(self):
         return self.awaiting_contractor().filter(due_date__lt=timezone.localdate())
 

@@ -16,6 +16,11 @@ affiliate_patterns = [
         name="contract_list",
     ),
     path(
+        "contracts/contractors/",
+        contracts.ContractorSuggestionsView.as_view(),
+        name="contractor_suggestions",
+    ),
+    path(
         "contracts/new/",
         contracts.ContractCreateView.as_view(),
         name="contract_create",

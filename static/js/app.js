@@ -27,6 +27,33 @@
     label.scrollIntoView({ block: "center" });
   });
 
+  // A box that names one of thousands (core.forms.SuggestInput): as one types, its <datalist>
+  // gets the names the box's JSON endpoint suggests. Without this it is a text search.
+  var suggestTimer = null;
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("input[data-suggest-url]")) return;
+    window.clearTimeout(suggestTimer);
+    suggestTimer = window.setTimeout(function () {
+      var text = box.value.trim();
+      var list = document.getElementById(box.getAttribute("list"));
+      if (!list || text.length < 2) return;
+      var url = new URL(box.dataset.suggestUrl, window.location.href);
+      url.searchParams.set("q", text);
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        .then(function (body) {
+          list.replaceChildren();
+          body.results.forEach(function (row) {
+            var option = document.createElement("option");
+            option.value = row.name;
+            list.appendChild(option);
+          });
+        })
+        .catch(function () {});
+    }, 200);
+  });
+
   function start() {
     fitMenu();
     if (narrow.addEventListener) narrow.addEventListener("change", fitMenu);

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from affiliates.mixins import AffiliateViewMixin
 from affiliates.models import Membership
 from core.errors import DomainError
 from core.exports import Column, ExportMixin
+from core.forms import suggestions
 from core.spreadsheets import attachment
 from core.views import show_domain_error
 from suppliers import contracts as services
@@ -26,7 +27,7 @@ from suppliers.contract_forms import (
     ContractForm,
     OcdsImportForm,
 )
-from suppliers.models import ChecklistItem, Contract
+from suppliers.models import ChecklistItem, Contract, Supplier
 
 # --- Contracts ---------------------------------------------------------------------------
 
@@ -97,6 +98,9 @@ class ContractListView(ExportMixin, AffiliateViewMixin, ListView):
     def get(self, request, *args, **kwargs):
         self.filter_form = ContractFilterForm(request.GET)
         self.filter_form.offer_present_choices(Contract.objects.all())
+        self.filter_form.fields["contractor"].widget.suggest_url = (
+            _contractor_suggestions_url(self.affiliate) + "?among=contracts"
+        )
         self.filter_form.is_valid()
         return super().get(request, *args, **kwargs)
 
@@ -111,6 +115,27 @@ class ContractListView(ExportMixin, AffiliateViewMixin, ListView):
         context["today"] = timezone.localdate()
         context["import_report"] = _import_report_shown(self.request, self.affiliate)
         return context
+
+
+def _contractor_suggestions_url(affiliate) -> str:
+    return reverse("suppliers:contractor_suggestions", kwargs={"affiliate_slug": affiliate.slug})
+
+
+class ContractorSuggestionsView(AffiliateViewMixin, View):
+    """Contractors whose name holds `?q=`, as JSON for the contractor boxes' suggestions:
+    every contractor (the contract form), or with `?among=contracts` those of the
+    affiliate's contracts (the list's filter)."""
+
+    model = Contract
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("among") == "contracts":
+            # The scope keeps the subquery to this affiliate's contracts.
+            contractors = Supplier.objects.filter(pk__in=Contract.objects.values("contractor_id"))
+        else:
+            contractors = Supplier.objects.filter(is_contractor=True)
+        return JsonResponse(suggestions(contractors, request.GET.get("q", "")))
 
 
 class ContractExportView(AffiliateViewMixin, View):
@@ -178,6 +203,11 @@ class ContractCreateView(AffiliateViewMixin, FormView):
     allowed_roles = Membership.EDITORS
     form_class = ContractForm
     template_name = "suppliers/contracts/form.html"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["contractor"].widget.suggest_url = _contractor_suggestions_url(self.affiliate)
+        return form
 
     def form_valid(self, form):
         try:

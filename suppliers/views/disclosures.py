@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from affiliates.models import Membership
 from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.exports import Column, ExportMixin
+from core.pagination import CappedPaginator
 from core.spreadsheets import attachment
 from core.views import ServiceActionMixin, show_domain_error
 from suppliers import (
@@ -62,7 +62,7 @@ class DisclosureListView(ExportMixin, AffiliateViewMixin, ListView):
         self.filters = DisclosureFilterForm(self.request.GET, disclosures=Disclosure.objects.all())
         return self.filters.apply(
             Disclosure.objects.select_related("contract", "contract__contractor")
-            .annotate(line_count=Count("lines"))
+            .with_line_count()
             .order_by("due_date", "pk")
         )
 
@@ -84,8 +84,6 @@ class DisclosureDetailView(AffiliateViewMixin, DetailView):
         return Disclosure.objects.select_related("contract", "contract__contractor", "decided_by")
 
     def get_context_data(self, **kwargs):
-        from django.core.paginator import Paginator
-
         context = super().get_context_data(**kwargs)
         disclosure = self.object
         lines = (
@@ -93,7 +91,7 @@ class DisclosureDetailView(AffiliateViewMixin, DetailView):
             .select_related("factory")
             .order_by("site_name", "brand", "product_model")
         )
-        page = Paginator(lines, self.lines_per_page).get_page(self.request.GET.get("page"))
+        page = CappedPaginator(lines, self.lines_per_page).get_page(self.request.GET.get("page"))
         editable = disclosure.status in services.EDITABLE_STATUSES
         can_edit = self.membership.can_edit
         context.update(
