@@ -1,0 +1,97 @@
+"""Lists whose cost does not grow with the data (core/pagination.py): counts that stop at a
+limit, deep pages read from the nearer end, the API's capped count, no session write on a
+plain page view."""
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_scopes import scopes_disabled
+
+from core.pagination import CappedPaginator
+from suppliers.models import Supplier
+from tests.factories import ContractFactory, SupplierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _ids(page):
+    return [row.pk for row in page.object_list]
+
+
+def test_every_page_holds_the_rows_of_djangos_paginator(settings):
+    """Pages of the second half are read backwards from the end: the same rows, same order."""
+    SupplierFactory.create_batch(23)
+    suppliers = Supplier.objects.order_by("name", "pk")
+    ours, django = CappedPaginator(suppliers, 5), Paginator(suppliers, 5)
+    assert ours.count == 23 and ours.num_pages == 5 and not ours.count_capped
+    for number in range(1, 6):
+        assert _ids(ours.page(number)) == _ids(django.page(number))
+    assert _ids(ours.page(-1)) == _ids(django.page(5))
+    assert _ids(ours.page(-2)) == _ids(django.page(4))
+
+
+def test_count_stops_at_the_limit_and_the_last_page_is_read_from_the_end(settings):
+    settings.EW_LIST_COUNT_LIMIT = 10
+    SupplierFactory.create_batch(23)
+    suppliers = Supplier.objects.order_by("name", "pk")
+    everything = list(suppliers.values_list("pk", flat=True))
+    paginator = CappedPaginator(suppliers, 5)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 11 and paginator.count_capped
+    assert "LIMIT 11" in queries.captured_queries[0]["sql"]
+    assert paginator.last_page_number == -1
+    last = paginator.page(-1)
+    assert _ids(last) == everything[-5:]
+    assert last.has_previous() and not last.has_next() and last.from_end == 1
+    assert last.previous_page_number() == -2
+    assert _ids(paginator.page(-5)) == everything[:3]
+    beyond = paginator.page(4)  # page numbers go on past the limit
+    assert _ids(beyond) == everything[15:20] and beyond.has_next()
+    assert not paginator.page(5).has_next()
+
+
+def test_contract_list_says_more_than_the_limit_and_links_the_last_page(
+    client, settings, northvale, northvale_officer
+):
+    settings.EW_LIST_COUNT_LIMIT = 10
+    contractor = SupplierFactory(name="Northern Resellers Ltd")
+    with scopes_disabled():
+        contracts = ContractFactory.create_batch(30, affiliate=northvale, contractor=contractor)
+    client.force_login(northvale_officer)
+    first = client.get("/a/northvale/contracts/").content.decode()
+    assert "More than 10 contracts" in first
+    assert "Page 1 of more than 1" in first
+    assert 'href="?page=-1">Last page' in first
+    last = client.get("/a/northvale/contracts/?page=-1").content.decode()
+    references = sorted(c.reference for c in contracts)
+    assert references[-1] in last and references[5] in last and references[4] not in last
+    assert 'href="?page=-2" rel="prev"' in last
+    assert 'rel="next"' not in last
+
+
+def test_api_count_is_capped_and_next_reads_beyond_the_limit(
+    client, settings, northvale, northvale_officer
+):
+    settings.EW_LIST_COUNT_LIMIT = 10
+    contractor = SupplierFactory()
+    with scopes_disabled():
+        ContractFactory.create_batch(55, affiliate=northvale, contractor=contractor)
+    client.force_login(northvale_officer)
+    body = client.get("/api/v1/contracts/").json()
+    assert (body["count"], body["count_capped"], len(body["results"])) == (10, True, 50)
+    assert body["next"].endswith("page=2")
+    second = client.get(body["next"]).json()
+    assert len(second["results"]) == 5 and second["next"] is None
+    settings.EW_LIST_COUNT_LIMIT = 100
+    body = client.get("/api/v1/contracts/").json()
+    assert (body["count"], body["count_capped"]) == (55, False)
+
+
+def test_a_second_affiliate_page_view_writes_no_session(client, northvale, northvale_officer):
+    client.force_login(northvale_officer)
+    client.get("/a/northvale/contracts/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/a/northvale/contracts/").status_code == 200
+    session = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
+    assert len(session) == 1 and session[0].startswith("SELECT")
