@@ -30,10 +30,13 @@ from decimal import Decimal
 from itertools import accumulate
 
 from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from affiliates.models import Affiliate, Membership, User
-from core.bulk import copy_rows
+from core import rls
+from core.bulk import copy_rows, foreign_keys_checked_once
 from core.models import ExchangeRate
 from engagement.models import Dialogue, RbaReferral
 from grievances.models import Grievance
@@ -141,6 +144,37 @@ ENGAGEMENT_LEVELS = list(Engagement.Level.values)
 PUBLISHED = MonitoringReport.Status.PUBLISHED
 # A generated grievance's receipt opens with this secret after its lookup id (demo data only).
 DEMO_RECEIPT_SECRET = "DEMO" * 4
+# Every table the generator writes, in the order it writes them.
+TABLES = [
+    Supplier,
+    Factory,
+    Contract,
+    ChecklistItem,
+    Disclosure,
+    DisclosureLine,
+    MonitoringReport,
+    Finding,
+    RightOfReply,
+    FindingReply,
+    MigrantCohort,
+    MigrantCohort.findings.through,
+    CohortFee,
+    RemediationCase,
+    Participation,
+    RemediationCase.findings.through,
+    ResponsibleCompany,
+    CaseUpdate,
+    RemediationAction,
+    Compensation,
+    Engagement,
+    RbaReferral,
+    Dialogue,
+    Grievance,
+    ExchangeRate,
+    Event,
+    Registration,
+    Screening,
+]
 CURRENCIES = {"USD": 1.08, "GBP": 0.85, "SEK": 11.4, "DKK": 7.46, "NOK": 11.6, "CHF": 0.95}
 
 
@@ -149,7 +183,20 @@ def generated_affiliates():
 
 
 def seed(*, seed: int = DEFAULT_SEED, stdout=None) -> Counter:
-    """Generate the network for the affiliates `gen-…` (already made, with their members)."""
+    """Generate the network for the affiliates `gen-…` (already made, with their members).
+
+    Outside a transaction (the command's own run) it connects as the owner of the tables,
+    whom row-level security does not bind: COPY goes straight into each table, and the
+    foreign keys are checked once at the end (`foreign_keys_checked_once`). Inside one (a
+    test's) it writes as the application and the keys are checked row by row at commit."""
+    if connection.in_atomic_block:
+        with scopes_disabled():
+            return _seed(seed, stdout, owner=False)
+    with rls.as_owner(), transaction.atomic(), scopes_disabled():
+        return _seed(seed, stdout, owner=True)
+
+
+def _seed(seed: int, stdout, *, owner: bool) -> Counter:
     write = stdout.write if stdout else print
     affiliates = list(generated_affiliates().values_list("pk", "slug"))
     if not affiliates:
@@ -158,7 +205,12 @@ def seed(*, seed: int = DEFAULT_SEED, stdout=None) -> Counter:
         write("The generated affiliates already have their network: nothing generated.")
         return Counter()
     started = time.perf_counter()
-    counts = Network(affiliates, seed).make()
+    network = Network(affiliates, seed)
+    if owner:
+        with foreign_keys_checked_once(TABLES):
+            counts = network.make()
+    else:
+        counts = network.make()
     counts = Counter({"affiliates": Affiliate.objects.count(), **counts})
     write(
         "Generated: "
