@@ -143,7 +143,7 @@ ENGAGEMENT_KINDS = list(Engagement.Kind.values)
 ENGAGEMENT_LEVELS = list(Engagement.Level.values)
 PUBLISHED = MonitoringReport.Status.PUBLISHED
 # A generated grievance's receipt opens with this secret after its lookup id (demo data only).
-DEMO_RECEIPT_SECRET = "DEMO" * 4
+DEMO_RECEIPT_SECRET = "EW00" * 4
 # Every table the generator writes, in the order it writes them.
 TABLES = [
     Supplier,
@@ -976,7 +976,7 @@ class Network:
         lookups: set[str] = set(
             Grievance.objects.exclude(receipt_lookup=None).values_list("receipt_lookup", flat=True)
         )
-        # One slow hash for every generated receipt: `<lookup>-DEMO-DEMO-DEMO-DEMO` opens it.
+        # One slow hash for every generated receipt: `<lookup>-EW00-EW00-EW00-EW00` opens it.
         secret_hash = make_password(DEMO_RECEIPT_SECRET)
         for n in range(self.volume["grievances"]):
             position = self._popular_factory()
