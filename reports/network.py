@@ -242,7 +242,9 @@ class Network:
             User.objects.filter(partner_membership__isnull=False).order_by("pk").first().pk
         )
         self.partners = list(MonitoringPartner.objects.order_by("pk").values_list("pk", flat=True))
-        self.standards = list(CodeStandard.objects.current().values_list("pk", flat=True))
+        self.standards = list(
+            CodeStandard.objects.current().order_by("pk").values_list("pk", flat=True)
+        )
         subs = defaultdict(list)
         for pk, standard in CodeSubStandard.objects.filter(standard__in=self.standards).values_list(
             "pk", "standard"
@@ -251,9 +253,11 @@ class Network:
         self.sub_standards = {s: subs.get(s, []) for s in self.standards}
         # Each generated affiliate's members: (admin, officer) user ids.
         self.members: dict[int, dict[str, int]] = defaultdict(dict)
-        for affiliate, user, role in Membership.objects.filter(
-            affiliate__slug__startswith="gen-"
-        ).values_list("affiliate", "user", "role"):
+        for affiliate, user, role in (
+            Membership.objects.filter(affiliate__slug__startswith="gen-")
+            .order_by("affiliate", "pk")
+            .values_list("affiliate", "user", "role")
+        ):
             self.members[affiliate][role] = user
 
     def make(self) -> Counter:
