@@ -1,24 +1,14 @@
 """Compliance report of the largest generated affiliate: the platform's time beside WeasyPrint's.
 
     .venv/bin/python -m config.devservers exec --redis bench7 -- \\
-        .venv/bin/python benchmarks/compliance_report.py [--affiliates 30] [--contracts 20]
-        [--factories 120] [--findings 100] [--cases 30] [--engagements 40] [--seed 2026]
+        .venv/bin/python benchmarks/compliance_report.py [--scale 3] [--seed 2026]
         [--repeat 3] [--no-trace] [--profile] [--keep | --reuse DATABASE]
 
 Works in a scratch database (`bench_ewatch_<pid>`, migrated, dropped at the end unless
-`--keep`; `--reuse` renders again in a kept one). Loads the demo with `seed_demo --scale N
---affiliates-only` (the generated affiliates `gen-…` and their members, not the network data
-`--scale` alone makes), then `benchmarks/generate.py` gives
-every generated affiliate a supply chain, in bulk (`bulk_create`, a few seconds): one of them
-`--contracts` contracts (most with the EW conditions and their checklist, most disclosures
-accepted, a few overdue) and `--factories` factories disclosed under them with brands and
-models; the others one to six contracts each over the same and other factories, so that sites
-are shared. Published monitoring reports at its factories with about `--findings` findings
-(Code categories, severities, ILO indicators), beside unpublished findings and reports
-elsewhere; `--cases` remediation cases at its factories, most joined, with overdue actions,
-and more elsewhere; engagement entries; grievances at a fifth of its factories, some above
-`EW_GRIEVANCE_COUNT_THRESHOLD`. The defaults make a report of some 55 pages; `--contracts 40
---factories 300 --findings 300 --cases 40 --engagements 60` one of some 120.
+`--keep`; `--reuse` renders again in a kept one), filled by `seed_demo --scale N` (the demo,
+then N generated affiliates and N/300 of a network's data, reports/network.py: a few large
+affiliates and many small ones, shared factories, published findings, cases with overdue
+actions, engagements, grievances). The report is the largest generated affiliate's.
 
 The report is the one beat queues: the last calendar year, in English. `--repeat` times:
 - the platform's part: `report_context` and the template (`compliance_report_html`), with
@@ -66,7 +56,6 @@ from django_scopes import scope, scopes_disabled  # noqa: E402
 
 from affiliates.models import Affiliate  # noqa: E402
 from affiliates.reader import Reader  # noqa: E402
-from benchmarks.generate import generate  # noqa: E402
 from core import rls  # noqa: E402
 from reports import compliance  # noqa: E402
 from reports.models import ComplianceReport  # noqa: E402
@@ -305,13 +294,8 @@ def render_largest(args, start: date, end: date) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--affiliates", type=int, default=30, help="generated affiliates")
-    parser.add_argument("--contracts", type=int, default=20)
-    parser.add_argument("--factories", type=int, default=120)
-    parser.add_argument("--findings", type=int, default=100, help="about this many published")
-    parser.add_argument("--cases", type=int, default=30)
-    parser.add_argument("--engagements", type=int, default=40)
-    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--scale", type=int, default=3, help="seed_demo --scale: affiliates")
+    parser.add_argument("--seed", type=int, default=2026, help="seed_demo --seed")
     parser.add_argument("--repeat", type=int, default=3, help="time the runs this many times")
     parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc run")
     parser.add_argument("--profile", action="store_true", help="cProfile the end-to-end run")
@@ -335,9 +319,9 @@ def main() -> int:
     try:
         started = time.perf_counter()
         logging.getLogger("ew.audit").setLevel(logging.WARNING)
-        call_command("seed_demo", scale=args.affiliates, affiliates_only=True, stdout=io.StringIO())
-        with scopes_disabled():
-            generate(args, start, end, today)
+        out = io.StringIO()
+        call_command("seed_demo", scale=args.scale, seed=args.seed, stdout=out)
+        print(next(line for line in out.getvalue().splitlines() if "Generated" in line))
         with rls.as_owner(), connection.cursor() as cursor:  # the owner's to gather
             cursor.execute("ANALYZE")
         print(f"Data generated in {time.perf_counter() - started:.1f} s", flush=True)

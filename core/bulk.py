@@ -9,6 +9,7 @@ the rows' order.
 
 import json
 from collections.abc import Sequence
+from contextlib import contextmanager
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
@@ -88,67 +89,156 @@ _NULL = "\\N"
 _MEMO_LIMIT = 20_000  # distinct values remembered per field (statuses, dates, repeated texts)
 
 
-def copy_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> list[int]:
+def copy_rows(
+    model: type[Model],
+    rows: Sequence[dict[str, Any]] | Sequence[Sequence[Any]],
+    *,
+    columns: Sequence[str] | None = None,
+    fresh_ciphertexts: bool = True,
+) -> list[int]:
     """Insert `rows` (field name or attname → value; other fields take their defaults) with
     one `COPY … FROM STDIN` in text format and return the new primary keys in order.
 
-    Every value goes through its field's `get_db_prep_save`, as a save would (arrays, JSON,
-    dates, decimals, countries, encrypted texts), then into COPY's text form. Equal values of a
-    field share one serialisation, except encrypted ones (each is encrypted on its own, so no
-    two rows show the same token). A table under row-level security cannot be the target of
-    COPY: the rows go to a temporary table first, then into the table with one
+    With `columns` (field names or attnames), each row is a tuple of values in that order:
+    no dict per row, for the hundreds of thousands of rows of a generated network.
+
+    Every value is written as its field's `get_db_prep_save` would write it (arrays, JSON,
+    dates, decimals, countries, encrypted texts); the plain fields of Django (numbers, texts,
+    dates, booleans, keys) take a short path to the same text. Equal values of a field share
+    one serialisation, except encrypted ones: each is encrypted on its own, so no two rows
+    show the same token, unless `fresh_ciphertexts` is False (generated data, where equal
+    made-up texts may share a token). A table under row-level security cannot be the target
+    of COPY: the rows go to a temporary table first, then into the table with one
     `INSERT … SELECT`, which the policies check. Either way the database checks the
     constraints and fires the statement-level audit triggers once."""
     if not rows:
         return []
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    names = {f.name for f in fields} | {f.attname for f in fields}
-    unknown = set().union(*(row.keys() for row in rows[:1])) - names
-    if unknown:
-        raise ValueError(f"{meta.label} has no field {', '.join(sorted(unknown))}")
+    by_name = {}
+    for f in meta.concrete_fields:
+        if not f.primary_key:
+            by_name[f.name] = by_name[f.attname] = f
+    if columns is None:
+        keys = list(dict.fromkeys(key for row in rows for key in row))
+        _check_names(meta, keys, by_name)
+        given = [by_name[key] for key in keys]
+        rows = [tuple(row.get(key, _MISSING) for key in keys) for row in rows]
+    else:
+        _check_names(meta, columns, by_name)
+        given = [by_name[key] for key in columns]
+    if len({f.name for f in given}) != len(given):
+        raise ValueError(f"{meta.label}: a field is given twice")
+    rest = [f for f in meta.concrete_fields if not f.primary_key and f not in given]
     ids = _next_ids(model, len(rows))
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
-    data = _CopyReader(_copy_lines(fields, rows, ids))
+    names = [meta.pk.column, *(f.column for f in given), *(f.column for f in rest)]
+    columns_sql = ", ".join(quote(c) for c in names)
+    data = _CopyReader(_copy_lines(given, rest, rows, ids, fresh_ciphertexts))
     table = quote(meta.db_table)
     # Identifiers come from the model's metadata; the values travel as COPY data.
     with transaction.atomic(), connection.cursor() as cursor, connection.wrap_database_errors:
         if _has_row_security(cursor, meta.db_table):
             staging = quote(f"_copy_{meta.db_table}")
             cursor.execute(f"CREATE TEMPORARY TABLE {staging} (LIKE {table}) ON COMMIT DROP")
-            cursor.copy_expert(f"COPY {staging} ({columns}) FROM STDIN", data)
-            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}")  # noqa: S608
+            cursor.copy_expert(f"COPY {staging} ({columns_sql}) FROM STDIN", data)
+            insert = f"INSERT INTO {table} ({columns_sql}) SELECT {columns_sql} FROM {staging}"  # noqa: S608
+            cursor.execute(insert)
             cursor.execute(f"DROP TABLE {staging}")
         else:
-            cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", data)
+            cursor.copy_expert(f"COPY {table} ({columns_sql}) FROM STDIN", data)
     return ids
 
 
+_MISSING = object()  # a dict row without a field that another row has: the field's default
+
+
+def _check_names(meta, keys, by_name) -> None:
+    unknown = set(keys) - set(by_name)
+    if unknown:
+        raise ValueError(f"{meta.label} has no field {', '.join(sorted(unknown))}")
+
+
 def _has_row_security(cursor, table: str) -> bool:
-    cursor.execute("SELECT relrowsecurity FROM pg_class WHERE oid = %s::regclass", [table])
+    """Whether row-level security binds this connection's role on `table` (not its owner's)."""
+    cursor.execute("SELECT row_security_active(%s::regclass)", [table])
     return cursor.fetchone()[0]
 
 
-def _copy_lines(fields, rows, ids):
+def _default(field, now):
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return now
+    return field.get_default()  # "" for a text field without one, else None
+
+
+def _copy_lines(given, rest, rows, ids, fresh_ciphertexts):
     now = timezone.now()
-    plan = []
-    for field in fields:
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            default = now
-        else:
-            default = field.get_default()  # "" for a text field without one, else None
-        serialise = _serialiser(field)
-        plan.append((field.name, field.attname, default, serialise))
+    plan = [(_serialiser(f, fresh_ciphertexts), _default(f, now)) for f in given]
+    # The fields no row gives are the same on every row: serialised once.
+    tail = "".join("\t" + _serialiser(f, fresh_ciphertexts)(_default(f, now)) for f in rest) + "\n"
     for pk, row in zip(ids, rows, strict=True):
         values = [str(pk)]
-        for name, attname, default, serialise in plan:
-            value = row[name] if name in row else row.get(attname, default)
-            values.append(serialise(value))
-        yield "\t".join(values) + "\n"
+        for (serialise, default), value in zip(plan, row, strict=True):
+            values.append(serialise(default if value is _MISSING else value))
+        yield "\t".join(values) + tail
 
 
-def _serialiser(field):
+# Django's own fields whose `get_db_prep_save` hands the value to the driver as it is (or as
+# its `int`/`str`): their COPY text is made directly.
+_PLAIN_TYPES = {
+    "AutoField": "int",
+    "BigAutoField": "int",
+    "BigIntegerField": "int",
+    "IntegerField": "int",
+    "PositiveBigIntegerField": "int",
+    "PositiveIntegerField": "int",
+    "PositiveSmallIntegerField": "int",
+    "SmallIntegerField": "int",
+    "CharField": "text",
+    "TextField": "text",
+    "SlugField": "text",
+    "EmailField": "text",
+    "BooleanField": "bool",
+    "DateField": "date",
+}
+
+
+def _plain_kind(field) -> str | None:
+    """How to write a value of `field` without its `get_db_prep_save`, or None."""
+    if field.is_relation:
+        target = field.target_field
+        return _plain_kind(target) if target is not None else None
+    if not type(field).__module__.startswith("django.db.models"):
+        return None  # a field of another package or of the project: its own preparation
+    return _PLAIN_TYPES.get(type(field).__name__)
+
+
+def _plain(kind: str):
+    if kind == "int":
+
+        def write(value):
+            if value is None:
+                return _NULL
+            return str(value.pk if hasattr(value, "pk") else int(value))
+
+    elif kind == "text":
+
+        def write(value):
+            return _NULL if value is None else str(value).translate(_COPY_ESCAPES)
+
+    elif kind == "bool":
+
+        def write(value):
+            return _NULL if value is None else ("t" if value else "f")
+
+    else:
+
+        def write(value):
+            return _NULL if value is None else value.isoformat()
+
+    return write
+
+
+def _serialiser(field, fresh_ciphertexts: bool = True):
     from core.encryption import EncryptedTextField
 
     def serialise(value):
@@ -156,19 +246,25 @@ def _serialiser(field):
             value = value.pk
         return _copy_text(field.get_db_prep_save(value, connection), field)
 
-    if isinstance(field, EncryptedTextField):
+    encrypted = isinstance(field, EncryptedTextField)
+    if encrypted and fresh_ciphertexts:
         return serialise
+    kind = None if encrypted else _plain_kind(field)
+    if kind is not None:
+        return _plain(kind)
     memo: dict = {}
+    array = field.get_internal_type() == "ArrayField"
 
     def remembered(value):
+        key = tuple(value) if array and isinstance(value, list) else value
         try:
-            return memo[value]
+            return memo[key]
         except KeyError:
-            text = memo[value] = serialise(value)
+            text = memo[key] = serialise(value)
             if len(memo) > _MEMO_LIMIT:
                 memo.clear()
             return text
-        except TypeError:  # unhashable: a list or a dict
+        except TypeError:  # unhashable: a dict, a nested list
             return serialise(value)
 
     return remembered
@@ -230,3 +326,29 @@ class _CopyReader:
             return text
         self._rest = text[size:]
         return text[:size]
+
+
+@contextmanager
+def foreign_keys_checked_once(models: Sequence[type[Model]]):
+    """Drop the foreign keys of `models`' tables for the duration, then add them back: the
+    database then checks each key once over the whole table (one join) instead of one
+    lookup per inserted row, the cost of most of a generated network's load. Only the owner
+    of the tables may alter them; in a transaction, a failure restores the keys as they were."""
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])"
+            " ORDER BY conrelid, conname",
+            [tables],
+        )
+        keys = cursor.fetchall()
+        # Names and definitions as the catalogue holds them; no value comes from outside.
+        for table, name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in keys:
+            cursor.execute(
+                f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+            )

@@ -12,9 +12,28 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from affiliates.models import Affiliate, User
+from core.models import ExchangeRate
+from engagement.models import RbaReferral
 from grievances.models import Grievance
-from monitoring.models import CohortFee, Finding, MigrantCohort, MonitoringReport
-from remediation.models import Compensation, Participation, RemediationAction, RemediationCase
+from grievances.services import grievance_open_with_code
+from learning.models import Registration, Screening
+from monitoring.models import (
+    CohortFee,
+    Finding,
+    FindingReply,
+    MigrantCohort,
+    MonitoringReport,
+    RightOfReply,
+)
+from remediation.models import (
+    CaseUpdate,
+    Compensation,
+    Engagement,
+    Participation,
+    RemediationAction,
+    RemediationCase,
+    ResponsibleCompany,
+)
 from suppliers.models import (
     ChecklistItem,
     Contract,
@@ -24,6 +43,8 @@ from suppliers.models import (
     Supplier,
     SupplyChainLink,
 )
+from tests.factories import TENANT_FACTORIES
+from tests.platform.test_isolation import _fill, _request, _routes
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +60,123 @@ def test_seed_demo_scale_makes_a_network_once_and_keeps_its_tenants_apart(client
     out = io.StringIO()
     call_command("seed_demo", scale=SCALE, stdout=out)
     _every_kind_of_row_in_the_network_s_proportions(out.getvalue())
+    _every_area_has_rows()
     _a_generated_affiliate_sees_none_of_another_s_rows(client)
+    _the_isolation_walker_finds_no_leak_between_generated_affiliates(client)
     _a_second_run_generates_nothing()
+
+
+def _every_area_has_rows():
+    with scopes_disabled():
+        generated = Affiliate.objects.filter(slug__startswith="gen-")
+        cases = RemediationCase.objects.filter(summary__startswith="Workers' rights were breached;")
+        assert Engagement.objects.filter(affiliate__in=generated).count() > cases.count() / 2
+        assert RbaReferral.objects.filter(case__in=cases).exists()
+        assert ResponsibleCompany.objects.filter(case__in=cases).count() == cases.count()
+        assert CaseUpdate.objects.filter(case__in=cases).count() == cases.count()
+        linked = RemediationCase.findings.through.objects.filter(remediationcase__in=cases)
+        assert linked.count() >= cases.count()
+        # A case's findings are published findings at its factory.
+        assert not linked.exclude(finding__report__factory=F("remediationcase__factory")).exists()
+        assert not linked.filter(finding__published_at__isnull=True).exists()
+        findings = Finding.objects.filter(report__created_by__email="partner@monitor.example")
+        assert findings.filter(sub_standard__isnull=False).count() > findings.count() / 3
+        assert (
+            not findings.exclude(sub_standard=None)
+            .exclude(sub_standard__standard=F("standard"))
+            .exists()
+        )
+        assert FindingReply.objects.filter(finding__in=findings).exclude(answer="").exists()
+        assert RightOfReply.objects.filter(report__findings__in=findings).exists()
+        assert Screening.objects.filter(affiliate__in=generated).exists()
+        assert Registration.objects.filter(user__email__endswith="gen-00001.example").exists()
+        assert ExchangeRate.objects.filter(currency="USD").count() > 400
+        # Web grievances carry a receipt: `<lookup>-EW00-EW00-EW00-EW00` opens one.
+        grievance = Grievance.objects.filter(reference__startswith="GR-N", channel="web").first()
+        code = f"{grievance.receipt_lookup}-EW00-EW00-EW00-EW00"
+        assert grievance_open_with_code(code) == grievance
+
+
+def _generated_rows(reader: str, other: str) -> dict:
+    """Rows of every tenant-owned model the generator makes: each affiliate's own, and of the
+    shared ones (findings, reports, cases) those that `other` reads and `reader` does not."""
+    rows = {}
+    with scopes_disabled():
+        affiliates = {slug: Affiliate.objects.get(slug=slug) for slug in (reader, other)}
+        for slug, affiliate in affiliates.items():
+            rows[(Affiliate, slug)] = affiliate
+            for model in TENANT_FACTORIES:
+                if any(f.name == "affiliate" for f in model._meta.concrete_fields):
+                    row = model.objects.filter(affiliate=affiliate).order_by("pk").first()
+                    if row is not None:
+                        rows[(model, slug)] = row
+
+        def chain(slug):
+            links = SupplyChainLink.objects.filter(affiliate=affiliates[slug])
+            return set(links.values_list("factory", flat=True))
+
+        only_other = chain(other) - chain(reader)
+        finding = (
+            Finding.objects.filter(published_at__isnull=False, report__factory__in=only_other)
+            .order_by("pk")
+            .first()
+        )
+        if finding is not None:
+            rows[(Finding, other)] = finding
+            rows[(MonitoringReport, other)] = finding.report
+        case = (
+            RemediationCase.objects.filter(participations__affiliate=affiliates[other])
+            .exclude(participations__affiliate=affiliates[reader])
+            .exclude(factory__in=chain(reader))
+            .order_by("pk")
+            .first()
+        )
+        if case is not None:
+            rows[(RemediationCase, other)] = case
+    return rows
+
+
+def _the_isolation_walker_finds_no_leak_between_generated_affiliates(client):
+    """tests/platform/test_isolation.py's checks, on generated affiliates and their rows."""
+    reader, other = "gen-00001", "gen-00002"
+    rows = _generated_rows(reader, other)
+    failures = []
+    # Every page of an affiliate is 404 for a member of another.
+    client.force_login(User.objects.get(email=f"admin@{other}.example"))
+    routes = _routes(lambda r: "affiliate_slug" in r.args)
+    for route in routes:
+        url = _fill(route, rows, reader, reader)
+        for method in {"GET", *route.methods}:
+            if (status := _request(client, method, url).status_code) != 404:
+                failures.append(f"{method} {url} -> {status}")
+    # Under its own slug, another affiliate's rows are 404, in pages and API details.
+    client.force_login(User.objects.get(email=f"admin@{reader}.example"))
+    shared = _routes(lambda r: len(r.args) > 1 and "affiliate_slug" in r.args)
+    details = _routes(lambda r: r.is_api and r.args)
+    for route in [r for r in shared + details if (r.model, other) in rows]:
+        url = _fill(route, rows, other, reader)
+        for method in {"GET", *route.methods} - {"POST"}:
+            allowed = {404, 405} if method == "GET" and "GET" not in route.methods else {404}
+            if (status := _request(client, method, url).status_code) not in allowed:
+                failures.append(f"{method} {url} -> {status}")
+    # API lists hold the reader's rows only.
+    lists = _routes(lambda r: r.is_api and not r.args and (r.model, other) in rows)
+    for route in lists:
+        if route.model is Affiliate:
+            continue
+        response = client.get(route.url())
+        assert response.status_code == 200, route.template
+        body = response.json()
+        returned = {
+            item.get("id") for item in (body["results"] if isinstance(body, dict) else body)
+        }
+        if rows[(route.model, other)].pk in returned:
+            failures.append(f"{route.template} lists {other}'s {route.model.__name__}")
+    assert len(routes) >= 6 and len(lists) >= 2
+    assert {Finding, RemediationCase, Contract, Disclosure} <= {
+        m for m, slug in rows if slug == other
+    }
+    assert failures == []
 
 
 def _every_kind_of_row_in_the_network_s_proportions(network):

@@ -60,8 +60,9 @@ class Command(AuditedCommand):
                 context.update(result or {})
             # Where the demo's factories are, those other apps' disclosures added included.
             suppliers_demo.place_factories()
-            if scale > 0 and not affiliates_only:
-                network.seed(seed=seed, stdout=self.stdout)
+        if scale > 0 and not affiliates_only:
+            # Its own transaction, as the owner of the tables when it can (reports/network.py).
+            network.seed(seed=seed, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for email, role in DEMO_LOGINS:
