@@ -356,6 +356,7 @@ class PageLine(Line):
         with CaptureQueriesContext(connection) as captured:
             self.get(self.url)
         self.queries = len(captured.captured_queries)
+        self.recorders = recorders
         self.main = self.main_query(recorders)
         if self.main is None:
             self.floor = self.empty_floor
@@ -452,8 +453,9 @@ class ApiLine(PageLine):
         import orjson
 
         self.orjson = orjson
-        tenant = self.main[2] if self.main else ""
-        self.tenant = tenant
+        # The list's queryset runs in the request's tenant: the last one set in the probe.
+        tenants = [tenant for _, _, tenant, _ in self.recorders[-1].calls if tenant]
+        self.tenant = tenants[-1] if tenants else ""
         self.floor = self.values_floor
         self.floor_label = ".values() of 50 + orjson"
         self.values_floor()  # fails here, not in the timed loop
