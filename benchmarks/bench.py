@@ -148,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http-only", action="store_true", help="only the HTTP load test")
     parser.add_argument("--variants", action="store_true", help="HTTP: other worker counts")
     parser.add_argument("--http-seconds", type=float, default=20)
+    parser.add_argument(
+        "--line-seconds", type=float, default=300, help="stop a line's runs after this (>= 3)"
+    )
     parser.add_argument("--prepare-only", action="store_true", help="fill the database, stop")
     args = parser.parse_args(argv)
 
@@ -157,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     import logging
+    import warnings
 
+    warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise: no collectstatic
     # One line per request or import would drown the table (the bypass log, the audit log).
     for name in ("ew.tenancy", "ew.security", "ew.audit", "audit", "weasyprint", "celery"):
         logging.getLogger(name).setLevel(logging.WARNING)
@@ -173,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         heavy_runs=args.heavy_runs,
         upload_rows=args.upload_rows,
         http_seconds=args.http_seconds,
+        line_seconds=args.line_seconds,
         scale=args.scale,
     )
     lines = [] if args.http_only else suite.catalogue()

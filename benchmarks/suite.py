@@ -149,6 +149,7 @@ class Bench:
     heavy_runs: int = 3
     upload_rows: int = 50_000
     http_seconds: float = 20
+    line_seconds: float | None = 300  # a line stops after this (at least 3 runs)
     scale: int | None = None
     _cache: dict = field(default_factory=dict)
 
@@ -206,14 +207,20 @@ class Bench:
         return self.affiliates()[size][0]
 
 
-def alternate(action, floor, runs: int, warmup: int) -> tuple[list[float], list[float]]:
-    """Milliseconds of `runs` runs of each, alternated, after `warmup` runs of each."""
+def alternate(
+    action, floor, runs: int, warmup: int, seconds: float | None = None
+) -> tuple[list[float], list[float]]:
+    """Milliseconds of `runs` runs of each, alternated, after `warmup` runs of each; fewer
+    (at least 3) when `seconds` have passed: a page that takes seconds is slow enough known."""
+    deadline = None if seconds is None else time.perf_counter() + seconds
     for _ in range(warmup):
         action()
         if floor is not None:
             floor()
     timings: tuple[list[float], list[float]] = ([], [])
     for index in range(runs):
+        if deadline is not None and index >= 3 and time.perf_counter() > deadline:
+            break
         steps = [(action, 0), (floor, 1)]
         if index % 2:
             steps.reverse()
@@ -255,7 +262,11 @@ class Line:
         try:
             self.prepare(bench)
             runs, warmup = (bench.heavy_runs, 1) if self.heavy else (bench.runs, bench.warmup)
-            times, floors = alternate(self.action, self.floor, runs, warmup)
+            times, floors = alternate(self.action, self.floor, runs, warmup, bench.line_seconds)
+            if len(times) < runs:
+                self.note = (self.note + "; " if self.note else "") + (
+                    f"{len(times)} runs: stopped after {bench.line_seconds:.0f} s"
+                )
         except Skip as reason:
             result.verdict = f"skipped: {reason}"
             return result
@@ -338,9 +349,9 @@ class PageLine(Line):
         return self.client.get(url)
 
     def prepare(self, bench: Bench) -> None:
+        path = self.path(bench)  # first: a vanished URL is the message, whoever the role
         self.client = Client()
         self.client.force_login(bench.user(self.role, self.size))
-        path = self.path(bench)
         self.url = f"{path}?{self.params}" if self.params else path
         if self.last_page:
             self.url = self.find_last_page(self.url)
