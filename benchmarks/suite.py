@@ -455,9 +455,9 @@ class ApiLine(PageLine):
         rows = body.get("results", body) if isinstance(body, dict) else body
         self.extra["rows"] = len(rows) if isinstance(rows, list) else None
         view = getattr(response, "renderer_context", {}).get("view")
-        if view is None or not hasattr(view, "get_queryset"):
-            raise Skip("not a DRF list view")
-        self.view = view
+        self.view = (
+            view if hasattr(view, "get_queryset") and hasattr(view, "filter_queryset") else None
+        )
 
     def prepare(self, bench: Bench) -> None:
         super().prepare(bench)
@@ -467,6 +467,9 @@ class ApiLine(PageLine):
         # The list's queryset runs in the request's tenant: the last one set in the probe.
         tenants = [tenant for _, _, tenant, _ in self.recorders[-1].calls if tenant]
         self.tenant = tenants[-1] if tenants else ""
+        if self.view is None:  # a plain ViewSet: no queryset to take the values of
+            self.floor, self.floor_label = None, "none (no queryset)"
+            return
         self.floor = self.values_floor
         self.floor_label = ".values() of 50 + orjson"
         self.values_floor()  # fails here, not in the timed loop
