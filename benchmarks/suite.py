@@ -238,7 +238,7 @@ class Line:
 
     kind = "job"
     floor_label = ""
-    heavy = False  # runs `heavy_runs` times, no warm-up beyond one run
+    heavy = False  # runs `heavy_runs` times, warmed up by `prepare` alone
 
     def __init__(self, name: str, goal: Goal) -> None:
         self.name, self.goal = name, goal
@@ -261,7 +261,8 @@ class Line:
         result = Result(line=self.name, kind=self.kind, goal=self.goal.describe())
         try:
             self.prepare(bench)
-            runs, warmup = (bench.heavy_runs, 1) if self.heavy else (bench.runs, bench.warmup)
+            # A heavy line's `prepare` has run it once already (counting its queries): warm.
+            runs, warmup = (bench.heavy_runs, 0) if self.heavy else (bench.runs, bench.warmup)
             times, floors = alternate(self.action, self.floor, runs, warmup, bench.line_seconds)
             if len(times) < runs:
                 self.note = (self.note + "; " if self.note else "") + (
