@@ -71,6 +71,7 @@ USER ewatch
 
 EXPOSE 8000
 
-# gunicorn takes its worker count from WEB_CONCURRENCY (about 2 x CPU cores + 1).
+# Workers, threads and timeouts: config/gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_THREADS;
+# the defaults measured with `make bench-http`, README "Serving").
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", \
-     "--worker-tmp-dir", "/dev/shm", "--timeout", "60", "--graceful-timeout", "30"]
+     "-c", "config/gunicorn.conf.py"]

@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_NO_MANAGED_PYTHON := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test checks lint format messages seed clean fuzz-api
+.PHONY: help install run test checks lint format messages seed clean fuzz-api bench bench-http
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,6 +51,18 @@ checks: # (inside `make test`, with the servers up)
 	  EW_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
+
+# The benchmark suite (benchmarks/README.md): a scratch database `<name>_bench` filled with
+# `seed_demo --scale $(BENCH_SCALE)`, reused while it holds that scale (BENCH_FRESH=1: a new one).
+BENCH_SCALE ?= 300
+BENCH_ARGS ?=
+BENCH := $(PY) -m config.devservers exec --redis bench -- $(PY) benchmarks/bench.py \
+  --scale $(BENCH_SCALE) $(if $(BENCH_FRESH),--fresh)
+bench: install ## Measure every daily page, API list and job with floors (BENCH_SCALE=30: quick)
+	$(BENCH) $(BENCH_ARGS)
+
+bench-http: install ## Load-test the dashboard through gunicorn, default and other worker counts
+	$(BENCH) --http-only --variants $(BENCH_ARGS)
 
 lint: install ## Check style with ruff and the layers of the apps with import-linter
 	$(VENV)/bin/lint-imports --no-cache

@@ -1,0 +1,221 @@
+"""The HTTP line of `make bench` and `make bench-http`: gunicorn as in production, 8 clients.
+
+gunicorn runs with config/gunicorn.conf.py (the settings the Dockerfile and docker-compose.yml
+use) against the benchmark's scratch database; 8 threads of this process, each with its own
+`requests.Session` carrying a session cookie made by `force_login` for an officer of a small
+generated affiliate, ask for that affiliate's dashboard as fast as they can for ~20 s. Printed:
+requests per second (answers 200 only) and the latency p50/p95. The load generator shares the
+machine's cores with gunicorn and PostgreSQL, as a reverse proxy would.
+`variants()` repeats it for other worker/thread counts and prints a Markdown table (README).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from benchmarks.suite import Bench, Goal, Line, Result, Skip, percentile
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+CONFIG = BASE_DIR / "config" / "gunicorn.conf.py"
+CLIENTS = 8
+HTTP_GOAL = Goal(p95_ms=300, floor_factor=None, min_rps=50)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn with the production configuration file; `env` overrides its variables."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        self.port = _free_port()
+        self.env = {
+            **os.environ,
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            **(env or {}),
+        }
+
+    def __enter__(self) -> Gunicorn:
+        import requests
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-c", str(CONFIG)],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(f"{self.url}/healthz", timeout=2)
+                return self
+            except requests.RequestException:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    error = self.process.stderr.read().decode(errors="replace")[-800:]
+                    self.__exit__()
+                    raise Skip(f"gunicorn did not start: {error}") from None
+                time.sleep(0.3)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def session_cookie(user) -> tuple[str, str]:
+    client = Client()
+    client.force_login(user)
+    return settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def load(url: str, cookie: tuple[str, str], seconds: float, clients: int = CLIENTS) -> dict:
+    """`clients` threads asking for `url` for `seconds`: rps (200 only), p50/p95 ms, errors."""
+    import requests
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = threading.Event()
+    deadline = [0.0]
+
+    def client() -> None:
+        session = requests.Session()
+        session.cookies.set(*cookie)
+        session.get(url, timeout=30)  # connection and first-request costs, untimed
+        start.wait()
+        mine, bad = [], []
+        while time.perf_counter() < deadline[0]:
+            began = time.perf_counter()
+            try:
+                response = session.get(url, timeout=30, allow_redirects=False)
+                status = response.status_code
+            except requests.RequestException as error:
+                status = type(error).__name__
+            if status == 200:
+                mine.append((time.perf_counter() - began) * 1000)
+            else:
+                bad.append(str(status))
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1)
+    began = time.perf_counter()
+    deadline[0] = began + seconds
+    start.set()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies) if latencies else None,
+        "p95_ms": percentile(latencies, 0.95) if latencies else None,
+        "errors": len(errors),
+        "first_errors": sorted(set(errors))[:3],
+    }
+
+
+def dashboard_url(bench: Bench) -> str:
+    try:
+        return reverse("reports:dashboard", kwargs={"affiliate_slug": bench.slug("small")})
+    except NoReverseMatch:
+        raise Skip("URL 'reports:dashboard' is gone") from None
+
+
+class HttpLine(Line):
+    kind = "http"
+
+    def __init__(self, env: dict[str, str] | None = None, label: str = "") -> None:
+        name = f"HTTP small dashboard, {CLIENTS} clients" + (f" ({label})" if label else "")
+        super().__init__(name, HTTP_GOAL)
+        self.env = env or {}
+
+    def measure(self, bench: Bench) -> Result:
+        result = Result(line=self.name, kind=self.kind, goal=self.goal.describe())
+        try:
+            cookie = session_cookie(bench.user("affiliate", "small"))
+            path = dashboard_url(bench)
+            with Gunicorn(self.env) as server:
+                figures = load(server.url + path, cookie, bench.http_seconds)
+        except Skip as reason:
+            result.verdict = f"skipped: {reason}"
+            return result
+        result.runs = figures["requests"]
+        result.p50_ms, result.p95_ms = figures["p50_ms"], figures["p95_ms"]
+        result.extra = figures
+        result.note = f"{figures['rps']:.1f} rps" + (
+            f", {figures['errors']} errors {figures['first_errors']}" if figures["errors"] else ""
+        )
+        if result.p95_ms is None:
+            result.verdict = f"skipped: no answer 200 ({figures['first_errors']})"
+        return result
+
+
+VARIANTS = [
+    ("sync", 2, 1),
+    ("sync", 3, 1),
+    ("sync", 4, 1),
+    ("gthread", 2, 2),
+    ("gthread", 2, 4),
+    ("gthread", 3, 2),
+    ("gthread", 4, 2),
+]
+
+
+def variants(bench: Bench, seconds: float) -> list[dict]:
+    """The load test for each variant; prints the Markdown table of README "Serving"."""
+    cookie = session_cookie(bench.user("affiliate", "small"))
+    path = dashboard_url(bench)
+    rows = []
+    print(f"\nHTTP variants ({CLIENTS} clients, {seconds:.0f} s each, small dashboard):")
+    header = "| worker class | workers | threads | requests/s | p50 ms | p95 ms | errors |"
+    print(header + "\n|---|---|---|---|---|---|---|", flush=True)
+    for worker_class, workers, threads in VARIANTS:
+        env = {
+            "GUNICORN_WORKER_CLASS": worker_class,
+            "WEB_CONCURRENCY": str(workers),
+            "GUNICORN_THREADS": str(threads),
+        }
+        try:
+            with Gunicorn(env) as server:
+                figures = load(server.url + path, cookie, seconds)
+        except Skip as reason:
+            print(f"| {worker_class} | {workers} | {threads} | skipped: {reason} |||")
+            continue
+        rows.append({"worker_class": worker_class, "workers": workers, "threads": threads})
+        rows[-1].update(figures)
+        p50, p95 = figures["p50_ms"] or 0, figures["p95_ms"] or 0
+        print(
+            f"| {worker_class} | {workers} | {threads} | {figures['rps']:.1f} | {p50:.0f} "
+            f"| {p95:.0f} | {figures['errors']} |",
+            flush=True,
+        )
+    return rows
