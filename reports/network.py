@@ -122,6 +122,12 @@ def seed(*, seed: int = DEFAULT_SEED, stdout=None) -> Counter:
         return Counter()
     started = time.perf_counter()
     counts = Network(affiliates, seed).make()
+    # Stored aggregates: the triggers kept them already; exact even if a COPY ran without them.
+    from monitoring.aggregates import refresh_report_aggregates
+    from remediation.aggregates import refresh_case_aggregates
+
+    refresh_report_aggregates()
+    refresh_case_aggregates()
     counts = Counter({"affiliates": Affiliate.objects.count(), **counts})
     write(
         "Generated: "
