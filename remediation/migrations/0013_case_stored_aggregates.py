@@ -124,6 +124,14 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(db_default=0, default=0, editable=False, verbose_name='open actions'),
         ),
         migrations.RunSQL(CREATE_SQL, DROP_SQL),
+        migrations.RemoveIndex(
+            model_name='remediationaction',
+            name='action_open_due',
+        ),
+        migrations.AddIndex(
+            model_name='remediationaction',
+            index=models.Index(condition=models.Q(('status__in', ['planned', 'rejected'])), fields=['due_date'], include=('case_id',), name='action_open_due'),
+        ),
         migrations.AddIndex(
             model_name='remediationcase',
             index=models.Index(fields=['-fast_track', 'status', '-opened_on', '-id'], name='case_staff_order'),
