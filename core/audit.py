@@ -63,10 +63,13 @@ def track(*models, inserts: bool = True) -> None:
     """
     for model in models:
         encrypted = encrypted_field_names(model)
+        # Stored aggregates (`Model.STORED_AGGREGATES`) are derived, like counters: a change of
+        # them alone writes no event.
+        derived = set(getattr(model, "STORED_AGGREGATES", ()))
         exclude = [
             f.name
             for f in model._meta.local_fields
-            if f.name in NEVER_RECORDED or f.name in encrypted
+            if f.name in NEVER_RECORDED or f.name in encrypted or f.name in derived
         ]
         trackers = [pghistory.InsertEvent(level=STATEMENT)] if inserts else []
         trackers += [pghistory.UpdateEvent(), pghistory.DeleteEvent(level=STATEMENT)]

@@ -248,6 +248,20 @@ class Severity(models.TextChoices):
 SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
 
 
+def save_without_stored_aggregates(instance, kwargs: dict) -> None:
+    """Make a full save of an existing row leave its stored aggregates alone: the database
+    writes them, and an instance read before a trigger ran would write stale values back."""
+    if instance._state.adding or kwargs.get("force_insert"):
+        return
+    if kwargs.get("update_fields") is not None:
+        return
+    kwargs["update_fields"] = [
+        f.name
+        for f in instance._meta.concrete_fields
+        if not f.primary_key and f.name not in instance.STORED_AGGREGATES
+    ]
+
+
 class MonitoringReport(models.Model):
     """What a partner found at one factory over one period, and how EW staff handled it."""
 
@@ -342,6 +356,24 @@ class MonitoringReport(models.Model):
         blank=True,
         help_text=_("The affiliate-facing summary: no names, no testimony, nothing identifying."),
     )
+    # Stored aggregates over the report's findings, written only by the database: triggers on
+    # the findings' table (migration 0014) keep them exact whoever writes a finding (services,
+    # merges, the generator's COPY). `check_aggregates` recomputes them.
+    top_severity = models.PositiveSmallIntegerField(
+        _("top severity"),
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text=_("The highest severity among its findings (1 low to 4 critical); 0: none."),
+    )
+    fast_track = models.BooleanField(
+        _("has an urgent finding"), default=False, db_default=False, editable=False
+    )
+    finding_count = models.PositiveIntegerField(
+        _("findings"), default=0, db_default=0, editable=False
+    )
+
+    STORED_AGGREGATES = ("top_severity", "fast_track", "finding_count")
 
     objects = MonitoringReportQuerySet.as_manager()
 
@@ -349,7 +381,22 @@ class MonitoringReport(models.Model):
         verbose_name = _("monitoring report")
         verbose_name_plural = _("monitoring reports")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # The staff queue, the most urgent and the oldest first: of the reports awaiting
+            # triage (its default, `awaiting_triage`), and of one status.
+            models.Index(
+                fields=["-fast_track", "-top_severity", "submitted_at", "id"],
+                condition=models.Q(
+                    status__in=["submitted", "in_triage", "needs_information", "validated"]
+                ),
+                name="report_triage_order",
+            ),
+            models.Index(
+                fields=["status", "-fast_track", "-top_severity", "submitted_at", "id"],
+                name="report_queue_order",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),
@@ -359,6 +406,10 @@ class MonitoringReport(models.Model):
 
     def __str__(self):
         return f"{self.reference} – {self.factory}"
+
+    def save(self, *args, **kwargs):
+        save_without_stored_aggregates(self, kwargs)
+        super().save(*args, **kwargs)
 
     @property
     def reference(self) -> str:

@@ -8,8 +8,7 @@ a plain 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Case as SqlCase
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, When
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -107,7 +106,6 @@ class PartnerDashboardView(ExportMixin, PartnerRequiredMixin, ListView):
         return (
             MonitoringReport.objects.visible_to(self.reader)
             .select_related("factory")
-            .annotate(finding_count=Count("findings"))
             .order_by("-updated_at", "-pk")
         )
 
@@ -505,18 +503,9 @@ class TriageQueueView(ExportMixin, StaffRequiredMixin, ListView):
             reports = reports.filter(assigned_to=self.request.user)
         elif self.assignee == "none":
             reports = reports.filter(assigned_to__isnull=True)
-        severity_rank = SqlCase(
-            *[When(findings__severity=value, then=rank) for value, rank in SEVERITY_RANK.items()],
-            output_field=IntegerField(),
-        )
-        return (
-            reports.select_related("factory", "partner", "assigned_to")
-            .annotate(
-                fast_track=Exists(Finding.objects.filter(report=OuterRef("pk"), fast_track=True)),
-                top_severity=Max(severity_rank),
-                finding_count=Count("findings"),
-            )
-            .order_by("-fast_track", "-top_severity", "submitted_at", "pk")
+        # The report's stored aggregates (monitoring/aggregates.py): an index serves the order.
+        return reports.select_related("factory", "partner", "assigned_to").order_by(
+            "-fast_track", "-top_severity", "submitted_at", "pk"
         )
 
     def get_context_data(self, **kwargs):

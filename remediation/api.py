@@ -14,7 +14,7 @@ What a reader may not read is not fetched at all: actions, entries and findings 
 prefetched through their own `visible_to(reader)`.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -105,7 +105,6 @@ class CaseViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
             RemediationCase.objects.visible_to(reader)
             .select_related("factory")
             .with_action_counts(today)
-            .annotate(has_overdue_action=Exists(actions.overdue(today).filter(case=OuterRef("pk"))))
             .prefetch_related(
                 Prefetch("actions", queryset=actions, to_attr="visible_actions"),
                 Prefetch(
@@ -117,10 +116,17 @@ class CaseViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
             )
         )
         # What each kind of reader's shape shows; the rows are the same `visible_to` for all.
+        # From the stored `next_due` (remediation/aggregates.py); an affiliate reads the plan,
+        # and so whether an action is overdue, only of the cases it joined.
+        overdue = Q(next_due__isnull=False, next_due__lt=today)
         if reader.is_affiliate:
             updates = updates.only("pk", "case_id", "text", "created_at")
             rows = rows.with_participation_of(reader.affiliate)
-        else:
+            overdue &= Q(joined=True)
+        rows = rows.annotate(
+            has_overdue_action=ExpressionWrapper(overdue, output_field=BooleanField())
+        )
+        if not reader.is_affiliate:
             updates = updates.select_related("author__partner_membership")
             rows = rows.select_related("lead_partner", "staff_lead")
         rows = rows.prefetch_related(

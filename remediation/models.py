@@ -22,7 +22,7 @@ from core import audit
 from core.currencies import validate_currency_code
 from core.encryption import EncryptedTextField
 from core.uploads import PrivateUploadTo
-from monitoring.models import Severity
+from monitoring.models import Severity, save_without_stored_aggregates
 
 from .querysets import (
     ActionQuerySet,
@@ -115,6 +115,23 @@ class RemediationCase(models.Model):
     closed_on = models.DateField(_("closed"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Stored aggregates over the case's actions, written only by the database: triggers on the
+    # actions' table (migration 0013) keep them exact whoever writes an action. An open action
+    # is overdue when `next_due` is before today: exact without a daily job.
+    action_count = models.PositiveIntegerField(
+        _("actions"), default=0, db_default=0, editable=False
+    )
+    open_action_count = models.PositiveIntegerField(
+        _("open actions"), default=0, db_default=0, editable=False
+    )
+    next_due = models.DateField(
+        _("next due date"),
+        null=True,
+        editable=False,
+        help_text=_("The earliest due date of an open action."),
+    )
+
+    STORED_AGGREGATES = ("action_count", "open_action_count", "next_due")
 
     objects = CaseQuerySet.as_manager()
 
@@ -122,10 +139,28 @@ class RemediationCase(models.Model):
         verbose_name = _("remediation case")
         verbose_name_plural = _("remediation cases")
         ordering = ["-opened_on", "-pk"]
-        indexes = [models.Index(fields=["status"], name="case_status")]
+        indexes = [
+            models.Index(fields=["status"], name="case_status"),
+            # The staff list's order, the partner list's, and the API's (the model's ordering).
+            models.Index(
+                fields=["-fast_track", "status", "-opened_on", "-id"], name="case_staff_order"
+            ),
+            models.Index(fields=["lead_partner", "-opened_on", "-id"], name="case_partner_order"),
+            models.Index(fields=["-opened_on", "-id"], name="case_opened_order"),
+            # Cases with an overdue action: `next_due < today`.
+            models.Index(
+                fields=["next_due"],
+                condition=models.Q(next_due__isnull=False),
+                name="case_next_due",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.reference} – {self.title}"
+
+    def save(self, *args, **kwargs):
+        save_without_stored_aggregates(self, kwargs)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("remediation:staff_case", kwargs={"pk": self.pk})
@@ -302,9 +337,11 @@ class RemediationAction(models.Model):
         verbose_name_plural = _("remediation actions")
         ordering = ["due_date", "pk"]
         indexes = [
-            # The reminder sweep reads open actions by due date.
+            # The reminder sweep reads open actions by due date; the staff dashboard counts the
+            # overdue ones of active cases from the index alone (covering `case_id`).
             models.Index(
                 fields=["due_date"],
+                include=["case_id"],
                 condition=models.Q(status__in=[ActionStatus.PLANNED, ActionStatus.REJECTED]),
                 name="action_open_due",
             ),

@@ -17,7 +17,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -70,17 +71,36 @@ class CaseQuerySet(models.QuerySet):
 
         return self.filter(status__in=ACTIVE_CASE_STATUSES)
 
+    def with_overdue(self, today: date | None = None):
+        """Cases with an open action past its due date on `today`, from the stored `next_due`
+        (remediation/aggregates.py)."""
+        return self.filter(next_due__lt=today or timezone.localdate())
+
     def with_action_counts(self, today: date | None = None):
-        from .models import OPEN_ACTION_STATUSES
+        """`overdue_count`: how many open actions were due before `today`. `action_count` and
+        `open_action_count` are stored on the case; this one depends on the day, so it is
+        counted, only for a case whose stored `next_due` says it has one, and after the list's
+        LIMIT (PostgreSQL evaluates a select-list subquery only for the rows it returns)."""
+        from .models import RemediationAction
 
         today = today or timezone.localdate()
+        overdue = (
+            RemediationAction.objects.overdue(today)
+            .filter(case=OuterRef("pk"))
+            .order_by()
+            .values("case")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return self.annotate(
-            action_count=Count("actions", distinct=True),
-            overdue_count=Count(
-                "actions",
-                filter=Q(actions__status__in=OPEN_ACTION_STATUSES, actions__due_date__lt=today),
-                distinct=True,
-            ),
+            overdue_count=models.Case(
+                models.When(
+                    next_due__lt=today,
+                    then=Coalesce(Subquery(overdue, output_field=models.IntegerField()), 0),
+                ),
+                default=0,
+                output_field=models.IntegerField(),
+            )
         )
 
 

@@ -211,6 +211,12 @@ def _seed(seed: int, stdout, *, owner: bool) -> Counter:
             counts = network.make()
     else:
         counts = network.make()
+    # Stored aggregates: the triggers kept them already; exact even if a COPY ran without them.
+    from monitoring.aggregates import refresh_report_aggregates
+    from remediation.aggregates import refresh_case_aggregates
+
+    refresh_report_aggregates()
+    refresh_case_aggregates()
     counts = Counter({"affiliates": Affiliate.objects.count(), **counts})
     write(
         "Generated: "

@@ -76,7 +76,7 @@ class StaffCaseListView(ExportMixin, StaffRequiredMixin, ListView):
         if data.get("status"):
             cases = cases.filter(status=data["status"])
         if data.get("overdue"):
-            cases = cases.filter(overdue_count__gt=0)
+            cases = cases.with_overdue()
         return cases.select_related("factory", "staff_lead", "lead_partner").order_by(
             "-fast_track", "status", "-opened_on", "-pk"
         )
