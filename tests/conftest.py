@@ -1,3 +1,5 @@
+import sys
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -41,6 +43,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         connection.close()
         connection.settings_dict.update(owner)
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo data (`seed_demo`), loaded once for the tests of a module, which take `db`
+    as well: each test runs in a savepoint of the transaction that holds the demo, so what it
+    changes is undone before the next test, and the demo itself after the module's last."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    demo = transaction.atomic()
+    with django_db_blocker.unblock():
+        demo.__enter__()
+        try:
+            call_command("seed_demo", verbosity=0)
+        except BaseException:
+            demo.__exit__(*sys.exc_info())
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        demo.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)
