@@ -82,14 +82,23 @@ class CountryListField(forms.CharField):
         return codes
 
 
+class HttpsURLField(forms.URLField):
+    """A link typed without its scheme is taken as https (Django 6's default, said now)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+SOURCE_FIELD_CLASSES = {"source_url": HttpsURLField}
+
+
 class ReferenceForm(forms.ModelForm):
     key_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, upsert: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.upsert = upsert
-        if "source_url" in self.fields:
-            self.fields["source_url"].assume_scheme = "https"
 
     def duplicate_message(self, cleaned) -> str:
         raise NotImplementedError
@@ -117,6 +126,7 @@ class RatificationForm(ReferenceForm):
     class Meta:
         model = Ratification
         fields = ("country", "convention", "status", "ratified_on", *SOURCE_FIELDS)
+        field_classes = SOURCE_FIELD_CLASSES
         widgets = {"ratified_on": DATE_WIDGET}
 
     def clean_ratified_on(self):
@@ -151,6 +161,7 @@ class PathfinderCountryForm(ReferenceForm):
     class Meta:
         model = PathfinderCountry
         fields = ("country", "since", *SOURCE_FIELDS)
+        field_classes = SOURCE_FIELD_CLASSES
 
     def duplicate_message(self, cleaned) -> str:
         return _("%(country)s is already recorded as a pathfinder country.") % {
@@ -171,6 +182,7 @@ class MigrationCorridorForm(ReferenceForm):
     class Meta:
         model = MigrationCorridor
         fields = ("origin", "transit", "destination", "priority", *SOURCE_FIELDS)
+        field_classes = SOURCE_FIELD_CLASSES
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,6 +213,7 @@ class ProductCategoryForm(ReferenceForm):
     class Meta:
         model = ProductCategory
         fields = ("sector", "name", "hs_code", *SOURCE_FIELDS)
+        field_classes = SOURCE_FIELD_CLASSES
 
     def duplicate_message(self, cleaned) -> str:
         return _("“%(name)s” is already a product of this sector.") % {"name": cleaned["name"]}
@@ -252,6 +265,7 @@ class CountryRiskIndicatorForm(ReferenceForm):
     class Meta:
         model = CountryRiskIndicator
         fields = ("country", "indicator", "value", "level", *SOURCE_FIELDS)
+        field_classes = SOURCE_FIELD_CLASSES
 
     def duplicate_message(self, cleaned) -> str:
         return _("There is already a figure for this indicator in %(country)s for %(year)s.") % {

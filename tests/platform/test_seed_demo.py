@@ -1,3 +1,6 @@
+"""The demo data. Every test starts from one `seed_demo` run (the `demo_data` fixture, once
+per module); the tests that run it again check that a second run changes nothing."""
+
 from django.core.management import call_command
 from django_scopes import scopes_disabled
 
@@ -22,8 +25,7 @@ def _counts():
         )
 
 
-def test_seed_demo_is_idempotent_and_every_demo_login_works(db, client):
-    call_command("seed_demo", verbosity=0)
+def test_seed_demo_is_idempotent_and_every_demo_login_works(demo_data, db, client):
     first = _counts()
     call_command("seed_demo", verbosity=0)
     assert _counts() == first
@@ -48,11 +50,10 @@ def test_seed_demo_is_idempotent_and_every_demo_login_works(db, client):
     assert ("officer@southport.example", "southport", "admin") in roles
 
 
-def test_seed_demo_scale_generates_affiliates_in_bulk(db):
+def test_seed_demo_scale_generates_affiliates_in_bulk(demo_data, db):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    call_command("seed_demo", verbosity=0)
     with CaptureQueriesContext(connection) as small:
         call_command("seed_demo", scale=5, affiliates_only=True, verbosity=0)
     with CaptureQueriesContext(connection) as large:
@@ -67,11 +68,10 @@ def test_seed_demo_scale_generates_affiliates_in_bulk(db):
     assert Affiliate.objects.filter(slug__startswith="gen-").count() == 40
 
 
-def test_demo_supply_chain_has_shared_factories_an_overdue_and_a_waiting_disclosure(db):
+def test_demo_supply_chain_has_shared_factories_an_overdue_and_a_waiting_disclosure(demo_data, db):
     from suppliers.models import Disclosure, Factory, FactoryMatchReview
 
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # the second time
     with scopes_disabled():
         statuses = {
             d.contract.reference: (
@@ -92,14 +92,13 @@ def test_demo_supply_chain_has_shared_factories_an_overdue_and_a_waiting_disclos
     assert FactoryMatchReview.objects.filter(decision="pending").count() == 1
 
 
-def test_demo_cases_are_in_several_states_with_actions_due_soon_and_overdue(db):
+def test_demo_cases_are_in_several_states_with_actions_due_soon_and_overdue(demo_data, db):
     from datetime import timedelta
 
     from django.utils import timezone
 
     from remediation.models import Participation, RemediationAction, RemediationCase
 
-    call_command("seed_demo", verbosity=0)
     today = timezone.localdate()
     statuses = set(RemediationCase.objects.values_list("status", flat=True))
     assert len(statuses) >= 3
@@ -118,13 +117,12 @@ def test_demo_cases_are_in_several_states_with_actions_due_soon_and_overdue(db):
     assert Participation.objects.filter(joined_on__isnull=True).exists()
 
 
-def test_demo_topics_are_one_vocabulary_shared_by_every_area(db):
+def test_demo_topics_are_one_vocabulary_shared_by_every_area(demo_data, db):
     """The library, the community and the screenings name the same topics: none twice, and
     the topics screenings recommend from hold published resources."""
     from learning.models import Resource, Topic
     from learning.services import screening
 
-    call_command("seed_demo", verbosity=0)
     names = list(Topic.objects.values_list("name_en", flat=True))
     assert len(names) == len(set(names))
     used = {
@@ -141,14 +139,13 @@ def test_demo_topics_are_one_vocabulary_shared_by_every_area(db):
         assert Resource.objects.published().filter(topics__slug=slug).exists(), slug
 
 
-def test_every_demo_factory_is_on_the_dashboard_map(db, client):
+def test_every_demo_factory_is_on_the_dashboard_map(demo_data, db, client):
     """Coordinates of its town for every demo factory, given again to a database seeded
     before them; the affiliate dashboard's map then draws every factory of its table."""
     from django.urls import reverse
 
     from suppliers.models import Factory
 
-    call_command("seed_demo", verbosity=0)
     Factory.objects.filter(name__startswith="Brno").update(latitude=None, longitude=None)
     call_command("seed_demo", verbosity=0)
     factories = Factory.objects.all()

@@ -7,7 +7,6 @@ import re
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -45,8 +44,7 @@ def _page_key_figures(html: str) -> list[tuple[str, str]]:
     return [(label.replace("&#x27;", "'"), value) for label, value in rows]
 
 
-def test_the_demo_reports_page_and_its_pdf_give_the_same_figures(client):
-    call_command("seed_demo", verbosity=0)
+def test_the_demo_reports_page_and_its_pdf_give_the_same_figures(demo_data, client):
     northvale = Affiliate.objects.get(slug="northvale")
     client.force_login(User.objects.get(email="officer@northvale.example"))
 
@@ -60,8 +58,7 @@ def test_the_demo_reports_page_and_its_pdf_give_the_same_figures(client):
         assert f"{label} {value} " in text
 
 
-def test_the_demo_pdf_counts_the_overdue_actions_it_lists(client):
-    call_command("seed_demo", verbosity=0)
+def test_the_demo_pdf_counts_the_overdue_actions_it_lists(demo_data, client):
     northvale = Affiliate.objects.get(slug="northvale")
     today = timezone.localdate()
     this_year = {"period_start": date(today.year, 1, 1), "period_end": date(today.year, 12, 31)}
@@ -79,8 +76,7 @@ def test_the_demo_pdf_counts_the_overdue_actions_it_lists(client):
         assert action.description in text
 
 
-def test_the_demo_factory_page_and_the_pdf_count_the_same_other_affiliates(client):
-    call_command("seed_demo", verbosity=0)
+def test_the_demo_factory_page_and_the_pdf_count_the_same_other_affiliates(demo_data, client):
     northvale = Affiliate.objects.get(slug="northvale")
     client.force_login(User.objects.get(email="officer@northvale.example"))
     with scope(affiliate=northvale):
