@@ -18,9 +18,10 @@ from django.db import models
 
 
 def _supply_chain_of(affiliate):
-    from suppliers.models import Factory
+    """The ids of the affiliate's sites, from the supply-chain table (joined first)."""
+    from suppliers.querysets import supply_chain_factory_ids
 
-    return Factory.objects.in_supply_chain_of(affiliate)
+    return supply_chain_factory_ids(affiliate)
 
 
 class MonitoringReportQuerySet(models.QuerySet):
@@ -33,7 +34,7 @@ class MonitoringReportQuerySet(models.QuerySet):
         if reader.is_partner:
             return self.filter(partner_id=reader.partner_id)
         if reader.is_affiliate:
-            return self.published().filter(factory__in=_supply_chain_of(reader.affiliate))
+            return self.published().filter(factory_id__in=_supply_chain_of(reader.affiliate))
         return self.none()
 
     def published(self):
@@ -69,7 +70,9 @@ class FindingQuerySet(models.QuerySet):
         if reader.is_partner:
             return self.filter(report__partner_id=reader.partner_id)
         if reader.is_affiliate:
-            return self.published().filter(report__factory__in=_supply_chain_of(reader.affiliate))
+            return self.published().filter(
+                report__factory_id__in=_supply_chain_of(reader.affiliate)
+            )
         return self.none()
 
     def published(self):

@@ -64,6 +64,7 @@ from suppliers.models import (
     Supplier,
 )
 from suppliers.querysets import SUPPLY_CHAIN_STATUSES
+from suppliers.services import supply_chain_refresh
 
 from . import network_data as data
 
@@ -122,6 +123,7 @@ def seed(*, seed: int = DEFAULT_SEED, stdout=None) -> Counter:
         return Counter()
     started = time.perf_counter()
     counts = Network(affiliates, seed).make()
+    supply_chain_refresh()  # the supply-chain table and factories' leverage, from the lines
     counts = Counter({"affiliates": Affiliate.objects.count(), **counts})
     write(
         "Generated: "
