@@ -121,6 +121,10 @@ def test_the_workflow_of_a_disclosure_keeps_the_table_and_the_leverage_exact(
     services.disclosure_submit(disclosure=ours, by=None)
     services.disclosure_return(disclosure=ours, comments="Add the tier-2 sites.", by=officer)
     assert_exact()
+    with scope(affiliate=northvale):  # as the disclosure page does
+        removed = DisclosureLine.objects.filter(disclosure=ours, factory=jade).get()
+        services.disclosure_line_delete(line=removed, by=officer)
+    disclosure_import(disclosure=ours, file=_csv(_site(jade)), by=None)
     services.disclosure_submit(disclosure=ours, by=None)
     services.disclosure_accept(disclosure=ours, by=officer)
     assert_exact()
@@ -141,10 +145,10 @@ def test_the_workflow_of_a_disclosure_keeps_the_table_and_the_leverage_exact(
     kestrel.refresh_from_db()
     assert (kestrel.affiliate_count, kestrel.combined_value_eur) == (1, Decimal("320000.00"))
 
-    # A line removed, a line edited in place (brand, site), then a whole disclosure deleted.
+    # Lines of an accepted list removed and edited (brand, site: the admin, a correction),
+    # the other affiliate's list withdrawn, then its contract deleted.
     with scopes_disabled():
-        line = DisclosureLine.objects.filter(disclosure=ours, factory=jade).get()
-        services.disclosure_line_delete(line=line, by=officer)
+        DisclosureLine.objects.filter(disclosure=ours, factory=jade).delete()
         assert_exact()
         edited = DisclosureLine.objects.filter(disclosure=ours, factory=kestrel).get()
         edited.brand, edited.factory = "Kestrel Computing", jade
@@ -281,3 +285,29 @@ def test_an_affiliate_reads_the_table_as_it_read_the_view_and_writes_nothing(
             ):
                 cursor.execute(statement)
     assert_exact()
+
+
+def test_the_newest_findings_are_the_same_whichever_way_they_are_found(northvale, plants):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from monitoring.models import Finding
+    from tests.factories import in_supply_chain, published_finding
+
+    lotus, jade, kestrel = plants
+    findings = [published_finding(site) for site in (lotus, jade, kestrel, lotus)]
+    for age, finding in enumerate(findings):
+        Finding.objects.filter(pk=finding.pk).update(
+            published_at=timezone.now() - timedelta(days=age)
+        )
+    published_finding(FactoryFactory())  # newest of all, outside the chain
+    with scopes_disabled():
+        for site in (lotus, jade, kestrel):
+            in_supply_chain(northvale, site)
+    reader = Reader.for_affiliate(northvale)
+    with scope(affiliate=northvale):
+        visible = Finding.objects.visible_to(reader)
+        expected = [finding.pk for finding in findings[:3]]
+        assert [f.pk for f in visible.newest(3, total=visible.count())] == expected
+        assert [f.pk for f in visible.newest(3)] == expected
