@@ -37,6 +37,9 @@ NEVER_RECORDED = frozenset(
         "receipt_lookup",
         "receipt_hash",
         "search_vector",
+        # A factory's stored leverage (suppliers/models.py): derived, kept by triggers.
+        "affiliate_count",
+        "combined_value_eur",
     }
 )
 

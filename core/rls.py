@@ -210,6 +210,17 @@ def cross_tenant_view(model, queryset):
     _VIEWS[model._meta.db_table] = queryset
 
 
+# Tables that only PostgreSQL writes (triggers running as the owner): the application's
+# role may read them, never write them. See `read_only_table`.
+_READ_ONLY: set[str] = set()
+
+
+def read_only_table(model) -> None:
+    """Declare `model`'s table written by triggers only (SECURITY DEFINER, as the owner): the
+    application's role gets SELECT on it and no more, so no code path can make it wrong."""
+    _READ_ONLY.add(model._meta.db_table)
+
+
 def drop_views(connection) -> None:
     """Before migrating: a view would stop a migration from changing a column it reads."""
     with connection.cursor() as cursor:
@@ -302,6 +313,16 @@ def grant_application_role(connection, role: str) -> bool:
             "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {}",
         ):
             cursor.execute(statement.format(ident))
+        # (Those that exist: `migrate` back to an older state leaves some out.)
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_name = ANY(%s)",
+            [sorted(_READ_ONLY)],
+        )
+        for (table,) in sorted(cursor.fetchall()):
+            cursor.execute(
+                f"REVOKE INSERT, UPDATE, DELETE ON {connection.ops.quote_name(table)} FROM {ident}"
+            )
     return True
 
 

@@ -32,14 +32,14 @@ class CaseQuerySet(models.QuerySet):
         if reader.is_partner:
             return self.filter(lead_partner_id=reader.partner_id)
         if reader.is_affiliate:
-            from suppliers.models import Factory
+            from suppliers.querysets import supply_chain_factory_ids
 
             from .models import Participation
 
             affiliate = reader.affiliate
             invited = Participation.objects.filter(case=OuterRef("pk"), affiliate=affiliate)
             return self.filter(
-                Q(factory__in=Factory.objects.in_supply_chain_of(affiliate)) | Q(Exists(invited))
+                Q(factory_id__in=supply_chain_factory_ids(affiliate)) | Q(Exists(invited))
             )
         return self.none()
 

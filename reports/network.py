@@ -83,6 +83,7 @@ from suppliers.models import (
     Supplier,
 )
 from suppliers.querysets import SUPPLY_CHAIN_STATUSES
+from suppliers.services import supply_chain_refresh
 
 from . import network_data as data
 
@@ -217,6 +218,7 @@ def _seed(seed: int, stdout, *, owner: bool) -> Counter:
 
     refresh_report_aggregates()
     refresh_case_aggregates()
+    supply_chain_refresh()  # the supply-chain table and factories' leverage, from the lines
     counts = Counter({"affiliates": Affiliate.objects.count(), **counts})
     write(
         "Generated: "

@@ -40,7 +40,7 @@ class AffiliateDashboardView(AffiliateViewMixin, TemplateView):
         context["factory_count"] = Factory.objects.visible_to(self.reader).count()
         findings = Finding.objects.visible_to(self.reader).with_display_relations()
         context["finding_count"] = findings.count()
-        context["latest_findings"] = findings.order_by("-published_at", "-pk")[:3]
+        context["latest_findings"] = findings.newest(3, total=context["finding_count"])
         from remediation.selectors import affiliate_dashboard
 
         context["remediation"] = affiliate_dashboard(self.reader)

@@ -12,6 +12,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -191,6 +192,18 @@ class Factory(models.Model):
     merged_at = models.DateTimeField(_("merged"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Collective leverage, kept exact by PostgreSQL from the supply-chain table (triggers of
+    # migration 0021): how many affiliates have the site in their supply chain, and the
+    # combined value in euros of the contracts under which they do (staff only). A save from
+    # Python cannot change them (a stale instance would otherwise write old figures back).
+    affiliate_count = models.PositiveIntegerField(_("affiliates"), default=0, editable=False)
+    combined_value_eur = models.DecimalField(
+        _("combined contract value (EUR)"),
+        max_digits=16,
+        decimal_places=2,
+        default=0,
+        editable=False,
+    )
 
     objects = FactoryQuerySet.as_manager()
 
@@ -201,6 +214,15 @@ class Factory(models.Model):
         indexes = [
             GinIndex(fields=["name_key"], name="factory_name_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["country", "name_key"], name="factory_country_name"),
+            # The staff leverage ranking, read in its order.
+            models.Index(
+                F("affiliate_count").desc(),
+                F("combined_value_eur").desc(),
+                F("name"),
+                F("id"),
+                condition=models.Q(merged_into__isnull=True),
+                name="factory_leverage_rank",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -216,9 +238,9 @@ class Factory(models.Model):
 
     @property
     def other_affiliates(self) -> int:
-        """How many other affiliates buy from the site, for an affiliate that does: from
-        `with_affiliate_count()`. The one figure every page and PDF says."""
-        return max((getattr(self, "affiliate_count", None) or 1) - 1, 0)
+        """How many other affiliates buy from the site, for an affiliate that does (the stored
+        `affiliate_count`). The one figure every page and PDF says."""
+        return max((self.affiliate_count or 1) - 1, 0)
 
 
 class SupplierFactory(models.Model):
@@ -489,21 +511,24 @@ class DisclosureUpload(models.Model):
 
 
 class SupplyChainLink(models.Model):
-    """One site in one affiliate's supply chain, under one contract: a database view over the
-    lines of vouched, accepted disclosures (`DisclosureLineQuerySet.in_supply_chain`).
+    """One site in one affiliate's supply chain, under one contract: a copy of each line of a
+    vouched, accepted disclosure (`DisclosureLineQuerySet.in_supply_chain`, the rule), kept
+    exact by PostgreSQL triggers on the lines, disclosures and contracts (migration 0021).
 
     Row-level security hides other affiliates' disclosure lines, yet the visibility rules need
     them: a finding is read by every affiliate that has its site in its chain, and everyone
     sees how many affiliates share a site, and screenings look for what is made where across
-    the network. This view, made by `migrate` (core/rls.py), is the one place where the
-    supply chain crosses tenants: ids, the brand and the product categories, never a
-    contract's reference, title or value."""
+    the network. This table is the one place where the supply chain crosses tenants: it has no
+    policy and every reader sees all of it, so it holds ids, the brand and the product
+    categories, never a contract's reference, title or value. Only the triggers write it (the
+    application's role may read it, not write it: core/rls.py `read_only_table`)."""
 
     id = models.BigIntegerField(primary_key=True)  # the disclosure line's
     affiliate = models.ForeignKey(
         "affiliates.Affiliate",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
     )
     factory = models.ForeignKey(
@@ -518,15 +543,20 @@ class SupplyChainLink(models.Model):
     cpv_codes = ArrayField(models.CharField(max_length=10), default=list)
 
     class Meta:
-        managed = False
         db_table = "suppliers_supply_chain"
         verbose_name = _("supply-chain link")
+        indexes = [
+            # An affiliate's set of sites, read without the table (index-only scans).
+            models.Index(fields=["affiliate", "factory"], name="supply_chain_affiliate"),
+        ]
 
     def __str__(self):
         return f"{self.affiliate_id} → {self.factory_id}"
 
 
-def _supply_chain_links():
+def supply_chain_lines():
+    """What `SupplyChainLink` holds, derived afresh from the lines: the rule the triggers keep
+    (and the tests' oracle)."""
     return DisclosureLine.objects.in_supply_chain().values(
         "id",
         "affiliate_id",
@@ -538,7 +568,7 @@ def _supply_chain_links():
     )
 
 
-rls.cross_tenant_view(SupplyChainLink, _supply_chain_links)
+rls.read_only_table(SupplyChainLink)
 
 
 class FactoryMatchReview(models.Model):

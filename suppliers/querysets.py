@@ -5,11 +5,8 @@ as "this factory is in this affiliate's supply chain" through
 `FactoryQuerySet.in_supply_chain_of(affiliate)`, which every app's `visible_to(reader)` uses.
 """
 
-from decimal import Decimal
-
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -35,11 +32,17 @@ class DisclosureLineQuerySet(models.QuerySet):
 
 
 def _chain_lines():
-    """Every affiliate's supply-chain links, whatever the scope (callers filter): the view
-    `SupplyChainLink` over `DisclosureLineQuerySet.in_supply_chain()`."""
+    """Every affiliate's supply-chain links, whatever the scope (callers filter): the table
+    `SupplyChainLink`, kept equal to `DisclosureLineQuerySet.in_supply_chain()`."""
     from .models import SupplyChainLink
 
     return SupplyChainLink.objects.all()
+
+
+def supply_chain_factory_ids(affiliate):
+    """The ids of the sites in the affiliate's supply chain, as a subquery (the index
+    `supply_chain_affiliate` answers it alone): for `factory_id IN (...)` filters."""
+    return _chain_lines().filter(affiliate=affiliate).values("factory_id")
 
 
 class SupplierQuerySet(models.QuerySet):
@@ -80,42 +83,14 @@ class FactoryQuerySet(models.QuerySet):
         return self.active().in_supply_chain_of(reader.affiliate)
 
     def with_affiliate_count(self):
-        """How many affiliates have the site in their supply chain (for everyone to see); 0,
-        not null, for a site in none."""
-        counts = (
-            _chain_lines()
-            .filter(factory=OuterRef("pk"))
-            .order_by()
-            .values("factory")
-            .annotate(n=Count("affiliate", distinct=True))
-            .values("n")
-        )
-        return self.annotate(affiliate_count=Coalesce(Subquery(counts), 0))
+        """How many affiliates have the site in their supply chain (for everyone to see): now
+        the stored `Factory.affiliate_count`; kept so that callers read as before."""
+        return self
 
     def with_leverage(self):
-        """Affiliates linked and their combined contract value in euros (0 when none): staff
-        only."""
-        from .models import Contract, DisclosureLine
-
-        with scopes_disabled():
-            disclosed_here = DisclosureLine.objects.in_supply_chain().filter(
-                disclosure__contract=OuterRef("pk"), factory=OuterRef(OuterRef("pk"))
-            )
-            spend = (
-                Contract.objects.filter(Exists(disclosed_here))
-                .order_by()
-                .annotate(one=Value(1))
-                .values("one")
-                .annotate(total=Sum("value_eur"))
-                .values("total")
-            )
-        return self.with_affiliate_count().annotate(
-            combined_value_eur=Coalesce(
-                Subquery(spend),
-                Value(Decimal(0)),
-                output_field=models.DecimalField(max_digits=16, decimal_places=2),
-            )
-        )
+        """Affiliates linked and their combined contract value in euros (staff only): the
+        stored `affiliate_count` and `combined_value_eur`."""
+        return self
 
 
 class DisclosureQuerySet(models.QuerySet):

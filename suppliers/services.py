@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -208,6 +208,15 @@ def disclosure_from_contractor_token(token: str) -> Disclosure:
     if disclosure.contractor_token_expires_at <= timezone.now():
         raise DomainError(_("This link has expired. Ask the buyer for a new one."))
     return disclosure
+
+
+def supply_chain_refresh() -> None:
+    """Make the supply-chain table (`SupplyChainLink`) and every factory's stored leverage
+    again from the disclosure lines, in two statements. The triggers of migration 0021 keep
+    them exact through every write; this is for bulk loads that went around them (the network
+    generator calls it once at the end)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT suppliers_supply_chain_refresh()")
 
 
 def disclosure_line_delete(*, line: DisclosureLine, by) -> None:
