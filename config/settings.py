@@ -369,6 +369,9 @@ REST_FRAMEWORK = {
 }
 # Lists (pages and API) count their rows up to this many, then say "more than" (core.pagination).
 EW_LIST_COUNT_LIMIT = env.int("EW_LIST_COUNT_LIMIT", default=10_000)
+# Filter choices are counted over at most this many rows; beyond, offered without counts
+# (core.filters).
+EW_FILTER_COUNT_LIMIT = env.int("EW_FILTER_COUNT_LIMIT", default=1_000)
 KNOX_TOKEN_MODEL = "affiliates.ApiToken"
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env.int("EW_API_TOKEN_TTL_DAYS", default=90)),

@@ -1,12 +1,11 @@
 from django import forms
 from django.conf import settings
-from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from affiliates.models import User
-from core.filters import counted_choices, counted_label
+from core.filters import counted_choices, counted_label, list_counts
 from core.forms import country_choices
 from core.uploads import EvidenceFileField
 from monitoring.models import CodeStandard, ForcedLabourIndicator
@@ -244,14 +243,8 @@ class CloseForm(forms.Form):
     )
 
 
-def _counts(visible, field) -> dict:
-    if visible is None:
-        return {}
-    return dict(visible.order_by().values_list(field).annotate(n=Count("pk")).order_by())
-
-
-def _label(label, visible, count):
-    return label if visible is None else counted_label(label, count)
+def _label(label, counts, count):
+    return label if counts is None else counted_label(label, count)
 
 
 class QueueFilterForm(forms.Form):
@@ -261,26 +254,28 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, staff=(), visible=None, **kwargs):
         """`visible`: the grievances the reader may read, before these filters; each choice
-        says how many of them it holds (one GROUP BY per filter, `core.filters`)."""
+        says how many of them it holds, counted in one query over at most a bounded number of
+        them (`core.filters`: beyond it, the choices have no counts)."""
         from .models import OPEN_STATUSES, Status
 
         super().__init__(*args, **kwargs)
-        statuses = _counts(visible, "status")
-        by_assignee = _counts(visible, "assignee")
-        assignees = {str(pk): n for pk, n in by_assignee.items() if pk}
-        nobody = by_assignee.get(None, 0)
-        open_count = sum(n for status, n in statuses.items() if status in OPEN_STATUSES)
+        counts = list_counts(visible, "status", "assignee") if visible is not None else None
+        statuses, by_assignee = counts or (None, None)
+        staff_choices = [(str(user.pk), str(user)) for user in staff]
+        if counts is None:
+            open_count = total = nobody = 0
+        else:
+            open_count = sum(n for status, n in statuses.items() if status in OPEN_STATUSES)
+            total = sum(statuses.values())  # one status each, at most one assignee
+            nobody = total - sum(by_assignee.values())
+            by_assignee = {str(pk): n for pk, n in by_assignee.items()}
         self.fields["status"].choices = [
-            ("", _label(pgettext_lazy("grievances filter", "Open"), visible, open_count)),
-            ("all", _label(_("All"), visible, sum(statuses.values()))),
-            *(counted_choices(statuses, Status.choices) if visible is not None else Status.choices),
+            ("", _label(pgettext_lazy("grievances filter", "Open"), counts, open_count)),
+            ("all", _label(_("All"), counts, total)),
+            *counted_choices(statuses, Status.choices),
         ]
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
-            ("none", _label(_("Nobody"), visible, nobody)),
-            *(
-                counted_choices(assignees, [(str(user.pk), str(user)) for user in staff])
-                if visible is not None
-                else [(str(user.pk), str(user)) for user in staff]
-            ),
+            ("none", _label(_("Nobody"), counts, nobody)),
+            *counted_choices(by_assignee, staff_choices),
         ]

@@ -7,7 +7,6 @@ signed-in user's pages are private anyway, see `affiliates.middleware.PrivateCac
 from __future__ import annotations
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from affiliates.models import User
 from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.exports import Column, ExportMixin
+from core.pagination import CappedPaginator
 from core.uploads import file_download
 from core.views import ServiceActionMixin, show_domain_error
 
@@ -116,21 +116,16 @@ class StaffQueueView(ExportMixin, NoStoreMixin, StaffRequiredMixin, TemplateView
             queryset = queryset.filter(assignee_id=assignee)
         if overdue:
             queryset = queryset.overdue(today)
-        page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(self.request.GET.get("page"))
-        context.update(
-            filters=filters,
-            page_obj=page,
-            grievances=page.object_list,
-            today=today,
-            query=_query_without_page(self.request),
-        )
+        context.update(filters=filters, today=today, **_queue_page(self.request, queryset))
         return context
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+def _queue_page(request, queryset) -> dict:
+    """The page of a queue that `?page=` names, in the shared pager's terms (counts that stop
+    at a limit, deep pages read from the end; a page out of range shows the nearest one)."""
+    page = CappedPaginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginated = page.has_other_pages()
+    return {"page_obj": page, "grievances": page.object_list, "is_paginated": paginated}
 
 
 class StaffDetailView(NoStoreMixin, StaffRequiredMixin, DetailView):
@@ -386,8 +381,7 @@ class PartnerListView(ExportMixin, NoStoreMixin, PartnerRequiredMixin, TemplateV
             .select_related("factory")
             .order_by("-received_on", "-pk")
         )
-        page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(self.request.GET.get("page"))
-        context.update(page_obj=page, grievances=page.object_list, partner=self.partner)
+        context.update(partner=self.partner, **_queue_page(self.request, queryset))
         return context
 
 

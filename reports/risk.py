@@ -30,8 +30,8 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncQuarter
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +101,98 @@ def risk_findings(reader, *, filters: dict | None = None):
     return findings.filter(**{lookups[key]: value for key, value in filters.items()})
 
 
+@dataclass
+class FindingSummary:
+    """What most tables count, from one pass over the counted findings (`finding_summary`)."""
+
+    by_country: dict  # country code -> {"total": n, "i_<indicator>": n}
+    by_sector: dict  # sector -> n
+    by_quarter: list  # [{"quarter": date, "total": n, "<severity>": n}], oldest first
+    overall: dict  # total, factories, fast_track, "c_<category>": n, child_factories
+
+
+def finding_summary(reader, filters=None) -> FindingSummary:
+    """The counts of the heat map, the trend, the sectors, child labour, the country risk's
+    findings and the overview, from ONE query: the findings are read once and grouped by
+    country, by sector, by quarter and all together (GROUPING SETS), instead of once per
+    table."""
+    findings = risk_findings(reader, filters=filters)
+    inner_sql, inner_params = (
+        findings.order_by()
+        .values_list(
+            "pk",
+            "report__factory_id",
+            "report__factory__country",
+            "report__factory__sector",
+            "report__period_end",
+            "severity",
+            "ilo_indicators",
+            "child_labour",
+            "fast_track",
+        )
+        .query.sql_with_params()
+    )
+    counts = [("total", "TRUE", [])]
+    counts += [
+        (f"i_{i.value}", "f.ilo @> ARRAY[%s]::varchar[]", [i.value]) for i in ForcedLabourIndicator
+    ]
+    counts += [(s.value, "f.severity = %s", [s.value]) for s in SEVERITIES]
+    counts += [
+        (f"c_{c.value}", "f.child @> ARRAY[%s]::varchar[]", [c.value]) for c in ChildLabourCategory
+    ]
+    counts += [("fast_track", "f.fast_track", [])]
+    names = [name for name, _condition, _params in counts]
+    aggregates = ", ".join(f"count(*) FILTER (WHERE {condition})" for _n, condition, _p in counts)
+    params = [param for _n, _c, values in counts for param in values]
+    nothing = ", ".join(["NULL::bigint"] * len(counts))
+    with connection.cursor() as cursor:
+        # The findings are read once (the CTE); hashed GROUPING SETS count them by country,
+        # sector and quarter and in all; the distinct factories, which would make every
+        # grouping set sort, come from a second pass over the CTE's rows (row 8).
+        cursor.execute(
+            f"""
+            WITH f AS MATERIALIZED (
+                SELECT found.*, date_trunc('quarter', found.period_end)::date AS quarter
+                FROM ({inner_sql}) AS found (
+                    id, factory_id, country, sector, period_end, severity, ilo, child,
+                    fast_track
+                )
+            )
+            SELECT GROUPING(f.country, f.sector, f.quarter), f.country, f.sector, f.quarter,
+                   {aggregates}, NULL::bigint, NULL::bigint
+            FROM f
+            GROUP BY GROUPING SETS ((f.country), (f.sector), (f.quarter), ())
+            UNION ALL
+            SELECT 8, NULL, NULL, NULL, {nothing}, count(DISTINCT f.factory_id),
+                   count(DISTINCT f.factory_id) FILTER (WHERE f.child <> '{{}}')
+            FROM f
+            """,  # noqa: S608 - the subquery is Django's SQL, values are parameters
+            [*inner_params, *params],
+        )
+        result = cursor.fetchall()
+    summary = FindingSummary(by_country={}, by_sector={}, by_quarter=[], overall={})
+    factories = {}
+    # GROUPING(): a bit set for each column the row is not grouped by (country 4, sector 2,
+    # quarter 1); 8 is the distinct factories' row.
+    for grouping, country, sector, quarter, *values in result:
+        row = dict(zip(names, values[: len(names)], strict=True))
+        if grouping == 0b011:
+            summary.by_country[country] = row
+        elif grouping == 0b101:
+            summary.by_sector[sector] = row["total"]
+        elif grouping == 0b110:
+            summary.by_quarter.append({"quarter": quarter, **row})
+        elif grouping == 0b111:
+            summary.overall = row
+        else:
+            factories = {"factories": values[-2], "child_factories": values[-1]}
+    if not summary.overall:
+        summary.overall = dict.fromkeys(names, 0)
+    summary.overall.update(factories)
+    summary.by_quarter.sort(key=lambda row: row["quarter"])
+    return summary
+
+
 @dataclass(frozen=True)
 class RiskTable:
     """One view: a heading, a chart and the table of the same numbers."""
@@ -133,29 +225,18 @@ def _findings_label():
 # --- (a) countries × the 11 ILO indicators ------------------------------------------------
 
 
-def indicator_heat_map(reader, filters=None) -> RiskTable:
-    """Findings per factory country and ILO forced-labour indicator (one query)."""
-    findings = risk_findings(reader, filters=filters)
+def indicator_heat_map(reader, filters=None, *, summary=None) -> RiskTable:
+    """Findings per factory country and ILO forced-labour indicator (`finding_summary`)."""
+    summary = summary or finding_summary(reader, filters)
     indicators = list(ForcedLabourIndicator)
-    rows = (
-        findings.order_by()
-        .values("report__factory__country")
-        .annotate(
-            total=Count("pk"),
-            **{
-                f"i_{i.value}": Count("pk", filter=Q(ilo_indicators__contains=[i.value]))
-                for i in indicators
-            },
-        )
-    )
     table = sorted(
         (
             [
-                _country_name(row["report__factory__country"]),
+                _country_name(country),
                 *(row[f"i_{i.value}"] for i in indicators),
                 row["total"],
             ]
-            for row in rows
+            for country, row in summary.by_country.items()
         ),
         key=lambda row: (-row[-1], row[0].casefold()),
     )
@@ -306,15 +387,11 @@ def corridor_flows(reader, filters=None) -> RiskTable:
 # --- (c) child labour ----------------------------------------------------------------------
 
 
-def child_labour(reader, filters=None) -> RiskTable:
-    """Findings by child-labour category (ILO C138 and C182), one query."""
-    findings = risk_findings(reader, filters=filters)
+def child_labour(reader, filters=None, *, summary=None) -> RiskTable:
+    """Findings by child-labour category (ILO C138 and C182), from `finding_summary`."""
+    counts = (summary or finding_summary(reader, filters)).overall
     categories = list(ChildLabourCategory)
-    counts = findings.aggregate(
-        **{c.value: Count("pk", filter=Q(child_labour__contains=[c.value])) for c in categories},
-        factories=Count("report__factory", distinct=True, filter=~Q(child_labour=[])),
-    )
-    rows = [[str(c.label), counts[c.value]] for c in categories if counts[c.value]]
+    rows = [[str(c.label), counts[f"c_{c.value}"]] for c in categories if counts[f"c_{c.value}"]]
     title = gettext("Child labour by ILO category")
     return RiskTable(
         slug="child-labour",
@@ -335,12 +412,12 @@ def child_labour(reader, filters=None) -> RiskTable:
 # --- (d) sectors and products --------------------------------------------------------------
 
 
-def sectors_and_products(reader, filters=None) -> RiskTable:
+def sectors_and_products(reader, filters=None, *, summary=None) -> RiskTable:
     """Findings by the factory's sector, and by the product categories of the contracts whose
     disclosures name the factory (the affiliate's own contracts for an affiliate; every
     affiliate's for staff). Two queries."""
     findings = risk_findings(reader, filters=filters)
-    by_sector = findings.order_by().values("report__factory__sector").annotate(n=Count("pk"))
+    by_sector = (summary or finding_summary(reader, filters)).by_sector
     links = SupplyChainLink.objects.all()
     if not reader.is_staff:
         links = links.filter(affiliate=reader.affiliate)
@@ -359,10 +436,7 @@ def sectors_and_products(reader, filters=None) -> RiskTable:
     )
     sector, product = gettext("Sector"), gettext("Product category")
     rows = sorted(
-        (
-            [sector, _choice_label(Sector, row["report__factory__sector"]), row["n"]]
-            for row in by_sector
-        ),
+        ([sector, _choice_label(Sector, code), n] for code, n in by_sector.items()),
         key=lambda row: (-row[2], row[1].casefold()),
     ) + sorted(
         (
@@ -395,20 +469,10 @@ def sectors_and_products(reader, filters=None) -> RiskTable:
 # --- (e) trend by quarter ------------------------------------------------------------------
 
 
-def quarterly_trend(reader, filters=None) -> RiskTable:
+def quarterly_trend(reader, filters=None, *, summary=None) -> RiskTable:
     """Findings by the quarter in which the report's monitoring period ended, by severity
-    (one query)."""
-    findings = risk_findings(reader, filters=filters)
-    rows = (
-        findings.annotate(quarter=TruncQuarter("report__period_end"))
-        .order_by()
-        .values("quarter")
-        .annotate(
-            total=Count("pk"),
-            **{s.value: Count("pk", filter=Q(severity=s)) for s in SEVERITIES},
-        )
-        .order_by("quarter")
-    )
+    (from `finding_summary`)."""
+    rows = (summary or finding_summary(reader, filters)).by_quarter
     table = [
         [
             f"{row['quarter'].year} Q{(row['quarter'].month - 1) // 3 + 1}",
@@ -441,10 +505,12 @@ def quarterly_trend(reader, filters=None) -> RiskTable:
 # --- (f) grievances ------------------------------------------------------------------------
 
 
-def grievances_by_factory(reader, filters=None) -> RiskTable:
+def grievances_by_factory(reader, filters=None, *, limit: int | None = None) -> RiskTable:
     """Grievances by factory and category (one query): exact for staff; for an affiliate, at
     the factories in its supply chain, with small counts hidden (see the module docstring).
-    The findings filters on country and sector apply to the factory."""
+    The findings filters on country and sector apply to the factory. With `limit` (the page),
+    only the factories with the most grievances: one row per factory would grow with the
+    network; the export and the API have them all."""
     filters = filters or {}
     if reader.is_staff:
         factories = Factory.objects.all()
@@ -466,6 +532,10 @@ def grievances_by_factory(reader, filters=None) -> RiskTable:
             **{c.value: Count("pk", filter=Q(categories__contains=[c.value])) for c in categories},
         )
     )
+    if limit is not None:
+        rows = list(rows.order_by("-total", "factory__name", "factory_id")[: limit + 1])
+    more = limit is not None and len(rows) > limit
+    rows = rows[:limit] if more else rows
     threshold = settings.EW_GRIEVANCE_COUNT_THRESHOLD
     fewer = gettext("fewer than %(threshold)d") % {"threshold": threshold}
     table = []
@@ -488,6 +558,17 @@ def grievances_by_factory(reader, filters=None) -> RiskTable:
                     "not shown, nor any count from which one could be worked out."
                 )
                 % {"threshold": threshold},
+            ]
+        )
+    if more:
+        note = " ".join(
+            [
+                note,
+                gettext(
+                    "Only the %(count)d factories with the most grievances are shown here; "
+                    "the CSV and XLSX files list them all."
+                )
+                % {"count": limit},
             ]
         )
     chart_rows = [(row[0], row[-1]) for row in table if isinstance(row[-1], int)]
@@ -532,12 +613,11 @@ def suppressed_counts(values: list[int], threshold: int) -> list[int | None]:
 # --- (g) inherent country risk --------------------------------------------------------------
 
 
-def country_risk(reader, filters=None) -> RiskTable:
+def country_risk(reader, filters=None, *, summary=None) -> RiskTable:
     """The countries of the reader's factories (an affiliate: its supply chain; staff: the
     factories with counted findings) with their forced- and child-labour risk levels, the ILO
     conventions ratified, whether each is an Alliance 8.7 pathfinder country, each with its
-    source and year, and the findings counted there. Five queries."""
-    findings = risk_findings(reader, filters=filters)
+    source and year, and the findings counted there. Four queries and `finding_summary`."""
     if reader.is_affiliate:
         factories = Factory.objects.visible_to(reader)
         if (filters or {}).get("country"):
@@ -545,12 +625,8 @@ def country_risk(reader, filters=None) -> RiskTable:
         codes = set(factories.order_by().values_list("country", flat=True).distinct())
     else:
         codes = set()
-    found = dict(
-        findings.order_by()
-        .values_list("report__factory__country")
-        .annotate(n=Count("pk"))
-        .values_list("report__factory__country", "n")
-    )
+    by_country = (summary or finding_summary(reader, filters)).by_country
+    found = {country: row["total"] for country, row in by_country.items()}
     codes |= set(found)
     levels: dict[tuple[str, str], CountryRiskIndicator] = {}
     wanted = [
@@ -649,18 +725,32 @@ def risk_table(reader, slug: str, filters=None) -> RiskTable:
     return TABLES[slug](reader, filters)
 
 
-def risk_tables(reader, filters=None) -> list[RiskTable]:
-    """Every table, in page order."""
-    return [build(reader, filters) for build in TABLES.values()]
+# The page shows the factories with the most grievances, not one row per factory.
+PAGE_GRIEVANCE_FACTORIES = 50
 
 
-def risk_overview(reader, filters=None) -> dict:
-    """The page's headline figures, one query."""
-    return risk_findings(reader, filters=filters).aggregate(
-        total=Count("pk"),
-        factories=Count("report__factory", distinct=True),
-        fast_track=Count("pk", filter=Q(fast_track=True)),
-    )
+SUMMARISED = (indicator_heat_map, child_labour, sectors_and_products, quarterly_trend, country_risk)
+
+
+def risk_tables(reader, filters=None, *, summary=None) -> list[RiskTable]:
+    """Every table, in page order, as the page shows them (rows bounded); the findings are
+    counted once for all of them (`finding_summary`)."""
+    summary = summary or finding_summary(reader, filters)
+    tables = []
+    for build in TABLES.values():
+        if build is grievances_by_factory:
+            tables.append(build(reader, filters, limit=PAGE_GRIEVANCE_FACTORIES))
+        elif build in SUMMARISED:
+            tables.append(build(reader, filters, summary=summary))
+        else:
+            tables.append(build(reader, filters))
+    return tables
+
+
+def risk_overview(reader, filters=None, *, summary=None) -> dict:
+    """The page's headline figures (from `finding_summary`)."""
+    overall = (summary or finding_summary(reader, filters)).overall
+    return {key: overall[key] for key in ("total", "factories", "fast_track")}
 
 
 # --- Filters -------------------------------------------------------------------------------

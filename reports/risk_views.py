@@ -15,6 +15,7 @@ from .risk import (
     SHEET_TITLES,
     TABLES,
     RiskFilterForm,
+    finding_summary,
     risk_findings,
     risk_overview,
     risk_table,
@@ -33,10 +34,11 @@ class _RiskPageMixin:
         form = RiskFilterForm(self.request.GET)
         form.offer_present_choices(risk_findings(self.reader))
         filters = form.filters()
+        summary = finding_summary(self.reader, filters)
         context.update(
             filters=form,
-            overview=risk_overview(self.reader, filters),
-            tables=risk_tables(self.reader, filters),
+            overview=risk_overview(self.reader, filters, summary=summary),
+            tables=risk_tables(self.reader, filters, summary=summary),
             query=self.request.GET.urlencode(),
             export_url_name=self.export_url_name,
         )

@@ -286,9 +286,9 @@ class ContractFilterForm(forms.Form):
         """For the list page: only the categories of `contracts`, with their counts (the
         exports and the API keep every choice and spare the query). The contractor is typed,
         with suggestions: an affiliate may have thousands."""
-        [categories] = list_counts(contracts, "product_categories")
+        categories = list_counts(contracts, "product_categories")
         self.fields["category"].choices = counted_choices(
-            categories, Contract.Category.choices, empty_label=_("Any")
+            categories and categories[0], Contract.Category.choices, empty_label=_("Any")
         )
 
     def filter(self, queryset):

@@ -80,7 +80,8 @@ class SearchForm(forms.Form):
                 "language": ("versions__language", ResourceLanguage.choices, _("Any language")),
             },
         )
-        kinds, stages, places = list_counts(resources, "kind", "stages", "countries")
+        counts = list_counts(resources, "kind", "stages", "countries")
+        kinds, stages, places = counts or (None, None, None)  # None: too many to count
         for name, counts, choices, empty in (
             ("kind", kinds, ResourceKind.choices, _("Any kind")),
             ("stage", stages, ProcurementStage.choices, _("Any stage")),

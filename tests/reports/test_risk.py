@@ -294,6 +294,28 @@ def test_grievances_by_factory_hide_small_counts_from_affiliates(
     assert exact["Bac Ninh Assembly (VN)"][-1] == 1
 
 
+def test_the_page_shows_the_factories_with_the_most_grievances_the_export_all(
+    world, staff, monkeypatch
+):
+    """One row per factory would grow with the network: the page's table keeps the top ones,
+    says so, and the full table (export, API) has them all."""
+    from reports import risk
+
+    monkeypatch.setattr(risk, "PAGE_GRIEVANCE_FACTORIES", 2)
+    for _i in range(3):
+        submit(intake={"factory": world["thai"], "categories": ["documents"]})
+    submit(intake={"factory": world["malaysian"], "categories": ["wages"]})
+    submit(intake={"factory": world["malaysian"], "categories": ["wages"]})
+    submit(intake={"factory": world["vietnamese"], "categories": ["wages"]})
+    reader = staff_reader(staff)
+    with scopes_disabled():
+        [page] = [t for t in risk.risk_tables(reader) if t.slug == "grievances"]
+    assert [row[0] for row in page.rows] == ["Rayong Boards (TH)", "Penang Cells (MY)"]
+    assert "Only the 2 factories with the most grievances are shown here" in page.note
+    full = rows(reader, "grievances")
+    assert len(full) == 3
+
+
 def test_query_budget_is_fixed_whatever_the_number_of_findings(
     world, northvale_officer, staff, django_assert_max_num_queries
 ):
