@@ -583,8 +583,8 @@ def figures(reader: Reader, start, end, contract=None) -> Figures:
 
 # A report stays readable and bounded whatever the size of the supply chain: each long list
 # shows its first rows (the most telling ones first) and says how many more the annex holds.
-ROWS_IN_REPORT = 100
-FINDINGS_IN_REPORT = 60  # each with its text and the company's answers
+ROWS_IN_REPORT = 50
+FINDINGS_IN_REPORT = 40  # each with its text and the company's answers
 CONTRACT_OUTCOMES_IN_REPORT = 20  # each a heading and a table
 
 
