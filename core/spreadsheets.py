@@ -98,27 +98,33 @@ def _xlsx_value(value):
 def write_xlsx(file, sheet_title: str, header: Sequence, rows: Iterable[Sequence]) -> None:
     """Write an XLSX workbook to `file` with openpyxl's write-only workbook (constant memory
     per row): a bold, frozen header row, text cells that never run as formulas."""
+    write_xlsx_sheets(file, [(sheet_title, header, rows)])
+
+
+def write_xlsx_sheets(file, sheets: Iterable[tuple[str, Sequence, Iterable[Sequence]]]) -> None:
+    """`write_xlsx` with several sheets: (title, header, rows) each, written in turn."""
     workbook = Workbook(write_only=True)
-    title = _SHEET_TITLE_FORBIDDEN.sub(" ", str(sheet_title)).strip()[:31] or "Sheet1"
-    sheet = workbook.create_sheet(title=title)
-    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    header_cells = []
-    for value in header:
-        cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        cells = []
-        for value in row:
+    for sheet_title, header, rows in sheets:
+        title = _SHEET_TITLE_FORBIDDEN.sub(" ", str(sheet_title)).strip()[:31] or "Sheet1"
+        sheet = workbook.create_sheet(title=title)
+        sheet.freeze_panes = "A2"
+        header_cells = []
+        for value in header:
             cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula, whatever it looks like
-            if isinstance(value, date) and not isinstance(value, datetime):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        sheet.append(cells)
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, never a formula, whatever it looks like
+                if isinstance(value, date) and not isinstance(value, datetime):
+                    cell.number_format = "yyyy-mm-dd"
+                cells.append(cell)
+            sheet.append(cells)
     workbook.save(file)
 
 

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -176,6 +176,9 @@ def compliance_report_generate(report_id: int) -> ComplianceReport | None:
             ),
         )
         report.file.save(report.download_name, ContentFile(pdf), save=False)
+        report.annex.save(
+            report.annex_name, ContentFile(compliance_report_annex(report)), save=False
+        )
         report.sha256 = hashlib.sha256(pdf).hexdigest()
         report.size = len(pdf)
         report.page_count = pages
@@ -185,6 +188,7 @@ def compliance_report_generate(report_id: int) -> ComplianceReport | None:
         report.save(
             update_fields=[
                 "file",
+                "annex",
                 "sha256",
                 "size",
                 "page_count",
@@ -258,6 +262,191 @@ def compliance_report_html(report: ComplianceReport) -> str:
         return render_to_string("reports/compliance/report.html", context)
 
 
+def compliance_report_annex(report: ComplianceReport) -> bytes:
+    """The report's whole lists as an XLSX workbook, one sheet a list, read row by row (the
+    PDF shows the first rows of each). Call inside the affiliate's scope."""
+    import io
+
+    from core.spreadsheets import write_xlsx_sheets
+    from suppliers.models import ChecklistItem
+
+    reader = Reader.for_affiliate(report.affiliate)
+    start, end, contract = report.period_start, report.period_end, report.contract
+    affiliate = reader.affiliate
+    as_of = overdue_as_of(end)
+    contracts = _contracts(affiliate, start, end, contract)
+    factory_ids = _factory_ids(affiliate, contracts)
+    joined = _cases(reader, factory_ids, end).joined_by(affiliate)
+    yes, no = _("yes"), _("no")
+
+    def contract_rows():
+        for c in contracts.select_related("contractor").order_by("reference", "pk").iterator():
+            yield [
+                c.reference,
+                c.title,
+                c.contractor.name,
+                c.start_date,
+                c.end_date,
+                c.value,
+                c.currency,
+                c.get_ew_conditions_version_display() if c.ew_conditions_version else "",
+            ]
+
+    def outcome_rows():
+        items = (
+            ChecklistItem.objects.filter(contract__in=contracts)
+            .select_related("contract")
+            .order_by("contract__reference", "contract_id", "outcome")
+        )
+        for item in items.iterator():
+            yield [
+                item.contract.reference,
+                item.get_outcome_display(),
+                item.get_status_display(),
+                item.evidence,
+            ]
+
+    def factory_rows():
+        bought = _bought(affiliate, contracts)
+        for f in report_factories(reader, contracts, end).iterator():
+            brands, models = bought.get(f.pk, ([], []))
+            yield [
+                f.name,
+                f.country.name,
+                f.get_function_display(),
+                ", ".join(brands),
+                ", ".join(models),
+                f.other_affiliates,
+                yes if f.with_findings else no,
+                yes if f.with_cases else no,
+            ]
+
+    def finding_rows():
+        for f in report_findings(reader, factory_ids, end).iterator():
+            yield [
+                f.report.factory.name,
+                f.standard.label,
+                f.get_severity_display(),
+                f.get_status_display(),
+                f.published_at.date() if f.published_at else None,
+                f.published_text,
+            ]
+
+    def case_rows():
+        for case in report_cases(reader, factory_ids, end, as_of).iterator():
+            yield [
+                case.reference,
+                case.title,
+                case.factory.name,
+                case.get_severity_display(),
+                case.get_status_display(),
+                yes if case.joined else no,
+                case.overdue_count if case.joined else None,
+            ]
+
+    def overdue_rows():
+        actions = (
+            overdue_actions(reader, joined, as_of).select_related("case").order_by("due_date", "pk")
+        )
+        for a in actions.iterator():
+            yield [a.case.reference, a.description, a.owner_name, a.due_date]
+
+    def engagement_rows():
+        for e in report_engagements(factory_ids, start, end).iterator():
+            yield [
+                e.happened_on,
+                e.case.reference,
+                e.contract.reference if e.contract_id else "",
+                e.get_kind_display(),
+                e.get_level_display(),
+                e.summary,
+            ]
+
+    file = io.BytesIO()
+    with translation.override(report.language):
+        write_xlsx_sheets(
+            file,
+            [
+                (
+                    _("Contracts"),
+                    [
+                        _("Reference"),
+                        _("Title"),
+                        _("Contractor"),
+                        _("Start"),
+                        _("End"),
+                        _("Value"),
+                        _("Currency"),
+                        _("EW conditions"),
+                    ],
+                    contract_rows(),
+                ),
+                (
+                    _("Contract outcomes"),
+                    [_("Contract"), _("Outcome"), _("Status"), _("Evidence")],
+                    outcome_rows(),
+                ),
+                (
+                    _("Factories"),
+                    [
+                        _("Factory"),
+                        _("Country"),
+                        _("Function"),
+                        _("Brands"),
+                        _("Products"),
+                        _("Other affiliates buying from it"),
+                        _("Published findings"),
+                        _("Remediation cases"),
+                    ],
+                    factory_rows(),
+                ),
+                (
+                    _("Findings"),
+                    [
+                        _("Factory"),
+                        _("Code category"),
+                        _("Severity"),
+                        _("Status"),
+                        _("Published"),
+                        _("Finding"),
+                    ],
+                    finding_rows(),
+                ),
+                (
+                    _("Remediation cases"),
+                    [
+                        _("Case"),
+                        _("Title"),
+                        _("Factory"),
+                        _("Severity"),
+                        _("Status"),
+                        _("Joined"),
+                        _("Overdue actions"),
+                    ],
+                    case_rows(),
+                ),
+                (
+                    _("Overdue actions"),
+                    [_("Case"), _("Action"), _("Owner"), _("Due")],
+                    overdue_rows(),
+                ),
+                (
+                    _("Engagement"),
+                    [
+                        _("Date"),
+                        _("Case"),
+                        _("Contract"),
+                        _("Kind"),
+                        _("Level"),
+                        _("What happened"),
+                    ],
+                    engagement_rows(),
+                ),
+            ],
+        )
+    return file.getvalue()
+
+
 # --- The list of reports ---------------------------------------------------------------
 
 
@@ -320,14 +509,12 @@ def _contracts(affiliate, start, end, contract=None):
     return Contract.objects.filter(affiliate=affiliate, start_date__lte=end, end_date__gte=start)
 
 
-def _factory_ids(affiliate, contracts) -> set[int]:
+def _factory_ids(affiliate, contracts):
+    """The sites of the supply chain under `contracts`, as a subquery (never a list of ids:
+    a large affiliate has thousands)."""
     from suppliers.models import Factory
 
-    return set(
-        Factory.objects.in_supply_chain_of(affiliate, contracts=contracts).values_list(
-            "pk", flat=True
-        )
-    )
+    return Factory.objects.in_supply_chain_of(affiliate, contracts=contracts).values("pk")
 
 
 def _findings(reader, factory_ids, end):
@@ -383,7 +570,7 @@ def figures(reader: Reader, start, end, contract=None) -> Figures:
             status__in=[Disclosure.Status.REQUESTED, Disclosure.Status.RETURNED],
             due_date__lt=min(end, timezone.localdate()),
         ).count(),
-        factories=len(factory_ids),
+        factories=factory_ids.count(),
         findings=_findings(reader, factory_ids, end).count(),
         cases=cases.count(),
         cases_joined=joined.count(),
@@ -394,130 +581,283 @@ def figures(reader: Reader, start, end, contract=None) -> Figures:
     )
 
 
-def report_context(reader: Reader, start: date, end: date, *, contract=None) -> dict:
-    """Everything the report shows, as the affiliate of `reader` may read it. Used by the PDF
-    and, for its charts, by the web page."""
-    from grievances.selectors import grievance_counts_for_period
+# A report stays readable and bounded whatever the size of the supply chain: each long list
+# shows its first rows (the most telling ones first) and says how many more the annex holds.
+ROWS_IN_REPORT = 50
+FINDINGS_IN_REPORT = 40  # each with its text and the company's answers
+CONTRACT_OUTCOMES_IN_REPORT = 20  # each a heading and a table
+
+
+def summary(reader: Reader, start: date, end: date, *, contract=None) -> dict:
+    """The key figures and the two charts with their tables, in a fixed number of aggregate
+    queries: what the list of reports shows, and the PDF's executive summary and charts (one
+    function, so that the page and the PDF say the same)."""
     from monitoring.models import ForcedLabourIndicator, Severity
-    from remediation.models import Engagement, Participation
-    from suppliers.models import DisclosureLine, Factory
 
-    affiliate = reader.affiliate
-    today = timezone.localdate()
-    as_of = overdue_as_of(end)
-    contracts = list(
-        _contracts(affiliate, start, end, contract)
-        .select_related("contractor", "disclosure")
-        .prefetch_related("checklist")
-        .order_by("reference")
-    )
-    lines = list(
-        DisclosureLine.objects.in_supply_chain()
-        .filter(affiliate=affiliate, disclosure__contract__in=contracts)
-        .order_by()
-        .values("factory_id", "brand", "product_model", "tier")
-    )
-    bought: dict[int, dict[str, set]] = defaultdict(lambda: {"brands": set(), "models": set()})
-    for line in lines:
-        bought[line["factory_id"]]["brands"].add(line["brand"])
-        bought[line["factory_id"]]["models"].add(line["product_model"])
-    factory_ids = set(bought)
-    factories = list(
-        Factory.objects.filter(pk__in=factory_ids)
-        .with_affiliate_count()
-        .order_by("country", "name")
-    )
-    for factory in factories:
-        factory.bought_brands = sorted(bought[factory.pk]["brands"])
-        factory.bought_models = sorted(bought[factory.pk]["models"])
-
-    findings = list(
-        _findings(reader, factory_ids, end)
-        .select_related("standard", "report__factory")
-        .with_published_replies()
-        .order_by("standard__number", "-published_at", "pk")
-    )
+    current = figures(reader, start, end, contract)
+    before_start, before_end = previous_period(start, end)
+    before = figures(reader, before_start, before_end, contract)
+    contracts = _contracts(reader.affiliate, start, end, contract)
+    findings = _findings(reader, _factory_ids(reader.affiliate, contracts), end)
     severities = [(value, str(label)) for value, label in Severity.choices]
-    by_category: dict[str, Counter] = defaultdict(Counter)
-    by_indicator: Counter = Counter()
-    for finding in findings:
-        by_category[finding.standard.label][finding.severity] += 1
-        by_indicator.update(finding.ilo_indicators)
-    category_rows = sorted(by_category.items(), key=lambda row: -sum(row[1].values()))
+    category_rows = _findings_by_category(findings)
     indicator_labels = dict(ForcedLabourIndicator.choices)
     indicator_rows = [
-        (str(indicator_labels[code]), count) for code, count in by_indicator.most_common()
+        (str(indicator_labels.get(code, code)), count)
+        for code, count in _findings_by_indicator(findings)
     ]
+    return {
+        "key_figures": _key_figures(current, before),
+        "figures": current,
+        "previous_start": before_start,
+        "previous_end": before_end,
+        "severities": severities,
+        "category_rows": [
+            (label, [counts.get(value, 0) for value, _label in severities])
+            for label, counts in category_rows
+        ],
+        "indicator_rows": indicator_rows,
+        "findings_chart": stacked_bar_chart(
+            [(label, dict(counts)) for label, counts in category_rows],
+            segments=severities,
+            title=_("Published findings by Code category and severity"),
+            unit_label=_("Findings"),
+            chart_id="findings-by-category",
+        ),
+        "indicators_chart": bar_chart(
+            indicator_rows,
+            title=_("ILO forced-labour indicators in published findings"),
+            unit_label=_("Findings"),
+            chart_id="findings-by-indicator",
+        ),
+    }
 
-    cases = list(
+
+def _findings_by_category(findings) -> list[tuple[str, Counter]]:
+    """(Code category, {severity: findings}), most findings first, in one aggregate query."""
+    from monitoring.models import CodeStandard
+
+    rows = list(
+        findings.order_by()
+        .values("standard_id", "severity")
+        .annotate(n=Count("pk"))
+        .values_list("standard_id", "severity", "n")
+    )
+    standards = CodeStandard.objects.in_bulk({standard_id for standard_id, _s, _n in rows})
+    by_category: dict[str, Counter] = defaultdict(Counter)
+    for standard_id, severity, n in sorted(
+        rows, key=lambda row: (standards[row[0]].number, row[0], row[1])
+    ):
+        by_category[standards[standard_id].label][severity] += n
+    return sorted(by_category.items(), key=lambda row: -sum(row[1].values()))
+
+
+def _findings_by_indicator(findings) -> list[tuple[str, int]]:
+    """(ILO indicator code, findings naming it), most first, in one aggregate query."""
+    from django.db import connection
+
+    sql, params = findings.order_by().values("ilo_indicators").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indicator, count(*) FROM (" + sql + ") AS finding, "  # noqa: S608
+            "unnest(finding.ilo_indicators) AS indicator GROUP BY indicator",
+            params,
+        )
+        rows = cursor.fetchall()
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
+def _severity_rank():
+    from django.db.models import Case, IntegerField, Value, When
+
+    from monitoring.models import SEVERITY_RANK
+
+    return Case(
+        *(When(severity=value, then=Value(rank)) for value, rank in SEVERITY_RANK.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _bought(affiliate, contracts, factory_ids=None):
+    """{factory id: (brands, product models)} bought under `contracts`, aggregated in SQL."""
+    from django.contrib.postgres.aggregates import ArrayAgg
+
+    from suppliers.models import DisclosureLine
+
+    lines = DisclosureLine.objects.in_supply_chain().filter(
+        affiliate=affiliate, disclosure__contract__in=contracts
+    )
+    if factory_ids is not None:
+        lines = lines.filter(factory_id__in=factory_ids)
+    return {
+        row["factory_id"]: (sorted(row["brands"]), sorted(row["models"]))
+        for row in lines.order_by()
+        .values("factory_id")
+        .annotate(
+            brands=ArrayAgg("brand", distinct=True),
+            models=ArrayAgg("product_model", distinct=True),
+        )
+        .iterator()
+    }
+
+
+def report_factories(reader: Reader, contracts, end):
+    """The supply chain's factories, those with published findings or remediation cases
+    first, then by country and name; `with_findings` and `with_cases` on each."""
+    from django.db.models import Exists, OuterRef
+
+    from suppliers.models import Factory
+
+    affiliate = reader.affiliate
+    factory_ids = _factory_ids(affiliate, contracts)
+    findings = _findings(reader, factory_ids, end).filter(report__factory_id=OuterRef("pk"))
+    cases = _cases(reader, factory_ids, end).filter(factory_id=OuterRef("pk"))
+    return (
+        Factory.objects.filter(pk__in=factory_ids)
+        .with_affiliate_count()
+        .annotate(with_findings=Exists(findings), with_cases=Exists(cases))
+        .order_by(
+            # Each Exists on its own: a subquery inside an OR would run per row twice.
+            F("with_findings").desc(),
+            F("with_cases").desc(),
+            "country",
+            "name",
+            "pk",
+        )
+    )
+
+
+def report_findings(reader: Reader, factory_ids, end):
+    """The published findings, the most severe and the most recent first."""
+    return (
+        _findings(reader, factory_ids, end)
+        .select_related("standard", "report__factory")
+        .annotate(report_rank=_severity_rank())
+        .order_by("-report_rank", "-published_at", "pk")
+    )
+
+
+def report_cases(reader: Reader, factory_ids, end, as_of):
+    affiliate = reader.affiliate
+    return (
         _cases(reader, factory_ids, end)
         .with_participation_of(affiliate)
         .with_action_counts(as_of)
         .select_related("factory")
         .order_by("-fast_track", "opened_on", "pk")
     )
-    joined_ids = [case.pk for case in cases if case.joined]
-    overdue = list(
-        overdue_actions(reader, joined_ids, as_of).select_related("case").order_by("due_date", "pk")
-    )
-    grievance_counts = grievance_counts_for_period(factory_ids, start, end)
-    engagements = list(
+
+
+def report_engagements(factory_ids, start, end):
+    from remediation.models import Engagement
+
+    return (
         Engagement.objects.filter(case__factory_id__in=factory_ids, happened_on__range=(start, end))
         .select_related("case", "contract")
         .order_by("happened_on", "pk")
     )
-    current = figures(reader, start, end, contract)
-    before_start, before_end = previous_period(start, end)
-    before = figures(reader, before_start, before_end, contract)
+
+
+def report_context(reader: Reader, start: date, end: date, *, contract=None) -> dict:
+    """Everything the report shows, as the affiliate of `reader` may read it: the summary of
+    `summary()` and the first rows of each list (`ROWS_IN_REPORT`), each with its total; the
+    annex (`compliance_report_annex`) holds the whole lists."""
+    from grievances.selectors import grievance_counts_for_period
+    from remediation.models import Participation
+    from suppliers.models import Factory
+
+    affiliate = reader.affiliate
+    today = timezone.localdate()
+    as_of = overdue_as_of(end)
+    context = summary(reader, start, end, contract=contract)
+    totals: Figures = context["figures"]
+    contracts_in_scope = _contracts(affiliate, start, end, contract)
+    contracts = list(
+        contracts_in_scope.select_related("contractor", "disclosure").order_by("reference", "pk")[
+            :ROWS_IN_REPORT
+        ]
+    )
+    outcome_contracts = list(
+        _contracts(affiliate, start, end, contract)
+        .select_related("disclosure")
+        .prefetch_related("checklist")
+        .order_by("reference", "pk")[:CONTRACT_OUTCOMES_IN_REPORT]
+    )
+    factory_ids = _factory_ids(affiliate, contracts_in_scope)
+
+    factories = list(report_factories(reader, contracts_in_scope, end)[:ROWS_IN_REPORT])
+    bought = _bought(affiliate, contracts_in_scope, [f.pk for f in factories])
+    for factory in factories:
+        factory.bought_brands, factory.bought_models = bought.get(factory.pk, ([], []))
+    by_country = [
+        (Factory(country=row["country"]).country.name, row["n"])
+        for row in Factory.objects.filter(pk__in=factory_ids)
+        .order_by()
+        .values("country")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "country")
+    ]
+
+    findings = list(
+        report_findings(reader, factory_ids, end).with_published_replies()[:FINDINGS_IN_REPORT]
+    )
+    cases = list(report_cases(reader, factory_ids, end, as_of)[:ROWS_IN_REPORT])
+    joined = _cases(reader, factory_ids, end).joined_by(affiliate)
+    overdue = list(
+        overdue_actions(reader, joined, as_of)
+        .select_related("case")
+        .order_by("due_date", "pk")[:ROWS_IN_REPORT]
+    )
     participants = dict(
-        Participation.objects.filter(case_id__in=joined_ids, joined_on__isnull=False)
+        Participation.objects.filter(
+            case_id__in=[case.pk for case in cases if case.joined], joined_on__isnull=False
+        )
         .values_list("case_id")
         .annotate(n=Count("pk"))
     )
     for case in cases:
         case.participant_count = participants.get(case.pk, 0)
-    screenings = _screening_sections(contracts)
-    findings_title = _("Published findings by Code category and severity")
-    indicators_title = _("ILO forced-labour indicators in published findings")
-    return {
-        "affiliate": affiliate,
-        "contract": contract,
-        "period_start": start,
-        "period_end": end,
-        "previous_start": before_start,
-        "previous_end": before_end,
-        "today": today,
-        "contracts": contracts,
-        "factories": factories,
-        "findings": findings,
-        "category_rows": [
-            (label, [counts.get(value, 0) for value, _label in severities])
-            for label, counts in category_rows
-        ],
-        "severities": severities,
-        "indicator_rows": indicator_rows,
-        "cases": cases,
-        "overdue_actions": overdue,
-        "overdue_as_of": as_of,
-        "grievance_rows": [(factory, grievance_counts.get(factory.pk)) for factory in factories],
-        "grievance_threshold": settings.EW_GRIEVANCE_COUNT_THRESHOLD,
-        "engagements": engagements,
-        "key_figures": _key_figures(current, before),
-        "screenings": screenings,
-        "findings_chart": stacked_bar_chart(
-            [(label, dict(counts)) for label, counts in category_rows],
-            segments=severities,
-            title=findings_title,
-            unit_label=_("Findings"),
-            chart_id="findings-by-category",
-        ),
-        "indicators_chart": bar_chart(
-            indicator_rows,
-            title=indicators_title,
-            unit_label=_("Findings"),
-            chart_id="findings-by-indicator",
-        ),
-    }
+    grievance_counts = grievance_counts_for_period(
+        factory_ids.values_list("pk", flat=True), start, end
+    )
+    grievance_factories = Factory.objects.in_bulk(
+        sorted(grievance_counts, key=lambda pk: (-grievance_counts[pk], pk))[:ROWS_IN_REPORT]
+    )
+    grievance_rows = sorted(
+        ((factory, grievance_counts[pk]) for pk, factory in grievance_factories.items()),
+        key=lambda row: (-row[1], row[0].name, row[0].pk),
+    )
+    engagements = list(report_engagements(factory_ids, start, end)[:ROWS_IN_REPORT])
+    context.update(
+        {
+            "affiliate": affiliate,
+            "contract": contract,
+            "period_start": start,
+            "period_end": end,
+            "today": today,
+            "contracts": contracts,
+            "contracts_total": totals.contracts,
+            "outcome_contracts": outcome_contracts,
+            "factories": factories,
+            "factories_total": totals.factories,
+            "factories_by_country": by_country,
+            "findings": findings,
+            "findings_total": totals.findings,
+            "cases": cases,
+            "cases_total": totals.cases,
+            "overdue_actions": overdue,
+            "overdue_total": totals.overdue_actions,
+            "overdue_as_of": as_of,
+            "grievance_rows": grievance_rows,
+            "grievance_factories_total": len(grievance_counts),
+            "grievance_threshold": settings.EW_GRIEVANCE_COUNT_THRESHOLD,
+            "engagements": engagements,
+            "engagements_total": totals.engagements,
+            "screenings": _screening_sections(outcome_contracts),
+        }
+    )
+    return context
 
 
 def _screening_sections(contracts) -> list[dict]:

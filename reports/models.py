@@ -50,6 +50,11 @@ class ComplianceReport(models.Model):
     file = models.FileField(
         _("file"), upload_to=PrivateUploadTo("compliance-reports"), max_length=200, blank=True
     )
+    # The report's whole lists, as a spreadsheet made with the PDF (which shows their first
+    # rows only): every contract, factory, finding, case, overdue action and engagement.
+    annex = models.FileField(
+        _("annex"), upload_to=PrivateUploadTo("compliance-reports"), max_length=200, blank=True
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     size = models.PositiveIntegerField(_("size"), null=True, blank=True)
@@ -107,6 +112,10 @@ class ComplianceReport(models.Model):
     def download_name(self) -> str:
         scope = self.contract.reference if self.contract_id else f"{self.period_start.year}"
         return f"{self.affiliate.slug}-compliance-{scope}-v{self.version}.pdf"
+
+    @property
+    def annex_name(self) -> str:
+        return self.download_name.removesuffix(".pdf") + "-annex.xlsx"
 
 
 # The audit trail (core/audit.py).

@@ -30,6 +30,11 @@ affiliate_patterns = [
         views.ComplianceReportDownloadView.as_view(),
         name="report_download",
     ),
+    path(
+        "reports/<int:pk>/annex/",
+        views.ComplianceReportAnnexView.as_view(),
+        name="report_annex",
+    ),
     # The risk views (reports/risk.py)
     path("risk/", risk_views.AffiliateRiskView.as_view(), name="risk"),
     path(

@@ -202,12 +202,13 @@ class ComplianceReportListView(ExportMixin, AffiliateViewMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        from .compliance import attach_older_versions, last_calendar_year, report_context
+        from .compliance import attach_older_versions, last_calendar_year, summary
 
         context = super().get_context_data(**kwargs)
         attach_older_versions(list(context["reports"]))
         start, end = last_calendar_year()
-        charts = report_context(self.reader, start, end)
+        # The figures and charts alone, in aggregate queries: not the whole report.
+        charts = summary(self.reader, start, end)
         context.update(
             form=kwargs.get("form") or self.get_form(),
             chart_start=start,
@@ -288,6 +289,24 @@ class ComplianceReportDownloadView(AffiliateViewMixin, View):
             pk=kwargs["pk"],
         )
         return compliance_download(report)
+
+
+class ComplianceReportAnnexView(AffiliateViewMixin, View):
+    """The report's whole lists (XLSX), made with its PDF."""
+
+    model = ComplianceReport  # for the isolation walker: it tries another tenant's report
+
+    def get(self, request, *args, **kwargs):
+        from core.spreadsheets import XLSX_CONTENT_TYPE
+        from core.uploads import file_download
+
+        report = get_object_or_404(
+            ComplianceReport.objects.filter(status=ComplianceReport.Status.READY).exclude(annex=""),
+            pk=kwargs["pk"],
+        )
+        return file_download(
+            report.annex, filename=report.annex_name, content_type=XLSX_CONTENT_TYPE
+        )
 
 
 class StaffComplianceReportDownloadView(StaffRequiredMixin, View):

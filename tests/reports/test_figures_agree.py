@@ -96,3 +96,56 @@ def test_the_demo_factory_page_and_the_pdf_count_the_same_other_affiliates(demo_
         models = ", ".join(factory.bought_models)
         assert f"{models} 1 " in text or text.endswith(f"{models} 1")
     assert "Affiliates sharing it" not in text
+
+
+def test_the_reports_page_computes_its_figures_without_building_the_report(client, monkeypatch):
+    from reports import compliance
+
+    call_command("seed_demo", verbosity=0)
+    client.force_login(User.objects.get(email="officer@northvale.example"))
+
+    def whole_report(*args, **kwargs):
+        raise AssertionError("the list page built the whole report")
+
+    monkeypatch.setattr(compliance, "report_context", whole_report)
+    page = client.get(reverse("reports:report_list", kwargs={"affiliate_slug": "northvale"}))
+
+    assert page.status_code == 200
+    assert len(_page_key_figures(page.content.decode())) == 10
+
+
+def test_a_long_list_shows_its_first_rows_and_the_annex_holds_them_all(client, monkeypatch):
+    from openpyxl import load_workbook
+
+    from reports import compliance
+
+    call_command("seed_demo", verbosity=0)
+    northvale = Affiliate.objects.get(slug="northvale")
+    monkeypatch.setattr(compliance, "ROWS_IN_REPORT", 1)
+    monkeypatch.setattr(compliance, "FINDINGS_IN_REPORT", 1)
+    today = timezone.localdate()
+    period = {"period_start": date(today.year - 1, 1, 1), "period_end": date(today.year, 12, 31)}
+    with scope(affiliate=northvale):
+        totals = compliance.figures(
+            Reader.for_affiliate(northvale), period["period_start"], period["period_end"]
+        )
+    assert totals.factories > 1 and totals.findings > 1
+
+    report = _rendered(northvale, **period)
+    text = _pdf_text(report)
+
+    for total in (totals.factories, totals.findings):
+        assert f"The first 1 of {total}: the annex of this report lists them all." in text
+    with report.annex.open("rb") as file:
+        workbook = load_workbook(io.BytesIO(file.read()), read_only=True)
+    sheets = {sheet.title: list(sheet.values) for sheet in workbook.worksheets}
+    assert len(sheets["Factories"]) == totals.factories + 1  # and the header
+    assert len(sheets["Findings"]) == totals.findings + 1
+    assert len(sheets["Contracts"]) == totals.contracts + 1
+    assert len(sheets["Overdue actions"]) == totals.overdue_actions + 1
+
+    client.force_login(User.objects.get(email="officer@northvale.example"))
+    url = reverse("reports:report_annex", kwargs={"affiliate_slug": "northvale", "pk": report.pk})
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
