@@ -60,7 +60,7 @@ from django.db.models import F, Q
 
 from core.bulk import insert_rows
 
-from .models import Factory, FactoryFunction, FactoryMatchReview, Sector
+from .models import Factory, FactoryFunction, FactoryMatchKey, FactoryMatchReview, Sector
 
 logger = logging.getLogger(__name__)
 
@@ -109,13 +109,20 @@ BLOCK_MAX = 40
 GRID_DEGREES = 0.005
 # Registry candidates fetched per site: the best by name trigram similarity.
 CANDIDATES_PER_SITE = 3
-# pg_trgm's `%` threshold on names: only factories with names this similar are candidates.
+# pg_trgm similarity of names: only factories with names this similar are candidates.
 # pg_trgm's default of 0.3 finds twice the candidates, mostly noise, and makes the search
 # 2.6 times slower (benchmarks/disclosure_import.py).
 NAME_SIMILARITY_THRESHOLD = 0.5
+# Blocking against the registry: a site is compared with the factories sharing a blocking key
+# of its name (`FactoryMatchKey`: a word, two words joined, half of a long word) held by at
+# most this many factories. A key held by more ("electronics", "technology", "shenzhen") says
+# too little to be worth the comparisons; at 100,000 factories the core of a Chinese name
+# ("hongda") is held by up to ~200. The work per site is bounded by this, whatever the size
+# of the registry. A site whose words are all that common is searched by trigrams instead.
+BLOCK_KEY_MAX_FACTORIES = 300
 CHUNK_SIZE = 1000
-# Trigram searches are CPU work inside PostgreSQL: with more than one chunk to search, run the
-# chunks on this many connections at once (one core each).
+# Registry searches are CPU work inside PostgreSQL: with more than one chunk to search, run
+# the chunks on this many connections at once (one core each).
 SEARCH_CONNECTIONS = 2
 # Serialises matching between concurrent imports so that two of them cannot both create the
 # same new site (an arbitrary constant, used with pg_advisory_xact_lock).
@@ -647,11 +654,116 @@ def _os_ids_compatible(ours: str, theirs: str) -> bool:
     return not ours or not theirs or ours == theirs
 
 
-# One query per chunk. The lateral subquery makes PostgreSQL probe the trigram index
-# (`factory_name_trgm`, through `%`) for each site; a plain join lets it compare every pair of
-# sites of a country instead, which grows with the registry (measured with 4,500 factories:
-# 2.6 s against 1.3 s per 1,000 sites). ORDER BY ... LIMIT keeps the closest few per site;
-# Python then compares them on everything (`compare`).
+# Blocking, one chunk of sites at a time. First the keys each site probes
+# (`suppliers_match_keys`, migration 0021) and how many factories hold each, counted up to one
+# more than BLOCK_KEY_MAX_FACTORIES (an index range of the key table, never a whole posting
+# list); then the factories holding the site's rare keys, ranked by name similarity.
+_PROBE_SQL = """
+WITH probe AS (
+    SELECT v.idx, k.key
+    FROM unnest(%(idx)s::integer[], %(country)s::text[], %(name_key)s::text[])
+         AS v(idx, country, name_key),
+         suppliers_match_keys(v.country, v.name_key, true) AS k(key)
+)
+SELECT p.idx, p.key, held.factories
+FROM probe p
+JOIN (
+    SELECT u.key, (
+        SELECT count(*) FROM (
+            SELECT 1 FROM {keys} m WHERE m.key = u.key LIMIT %(cap)s + 1
+        ) AS counted
+    ) AS factories
+    FROM (SELECT DISTINCT key FROM probe) AS u
+) AS held ON held.key = p.key
+"""
+
+_BLOCKED_SQL = """
+WITH site AS (
+    SELECT * FROM unnest(%(idx)s::integer[], %(name_key)s::text[], %(os_id)s::text[])
+         AS v(idx, name_key, os_id)
+),
+hit AS (
+    SELECT DISTINCT p.idx, m.factory_id
+    FROM unnest(%(probe_idx)s::integer[], %(probe_key)s::text[]) AS p(idx, key)
+    JOIN {keys} m ON m.key = p.key
+),
+scored AS (
+    SELECT s.idx, f.id, f.merged_into_id, f.name_key, f.address_key, f.os_id, f.latitude,
+           f.longitude, similarity(f.name_key, s.name_key) AS closeness
+    FROM hit h
+    JOIN site s ON s.idx = h.idx
+    JOIN {table} f ON f.id = h.factory_id
+    WHERE s.os_id = '' OR f.os_id = '' OR f.os_id = s.os_id
+),
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY idx ORDER BY closeness DESC, id) AS rank
+    FROM scored
+    WHERE closeness >= %(threshold)s
+)
+SELECT idx, id, merged_into_id, name_key, address_key, os_id, latitude, longitude
+FROM ranked
+WHERE rank <= %(limit)s
+"""
+
+
+def _is_word_key(key: str) -> bool:
+    """A word or two joined ("CN:hongda"), not half of a word ("CN:<6:hon")."""
+    return key[3:4] not in ("<", ">")
+
+
+def _match_blocked(chunk: list[_Group]) -> list[_Group]:
+    """The registry factories sharing a rare blocking key with each site, compared in Python.
+
+    Returns the sites that could not be blocked: every word of their name is common (or the
+    name has no word to block on). They are searched by trigrams (`_match_similar`).
+    """
+    names = {"keys": connection.ops.quote_name(FactoryMatchKey._meta.db_table)}
+    idx = list(range(len(chunk)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PROBE_SQL.format(**names),
+            {
+                "idx": idx,
+                "country": [g.country for g in chunk],
+                "name_key": [g.name_key for g in chunk],
+                "cap": BLOCK_KEY_MAX_FACTORIES,
+            },
+        )
+        probes = cursor.fetchall()
+    blockable: set[int] = set()
+    probe_idx, probe_key = [], []
+    for i, key, factories in probes:
+        if factories > BLOCK_KEY_MAX_FACTORIES:
+            continue
+        if _is_word_key(key):
+            blockable.add(i)  # a rare word (held by none at all is rare too: a new name)
+        if factories:
+            probe_idx.append(i)
+            probe_key.append(key)
+    if probe_idx:
+        params = {
+            "idx": idx,
+            "name_key": [g.name_key for g in chunk],
+            "os_id": [g.os_id for g in chunk],
+            "probe_idx": probe_idx,
+            "probe_key": probe_key,
+            "threshold": NAME_SIMILARITY_THRESHOLD,
+            "limit": CANDIDATES_PER_SITE,
+        }
+        sql = _BLOCKED_SQL.format(table=connection.ops.quote_name(Factory._meta.db_table), **names)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            _compare_candidates(chunk, cursor.fetchall())
+    return [g for i, g in enumerate(chunk) if i not in blockable]
+
+
+# The fallback for the few sites whose words are all common: one query per chunk. The lateral
+# subquery makes PostgreSQL probe the trigram index (`factory_name_trgm`, through `%`) for each
+# site; a plain join lets it compare every pair of sites of a country instead, which grows with
+# the registry (measured with 4,500 factories: 2.6 s against 1.3 s per 1,000 sites). ORDER BY
+# ... LIMIT keeps the closest few per site; Python then compares them on everything
+# (`compare`). Common words make this slow at scale (112 s for a 50,000-row upload against
+# 100,000 factories when every site went this way), hence the blocking first.
 _SIMILAR_SQL = """
 SELECT v.idx, best.id, best.merged_into_id, best.name_key, best.address_key, best.os_id,
        best.latitude, best.longitude
@@ -672,7 +784,8 @@ CROSS JOIN LATERAL (
 
 
 def _search_similar(chunks: list[list[_Group]], done: int, report) -> None:
-    """Trigram search for the sites still unknown, on two connections when there are many.
+    """Registry candidates for the sites still unknown: by blocking keys, then by trigrams for
+    the sites that cannot be blocked; on two connections when there are many chunks.
 
     The extra connections see committed factories only. That is enough for an import, whose
     transaction has written no factory when it matches (and holds the matching lock); a caller
@@ -681,32 +794,44 @@ def _search_similar(chunks: list[list[_Group]], done: int, report) -> None:
     """
     if not chunks:
         return
-    _flush_pending_trigrams()
+    unblocked: list[_Group] = []
+
+    def blocked(chunk: list[_Group]) -> int:
+        unblocked.extend(_match_blocked(chunk))
+        return sum(g.rows for g in chunk)
+
+    done = _each_chunk(chunks, blocked, done, report)
+    if unblocked:
+        _flush_pending_trigrams()
+        _each_chunk(list(_chunks(unblocked)), _match_similar, done, lambda _done: None)
+
+
+def _each_chunk(chunks, search: Callable[[list[_Group]], object], done: int, report) -> int:
+    """`search` each chunk, on SEARCH_CONNECTIONS connections when there is more than one;
+    `report` the rows done after each chunk (`search` answers how many, or None)."""
     if len(chunks) == 1 or SEARCH_CONNECTIONS < 2:
-        _set_name_threshold()
         for chunk in chunks:
-            _match_similar(chunk)
+            search(chunk)
             done += sum(g.rows for g in chunk)
             report(done)
-        return
+        return done
     # Query counters and loggers set on this thread's connection watch the others too.
     wrappers = list(connection.execute_wrappers)
     finished: queue.Queue[int] = queue.Queue()
 
-    def search(own_chunks: list[list[_Group]]) -> None:
+    def search_all(own_chunks: list[list[_Group]]) -> None:
         try:
             connection.execute_wrappers.extend(wrappers)
             with transaction.atomic():
-                _set_name_threshold()
                 for chunk in own_chunks:
-                    _match_similar(chunk)
+                    search(chunk)
                     finished.put(sum(g.rows for g in chunk))
         finally:
             connection.close()
 
     with ThreadPoolExecutor(max_workers=SEARCH_CONNECTIONS) as pool:
         searches = [
-            pool.submit(search, chunks[start::SEARCH_CONNECTIONS])
+            pool.submit(search_all, chunks[start::SEARCH_CONNECTIONS])
             for start in range(SEARCH_CONNECTIONS)
         ]
         # Progress is reported from this thread, whatever the callable touches.
@@ -721,6 +846,7 @@ def _search_similar(chunks: list[list[_Group]], done: int, report) -> None:
             report(done)
         for search_done in searches:
             search_done.result()
+    return done
 
 
 def _flush_pending_trigrams() -> None:
@@ -748,7 +874,8 @@ def _set_name_threshold() -> None:
 
 
 def _match_similar(chunk: list[_Group]) -> None:
-    """The closest registry factories of each site in one query, compared in Python."""
+    """The closest registry factories of each site by trigrams, in one query."""
+    _set_name_threshold()
     sql = _SIMILAR_SQL.format(table=connection.ops.quote_name(Factory._meta.db_table))
     params = {
         "limit": CANDIDATES_PER_SITE,
@@ -759,7 +886,11 @@ def _match_similar(chunk: list[_Group]) -> None:
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        _compare_candidates(chunk, cursor.fetchall())
+
+
+def _compare_candidates(chunk: list[_Group], rows: list[tuple]) -> None:
+    """Each site compared with the registry factories found for it (`compare`)."""
     # A merged record found stands for the record it was merged into (with its OS ID).
     survivors = _survivors({row[2] for row in rows if row[2]})
     best: dict[tuple[int, int], Comparison] = {}
