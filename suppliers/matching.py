@@ -706,9 +706,32 @@ WHERE rank <= %(limit)s
 """
 
 
-def _is_word_key(key: str) -> bool:
-    """A word or two joined ("CN:hongda"), not half of a word ("CN:<6:hon")."""
-    return key[3:4] not in ("<", ">")
+def _halves(country: str, word: str) -> list[str]:
+    """The half-word keys a word probes (as `suppliers_match_keys` makes them)."""
+    sizes = [size for size in (len(word) - 1, len(word), len(word) + 1) if size >= 6]
+    return [
+        f"{country}:{side}{size}:{word[: size // 2] if side == '<' else word[-(size // 2) :]}"
+        for size in sizes
+        for side in "<>"
+    ]
+
+
+def _blockable(g: _Group, held: dict[str, int]) -> bool:
+    """Whether the site has a rare word to block on: a word (or two joined) held by a few
+    factories, or by none while no half of it is common (a new name, not a misspelt common
+    word such as "Shenzen", which only trigrams find among the many "Shenzhen")."""
+    cap = BLOCK_KEY_MAX_FACTORIES
+    words = [w for w in g.name_key.split() if w not in GENERIC_NAME_WORDS]
+    keys = [f"{g.country}:{w}" for w in words if len(w) >= 3]
+    keys += [f"{g.country}:{a}{b}" for a, b in itertools.pairwise(words)]
+    if any(0 < held.get(key, 0) <= cap for key in keys):
+        return True
+    return any(
+        len(w) >= 3
+        and held.get(f"{g.country}:{w}", 0) == 0
+        and all(held.get(half, 0) <= cap for half in _halves(g.country, w))
+        for w in words
+    )
 
 
 def _match_blocked(chunk: list[_Group]) -> list[_Group]:
@@ -730,14 +753,11 @@ def _match_blocked(chunk: list[_Group]) -> list[_Group]:
             },
         )
         probes = cursor.fetchall()
-    blockable: set[int] = set()
+    held: list[dict[str, int]] = [{} for _g in chunk]
     probe_idx, probe_key = [], []
     for i, key, factories in probes:
-        if factories > BLOCK_KEY_MAX_FACTORIES:
-            continue
-        if _is_word_key(key):
-            blockable.add(i)  # a rare word (held by none at all is rare too: a new name)
-        if factories:
+        held[i][key] = factories
+        if 0 < factories <= BLOCK_KEY_MAX_FACTORIES:
             probe_idx.append(i)
             probe_key.append(key)
     if probe_idx:
@@ -754,7 +774,7 @@ def _match_blocked(chunk: list[_Group]) -> list[_Group]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             _compare_candidates(chunk, cursor.fetchall())
-    return [g for i, g in enumerate(chunk) if i not in blockable]
+    return [g for i, g in enumerate(chunk) if not _blockable(g, held[i])]
 
 
 # The fallback for the few sites whose words are all common: one query per chunk. The lateral
