@@ -12,8 +12,10 @@ One upload is resolved in one set-based pass (README "Factory matching"):
    group. An OS ID known to the registry wins; then an exact match of the keys.
 3. The groups of the upload are compared with each other (blocking: pairs that share a name
    word, an address word or a 500 m square of the same country) and each group with its
-   closest factories of the registry (pg_trgm on the name key, a few per site, one query per
-   thousand sites). Every pair gets a score from name, address and distance, and a verdict:
+   closest factories of the registry: those sharing a rare blocking key of the name
+   (`FactoryMatchKey`, `BLOCK_KEY_MAX_FACTORIES`), the closest few by pg_trgm similarity,
+   two queries per thousand sites; pg_trgm's index only for names of common words.
+   Every pair gets a score from name, address and distance, and a verdict:
    certain, uncertain or different (`compare`).
 4. Groups certain of each other are clustered, a pair at a time and only when every pair
    across the two clusters is certain too (complete linkage: A≈B and B≈C does not make A≈C).
