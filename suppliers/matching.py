@@ -62,7 +62,14 @@ from django.db.models import F, Q
 
 from core.bulk import insert_rows
 
-from .models import Factory, FactoryFunction, FactoryMatchKey, FactoryMatchReview, Sector
+from .models import (
+    Factory,
+    FactoryFunction,
+    FactoryMatchKey,
+    FactoryMatchKeyCount,
+    FactoryMatchReview,
+    Sector,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +129,13 @@ NAME_SIMILARITY_THRESHOLD = 0.5
 # ("hongda") is held by up to ~200. The work per site is bounded by this, whatever the size
 # of the registry. A site whose words are all that common is searched by trigrams instead.
 BLOCK_KEY_MAX_FACTORIES = 300
+# Of the factories sharing rare keys with a site, at most this many (those sharing the rarest
+# keys, and the most of them) are compared by name similarity: a bound on the work for a name
+# of many rare words, which cuts nothing in practice. A lower cut loses misspelt names
+# (measured at 100,000 factories, cut at 20: one known site in ten written with a typo, whose
+# factory shares one half of the misspelt word with hundreds of others; keys shared cannot
+# tell those apart, similarity can).
+BLOCK_CANDIDATES_PER_SITE = 1000
 CHUNK_SIZE = 1000
 # Registry searches are CPU work inside PostgreSQL: with more than one chunk to search, run
 # the chunks on this many connections at once (one core each).
@@ -657,26 +671,22 @@ def _os_ids_compatible(ours: str, theirs: str) -> bool:
 
 
 # Blocking, one chunk of sites at a time. First the keys each site probes
-# (`suppliers_match_keys`, migration 0021) and how many factories hold each, counted up to one
-# more than BLOCK_KEY_MAX_FACTORIES (an index range of the key table, never a whole posting
-# list); then the factories holding the site's rare keys, ranked by name similarity.
+# (`suppliers_match_keys`, migration 0021) and how many factories hold each (one row of
+# `FactoryMatchKeyCount` per key, migration 0022); then the factories holding the keys Python
+# chose, ranked by the keys they share (each weighs one over the factories holding it, so a
+# rare key weighs most), the best BLOCK_CANDIDATES_PER_SITE of them compared by name
+# similarity: pg_trgm's similarity costs more than the rest of the query, so it is computed
+# for a few factories per site, never for every holder of a key.
 _PROBE_SQL = """
 WITH probe AS (
-    SELECT v.idx, k.key
+    SELECT DISTINCT v.idx, k.key
     FROM unnest(%(idx)s::integer[], %(country)s::text[], %(name_key)s::text[])
          AS v(idx, country, name_key),
          suppliers_match_keys(v.country, v.name_key, true) AS k(key)
 )
-SELECT p.idx, p.key, held.factories
+SELECT p.idx, p.key, coalesce(c.factories, 0)
 FROM probe p
-JOIN (
-    SELECT u.key, (
-        SELECT count(*) FROM (
-            SELECT 1 FROM {keys} m WHERE m.key = u.key LIMIT %(cap)s + 1
-        ) AS counted
-    ) AS factories
-    FROM (SELECT DISTINCT key FROM probe) AS u
-) AS held ON held.key = p.key
+LEFT JOIN {counts} c ON c.key = p.key
 """
 
 _BLOCKED_SQL = """
@@ -685,14 +695,24 @@ WITH site AS (
          AS v(idx, name_key, os_id)
 ),
 hit AS (
-    SELECT DISTINCT p.idx, m.factory_id
-    FROM unnest(%(probe_idx)s::integer[], %(probe_key)s::text[]) AS p(idx, key)
+    SELECT p.idx, m.factory_id, sum(p.weight) AS weight
+    FROM unnest(%(probe_idx)s::integer[], %(probe_key)s::text[], %(probe_weight)s::float8[])
+         AS p(idx, key, weight)
     JOIN {keys} m ON m.key = p.key
+    GROUP BY p.idx, m.factory_id
+),
+best_hit AS (
+    SELECT idx, factory_id FROM (
+        SELECT idx, factory_id,
+               row_number() OVER (PARTITION BY idx ORDER BY weight DESC, factory_id) AS rank
+        FROM hit
+    ) AS ranked_hit
+    WHERE rank <= %(per_site)s
 ),
 scored AS (
     SELECT s.idx, f.id, f.merged_into_id, f.name_key, f.address_key, f.os_id, f.latitude,
            f.longitude, similarity(f.name_key, s.name_key) AS closeness
-    FROM hit h
+    FROM best_hit h
     JOIN site s ON s.idx = h.idx
     JOIN {table} f ON f.id = h.factory_id
     WHERE s.os_id = '' OR f.os_id = '' OR f.os_id = s.os_id
@@ -742,7 +762,10 @@ def _match_blocked(chunk: list[_Group]) -> list[_Group]:
     Returns the sites that could not be blocked: every word of their name is common (or the
     name has no word to block on). They are searched by trigrams (`_match_similar`).
     """
-    names = {"keys": connection.ops.quote_name(FactoryMatchKey._meta.db_table)}
+    names = {
+        "keys": connection.ops.quote_name(FactoryMatchKey._meta.db_table),
+        "counts": connection.ops.quote_name(FactoryMatchKeyCount._meta.db_table),
+    }
     idx = list(range(len(chunk)))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -751,17 +774,24 @@ def _match_blocked(chunk: list[_Group]) -> list[_Group]:
                 "idx": idx,
                 "country": [g.country for g in chunk],
                 "name_key": [g.name_key for g in chunk],
-                "cap": BLOCK_KEY_MAX_FACTORIES,
             },
         )
         probes = cursor.fetchall()
     held: list[dict[str, int]] = [{} for _g in chunk]
-    probe_idx, probe_key = [], []
     for i, key, factories in probes:
         held[i][key] = factories
-        if 0 < factories <= BLOCK_KEY_MAX_FACTORIES:
+    probe_idx, probe_key, probe_weight = [], [], []
+    left: list[_Group] = []
+    for i, g in enumerate(chunk):
+        if not _blockable(g, held[i]):
+            left.append(g)
+            continue
+        for key, n in held[i].items():
+            if not 0 < n <= BLOCK_KEY_MAX_FACTORIES:
+                continue
             probe_idx.append(i)
             probe_key.append(key)
+            probe_weight.append(1 / n)
     if probe_idx:
         params = {
             "idx": idx,
@@ -769,6 +799,8 @@ def _match_blocked(chunk: list[_Group]) -> list[_Group]:
             "os_id": [g.os_id for g in chunk],
             "probe_idx": probe_idx,
             "probe_key": probe_key,
+            "probe_weight": probe_weight,
+            "per_site": BLOCK_CANDIDATES_PER_SITE,
             "threshold": NAME_SIMILARITY_THRESHOLD,
             "limit": CANDIDATES_PER_SITE,
         }
@@ -776,7 +808,7 @@ def _match_blocked(chunk: list[_Group]) -> list[_Group]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             _compare_candidates(chunk, cursor.fetchall())
-    return [g for i, g in enumerate(chunk) if not _blockable(g, held[i])]
+    return left
 
 
 # The fallback for the few sites whose words are all common: one query per chunk. The lateral

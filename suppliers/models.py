@@ -250,6 +250,24 @@ class FactoryMatchKey(models.Model):
         return self.key
 
 
+class FactoryMatchKeyCount(models.Model):
+    """How many factories hold a blocking key: read once per key probed, so that a site's
+    rare keys are known without counting posting lists (suppliers/matching.py).
+
+    Kept by a statement-level trigger on the key table (migration 0022), never by Python.
+    """
+
+    key = models.CharField(max_length=300, primary_key=True)
+    factories = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("factory match key count")
+        verbose_name_plural = _("factory match key counts")
+
+    def __str__(self):
+        return f"{self.key}: {self.factories}"
+
+
 class SupplierFactory(models.Model):
     """Which company sources from which site, for which products, since when, and who says so."""
 
