@@ -13,8 +13,9 @@ One upload is resolved in one set-based pass (README "Factory matching"):
 3. The groups of the upload are compared with each other (blocking: pairs that share a name
    word, an address word or a 500 m square of the same country) and each group with its
    closest factories of the registry: those sharing a rare blocking key of the name
-   (`FactoryMatchKey`, `BLOCK_KEY_MAX_FACTORIES`), the closest few by pg_trgm similarity,
-   two queries per thousand sites; pg_trgm's index only for names of common words.
+   (`FactoryMatchKey`, `BLOCK_KEY_MAX_FACTORIES`), or for a name of common words those
+   holding both of its two rarest words, the closest few by pg_trgm similarity, two queries
+   per thousand sites; pg_trgm's index only for names of words common even for that.
    Every pair gets a score from name, address and distance, and a verdict:
    certain, uncertain or different (`compare`).
 4. Groups certain of each other are clustered, a pair at a time and only when every pair
@@ -136,6 +137,10 @@ BLOCK_KEY_MAX_FACTORIES = 300
 # factory shares one half of the misspelt word with hundreds of others; keys shared cannot
 # tell those apart, similarity can).
 BLOCK_CANDIDATES_PER_SITE = 1000
+# A site whose words are all common (or misspelt common words) is compared with the factories
+# holding both of its two rarest words, if each is held by at most this many factories;
+# otherwise it is searched by trigrams, through the whole country's names.
+FALLBACK_WORD_FACTORIES = 6000
 CHUNK_SIZE = 1000
 # Registry searches are CPU work inside PostgreSQL: with more than one chunk to search, run
 # the chunks on this many connections at once (one core each).
@@ -691,21 +696,26 @@ LEFT JOIN {counts} c ON c.key = p.key
 
 _BLOCKED_SQL = """
 WITH site AS (
-    SELECT * FROM unnest(%(idx)s::integer[], %(name_key)s::text[], %(os_id)s::text[])
-         AS v(idx, name_key, os_id)
+    SELECT * FROM unnest(%(idx)s::integer[], %(name_key)s::text[], %(os_id)s::text[],
+                         %(need)s::integer[])
+         AS v(idx, name_key, os_id, need)
 ),
 hit AS (
-    SELECT p.idx, m.factory_id, sum(p.weight) AS weight
-    FROM unnest(%(probe_idx)s::integer[], %(probe_key)s::text[], %(probe_weight)s::float8[])
-         AS p(idx, key, weight)
+    SELECT p.idx, m.factory_id, sum(p.weight) AS weight, bit_or(p.word) AS words
+    FROM unnest(%(probe_idx)s::integer[], %(probe_key)s::text[], %(probe_weight)s::float8[],
+                %(probe_word)s::integer[])
+         AS p(idx, key, weight, word)
     JOIN {keys} m ON m.key = p.key
     GROUP BY p.idx, m.factory_id
 ),
 best_hit AS (
     SELECT idx, factory_id FROM (
-        SELECT idx, factory_id,
-               row_number() OVER (PARTITION BY idx ORDER BY weight DESC, factory_id) AS rank
-        FROM hit
+        SELECT h.idx, h.factory_id,
+               row_number() OVER (PARTITION BY h.idx ORDER BY h.weight DESC, h.factory_id)
+                   AS rank
+        FROM hit h
+        JOIN site s ON s.idx = h.idx
+        WHERE h.words & s.need = s.need
     ) AS ranked_hit
     WHERE rank <= %(per_site)s
 ),
@@ -757,10 +767,12 @@ def _blockable(g: _Group, held: dict[str, int]) -> bool:
 
 
 def _match_blocked(chunk: list[_Group]) -> list[_Group]:
-    """The registry factories sharing a rare blocking key with each site, compared in Python.
+    """The registry factories sharing blocking keys with each site, compared in Python.
 
-    Returns the sites that could not be blocked: every word of their name is common (or the
-    name has no word to block on). They are searched by trigrams (`_match_similar`).
+    A site with a rare word (`_blockable`) is compared with the factories holding any of its
+    rare keys; one without, with those holding both of its two rarest words (`_rarest_words`).
+    Returns the sites left, whose words are all too common even for that: they are searched
+    by trigrams (`_match_similar`).
     """
     names = {
         "keys": connection.ops.quote_name(FactoryMatchKey._meta.db_table),
@@ -780,26 +792,35 @@ def _match_blocked(chunk: list[_Group]) -> list[_Group]:
     held: list[dict[str, int]] = [{} for _g in chunk]
     for i, key, factories in probes:
         held[i][key] = factories
-    probe_idx, probe_key, probe_weight = [], [], []
+    probe_idx, probe_key, probe_weight, probe_word = [], [], [], []
+    need = [0] * len(chunk)
     left: list[_Group] = []
     for i, g in enumerate(chunk):
-        if not _blockable(g, held[i]):
-            left.append(g)
-            continue
-        for key, n in held[i].items():
-            if not 0 < n <= BLOCK_KEY_MAX_FACTORIES:
+        if _blockable(g, held[i]):
+            keys = [(key, 0) for key, n in held[i].items() if 0 < n <= BLOCK_KEY_MAX_FACTORIES]
+        else:
+            words = _rarest_words(g, held[i])
+            if not words:
+                left.append(g)
                 continue
+            # A bit per word: a factory must hold a key of each.
+            keys = [(key, 1 << bit) for bit, word_keys in enumerate(words) for key in word_keys]
+            need[i] = (1 << len(words)) - 1
+        for key, bit in keys:
             probe_idx.append(i)
             probe_key.append(key)
-            probe_weight.append(1 / n)
+            probe_weight.append(1 / held[i][key])
+            probe_word.append(bit)
     if probe_idx:
         params = {
             "idx": idx,
             "name_key": [g.name_key for g in chunk],
             "os_id": [g.os_id for g in chunk],
+            "need": need,
             "probe_idx": probe_idx,
             "probe_key": probe_key,
             "probe_weight": probe_weight,
+            "probe_word": probe_word,
             "per_site": BLOCK_CANDIDATES_PER_SITE,
             "threshold": NAME_SIMILARITY_THRESHOLD,
             "limit": CANDIDATES_PER_SITE,
@@ -811,13 +832,36 @@ def _match_blocked(chunk: list[_Group]) -> list[_Group]:
     return left
 
 
-# The fallback for the few sites whose words are all common: one query per chunk. The lateral
-# subquery makes PostgreSQL probe the trigram index (`factory_name_trgm`, through `%`) for each
-# site; a plain join lets it compare every pair of sites of a country instead, which grows with
-# the registry (measured with 4,500 factories: 2.6 s against 1.3 s per 1,000 sites). ORDER BY
-# ... LIMIT keeps the closest few per site; Python then compares them on everything
-# (`compare`). Common words make this slow at scale (112 s for a 50,000-row upload against
-# 100,000 factories when every site went this way), hence the blocking first.
+def _rarest_words(g: _Group, held: dict[str, int]) -> list[list[str]]:
+    """For a site of common words only: the keys of its two rarest words (one when it has
+    one), a word being its own key when some factory holds it, else the halves of it some
+    factory holds (a misspelt word: the rarity of its rarest half counts, so that it comes
+    before two words of one trade, "metal stamping", which say little together); none held by
+    more than FALLBACK_WORD_FACTORIES in all. The same site written otherwise keeps both
+    words, or one whole and half of the other."""
+    words = []
+    for w in dict.fromkeys(g.name_key.split()):
+        if len(w) < 3 or w in GENERIC_NAME_WORDS:
+            continue
+        key = f"{g.country}:{w}"
+        keys = [key] if held.get(key) else [h for h in _halves(g.country, w) if held.get(h)]
+        factories = sum(held[k] for k in keys)
+        if keys and factories <= FALLBACK_WORD_FACTORIES:
+            words.append((min(held[k] for k in keys), factories, keys))
+    words.sort()
+    return [keys for _rarest, _factories, keys in words[:2]]
+
+
+# The fallback for the rare sites whose words are all held by more than
+# FALLBACK_WORD_FACTORIES (none in 1,000 generated sites at 100,000 factories; 3% of them
+# before the two-rarest-words step, at 50-120 ms each on a loaded machine): one query per
+# chunk. The lateral subquery makes PostgreSQL probe the trigram index (`factory_name_trgm`,
+# through `%`) for each site; a plain join lets it compare every pair of sites of a country
+# instead, which grows with the registry (measured with 4,500 factories: 2.6 s against 1.3 s
+# per 1,000 sites). ORDER BY ... LIMIT keeps the closest few per site; Python then compares
+# them on everything (`compare`). Common words make this slow at scale (112 s for a
+# 50,000-row upload against 100,000 factories when every site went this way), hence the
+# blocking first.
 _SIMILAR_SQL = """
 SELECT v.idx, best.id, best.merged_into_id, best.name_key, best.address_key, best.os_id,
        best.latitude, best.longitude

@@ -6,7 +6,7 @@ from django.db import connection
 
 from suppliers import matching, services
 from suppliers.matching import SiteInput, match_sites, match_sites_with_counts
-from suppliers.models import Factory, FactoryMatchKey, FactoryMerge
+from suppliers.models import Factory, FactoryMatchKey, FactoryMatchKeyCount, FactoryMerge
 from tests.factories import FactoryFactory, StaffFactory
 
 CORES = ["Lixin", "Taimei", "Fengyu", "Jiakang", "Weisheng", "Meili"]
@@ -29,6 +29,16 @@ def _recomputed() -> set[tuple[str, int]]:
             "SELECT k, f.id FROM suppliers_factory f, suppliers_match_keys(f.country, f.name_key) k"
         )
         return set(cursor.fetchall())
+
+
+def _assert_exact() -> None:
+    """The key table and the counts of each key are what the names make now."""
+    stored = _stored()
+    assert stored == _recomputed()
+    counts: dict[str, int] = {}
+    for key, _factory in stored:
+        counts[key] = counts.get(key, 0) + 1
+    assert dict(FactoryMatchKeyCount.objects.values_list("key", "factories")) == counts
 
 
 def test_a_name_makes_word_joined_and_half_word_keys_of_its_country(db):
@@ -55,24 +65,24 @@ def test_the_keys_follow_every_write_of_a_factory(db):
     matched = match_sites(  # the matcher's own bulk insert
         [SiteInput(name="Xinfeng Battery Ltd", address="No. 8 Harbour Road", country="VN")]
     )
-    assert _stored() == _recomputed()
+    _assert_exact()
     assert {factory for _key, factory in _stored()} == {made.pk, *matched}
 
     made.name, made.name_key, made.country = "Kangli Magnetics", "kangli magnetics", "TH"
     made.save()  # an edit (the admin sets the keys so)
     Factory.objects.filter(pk=matched[0]).update(name_key="xinfeng new energy")
-    assert _stored() == _recomputed()
+    _assert_exact()
     assert ("TH:kangli", made.pk) in _stored()
     assert not any(key.startswith("CN:") for key, _factory in _stored())
 
     twin = FactoryFactory(name="Kangli Magnetic", country="TH")
     services.factory_merge(source=twin, target=made, by=staff)
-    assert _stored() == _recomputed()  # a merged record keeps its keys: it is searched too
+    _assert_exact()  # a merged record keeps its keys: it is searched too
     services.factory_unmerge(merge=FactoryMerge.objects.get(), by=staff)
-    assert _stored() == _recomputed()
+    _assert_exact()
 
     Factory.objects.filter(pk=twin.pk).delete()
-    assert _stored() == _recomputed()
+    _assert_exact()
     assert twin.pk not in {factory for _key, factory in _stored()}
 
 
@@ -101,7 +111,31 @@ def test_a_typo_in_the_rare_word_is_found_among_many_names_of_common_words(db, m
     assert searched_by_trigrams == []
 
 
-def test_a_name_of_common_words_only_is_searched_by_trigrams(db, monkeypatch):
+def test_a_name_of_common_words_only_is_found_by_its_two_rarest_words(db, monkeypatch):
+    for core in CORES[:5]:
+        FactoryFactory(name=f"Shenzhen {core} Precision Electronics Co., Ltd.", country="CN")
+    FactoryFactory(name="Shenzhen Precision Plastics Co., Ltd.", country="CN")
+    known = FactoryFactory(
+        name="Shenzhen Precision Electronics Co., Ltd.",
+        address="No. 5 Industrial Road, Longhua, Shenzhen",
+        country="CN",
+    )
+    site = SiteInput(
+        name="Shenzen Precision Electronics Limited",
+        address="No.5 Industrial Rd, Longhua, Shenzhen",
+        country="CN",
+    )
+    monkeypatch.setattr(matching, "BLOCK_KEY_MAX_FACTORIES", 3)
+    searched_by_trigrams = []
+    monkeypatch.setattr(matching, "_match_similar", searched_by_trigrams.append)
+    assert matching._rarest_words(
+        _group(site), {"CN:precision": 7, "CN:electronics": 6, "CN:<8:shen": 7}
+    ) == [["CN:electronics"], ["CN:<8:shen"]]
+    assert match_sites_with_counts([site]).factory_ids == [known.pk]
+    assert searched_by_trigrams == []
+
+
+def test_a_name_of_words_too_common_even_for_that_is_searched_by_trigrams(db, monkeypatch):
     for core in CORES[:5]:
         FactoryFactory(name=f"Shenzhen {core} Precision Electronics Co., Ltd.", country="CN")
     known = FactoryFactory(
@@ -110,6 +144,12 @@ def test_a_name_of_common_words_only_is_searched_by_trigrams(db, monkeypatch):
         country="CN",
     )
     monkeypatch.setattr(matching, "BLOCK_KEY_MAX_FACTORIES", 3)
+    monkeypatch.setattr(matching, "FALLBACK_WORD_FACTORIES", 5)
+    searched = []
+    trigrams = matching._match_similar
+    monkeypatch.setattr(
+        matching, "_match_similar", lambda chunk: (searched.extend(chunk), trigrams(chunk))
+    )
     result = match_sites_with_counts(
         [
             SiteInput(
@@ -120,6 +160,12 @@ def test_a_name_of_common_words_only_is_searched_by_trigrams(db, monkeypatch):
         ]
     )
     assert result.factory_ids == [known.pk]
+    assert [g.name_key for g in searched] == ["shenzen precision electronics"]
+
+
+def _group(site: SiteInput) -> matching._Group:
+    groups, _order = matching._group_inputs([site])
+    return groups[0]
 
 
 def test_matching_one_new_site_takes_a_handful_of_queries(db, django_assert_max_num_queries):
