@@ -57,6 +57,8 @@ from suppliers.models import (  # noqa: E402
     Disclosure,
     DisclosureLine,
     Factory,
+    FactoryMatchKey,
+    FactoryMatchKeyCount,
     FactoryMatchReview,
     Supplier,
 )
@@ -363,7 +365,13 @@ class Rollback(Exception):
 def vacuum() -> None:
     """The registry as it is between imports, once autovacuum has passed."""
     with rls.as_owner(), connection.cursor() as cursor:  # VACUUM is the owner's
-        for model in (Factory, FactoryMatchReview, DisclosureLine):
+        for model in (
+            Factory,
+            FactoryMatchKey,
+            FactoryMatchKeyCount,
+            FactoryMatchReview,
+            DisclosureLine,
+        ):
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
 
 
