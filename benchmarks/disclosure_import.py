@@ -1,13 +1,16 @@
 """Disclosure import at realistic scale: a 50,000-line list of some 15,000 production sites.
 
     .venv/bin/python -m config.devservers exec -- .venv/bin/python benchmarks/disclosure_import.py
-        [--rows 50000] [--sites N] [--known 0.3] [--seed 2026]
+        [--rows 50000] [--sites N] [--known 0.3] [--seed 2026] [--seeded]
 
 Generates the upload in memory: ten countries (China weighs most), names built like real ones
 ("Dongguan Hongda Precision Plastic Mould Co., Ltd."), invented brands and models, 30% of the
 sites already known as factories under slightly different spellings (legal form, punctuation,
-abbreviations, a typo). Imports it into a scratch affiliate's disclosure in the `ewatch`
-database, then uploads it again (every line updated), and deletes everything it created.
+abbreviations, a typo). The known sites are drawn from the registry already in the database
+(`seed_demo --scale 300` makes 100,000 factories) when it holds enough of them, else (or with
+`--seeded`) created for the run. Imports it into a scratch affiliate's disclosure in the
+`ewatch` database, then uploads it again (every line updated), and deletes everything it
+created.
 
 Prints rows, seconds, rows per second, SQL queries (worker connections included), factories
 and reviews created, the time of each step, the tracemalloc peak and the process's max RSS.
@@ -22,6 +25,7 @@ import csv
 import io
 import os
 import random
+import re
 import resource
 import sys
 import time
@@ -53,6 +57,8 @@ from suppliers.models import (  # noqa: E402
     Disclosure,
     DisclosureLine,
     Factory,
+    FactoryMatchKey,
+    FactoryMatchKeyCount,
     FactoryMatchReview,
     Supplier,
 )
@@ -240,6 +246,35 @@ def respell(site: dict, rng: random.Random) -> tuple[str, str]:
     return name.replace(word, word[:cut] + word[cut + 1 :], 1) + " Ltd", address
 
 
+def registry_sites(count: int, rng: random.Random) -> list[dict]:
+    """`count` active factories of the registry, as `make_sites` describes a site; none when
+    the registry holds fewer than ten times as many (a development database)."""
+    pks = list(Factory.objects.active().filter(os_id="").values_list("pk", flat=True))
+    if len(pks) < 10 * count:
+        return []
+    chosen = Factory.objects.filter(pk__in=rng.sample(sorted(pks), count)).order_by("pk")
+    sites = []
+    for factory in chosen:
+        core = _LEGAL_TAIL.sub("", factory.name).strip()
+        sites.append(
+            {
+                "code": factory.country.code,
+                "core": core,
+                "name": factory.name,
+                "address": factory.address,
+                "region": factory.region,
+                "latitude": f"{factory.latitude or 0:.6f}",
+                "longitude": f"{factory.longitude or 0:.6f}",
+            }
+        )
+    return sites
+
+
+_LEGAL_TAIL = re.compile(
+    r"\s*(?:Co\., Ltd\.|Limited|Sdn Bhd|JSC|Inc\.|Corporation|S\.A\. de C\.V\.|s\.r\.o\.)$"
+)
+
+
 def make_upload(sites: list[dict], rows: int, rng: random.Random) -> bytes:
     products = [(brand, model) for brand, models in BRANDS.items() for model in models]
     out = io.StringIO()
@@ -288,7 +323,9 @@ class Phases:
         (imports, "read_disclosure_rows", "read"),
         (imports, "check_rows", "check"),
         (imports, "match_sites_with_counts", "match"),
-        (matching, "_search_similar", "  of which trigram search"),
+        (matching, "_search_similar", "  of which registry search"),
+        (matching, "_match_blocked", "    of which blocking (all connections)"),
+        (matching, "_match_similar", "    of which trigrams (all connections)"),
         (matching, "_flush_pending_trigrams", "    of which tidying the trigram index"),
         (matching, "_pairs_within", "  of which comparing the upload's sites"),
         (matching, "_resolve", "  of which new factories"),
@@ -328,7 +365,13 @@ class Rollback(Exception):
 def vacuum() -> None:
     """The registry as it is between imports, once autovacuum has passed."""
     with rls.as_owner(), connection.cursor() as cursor:  # VACUUM is the owner's
-        for model in (Factory, FactoryMatchReview, DisclosureLine):
+        for model in (
+            Factory,
+            FactoryMatchKey,
+            FactoryMatchKeyCount,
+            FactoryMatchReview,
+            DisclosureLine,
+        ):
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
 
 
@@ -412,6 +455,9 @@ def main() -> int:
     parser.add_argument("--sites", type=int, default=None, help="default: 30%% of rows")
     parser.add_argument("--known", type=float, default=0.3, help="share of sites already known")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--seeded", action="store_true", help="create the known sites instead of drawing them"
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     site_count = args.sites or max(1, args.rows * 3 // 10)
@@ -422,6 +468,14 @@ def main() -> int:
         flush=True,
     )
     sites = make_sites(site_count, rng)
+    known_count = int(len(sites) * args.known)
+    registry = [] if args.seeded else registry_sites(known_count, rng)
+    if registry:
+        # The known sites are registry factories, written otherwise in the upload.
+        for index, site in zip(rng.sample(range(len(sites)), len(registry)), registry, strict=True):
+            name, address = respell(site, rng)
+            sites[index] = {**site, "name": name, "address": address}
+        print(f"Known sites drawn from the registry of {Factory.objects.count():,}", flush=True)
     data = make_upload(sites, args.rows, rng)
     print(f"Upload: {len(data) / 2**20:.1f} MB of CSV", flush=True)
 
@@ -432,7 +486,7 @@ def main() -> int:
         disclosure = scratch_disclosure(tag)
     try:
         known = []
-        for site in rng.sample(sites, int(len(sites) * args.known)):
+        for site in [] if registry else rng.sample(sites, known_count):
             name, address = respell(site, rng)
             known.append(
                 Factory(
@@ -445,7 +499,8 @@ def main() -> int:
             )
         seeded = [f.pk for f in Factory.objects.bulk_create(known, batch_size=2000)]
         vacuum()
-        print(f"Known factories seeded: {len(seeded)}", flush=True)
+        if seeded:
+            print(f"Known factories seeded: {len(seeded)}", flush=True)
 
         peak = traced_import(disclosure, data)
         vacuum()

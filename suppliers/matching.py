@@ -12,8 +12,11 @@ One upload is resolved in one set-based pass (README "Factory matching"):
    group. An OS ID known to the registry wins; then an exact match of the keys.
 3. The groups of the upload are compared with each other (blocking: pairs that share a name
    word, an address word or a 500 m square of the same country) and each group with its
-   closest factories of the registry (pg_trgm on the name key, a few per site, one query per
-   thousand sites). Every pair gets a score from name, address and distance, and a verdict:
+   closest factories of the registry: those sharing a rare blocking key of the name
+   (`FactoryMatchKey`, `BLOCK_KEY_MAX_FACTORIES`), or for a name of common words those
+   holding both of its two rarest words, the closest few by pg_trgm similarity, two queries
+   per thousand sites; pg_trgm's index only for names of words common even for that.
+   Every pair gets a score from name, address and distance, and a verdict:
    certain, uncertain or different (`compare`).
 4. Groups certain of each other are clustered, a pair at a time and only when every pair
    across the two clusters is certain too (complete linkage: A≈B and B≈C does not make A≈C).
@@ -60,7 +63,14 @@ from django.db.models import F, Q
 
 from core.bulk import insert_rows
 
-from .models import Factory, FactoryFunction, FactoryMatchReview, Sector
+from .models import (
+    Factory,
+    FactoryFunction,
+    FactoryMatchKey,
+    FactoryMatchKeyCount,
+    FactoryMatchReview,
+    Sector,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -109,13 +119,31 @@ BLOCK_MAX = 40
 GRID_DEGREES = 0.005
 # Registry candidates fetched per site: the best by name trigram similarity.
 CANDIDATES_PER_SITE = 3
-# pg_trgm's `%` threshold on names: only factories with names this similar are candidates.
+# pg_trgm similarity of names: only factories with names this similar are candidates.
 # pg_trgm's default of 0.3 finds twice the candidates, mostly noise, and makes the search
 # 2.6 times slower (benchmarks/disclosure_import.py).
 NAME_SIMILARITY_THRESHOLD = 0.5
+# Blocking against the registry: a site is compared with the factories sharing a blocking key
+# of its name (`FactoryMatchKey`: a word, two words joined, half of a long word) held by at
+# most this many factories. A key held by more ("electronics", "technology", "shenzhen") says
+# too little to be worth the comparisons; at 100,000 factories the core of a Chinese name
+# ("hongda") is held by up to ~200. The work per site is bounded by this, whatever the size
+# of the registry. A site whose words are all that common is searched by trigrams instead.
+BLOCK_KEY_MAX_FACTORIES = 300
+# Of the factories sharing rare keys with a site, at most this many (those sharing the rarest
+# keys, and the most of them) are compared by name similarity: a bound on the work for a name
+# of many rare words, which cuts nothing in practice. A lower cut loses misspelt names
+# (measured at 100,000 factories, cut at 20: one known site in ten written with a typo, whose
+# factory shares one half of the misspelt word with hundreds of others; keys shared cannot
+# tell those apart, similarity can).
+BLOCK_CANDIDATES_PER_SITE = 1000
+# A site whose words are all common (or misspelt common words) is compared with the factories
+# holding both of its two rarest words, if each is held by at most this many factories;
+# otherwise it is searched by trigrams, through the whole country's names.
+FALLBACK_WORD_FACTORIES = 6000
 CHUNK_SIZE = 1000
-# Trigram searches are CPU work inside PostgreSQL: with more than one chunk to search, run the
-# chunks on this many connections at once (one core each).
+# Registry searches are CPU work inside PostgreSQL: with more than one chunk to search, run
+# the chunks on this many connections at once (one core each).
 SEARCH_CONNECTIONS = 2
 # Serialises matching between concurrent imports so that two of them cannot both create the
 # same new site (an arbitrary constant, used with pg_advisory_xact_lock).
@@ -647,11 +675,193 @@ def _os_ids_compatible(ours: str, theirs: str) -> bool:
     return not ours or not theirs or ours == theirs
 
 
-# One query per chunk. The lateral subquery makes PostgreSQL probe the trigram index
-# (`factory_name_trgm`, through `%`) for each site; a plain join lets it compare every pair of
-# sites of a country instead, which grows with the registry (measured with 4,500 factories:
-# 2.6 s against 1.3 s per 1,000 sites). ORDER BY ... LIMIT keeps the closest few per site;
-# Python then compares them on everything (`compare`).
+# Blocking, one chunk of sites at a time. First the keys each site probes
+# (`suppliers_match_keys`, migration 0021) and how many factories hold each (one row of
+# `FactoryMatchKeyCount` per key, migration 0022); then the factories holding the keys Python
+# chose, ranked by the keys they share (each weighs one over the factories holding it, so a
+# rare key weighs most), the best BLOCK_CANDIDATES_PER_SITE of them compared by name
+# similarity: pg_trgm's similarity costs more than the rest of the query, so it is computed
+# for a few factories per site, never for every holder of a key.
+_PROBE_SQL = """
+WITH probe AS (
+    SELECT DISTINCT v.idx, k.key
+    FROM unnest(%(idx)s::integer[], %(country)s::text[], %(name_key)s::text[])
+         AS v(idx, country, name_key),
+         suppliers_match_keys(v.country, v.name_key, true) AS k(key)
+)
+SELECT p.idx, p.key, coalesce(c.factories, 0)
+FROM probe p
+LEFT JOIN {counts} c ON c.key = p.key
+"""
+
+_BLOCKED_SQL = """
+WITH site AS (
+    SELECT * FROM unnest(%(idx)s::integer[], %(name_key)s::text[], %(os_id)s::text[],
+                         %(need)s::integer[])
+         AS v(idx, name_key, os_id, need)
+),
+hit AS (
+    SELECT p.idx, m.factory_id, sum(p.weight) AS weight, bit_or(p.word) AS words
+    FROM unnest(%(probe_idx)s::integer[], %(probe_key)s::text[], %(probe_weight)s::float8[],
+                %(probe_word)s::integer[])
+         AS p(idx, key, weight, word)
+    JOIN {keys} m ON m.key = p.key
+    GROUP BY p.idx, m.factory_id
+),
+best_hit AS (
+    SELECT idx, factory_id FROM (
+        SELECT h.idx, h.factory_id,
+               row_number() OVER (PARTITION BY h.idx ORDER BY h.weight DESC, h.factory_id)
+                   AS rank
+        FROM hit h
+        JOIN site s ON s.idx = h.idx
+        WHERE h.words & s.need = s.need
+    ) AS ranked_hit
+    WHERE rank <= %(per_site)s
+),
+scored AS (
+    SELECT s.idx, f.id, f.merged_into_id, f.name_key, f.address_key, f.os_id, f.latitude,
+           f.longitude, similarity(f.name_key, s.name_key) AS closeness
+    FROM best_hit h
+    JOIN site s ON s.idx = h.idx
+    JOIN {table} f ON f.id = h.factory_id
+    WHERE s.os_id = '' OR f.os_id = '' OR f.os_id = s.os_id
+),
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY idx ORDER BY closeness DESC, id) AS rank
+    FROM scored
+    WHERE closeness >= %(threshold)s
+)
+SELECT idx, id, merged_into_id, name_key, address_key, os_id, latitude, longitude
+FROM ranked
+WHERE rank <= %(limit)s
+"""
+
+
+def _halves(country: str, word: str) -> list[str]:
+    """The half-word keys a word probes (as `suppliers_match_keys` makes them)."""
+    sizes = [size for size in (len(word) - 1, len(word), len(word) + 1) if size >= 6]
+    return [
+        f"{country}:{side}{size}:{word[: size // 2] if side == '<' else word[-(size // 2) :]}"
+        for size in sizes
+        for side in "<>"
+    ]
+
+
+def _blockable(g: _Group, held: dict[str, int]) -> bool:
+    """Whether the site has a rare word to block on: a word (or two joined) held by a few
+    factories, or by none while no half of it is common (a new name, not a misspelt common
+    word such as "Shenzen", which only trigrams find among the many "Shenzhen")."""
+    cap = BLOCK_KEY_MAX_FACTORIES
+    words = [w for w in g.name_key.split() if w not in GENERIC_NAME_WORDS]
+    keys = [f"{g.country}:{w}" for w in words if len(w) >= 3]
+    keys += [f"{g.country}:{a}{b}" for a, b in itertools.pairwise(words)]
+    if any(0 < held.get(key, 0) <= cap for key in keys):
+        return True
+    return any(
+        len(w) >= 3
+        and held.get(f"{g.country}:{w}", 0) == 0
+        and all(held.get(half, 0) <= cap for half in _halves(g.country, w))
+        for w in words
+    )
+
+
+def _match_blocked(chunk: list[_Group]) -> list[_Group]:
+    """The registry factories sharing blocking keys with each site, compared in Python.
+
+    A site with a rare word (`_blockable`) is compared with the factories holding any of its
+    rare keys; one without, with those holding both of its two rarest words (`_rarest_words`).
+    Returns the sites left, whose words are all too common even for that: they are searched
+    by trigrams (`_match_similar`).
+    """
+    names = {
+        "keys": connection.ops.quote_name(FactoryMatchKey._meta.db_table),
+        "counts": connection.ops.quote_name(FactoryMatchKeyCount._meta.db_table),
+    }
+    idx = list(range(len(chunk)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PROBE_SQL.format(**names),
+            {
+                "idx": idx,
+                "country": [g.country for g in chunk],
+                "name_key": [g.name_key for g in chunk],
+            },
+        )
+        probes = cursor.fetchall()
+    held: list[dict[str, int]] = [{} for _g in chunk]
+    for i, key, factories in probes:
+        held[i][key] = factories
+    probe_idx, probe_key, probe_weight, probe_word = [], [], [], []
+    need = [0] * len(chunk)
+    left: list[_Group] = []
+    for i, g in enumerate(chunk):
+        if _blockable(g, held[i]):
+            keys = [(key, 0) for key, n in held[i].items() if 0 < n <= BLOCK_KEY_MAX_FACTORIES]
+        else:
+            words = _rarest_words(g, held[i])
+            if not words:
+                left.append(g)
+                continue
+            # A bit per word: a factory must hold a key of each.
+            keys = [(key, 1 << bit) for bit, word_keys in enumerate(words) for key in word_keys]
+            need[i] = (1 << len(words)) - 1
+        for key, bit in keys:
+            probe_idx.append(i)
+            probe_key.append(key)
+            probe_weight.append(1 / held[i][key])
+            probe_word.append(bit)
+    if probe_idx:
+        params = {
+            "idx": idx,
+            "name_key": [g.name_key for g in chunk],
+            "os_id": [g.os_id for g in chunk],
+            "need": need,
+            "probe_idx": probe_idx,
+            "probe_key": probe_key,
+            "probe_weight": probe_weight,
+            "probe_word": probe_word,
+            "per_site": BLOCK_CANDIDATES_PER_SITE,
+            "threshold": NAME_SIMILARITY_THRESHOLD,
+            "limit": CANDIDATES_PER_SITE,
+        }
+        sql = _BLOCKED_SQL.format(table=connection.ops.quote_name(Factory._meta.db_table), **names)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            _compare_candidates(chunk, cursor.fetchall())
+    return left
+
+
+def _rarest_words(g: _Group, held: dict[str, int]) -> list[list[str]]:
+    """For a site of common words only: the keys of its two rarest words (one when it has
+    one), a word being its own key when some factory holds it, else the halves of it some
+    factory holds (a misspelt word: the rarity of its rarest half counts, so that it comes
+    before two words of one trade, "metal stamping", which say little together); none held by
+    more than FALLBACK_WORD_FACTORIES in all. The same site written otherwise keeps both
+    words, or one whole and half of the other."""
+    words = []
+    for w in dict.fromkeys(g.name_key.split()):
+        if len(w) < 3 or w in GENERIC_NAME_WORDS:
+            continue
+        key = f"{g.country}:{w}"
+        keys = [key] if held.get(key) else [h for h in _halves(g.country, w) if held.get(h)]
+        factories = sum(held[k] for k in keys)
+        if keys and factories <= FALLBACK_WORD_FACTORIES:
+            words.append((min(held[k] for k in keys), factories, keys))
+    words.sort()
+    return [keys for _rarest, _factories, keys in words[:2]]
+
+
+# The fallback for the rare sites whose words are all held by more than
+# FALLBACK_WORD_FACTORIES (none in 1,000 generated sites at 100,000 factories; 3% of them
+# before the two-rarest-words step, at 50-120 ms each on a loaded machine): one query per
+# chunk. The lateral subquery makes PostgreSQL probe the trigram index (`factory_name_trgm`,
+# through `%`) for each site; a plain join lets it compare every pair of sites of a country
+# instead, which grows with the registry (measured with 4,500 factories: 2.6 s against 1.3 s
+# per 1,000 sites). ORDER BY ... LIMIT keeps the closest few per site; Python then compares
+# them on everything (`compare`). Common words make this slow at scale (112 s for a
+# 50,000-row upload against 100,000 factories when every site went this way), hence the
+# blocking first.
 _SIMILAR_SQL = """
 SELECT v.idx, best.id, best.merged_into_id, best.name_key, best.address_key, best.os_id,
        best.latitude, best.longitude
@@ -672,7 +882,8 @@ CROSS JOIN LATERAL (
 
 
 def _search_similar(chunks: list[list[_Group]], done: int, report) -> None:
-    """Trigram search for the sites still unknown, on two connections when there are many.
+    """Registry candidates for the sites still unknown: by blocking keys, then by trigrams for
+    the sites that cannot be blocked; on two connections when there are many chunks.
 
     The extra connections see committed factories only. That is enough for an import, whose
     transaction has written no factory when it matches (and holds the matching lock); a caller
@@ -681,32 +892,44 @@ def _search_similar(chunks: list[list[_Group]], done: int, report) -> None:
     """
     if not chunks:
         return
-    _flush_pending_trigrams()
+    unblocked: list[_Group] = []
+
+    def blocked(chunk: list[_Group]) -> int:
+        unblocked.extend(_match_blocked(chunk))
+        return sum(g.rows for g in chunk)
+
+    done = _each_chunk(chunks, blocked, done, report)
+    if unblocked:
+        _flush_pending_trigrams()
+        _each_chunk(list(_chunks(unblocked)), _match_similar, done, lambda _done: None)
+
+
+def _each_chunk(chunks, search: Callable[[list[_Group]], object], done: int, report) -> int:
+    """`search` each chunk, on SEARCH_CONNECTIONS connections when there is more than one;
+    `report` the rows done after each chunk (`search` answers how many, or None)."""
     if len(chunks) == 1 or SEARCH_CONNECTIONS < 2:
-        _set_name_threshold()
         for chunk in chunks:
-            _match_similar(chunk)
+            search(chunk)
             done += sum(g.rows for g in chunk)
             report(done)
-        return
+        return done
     # Query counters and loggers set on this thread's connection watch the others too.
     wrappers = list(connection.execute_wrappers)
     finished: queue.Queue[int] = queue.Queue()
 
-    def search(own_chunks: list[list[_Group]]) -> None:
+    def search_all(own_chunks: list[list[_Group]]) -> None:
         try:
             connection.execute_wrappers.extend(wrappers)
             with transaction.atomic():
-                _set_name_threshold()
                 for chunk in own_chunks:
-                    _match_similar(chunk)
+                    search(chunk)
                     finished.put(sum(g.rows for g in chunk))
         finally:
             connection.close()
 
     with ThreadPoolExecutor(max_workers=SEARCH_CONNECTIONS) as pool:
         searches = [
-            pool.submit(search, chunks[start::SEARCH_CONNECTIONS])
+            pool.submit(search_all, chunks[start::SEARCH_CONNECTIONS])
             for start in range(SEARCH_CONNECTIONS)
         ]
         # Progress is reported from this thread, whatever the callable touches.
@@ -721,6 +944,7 @@ def _search_similar(chunks: list[list[_Group]], done: int, report) -> None:
             report(done)
         for search_done in searches:
             search_done.result()
+    return done
 
 
 def _flush_pending_trigrams() -> None:
@@ -748,7 +972,8 @@ def _set_name_threshold() -> None:
 
 
 def _match_similar(chunk: list[_Group]) -> None:
-    """The closest registry factories of each site in one query, compared in Python."""
+    """The closest registry factories of each site by trigrams, in one query."""
+    _set_name_threshold()
     sql = _SIMILAR_SQL.format(table=connection.ops.quote_name(Factory._meta.db_table))
     params = {
         "limit": CANDIDATES_PER_SITE,
@@ -759,7 +984,11 @@ def _match_similar(chunk: list[_Group]) -> None:
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        _compare_candidates(chunk, cursor.fetchall())
+
+
+def _compare_candidates(chunk: list[_Group], rows: list[tuple]) -> None:
+    """Each site compared with the registry factories found for it (`compare`)."""
     # A merged record found stands for the record it was merged into (with its OS ID).
     survivors = _survivors({row[2] for row in rows if row[2]})
     best: dict[tuple[int, int], Comparison] = {}

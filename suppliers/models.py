@@ -243,6 +243,53 @@ class Factory(models.Model):
         return max((self.affiliate_count or 1) - 1, 0)
 
 
+class FactoryMatchKey(models.Model):
+    """A blocking key of a factory's name: the registry factories a new site is compared with
+    are those sharing a rare one (suppliers/matching.py, README "Factory matching").
+
+    Derived from `country` and `name_key` alone by the SQL function `suppliers_match_keys`
+    and kept by a trigger on the factory table (migration 0021), whatever writes the factory
+    (the matcher's bulk insert, COPY, admin edits, merges): never written by Python.
+    Records merged into another keep their keys, as they keep their name key.
+    """
+
+    pk = models.CompositePrimaryKey("key", "factory_id")
+    key = models.CharField(max_length=300)
+    # The trigger deletes a factory's keys with it: no constraint for Django to cascade.
+    factory = models.ForeignKey(
+        Factory,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("factory match key")
+        verbose_name_plural = _("factory match keys")
+
+    def __str__(self):
+        return self.key
+
+
+class FactoryMatchKeyCount(models.Model):
+    """How many factories hold a blocking key: read once per key probed, so that a site's
+    rare keys are known without counting posting lists (suppliers/matching.py).
+
+    Kept by a statement-level trigger on the key table (migration 0022), never by Python.
+    """
+
+    key = models.CharField(max_length=300, primary_key=True)
+    factories = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("factory match key count")
+        verbose_name_plural = _("factory match key counts")
+
+    def __str__(self):
+        return f"{self.key}: {self.factories}"
+
+
 class SupplierFactory(models.Model):
     """Which company sources from which site, for which products, since when, and who says so."""
 
@@ -532,7 +579,11 @@ class SupplyChainLink(models.Model):
         related_name="+",
     )
     factory = models.ForeignKey(
-        Factory, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        Factory,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     contract = models.ForeignKey(
         "suppliers.Contract", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
