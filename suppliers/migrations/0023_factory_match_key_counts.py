@@ -48,7 +48,7 @@ DROP FUNCTION IF EXISTS suppliers_factory_match_key_counts_sync();
 
 
 class Migration(migrations.Migration):
-    dependencies = [("suppliers", "0021_factory_match_keys")]
+    dependencies = [("suppliers", "0022_factory_match_keys")]
 
     operations = [
         migrations.CreateModel(

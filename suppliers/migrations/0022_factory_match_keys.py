@@ -101,7 +101,7 @@ DROP FUNCTION IF EXISTS suppliers_match_keys(text, text, boolean);
 
 
 class Migration(migrations.Migration):
-    dependencies = [("suppliers", "0020_currency_iso_4217")]
+    dependencies = [("suppliers", "0021_supply_chain_table")]
 
     operations = [
         migrations.CreateModel(
