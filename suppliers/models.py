@@ -579,11 +579,7 @@ class SupplyChainLink(models.Model):
         related_name="+",
     )
     factory = models.ForeignKey(
-        Factory,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
+        Factory, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     contract = models.ForeignKey(
         "suppliers.Contract", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"

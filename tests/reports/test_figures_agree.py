@@ -98,10 +98,11 @@ def test_the_demo_factory_page_and_the_pdf_count_the_same_other_affiliates(demo_
     assert "Affiliates sharing it" not in text
 
 
-def test_the_reports_page_computes_its_figures_without_building_the_report(client, monkeypatch):
+def test_the_reports_page_computes_its_figures_without_building_the_report(
+    demo_data, client, monkeypatch
+):
     from reports import compliance
 
-    call_command("seed_demo", verbosity=0)
     client.force_login(User.objects.get(email="officer@northvale.example"))
 
     def whole_report(*args, **kwargs):
@@ -114,12 +115,13 @@ def test_the_reports_page_computes_its_figures_without_building_the_report(clien
     assert len(_page_key_figures(page.content.decode())) == 10
 
 
-def test_a_long_list_shows_its_first_rows_and_the_annex_holds_them_all(client, monkeypatch):
+def test_a_long_list_shows_its_first_rows_and_the_annex_holds_them_all(
+    demo_data, client, monkeypatch
+):
     from openpyxl import load_workbook
 
     from reports import compliance
 
-    call_command("seed_demo", verbosity=0)
     northvale = Affiliate.objects.get(slug="northvale")
     monkeypatch.setattr(compliance, "ROWS_IN_REPORT", 1)
     monkeypatch.setattr(compliance, "FINDINGS_IN_REPORT", 1)
