@@ -2,8 +2,8 @@
 
     gunicorn config.wsgi:application -c config/gunicorn.conf.py
 
-Workers and threads come from WEB_CONCURRENCY and GUNICORN_THREADS; the defaults were chosen
-from measurements on 2 cores (README "Serving": `make bench-http`). With more than one thread
+Workers and threads come from WEB_CONCURRENCY and GUNICORN_THREADS (README "Serving";
+`make bench-http` compares worker counts). With more than one thread
 per worker the worker class is gthread, otherwise sync.
 """
 
