@@ -27,11 +27,11 @@ import math
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, FloatField, Sum
+from django.db.models import Count, F, FloatField, Max, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -83,6 +83,7 @@ class FactoryPriority:
     other_affiliates: int = 0
     cases: list = field(default_factory=list)
     contracts: list = field(default_factory=list)
+    contract_count: int | None = None  # counted by the ranking query when `contracts` is not read
     rank: int = 0
 
     @property
@@ -185,11 +186,15 @@ class FactoryPriority:
             "the sites disclosed under it).",
             "€%(amount)s of your contracts (%(count)d contracts, each value shared equally over "
             "the sites disclosed under it).",
-            len(self.contracts),
+            self.contracts_counted,
         ) % {
             "amount": number_format(round(self.spend_eur), 0, force_grouping=True),
-            "count": len(self.contracts),
+            "count": self.contracts_counted,
         }
+
+    @property
+    def contracts_counted(self) -> int:
+        return len(self.contracts) if self.contract_count is None else self.contract_count
 
     def leverage_sentence(self) -> str:
         if not self.other_affiliates:
@@ -262,7 +267,8 @@ def _score_sql(reader, today: date) -> tuple[str, list]:
                   FROM {SupplyChainLink._meta.db_table} WHERE affiliate_id = %s) AS pairs
         ),
         spend AS (
-            SELECT links.factory_id, sum(contract.value_eur::float8 / links.sites) AS eur
+            SELECT links.factory_id, sum(contract.value_eur::float8 / links.sites) AS eur,
+                   count(*) AS contracts
             FROM links JOIN {Contract._meta.db_table} AS contract
                  ON contract.id = links.contract_id AND contract.affiliate_id = %s
             GROUP BY links.factory_id
@@ -280,6 +286,7 @@ def _score_sql(reader, today: date) -> tuple[str, list]:
                    coalesce(findings.points, 0.0::float8) AS findings_points,
                    coalesce(risk.points, 0.0::float8) AS country_points,
                    coalesce(spend.eur, 0.0::float8) AS spend_eur,
+                   coalesce(spend.contracts, 0) AS contract_count,
                    {SPEND_POINTS!r}::float8
                        * log(1 + coalesce(spend.eur, 0.0::float8) / {SPEND_UNIT_EUR!r}::float8)
                        AS spend_points,
@@ -319,9 +326,10 @@ class Ranking:
 
     BATCH = 500  # rows read per query when iterated whole (the exports)
 
-    def __init__(self, reader, today: date):
+    def __init__(self, reader, today: date, *, with_actions: bool = False):
         self.reader = reader
         self.today = today
+        self.with_actions = with_actions
 
     @cached_property
     def _length(self) -> int:
@@ -373,7 +381,7 @@ class Ranking:
             scored = _as_dicts(cursor)
             for rank, values in enumerate(scored, start=offset + 1):
                 values["rank"] = rank
-            return _detailed(self.reader, scored, self.today)
+            return _detailed(self.reader, scored, self.today, with_actions=self.with_actions)
 
     def rank_of(self, factory_id: int) -> FactoryPriority | None:
         with self._scope(), connection.cursor() as cursor:
@@ -382,7 +390,7 @@ class Ranking:
             ranked = f"SELECT *, {window} FROM ({sql}) AS s"  # noqa: S608 - as above
             sql = f"SELECT * FROM ({ranked}) AS ranked WHERE id = %s"  # noqa: S608 - as above
             cursor.execute(sql, [*params, factory_id])
-            rows = _detailed(self.reader, _as_dicts(cursor), self.today)
+            rows = _detailed(self.reader, _as_dicts(cursor), self.today, with_actions=True)
         return rows[0] if rows else None
 
 
@@ -391,10 +399,13 @@ def _as_dicts(cursor) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _detailed(reader, scored: list[dict], today: date) -> list[FactoryPriority]:
+def _detailed(
+    reader, scored: list[dict], today: date, *, with_actions: bool
+) -> list[FactoryPriority]:
     """The rows of `scored` (ids and score parts, in rank order) with what their explanation
-    needs: the sites, their findings' counts and categories, the country figures, the
-    contracts and the open cases. Five queries, for these sites only."""
+    needs: the sites, their findings counted by severity and category, the country figures;
+    `with_actions`, also the contracts and the open cases (one site's page). At most six
+    queries, for these sites only, each answering a few rows per site."""
     from monitoring.models import Finding, localized
     from remediation.models import RemediationCase
     from suppliers.models import Contract, CountryRiskIndicator, Factory, SupplyChainLink
@@ -413,34 +424,38 @@ def _detailed(reader, scored: list[dict], today: date) -> list[FactoryPriority]:
             spend_points=values["spend_points"],
             leverage_points=values["leverage_points"],
             spend_eur=values["spend_eur"],
+            contract_count=None if with_actions else values["contract_count"],
             other_affiliates=factory.other_affiliates,
             rank=values["rank"],
         )
 
-    # Findings: how many of each severity, the severe recent ones, the latest, the categories.
+    # Findings, counted by site, severity and category: how many of each severity, the severe
+    # ones of the last RECENT_MONTHS (a finding is recent up to that many whole days old),
+    # the latest publication, the categories.
+    recent_since = today - timedelta(days=math.floor(RECENT_MONTHS * DAYS_PER_MONTH))
     categories: dict[int, set] = defaultdict(set)
-    for finding in (
+    for group in (
         Finding.objects.visible_to(reader)
         .filter(report__factory_id__in=rows)
         .order_by()
-        .values(
-            "report__factory_id", "severity", "published_at", "standard__name", "standard__name_fr"
+        .values("report__factory_id", "severity", "standard__name", "standard__name_fr")
+        .annotate(
+            n=Count("pk"),
+            recent=Count("pk", filter=Q(published_at__date__gte=recent_since)),
+            latest=Max("published_at"),
         )
     ):
-        row = rows[finding["report__factory_id"]]
-        published_on = timezone.localdate(finding["published_at"])
-        row.finding_count += 1
-        row.severity_counts[finding["severity"]] = (
-            row.severity_counts.get(finding["severity"], 0) + 1
-        )
-        if finding["severity"] in SEVERE and (today - published_on).days <= (
-            RECENT_MONTHS * DAYS_PER_MONTH
-        ):
-            row.severe_recent += 1
+        row = rows[group["report__factory_id"]]
+        severity = group["severity"]
+        row.finding_count += group["n"]
+        row.severity_counts[severity] = row.severity_counts.get(severity, 0) + group["n"]
+        if severity in SEVERE:
+            row.severe_recent += group["recent"]
+        published_on = timezone.localdate(group["latest"])
         if row.latest_published is None or published_on > row.latest_published:
             row.latest_published = published_on
         categories[row.factory.pk].add(
-            localized(finding["standard__name"], finding["standard__name_fr"])
+            localized(group["standard__name"], group["standard__name_fr"])
         )
     for pk, names in categories.items():
         rows[pk].categories = sorted(names)
@@ -461,6 +476,8 @@ def _detailed(reader, scored: list[dict], today: date) -> list[FactoryPriority]:
             risk = latest.get((str(row.factory.country), indicator))
             if risk is not None:
                 row.risks.append(risk)
+    if not with_actions:
+        return list(rows.values())
 
     # The contracts that put each site in the supply chain (the spend is the score's).
     links = sorted(
