@@ -360,13 +360,17 @@ class Ranking:
         return rows[0]
 
     def __iter__(self):
-        start = 0
-        while True:
-            rows = self._read(start, self.BATCH)
-            yield from rows
-            if len(rows) < self.BATCH:
-                return
-            start += self.BATCH
+        """Every row (the exports): the sites scored and sorted once (ids and numbers), their
+        details read BATCH sites at a time."""
+        scored = self._scored(0, None)
+        for start in range(0, len(scored), self.BATCH):
+            with self._scope():
+                yield from _detailed(
+                    self.reader,
+                    scored[start : start + self.BATCH],
+                    self.today,
+                    with_actions=self.with_actions,
+                )
 
     def __bool__(self) -> bool:
         return len(self) > 0
@@ -374,14 +378,20 @@ class Ranking:
     def _read(self, offset: int, limit: int) -> list[FactoryPriority]:
         if limit <= 0:
             return []
+        scored = self._scored(offset, limit)
+        with self._scope():
+            return _detailed(self.reader, scored, self.today, with_actions=self.with_actions)
+
+    def _scored(self, offset: int, limit: int | None) -> list[dict]:
+        """The sites' score parts and ranks from `offset`, `limit` of them (None: all)."""
         with self._scope(), connection.cursor() as cursor:
             sql, params = _score_sql(self.reader, self.today)
             sql = f"{sql} ORDER BY {RANKING_ORDER} LIMIT %s OFFSET %s"
             cursor.execute(sql, [*params, limit, offset])
             scored = _as_dicts(cursor)
-            for rank, values in enumerate(scored, start=offset + 1):
-                values["rank"] = rank
-            return _detailed(self.reader, scored, self.today, with_actions=self.with_actions)
+        for rank, values in enumerate(scored, start=offset + 1):
+            values["rank"] = rank
+        return scored
 
     def rank_of(self, factory_id: int) -> FactoryPriority | None:
         with self._scope(), connection.cursor() as cursor:

@@ -15,7 +15,7 @@ from django_scopes import scope, scopes_disabled
 
 from affiliates.reader import Reader
 from monitoring.models import Finding
-from reports.priorities import RankingPaginator, priorities_for, priority_of
+from reports.priorities import Ranking, RankingPaginator, priorities_for, priority_of
 from suppliers.models import CountryRiskIndicator, Factory
 from tests.factories import (
     AffiliateFactory,
@@ -107,7 +107,8 @@ def _summary(row, *, actions=True):
     )
 
 
-def test_postgresql_ranks_as_the_python_code_did(northvale, varied):
+def test_postgresql_ranks_as_the_python_code_did(northvale, varied, monkeypatch):
+    monkeypatch.setattr(Ranking, "BATCH", 5)  # the exports' batches, here several
     reader = Reader.for_affiliate(northvale)
     today = timezone.localdate()
     with scope(affiliate=northvale):
