@@ -29,7 +29,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, FloatField, Max, Q, Sum
 from django.db.models.expressions import RawSQL
@@ -236,7 +235,7 @@ def _score_sql(reader, today: date) -> tuple[str, list]:
         f'CASE "{finding}"."severity" {severity} END * power(0.5::float8, '
         f'(greatest(%s::date - ("{finding}"."published_at" AT TIME ZONE %s)::date, 0) '
         f"/ %s::float8) / %s::float8)",
-        [today, settings.TIME_ZONE, DAYS_PER_MONTH, HALF_LIFE_MONTHS],
+        [today, timezone.get_current_timezone_name(), DAYS_PER_MONTH, HALF_LIFE_MONTHS],
         output_field=FloatField(),
     )
     findings_sql, findings_params = (
