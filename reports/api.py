@@ -12,6 +12,7 @@ from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
 from suppliers.models import Factory
 
 from .models import ComplianceReport
+from .priorities import RankingPagination
 from .serializers import ComplianceReportSerializer
 
 
@@ -117,6 +118,7 @@ class PriorityViewSet(AffiliateScopedAPIMixin, viewsets.GenericViewSet):
 
     serializer_class = PrioritySerializer
     queryset = Factory.objects.none()  # for the schema: the rows are computed, not queried
+    pagination_class = RankingPagination  # the ranking's count is exact, never capped
 
     def list(self, request, *args, **kwargs):
         from .priorities import priorities_for

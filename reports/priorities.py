@@ -15,21 +15,31 @@
 - **leverage**: `LEVERAGE_POINTS × min(other affiliates, LEVERAGE_CAP)`, the other affiliates
   that have the site in their supply chain: a count, never which.
 
-Every weight is below, in one place; README "Where to act first" says the same. The whole
-ranking is read in a fixed number of queries whatever the number of sites and findings.
+Every weight is below, in one place; README "Where to act first" says the same. PostgreSQL
+computes the score of every site and sorts them (`_score_sql`, one query): Python reads only
+the rows of the page asked for, and their details, in a fixed number of queries whatever the
+number of sites and findings.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from django.db import connection
+from django.db.models import Count, F, FloatField, Max, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_scopes import scope
+
+from core.pagination import CappedPageNumberPagination, CappedPaginator
 
 # --- The weights --------------------------------------------------------------------------
 SEVERITY_POINTS = {"low": 1.0, "medium": 2.0, "high": 4.0, "critical": 8.0}
@@ -72,6 +82,7 @@ class FactoryPriority:
     other_affiliates: int = 0
     cases: list = field(default_factory=list)
     contracts: list = field(default_factory=list)
+    contract_count: int | None = None  # counted by the ranking query when `contracts` is not read
     rank: int = 0
 
     @property
@@ -174,11 +185,15 @@ class FactoryPriority:
             "the sites disclosed under it).",
             "€%(amount)s of your contracts (%(count)d contracts, each value shared equally over "
             "the sites disclosed under it).",
-            len(self.contracts),
+            self.contracts_counted,
         ) % {
             "amount": number_format(round(self.spend_eur), 0, force_grouping=True),
-            "count": len(self.contracts),
+            "count": self.contracts_counted,
         }
+
+    @property
+    def contracts_counted(self) -> int:
+        return len(self.contracts) if self.contract_count is None else self.contract_count
 
     def leverage_sentence(self) -> str:
         if not self.other_affiliates:
@@ -203,58 +218,262 @@ def leverage_points(other_affiliates: int) -> float:
     return LEVERAGE_POINTS * min(other_affiliates, LEVERAGE_CAP)
 
 
-def priorities_for(reader, *, today: date | None = None) -> list[FactoryPriority]:
-    """The affiliate's supply-chain sites, highest score first (then by name). Reads as
-    `reader` (an affiliate's), inside its scope; six queries whatever the numbers."""
+def _score_sql(reader, today: date) -> tuple[str, list]:
+    """One SELECT of the affiliate's supply-chain sites with the four parts of their score,
+    computed by PostgreSQL: `id, name, findings_points, country_points, spend_eur,
+    spend_points, leverage_points, score`. The findings and the sites are the ORM's
+    `visible_to(reader)` (the visibility rules stay in one place); the sums follow the
+    Python formulas above operation by operation, so the floats are the same."""
+    from monitoring.models import Finding
+    from suppliers.models import Contract, CountryRiskIndicator, Factory, SupplyChainLink
+
+    finding = Finding._meta.db_table
+    severity = " ".join(
+        f"WHEN '{value}' THEN {points!r}::float8" for value, points in SEVERITY_POINTS.items()
+    )
+    weight = RawSQL(  # noqa: S611 - names and weights are ours, values are parameters
+        f'CASE "{finding}"."severity" {severity} END * power(0.5::float8, '
+        f'(greatest(%s::date - ("{finding}"."published_at" AT TIME ZONE %s)::date, 0) '
+        f"/ %s::float8) / %s::float8)",
+        [today, timezone.get_current_timezone_name(), DAYS_PER_MONTH, HALF_LIFE_MONTHS],
+        output_field=FloatField(),
+    )
+    findings_sql, findings_params = (
+        Finding.objects.visible_to(reader)
+        .order_by()
+        .values(factory=F("report__factory_id"))
+        .annotate(points=Sum(weight))
+        .values("factory", "points")
+        .query.sql_with_params()
+    )
+    sites_sql, sites_params = (
+        Factory.objects.visible_to(reader)
+        .order_by()
+        .values("id", "name", "country", "affiliate_count")
+        .query.sql_with_params()
+    )
+    risk_points = " ".join(
+        f"WHEN '{level}' THEN {points!r}::float8" for level, points in COUNTRY_RISK_POINTS.items()
+    )
+    Indicator = CountryRiskIndicator.Indicator
+    sql = f"""
+        WITH sites AS ({sites_sql}),
+        findings AS ({findings_sql}),
+        links AS (
+            SELECT contract_id, factory_id,
+                   count(*) OVER (PARTITION BY contract_id) AS sites
+            FROM (SELECT DISTINCT contract_id, factory_id
+                  FROM {SupplyChainLink._meta.db_table} WHERE affiliate_id = %s) AS pairs
+        ),
+        spend AS (
+            SELECT links.factory_id, sum(contract.value_eur::float8 / links.sites) AS eur,
+                   count(*) AS contracts
+            FROM links JOIN {Contract._meta.db_table} AS contract
+                 ON contract.id = links.contract_id AND contract.affiliate_id = %s
+            GROUP BY links.factory_id
+        ),
+        risk AS (
+            SELECT country, sum(CASE level {risk_points} END) AS points
+            FROM (SELECT DISTINCT ON (country, indicator) country, indicator, level
+                  FROM {CountryRiskIndicator._meta.db_table}
+                  WHERE indicator IN (%s, %s)
+                  ORDER BY country, indicator, year DESC, id DESC) AS latest
+            GROUP BY country
+        ),
+        parts AS (
+            SELECT sites.id, sites.name,
+                   coalesce(findings.points, 0.0::float8) AS findings_points,
+                   coalesce(risk.points, 0.0::float8) AS country_points,
+                   coalesce(spend.eur, 0.0::float8) AS spend_eur,
+                   coalesce(spend.contracts, 0) AS contract_count,
+                   {SPEND_POINTS!r}::float8
+                       * log(1 + coalesce(spend.eur, 0.0::float8) / {SPEND_UNIT_EUR!r}::float8)
+                       AS spend_points,
+                   {LEVERAGE_POINTS!r}::float8 * least(
+                       greatest(coalesce(nullif(sites.affiliate_count, 0), 1) - 1, 0),
+                       {LEVERAGE_CAP}
+                   ) AS leverage_points
+            FROM sites
+            LEFT JOIN findings ON findings.factory = sites.id
+            LEFT JOIN spend ON spend.factory_id = sites.id
+            LEFT JOIN risk ON risk.country = sites.country
+        )
+        SELECT *, round((findings_points + country_points + spend_points + leverage_points)
+                        ::numeric, 2) AS score
+        FROM parts
+    """  # noqa: S608 - the subqueries are Django's SQL, names ours, values parameters
+    params = [
+        *sites_params,
+        *findings_params,
+        reader.affiliate.pk,
+        reader.affiliate.pk,
+        Indicator.FORCED_LABOUR,
+        Indicator.CHILD_LABOUR,
+    ]
+    return sql, params
+
+
+# Highest score first, then by name as Python compares strings (code points), then by id.
+RANKING_ORDER = 'score DESC, name COLLATE "C", id'
+
+
+class Ranking:
+    """The affiliate's ranking as a sequence that reads only what is asked for: its length
+    is the number of sites (one count), a slice is one ranking query with LIMIT and OFFSET
+    plus the details of that slice's sites (a fixed number of queries whatever the size).
+    `CappedPaginator` and DRF's pagination page through it like a list."""
+
+    BATCH = 500  # rows read per query when iterated whole (the exports)
+
+    def __init__(self, reader, today: date, *, with_actions: bool = False):
+        self.reader = reader
+        self.today = today
+        self.with_actions = with_actions
+
+    @cached_property
+    def _length(self) -> int:
+        from suppliers.models import Factory
+
+        with self._scope():
+            return Factory.objects.visible_to(self.reader).count()
+
+    def _scope(self):
+        """The reader's own scope: a ranking sliced after its caller's scope has ended (a
+        template, a test) still reads as the affiliate it was made for, and only so."""
+        return scope(affiliate=self.reader.affiliate)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                raise ValueError("Ranking slices take no step")
+            return self._read(start, max(stop - start, 0))
+        if index < 0:
+            index += len(self)
+        rows = self._read(index, 1)
+        if not rows:
+            raise IndexError(index)
+        return rows[0]
+
+    def __iter__(self):
+        """Every row (the exports): the sites scored and sorted once (ids and numbers), their
+        details read BATCH sites at a time."""
+        scored = self._scored(0, None)
+        for start in range(0, len(scored), self.BATCH):
+            with self._scope():
+                yield from _detailed(
+                    self.reader,
+                    scored[start : start + self.BATCH],
+                    self.today,
+                    with_actions=self.with_actions,
+                )
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def _read(self, offset: int, limit: int) -> list[FactoryPriority]:
+        if limit <= 0:
+            return []
+        scored = self._scored(offset, limit)
+        with self._scope():
+            return _detailed(self.reader, scored, self.today, with_actions=self.with_actions)
+
+    def _scored(self, offset: int, limit: int | None) -> list[dict]:
+        """The sites' score parts and ranks from `offset`, `limit` of them (None: all)."""
+        with self._scope(), connection.cursor() as cursor:
+            sql, params = _score_sql(self.reader, self.today)
+            sql = f"{sql} ORDER BY {RANKING_ORDER} LIMIT %s OFFSET %s"
+            cursor.execute(sql, [*params, limit, offset])
+            scored = _as_dicts(cursor)
+        for rank, values in enumerate(scored, start=offset + 1):
+            values["rank"] = rank
+        return scored
+
+    def rank_of(self, factory_id: int) -> FactoryPriority | None:
+        with self._scope(), connection.cursor() as cursor:
+            sql, params = _score_sql(self.reader, self.today)
+            window = f"row_number() OVER (ORDER BY {RANKING_ORDER}) AS rank"
+            ranked = f"SELECT *, {window} FROM ({sql}) AS s"  # noqa: S608 - as above
+            sql = f"SELECT * FROM ({ranked}) AS ranked WHERE id = %s"  # noqa: S608 - as above
+            cursor.execute(sql, [*params, factory_id])
+            rows = _detailed(self.reader, _as_dicts(cursor), self.today, with_actions=True)
+        return rows[0] if rows else None
+
+
+def _as_dicts(cursor) -> list[dict]:
+    names = [column.name for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _detailed(
+    reader, scored: list[dict], today: date, *, with_actions: bool
+) -> list[FactoryPriority]:
+    """The rows of `scored` (ids and score parts, in rank order) with what their explanation
+    needs: the sites, their findings counted by severity and category, the country figures;
+    `with_actions`, also the contracts and the open cases (one site's page). At most six
+    queries, for these sites only, each answering a few rows per site."""
     from monitoring.models import Finding, localized
     from remediation.models import RemediationCase
     from suppliers.models import Contract, CountryRiskIndicator, Factory, SupplyChainLink
 
+    if not scored:
+        return []
     affiliate = reader.affiliate
-    today = today or timezone.localdate()
-    factories = list(
-        Factory.objects.visible_to(reader).with_affiliate_count().order_by("name", "pk")
-    )
-    rows = {
-        factory.pk: FactoryPriority(factory=factory, other_affiliates=factory.other_affiliates)
-        for factory in factories
-    }
+    factories = Factory.objects.in_bulk([values["id"] for values in scored])
+    rows = {}
+    for values in scored:
+        factory = factories[values["id"]]
+        rows[factory.pk] = FactoryPriority(
+            factory=factory,
+            findings_points=values["findings_points"],
+            country_points=values["country_points"],
+            spend_points=values["spend_points"],
+            leverage_points=values["leverage_points"],
+            spend_eur=values["spend_eur"],
+            contract_count=None if with_actions else values["contract_count"],
+            other_affiliates=factory.other_affiliates,
+            rank=values["rank"],
+        )
 
-    # Findings: severity and recency.
-    findings = (
+    # Findings, counted by site, severity and category: how many of each severity, the severe
+    # ones of the last RECENT_MONTHS (a finding is recent up to that many whole days old),
+    # the latest publication, the categories.
+    recent_since = today - timedelta(days=math.floor(RECENT_MONTHS * DAYS_PER_MONTH))
+    categories: dict[int, set] = defaultdict(set)
+    for group in (
         Finding.objects.visible_to(reader)
         .filter(report__factory_id__in=rows)
         .order_by()
-        .values(
-            "report__factory_id", "severity", "published_at", "standard__name", "standard__name_fr"
+        .values("report__factory_id", "severity", "standard__name", "standard__name_fr")
+        .annotate(
+            n=Count("pk"),
+            recent=Count("pk", filter=Q(published_at__date__gte=recent_since)),
+            latest=Max("published_at"),
         )
-    )
-    categories: dict[int, set] = defaultdict(set)
-    for finding in findings:
-        row = rows[finding["report__factory_id"]]
-        published_on = timezone.localdate(finding["published_at"])
-        row.findings_points += finding_points(finding["severity"], published_on, today)
-        row.finding_count += 1
-        row.severity_counts[finding["severity"]] = (
-            row.severity_counts.get(finding["severity"], 0) + 1
-        )
-        if finding["severity"] in SEVERE and (today - published_on).days <= (
-            RECENT_MONTHS * DAYS_PER_MONTH
-        ):
-            row.severe_recent += 1
+    ):
+        row = rows[group["report__factory_id"]]
+        severity = group["severity"]
+        row.finding_count += group["n"]
+        row.severity_counts[severity] = row.severity_counts.get(severity, 0) + group["n"]
+        if severity in SEVERE:
+            row.severe_recent += group["recent"]
+        published_on = timezone.localdate(group["latest"])
         if row.latest_published is None or published_on > row.latest_published:
             row.latest_published = published_on
         categories[row.factory.pk].add(
-            localized(finding["standard__name"], finding["standard__name_fr"])
+            localized(group["standard__name"], group["standard__name_fr"])
         )
     for pk, names in categories.items():
         rows[pk].categories = sorted(names)
 
-    # Country risk: the latest year of each indicator.
+    # Country risk: the latest year of each indicator, as the score counted it.
     Indicator = CountryRiskIndicator.Indicator
     latest: dict[tuple[str, str], CountryRisk] = {}
     for figure in CountryRiskIndicator.objects.filter(
-        country__in={str(f.country) for f in factories},
+        country__in={str(row.factory.country) for row in rows.values()},
         indicator__in=[Indicator.FORCED_LABOUR, Indicator.CHILD_LABOUR],
     ).order_by("country", "indicator", "-year", "-pk"):
         latest.setdefault(
@@ -266,28 +485,24 @@ def priorities_for(reader, *, today: date | None = None) -> list[FactoryPriority
             risk = latest.get((str(row.factory.country), indicator))
             if risk is not None:
                 row.risks.append(risk)
-                row.country_points += COUNTRY_RISK_POINTS[risk.level]
+    if not with_actions:
+        return list(rows.values())
 
-    # Spend: each contract's value in euros shared equally over the sites disclosed under it.
-    links = set(
-        SupplyChainLink.objects.filter(affiliate=affiliate).values_list("contract_id", "factory_id")
+    # The contracts that put each site in the supply chain (the spend is the score's).
+    links = sorted(
+        set(
+            SupplyChainLink.objects.filter(affiliate=affiliate, factory_id__in=rows).values_list(
+                "contract_id", "factory_id"
+            )
+        )
     )
-    sites_per_contract: dict[int, int] = defaultdict(int)
-    for contract_id, _factory_id in links:
-        sites_per_contract[contract_id] += 1
-    contracts = {
-        contract.pk: contract
-        for contract in Contract.objects.filter(
-            affiliate=affiliate, pk__in=sites_per_contract
-        ).select_related("contractor", "disclosure")
-    }
-    for contract_id, factory_id in sorted(links):
-        row = rows.get(factory_id)
-        contract = contracts.get(contract_id)
-        if row is None or contract is None:
-            continue
-        row.spend_eur += float(contract.value_eur) / sites_per_contract[contract_id]
-        row.contracts.append(contract)
+    contracts = Contract.objects.filter(
+        affiliate=affiliate, pk__in={contract_id for contract_id, _site in links}
+    ).select_related("contractor", "disclosure")
+    contracts = {contract.pk: contract for contract in contracts}
+    for contract_id, factory_id in links:
+        if contract_id in contracts:
+            rows[factory_id].contracts.append(contracts[contract_id])
 
     # Open cases at the sites, for "join the case".
     for case in (
@@ -298,22 +513,36 @@ def priorities_for(reader, *, today: date | None = None) -> list[FactoryPriority
         .order_by("opened_on", "pk")
     ):
         rows[case.factory_id].cases.append(case)
+    return list(rows.values())
 
-    for row in rows.values():
-        row.spend_points = spend_points(row.spend_eur)
-        row.leverage_points = leverage_points(row.other_affiliates)
-    ranked = sorted(rows.values(), key=lambda row: (-row.score, row.factory.name, row.factory.pk))
-    for rank, row in enumerate(ranked, start=1):
-        row.rank = rank
-    return ranked
+
+class RankingPaginator(CappedPaginator):
+    """The shared pager over a `Ranking`: its count is exact and cheap (the sites of one
+    supply chain, from the index `supply_chain_affiliate`), and a deep page costs what the
+    first does (PostgreSQL scores and sorts every site either way), so it is never capped."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_limit = sys.maxsize
+
+
+class RankingPagination(CappedPageNumberPagination):
+    """The API's pages of a `Ranking`."""
+
+    django_paginator_class = RankingPaginator
+
+
+def priorities_for(reader, *, today: date | None = None) -> Ranking:
+    """The affiliate's supply-chain sites, highest score first (then by name), as a lazy
+    sequence: slice it (a page) or iterate it (an export). Reads as `reader` (an
+    affiliate's), inside its scope; a slice costs a fixed number of queries, and PostgreSQL
+    ranks the sites without sending them to Python."""
+    return Ranking(reader, today or timezone.localdate())
 
 
 def priority_of(reader, factory_id: int, *, today: date | None = None) -> FactoryPriority | None:
     """One site's row of the ranking (its rank among all), or None outside the supply chain."""
-    for row in priorities_for(reader, today=today):
-        if row.factory.pk == factory_id:
-            return row
-    return None
+    return priorities_for(reader, today=today).rank_of(factory_id)
 
 
 def export_header() -> list[str]:

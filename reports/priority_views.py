@@ -1,7 +1,6 @@
 """Where to act first (`/a/<slug>/priorities/`) and the forced-labour dossier of a factory
 (`reports/priorities.py`, `reports/dossier.py`)."""
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
@@ -15,7 +14,13 @@ from core.spreadsheets import attachment, csv_response, xlsx_response
 from suppliers.models import Factory
 
 from .dossier import dossier_json, dossier_pdf
-from .priorities import export_header, export_row, priorities_for, priority_of
+from .priorities import (
+    RankingPaginator,
+    export_header,
+    export_row,
+    priorities_for,
+    priority_of,
+)
 
 
 class PrioritiesView(AffiliateViewMixin, TemplateView):
@@ -26,7 +31,7 @@ class PrioritiesView(AffiliateViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = Paginator(priorities_for(self.reader), self.paginate_by).get_page(
+        page = RankingPaginator(priorities_for(self.reader), self.paginate_by).get_page(
             self.request.GET.get("page")
         )
         context.update(page_obj=page, rows=page.object_list, is_paginated=page.has_other_pages())
@@ -48,7 +53,8 @@ class PriorityDetailView(AffiliateViewMixin, TemplateView):
 
 
 class PrioritiesExportView(AffiliateViewMixin, View):
-    """The whole ranking as CSV or XLSX (formula-safe cells, core.spreadsheets)."""
+    """The whole ranking as CSV or XLSX (formula-safe cells, core.spreadsheets), read from
+    the database in batches."""
 
     http_method_names = ["get"]
     file_format = "csv"
