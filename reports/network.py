@@ -212,12 +212,9 @@ def _seed(seed: int, stdout, *, owner: bool) -> Counter:
             counts = network.make()
     else:
         counts = network.make()
-    # Stored aggregates: the triggers kept them already; exact even if a COPY ran without them.
-    from monitoring.aggregates import refresh_report_aggregates
-    from remediation.aggregates import refresh_case_aggregates
-
-    refresh_report_aggregates()
-    refresh_case_aggregates()
+    # The reports' and cases' stored aggregates were kept by their triggers during the COPY
+    # (`manage.py verify_aggregates` checks them); refreshing every row again here planned
+    # badly on tables filled in the same transaction, without statistics.
     supply_chain_refresh()  # the supply-chain table and factories' leverage, from the lines
     counts = Counter({"affiliates": Affiliate.objects.count(), **counts})
     write(

@@ -62,6 +62,7 @@ def _fetch(sql, params=()):
 LATER_COLUMNS = {
     "outboxemail": {"attachments"},  # core 0004
     "contract": {"ocds_award_id"},  # suppliers 0017
+    "compliancereport": {"annex"},  # reports 0004
 }
 
 
