@@ -83,7 +83,6 @@ from suppliers.models import (
     Supplier,
 )
 from suppliers.querysets import SUPPLY_CHAIN_STATUSES
-from suppliers.services import supply_chain_refresh
 
 from . import network_data as data
 
@@ -212,10 +211,14 @@ def _seed(seed: int, stdout, *, owner: bool) -> Counter:
             counts = network.make()
     else:
         counts = network.make()
-    # The reports' and cases' stored aggregates were kept by their triggers during the COPY
-    # (`manage.py verify_aggregates` checks them); refreshing every row again here planned
-    # badly on tables filled in the same transaction, without statistics.
-    supply_chain_refresh()  # the supply-chain table and factories' leverage, from the lines
+    # The stored aggregates (reports, cases, the supply-chain table and factories' leverage)
+    # were kept by their statement triggers during the COPY; `verify_aggregates` checks them.
+    # A full refresh here would plan badly on tables filled in this transaction, without
+    # statistics, so the owner gathers them instead, for whatever reads the network next.
+    if owner:
+        with connection.cursor() as cursor:
+            for table in [model._meta.db_table for model in TABLES] + ["suppliers_supply_chain"]:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
     counts = Counter({"affiliates": Affiliate.objects.count(), **counts})
     write(
         "Generated: "
