@@ -10,15 +10,19 @@ list (`CappedPageNumberPagination`) pages through `CappedPaginator`:
   the first does, not an OFFSET over the whole list;
 - a list longer than the limit has no known last page number: its pages are numbered from the
   start (1, 2, …) and from the end (-1 is the last page, -2 the one before), and whether there
-  is a next or previous page comes from reading one row more than the page shows.
+  is a next or previous page comes from reading one row more than the page shows;
+- `?page=last` (Django's word) opens the last page: -1 when the count stopped at the limit,
+  not the page the limit ends on (`paginate_queryset`).
 """
 
 from math import ceil
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -143,6 +147,34 @@ class CappedPaginator(Paginator):
             return 0
         hits = max(1, min(self.count, self.count_limit) - self.orphans)
         return ceil(hits / self.per_page)
+
+
+def paginate_queryset(view, queryset, page_size):
+    """`MultipleObjectMixin.paginate_queryset` (every list page's: `core.apps`), where
+    `page=last` is the last page the paginator knows (`last_page_number`): -1, read from the
+    end, for a list longer than the count limit; Django's own would open the page the limit
+    ends on, read with an OFFSET of 10,000 rows and not the last one."""
+    paginator = view.get_paginator(
+        queryset,
+        page_size,
+        orphans=view.get_paginate_orphans(),
+        allow_empty_first_page=view.get_allow_empty(),
+    )
+    page = view.kwargs.get(view.page_kwarg) or view.request.GET.get(view.page_kwarg) or 1
+    if page == "last":
+        page = getattr(paginator, "last_page_number", None) or paginator.num_pages
+    try:
+        page_number = int(page)
+    except (TypeError, ValueError):
+        raise Http404(_("Page is not “last”, nor can it be converted to an int.")) from None
+    try:
+        page = paginator.page(page_number)
+    except InvalidPage as error:
+        raise Http404(
+            _("Invalid page (%(page_number)s): %(message)s")
+            % {"page_number": page_number, "message": str(error)}
+        ) from error
+    return (paginator, page, page.object_list, page.has_other_pages())
 
 
 def _reversible(rows) -> bool:

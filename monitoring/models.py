@@ -396,6 +396,17 @@ class MonitoringReport(models.Model):
                 fields=["status", "-fast_track", "-top_severity", "submitted_at", "id"],
                 name="report_queue_order",
             ),
+            # A partner's list of its reports, the last changed first, and its counts by
+            # status (from the index alone).
+            models.Index(fields=["partner", "-updated_at", "-id"], name="report_partner_order"),
+            models.Index(fields=["partner", "status"], name="report_partner_status"),
+            # The published reports, the newest first (an affiliate's API list): walked in
+            # order, the supply chain probed per report.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=models.Q(status="published", published_at__isnull=False),
+                name="report_published_order",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

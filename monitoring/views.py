@@ -116,7 +116,7 @@ class PartnerDashboardView(ExportMixin, PartnerRequiredMixin, ListView):
             MonitoringReport.objects.visible_to(self.reader)
             .order_by()
             .values_list("status")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))  # COUNT(*): read from `report_partner_status` alone
         )
         context["needs_information"] = by_status.get(Status.NEEDS_INFORMATION, 0)
         rows = [(str(label), by_status.get(value, 0)) for value, label in Status.choices]

@@ -223,6 +223,24 @@ class Factory(models.Model):
                 condition=models.Q(merged_into__isnull=True),
                 name="factory_leverage_rank",
             ),
+            # An affiliate's supply chain page, read in its order (country, then name) from
+            # either end, a country's sites together; the chain is probed per site.
+            models.Index(
+                fields=["country", "name", "id"],
+                condition=models.Q(merged_into__isnull=True),
+                name="factory_country_order",
+            ),
+            # The API's order (name), from either end, the chain probed per site.
+            models.Index(
+                fields=["name", "id"],
+                condition=models.Q(merged_into__isnull=True),
+                name="factory_name_order",
+            ),
+            # The sites of a supply chain counted (capped at the list limit): merged, in key
+            # order, with the chain's own index, rather than the registry read and hashed.
+            models.Index(
+                fields=["id"], condition=models.Q(merged_into__isnull=True), name="factory_active"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -809,9 +809,10 @@ def companies_supplying(affiliate):
         contractors = Contract.objects.filter(affiliate=affiliate).values("contractor_id")
     chain = Factory.objects.in_supply_chain_of(affiliate)
     brands = SupplierFactory.objects.filter(factory__in=chain).values("supplier_id")
-    return Supplier.objects.filter(
-        Q(pk__in=contractors) | Q(pk__in=brands) | Q(pk__in=chain.values("owner_id"))
-    )
+    # The owners (few sites name one): from the sites that have an owner, probed in the chain,
+    # rather than every site of the chain joined to the registry.
+    owners = chain.filter(owner__isnull=False).values("owner_id")
+    return Supplier.objects.filter(Q(pk__in=contractors) | Q(pk__in=brands) | Q(pk__in=owners))
 
 
 def scores_of(company) -> list[QuarterScore]:

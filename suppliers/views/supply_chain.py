@@ -35,7 +35,7 @@ class SupplyChainView(ExportMixin, AffiliateViewMixin, ListView):
         visible = Factory.objects.visible_to(self.reader)
         self.filters = FactoryFilterForm(self.request.GET, queryset=visible)
         queryset = with_counts(
-            visible.with_affiliate_count().order_by("country", "name"), self.reader
+            visible.with_affiliate_count().order_by("country", "name", "pk"), self.reader
         )
         return self.filters.apply(queryset)
 

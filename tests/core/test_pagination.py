@@ -68,6 +68,14 @@ def test_contract_list_says_more_than_the_limit_and_links_the_last_page(
     assert references[-1] in last and references[5] in last and references[4] not in last
     assert 'href="?page=-2" rel="prev"' in last
     assert 'rel="next"' not in last
+    # Django's `page=last` is that page too, not the page the count limit ends on (page 1).
+    word = client.get("/a/northvale/contracts/?page=last").content.decode()
+    assert references[-1] in word and references[4] not in word
+    assert 'href="?page=-2" rel="prev"' in word
+    settings.EW_LIST_COUNT_LIMIT = 100  # counted: `page=last` is the numbered last page
+    word = client.get("/a/northvale/contracts/?page=last").content.decode()
+    assert "Page 2 of 2" in word and references[-1] in word
+    assert client.get("/a/northvale/contracts/?page=first").status_code == 404
 
 
 def test_api_count_is_capped_and_next_reads_beyond_the_limit(
