@@ -32,13 +32,16 @@ from django import forms
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from core import readmodel
 from core.charts import bar_chart, heat_map, stacked_bar_chart
+from core.filters import counted_choices, counted_label, list_counts
 from core.forms import country_choices
 from grievances.models import Category as GrievanceCategory
 from grievances.models import Grievance
@@ -720,11 +723,6 @@ SHEET_TITLES = {
 }
 
 
-def risk_table(reader, slug: str, filters=None) -> RiskTable:
-    """One table by its slug; KeyError for an unknown one."""
-    return TABLES[slug](reader, filters)
-
-
 # The page shows the factories with the most grievances, not one row per factory.
 PAGE_GRIEVANCE_FACTORIES = 50
 
@@ -732,25 +730,141 @@ PAGE_GRIEVANCE_FACTORIES = 50
 SUMMARISED = (indicator_heat_map, child_labour, sectors_and_products, quarterly_trend, country_risk)
 
 
-def risk_tables(reader, filters=None, *, summary=None) -> list[RiskTable]:
-    """Every table, in page order, as the page shows them (rows bounded); the findings are
-    counted once for all of them (`finding_summary`)."""
-    summary = summary or finding_summary(reader, filters)
-    tables = []
-    for build in TABLES.values():
-        if build is grievances_by_factory:
-            tables.append(build(reader, filters, limit=PAGE_GRIEVANCE_FACTORIES))
-        elif build in SUMMARISED:
-            tables.append(build(reader, filters, summary=summary))
-        else:
-            tables.append(build(reader, filters))
-    return tables
+# --- Cached (core/readmodel.py) -------------------------------------------------------------
+#
+# The tables are read models: every one is kept in the cache under the generation of the domain
+# data, keyed by whose they are (staff, or the affiliate), the language, the filters and
+# whatever else they depend on (the grievance threshold, the page's row limit). Nested entries
+# share the work: the page and the API read the same tables, which read the same
+# `finding_summary`. Nothing here depends on today's date.
+
+
+def _owner(reader) -> tuple | None:
+    """Whose tables these are, for the cache key; None for a reader whose tables are not
+    cached (nobody's: they count nothing)."""
+    if reader.is_staff:
+        return ("staff",)
+    if reader.is_affiliate and reader.affiliate is not None:
+        return ("affiliate", reader.affiliate.pk)
+    return None
+
+
+def _filter_key(filters) -> tuple:
+    """The filters as plain values, in a fixed order (a Code category by its pk)."""
+    filters = {key: value for key, value in (filters or {}).items() if value not in (None, "")}
+    unknown = set(filters) - set(FILTERS)
+    if unknown:
+        raise ValueError(f"Unknown risk filters: {sorted(unknown)}")
+    return tuple(
+        (key, str(getattr(filters[key], "pk", filters[key]))) for key in FILTERS if key in filters
+    )
+
+
+def _cached(name: str, reader, parts: tuple, compute: Callable):
+    owner = _owner(reader)
+    if owner is None:
+        return compute()
+    return readmodel.cached(f"risk-{name}", (*owner, *parts), compute)
+
+
+def _texts() -> tuple:
+    """What the words of a table depend on besides the data."""
+    return (translation.get_language(), settings.EW_GRIEVANCE_COUNT_THRESHOLD)
+
+
+def cached_summary(reader, filters=None) -> FindingSummary:
+    """`finding_summary`, cached (numbers only: the same in every language)."""
+    return _cached(
+        "summary", reader, (_filter_key(filters),), lambda: finding_summary(reader, filters)
+    )
+
+
+class _Once:
+    """A value computed at most once, when first asked for: the summary shared by the tables
+    built in one request, read from the cache only if one of them needs it."""
+
+    def __init__(self, compute: Callable):
+        self._compute = compute
+        self._done = False
+        self._value = None
+
+    def __call__(self):
+        if not self._done:
+            self._value, self._done = self._compute(), True
+        return self._value
+
+
+def risk_tables(reader, filters=None, *, whole: bool = False, summary=None) -> list[RiskTable]:
+    """Every table, in page order (cached). As the page shows them, the grievances table
+    keeps only the `PAGE_GRIEVANCE_FACTORIES` factories with the most grievances; `whole`
+    (the API and the exports), all of them. The findings are counted once for all of them
+    (`finding_summary`, cached too; `summary`, a callable returning it, when the caller has
+    it)."""
+    limit = None if whole else PAGE_GRIEVANCE_FACTORIES
+
+    def compute():
+        once = summary or _Once(lambda: cached_summary(reader, filters))
+        tables = []
+        for build in TABLES.values():
+            if build is grievances_by_factory:
+                tables.append(build(reader, filters, limit=limit))
+            elif build in SUMMARISED:
+                tables.append(build(reader, filters, summary=once()))
+            else:
+                tables.append(build(reader, filters))
+        return tables
+
+    return _cached("tables", reader, (limit, *_texts(), _filter_key(filters)), compute)
+
+
+def risk_table(reader, slug: str, filters=None) -> RiskTable:
+    """One table by its slug, whole (the exports, the API): read from `risk_tables`' entry,
+    which the other tables' exports and the API list share; KeyError for an unknown one."""
+    if slug not in TABLES:
+        raise KeyError(slug)
+    [table] = [table for table in risk_tables(reader, filters, whole=True) if table.slug == slug]
+    return table
 
 
 def risk_overview(reader, filters=None, *, summary=None) -> dict:
     """The page's headline figures (from `finding_summary`)."""
-    overall = (summary or finding_summary(reader, filters)).overall
+    overall = (summary or cached_summary(reader, filters)).overall
     return {key: overall[key] for key in ("total", "factories", "fast_track")}
+
+
+def risk_page(reader, filters=None) -> dict:
+    """What the page shows: the headline figures and the tables (`risk_tables`), from one
+    cache entry when it is there."""
+
+    def compute():
+        summary = _Once(lambda: cached_summary(reader, filters))
+        return {
+            "overview": risk_overview(reader, filters, summary=summary()),
+            "tables": risk_tables(reader, filters, summary=summary),
+        }
+
+    return _cached("page", reader, (*_texts(), _filter_key(filters)), compute)
+
+
+# The lookups of the page's filters whose choices are counted, by form field.
+CHOICE_LOOKUPS = {
+    "country": "report__factory__country",
+    "sector": "report__factory__sector",
+    "severity": "severity",
+    "standard": "standard",
+}
+
+
+def present_counts(reader) -> dict | None:
+    """How many of the reader's (unfiltered) findings hold each value of the page's filters,
+    {field: Counter}, from one query that reads at most `EW_FILTER_COUNT_LIMIT` + 1 rows
+    (core/filters.py); None over that (cached)."""
+
+    def compute():
+        counts = list_counts(risk_findings(reader), *CHOICE_LOOKUPS.values())
+        return None if counts is None else dict(zip(CHOICE_LOOKUPS, counts, strict=True))
+
+    return _cached("choices", reader, (settings.EW_FILTER_COUNT_LIMIT,), compute)
 
 
 # --- Filters -------------------------------------------------------------------------------
@@ -799,23 +913,28 @@ class RiskFilterForm(forms.Form):
             self.add_error("period_to", _("The end of the period must not be before its start."))
         return cleaned
 
-    def offer_present_choices(self, findings) -> None:
-        """For the page: only the countries, sectors, severities and Code categories of
-        `findings` (the reader's, unfiltered), with their counts; the API keeps them all."""
-        from django_countries import countries
-
-        from core.filters import offer_present_choices, present_queryset
-
-        offer_present_choices(
-            self,
-            findings,
-            {
-                "country": ("report__factory__country", countries, _("All countries")),
-                "sector": ("report__factory__sector", Sector.choices, _("All sectors")),
-                "severity": ("severity", Severity.choices, _("All severities")),
-            },
-        )
-        present_queryset(self.fields["standard"], findings, "standard")
+    def offer_present_choices(self, counts: dict | None) -> None:
+        """For the page: only the countries, sectors, severities and Code categories of the
+        reader's findings (unfiltered), with their counts (`present_counts`: None when there
+        are too many findings to count, and then every choice without a count); the API keeps
+        them all."""
+        if counts is None:
+            self.counts_capped = True
+        fields = {
+            "country": (countries, _("All countries")),
+            "sector": (Sector.choices, _("All sectors")),
+            "severity": (Severity.choices, _("All severities")),
+        }
+        for name, (choices, empty_label) in fields.items():
+            self.fields[name].choices = counted_choices(
+                counts and counts[name], choices, empty_label=empty_label
+            )
+        if counts is None:
+            return
+        standards, field = counts["standard"], self.fields["standard"]
+        field.queryset = field.queryset.filter(pk__in=list(standards))
+        label = field.label_from_instance
+        field.label_from_instance = lambda obj: counted_label(label(obj), standards.get(obj.pk, 0))
 
     def filters(self) -> dict:
         """The valid filters (none when the form is invalid: the page says so)."""

@@ -11,16 +11,7 @@ from django.views.generic import TemplateView
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
 from core.spreadsheets import csv_response, xlsx_response
 
-from .risk import (
-    SHEET_TITLES,
-    TABLES,
-    RiskFilterForm,
-    finding_summary,
-    risk_findings,
-    risk_overview,
-    risk_table,
-    risk_tables,
-)
+from .risk import SHEET_TITLES, TABLES, RiskFilterForm, present_counts, risk_page, risk_table
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -32,13 +23,12 @@ class _RiskPageMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = RiskFilterForm(self.request.GET)
-        form.offer_present_choices(risk_findings(self.reader))
-        filters = form.filters()
-        summary = finding_summary(self.reader, filters)
+        form.offer_present_choices(present_counts(self.reader))
+        page = risk_page(self.reader, form.filters())
         context.update(
             filters=form,
-            overview=risk_overview(self.reader, filters, summary=summary),
-            tables=risk_tables(self.reader, filters, summary=summary),
+            overview=page["overview"],
+            tables=page["tables"],
             query=self.request.GET.urlencode(),
             export_url_name=self.export_url_name,
         )
