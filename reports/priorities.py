@@ -27,14 +27,13 @@ from __future__ import annotations
 import math
 import sys
 from array import array
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection
 from django.db.models import Count, F, FloatField, Max, Q, Sum
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -436,17 +435,19 @@ class Ranking:
         return rows[0] if rows else None
 
 
-def _finding_groups(reader, factory_ids: list[int], today: date) -> list[dict]:
-    """The findings at these sites that the reader may read, counted by site, severity and
-    Code category: how many, how many of the last RECENT_MONTHS (a finding is recent up to
-    that many whole days old), the latest publication. One query, cached for the sites, the
-    reader's affiliate and the day (plain values: the category's names in both languages)."""
-    from monitoring.models import Finding
+def _finding_facts(reader, factory_ids: list[int], today: date) -> dict[int, dict]:
+    """What the explanation says of the findings at these sites that the reader may read, by
+    site: how many, how many of each severity, the severe ones of the last RECENT_MONTHS (a
+    finding is recent up to that many whole days old), the latest publication, the Code
+    categories. One query, cached as plain values for the sites, the reader's affiliate, the
+    day and the language."""
+    from monitoring.models import Finding, localized
 
     recent_since = today - timedelta(days=math.floor(RECENT_MONTHS * DAYS_PER_MONTH))
 
     def compute():
-        return list(
+        facts: dict[int, dict] = {}
+        for group in (
             Finding.objects.visible_to(reader)
             .filter(report__factory_id__in=factory_ids)
             .order_by()
@@ -456,12 +457,29 @@ def _finding_groups(reader, factory_ids: list[int], today: date) -> list[dict]:
                 recent=Count("pk", filter=Q(published_at__date__gte=recent_since)),
                 latest=Max("published_at"),
             )
-        )
+        ):
+            fact = facts.setdefault(
+                group["report__factory_id"],
+                {"count": 0, "severities": {}, "severe_recent": 0, "latest": None, "names": set()},
+            )
+            severity = group["severity"]
+            fact["count"] += group["n"]
+            fact["severities"][severity] = fact["severities"].get(severity, 0) + group["n"]
+            if severity in SEVERE:
+                fact["severe_recent"] += group["recent"]
+            published_on = timezone.localdate(group["latest"])
+            if fact["latest"] is None or published_on > fact["latest"]:
+                fact["latest"] = published_on
+            fact["names"].add(localized(group["standard__name"], group["standard__name_fr"]))
+        for fact in facts.values():
+            fact["categories"] = sorted(fact.pop("names"))
+        return facts
 
     parts = (
         reader.affiliate.pk,
         today.isoformat(),
         timezone.get_current_timezone_name(),
+        translation.get_language(),
         tuple(factory_ids),
     )
     return readmodel.cached("priorities-findings", parts, compute)
@@ -474,7 +492,6 @@ def _detailed(
     needs: the sites, their findings counted by severity and category, the country figures;
     `with_actions`, also the contracts and the open cases (one site's page). At most six
     queries, for these sites only, each answering a few rows per site."""
-    from monitoring.models import localized
     from remediation.models import RemediationCase
     from suppliers.models import Contract, CountryRiskIndicator, Factory, SupplyChainLink
 
@@ -500,22 +517,13 @@ def _detailed(
     # Findings, counted by site, severity and category: how many of each severity, the severe
     # ones of the last RECENT_MONTHS (a finding is recent up to that many whole days old),
     # the latest publication, the categories.
-    categories: dict[int, set] = defaultdict(set)
-    for group in _finding_groups(reader, list(rows), today):
-        row = rows[group["report__factory_id"]]
-        severity = group["severity"]
-        row.finding_count += group["n"]
-        row.severity_counts[severity] = row.severity_counts.get(severity, 0) + group["n"]
-        if severity in SEVERE:
-            row.severe_recent += group["recent"]
-        published_on = timezone.localdate(group["latest"])
-        if row.latest_published is None or published_on > row.latest_published:
-            row.latest_published = published_on
-        categories[row.factory.pk].add(
-            localized(group["standard__name"], group["standard__name_fr"])
-        )
-    for pk, names in categories.items():
-        rows[pk].categories = sorted(names)
+    for pk, fact in _finding_facts(reader, list(rows), today).items():
+        row = rows[pk]
+        row.finding_count = fact["count"]
+        row.severity_counts = dict(fact["severities"])
+        row.severe_recent = fact["severe_recent"]
+        row.latest_published = fact["latest"]
+        row.categories = list(fact["categories"])
 
     # Country risk: the latest year of each indicator, as the score counted it.
     Indicator = CountryRiskIndicator.Indicator

@@ -111,14 +111,14 @@ class FindingSummary:
     by_country: dict  # country code -> {"total": n, "i_<indicator>": n}
     by_sector: dict  # sector -> n
     by_quarter: list  # [{"quarter": date, "total": n, "<severity>": n}], oldest first
-    overall: dict  # total, factories, fast_track, "c_<category>": n, child_factories
+    overall: dict  # total, factories, fast_track, "c_<category>", "p_<product>": n, ...
 
 
 def finding_summary(reader, filters=None) -> FindingSummary:
-    """The counts of the heat map, the trend, the sectors, child labour, the country risk's
-    findings and the overview, from ONE query: the findings are read once and grouped by
-    country, by sector, by quarter and all together (GROUPING SETS), instead of once per
-    table."""
+    """The counts of the heat map, the trend, the sectors and products, child labour, the
+    country risk's findings and the overview, from ONE query: the findings are read once and
+    grouped by country, by sector, by quarter and all together (GROUPING SETS), instead of
+    once per table."""
     findings = risk_findings(reader, filters=filters)
     inner_sql, inner_params = (
         findings.order_by()
@@ -144,6 +144,17 @@ def finding_summary(reader, filters=None) -> FindingSummary:
         (f"c_{c.value}", "f.child @> ARRAY[%s]::varchar[]", [c.value]) for c in ChildLabourCategory
     ]
     counts += [("fast_track", "f.fast_track", [])]
+    counts += [
+        (f"p_{c.value}", "f.products @> ARRAY[%s]::varchar[]", [c.value]) for c in Contract.Category
+    ]
+    # The product categories of the contracts that put each factory in the supply chain (the
+    # affiliate's own links; every affiliate's for staff), one array per factory.
+    links = SupplyChainLink.objects.all()
+    if not reader.is_staff:
+        links = links.filter(affiliate=reader.affiliate)
+    links_sql, links_params = (
+        links.order_by().values_list("factory_id", "product_categories").query.sql_with_params()
+    )
     names = [name for name, _condition, _params in counts]
     aggregates = ", ".join(f"count(*) FILTER (WHERE {condition})" for _n, condition, _p in counts)
     params = [param for _n, _c, values in counts for param in values]
@@ -151,26 +162,34 @@ def finding_summary(reader, filters=None) -> FindingSummary:
     with connection.cursor() as cursor:
         # The findings are read once (the CTE); hashed GROUPING SETS count them by country,
         # sector and quarter and in all; the distinct factories, which would make every
-        # grouping set sort, come from a second pass over the CTE's rows (row 8).
+        # grouping set sort, come from a second pass over the CTE's rows, hashed by factory
+        # (row 8).
         cursor.execute(
             f"""
-            WITH f AS MATERIALIZED (
-                SELECT found.*, date_trunc('quarter', found.period_end)::date AS quarter
+            WITH products AS (
+                SELECT link.factory_id, array_agg(DISTINCT category) AS products
+                FROM ({links_sql}) AS link (factory_id, categories),
+                     unnest(link.categories) AS category
+                GROUP BY link.factory_id
+            ),
+            f AS MATERIALIZED (
+                SELECT found.*, date_trunc('quarter', found.period_end)::date AS quarter,
+                       products.products
                 FROM ({inner_sql}) AS found (
                     id, factory_id, country, sector, period_end, severity, ilo, child,
                     fast_track
                 )
+                LEFT JOIN products ON products.factory_id = found.factory_id
             )
             SELECT GROUPING(f.country, f.sector, f.quarter), f.country, f.sector, f.quarter,
                    {aggregates}, NULL::bigint, NULL::bigint
             FROM f
             GROUP BY GROUPING SETS ((f.country), (f.sector), (f.quarter), ())
             UNION ALL
-            SELECT 8, NULL, NULL, NULL, {nothing}, count(DISTINCT f.factory_id),
-                   count(DISTINCT f.factory_id) FILTER (WHERE f.child <> '{{}}')
-            FROM f
+            SELECT 8, NULL, NULL, NULL, {nothing}, count(*), count(*) FILTER (WHERE child)
+            FROM (SELECT bool_or(f.child <> '{{}}') AS child FROM f GROUP BY f.factory_id) AS d
             """,  # noqa: S608 - the subquery is Django's SQL, values are parameters
-            [*inner_params, *params],
+            [*links_params, *inner_params, *params],
         )
         result = cursor.fetchall()
     summary = FindingSummary(by_country={}, by_sector={}, by_quarter=[], overall={})
@@ -418,25 +437,10 @@ def child_labour(reader, filters=None, *, summary=None) -> RiskTable:
 def sectors_and_products(reader, filters=None, *, summary=None) -> RiskTable:
     """Findings by the factory's sector, and by the product categories of the contracts whose
     disclosures name the factory (the affiliate's own contracts for an affiliate; every
-    affiliate's for staff). Two queries."""
-    findings = risk_findings(reader, filters=filters)
-    by_sector = (summary or finding_summary(reader, filters)).by_sector
-    links = SupplyChainLink.objects.all()
-    if not reader.is_staff:
-        links = links.filter(affiliate=reader.affiliate)
-    by_product = findings.aggregate(
-        **{
-            c.value: Count(
-                "pk",
-                filter=Q(
-                    report__factory__in=links.filter(product_categories__contains=[c.value]).values(
-                        "factory_id"
-                    )
-                ),
-            )
-            for c in Contract.Category
-        }
-    )
+    affiliate's for staff), from `finding_summary`."""
+    summary = summary or finding_summary(reader, filters)
+    by_sector = summary.by_sector
+    by_product = {c.value: summary.overall[f"p_{c.value}"] for c in Contract.Category}
     sector, product = gettext("Sector"), gettext("Product category")
     rows = sorted(
         ([sector, _choice_label(Sector, code), n] for code, n in by_sector.items()),
@@ -760,6 +764,11 @@ def _filter_key(filters) -> tuple:
     )
 
 
+def cached_for(reader, name: str, parts: tuple, compute: Callable):
+    """`compute()`, cached for the reader's tables (`_owner`) and `parts`."""
+    return _cached(name, reader, parts, compute)
+
+
 def _cached(name: str, reader, parts: tuple, compute: Callable):
     owner = _owner(reader)
     if owner is None:
@@ -832,18 +841,23 @@ def risk_overview(reader, filters=None, *, summary=None) -> dict:
     return {key: overall[key] for key in ("total", "factories", "fast_track")}
 
 
-def risk_page(reader, filters=None) -> dict:
-    """What the page shows: the headline figures and the tables (`risk_tables`), from one
+def risk_page(reader, filters=None, *, render: Callable | None = None, render_key=()) -> dict:
+    """What the page shows: the headline figures and the tables (`risk_tables`), and with
+    `render` (the view's: tables -> HTML) the tables as HTML, rendered once per entry: `render`
+    depends on nothing but the tables and `render_key` (the links' owner and query). From one
     cache entry when it is there."""
 
     def compute():
         summary = _Once(lambda: cached_summary(reader, filters))
+        tables = risk_tables(reader, filters, summary=summary)
         return {
             "overview": risk_overview(reader, filters, summary=summary()),
-            "tables": risk_tables(reader, filters, summary=summary),
+            "tables": tables,
+            "html": render(tables) if render is not None else None,
         }
 
-    return _cached("page", reader, (*_texts(), _filter_key(filters)), compute)
+    parts = (*_texts(), _filter_key(filters), render is not None, tuple(render_key))
+    return _cached("page", reader, parts, compute)
 
 
 # The lookups of the page's filters whose choices are counted, by form field.
