@@ -769,6 +769,11 @@ def cached_for(reader, name: str, parts: tuple, compute: Callable):
     return _cached(name, reader, parts, compute)
 
 
+def parts_for(filters) -> tuple:
+    """The cache-key parts of a result shown in words with these filters (`cached_for`)."""
+    return (*_texts(), _filter_key(filters))
+
+
 def _cached(name: str, reader, parts: tuple, compute: Callable):
     owner = _owner(reader)
     if owner is None:
