@@ -16,29 +16,31 @@
   that have the site in their supply chain: a count, never which.
 
 Every weight is below, in one place; README "Where to act first" says the same. PostgreSQL
-computes the score of every site and sorts them (`_score_sql`, one query): Python reads only
-the rows of the page asked for, and their details, in a fixed number of queries whatever the
-number of sites and findings.
+computes the score of every site and sorts them (`_score_sql`, one query); the ranking is kept
+compact in the read-model cache (core/readmodel.py: ids and score parts, for the affiliate and
+the day) and Python details only the rows of the page asked for, in a fixed number of queries
+whatever the number of sites and findings.
 """
 
 from __future__ import annotations
 
 import math
 import sys
-from collections import defaultdict
+from array import array
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection
 from django.db.models import Count, F, FloatField, Max, Q, Sum
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_scopes import scope
 
+from core import readmodel
 from core.pagination import CappedPageNumberPagination, CappedPaginator
 
 # --- The weights --------------------------------------------------------------------------
@@ -317,33 +319,69 @@ def _score_sql(reader, today: date) -> tuple[str, list]:
 RANKING_ORDER = 'score DESC, name COLLATE "C", id'
 
 
-class Ranking:
-    """The affiliate's ranking as a sequence that reads only what is asked for: its length
-    is the number of sites (one count), a slice is one ranking query with LIMIT and OFFSET
-    plus the details of that slice's sites (a fixed number of queries whatever the size).
-    `CappedPaginator` and DRF's pagination page through it like a list."""
+# The columns of the cached ranking (`Ranking._ranked`), each an array in rank order.
+SCORE_COLUMNS = (
+    ("id", "q"),
+    ("findings_points", "d"),
+    ("country_points", "d"),
+    ("spend_eur", "d"),
+    ("contract_count", "q"),
+    ("spend_points", "d"),
+    ("leverage_points", "d"),
+)
 
-    BATCH = 500  # rows read per query when iterated whole (the exports)
+
+class Ranking:
+    """The affiliate's ranking as a sequence that reads only what is asked for. PostgreSQL
+    scores and sorts every site once (`_score_sql`); the result is kept compact (an array per
+    score part, in rank order: some 100 KB for 1,000 sites) in the read-model cache
+    (core/readmodel.py) for the affiliate and the day, so its length is known without a query
+    and a slice reads, for that slice's sites only, the details of their explanation (a fixed
+    number of queries whatever the size). `CappedPaginator` and DRF's pagination page through
+    it like a list; the page, the API, the exports and one site's page share the entry."""
+
+    BATCH = 500  # rows detailed per batch when iterated whole (the exports)
 
     def __init__(self, reader, today: date, *, with_actions: bool = False):
         self.reader = reader
         self.today = today
         self.with_actions = with_actions
 
-    @cached_property
-    def _length(self) -> int:
-        from suppliers.models import Factory
-
-        with self._scope():
-            return Factory.objects.visible_to(self.reader).count()
-
     def _scope(self):
         """The reader's own scope: a ranking sliced after its caller's scope has ended (a
         template, a test) still reads as the affiliate it was made for, and only so."""
         return scope(affiliate=self.reader.affiliate)
 
+    def _parts(self) -> tuple:
+        """What the ranking depends on besides the data: whose, and the day (the findings'
+        weights decay with their age, counted in the current time zone)."""
+        return (
+            self.reader.affiliate.pk,
+            self.today.isoformat(),
+            timezone.get_current_timezone_name(),
+        )
+
+    @cached_property
+    def _ranked(self) -> dict[str, array]:
+        return readmodel.cached("priorities-ranking", self._parts(), self._rank_all)
+
+    def _rank_all(self) -> dict[str, array]:
+        names = [name for name, _code in SCORE_COLUMNS]
+        columns = {name: array(code) for name, code in SCORE_COLUMNS}
+        with self._scope(), connection.cursor() as cursor:
+            sql, params = _score_sql(self.reader, self.today)
+            select = ", ".join(names)
+            cursor.execute(
+                f"SELECT {select} FROM ({sql}) AS scored ORDER BY {RANKING_ORDER}",  # noqa: S608 - as above
+                params,
+            )
+            for row in cursor.fetchall():
+                for name, value in zip(names, row, strict=True):
+                    columns[name].append(value)
+        return columns
+
     def __len__(self) -> int:
-        return self._length
+        return len(self._ranked["id"])
 
     def __getitem__(self, index):
         if isinstance(index, slice):
@@ -359,53 +397,92 @@ class Ranking:
         return rows[0]
 
     def __iter__(self):
-        """Every row (the exports): the sites scored and sorted once (ids and numbers), their
-        details read BATCH sites at a time."""
-        scored = self._scored(0, None)
-        for start in range(0, len(scored), self.BATCH):
-            with self._scope():
-                yield from _detailed(
-                    self.reader,
-                    scored[start : start + self.BATCH],
-                    self.today,
-                    with_actions=self.with_actions,
-                )
+        """Every row (the exports), their details read BATCH sites at a time."""
+        for start in range(0, len(self), self.BATCH):
+            yield from self._read(start, self.BATCH)
 
     def __bool__(self) -> bool:
         return len(self) > 0
 
-    def _read(self, offset: int, limit: int) -> list[FactoryPriority]:
+    def _read(self, offset: int, limit: int, *, with_actions: bool | None = None):
         if limit <= 0:
             return []
         scored = self._scored(offset, limit)
+        if not scored:
+            return []
+        actions = self.with_actions if with_actions is None else with_actions
         with self._scope():
-            return _detailed(self.reader, scored, self.today, with_actions=self.with_actions)
+            return _detailed(self.reader, scored, self.today, with_actions=actions)
 
     def _scored(self, offset: int, limit: int | None) -> list[dict]:
         """The sites' score parts and ranks from `offset`, `limit` of them (None: all)."""
-        with self._scope(), connection.cursor() as cursor:
-            sql, params = _score_sql(self.reader, self.today)
-            sql = f"{sql} ORDER BY {RANKING_ORDER} LIMIT %s OFFSET %s"
-            cursor.execute(sql, [*params, limit, offset])
-            scored = _as_dicts(cursor)
-        for rank, values in enumerate(scored, start=offset + 1):
-            values["rank"] = rank
-        return scored
+        ranked = self._ranked
+        stop = len(self) if limit is None else min(offset + limit, len(self))
+        return [
+            {
+                **{name: ranked[name][index] for name, _code in SCORE_COLUMNS},
+                "rank": index + 1,
+            }
+            for index in range(offset, stop)
+        ]
 
     def rank_of(self, factory_id: int) -> FactoryPriority | None:
-        with self._scope(), connection.cursor() as cursor:
-            sql, params = _score_sql(self.reader, self.today)
-            window = f"row_number() OVER (ORDER BY {RANKING_ORDER}) AS rank"
-            ranked = f"SELECT *, {window} FROM ({sql}) AS s"  # noqa: S608 - as above
-            sql = f"SELECT * FROM ({ranked}) AS ranked WHERE id = %s"  # noqa: S608 - as above
-            cursor.execute(sql, [*params, factory_id])
-            rows = _detailed(self.reader, _as_dicts(cursor), self.today, with_actions=True)
+        try:
+            index = self._ranked["id"].index(int(factory_id))
+        except ValueError:
+            return None
+        rows = self._read(index, 1, with_actions=True)
         return rows[0] if rows else None
 
 
-def _as_dicts(cursor) -> list[dict]:
-    names = [column.name for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def _finding_facts(reader, factory_ids: list[int], today: date) -> dict[int, dict]:
+    """What the explanation says of the findings at these sites that the reader may read, by
+    site: how many, how many of each severity, the severe ones of the last RECENT_MONTHS (a
+    finding is recent up to that many whole days old), the latest publication, the Code
+    categories. One query, cached as plain values for the sites, the reader's affiliate, the
+    day and the language."""
+    from monitoring.models import Finding, localized
+
+    recent_since = today - timedelta(days=math.floor(RECENT_MONTHS * DAYS_PER_MONTH))
+
+    def compute():
+        facts: dict[int, dict] = {}
+        for group in (
+            Finding.objects.visible_to(reader)
+            .filter(report__factory_id__in=factory_ids)
+            .order_by()
+            .values("report__factory_id", "severity", "standard__name", "standard__name_fr")
+            .annotate(
+                n=Count("pk"),
+                recent=Count("pk", filter=Q(published_at__date__gte=recent_since)),
+                latest=Max("published_at"),
+            )
+        ):
+            fact = facts.setdefault(
+                group["report__factory_id"],
+                {"count": 0, "severities": {}, "severe_recent": 0, "latest": None, "names": set()},
+            )
+            severity = group["severity"]
+            fact["count"] += group["n"]
+            fact["severities"][severity] = fact["severities"].get(severity, 0) + group["n"]
+            if severity in SEVERE:
+                fact["severe_recent"] += group["recent"]
+            published_on = timezone.localdate(group["latest"])
+            if fact["latest"] is None or published_on > fact["latest"]:
+                fact["latest"] = published_on
+            fact["names"].add(localized(group["standard__name"], group["standard__name_fr"]))
+        for fact in facts.values():
+            fact["categories"] = sorted(fact.pop("names"))
+        return facts
+
+    parts = (
+        reader.affiliate.pk,
+        today.isoformat(),
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+        tuple(factory_ids),
+    )
+    return readmodel.cached("priorities-findings", parts, compute)
 
 
 def _detailed(
@@ -415,7 +492,6 @@ def _detailed(
     needs: the sites, their findings counted by severity and category, the country figures;
     `with_actions`, also the contracts and the open cases (one site's page). At most six
     queries, for these sites only, each answering a few rows per site."""
-    from monitoring.models import Finding, localized
     from remediation.models import RemediationCase
     from suppliers.models import Contract, CountryRiskIndicator, Factory, SupplyChainLink
 
@@ -441,33 +517,13 @@ def _detailed(
     # Findings, counted by site, severity and category: how many of each severity, the severe
     # ones of the last RECENT_MONTHS (a finding is recent up to that many whole days old),
     # the latest publication, the categories.
-    recent_since = today - timedelta(days=math.floor(RECENT_MONTHS * DAYS_PER_MONTH))
-    categories: dict[int, set] = defaultdict(set)
-    for group in (
-        Finding.objects.visible_to(reader)
-        .filter(report__factory_id__in=rows)
-        .order_by()
-        .values("report__factory_id", "severity", "standard__name", "standard__name_fr")
-        .annotate(
-            n=Count("pk"),
-            recent=Count("pk", filter=Q(published_at__date__gte=recent_since)),
-            latest=Max("published_at"),
-        )
-    ):
-        row = rows[group["report__factory_id"]]
-        severity = group["severity"]
-        row.finding_count += group["n"]
-        row.severity_counts[severity] = row.severity_counts.get(severity, 0) + group["n"]
-        if severity in SEVERE:
-            row.severe_recent += group["recent"]
-        published_on = timezone.localdate(group["latest"])
-        if row.latest_published is None or published_on > row.latest_published:
-            row.latest_published = published_on
-        categories[row.factory.pk].add(
-            localized(group["standard__name"], group["standard__name_fr"])
-        )
-    for pk, names in categories.items():
-        rows[pk].categories = sorted(names)
+    for pk, fact in _finding_facts(reader, list(rows), today).items():
+        row = rows[pk]
+        row.finding_count = fact["count"]
+        row.severity_counts = dict(fact["severities"])
+        row.severe_recent = fact["severe_recent"]
+        row.latest_published = fact["latest"]
+        row.categories = list(fact["categories"])
 
     # Country risk: the latest year of each indicator, as the score counted it.
     Indicator = CountryRiskIndicator.Indicator

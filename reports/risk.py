@@ -32,13 +32,16 @@ from django import forms
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from core import readmodel
 from core.charts import bar_chart, heat_map, stacked_bar_chart
+from core.filters import counted_choices, counted_label, list_counts
 from core.forms import country_choices
 from grievances.models import Category as GrievanceCategory
 from grievances.models import Grievance
@@ -108,14 +111,14 @@ class FindingSummary:
     by_country: dict  # country code -> {"total": n, "i_<indicator>": n}
     by_sector: dict  # sector -> n
     by_quarter: list  # [{"quarter": date, "total": n, "<severity>": n}], oldest first
-    overall: dict  # total, factories, fast_track, "c_<category>": n, child_factories
+    overall: dict  # total, factories, fast_track, "c_<category>", "p_<product>": n, ...
 
 
 def finding_summary(reader, filters=None) -> FindingSummary:
-    """The counts of the heat map, the trend, the sectors, child labour, the country risk's
-    findings and the overview, from ONE query: the findings are read once and grouped by
-    country, by sector, by quarter and all together (GROUPING SETS), instead of once per
-    table."""
+    """The counts of the heat map, the trend, the sectors and products, child labour, the
+    country risk's findings and the overview, from ONE query: the findings are read once and
+    grouped by country, by sector, by quarter and all together (GROUPING SETS), instead of
+    once per table."""
     findings = risk_findings(reader, filters=filters)
     inner_sql, inner_params = (
         findings.order_by()
@@ -141,6 +144,17 @@ def finding_summary(reader, filters=None) -> FindingSummary:
         (f"c_{c.value}", "f.child @> ARRAY[%s]::varchar[]", [c.value]) for c in ChildLabourCategory
     ]
     counts += [("fast_track", "f.fast_track", [])]
+    counts += [
+        (f"p_{c.value}", "f.products @> ARRAY[%s]::varchar[]", [c.value]) for c in Contract.Category
+    ]
+    # The product categories of the contracts that put each factory in the supply chain (the
+    # affiliate's own links; every affiliate's for staff), one array per factory.
+    links = SupplyChainLink.objects.all()
+    if not reader.is_staff:
+        links = links.filter(affiliate=reader.affiliate)
+    links_sql, links_params = (
+        links.order_by().values_list("factory_id", "product_categories").query.sql_with_params()
+    )
     names = [name for name, _condition, _params in counts]
     aggregates = ", ".join(f"count(*) FILTER (WHERE {condition})" for _n, condition, _p in counts)
     params = [param for _n, _c, values in counts for param in values]
@@ -148,26 +162,34 @@ def finding_summary(reader, filters=None) -> FindingSummary:
     with connection.cursor() as cursor:
         # The findings are read once (the CTE); hashed GROUPING SETS count them by country,
         # sector and quarter and in all; the distinct factories, which would make every
-        # grouping set sort, come from a second pass over the CTE's rows (row 8).
+        # grouping set sort, come from a second pass over the CTE's rows, hashed by factory
+        # (row 8).
         cursor.execute(
             f"""
-            WITH f AS MATERIALIZED (
-                SELECT found.*, date_trunc('quarter', found.period_end)::date AS quarter
+            WITH products AS (
+                SELECT link.factory_id, array_agg(DISTINCT category) AS products
+                FROM ({links_sql}) AS link (factory_id, categories),
+                     unnest(link.categories) AS category
+                GROUP BY link.factory_id
+            ),
+            f AS MATERIALIZED (
+                SELECT found.*, date_trunc('quarter', found.period_end)::date AS quarter,
+                       products.products
                 FROM ({inner_sql}) AS found (
                     id, factory_id, country, sector, period_end, severity, ilo, child,
                     fast_track
                 )
+                LEFT JOIN products ON products.factory_id = found.factory_id
             )
             SELECT GROUPING(f.country, f.sector, f.quarter), f.country, f.sector, f.quarter,
                    {aggregates}, NULL::bigint, NULL::bigint
             FROM f
             GROUP BY GROUPING SETS ((f.country), (f.sector), (f.quarter), ())
             UNION ALL
-            SELECT 8, NULL, NULL, NULL, {nothing}, count(DISTINCT f.factory_id),
-                   count(DISTINCT f.factory_id) FILTER (WHERE f.child <> '{{}}')
-            FROM f
+            SELECT 8, NULL, NULL, NULL, {nothing}, count(*), count(*) FILTER (WHERE child)
+            FROM (SELECT bool_or(f.child <> '{{}}') AS child FROM f GROUP BY f.factory_id) AS d
             """,  # noqa: S608 - the subquery is Django's SQL, values are parameters
-            [*inner_params, *params],
+            [*links_params, *inner_params, *params],
         )
         result = cursor.fetchall()
     summary = FindingSummary(by_country={}, by_sector={}, by_quarter=[], overall={})
@@ -415,25 +437,10 @@ def child_labour(reader, filters=None, *, summary=None) -> RiskTable:
 def sectors_and_products(reader, filters=None, *, summary=None) -> RiskTable:
     """Findings by the factory's sector, and by the product categories of the contracts whose
     disclosures name the factory (the affiliate's own contracts for an affiliate; every
-    affiliate's for staff). Two queries."""
-    findings = risk_findings(reader, filters=filters)
-    by_sector = (summary or finding_summary(reader, filters)).by_sector
-    links = SupplyChainLink.objects.all()
-    if not reader.is_staff:
-        links = links.filter(affiliate=reader.affiliate)
-    by_product = findings.aggregate(
-        **{
-            c.value: Count(
-                "pk",
-                filter=Q(
-                    report__factory__in=links.filter(product_categories__contains=[c.value]).values(
-                        "factory_id"
-                    )
-                ),
-            )
-            for c in Contract.Category
-        }
-    )
+    affiliate's for staff), from `finding_summary`."""
+    summary = summary or finding_summary(reader, filters)
+    by_sector = summary.by_sector
+    by_product = {c.value: summary.overall[f"p_{c.value}"] for c in Contract.Category}
     sector, product = gettext("Sector"), gettext("Product category")
     rows = sorted(
         ([sector, _choice_label(Sector, code), n] for code, n in by_sector.items()),
@@ -720,11 +727,6 @@ SHEET_TITLES = {
 }
 
 
-def risk_table(reader, slug: str, filters=None) -> RiskTable:
-    """One table by its slug; KeyError for an unknown one."""
-    return TABLES[slug](reader, filters)
-
-
 # The page shows the factories with the most grievances, not one row per factory.
 PAGE_GRIEVANCE_FACTORIES = 50
 
@@ -732,25 +734,156 @@ PAGE_GRIEVANCE_FACTORIES = 50
 SUMMARISED = (indicator_heat_map, child_labour, sectors_and_products, quarterly_trend, country_risk)
 
 
-def risk_tables(reader, filters=None, *, summary=None) -> list[RiskTable]:
-    """Every table, in page order, as the page shows them (rows bounded); the findings are
-    counted once for all of them (`finding_summary`)."""
-    summary = summary or finding_summary(reader, filters)
-    tables = []
-    for build in TABLES.values():
-        if build is grievances_by_factory:
-            tables.append(build(reader, filters, limit=PAGE_GRIEVANCE_FACTORIES))
-        elif build in SUMMARISED:
-            tables.append(build(reader, filters, summary=summary))
-        else:
-            tables.append(build(reader, filters))
-    return tables
+# --- Cached (core/readmodel.py) -------------------------------------------------------------
+#
+# The tables are read models: every one is kept in the cache under the generation of the domain
+# data, keyed by whose they are (staff, or the affiliate), the language, the filters and
+# whatever else they depend on (the grievance threshold, the page's row limit). Nested entries
+# share the work: the page and the API read the same tables, which read the same
+# `finding_summary`. Nothing here depends on today's date.
+
+
+def _owner(reader) -> tuple | None:
+    """Whose tables these are, for the cache key; None for a reader whose tables are not
+    cached (nobody's: they count nothing)."""
+    if reader.is_staff:
+        return ("staff",)
+    if reader.is_affiliate and reader.affiliate is not None:
+        return ("affiliate", reader.affiliate.pk)
+    return None
+
+
+def _filter_key(filters) -> tuple:
+    """The filters as plain values, in a fixed order (a Code category by its pk)."""
+    filters = {key: value for key, value in (filters or {}).items() if value not in (None, "")}
+    unknown = set(filters) - set(FILTERS)
+    if unknown:
+        raise ValueError(f"Unknown risk filters: {sorted(unknown)}")
+    return tuple(
+        (key, str(getattr(filters[key], "pk", filters[key]))) for key in FILTERS if key in filters
+    )
+
+
+def cached_for(reader, name: str, parts: tuple, compute: Callable):
+    """`compute()`, cached for the reader's tables (`_owner`) and `parts`."""
+    return _cached(name, reader, parts, compute)
+
+
+def parts_for(filters) -> tuple:
+    """The cache-key parts of a result shown in words with these filters (`cached_for`)."""
+    return (*_texts(), _filter_key(filters))
+
+
+def _cached(name: str, reader, parts: tuple, compute: Callable):
+    owner = _owner(reader)
+    if owner is None:
+        return compute()
+    return readmodel.cached(f"risk-{name}", (*owner, *parts), compute)
+
+
+def _texts() -> tuple:
+    """What the words of a table depend on besides the data."""
+    return (translation.get_language(), settings.EW_GRIEVANCE_COUNT_THRESHOLD)
+
+
+def cached_summary(reader, filters=None) -> FindingSummary:
+    """`finding_summary`, cached (numbers only: the same in every language)."""
+    return _cached(
+        "summary", reader, (_filter_key(filters),), lambda: finding_summary(reader, filters)
+    )
+
+
+class _Once:
+    """A value computed at most once, when first asked for: the summary shared by the tables
+    built in one request, read from the cache only if one of them needs it."""
+
+    def __init__(self, compute: Callable):
+        self._compute = compute
+        self._done = False
+        self._value = None
+
+    def __call__(self):
+        if not self._done:
+            self._value, self._done = self._compute(), True
+        return self._value
+
+
+def risk_tables(reader, filters=None, *, whole: bool = False, summary=None) -> list[RiskTable]:
+    """Every table, in page order (cached). As the page shows them, the grievances table
+    keeps only the `PAGE_GRIEVANCE_FACTORIES` factories with the most grievances; `whole`
+    (the API and the exports), all of them. The findings are counted once for all of them
+    (`finding_summary`, cached too; `summary`, a callable returning it, when the caller has
+    it)."""
+    limit = None if whole else PAGE_GRIEVANCE_FACTORIES
+
+    def compute():
+        once = summary or _Once(lambda: cached_summary(reader, filters))
+        tables = []
+        for build in TABLES.values():
+            if build is grievances_by_factory:
+                tables.append(build(reader, filters, limit=limit))
+            elif build in SUMMARISED:
+                tables.append(build(reader, filters, summary=once()))
+            else:
+                tables.append(build(reader, filters))
+        return tables
+
+    return _cached("tables", reader, (limit, *_texts(), _filter_key(filters)), compute)
+
+
+def risk_table(reader, slug: str, filters=None) -> RiskTable:
+    """One table by its slug, whole (the exports, the API): read from `risk_tables`' entry,
+    which the other tables' exports and the API list share; KeyError for an unknown one."""
+    if slug not in TABLES:
+        raise KeyError(slug)
+    [table] = [table for table in risk_tables(reader, filters, whole=True) if table.slug == slug]
+    return table
 
 
 def risk_overview(reader, filters=None, *, summary=None) -> dict:
     """The page's headline figures (from `finding_summary`)."""
-    overall = (summary or finding_summary(reader, filters)).overall
+    overall = (summary or cached_summary(reader, filters)).overall
     return {key: overall[key] for key in ("total", "factories", "fast_track")}
+
+
+def risk_page(reader, filters=None, *, render: Callable | None = None, render_key=()) -> dict:
+    """What the page shows: the headline figures and the tables (`risk_tables`), and with
+    `render` (the view's: tables -> HTML) the tables as HTML, rendered once per entry: `render`
+    depends on nothing but the tables and `render_key` (the links' owner and query). From one
+    cache entry when it is there."""
+
+    def compute():
+        summary = _Once(lambda: cached_summary(reader, filters))
+        tables = risk_tables(reader, filters, summary=summary)
+        return {
+            "overview": risk_overview(reader, filters, summary=summary()),
+            "tables": tables,
+            "html": render(tables) if render is not None else None,
+        }
+
+    parts = (*_texts(), _filter_key(filters), render is not None, tuple(render_key))
+    return _cached("page", reader, parts, compute)
+
+
+# The lookups of the page's filters whose choices are counted, by form field.
+CHOICE_LOOKUPS = {
+    "country": "report__factory__country",
+    "sector": "report__factory__sector",
+    "severity": "severity",
+    "standard": "standard",
+}
+
+
+def present_counts(reader) -> dict | None:
+    """How many of the reader's (unfiltered) findings hold each value of the page's filters,
+    {field: Counter}, from one query that reads at most `EW_FILTER_COUNT_LIMIT` + 1 rows
+    (core/filters.py); None over that (cached)."""
+
+    def compute():
+        counts = list_counts(risk_findings(reader), *CHOICE_LOOKUPS.values())
+        return None if counts is None else dict(zip(CHOICE_LOOKUPS, counts, strict=True))
+
+    return _cached("choices", reader, (settings.EW_FILTER_COUNT_LIMIT,), compute)
 
 
 # --- Filters -------------------------------------------------------------------------------
@@ -799,23 +932,28 @@ class RiskFilterForm(forms.Form):
             self.add_error("period_to", _("The end of the period must not be before its start."))
         return cleaned
 
-    def offer_present_choices(self, findings) -> None:
-        """For the page: only the countries, sectors, severities and Code categories of
-        `findings` (the reader's, unfiltered), with their counts; the API keeps them all."""
-        from django_countries import countries
-
-        from core.filters import offer_present_choices, present_queryset
-
-        offer_present_choices(
-            self,
-            findings,
-            {
-                "country": ("report__factory__country", countries, _("All countries")),
-                "sector": ("report__factory__sector", Sector.choices, _("All sectors")),
-                "severity": ("severity", Severity.choices, _("All severities")),
-            },
-        )
-        present_queryset(self.fields["standard"], findings, "standard")
+    def offer_present_choices(self, counts: dict | None) -> None:
+        """For the page: only the countries, sectors, severities and Code categories of the
+        reader's findings (unfiltered), with their counts (`present_counts`: None when there
+        are too many findings to count, and then every choice without a count); the API keeps
+        them all."""
+        if counts is None:
+            self.counts_capped = True
+        fields = {
+            "country": (countries, _("All countries")),
+            "sector": (Sector.choices, _("All sectors")),
+            "severity": (Severity.choices, _("All severities")),
+        }
+        for name, (choices, empty_label) in fields.items():
+            self.fields[name].choices = counted_choices(
+                counts and counts[name], choices, empty_label=empty_label
+            )
+        if counts is None:
+            return
+        standards, field = counts["standard"], self.fields["standard"]
+        field.queryset = field.queryset.filter(pk__in=list(standards))
+        label = field.label_from_instance
+        field.label_from_instance = lambda obj: counted_label(label(obj), standards.get(obj.pk, 0))
 
     def filters(self) -> dict:
         """The valid filters (none when the form is invalid: the page says so)."""

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from affiliates.reader import ReaderKind
 from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
 
-from .risk import TABLES, RiskFilterForm, risk_table
+from .risk import TABLES, RiskFilterForm, cached_for, parts_for, risk_table, risk_tables
 
 
 class RiskTableSerializer(serializers.Serializer):
@@ -94,8 +94,12 @@ class RiskViewSet(AffiliateScopedAPIMixin, viewsets.ViewSet):
     def list(self, request):
         self._check_reader()
         filters = self._filters(request)
-        tables = [risk_table(self.reader, slug, filters) for slug in TABLES]
-        return Response(RiskTableSerializer(tables, many=True).data)
+
+        def serialized():  # the tables of the exports, every row; kept serialized (plain data)
+            tables = risk_tables(self.reader, filters, whole=True)
+            return [dict(item) for item in RiskTableSerializer(tables, many=True).data]
+
+        return Response(cached_for(self.reader, "api", parts_for(filters), serialized))
 
     def retrieve(self, request, slug=None):
         self._check_reader()

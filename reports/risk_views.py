@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.utils import timezone
+from django.http import Http404, QueryDict
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -12,14 +14,14 @@ from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
 from core.spreadsheets import csv_response, xlsx_response
 
 from .risk import (
+    FILTERS,
     SHEET_TITLES,
     TABLES,
     RiskFilterForm,
-    finding_summary,
-    risk_findings,
-    risk_overview,
+    cached_for,
+    present_counts,
+    risk_page,
     risk_table,
-    risk_tables,
 )
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -32,14 +34,58 @@ class _RiskPageMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = RiskFilterForm(self.request.GET)
-        form.offer_present_choices(risk_findings(self.reader))
-        filters = form.filters()
-        summary = finding_summary(self.reader, filters)
+        form.offer_present_choices(present_counts(self.reader))
+        # The export links carry the page's filters as given (an export applies what it can).
+        given = QueryDict(mutable=True)
+        for name in FILTERS:
+            given.setlist(name, self.request.GET.getlist(name))
+        query = given.urlencode()
+        affiliate = getattr(self, "affiliate", None)
+
+        def render(tables):
+            return render_to_string(
+                "reports/risk/tables.html",
+                {
+                    "tables": tables,
+                    "affiliate": affiliate,
+                    "export_url_name": self.export_url_name,
+                    "query": query,
+                },
+            )
+
+        page = risk_page(
+            self.reader,
+            form.filters(),
+            render=render,
+            render_key=(self.export_url_name, getattr(affiliate, "slug", None), query),
+        )
+        # The filter panel (a select of every country, option by option) renders once per
+        # entry too: it depends on nothing but the choices' counts and the filters given.
+        path = self.request.path
+
+        def render_filters():
+            return render_to_string(
+                "includes/filters.html",
+                {
+                    "filters": form,
+                    "filter_label": gettext("Filter the findings"),
+                    "request": {"path": path},
+                },
+            )
+
+        filters_html = cached_for(
+            self.reader,
+            "filters-html",
+            (translation.get_language(), path, query),
+            render_filters,
+        )
         context.update(
             filters=form,
-            overview=risk_overview(self.reader, filters, summary=summary),
-            tables=risk_tables(self.reader, filters, summary=summary),
-            query=self.request.GET.urlencode(),
+            filters_html=filters_html,
+            overview=page["overview"],
+            tables=page["tables"],
+            tables_html=page["html"],
+            query=query,
             export_url_name=self.export_url_name,
         )
         return context
