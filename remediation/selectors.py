@@ -1,11 +1,14 @@
 """Reads for the dashboards: what the staff and an affiliate see of remediation, in a fixed
 number of queries whatever the number of cases, through `visible_to(reader)`.
 
-Each dashboard's part is in two steps: `*_figures()` counts and chooses the rows (plain values
-that the dashboards keep in the read-model cache, core/readmodel.py), then the rows shown are
-read by their ids, again through `visible_to(reader)`, with what their lines show."""
+The results are plain values (the dashboards keep them in the read-model cache,
+core/readmodel.py): counts, and the few rows listed as `DashboardCase` / `DashboardAction`,
+with what their lines show."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db.models import Count
 from django.utils import timezone
@@ -15,90 +18,95 @@ from .models import CaseStatus, RemediationAction, RemediationCase
 SHOWN = 10
 
 
-def _in_order(queryset, ids: list[int]) -> list:
-    """The rows of `queryset` with these ids, in the order of `ids` (one query)."""
-    if not ids:
-        return []
-    rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
-    return [rows[pk] for pk in ids if pk in rows]
+@dataclass(frozen=True)
+class DashboardCase:
+    pk: int
+    reference: str
+    title: str
+    factory_name: str
+    status_label: str
+    status_changed_at: datetime | None
+    joined: bool = False
+    overdue_count: int = 0
 
 
-def _overdue_actions(reader, today):
-    return RemediationAction.objects.visible_to(reader).overdue(today).in_active_cases()
+@dataclass(frozen=True)
+class DashboardAction:
+    pk: int
+    case_id: int
+    case_reference: str
+    factory_name: str
+    description: str
+    owner_name: str
+    due_date: date
 
 
-def staff_dashboard_figures(reader, today) -> dict:
-    """The staff's counts and the ids of the rows shown (plain values)."""
-    cases = RemediationCase.objects.visible_to(reader)
-    overdue = _overdue_actions(reader, today)
-    return {
-        "by_status": dict(cases.order_by().values_list("status").annotate(n=Count("pk"))),
-        "overdue_action_count": overdue.count(),
-        "overdue_action_ids": list(
-            overdue.order_by("due_date", "pk").values_list("pk", flat=True)[:SHOWN]
-        ),
-        "stalled_case_ids": list(
-            cases.filter(status=CaseStatus.STALLED)
-            .order_by("status_changed_at", "pk")
-            .values_list("pk", flat=True)[:SHOWN]
-        ),
-    }
+def _case(case) -> DashboardCase:
+    return DashboardCase(
+        pk=case.pk,
+        reference=case.reference,
+        title=case.title,
+        factory_name=case.factory.name,
+        status_label=str(case.get_status_display()),
+        status_changed_at=case.status_changed_at,
+        joined=bool(getattr(case, "joined", False)),
+        overdue_count=getattr(case, "overdue_count", 0) or 0,
+    )
 
 
-def staff_dashboard(reader, today=None, figures: dict | None = None) -> dict:
+def _actions(actions) -> list[DashboardAction]:
+    return [
+        DashboardAction(
+            pk=action.pk,
+            case_id=action.case_id,
+            case_reference=action.case.reference,
+            factory_name=action.case.factory.name,
+            description=action.description,
+            owner_name=action.owner_name,
+            due_date=action.due_date,
+        )
+        for action in actions.select_related("case__factory").order_by("due_date", "pk")[:SHOWN]
+    ]
+
+
+def staff_dashboard(reader, today=None) -> dict:
     """What the staff dashboard shows of remediation, in a fixed number of queries."""
     today = today or timezone.localdate()
-    if figures is None:
-        figures = staff_dashboard_figures(reader, today)
-    by_status = figures["by_status"]
+    cases = RemediationCase.objects.visible_to(reader)
+    overdue = RemediationAction.objects.visible_to(reader).overdue(today).in_active_cases()
+    by_status = dict(cases.order_by().values_list("status").annotate(n=Count("pk")))
+    stalled = (
+        cases.filter(status=CaseStatus.STALLED)
+        .select_related("factory")
+        .order_by("status_changed_at", "pk")[:SHOWN]
+    )
     return {
         "case_statuses": [
-            (value, label, by_status.get(value, 0)) for value, label in CaseStatus.choices
+            (value, str(label), by_status.get(value, 0)) for value, label in CaseStatus.choices
         ],
-        "overdue_actions": _in_order(
-            RemediationAction.objects.visible_to(reader).select_related("case__factory"),
-            figures["overdue_action_ids"],
-        ),
-        "overdue_action_count": figures["overdue_action_count"],
-        "stalled_cases": _in_order(
-            RemediationCase.objects.visible_to(reader).select_related("factory"),
-            figures["stalled_case_ids"],
-        ),
+        "overdue_actions": _actions(overdue),
+        "overdue_action_count": overdue.count(),
+        "stalled_cases": [_case(case) for case in stalled],
         "today": today,
     }
 
 
-def affiliate_dashboard_figures(reader, today) -> dict:
-    """The ids of the active cases the affiliate reads, joined ones first, and of the overdue
-    actions of the plans it reads (those of the cases it joined): plain values."""
-    cases = (
-        RemediationCase.objects.visible_to(reader)
-        .active()
-        .with_participation_of(reader.affiliate)
-        .order_by("-joined", "-fast_track", "-opened_on", "-pk")
-    )
-    overdue = _overdue_actions(reader, today).order_by("due_date", "pk")
-    return {
-        "case_ids": list(cases.values_list("pk", flat=True)[:SHOWN]),
-        "overdue_action_ids": list(overdue.values_list("pk", flat=True)[:SHOWN]),
-    }
-
-
-def affiliate_dashboard(reader, today=None, figures: dict | None = None) -> dict:
+def affiliate_dashboard(reader, today=None) -> dict:
     """The active cases the affiliate reads, joined ones first, and the overdue actions of
     the plans it reads (those of the cases it joined)."""
     today = today or timezone.localdate()
-    if figures is None:
-        figures = affiliate_dashboard_figures(reader, today)
-    cases = _in_order(
+    affiliate = reader.affiliate
+    cases = (
         RemediationCase.objects.visible_to(reader)
-        .with_participation_of(reader.affiliate)
+        .active()
+        .with_participation_of(affiliate)
         .with_action_counts(today)
-        .select_related("factory"),
-        figures["case_ids"],
+        .select_related("factory")
+        .order_by("-joined", "-fast_track", "-opened_on", "-pk")[:SHOWN]
     )
-    overdue = _in_order(
-        RemediationAction.objects.visible_to(reader).select_related("case__factory"),
-        figures["overdue_action_ids"],
-    )
-    return {"cases": cases, "overdue_actions": overdue, "today": today}
+    overdue = RemediationAction.objects.visible_to(reader).overdue(today).in_active_cases()
+    return {
+        "cases": [_case(case) for case in cases],
+        "overdue_actions": _actions(overdue),
+        "today": today,
+    }

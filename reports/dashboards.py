@@ -406,7 +406,7 @@ def _in_order(queryset, ids: list[int]) -> list:
     """The rows of `queryset` with these ids, in the order of `ids` (one query, none if no id)."""
     if not ids:
         return []
-    rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
     return [rows[pk] for pk in ids if pk in rows]
 
 
@@ -430,9 +430,10 @@ def _rendered(charts: dict, order: tuple[str, ...], **map_context) -> dict:
 
 def _affiliate_figures(reader, today: date) -> dict:
     """Everything an affiliate's dashboard shows of the data, as plain values: the charts,
-    the counts, the ids of the findings and remediation rows it lists."""
+    the counts, the remediation rows it lists, the ids of the latest findings (read again
+    for their cards)."""
     from remediation.models import RemediationAction
-    from remediation.selectors import affiliate_dashboard_figures
+    from remediation.selectors import affiliate_dashboard as remediation
     from suppliers.models import Contract, Disclosure, Factory
 
     findings = Finding.objects.visible_to(reader)
@@ -473,7 +474,7 @@ def _affiliate_figures(reader, today: date) -> dict:
             "finding_count": finding_count,
         },
         "latest_finding_ids": latest,
-        "remediation": affiliate_dashboard_figures(reader, today),
+        "remediation": remediation(reader, today),
     }
     figures["html"] = _rendered(
         figures["charts"],
@@ -487,7 +488,6 @@ def _affiliate_figures(reader, today: date) -> dict:
 def affiliate_dashboard(reader, today: date | None = None) -> dict:
     """The context of an affiliate's dashboard, but for its members and invitations."""
     from core import readmodel
-    from remediation.selectors import affiliate_dashboard as remediation
 
     today = today or timezone.localdate()
     parts = (str(reader.kind), reader.affiliate.pk, get_language(), today.isoformat())
@@ -503,7 +503,7 @@ def affiliate_dashboard(reader, today: date | None = None) -> dict:
             Finding.objects.visible_to(reader).with_display_relations(),
             figures["latest_finding_ids"],
         ),
-        "remediation": remediation(reader, today, figures["remediation"]),
+        "remediation": figures["remediation"],
     }
 
 
@@ -539,13 +539,13 @@ def staff_waiting(reader, now) -> dict:
 
 def _staff_figures(reader, today: date) -> dict:
     """Everything the staff dashboard shows of the data but the waiting queues, as plain
-    values: the charts, the counts, the ids of the remediation rows it lists."""
+    values: the charts, the counts, the remediation rows it lists."""
     from django_scopes import scopes_disabled
 
     from affiliates.models import Affiliate
     from monitoring.models import MonitoringPartner
     from remediation.models import RemediationAction
-    from remediation.selectors import staff_dashboard_figures
+    from remediation.selectors import staff_dashboard as remediation
     from suppliers.models import Disclosure, Factory, FactoryMatchReview
 
     from .risk import STAFF_REPORT_STATUSES
@@ -585,7 +585,7 @@ def _staff_figures(reader, today: date) -> dict:
                 decision=FactoryMatchReview.Decision.PENDING
             ).count(),
         },
-        "remediation": staff_dashboard_figures(reader, today),
+        "remediation": remediation(reader, today),
     }
     figures["html"] = _rendered(
         figures["charts"],
@@ -598,7 +598,6 @@ def _staff_figures(reader, today: date) -> dict:
 def staff_dashboard(reader, now=None) -> dict:
     """The context of the staff dashboard."""
     from core import readmodel
-    from remediation.selectors import staff_dashboard as remediation
 
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -610,5 +609,5 @@ def staff_dashboard(reader, now=None) -> dict:
         **figures["charts"],
         **figures["counts"],
         **figures["html"],
-        "remediation": remediation(reader, today, figures["remediation"]),
+        "remediation": figures["remediation"],
     }
