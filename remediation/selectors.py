@@ -1,38 +1,92 @@
 """Reads for the dashboards: what the staff and an affiliate see of remediation, in a fixed
-number of queries whatever the number of cases, through `visible_to(reader)`."""
+number of queries whatever the number of cases, through `visible_to(reader)`.
+
+The results are plain values (the dashboards keep them in the read-model cache,
+core/readmodel.py): counts, and the few rows listed as `DashboardCase` / `DashboardAction`,
+with what their lines show."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db.models import Count
 from django.utils import timezone
 
 from .models import CaseStatus, RemediationAction, RemediationCase
 
+SHOWN = 10
+
+
+@dataclass(frozen=True)
+class DashboardCase:
+    pk: int
+    reference: str
+    title: str
+    factory_name: str
+    status_label: str
+    status_changed_at: datetime | None
+    joined: bool = False
+    overdue_count: int = 0
+
+
+@dataclass(frozen=True)
+class DashboardAction:
+    pk: int
+    case_id: int
+    case_reference: str
+    factory_name: str
+    description: str
+    owner_name: str
+    due_date: date
+
+
+def _case(case) -> DashboardCase:
+    return DashboardCase(
+        pk=case.pk,
+        reference=case.reference,
+        title=case.title,
+        factory_name=case.factory.name,
+        status_label=str(case.get_status_display()),
+        status_changed_at=case.status_changed_at,
+        joined=bool(getattr(case, "joined", False)),
+        overdue_count=getattr(case, "overdue_count", 0) or 0,
+    )
+
+
+def _actions(actions) -> list[DashboardAction]:
+    return [
+        DashboardAction(
+            pk=action.pk,
+            case_id=action.case_id,
+            case_reference=action.case.reference,
+            factory_name=action.case.factory.name,
+            description=action.description,
+            owner_name=action.owner_name,
+            due_date=action.due_date,
+        )
+        for action in actions.select_related("case__factory").order_by("due_date", "pk")[:SHOWN]
+    ]
+
 
 def staff_dashboard(reader, today=None) -> dict:
     """What the staff dashboard shows of remediation, in a fixed number of queries."""
     today = today or timezone.localdate()
     cases = RemediationCase.objects.visible_to(reader)
-    actions = RemediationAction.objects.visible_to(reader)
+    overdue = RemediationAction.objects.visible_to(reader).overdue(today).in_active_cases()
     by_status = dict(cases.order_by().values_list("status").annotate(n=Count("pk")))
-    overdue = (
-        actions.overdue(today)
-        .in_active_cases()
-        .select_related("case__factory")
-        .order_by("due_date", "pk")[:10]
-    )
     stalled = (
         cases.filter(status=CaseStatus.STALLED)
         .select_related("factory")
-        .order_by("status_changed_at")[:10]
+        .order_by("status_changed_at", "pk")[:SHOWN]
     )
     return {
         "case_statuses": [
-            (value, label, by_status.get(value, 0)) for value, label in CaseStatus.choices
+            (value, str(label), by_status.get(value, 0)) for value, label in CaseStatus.choices
         ],
-        "overdue_actions": list(overdue),
-        "overdue_action_count": actions.overdue(today).in_active_cases().count(),
-        "stalled_cases": list(stalled),
+        "overdue_actions": _actions(overdue),
+        "overdue_action_count": overdue.count(),
+        "stalled_cases": [_case(case) for case in stalled],
         "today": today,
     }
 
@@ -42,19 +96,17 @@ def affiliate_dashboard(reader, today=None) -> dict:
     the plans it reads (those of the cases it joined)."""
     today = today or timezone.localdate()
     affiliate = reader.affiliate
-    cases = list(
+    cases = (
         RemediationCase.objects.visible_to(reader)
         .active()
         .with_participation_of(affiliate)
         .with_action_counts(today)
         .select_related("factory")
-        .order_by("-joined", "-fast_track", "-opened_on")[:10]
+        .order_by("-joined", "-fast_track", "-opened_on", "-pk")[:SHOWN]
     )
-    overdue = list(
-        RemediationAction.objects.visible_to(reader)
-        .overdue(today)
-        .in_active_cases()
-        .select_related("case__factory")
-        .order_by("due_date", "pk")[:10]
-    )
-    return {"cases": cases, "overdue_actions": overdue, "today": today}
+    overdue = RemediationAction.objects.visible_to(reader).overdue(today).in_active_cases()
+    return {
+        "cases": [_case(case) for case in cases],
+        "overdue_actions": _actions(overdue),
+        "today": today,
+    }

@@ -9,12 +9,24 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, TruncQuarter
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncQuarter
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django_countries import countries
 
 from core.charts import bar_chart, heat_map, stacked_bar_chart
@@ -52,30 +64,45 @@ def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
-def findings_over_time(findings, *, date_field: str, today: date, slug: str, note: str):
+def findings_over_time(
+    findings, *, date_field: str, today: date, slug: str, note: str, count_all: bool = False
+):
     """Findings per quarter by severity (stacked bars) and by Code category (a heat map of
-    categories × quarters): two queries."""
+    categories × quarters), and how many findings were counted: those of the quarters shown,
+    or with `count_all` every one of `findings` (in the same scan). The findings are counted
+    once, by quarter, severity and category (one query), and the categories' names read after
+    (a second, of a few rows)."""
+    from monitoring.models import CodeStandard
+
     quarters = _quarters(today)
     labels = [quarter_label(q) for q in quarters]
-    recent = findings.filter(**{f"{date_field}__date__gte": quarters[0]}).annotate(
-        quarter=TruncQuarter(date_field)
+    # From the first quarter's local midnight: the same as `__date__gte`, but on the column
+    # itself, so that an index on it can serve the range.
+    recent = Q(
+        **{f"{date_field}__gte": timezone.make_aware(datetime.combine(quarters[0], time.min))}
     )
-    by_severity = {
-        (_as_date(row["quarter"]), row["severity"]): row["n"]
-        for row in recent.order_by().values("quarter", "severity").annotate(n=Count("pk"))
-    }
-    by_category: dict[int, dict[date, int]] = {}
-    names = {}
-    for row in (
-        recent.order_by()
-        .values("quarter", "standard_id", "standard__number", "standard__name", "standard__name_fr")
-        .annotate(n=Count("pk"))
-    ):
-        by_category.setdefault(row["standard_id"], {})[_as_date(row["quarter"])] = row["n"]
-        names[row["standard_id"]] = (
-            row["standard__number"],
-            _localized(row["standard__name"], row["standard__name_fr"]),
+    if count_all:  # older findings in a group of their own (no quarter)
+        rows = findings.annotate(
+            quarter=Case(When(recent, then=TruncQuarter(date_field)), output_field=DateTimeField())
         )
+    else:
+        rows = findings.filter(recent).annotate(quarter=TruncQuarter(date_field))
+    total = 0
+    by_severity: Counter = Counter()
+    by_category: dict[int, Counter] = {}
+    for row in rows.order_by().values("quarter", "severity", "standard_id").annotate(n=Count("pk")):
+        total += row["n"]
+        if row["quarter"] is None:
+            continue
+        quarter = _as_date(row["quarter"])
+        by_severity[(quarter, row["severity"])] += row["n"]
+        by_category.setdefault(row["standard_id"], Counter())[quarter] += row["n"]
+    names = {
+        row["pk"]: (row["number"], _localized(row["name"], row["name_fr"]))
+        for row in CodeStandard.objects.filter(pk__in=list(by_category)).values(
+            "pk", "number", "name", "name_fr"
+        )
+    }
 
     severity_labels = [str(s.label) for s in SEVERITIES]
     severity_rows = []
@@ -120,7 +147,7 @@ def findings_over_time(findings, *, date_field: str, today: date, slug: str, not
         ),
         empty_text=gettext("No finding in the last eight quarters."),
     )
-    return severity_table, category_table
+    return severity_table, category_table, total
 
 
 def _localized(english: str, french: str) -> str:
@@ -287,31 +314,44 @@ class FactoryMap:
     not_drawn: int  # listed but without coordinates
 
 
-def factory_map(factories, findings, *, title: str) -> FactoryMap:
+def factory_map(factories, findings, *, title: str, total: int | None = None) -> FactoryMap:
     """The factories on the world map, each marked by the most severe open finding among
-    `findings` (what the reader may read), most severe first: two queries."""
+    `findings` (what the reader may read), most severe first, then by name: the factories
+    with an open finding in one grouped query (their findings read once, not once per
+    factory), those without one after them when fewer than MAP_LIMIT have one (a second), and
+    the count of `factories` unless given (`total`)."""
     rank = Case(
         *(When(severity=severity, then=Value(r)) for r, severity in SEVERITY_BY_RANK.items()),
         output_field=IntegerField(),
     )
-    worst = (
-        findings.exclude(status__in=CLOSED_FINDING_STATUSES)
-        .filter(report__factory=OuterRef("pk"))
-        .order_by()
-        .values("report__factory")
+    open_findings = findings.exclude(status__in=CLOSED_FINDING_STATUSES).filter(
+        severity__in=[severity.value for severity in SEVERITY_BY_RANK.values()],
+        report__factory__in=factories,
+    )
+    columns = ("name", "country", "latitude", "longitude")
+    rows = [
+        {
+            "pk": row["report__factory"],
+            "worst": row["worst"],
+            **{column: row[f"report__factory__{column}"] for column in columns},
+        }
+        for row in open_findings.order_by()
+        .values("report__factory", *(f"report__factory__{c}" for c in columns))
         .annotate(worst=Max(rank))
-        .values("worst")
-    )
-    rows = list(
-        factories.annotate(worst=Subquery(worst, output_field=IntegerField()))
-        .order_by(Coalesce("worst", Value(0)).desc(), "name", "pk")
-        .values("pk", "name", "country", "latitude", "longitude", "worst")[:MAP_LIMIT]
-    )
-    total = len(rows) if len(rows) < MAP_LIMIT else factories.count()
+        .order_by("-worst", "report__factory__name", "report__factory")[:MAP_LIMIT]
+    ]
+    if len(rows) < MAP_LIMIT:
+        rows += list(
+            factories.exclude(Exists(open_findings.filter(report__factory=OuterRef("pk"))))
+            .order_by("name", "pk")
+            .values("pk", *columns)[: MAP_LIMIT - len(rows)]
+        )
+    if total is None:
+        total = len(rows) if len(rows) < MAP_LIMIT else factories.count()
     country_names = dict(countries)
     listed, points = [], []
     for row in rows:
-        severity = SEVERITY_BY_RANK.get(row["worst"])
+        severity = SEVERITY_BY_RANK.get(row.get("worst"))
         label = str(severity.label) if severity else gettext("No open finding")
         drawn = row["latitude"] is not None and row["longitude"] is not None
         listed.append(
@@ -351,3 +391,223 @@ def factory_map(factories, findings, *, title: str) -> FactoryMap:
         chart_id="factory-map",
     )
     return FactoryMap(title=title, svg=svg, factories=listed, total=total, not_drawn=not_drawn)
+
+
+# --- The dashboards' pages ------------------------------------------------------------------
+#
+# What a dashboard shows of the data is computed by `*_figures()` as plain values (the charts'
+# tables and SVG, the map, counts, the ids of the rows listed) and kept in the read-model
+# cache (core/readmodel.py) under the reader's tenant, the language and the day; the page then
+# reads the few rows it lists by their ids, through `visible_to(reader)` again, and whatever
+# depends on the moment (the waiting queues, by the hour) live.
+
+
+def _in_order(queryset, ids: list[int]) -> list:
+    """The rows of `queryset` with these ids, in the order of `ids` (one query, none if no id)."""
+    if not ids:
+        return []
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def _rendered(charts: dict, order: tuple[str, ...], **map_context) -> dict:
+    """The charts' and the map's HTML, rendered once with the figures they show (the
+    templates' context is the data, the affiliate's slug for links and the language)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    tables = (
+        render_to_string("reports/includes/dashboard_chart.html", {"table": charts[name]})
+        for name in order
+    )
+    return {
+        "charts_html": mark_safe("".join(tables)),  # noqa: S308 (rendered templates)
+        "map_html": render_to_string(
+            "reports/includes/factory_map.html", {"map": charts["factory_map"], **map_context}
+        ),
+    }
+
+
+def _affiliate_figures(reader, today: date) -> dict:
+    """Everything an affiliate's dashboard shows of the data, as plain values: the charts,
+    the counts, the remediation rows it lists, the ids of the latest findings (read again
+    for their cards)."""
+    from remediation.models import RemediationAction
+    from remediation.selectors import affiliate_dashboard as remediation
+    from suppliers.models import Contract, Disclosure, Factory
+
+    findings = Finding.objects.visible_to(reader)
+    factories = Factory.objects.visible_to(reader)
+    by_severity, by_category, finding_count = findings_over_time(
+        findings,
+        date_field="published_at",
+        today=today,
+        slug="findings",
+        note=gettext(
+            "Published findings in your supply chain, by the quarter they were published."
+        ),
+        count_all=True,
+    )
+    factory_count = factories.count()
+    latest = []
+    if finding_count:
+        latest = [row.pk for row in findings.newest(3, total=finding_count).only("pk")]
+    figures = {
+        "charts": {
+            "findings_by_severity": by_severity,
+            "findings_by_category": by_category,
+            "overdue_actions": overdue_actions_by_age(
+                RemediationAction.objects.visible_to(reader), today=today
+            ),
+            "disclosures_by_state": disclosures_by_state(Disclosure.objects.all(), today=today),
+            "factory_map": factory_map(
+                factories,
+                findings,
+                title=gettext("Factories in your supply chain by their most severe open finding"),
+                total=factory_count,
+            ),
+        },
+        "counts": {
+            "contract_count": Contract.objects.count(),
+            "overdue_disclosures": Disclosure.objects.overdue().count(),
+            "factory_count": factory_count,
+            "finding_count": finding_count,
+        },
+        "latest_finding_ids": latest,
+        "remediation": remediation(reader, today),
+    }
+    figures["html"] = _rendered(
+        figures["charts"],
+        ("overdue_actions", "disclosures_by_state", "findings_by_severity", "findings_by_category"),
+        factory_url="affiliate",
+        affiliate=reader.affiliate,
+    )
+    return figures
+
+
+def affiliate_dashboard(reader, today: date | None = None) -> dict:
+    """The context of an affiliate's dashboard, but for its members and invitations."""
+    from core import readmodel
+
+    today = today or timezone.localdate()
+    parts = (str(reader.kind), reader.affiliate.pk, get_language(), today.isoformat())
+    figures = readmodel.cached(
+        "dashboard-affiliate", parts, lambda: _affiliate_figures(reader, today)
+    )
+    return {
+        "today": today,
+        **figures["charts"],
+        **figures["counts"],
+        **figures["html"],
+        "latest_findings": _in_order(
+            Finding.objects.visible_to(reader).with_display_relations(),
+            figures["latest_finding_ids"],
+        ),
+        "remediation": figures["remediation"],
+    }
+
+
+def staff_waiting(reader, now) -> dict:
+    """The queues waiting for staff, by how long (read live: the ages move with the hour)."""
+    from grievances.models import Grievance
+    from monitoring.models import MonitoringReport
+
+    reports = MonitoringReport.objects.visible_to(reader)
+    waiting = waiting_by_age(
+        [
+            (gettext("Monitoring reports to triage"), reports.to_triage(), "submitted_at"),
+            (
+                gettext("Validated reports waiting for publication"),
+                reports.awaiting_publication(),
+                "decided_at",
+            ),
+            (
+                gettext("Open grievances"),
+                Grievance.objects.visible_to(reader).open(),
+                "received_on",
+            ),
+        ],
+        now=now,
+    )
+    return {
+        "waiting": waiting,
+        "reports_waiting": waiting.rows[0][-2],
+        "reports_to_publish": waiting.rows[1][-2],
+        "grievances_waiting": waiting.rows[2][-2],
+    }
+
+
+def _staff_figures(reader, today: date) -> dict:
+    """Everything the staff dashboard shows of the data but the waiting queues, as plain
+    values: the charts, the counts, the remediation rows it lists."""
+    from django_scopes import scopes_disabled
+
+    from affiliates.models import Affiliate
+    from monitoring.models import MonitoringPartner
+    from remediation.models import RemediationAction
+    from remediation.selectors import staff_dashboard as remediation
+    from suppliers.models import Disclosure, Factory, FactoryMatchReview
+
+    from .risk import STAFF_REPORT_STATUSES
+
+    findings = Finding.objects.visible_to(reader).filter(report__status__in=STAFF_REPORT_STATUSES)
+    factories = Factory.objects.visible_to(reader)
+    by_severity, by_category, _count = findings_over_time(
+        findings,
+        date_field="report__decided_at",
+        today=today,
+        slug="findings",
+        note=gettext("Findings of validated or published reports, by the quarter of validation."),
+    )
+    factory_count = factories.count()
+    with scopes_disabled():
+        disclosures = disclosures_by_state(Disclosure.objects.all(), today=today)
+    figures = {
+        "charts": {
+            "findings_by_severity": by_severity,
+            "findings_by_category": by_category,
+            "overdue_actions": overdue_actions_by_age(
+                RemediationAction.objects.visible_to(reader), today=today
+            ),
+            "disclosures_by_state": disclosures,
+            "factory_map": factory_map(
+                factories,
+                findings,
+                title=gettext("Factories by their most severe open finding"),
+                total=factory_count,
+            ),
+        },
+        "counts": {
+            "affiliate_count": Affiliate.objects.filter(is_active=True).count(),
+            "partner_count": MonitoringPartner.objects.count(),
+            "factory_count": factory_count,
+            "pending_reviews": FactoryMatchReview.objects.filter(
+                decision=FactoryMatchReview.Decision.PENDING
+            ).count(),
+        },
+        "remediation": remediation(reader, today),
+    }
+    figures["html"] = _rendered(
+        figures["charts"],
+        ("overdue_actions", "findings_by_severity", "findings_by_category", "disclosures_by_state"),
+        factory_url="staff",
+    )
+    return figures
+
+
+def staff_dashboard(reader, now=None) -> dict:
+    """The context of the staff dashboard."""
+    from core import readmodel
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    parts = (str(reader.kind), get_language(), today.isoformat())
+    figures = readmodel.cached("dashboard-staff", parts, lambda: _staff_figures(reader, today))
+    return {
+        "today": today,
+        **staff_waiting(reader, now),
+        **figures["charts"],
+        **figures["counts"],
+        **figures["html"],
+        "remediation": figures["remediation"],
+    }

@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django_scopes import scopes_disabled
 
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
-from affiliates.models import Affiliate, Invitation, Membership
+from affiliates.models import Invitation, Membership
 from affiliates.tenancy import log_denied
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
@@ -29,22 +29,12 @@ class AffiliateDashboardView(AffiliateViewMixin, TemplateView):
     template_name = "reports/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        from monitoring.models import Finding
-        from suppliers.models import Disclosure, Factory
+        from . import dashboards
 
+        context = super().get_context_data(**kwargs)
         context["member_count"] = Membership.objects.count()
         context["pending_invitations"] = Invitation.objects.pending().count()
-        context["contract_count"] = Contract.objects.count()
-        context["overdue_disclosures"] = Disclosure.objects.overdue().count()
-        context["factory_count"] = Factory.objects.visible_to(self.reader).count()
-        findings = Finding.objects.visible_to(self.reader).with_display_relations()
-        context["finding_count"] = findings.count()
-        context["latest_findings"] = findings.newest(3, total=context["finding_count"])
-        from remediation.selectors import affiliate_dashboard
-
-        context["remediation"] = affiliate_dashboard(self.reader)
-        context.update(affiliate_charts(self.reader))
+        context.update(dashboards.affiliate_dashboard(self.reader))
         return context
 
 
@@ -52,113 +42,11 @@ class StaffDashboardView(StaffRequiredMixin, TemplateView):
     template_name = "reports/staff_dashboard.html"
 
     def get_context_data(self, **kwargs):
-        from monitoring.models import MonitoringPartner
+        from . import dashboards
 
         context = super().get_context_data(**kwargs)
-        from suppliers.models import Factory, FactoryMatchReview
-
-        context["affiliate_count"] = Affiliate.objects.filter(is_active=True).count()
-        context["partner_count"] = MonitoringPartner.objects.count()
-        context["factory_count"] = Factory.objects.visible_to(self.reader).count()
-        context["pending_reviews"] = FactoryMatchReview.objects.filter(
-            decision=FactoryMatchReview.Decision.PENDING
-        ).count()
-        from remediation.selectors import staff_dashboard
-
-        context["remediation"] = staff_dashboard(self.reader)
-        context.update(staff_charts(self.reader))
+        context.update(dashboards.staff_dashboard(self.reader))
         return context
-
-
-def affiliate_charts(reader, today=None) -> dict:
-    """The charts an affiliate's dashboard leads with (reports/dashboards.py)."""
-    from remediation.models import RemediationAction
-    from suppliers.models import Disclosure
-
-    from . import dashboards
-
-    today = today or timezone.localdate()
-    findings = Finding.objects.visible_to(reader)
-    by_severity, by_category = dashboards.findings_over_time(
-        findings,
-        date_field="published_at",
-        today=today,
-        slug="findings",
-        note=_("Published findings in your supply chain, by the quarter they were published."),
-    )
-    return {
-        "today": today,
-        "findings_by_severity": by_severity,
-        "findings_by_category": by_category,
-        "overdue_actions": dashboards.overdue_actions_by_age(
-            RemediationAction.objects.visible_to(reader), today=today
-        ),
-        "disclosures_by_state": dashboards.disclosures_by_state(
-            Disclosure.objects.all(), today=today
-        ),
-        "factory_map": dashboards.factory_map(
-            Factory.objects.visible_to(reader),
-            findings,
-            title=_("Factories in your supply chain by their most severe open finding"),
-        ),
-    }
-
-
-def staff_charts(reader, today=None) -> dict:
-    """The charts the staff dashboard leads with (reports/dashboards.py)."""
-    from grievances.models import Grievance
-    from remediation.models import RemediationAction
-    from suppliers.models import Disclosure
-
-    from . import dashboards
-    from .risk import STAFF_REPORT_STATUSES
-
-    now = timezone.now()
-    today = today or timezone.localdate()
-    waiting = dashboards.waiting_by_age(
-        [
-            (
-                _("Monitoring reports to triage"),
-                MonitoringReport.objects.visible_to(reader).to_triage(),
-                "submitted_at",
-            ),
-            (
-                _("Validated reports waiting for publication"),
-                MonitoringReport.objects.visible_to(reader).awaiting_publication(),
-                "decided_at",
-            ),
-            (_("Open grievances"), Grievance.objects.visible_to(reader).open(), "received_on"),
-        ],
-        now=now,
-    )
-    findings = Finding.objects.visible_to(reader).filter(report__status__in=STAFF_REPORT_STATUSES)
-    by_severity, by_category = dashboards.findings_over_time(
-        findings,
-        date_field="report__decided_at",
-        today=today,
-        slug="findings",
-        note=_("Findings of validated or published reports, by the quarter of validation."),
-    )
-    with scopes_disabled():
-        disclosures = dashboards.disclosures_by_state(Disclosure.objects.all(), today=today)
-    return {
-        "today": today,
-        "waiting": waiting,
-        "reports_waiting": waiting.rows[0][-2],
-        "reports_to_publish": waiting.rows[1][-2],
-        "grievances_waiting": waiting.rows[2][-2],
-        "findings_by_severity": by_severity,
-        "findings_by_category": by_category,
-        "overdue_actions": dashboards.overdue_actions_by_age(
-            RemediationAction.objects.visible_to(reader), today=today
-        ),
-        "disclosures_by_state": disclosures,
-        "factory_map": dashboards.factory_map(
-            Factory.objects.visible_to(reader),
-            findings,
-            title=_("Factories by their most severe open finding"),
-        ),
-    }
 
 
 # --- Compliance reports ------------------------------------------------------------------
