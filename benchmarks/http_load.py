@@ -11,6 +11,7 @@ machine's cores with gunicorn and PostgreSQL, as a reverse proxy would.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import statistics
@@ -18,13 +19,14 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from benchmarks.suite import Bench, Goal, Line, Result, Skip, percentile
+from benchmarks.suite import Bench, Goal, Line, Result, Skip, machine, percentile
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CONFIG = BASE_DIR / "config" / "gunicorn.conf.py"
@@ -190,11 +192,14 @@ VARIANTS = [
 ]
 
 
-def variants(bench: Bench, seconds: float) -> list[dict]:
-    """The load test for each variant; prints the Markdown table of README "Serving"."""
+def variants(bench: Bench, seconds: float, directory: Path | None = None) -> list[dict]:
+    """The load test for each variant; prints the Markdown table of README "Serving", ready
+    to paste (its caption says when, at which scale and load), and writes the figures to
+    `directory`/http-variants-<date-time>.json."""
     cookie = session_cookie(bench.user("affiliate", "small"))
     path = dashboard_url(bench)
     rows = []
+    started = datetime.now()
     print(f"\nHTTP variants ({CLIENTS} clients, {seconds:.0f} s each, small dashboard):")
     header = "| worker class | workers | threads | requests/s | p50 ms | p95 ms | errors |"
     print(header + "\n|---|---|---|---|---|---|---|", flush=True)
@@ -218,4 +223,25 @@ def variants(bench: Bench, seconds: float) -> list[dict]:
             f"| {p95:.0f} | {figures['errors']} |",
             flush=True,
         )
+    averages = machine()["load_average"]
+    print(
+        f"\nMeasured {started:%Y-%m-%d} by `make bench-http` (scale {bench.scale}, {CLIENTS} "
+        f"clients, {seconds:.0f} s a variant, {machine()['cpus']} cores, load average "
+        + ("/".join(f"{value:.1f}" for value in averages) if averages else "?")
+        + ")."
+    )
+    if directory is not None:
+        directory.mkdir(parents=True, exist_ok=True)
+        document = {
+            "started": started.isoformat(timespec="seconds"),
+            "scale": bench.scale,
+            "seconds": seconds,
+            "clients": CLIENTS,
+            "path": path,
+            "machine": machine(),
+            "variants": rows,
+        }
+        target = directory / f"http-variants-{started:%Y%m%d-%H%M%S}.json"
+        target.write_text(json.dumps(document, indent=1, default=str))
+        print(f"Written to {target}.")
     return rows
