@@ -17,6 +17,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import datetime
@@ -31,6 +32,7 @@ from benchmarks.suite import Bench, Goal, Line, Result, Skip, machine, percentil
 BASE_DIR = Path(__file__).resolve().parent.parent
 CONFIG = BASE_DIR / "config" / "gunicorn.conf.py"
 CLIENTS = 8
+STARTUP_SECONDS = 180  # gunicorn importing Django on a loaded machine takes a while
 HTTP_GOAL = Goal(p95_ms=300, floor_factor=None, min_rps=50)
 
 
@@ -54,23 +56,29 @@ class Gunicorn:
     def __enter__(self) -> Gunicorn:
         import requests
 
+        # gunicorn's log (its workers' errors, Django's warnings) goes to a file: a pipe that
+        # nobody reads fills up and blocks the workers, and reading it before gunicorn has
+        # ended waits forever. Its end is the reason given if gunicorn does not start.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-c", str(CONFIG)],
             cwd=BASE_DIR,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             try:
-                requests.get(f"{self.url}/healthz", timeout=2)
+                requests.get(f"{self.url}/healthz", timeout=2)  # any answer: it serves
                 return self
             except requests.RequestException:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    error = self.process.stderr.read().decode(errors="replace")[-800:]
                     self.__exit__()
+                    self.log.seek(0)
+                    error = self.log.read().decode(errors="replace")[-800:]
+                    self.log.close()
                     raise Skip(f"gunicorn did not start: {error}") from None
                 time.sleep(0.3)
 
@@ -82,10 +90,12 @@ class Gunicorn:
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(30)
+                self.process.wait(40)  # graceful_timeout is 30 s
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if exc and not self.log.closed:
+            self.log.close()
 
 
 def session_cookie(user) -> tuple[str, str]:
