@@ -193,7 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.variants:
         from benchmarks import http_load
 
-        http_load.variants(bench, seconds=args.http_seconds)
+        http_load.variants(
+            bench, seconds=args.http_seconds, directory=BASE_DIR / "benchmarks" / "results"
+        )
     return 0
 
 

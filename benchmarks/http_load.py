@@ -11,24 +11,28 @@ machine's cores with gunicorn and PostgreSQL, as a reverse proxy would.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from benchmarks.suite import Bench, Goal, Line, Result, Skip, percentile
+from benchmarks.suite import Bench, Goal, Line, Result, Skip, machine, percentile
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CONFIG = BASE_DIR / "config" / "gunicorn.conf.py"
 CLIENTS = 8
+STARTUP_SECONDS = 180  # gunicorn importing Django on a loaded machine takes a while
 HTTP_GOAL = Goal(p95_ms=300, floor_factor=None, min_rps=50)
 
 
@@ -52,23 +56,29 @@ class Gunicorn:
     def __enter__(self) -> Gunicorn:
         import requests
 
+        # gunicorn's log (its workers' errors, Django's warnings) goes to a file: a pipe that
+        # nobody reads fills up and blocks the workers, and reading it before gunicorn has
+        # ended waits forever. Its end is the reason given if gunicorn does not start.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-c", str(CONFIG)],
             cwd=BASE_DIR,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             try:
-                requests.get(f"{self.url}/healthz", timeout=2)
+                requests.get(f"{self.url}/healthz", timeout=2)  # any answer: it serves
                 return self
             except requests.RequestException:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    error = self.process.stderr.read().decode(errors="replace")[-800:]
                     self.__exit__()
+                    self.log.seek(0)
+                    error = self.log.read().decode(errors="replace")[-800:]
+                    self.log.close()
                     raise Skip(f"gunicorn did not start: {error}") from None
                 time.sleep(0.3)
 
@@ -80,10 +90,12 @@ class Gunicorn:
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(30)
+                self.process.wait(40)  # graceful_timeout is 30 s
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if exc and not self.log.closed:
+            self.log.close()
 
 
 def session_cookie(user) -> tuple[str, str]:
@@ -190,11 +202,14 @@ VARIANTS = [
 ]
 
 
-def variants(bench: Bench, seconds: float) -> list[dict]:
-    """The load test for each variant; prints the Markdown table of README "Serving"."""
+def variants(bench: Bench, seconds: float, directory: Path | None = None) -> list[dict]:
+    """The load test for each variant; prints the Markdown table of README "Serving", ready
+    to paste (its caption says when, at which scale and load), and writes the figures to
+    `directory`/http-variants-<date-time>.json."""
     cookie = session_cookie(bench.user("affiliate", "small"))
     path = dashboard_url(bench)
     rows = []
+    started = datetime.now()
     print(f"\nHTTP variants ({CLIENTS} clients, {seconds:.0f} s each, small dashboard):")
     header = "| worker class | workers | threads | requests/s | p50 ms | p95 ms | errors |"
     print(header + "\n|---|---|---|---|---|---|---|", flush=True)
@@ -218,4 +233,25 @@ def variants(bench: Bench, seconds: float) -> list[dict]:
             f"| {p95:.0f} | {figures['errors']} |",
             flush=True,
         )
+    averages = machine()["load_average"]
+    print(
+        f"\nMeasured {started:%Y-%m-%d} by `make bench-http` (scale {bench.scale}, {CLIENTS} "
+        f"clients, {seconds:.0f} s a variant, {machine()['cpus']} cores, load average "
+        + ("/".join(f"{value:.1f}" for value in averages) if averages else "?")
+        + ")."
+    )
+    if directory is not None:
+        directory.mkdir(parents=True, exist_ok=True)
+        document = {
+            "started": started.isoformat(timespec="seconds"),
+            "scale": bench.scale,
+            "seconds": seconds,
+            "clients": CLIENTS,
+            "path": path,
+            "machine": machine(),
+            "variants": rows,
+        }
+        target = directory / f"http-variants-{started:%Y%m%d-%H%M%S}.json"
+        target.write_text(json.dumps(document, indent=1, default=str))
+        print(f"Written to {target}.")
     return rows

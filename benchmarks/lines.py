@@ -13,6 +13,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -400,12 +401,15 @@ class CeleryLine(Line):
         self.worker = None
 
     def backend_url(self) -> str:
+        """Redis database REDIS_URL's + 8, written as Kombu writes it (`redis+socket://path
+        ?virtual_host=N` for a Unix socket, as the embedded Redis is reached). Celery reads
+        the scheme's `redis+` as the backend (celery.app.backends.by_url) and the rest,
+        `socket://…`, as a Unix socket (RedisBackend._params_from_url); a bare `socket://`
+        names no backend at all ("Unknown result backend: 'socket'")."""
         from config.settings import _celery_broker_url, _redis_db, _redis_with_db
 
         redis_url = settings.REDIS_URL
-        return _celery_broker_url(_redis_with_db(redis_url, _redis_db(redis_url) + 8)).replace(
-            "redis+socket://", "socket://"
-        )
+        return _celery_broker_url(_redis_with_db(redis_url, _redis_db(redis_url) + 8))
 
     def prepare(self, bench: Bench) -> None:
         import redis
@@ -413,6 +417,9 @@ class CeleryLine(Line):
 
         backend = self.backend_url()
         self.queue = f"bench-latency-{os.getpid()}"
+        # The worker's warnings (root, in a container) would break the table: kept in a file
+        # whose end is the reason given when the worker does not answer.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by finish())
         self.worker = subprocess.Popen(
             [
                 sys.executable,
@@ -436,6 +443,7 @@ class CeleryLine(Line):
             cwd=BASE_DIR,
             env={**os.environ, "EW_BENCH_RESULT_BACKEND": backend},
             stdout=subprocess.DEVNULL,
+            stderr=self.log,
             start_new_session=True,
         )
         self.app = Celery("bench", broker=settings.CELERY_BROKER_URL, backend=backend)
@@ -447,7 +455,12 @@ class CeleryLine(Line):
                 break
             except Exception as error:
                 if self.worker.poll() is not None or time.monotonic() > deadline:
-                    raise Skip(f"the Celery worker did not answer: {error}") from None
+                    self.log.seek(0)
+                    said = self.log.read().decode(errors="replace").strip().splitlines()
+                    raise Skip(
+                        f"the Celery worker did not answer: {error}"
+                        + (f" (worker: {said[-1][:200]})" if said else "")
+                    ) from None
         self.redis = redis.Redis.from_url(settings.REDIS_URL)
         self.payload = b"x" * 400  # about a task message's size
 
@@ -474,3 +487,5 @@ class CeleryLine(Line):
             except subprocess.TimeoutExpired:
                 self.worker.kill()
                 self.worker.wait()
+        if getattr(self, "log", None) is not None:
+            self.log.close()

@@ -6,9 +6,12 @@ so that a busy machine slows both alike. Pages go through Django's test Client, 
 included, logged in with `force_login` as the role; their queries are counted on a separate
 run with CaptureQueriesContext (the timed runs carry no query log). A page's floor is its
 main query alone (the slowest SELECT of the page, found on three probe runs, run raw with the
-same parameters and the same row-level-security tenant) plus rendering an empty template; an
-API list's floor is the same queryset's `.values()` (50 rows) serialised with orjson. The
-other lines (matching, upload, PDF, sweep, Celery) say what their floor is.
+same parameters and the same row-level-security tenant) plus the platform's empty page (the
+base layout, no content) requested by the same Client as the same user, through the same
+middleware and tenancy (benchmarks/urls.py): what every page pays besides its own work. An
+API list's floor is the same queryset's `.values()` (50 rows) serialised with orjson plus an
+empty list of the same viewset through the same DRF stack and authentication. The other
+lines (matching, upload, PDF, sweep, Celery) say what their floor is; the table prints each.
 
 A line whose URL is gone (renamed, removed) or that cannot run is printed as skipped with the
 reason, never crashes the suite.
@@ -28,10 +31,9 @@ from datetime import datetime
 from pathlib import Path
 
 from django.db import connection
-from django.template import engines
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import NoReverseMatch, resolve, reverse
 from django_scopes import scope, scopes_disabled
 
 from core import rls
@@ -314,14 +316,15 @@ class QueryRecorder:
                 self.calls.append((sql, params, tenant, time.perf_counter() - started))
 
 
-EMPTY_TEMPLATE = engines["django"].from_string("")
+# The URLconf of the run: the platform's plus the floors' empty page and empty API lists.
+BENCH_URLCONF = "benchmarks.urls"
 
 
 class PageLine(Line):
     """A page as the role sees it, through the test Client (middleware included)."""
 
     kind = "page"
-    floor_label = "main query + empty template"
+    floor_label = "main query + empty page"
     probes = 3
 
     def __init__(
@@ -340,11 +343,28 @@ class PageLine(Line):
         self.params, self.last_page = params, last_page
 
     def path(self, bench: Bench) -> str:
+        """The page's path: with the affiliate's slug if the line has a size and the URL takes
+        one (the library, events, community are read by the officer, outside /a/<slug>/)."""
         kwargs = {"affiliate_slug": bench.slug(self.size)} if self.size else {}
         try:
             return reverse(self.url_name, kwargs=kwargs)
         except NoReverseMatch:
+            if kwargs:
+                with contextlib.suppress(NoReverseMatch):
+                    return reverse(self.url_name)
             raise Skip(f"URL {self.url_name!r} is gone") from None
+
+    def empty_url(self, path: str) -> str:
+        """The empty page in the same place as the page: under the same /a/<slug>/ (tenancy),
+        /staff/ (staff's bypass) or neither (benchmarks/urls.py)."""
+        from benchmarks import urls
+
+        slug = resolve(path).kwargs.get("affiliate_slug")
+        if slug:
+            return reverse(urls.EMPTY_AFFILIATE_PAGE, kwargs={"affiliate_slug": slug})
+        if path.startswith("/staff/"):
+            return reverse(urls.EMPTY_STAFF_PAGE)
+        return reverse(urls.EMPTY_PAGE)
 
     def get(self, url: str):
         return self.client.get(url)
@@ -369,10 +389,14 @@ class PageLine(Line):
             self.get(self.url)
         self.queries = len(captured.captured_queries)
         self.recorders = recorders
+        self.empty = self.empty_url(path)
+        empty = self.get(self.empty)
+        if empty.status_code != 200:
+            raise Skip(f"the floor's empty page {self.empty} answers {empty.status_code}")
         self.main = self.main_query(recorders)
         if self.main is None:
             self.floor = self.empty_floor
-            self.floor_label = "empty template (no SELECT)"
+            self.floor_label = "empty page (no SELECT)"
         else:
             self.extra["main_query"] = " ".join(self.main[0].split())[:300]
 
@@ -426,27 +450,38 @@ class PageLine(Line):
         with tenant_context(tenant), connection.cursor() as cursor:
             cursor.execute(sql, params)
             cursor.fetchall()
-        EMPTY_TEMPLATE.render({})
+        self.get(self.empty)
 
     def empty_floor(self) -> None:
-        EMPTY_TEMPLATE.render({})
+        self.get(self.empty)
 
 
 class ApiLine(PageLine):
     """An API list of 50 rows as the role reads it (session authentication)."""
 
     kind = "api"
-    floor_label = ".values() of 50 + orjson"
+    floor_label = "values+orjson + empty API list"
     probes = 2
 
     def __init__(self, name: str, role: str, basename: str, *, size=None, params="") -> None:
         super().__init__(name, role, f"{basename}-list", API, size=size, params=params)
+        self.basename = basename
 
     def path(self, bench: Bench) -> str:
         try:
             return reverse(self.url_name)
         except NoReverseMatch:
             raise Skip(f"API list {self.url_name!r} is gone") from None
+
+    def empty_url(self, path: str) -> str:
+        """The same viewset answering an empty list, with the same query (`?affiliate=`)."""
+        from benchmarks import urls
+
+        try:
+            empty = reverse(urls.empty_api_name(self.basename))
+        except NoReverseMatch:
+            raise Skip(f"no empty list for the API list {self.url_name!r}") from None
+        return f"{empty}?{self.params}" if self.params else empty
 
     def get(self, url: str):
         return self.client.get(url, HTTP_ACCEPT="application/json")
@@ -469,16 +504,17 @@ class ApiLine(PageLine):
         tenants = [tenant for _, _, tenant, _ in self.recorders[-1].calls if tenant]
         self.tenant = tenants[-1] if tenants else ""
         if self.view is None:  # a plain ViewSet: no queryset to take the values of
-            self.floor, self.floor_label = None, "none (no queryset)"
+            self.floor, self.floor_label = self.empty_floor, "empty API list (no queryset)"
             return
         self.floor = self.values_floor
-        self.floor_label = ".values() of 50 + orjson"
+        self.floor_label = "values+orjson + empty API list"
         self.values_floor()  # fails here, not in the timed loop
 
     def values_floor(self) -> None:
         with tenant_context(self.tenant):
             queryset = self.view.filter_queryset(self.view.get_queryset())
             self.orjson.dumps(list(queryset.values()[:50]), default=str)
+        self.get(self.empty)
 
 
 # --- Suite ----------------------------------------------------------------------------------
@@ -486,14 +522,16 @@ class ApiLine(PageLine):
 
 def run(bench: Bench, lines: list[Line]) -> list[Result]:
     results: list[Result] = []
-    for line in lines:
-        started = time.perf_counter()
-        print(f"… {line.name}", end="", flush=True)
-        result = line.measure(bench)
-        results.append(result)
-        spent = time.perf_counter() - started
-        shown = f"p95 {result.p95_ms:.1f} ms" if result.p95_ms is not None else result.verdict
-        print(f"\r  {line.name}: {shown} ({spent:.0f} s)", flush=True)
+    # The floors' empty page and empty API lists are reachable during the run only.
+    with override_settings(ROOT_URLCONF=BENCH_URLCONF):
+        for line in lines:
+            started = time.perf_counter()
+            print(f"… {line.name}", end="", flush=True)
+            result = line.measure(bench)
+            results.append(result)
+            spent = time.perf_counter() - started
+            shown = f"p95 {result.p95_ms:.1f} ms" if result.p95_ms is not None else result.verdict
+            print(f"\r  {line.name}: {shown} ({spent:.0f} s)", flush=True)
     by_name = {r.line: r for r in results}
     goals = {line.name: line.goal for line in lines}
     for result in results:
@@ -509,7 +547,7 @@ def _ms(value: float | None) -> str:
 
 
 def table(results: list[Result]) -> str:
-    header = ("line", "p50 ms", "p95 ms", "queries", "floor p95", "goal", "verdict")
+    header = ("line", "p50 ms", "p95 ms", "queries", "floor p95", "floor is", "goal", "verdict")
     rows = [
         (
             r.line,
@@ -517,6 +555,7 @@ def table(results: list[Result]) -> str:
             _ms(r.p95_ms),
             "-" if r.queries is None else str(r.queries),
             _ms(r.floor_p95_ms),
+            (r.floor or "-") if r.p95_ms is not None else "-",
             r.goal,
             r.verdict + (f" ({r.note})" if r.note else ""),
         )
@@ -526,7 +565,7 @@ def table(results: list[Result]) -> str:
     lines = []
     for row in [header, *rows]:
         cells = [
-            cell.ljust(widths[i]) if i in (0, 5) else cell.rjust(widths[i])
+            cell.ljust(widths[i]) if i in (0, 5, 6) else cell.rjust(widths[i])
             for i, cell in enumerate(row[:-1])
         ]
         lines.append("  ".join([*cells, row[-1]]))

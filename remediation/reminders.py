@@ -11,7 +11,7 @@ that enters the schedule late gets its current step at once.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -45,6 +45,11 @@ ACTION_DUE = Schedule(
     remind_on_sight=True,
 )
 DIGEST_HORIZON = timedelta(days=7)
+# What one e-mail lists at most (a lead's reminders: of each kind; a digest: in all), then
+# "N more" and the link to the cases. At network scale one lead's day can hold 80,000 actions
+# and an affiliate's week 6,000: listed in full, the e-mail ran to 47 MB (beyond what mail
+# servers take) and rendering them was most of the sweep's minute.
+EMAIL_LIST_LIMIT = 50
 
 
 def _candidates(today: date):
@@ -108,8 +113,11 @@ def reminders_sweep(*, today: date | None = None) -> int:
                     language=action.contact_language,
                 )
             )
+        cases_link = settings.SITE_URL + reverse("remediation:staff_cases")
         for items in by_lead.values():
             lead = items[0][1].case.staff_lead
+            shown = _first_of_each_kind(items)
+            totals = Counter(row.kind for row, _action in items)
             messages.append(
                 Message(
                     key=f"action-reminders-lead:{lead.pk}:{min(row.pk for row, _a in items)}",
@@ -123,9 +131,13 @@ def reminders_sweep(*, today: date | None = None) -> int:
                                 "kind": row.kind,
                                 "days": abs((row.deadline - today).days),
                                 "link": settings.SITE_URL + action.case.get_absolute_url(),
+                                "kind_total": totals[row.kind],  # listed or not
                             }
-                            for row, action in items
+                            for row, action in shown
                         ],
+                        "count": len(items),
+                        "more": len(items) - len(shown),
+                        "cases_link": cases_link,
                         "today": today,
                     },
                     language=lead.language,
@@ -137,13 +149,31 @@ def reminders_sweep(*, today: date | None = None) -> int:
     return queued
 
 
+def _first_of_each_kind(items):
+    """The (row, action) pairs a lead's e-mail lists: the first `EMAIL_LIST_LIMIT` of each
+    kind (overdue, due today, due within 7 days), in their order."""
+    seen: dict[str, int] = defaultdict(int)
+    shown = []
+    for row, action in items:
+        if seen[row.kind] < EMAIL_LIST_LIMIT:
+            seen[row.kind] += 1
+            shown.append((row, action))
+    return shown
+
+
 def _digest_context(affiliate, case_ids, actions_of, today: date, settings_link: str):
     """What an affiliate's digest lists: the open actions due within the horizon in the
-    running cases it joined, case by case; None when there is nothing."""
+    running cases it joined, case by case, the first `EMAIL_LIST_LIMIT` of them (the count
+    says how many in all); None when there is nothing."""
     items = []
+    count = 0
     for case_id in sorted(case_ids):
         actions = actions_of.get(case_id)
         if not actions:
+            continue
+        count += len(actions)
+        room = EMAIL_LIST_LIMIT - len(items)
+        if room <= 0:
             continue
         link = settings.SITE_URL + actions[0].case.get_affiliate_url(affiliate.slug)
         items.extend(
@@ -153,13 +183,15 @@ def _digest_context(affiliate, case_ids, actions_of, today: date, settings_link:
                 "overdue": action.due_date < today,
                 "link": link,
             }
-            for action in actions
+            for action in actions[:room]
         )
     if not items:
         return None
     return {
         "affiliate": affiliate,
         "items": items,
+        "count": count,
+        "more": count - len(items),
         "today": today,
         "settings_link": settings_link,
         "cases_link": settings.SITE_URL

@@ -352,6 +352,43 @@ def test_the_weekly_digest_goes_to_members_of_joined_affiliates_who_did_not_mute
     assert '<html lang="en">' in html and "<h1" in html and "<table" in html
 
 
+def test_a_leads_e_mail_lists_the_first_of_each_kind_and_counts_the_rest(
+    case, lead, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    """At network scale a lead's day held 80,000 actions: listed in full, one e-mail of
+    47 MB. Each kind lists `EMAIL_LIST_LIMIT`, its heading and the subject count them all."""
+    monkeypatch.setattr("remediation.reminders.EMAIL_LIST_LIMIT", 2)
+    for number in range(4):
+        _action(case, -1, description=f"Late action {number}")
+    _action(case, 0, description="Due today")
+
+    _sweep(TUESDAY, django_capture_on_commit_callbacks)
+    _send()
+    (to_lead,) = _to(mailoutbox, lead.email)
+    assert to_lead.subject.startswith("Remediation: 5 actions due or overdue")
+    for part in (to_lead.body, _html(to_lead)):
+        assert "Overdue (4)" in part and "Due today (1)" in part
+        assert "Late action 0" in part and "Late action 1" in part and "Due today" in part
+        assert "Late action 2" not in part and "Late action 3" not in part
+        assert "2 more actions are not listed here." in part
+        assert "/staff/cases/" in part
+
+
+def test_a_digest_lists_the_first_actions_and_counts_the_rest(
+    digest_case, northvale, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("remediation.reminders.EMAIL_LIST_LIMIT", 1)
+    member(northvale, Membership.Role.OFFICER, email="officer@northvale.example")
+    _sweep(MONDAY, django_capture_on_commit_callbacks)
+    _send()
+    (message,) = _digests(mailoutbox)
+    assert message.subject == "City of Northvale: 2 remediation actions due or overdue this week"
+    for part in (message.body, _html(message)):
+        assert "Repay the recruitment fees" in part  # the earlier due date first
+        assert "Return the passports" not in part
+        assert "1 more action is not listed here." in part
+
+
 def test_the_digest_goes_once_a_week_on_the_digest_day_only(
     digest_case, northvale, settings, mailoutbox, django_capture_on_commit_callbacks
 ):
