@@ -190,7 +190,7 @@ class ComplianceReportListView(ExportMixin, AffiliateViewMixin, ListView):
         # One row per report: regenerating adds a version, not a row.
         return (
             latest_versions()
-            .select_related("contract", "requested_by")
+            .select_related("affiliate", "contract", "requested_by")
             .order_by("-requested_at", "-pk")
         )
 
