@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
@@ -197,7 +198,10 @@ class ComplianceReportListView(ExportMixin, AffiliateViewMixin, ListView):
     def get_form(self, data=None):
         return ComplianceReportForm(
             data,
-            contracts=Contract.objects.order_by("reference"),
+            contracts=Contract.objects.order_by("reference", "pk"),
+            suggest_url=reverse(
+                "suppliers:contract_suggestions", kwargs={"affiliate_slug": self.affiliate.slug}
+            ),
             initial={"language": translation.get_language()},
         )
 

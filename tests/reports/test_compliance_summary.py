@@ -173,3 +173,38 @@ def test_the_annex_of_a_report_without_one_is_a_404_and_changes_nothing(
         assert "spreadsheetml" not in response.get("Content-Type", "")
     with scopes_disabled():
         assert list(ComplianceReport.objects.values().order_by("pk")) == before
+
+
+@pytest.mark.django_db
+def test_the_contract_is_typed_with_suggestions_of_the_affiliates_own_contracts(
+    client, northvale, southport, northvale_officer, django_assert_max_num_queries
+):
+    with scopes_disabled():
+        ours = ContractFactory(affiliate=northvale, reference="NV-ICT-2025-01")
+        ContractFactory(affiliate=southport, reference="NV-ICT-2025-02")  # not ours
+    client.force_login(northvale_officer)
+    page = client.get(reverse("reports:report_list", kwargs={"affiliate_slug": "northvale"}))
+    form = page.content.decode().split('name="contract"')[1].split("</datalist>")[0]
+    assert "<option" not in form and "NV-ICT" not in form
+    url = reverse("suppliers:contract_suggestions", kwargs={"affiliate_slug": "northvale"})
+    assert url in page.content.decode()
+    with django_assert_max_num_queries(7):
+        found = client.get(url, {"q": "nv-ict"}).json()
+    assert found == {"results": [{"id": ours.pk, "name": "NV-ICT-2025-01"}]}
+    assert client.get(url, {"q": "n"}).json() == {"results": []}
+    # The form takes the reference typed, or the id the suggestion put there.
+    from reports.forms import ComplianceReportForm
+    from suppliers.models import Contract
+
+    with scope(affiliate=northvale):
+        for typed in ("NV-ICT-2025-01", str(ours.pk)):
+            form = ComplianceReportForm(
+                {"contract": typed, "language": "en"}, contracts=Contract.objects.all()
+            )
+            assert form.is_valid(), form.errors
+            assert form.cleaned_data["contract"] == ours
+        refused = ComplianceReportForm(
+            {"contract": "NV-ICT-2025-02", "language": "en"}, contracts=Contract.objects.all()
+        )
+        assert not refused.is_valid()
+        assert "No contract is named “NV-ICT-2025-02”." in refused.errors["contract"]
