@@ -68,7 +68,9 @@ class SearchableModelChoiceField(forms.ModelChoiceField):
     widget = SuggestInput
     default_error_messages = {
         "none": _("No %(what)s is named “%(value)s”."),
-        "several": _("Several %(what)s match “%(value)s”: %(names)s… Type more of the name."),
+        "several": _(
+            "More than one %(what)s matches “%(value)s”: %(names)s… Type more of the name."
+        ),
     }
 
     def __init__(self, queryset, *, what, search_field="name", **kwargs):

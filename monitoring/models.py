@@ -407,6 +407,14 @@ class MonitoringReport(models.Model):
                 condition=models.Q(status="published", published_at__isnull=False),
                 name="report_published_order",
             ),
+            # The published reports of a set of sites (an affiliate's supply chain), read
+            # without the table: the compliance reports' figures.
+            models.Index(
+                fields=["factory"],
+                include=["id"],
+                condition=models.Q(status="published", published_at__isnull=False),
+                name="report_published_by_factory",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -542,7 +550,17 @@ class Finding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["report", "pk"]
-        indexes = [models.Index(fields=["published_at"])]
+        indexes = [
+            models.Index(fields=["published_at"]),
+            # The published findings of a set of reports with what the compliance reports
+            # count and chart, read without the table (index-only scans).
+            models.Index(
+                fields=["report"],
+                include=["published_at", "standard", "severity", "ilo_indicators"],
+                condition=models.Q(published_at__isnull=False),
+                name="finding_published_by_report",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.standard.label} ({self.get_severity_display()})"

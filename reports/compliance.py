@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,7 +27,7 @@ from django_scopes import scope
 
 from affiliates.models import Affiliate, Membership
 from affiliates.reader import Reader
-from core import periods
+from core import periods, readmodel
 from core.charts import bar_chart, stacked_bar_chart
 from core.errors import DomainError
 from core.pdf import is_live_rendering, render_or_fail
@@ -477,6 +477,7 @@ def attach_older_versions(reports: list[ComplianceReport]) -> None:
     by_key = {(r.contract_id, r.period_start, r.period_end): r for r in reports}
     older = (
         ComplianceReport.objects.filter(same_report)
+        .select_related("affiliate")  # their links name the affiliate
         .exclude(pk__in=[r.pk for r in reports])
         .order_by("-version")
     )
@@ -510,27 +511,46 @@ def _contracts(affiliate, start, end, contract=None):
 
 
 def _factory_ids(affiliate, contracts):
-    """The sites of the supply chain under `contracts`, as a subquery (never a list of ids:
-    a large affiliate has thousands)."""
-    from suppliers.models import Factory
+    """The sites of the supply chain under `contracts`, as a subquery of the supply-chain
+    table (never a list of ids: a large affiliate has thousands): the rows of
+    `Factory.objects.in_supply_chain_of(affiliate, contracts=contracts)`, without the join
+    to the factories."""
+    from suppliers.querysets import supply_chain_factory_ids
 
-    return Factory.objects.in_supply_chain_of(affiliate, contracts=contracts).values("pk")
+    return supply_chain_factory_ids(affiliate, contracts=contracts)
+
+
+# `_findings` and `_cases` read the rows an affiliate may read (`visible_to`) at sites of its
+# own supply chain (`_factory_ids(reader.affiliate, ...)`, a part of the chain that
+# `visible_to` checks): they state `visible_to`'s rule narrowed to those sites, so that
+# PostgreSQL does not check each row against the whole chain a second time (tens of
+# thousands of lookups for a large affiliate). tests/reports/test_compliance_figures.py
+# compares them with `visible_to(reader)` and the same filters.
 
 
 def _findings(reader, factory_ids, end):
+    """Published findings at the sites of `factory_ids`, published on or before `end`."""
     from monitoring.models import Finding
 
-    return Finding.objects.visible_to(reader).filter(
+    _require_affiliate(reader)
+    return Finding.objects.published().filter(
         report__factory_id__in=factory_ids, published_at__date__lte=end
     )
 
 
 def _cases(reader, factory_ids, end):
+    """Remediation cases at the sites of `factory_ids` opened on or before `end` (every case
+    at a site of the chain is visible to the affiliate; the cases it was only invited to are
+    at no site of its chain, so none of them)."""
     from remediation.models import RemediationCase
 
-    return RemediationCase.objects.visible_to(reader).filter(
-        factory_id__in=factory_ids, opened_on__lte=end
-    )
+    _require_affiliate(reader)
+    return RemediationCase.objects.filter(factory_id__in=factory_ids, opened_on__lte=end)
+
+
+def _require_affiliate(reader: Reader) -> None:
+    if not reader.is_affiliate:
+        raise ValueError("compliance reports are read by an affiliate")
 
 
 def overdue_as_of(end: date) -> date:
@@ -546,34 +566,45 @@ def overdue_actions(reader: Reader, cases, as_of: date):
     return RemediationAction.objects.visible_to(reader).overdue(as_of).filter(case__in=cases)
 
 
-def figures(reader: Reader, start, end, contract=None) -> Figures:
+def figures(reader: Reader, start, end, contract=None, *, findings: int | None = None) -> Figures:
     """The key figures of a period, in a fixed number of queries. The page and the PDF both
-    read them through `report_context`."""
-    from remediation.models import Engagement
-    from suppliers.models import Disclosure
+    read them through `summary`; `findings`, when the caller has counted them already."""
+    from remediation.models import Engagement, Participation
+    from suppliers.models import Disclosure, Factory
 
     affiliate = reader.affiliate
     contracts = _contracts(affiliate, start, end, contract)
     counts = contracts.aggregate(
         n=Count("pk"), conditions=Count("pk", filter=~Q(ew_conditions_version=""))
     )
-    disclosures = Disclosure.objects.filter(contract__in=contracts)
+    disclosures = Disclosure.objects.filter(contract__in=contracts).aggregate(
+        accepted=Count("pk", filter=Q(status=Disclosure.Status.ACCEPTED)),
+        overdue=Count(
+            "pk",
+            filter=Q(
+                status__in=[Disclosure.Status.REQUESTED, Disclosure.Status.RETURNED],
+                due_date__lt=min(end, timezone.localdate()),
+            ),
+        ),
+    )
     factory_ids = _factory_ids(affiliate, contracts)
     cases = _cases(reader, factory_ids, end)
     joined = cases.joined_by(affiliate)
+    joined_here = Participation.objects.filter(
+        case=OuterRef("pk"), affiliate=affiliate, joined_on__isnull=False
+    )  # as `joined_by`, counted beside the cases in one scan
+    case_counts = cases.aggregate(n=Count("pk"), joined=Count("pk", filter=Exists(joined_here)))
     as_of = overdue_as_of(end)
+
     return Figures(
         contracts=counts["n"],
         with_conditions=counts["conditions"],
-        disclosures_accepted=disclosures.filter(status=Disclosure.Status.ACCEPTED).count(),
-        disclosures_overdue=disclosures.filter(
-            status__in=[Disclosure.Status.REQUESTED, Disclosure.Status.RETURNED],
-            due_date__lt=min(end, timezone.localdate()),
-        ).count(),
-        factories=factory_ids.count(),
-        findings=_findings(reader, factory_ids, end).count(),
-        cases=cases.count(),
-        cases_joined=joined.count(),
+        disclosures_accepted=disclosures["accepted"],
+        disclosures_overdue=disclosures["overdue"],
+        factories=Factory.objects.filter(pk__in=factory_ids).count(),
+        findings=(_findings(reader, factory_ids, end).count() if findings is None else findings),
+        cases=case_counts["n"],
+        cases_joined=case_counts["joined"],
         overdue_actions=overdue_actions(reader, joined, as_of).count(),
         engagements=Engagement.objects.filter(
             case__factory_id__in=factory_ids, happened_on__range=(start, end)
@@ -591,20 +622,38 @@ CONTRACT_OUTCOMES_IN_REPORT = 20  # each a heading and a table
 def summary(reader: Reader, start: date, end: date, *, contract=None) -> dict:
     """The key figures and the two charts with their tables, in a fixed number of aggregate
     queries: what the list of reports shows, and the PDF's executive summary and charts (one
-    function, so that the page and the PDF say the same)."""
+    function, so that the page and the PDF say the same). Kept in the read-model cache
+    (core/readmodel.py) under the affiliate, the period, the contract, the language and the
+    day (overdue counts end today while the period runs)."""
+    parts = (
+        reader.affiliate.pk,
+        "affiliate",
+        start.isoformat(),
+        end.isoformat(),
+        contract.pk if contract is not None else None,
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+    )
+    return readmodel.cached(
+        "compliance-summary",
+        parts,
+        lambda: _summary(reader, start, end, contract=contract),
+    )
+
+
+def _summary(reader: Reader, start: date, end: date, *, contract=None) -> dict:
     from monitoring.models import ForcedLabourIndicator, Severity
 
-    current = figures(reader, start, end, contract)
-    before_start, before_end = previous_period(start, end)
-    before = figures(reader, before_start, before_end, contract)
     contracts = _contracts(reader.affiliate, start, end, contract)
     findings = _findings(reader, _factory_ids(reader.affiliate, contracts), end)
+    total, category_rows, indicator_codes = _findings_breakdown(findings)
+    current = figures(reader, start, end, contract, findings=total)
+    before_start, before_end = previous_period(start, end)
+    before = figures(reader, before_start, before_end, contract)
     severities = [(value, str(label)) for value, label in Severity.choices]
-    category_rows = _findings_by_category(findings)
     indicator_labels = dict(ForcedLabourIndicator.choices)
     indicator_rows = [
-        (str(indicator_labels.get(code, code)), count)
-        for code, count in _findings_by_indicator(findings)
+        (str(indicator_labels.get(code, code)), count) for code, count in indicator_codes
     ]
     return {
         "key_figures": _key_figures(current, before),
@@ -633,38 +682,45 @@ def summary(reader: Reader, start: date, end: date, *, contract=None) -> dict:
     }
 
 
-def _findings_by_category(findings) -> list[tuple[str, Counter]]:
-    """(Code category, {severity: findings}), most findings first, in one aggregate query."""
-    from monitoring.models import CodeStandard
-
-    rows = list(
-        findings.order_by()
-        .values("standard_id", "severity")
-        .annotate(n=Count("pk"))
-        .values_list("standard_id", "severity", "n")
-    )
-    standards = CodeStandard.objects.in_bulk({standard_id for standard_id, _s, _n in rows})
-    by_category: dict[str, Counter] = defaultdict(Counter)
-    for standard_id, severity, n in sorted(
-        rows, key=lambda row: (standards[row[0]].number, row[0], row[1])
-    ):
-        by_category[standards[standard_id].label][severity] += n
-    return sorted(by_category.items(), key=lambda row: -sum(row[1].values()))
-
-
-def _findings_by_indicator(findings) -> list[tuple[str, int]]:
-    """(ILO indicator code, findings naming it), most first, in one aggregate query."""
+def _findings_breakdown(findings) -> tuple[int, list[tuple[str, Counter]], list[tuple[str, int]]]:
+    """How many `findings`; (Code category, {severity: findings}), most findings first; and
+    (ILO indicator code, findings naming it), most first: one scan of the findings, each
+    counted once for its category (kind 0) and once for each indicator it names (kind 1)."""
     from django.db import connection
 
-    sql, params = findings.order_by().values("ilo_indicators").query.sql_with_params()
+    from monitoring.models import CodeStandard
+
+    sql, params = (
+        findings.order_by().values("standard_id", "severity", "ilo_indicators").query
+    ).sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indicator, count(*) FROM (" + sql + ") AS finding, "  # noqa: S608
-            "unnest(finding.ilo_indicators) AS indicator GROUP BY indicator",
+            "SELECT finding.standard_id, finding.severity, named.kind, named.indicator, "  # noqa: S608
+            "count(*) FROM (" + sql + ") AS finding CROSS JOIN LATERAL ("
+            "SELECT 0 AS kind, NULL::text AS indicator "
+            "UNION ALL SELECT 1, unnest(finding.ilo_indicators)) AS named "
+            "GROUP BY 1, 2, 3, 4",
             params,
         )
         rows = cursor.fetchall()
-    return sorted(rows, key=lambda row: (-row[1], row[0]))
+    categories = [
+        (standard_id, severity, n) for standard_id, severity, kind, _i, n in rows if not kind
+    ]
+    indicators: Counter = Counter()
+    for _standard_id, _severity, kind, indicator, n in rows:
+        if kind:
+            indicators[indicator] += n
+    standards = CodeStandard.objects.in_bulk({standard_id for standard_id, _s, _n in categories})
+    by_category: dict[str, Counter] = defaultdict(Counter)
+    for standard_id, severity, n in sorted(
+        categories, key=lambda row: (standards[row[0]].number, row[0], row[1])
+    ):
+        by_category[standards[standard_id].label][severity] += n
+    return (
+        sum(n for _standard_id, _severity, n in categories),
+        sorted(by_category.items(), key=lambda row: -sum(row[1].values())),
+        sorted(indicators.items(), key=lambda row: (-row[1], row[0])),
+    )
 
 
 def _severity_rank():
@@ -819,7 +875,7 @@ def report_context(reader: Reader, start: date, end: date, *, contract=None) -> 
     for case in cases:
         case.participant_count = participants.get(case.pk, 0)
     grievance_counts = grievance_counts_for_period(
-        factory_ids.values_list("pk", flat=True), start, end
+        Factory.objects.filter(pk__in=factory_ids).values_list("pk", flat=True), start, end
     )
     grievance_factories = Factory.objects.in_bulk(
         sorted(grievance_counts, key=lambda pk: (-grievance_counts[pk], pk))[:ROWS_IN_REPORT]

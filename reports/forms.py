@@ -4,7 +4,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import SearchableModelChoiceField
 from suppliers.contract_forms import DATE_WIDGET
+from suppliers.models import Contract
 
 
 class ComplianceReportForm(forms.Form):
@@ -20,15 +22,18 @@ class ComplianceReportForm(forms.Form):
         ),
     )
     period_end = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
-    contract = forms.ModelChoiceField(
+    # Typed with suggestions, by reference: a large affiliate has thousands of contracts.
+    contract = SearchableModelChoiceField(
+        Contract.objects.none(),
+        what=_("contract"),
+        search_field="reference",
         label=_("Only this contract"),
-        queryset=None,
         required=False,
-        empty_label=_("All contracts of the period"),
         help_text=_("Leave the dates empty for the whole calendar years of the contract's term."),
     )
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
 
-    def __init__(self, *args, contracts, **kwargs):
+    def __init__(self, *args, contracts, suggest_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contract"].queryset = contracts
+        self.fields["contract"].widget.suggest_url = suggest_url

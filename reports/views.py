@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
@@ -78,14 +79,17 @@ class ComplianceReportListView(ExportMixin, AffiliateViewMixin, ListView):
         # One row per report: regenerating adds a version, not a row.
         return (
             latest_versions()
-            .select_related("contract", "requested_by")
+            .select_related("affiliate", "contract", "requested_by")
             .order_by("-requested_at", "-pk")
         )
 
     def get_form(self, data=None):
         return ComplianceReportForm(
             data,
-            contracts=Contract.objects.order_by("reference"),
+            contracts=Contract.objects.order_by("reference", "pk"),
+            suggest_url=reverse(
+                "suppliers:contract_suggestions", kwargs={"affiliate_slug": self.affiliate.slug}
+            ),
             initial={"language": translation.get_language()},
         )
 

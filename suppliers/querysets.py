@@ -40,10 +40,14 @@ def _chain_lines():
     return SupplyChainLink.objects.all()
 
 
-def supply_chain_factory_ids(affiliate):
-    """The ids of the sites in the affiliate's supply chain, as a subquery (the index
-    `supply_chain_affiliate` answers it alone): for `factory_id IN (...)` filters."""
-    return _chain_lines().filter(affiliate=affiliate).values("factory_id")
+def supply_chain_factory_ids(affiliate, *, contracts=None):
+    """The ids of the sites in the affiliate's supply chain (under `contracts` only, if
+    given), as a subquery (the index `supply_chain_affiliate` answers it alone without
+    `contracts`): for `factory_id IN (...)` filters. An id may come more than once."""
+    lines = _chain_lines().filter(affiliate=affiliate)
+    if contracts is not None:
+        lines = lines.filter(contract__in=contracts)
+    return lines.values("factory_id")
 
 
 class SupplierQuerySet(models.QuerySet):

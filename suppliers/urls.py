@@ -21,6 +21,11 @@ affiliate_patterns = [
         name="contractor_suggestions",
     ),
     path(
+        "contracts/suggestions/",
+        contracts.ContractSuggestionsView.as_view(),
+        name="contract_suggestions",
+    ),
+    path(
         "contracts/new/",
         contracts.ContractCreateView.as_view(),
         name="contract_create",

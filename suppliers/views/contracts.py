@@ -138,6 +138,20 @@ class ContractorSuggestionsView(AffiliateViewMixin, View):
         return JsonResponse(suggestions(contractors, request.GET.get("q", "")))
 
 
+class ContractSuggestionsView(AffiliateViewMixin, View):
+    """The affiliate's contracts whose reference holds `?q=`, as JSON for the contract boxes'
+    suggestions (the compliance report form: an affiliate may have thousands)."""
+
+    model = Contract
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        # The scope keeps the affiliate's own contracts.
+        return JsonResponse(
+            suggestions(Contract.objects.all(), request.GET.get("q", ""), field="reference")
+        )
+
+
 class ContractExportView(AffiliateViewMixin, View):
     """The old export addresses (`contracts/export.csv`, `.xlsx`): the list's own export."""
 
