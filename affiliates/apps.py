@@ -14,3 +14,9 @@ class AffiliatesConfig(AppConfig):
 
         # Background exports replay their list's request with this tenancy (core.exports).
         exports.replay_context = replay_context
+        # A login writes the user's row; no cached read model shows users (core/readmodel.py).
+        from core import readmodel
+
+        from .models import User
+
+        readmodel.not_an_input(User)

@@ -369,6 +369,8 @@ REST_FRAMEWORK = {
 }
 # Lists (pages and API) count their rows up to this many, then say "more than" (core.pagination).
 EW_LIST_COUNT_LIMIT = env.int("EW_LIST_COUNT_LIMIT", default=10_000)
+# Dashboards, risk views and report figures cached until the domain data change (core/readmodel.py).
+EW_READMODEL_CACHE = env.bool("EW_READMODEL_CACHE", default=True)
 # Filter choices are counted over at most this many rows; beyond, offered without counts
 # (core.filters).
 EW_FILTER_COUNT_LIMIT = env.int("EW_FILTER_COUNT_LIMIT", default=1_000)

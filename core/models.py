@@ -284,3 +284,43 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class ReadModelGeneration(models.Model):
+    """The single row naming the current state of the domain data (core/readmodel.py): a new
+    random `token` each time a transaction that wrote a domain table commits. Written only by
+    the database's triggers."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        db_table = "core_readmodel_generation"
+        verbose_name = _("read-model generation")
+
+    def __str__(self):
+        return str(self.token)
+
+
+class ReadModelChange(models.Model):
+    """A transaction's note that it wrote domain data; its deferred trigger renews the
+    generation at commit and deletes the note (core/readmodel.py). Never seen committed."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    class Meta:
+        db_table = "core_readmodel_change"
+        verbose_name = _("read-model change")
+
+    def __str__(self):
+        return str(self.pk)
+
+
+def _declare_tables() -> None:
+    from . import rls
+
+    rls.read_only_table(ReadModelGeneration)  # written by the triggers of core migration 0008
+    rls.read_only_table(ReadModelChange)
+
+
+_declare_tables()

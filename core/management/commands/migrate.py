@@ -3,13 +3,14 @@
 The application connects as a role that owns no table (DATABASE_URL); this command connects
 as DATABASE_OWNER_URL instead, creates the application's role if it is missing and the owner
 may create roles, migrates (with the cross-tenant views dropped, then made again), enables the
-`ew_tenant` policy on every tenant table and grants the application's role what it needs
+`ew_tenant` policy on every tenant table, puts the read models' generation trigger on every
+domain table (core/readmodel.py) and grants the application's role what it needs
 (core/rls.py).
 """
 
 from django.core.management.commands import migrate
 
-from core import rls
+from core import readmodel, rls
 from core.audit import AuditedCommand
 
 
@@ -39,6 +40,7 @@ class Command(AuditedCommand, migrate.Command):
             elif options["verbosity"]:
                 self.stdout.write("Cross-tenant views left out: not every migration is applied.")
             tables = rls.sync_policies(connection)
+            readmodel.sync_triggers(connection)
             if separate:
                 rls.grant_application_role(connection, role)
         if options["verbosity"] >= 1:
