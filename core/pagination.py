@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from core import readmodel
+
 
 def count_limit() -> int:
     return settings.EW_LIST_COUNT_LIMIT
@@ -66,6 +68,11 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """The number of rows, but at most `count_limit + 1` (`count_capped` then says so)."""
+        return self.counted()
+
+    def counted(self) -> int:
+        """The capped count, from the database (`count` keeps it; a view may set `count` to
+        this value cached as a read model, `cache_count`)."""
         rows = self.object_list
         if not isinstance(rows, QuerySet):
             return len(rows)
@@ -139,6 +146,12 @@ class CappedPaginator(Paginator):
 
     def _get_page(self, *args, **kwargs):
         return CappedPage(*args, **kwargs)
+
+    def cache_count(self, name: str, parts: tuple) -> None:
+        """Take the count from the read-model cache (core/readmodel.py), exact until the data
+        change: `parts` must name everything the rows depend on besides the data (the tenant,
+        the filters)."""
+        self.count = readmodel.cached(name, (*parts, self.count_limit), self.counted)
 
     @cached_property
     def num_pages(self) -> int:

@@ -51,3 +51,38 @@ def report_aggregate_drift(reports=None) -> list[dict]:
         | ~Q(finding_count=F("expected_finding_count"))
     )
     return list(rows.values("pk", *names, *(f"expected_{n}" for n in names)).order_by("pk"))
+
+
+# --- A factory's open findings (`Factory.open_finding_count`, migration 0016) ---------------
+
+OPEN_FINDING_STATUSES = tuple(
+    value
+    for value in Finding.Status.values
+    if value not in (Finding.Status.NOT_SUBSTANTIATED, Finding.Status.REMEDIATED_VERIFIED)
+)
+
+
+def refresh_factory_open_findings(factory_ids=None) -> int:
+    """Recompute `open_finding_count` of these factories (all when None) in one UPDATE; returns
+    how many rows changed (the triggers already do it for every write)."""
+    ids = None if factory_ids is None else [int(pk) for pk in factory_ids]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT monitoring_refresh_factory_open_findings(%s::bigint[])", [ids])
+        return cursor.fetchone()[0]
+
+
+def factory_open_findings_drift(factories=None) -> list[dict]:
+    """Factories whose stored `open_finding_count` differs from a count with the ORM (the
+    oracle: every finding of their reports in an open status): stored and expected."""
+    from suppliers.models import Factory
+
+    factories = Factory.objects.all() if factories is None else factories
+    is_open = Q(monitoring_reports__findings__status__in=OPEN_FINDING_STATUSES)
+    rows = (
+        factories.order_by()
+        .annotate(expected_open_finding_count=Count("monitoring_reports__findings", filter=is_open))
+        .filter(~Q(open_finding_count=F("expected_open_finding_count")))
+    )
+    return list(
+        rows.values("pk", "open_finding_count", "expected_open_finding_count").order_by("pk")
+    )

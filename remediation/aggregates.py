@@ -59,3 +59,32 @@ def case_aggregate_drift(cases=None) -> list[dict]:
         )
     )
     return list(rows.values("pk", *names, *(f"expected_{n}" for n in names)).order_by("pk"))
+
+
+# --- A factory's active cases (`Factory.active_case_count`, migration 0014) -----------------
+
+
+def refresh_factory_active_cases(factory_ids=None) -> int:
+    """Recompute `active_case_count` of these factories (all when None) in one UPDATE; returns
+    how many rows changed (the triggers already do it for every write)."""
+    ids = None if factory_ids is None else [int(pk) for pk in factory_ids]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT remediation_refresh_factory_active_cases(%s::bigint[])", [ids])
+        return cursor.fetchone()[0]
+
+
+def factory_active_cases_drift(factories=None) -> list[dict]:
+    """Factories whose stored `active_case_count` differs from a count with the ORM (the
+    oracle): stored and expected."""
+    from suppliers.models import Factory
+
+    from .models import ACTIVE_CASE_STATUSES
+
+    factories = Factory.objects.all() if factories is None else factories
+    active = Q(remediation_cases__status__in=ACTIVE_CASE_STATUSES)
+    rows = (
+        factories.order_by()
+        .annotate(expected_active_case_count=Count("remediation_cases", filter=active))
+        .filter(~Q(active_case_count=F("expected_active_case_count")))
+    )
+    return list(rows.values("pk", "active_case_count", "expected_active_case_count").order_by("pk"))

@@ -11,4 +11,5 @@ class RemediationConfig(AppConfig):
 
         from .querysets import open_cases_at_factory
 
-        factory_counts.register("open_cases", open_cases_at_factory)
+        # Staff read every open one: the count stored on the factory (migration 0014).
+        factory_counts.register("open_cases", open_cases_at_factory, stored="active_case_count")

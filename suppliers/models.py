@@ -204,6 +204,19 @@ class Factory(models.Model):
         default=0,
         editable=False,
     )
+    # What EW staff's factory list shows of monitoring and remediation, kept exact by
+    # PostgreSQL (triggers of migrations monitoring/0016 and remediation/0014, protected like
+    # the leverage): the findings at the site that are still open (neither unsubstantiated
+    # nor remediated and verified), whatever their report's status, and its active cases.
+    open_finding_count = models.PositiveIntegerField(
+        _("Open findings"), default=0, db_default=0, editable=False
+    )
+    active_case_count = models.PositiveIntegerField(
+        _("Open remediation cases"), default=0, db_default=0, editable=False
+    )
+
+    # Derived, like counters: a change of them alone writes no audit event.
+    STORED_AGGREGATES = ("open_finding_count", "active_case_count")
 
     objects = FactoryQuerySet.as_manager()
 

@@ -78,6 +78,13 @@ class AffiliateCaseListView(ExportMixin, AffiliateCaseMixin, ListView):
             .order_by("-joined", "-fast_track", "-opened_on", "-pk")
         )
 
+    def get_paginator(self, *args, **kwargs):
+        # The capped count of the visible cases (the supply chain's and the invited ones):
+        # kept until the data change, per affiliate; the rows are read live.
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.cache_count("remediation.affiliate_cases.count", ("affiliate", self.affiliate.pk))
+        return paginator
+
 
 class AffiliateCaseDetailView(AffiliateCaseMixin, DetailView):
     """The summary for every affiliate buying from the factory; the plan, the affiliates'

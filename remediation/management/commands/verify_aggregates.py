@@ -1,8 +1,18 @@
 from django.core.management.base import CommandError
 
 from core.audit import AuditedCommand
-from monitoring.aggregates import refresh_report_aggregates, report_aggregate_drift
-from remediation.aggregates import case_aggregate_drift, refresh_case_aggregates
+from monitoring.aggregates import (
+    factory_open_findings_drift,
+    refresh_factory_open_findings,
+    refresh_report_aggregates,
+    report_aggregate_drift,
+)
+from remediation.aggregates import (
+    case_aggregate_drift,
+    factory_active_cases_drift,
+    refresh_case_aggregates,
+    refresh_factory_active_cases,
+)
 
 SHOWN = 20
 
@@ -10,8 +20,8 @@ SHOWN = 20
 class Command(AuditedCommand):
     help = (
         "Recompute every stored aggregate (reports over their findings, cases over their "
-        "actions) and report the rows whose stored values drifted; --fix rewrites them. Exits "
-        "with an error while drift remains."
+        "actions, factories' open findings and active cases) and report the rows whose "
+        "stored values drifted; --fix rewrites them. Exits with an error while drift remains."
     )
 
     def add_arguments(self, parser):
@@ -21,6 +31,12 @@ class Command(AuditedCommand):
         checks = [
             ("monitoring reports", report_aggregate_drift, refresh_report_aggregates),
             ("remediation cases", case_aggregate_drift, refresh_case_aggregates),
+            (
+                "factories' open findings",
+                factory_open_findings_drift,
+                refresh_factory_open_findings,
+            ),
+            ("factories' active cases", factory_active_cases_drift, refresh_factory_active_cases),
         ]
         remaining = 0
         for label, drift, refresh in checks:
