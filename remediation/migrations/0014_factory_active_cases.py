@@ -7,7 +7,7 @@ from django.db import migrations
 # removed, a status change into or out of the active ones, a case moved to another site) call
 # it for the factories a statement touched, whoever writes. It runs as the owner and writes
 # through the leverage guard of suppliers/0021 (`ew.leverage`, restored afterwards), like
-# monitoring/0016.
+# monitoring/0017.
 CREATE_SQL = r"""
 CREATE FUNCTION remediation_refresh_factory_active_cases(ids bigint[]) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $fn$

@@ -135,7 +135,7 @@ DROP FUNCTION monitoring_refresh_factory_open_findings(bigint[]);
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoring", "0015_list_orders"),
+        ("monitoring", "0016_compliance_covering_indexes"),
         ("suppliers", "0025_factory_open_counts"),
     ]
 
