@@ -205,7 +205,7 @@ class Factory(models.Model):
         editable=False,
     )
     # What EW staff's factory list shows of monitoring and remediation, kept exact by
-    # PostgreSQL (triggers of migrations monitoring/0016 and remediation/0014, protected like
+    # PostgreSQL (triggers of migrations monitoring/0017 and remediation/0014, protected like
     # the leverage): the findings at the site that are still open (neither unsubstantiated
     # nor remediated and verified), whatever their report's status, and its active cases.
     open_finding_count = models.PositiveIntegerField(

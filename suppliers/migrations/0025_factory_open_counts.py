@@ -3,7 +3,7 @@
 from django.db import migrations, models
 
 # The factory's open findings and active cases (`Factory.STORED_AGGREGATES`) are written by
-# the triggers of monitoring/0016 and remediation/0014 only. The leverage guard of 0021 now
+# the triggers of monitoring/0017 and remediation/0014 only. The leverage guard of 0021 now
 # protects them too: outside those functions (which set `ew.leverage`), an insert starts them at
 # 0 and an update keeps them, so a stale instance saved from Python never writes old counts.
 GUARD = """
