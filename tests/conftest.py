@@ -88,14 +88,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if separate:
             # Tests that use the real transaction empty the tables afterwards (TRUNCATE),
-            # which the application itself may not do.
+            # which the application itself may not do; a test that fills tables with many
+            # rows in its transaction gathers their statistics (ANALYZE, the MAINTAIN
+            # privilege), as the owner does after a network is generated.
             # Also on tables made later (tests/platform/test_migrations.py migrates back and
             # forth).
             role = connection.ops.quote_name(application["USER"])
             with connection.cursor() as cursor:
                 for statement in (
-                    "GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {}",
-                    "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT TRUNCATE ON TABLES TO {}",
+                    "GRANT TRUNCATE, MAINTAIN ON ALL TABLES IN SCHEMA public TO {}",
+                    "ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+                    "GRANT TRUNCATE, MAINTAIN ON TABLES TO {}",
                 ):
                     cursor.execute(statement.format(role))
         connection.close()
