@@ -13,6 +13,17 @@ from affiliates.models import Membership
 from .factories import AffiliateFactory, PartnerMemberFactory, StaffFactory, member
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items):
+    """The tests marked `long` first. pytest-django then orders the tests by kind (plain
+    database tests, those that empty every table, those without a database), keeping this
+    order within each kind: the long ones start early on whichever pytest-xdist worker takes
+    them, instead of keeping one worker busy after the other has finished. Mark whole modules,
+    so that a module's tests (and its module-scoped fixtures) stay together."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+    return (yield)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
     """The test database is created and migrated by the owner of the tables, as in production

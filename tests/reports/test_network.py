@@ -47,7 +47,7 @@ from suppliers.models import (
 from tests.factories import TENANT_FACTORIES
 from tests.platform.test_isolation import _fill, _request, _routes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 SCALE = 3  # 1% of the 300-affiliate network
 
