@@ -216,9 +216,7 @@ def _seed(seed: int, stdout, *, owner: bool) -> Counter:
     # A full refresh here would plan badly on tables filled in this transaction, without
     # statistics, so the owner gathers them instead, for whatever reads the network next.
     if owner:
-        with connection.cursor() as cursor:
-            for table in [model._meta.db_table for model in TABLES] + ["suppliers_supply_chain"]:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+        gather_statistics()
     counts = Counter({"affiliates": Affiliate.objects.count(), **counts})
     write(
         "Generated: "
@@ -226,6 +224,15 @@ def _seed(seed: int, stdout, *, owner: bool) -> Counter:
         + f" in {time.perf_counter() - started:.0f} s."
     )
     return counts
+
+
+def gather_statistics() -> None:
+    """ANALYZE the tables the generator fills (and the supply-chain table its triggers keep):
+    the planner then knows their sizes and values. Their owner may; inside a transaction (a
+    test's) the rows it wrote so far are counted, so a role granted MAINTAIN may as well."""
+    with connection.cursor() as cursor:
+        for table in [model._meta.db_table for model in TABLES] + ["suppliers_supply_chain"]:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _zipf_weights(count: int, exponent: float, offset: float = 1.0) -> list[float]:

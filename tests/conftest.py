@@ -13,6 +13,17 @@ from affiliates.models import Membership
 from .factories import AffiliateFactory, PartnerMemberFactory, StaffFactory, member
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items):
+    """The tests marked `long` first. pytest-django then orders the tests by kind (plain
+    database tests, those that empty every table, those without a database), keeping this
+    order within each kind: the long ones start early on whichever pytest-xdist worker takes
+    them, instead of keeping one worker busy after the other has finished. Mark whole modules,
+    so that a module's tests (and its module-scoped fixtures) stay together."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+    return (yield)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
     """The test database is created and migrated by the owner of the tables, as in production
@@ -88,14 +99,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if separate:
             # Tests that use the real transaction empty the tables afterwards (TRUNCATE),
-            # which the application itself may not do.
+            # which the application itself may not do; a test that fills tables with many
+            # rows in its transaction gathers their statistics (ANALYZE, the MAINTAIN
+            # privilege), as the owner does after a network is generated.
             # Also on tables made later (tests/platform/test_migrations.py migrates back and
             # forth).
             role = connection.ops.quote_name(application["USER"])
             with connection.cursor() as cursor:
                 for statement in (
-                    "GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {}",
-                    "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT TRUNCATE ON TABLES TO {}",
+                    "GRANT TRUNCATE, MAINTAIN ON ALL TABLES IN SCHEMA public TO {}",
+                    "ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+                    "GRANT TRUNCATE, MAINTAIN ON TABLES TO {}",
                 ):
                     cursor.execute(statement.format(role))
         connection.close()

@@ -4,7 +4,6 @@ the demo builds on, and their contacts' logins."""
 import re
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 from django_scopes import scopes_disabled
 
@@ -31,8 +30,8 @@ REAL = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, REAL_NAMES)) + r")(?!
 
 
 @pytest.fixture
-def demo():
-    call_command("seed_demo", verbosity=0)
+def demo(demo_data, db):
+    """The demo, seeded once for the module's tests (`demo_data`, tests/conftest.py)."""
 
 
 def _real_names_in(values) -> set[str]:

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded():
+def seeded(demo_data, db):
+    """The demo (seeded once for the module, `demo_data`), seeded again here: nothing changes."""
+
     def counts():
         with scopes_disabled():
             return (
@@ -29,7 +31,6 @@ def seeded():
                 ScoreComment.objects.count(),
             )
 
-    call_command("seed_demo", verbosity=0)
     first = counts()
     call_command("seed_demo", verbosity=0)
     assert counts() == first

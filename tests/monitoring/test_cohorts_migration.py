@@ -15,6 +15,8 @@ from monitoring.models import Finding, MigrantCohort
 from suppliers.models import MigrationCorridor
 from tests.factories import FindingFactory, MonitoringReportFactory
 
+pytestmark = pytest.mark.long
+
 BEFORE = [("monitoring", "0010_cohort_fees_not_converted")]
 START = date(2025, 3, 3)
 

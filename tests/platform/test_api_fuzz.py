@@ -52,7 +52,7 @@ from tests.factories import (
 from tests.grievances.conftest import submit
 from tests.learning.community_setup import topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 EXAMPLES = int(os.environ.get("EW_FUZZ_EXAMPLES", "6"))
 CHECKS = [

@@ -14,6 +14,8 @@ import psutil
 import psycopg2
 import pytest
 
+pytestmark = pytest.mark.long
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Names of its own per pytest-xdist worker: two runs of the suite side by side never share them.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")

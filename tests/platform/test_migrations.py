@@ -19,6 +19,8 @@ from reports.models import ComplianceReport
 from suppliers.models import ChecklistItem, Contract
 from tests.factories import ComplianceReportFactory, EngagementFactory, code_standard
 
+pytestmark = pytest.mark.long
+
 # The latest migration of each app before the moves (None: the app had none). Named here
 # rather than found as leaves, so that migrations added later stay out of "before".
 BEFORE_THE_MOVES = [

@@ -38,7 +38,7 @@ from tests.factories import (
     published_finding,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 INTERNAL = "Internal note: the brand's auditor tipped off management"
 UNPUBLISHED = "Unpublished finding about the dormitory locks"
 

@@ -23,6 +23,8 @@ from suppliers.ocds_package import OcdsImportRejected, read_package
 from tests import FIXTURES
 from tests.factories import ContractFactory, DisclosureFactory
 
+pytestmark = pytest.mark.long
+
 SECONDS = 2.0
 HEADER = "site_name,address,country,brand,product_model,tier\n"
 GOOD_ROW = (
