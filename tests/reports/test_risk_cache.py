@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from core import readmodel
-from tests.factories import FactoryFactory, in_supply_chain, published_finding
+from tests.factories import FactoryFactory, in_supply_chain, member, published_finding
 from tests.reports import test_priorities, test_risk
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -145,3 +145,33 @@ def test_the_warm_priorities_page_does_not_rank_again(client, ranked, northvale_
     assert len(warm) < len(cold)
     sql = " ".join(query["sql"] for query in warm.captured_queries)
     assert "monitoring_finding" not in sql and "suppliers_contract" not in sql
+
+
+def test_the_priorities_api_page_is_kept_per_language_and_tenant(
+    client, settings, ranked, northvale, northvale_officer, southport_officer
+):
+    """The API's page is kept serialised (reports/api.py `_SerializedSlices`): per affiliate,
+    language and slice; warm, it details no site again."""
+    readers = {
+        ("northvale", "en"): northvale_officer,
+        ("northvale", "fr"): member(northvale, language="fr"),
+        ("southport", "en"): southport_officer,
+    }
+
+    def read(slug, language):
+        client.force_login(readers[slug, language])
+        url = f"/api/v1/priorities/?affiliate={slug}"
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(url).json()
+        return body, " ".join(query["sql"] for query in queries.captured_queries)
+
+    settings.EW_READMODEL_CACHE = False
+    expected = {key: read(*key)[0] for key in readers}
+    assert expected["northvale", "en"] != expected["northvale", "fr"]  # the explanations
+    settings.EW_READMODEL_CACHE = True
+    for warm in (False, True):
+        for key, body in expected.items():
+            answer, sql = read(*key)
+            assert answer == body
+            if warm:
+                assert "suppliers_factory" not in sql and "monitoring_finding" not in sql
