@@ -218,7 +218,19 @@ class CappedPageNumberPagination(PageNumberPagination):
 
     django_paginator_class = CappedPaginator
 
+    def paginate_queryset(self, queryset, request, view=None):
+        # A view may keep its capped count in the read-model cache: `paginated_count_cache()`
+        # gives the entry's name and parts (everything the rows depend on besides the data:
+        # the reader, the query's filters), or None (`CappedPaginator.cache_count`).
+        cache = getattr(view, "paginated_count_cache", None)
+        self.count_cache = cache() if cache is not None else None
+        return super().paginate_queryset(queryset, request, view)
+
     def get_page_number(self, request, paginator):
+        # DRF's first look at the new paginator, before it counts: where the count is taken
+        # from the cache.
+        if getattr(self, "count_cache", None) is not None:
+            paginator.cache_count(*self.count_cache)
         number = request.query_params.get(self.page_query_param) or 1
         if number in self.last_page_strings:
             return paginator.last_page_number

@@ -45,6 +45,22 @@ class SharedRowsAPIMixin(AffiliateScopedAPIMixin):
         reader = getattr(self, "reader", None)
         return self.serializer_classes[reader.kind if reader else ReaderKind.STAFF]
 
+    def paginated_count_cache(self) -> tuple[str, tuple] | None:
+        """An affiliate's capped count (its supply chain's published rows) costs more than
+        the page itself: kept in the read-model cache until the data change
+        (core/readmodel.py), per reader (its kind and affiliate) and query parameters, the
+        page's number aside. Staff and partners count one table, cheaply: live."""
+        reader = self.reader
+        if not reader.is_affiliate:
+            return None
+        params = sorted(
+            (name, tuple(values))
+            for name, values in self.request.query_params.lists()
+            if name != "page"
+        )
+        owner = (reader.kind.value, getattr(reader.affiliate, "pk", None), reader.partner_id)
+        return f"{self.basename}.api.count", (*owner, *params)
+
 
 def _audience_schema(component_name: str, classes: dict[ReaderKind, type]):
     """Document every audience's shape as one `oneOf` response."""
@@ -167,6 +183,8 @@ class FindingViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
             "report__factory", "standard", "sub_standard"
         )
         if self.reader.is_affiliate:
+            # Their shape holds no confidential text: not read, not decrypted.
+            rows = rows.defer("confidential_text", "evidence_summary", "report__summary")
             return rows.order_by("-published_at", "report_id", "pk")
         rows = rows.prefetch_related(
             "evidence_files", Prefetch("cohorts", queryset=with_chain(MigrantCohort.objects.all()))
