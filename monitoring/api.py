@@ -115,7 +115,7 @@ class MonitoringReportViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet)
         if self.reader.is_affiliate:
             return rows.order_by("-published_at", "-pk")
         rows = rows.select_related("partner").prefetch_related(
-            "evidence_files", Prefetch("cohorts", queryset=with_chain(MigrantCohort.objects.all()))
+            "evidence_files", Prefetch("cohorts", queryset=_cohorts_with_finding_ids())
         )
         if self.reader.is_staff:
             rows = rows.select_related(
@@ -186,9 +186,16 @@ class FindingViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
             # Their shape holds no confidential text: not read, not decrypted.
             rows = rows.defer("confidential_text", "evidence_summary", "report__summary")
             return rows.order_by("-published_at", "report_id", "pk")
-        rows = rows.prefetch_related(
-            "evidence_files", Prefetch("cohorts", queryset=with_chain(MigrantCohort.objects.all()))
+        # The report's own confidential summary is no part of a finding's shape.
+        rows = rows.defer("report__summary").prefetch_related(
+            "evidence_files", Prefetch("cohorts", queryset=_cohorts_with_finding_ids())
         )
         if self.reader.is_staff:
             rows = rows.select_related("report__partner", "report__assigned_to")
         return rows.order_by("-report_id", "pk")
+
+
+def _cohorts_with_finding_ids():
+    """Cohorts with their chain (`with_chain`) as the API shows them: each cohort's findings
+    by id only (`MigrantCohortSerializer.findings`), not read whole and decrypted."""
+    return with_chain(MigrantCohort.objects.all(), findings=Finding.objects.only("pk"))

@@ -98,16 +98,19 @@ def matching_corridor(origin: str, transit: Sequence[str], destination: str):
     ).first()
 
 
-def with_chain(queryset):
+def with_chain(queryset, *, findings=None):
     """Cohorts with what their card shows (agencies, fees with their agency, findings), in a
-    fixed number of queries."""
+    fixed number of queries; `findings`, another queryset of their findings (the API reads
+    their ids only)."""
+    if findings is None:
+        findings = Finding.objects.select_related("standard")
     return queryset.select_related("corridor").prefetch_related(
         "agencies",
         models.Prefetch(
             "fees",
             queryset=CohortFee.objects.select_related("agency", "rate").order_by(*journey_order()),
         ),
-        models.Prefetch("findings", queryset=Finding.objects.select_related("standard")),
+        models.Prefetch("findings", queryset=findings),
     )
 
 
