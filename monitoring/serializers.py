@@ -8,11 +8,14 @@
 """
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import cached_property
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 
 from suppliers.models import Factory
 
@@ -249,6 +252,8 @@ FINDING_FACTS = [
 class AffiliateFindingSerializer(serializers.ModelSerializer):
     """A published finding as an affiliate reads it."""
 
+    withholds_small_counts = True  # `workers_affected` below min_reported_count(): null
+
     factory = MonitoredFactorySerializer(source="report.factory", read_only=True)
     standard = StandardRefSerializer(read_only=True)
     sub_standard = serializers.CharField(
@@ -303,13 +308,12 @@ class AffiliateFindingSerializer(serializers.ModelSerializer):
         return self._withheld(finding)
 
     def to_representation(self, finding):
-        """The published shape without DRF's walk through the fields (source paths, one
+        """The published facts without DRF's walk through the fields (source paths, one
         generator per row): some 40% of an API page of 50 findings. Each value still goes
         through its own field's `to_representation`, so the answer is the same (tested
-        against DRF's generic path, `tests/monitoring/test_finding_api_shape.py`); the
-        partner's and the staff's shapes, which add fields, take DRF's path."""
-        if type(self) is not AffiliateFindingSerializer:
-            return super().to_representation(finding)
+        against DRF's generic path for every shape, `tests/monitoring/test_finding_api_shape.py`);
+        the fields the partner's and the staff's shapes add after them go through DRF's own
+        steps (`get_attribute`, then `to_representation`)."""
         fields = self._published_fields
         factory = finding.report.factory
         standard = finding.standard
@@ -339,12 +343,28 @@ class AffiliateFindingSerializer(serializers.ModelSerializer):
         for name in _PLAIN_FACTS:
             value = getattr(finding, name)
             row[name] = None if value is None else fields[name](value)
-        row["workers_affected"] = None if withheld else finding.workers_affected
+        count = finding.workers_affected
+        row["workers_affected"] = None if withheld and self.withholds_small_counts else count
         row["workers_affected_withheld"] = withheld
         for name in ("published_text", "published_at"):
             value = getattr(finding, name)
             row[name] = None if value is None else fields[name](value)
+        for field in self._added_fields:  # as `Serializer.to_representation` does
+            try:
+                attribute = field.get_attribute(finding)
+            except SkipField:
+                continue
+            check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            row[field.field_name] = None if check is None else field.to_representation(attribute)
         return row
+
+    @cached_property
+    def _added_fields(self) -> list:
+        """The readable fields of a wider shape after the published facts, in its order."""
+        shown = [field for field in self.fields.values() if not field.write_only]
+        if [field.field_name for field in shown[: len(FINDING_FACTS)]] != FINDING_FACTS:
+            raise ImproperlyConfigured(f"{type(self).__name__} must start with FINDING_FACTS")
+        return shown[len(FINDING_FACTS) :]
 
     @cached_property
     def _published_fields(self) -> dict:
@@ -374,6 +394,8 @@ _PLAIN_FACTS = (
 
 class PartnerFindingSerializer(AffiliateFindingSerializer):
     """The partner's own finding: the confidential texts and files included."""
+
+    withholds_small_counts = False
 
     workers_affected = serializers.IntegerField(read_only=True, allow_null=True)
     evidence_files = EvidenceFileSerializer(many=True, read_only=True)
