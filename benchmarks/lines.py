@@ -31,6 +31,7 @@ from benchmarks.suite import (
     UPLOAD,
     ApiLine,
     Bench,
+    ColdPageLine,
     Goal,
     Line,
     PageLine,
@@ -92,11 +93,27 @@ def catalogue() -> list[Line]:
         PageLine("learning: community", a, "learning:community", LIST, size="large"),
         PageLine("learning: screenings", a, "learning:screening_list", LIST, size="large"),
         *api_lines(),
+        *after_a_write(),
         MatchLine(),
         UploadLine(),
         PdfLine(),
         SweepLine(),
         CeleryLine(),
+    ]
+
+
+def after_a_write() -> list[Line]:
+    """The pages that keep read models, read by the first reader after a write (no goal)."""
+    a, s = "affiliate", "staff"
+    cold = "after a write"
+    return [
+        ColdPageLine(f"affiliate dashboard, largest, {cold}", a, "reports:dashboard", size="large"),
+        ColdPageLine(f"affiliate dashboard, small, {cold}", a, "reports:dashboard", size="small"),
+        ColdPageLine(f"staff dashboard, {cold}", s, "reports:staff_dashboard"),
+        ColdPageLine(f"risk, affiliate, {cold}", a, "reports:risk", size="large"),
+        ColdPageLine(f"risk, staff, {cold}", s, "reports:staff_risk"),
+        ColdPageLine(f"priorities, {cold}", a, "reports:priorities", size="large"),
+        ColdPageLine(f"compliance reports, page 1, {cold}", a, "reports:report_list", size="large"),
     ]
 
 
