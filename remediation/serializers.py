@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -436,8 +437,17 @@ class AffiliateCaseSerializer(serializers.BaseSerializer):
     """
 
     def to_representation(self, case):
-        shape = AffiliateJoinedCaseSerializer if case.joined else AffiliateCaseSummarySerializer
-        return shape(case, context=self.context).data
+        return self._shapes[bool(case.joined)].to_representation(case)
+
+    @cached_property
+    def _shapes(self) -> dict:
+        # Built once per response, not once per row: a serializer's fields are made anew
+        # for each instance (a ModelSerializer's from its model), and fifty rows made
+        # thousands of fields.
+        return {
+            True: AffiliateJoinedCaseSerializer(context=self.context),
+            False: AffiliateCaseSummarySerializer(context=self.context),
+        }
 
 
 def today_context() -> dict:
