@@ -329,7 +329,11 @@ class Phases:
         (matching, "_match_blocked", "    of which blocking (all connections)"),
         (matching, "_match_similar", "    of which trigrams (all connections)"),
         (matching, "_flush_pending_trigrams", "    of which tidying the trigram index"),
-        (matching, "_pairs_within", "  of which comparing the upload's sites"),
+        (
+            matching,
+            "_pairs_within",
+            "  of which comparing the upload's sites (alongside the search)",
+        ),
         (matching, "_resolve", "  of which new factories"),
         (matching, "_create_reviews", "  of which reviews"),
     )
