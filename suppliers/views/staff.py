@@ -20,6 +20,7 @@ from suppliers.forms import (
     CompanyFilterForm,
     FactoryFilterForm,
     RbaMembershipForm,
+    offer_factory_choices,
 )
 from suppliers.models import (
     Disclosure,
@@ -56,11 +57,11 @@ class StaffFactoryRankingView(ExportMixin, StaffRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        visible = Factory.objects.visible_to(self.reader)
-        self.filters = FactoryFilterForm(self.request.GET, queryset=visible)
+        self.visible = Factory.objects.visible_to(self.reader)
+        self.filters = FactoryFilterForm(self.request.GET)
         queryset = (
             # The stored leverage, read in the order of the index `factory_leverage_rank`.
-            with_counts(visible, self.reader).order_by(
+            with_counts(self.visible, self.reader).order_by(
                 "-affiliate_count", "-combined_value_eur", "name", "pk"
             )
         )
@@ -68,7 +69,7 @@ class StaffFactoryRankingView(ExportMixin, StaffRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filters"] = self.filters
+        context["filters"] = offer_factory_choices(self.filters, self.visible, context)
         context["pending_reviews"] = FactoryMatchReview.objects.filter(
             decision=FactoryMatchReview.Decision.PENDING
         ).count()
