@@ -112,6 +112,11 @@ class FactoryFilterForm(forms.Form):
         if queryset is not None:
             self.offer_present_choices(queryset)
 
+    def applied(self) -> tuple:
+        """The valid filters as a key (country, sector, function), for a cached count."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return tuple(data.get(name) or "" for name in ("country", "sector", "function"))
+
     def offer_present_choices(self, queryset, *, rows_at_least: int = 0) -> None:
         """Offer only the countries, sectors and functions that `queryset` (the factories the
         viewer may read) holds, with their counts, from one query of at most

@@ -67,6 +67,16 @@ class StaffFactoryRankingView(ExportMixin, StaffRequiredMixin, ListView):
         )
         return self.filters.apply(queryset)
 
+    def get_paginator(self, *args, **kwargs):
+        # The capped count of the registry (10,001 rows read): kept until the data change,
+        # per filters (core/readmodel.py); the rows themselves are read live.
+        paginator = super().get_paginator(*args, **kwargs)
+        if self.filters.is_valid():
+            paginator.cache_count(
+                "suppliers.staff_factories.count", ("staff", *self.filters.applied())
+            )
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filters"] = offer_factory_choices(self.filters, self.visible, context)

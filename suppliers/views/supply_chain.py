@@ -33,9 +33,23 @@ class SupplyChainView(ExportMixin, AffiliateViewMixin, ListView):
         self.visible = Factory.objects.visible_to(self.reader)
         self.filters = FactoryFilterForm(self.request.GET)
         queryset = with_counts(
-            self.visible.with_affiliate_count().order_by("country", "name", "pk"), self.reader
+            self.visible.with_affiliate_count().order_by("country", "name", "pk"),
+            self.reader,
+            in_readers_supply_chain=True,  # `visible`: the affiliate's supply chain
         )
         return self.filters.apply(queryset)
+
+    def get_paginator(self, *args, **kwargs):
+        # The capped count of a large supply chain costs more than the page's rows: kept
+        # until the data change, per affiliate and filters (core/readmodel.py); the rows
+        # themselves are read live. An invalid filter shows no row and counts nothing.
+        paginator = super().get_paginator(*args, **kwargs)
+        if self.filters.is_valid():
+            paginator.cache_count(
+                "suppliers.supply_chain.count",
+                ("affiliate", self.affiliate.pk, self.reader.kind, *self.filters.applied()),
+            )
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
