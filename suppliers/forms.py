@@ -139,10 +139,13 @@ class FactoryFilterForm(forms.Form):
         if rows_at_least <= count_limit():
             counts = list_counts(queryset, *fields)
         if counts is None:
+            # Every choice without a count: the fields' own choices, left as they are
+            # (normalising 250 countries again costs more than the rest of the form).
             self.counts_capped = True
+            return
         for index, (name, (choices, empty_label)) in enumerate(fields.items()):
             self.fields[name].choices = counted_choices(
-                counts and counts[index], choices, empty_label=empty_label
+                counts[index], choices, empty_label=empty_label
             )
         if self.is_bound:
             self.full_clean()
