@@ -1,8 +1,48 @@
+from functools import cache
+
 from django import template
 from django.conf import settings
+from django.utils.encoding import force_str
+from django.utils.formats import localize
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+@register.filter
+def choice_label(obj, field_name):
+    """`obj.get_<field_name>_display()`, from the field's labels in the active language read
+    once: Django's flattens the choices and hashes each lazy label, a translation look-up per
+    choice, on every call, which cost a list page of 50 rows more than its query.
+    `{{ case|choice_label:"status" }}` shows what `{{ case.get_status_display }}` does."""
+    field = obj._meta.get_field(field_name)
+    value = getattr(obj, field.attname)
+    labels = _choice_labels(field, get_language())
+    return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+@cache
+def _choice_labels(field, language) -> dict:
+    # `language` is the key: the labels are read in it (the active language).
+    return {make_hashable(value): str(label) for value, label in field.flatchoices}
+
+
+@register.filter
+def country_name(country):
+    """`country.name` (django-countries) from a table per language: its own look-up translates
+    the whole name on each call, some 100 µs a row."""
+    if not country:
+        return ""
+    if getattr(country, "_escape", False):  # a field declared to escape its names
+        return country.name
+    return _country_name(country.countries, country.code, get_language())
+
+
+@cache
+def _country_name(countries, code, language) -> str:
+    return str(countries.name(code))
 
 
 @register.filter
@@ -36,6 +76,16 @@ def days_since(moment):
     if moment is None:
         return ""
     return (timezone.now() - moment).days
+
+
+@register.filter
+def days_since_label(moment):
+    """ "3 days" since `moment`: what `{% blocktranslate count counter=days %}{{ counter }}
+    day{% plural %}…` says, without the tag's cost on each row of a list."""
+    days = days_since(moment)
+    if days == "":
+        return ""
+    return ngettext("%(counter)s day", "%(counter)s days", days) % {"counter": localize(days)}
 
 
 @register.filter

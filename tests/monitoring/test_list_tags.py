@@ -1,0 +1,71 @@
+"""The list pages' row filters (monitoring/templatetags/monitoring_tags.py) show exactly what
+the slower forms they replace showed: `get_<field>_display`, `country.name`, and the
+"N days" of `{% blocktranslate count %}`, in English and in French."""
+
+from datetime import timedelta
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone, translation
+from django_countries.fields import Country
+
+from monitoring.models import Finding, MonitoringReport
+from monitoring.templatetags.monitoring_tags import choice_label, country_name
+from remediation.models import RemediationCase
+
+
+def _all_values(model, name):
+    return [value for value, _label in model._meta.get_field(name).flatchoices]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize(
+    ("model", "name"),
+    [
+        (Finding, "severity"),
+        (Finding, "status"),
+        (MonitoringReport, "status"),
+        (RemediationCase, "severity"),
+        (RemediationCase, "status"),
+    ],
+)
+def test_choice_label_is_get_display(model, name, language):
+    with translation.override(language):
+        for value in [*_all_values(model, name), "not-a-choice", ""]:
+            row = model(**{name: value})
+            assert choice_label(row, name) == getattr(row, f"get_{name}_display")()
+
+
+def test_choice_label_follows_the_active_language():
+    row = RemediationCase(status=_all_values(RemediationCase, "status")[0])
+    with translation.override("en"):
+        english = choice_label(row, "status")
+    with translation.override("fr"):
+        french = choice_label(row, "status")
+        assert french == row.get_status_display()
+    assert english != french
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_country_name_is_the_countrys_name(language):
+    with translation.override(language):
+        for code in ("CN", "VN", "MY", "CZ"):
+            assert country_name(Country(code)) == Country(code).name
+        assert country_name(Country("")) == ""
+        assert country_name(None) == ""
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("days", [0, 1, 2, 40])
+def test_days_since_label_is_the_blocktranslate(language, days):
+    moment = timezone.now() - timedelta(days=days, hours=1)
+    tag = Template(
+        "{% load i18n monitoring_tags %}{% with days=moment|days_since %}"
+        "{% blocktranslate count counter=days %}{{ counter }} day{% plural %}{{ counter }} days"
+        "{% endblocktranslate %}{% endwith %}"
+    )
+    label = Template("{% load monitoring_tags %}{{ moment|days_since_label }}")
+    with translation.override(language):
+        context = Context({"moment": moment})
+        assert label.render(context) == tag.render(context)
+    assert Template("{% load monitoring_tags %}{{ None|days_since_label }}").render(Context()) == ""
