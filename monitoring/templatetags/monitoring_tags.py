@@ -1,7 +1,10 @@
-from functools import cache
+from datetime import date, datetime
+from functools import cache, lru_cache
 
 from django import template
 from django.conf import settings
+from django.template import defaultfilters
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.hashable import make_hashable
@@ -27,6 +30,47 @@ def choice_label(obj, field_name):
 def _choice_labels(field, language) -> dict:
     # `language` is the key: the labels are read in it (the active language).
     return {make_hashable(value): str(label) for value, label in field.flatchoices}
+
+
+_STAND_IN_PK = 2_147_483_647
+
+
+@register.filter
+def pk_url(pk, url_name):
+    """`{% url url_name pk=pk %}` for each row of a list: reversed once per URL name, URLconf,
+    script prefix and language with a stand-in key, then each row's key put in its place
+    (reversing costs some 40 µs a row). Only for URLs whose sole argument is an integer `pk`."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    head, tail = _pk_url_parts(url_name, urlconf, get_script_prefix(), get_language())
+    return f"{head}{int(pk)}{tail}"
+
+
+@lru_cache(maxsize=256)
+def _pk_url_parts(url_name, urlconf, prefix, language) -> tuple[str, str]:
+    url = reverse(url_name, kwargs={"pk": _STAND_IN_PK}, urlconf=urlconf)
+    head, found, tail = url.partition(str(_STAND_IN_PK))
+    if not found or str(_STAND_IN_PK) in tail:
+        raise ValueError(f"{url_name!r} is not a URL of one integer key")
+    return head, tail
+
+
+@register.filter(expects_localtime=True)
+def calendar_date(value, arg="DATE_FORMAT"):
+    """`value|date:arg` for a format of the day alone (DATE_FORMAT, YEAR_MONTH_FORMAT), which
+    depends on the local day, the format and the language only: formatted once for each of
+    them, not on every row of a list (some 40 µs each)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime):  # already in local time (expects_localtime)
+        value = value.date()
+    if not isinstance(value, date):
+        return defaultfilters.date(value, arg)
+    return _calendar_date(value, arg, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _calendar_date(day, arg, language) -> str:
+    return defaultfilters.date(day, arg)
 
 
 @register.filter

@@ -2,15 +2,16 @@
 the slower forms they replace showed: `get_<field>_display`, `country.name`, and the
 "N days" of `{% blocktranslate count %}`, in English and in French."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.template import Context, Template
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django_countries.fields import Country
 
 from monitoring.models import Finding, MonitoringReport
-from monitoring.templatetags.monitoring_tags import choice_label, country_name
+from monitoring.templatetags.monitoring_tags import choice_label, country_name, pk_url
 from remediation.models import RemediationCase
 
 
@@ -69,3 +70,43 @@ def test_days_since_label_is_the_blocktranslate(language, days):
         context = Context({"moment": moment})
         assert label.render(context) == tag.render(context)
     assert Template("{% load monitoring_tags %}{{ None|days_since_label }}").render(Context()) == ""
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("fmt", ["DATE_FORMAT", "YEAR_MONTH_FORMAT"])
+def test_calendar_date_is_the_date_filter(language, fmt, settings):
+    moments = [
+        date(2026, 1, 31),
+        date(2025, 12, 1),
+        datetime(2026, 3, 1, 23, 30, tzinfo=UTC),  # the next day in some time zones
+        datetime(2026, 3, 1, 0, 30, tzinfo=UTC),  # the day before in others
+        None,
+        "",
+    ]
+    same = Template(
+        "{% load monitoring_tags %}{% for m in moments %}[{{ m|calendar_date:fmt }}]{% endfor %}"
+    )
+    stock = Template("{% for m in moments %}[{{ m|date:fmt }}]{% endfor %}")
+    for zone in ("UTC", "Asia/Shanghai", "America/Mexico_City"):
+        with translation.override(language), timezone.override(zone):
+            context = Context({"moments": moments, "fmt": fmt})
+            assert same.render(context) == stock.render(context)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "monitoring:staff_report",
+        "monitoring:report_detail",
+        "remediation:staff_case",
+        "remediation:partner_case",
+    ],
+)
+def test_pk_url_is_the_url_tag(url_name):
+    for pk in (1, 42, 2_147_483_646):
+        assert pk_url(pk, url_name) == reverse(url_name, kwargs={"pk": pk})
+
+
+def test_pk_url_refuses_a_url_without_a_pk():
+    with pytest.raises(NoReverseMatch):
+        pk_url(1, "remediation:staff_cases")
