@@ -5,11 +5,13 @@ the slower forms they replace showed: `get_<field>_display`, `country.name`, and
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django import forms
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django_countries.fields import Country
 
+from monitoring.forms import FilterSelect
 from monitoring.models import Finding, MonitoringReport
 from monitoring.templatetags.monitoring_tags import choice_label, country_name, pk_url
 from remediation.models import RemediationCase
@@ -110,3 +112,44 @@ def test_pk_url_is_the_url_tag(url_name):
 def test_pk_url_refuses_a_url_without_a_pk():
     with pytest.raises(NoReverseMatch):
         pk_url(1, "remediation:staff_cases")
+
+
+CHOICES = [
+    ("", "Any"),
+    ("a", "Plain"),
+    ("b&c", 'Quotes " and <tags> & ampersands'),
+    (3, "A number"),
+    ("Group <1>", [("g1", "In a group"), ("g2", "Also")]),
+]
+
+
+@pytest.mark.parametrize("value", [None, "", "a", "b&c", 3, "g2", ["a", "g1"], "absent"])
+@pytest.mark.parametrize(
+    "attrs",
+    [None, {"id": "id_x", "required": True, "disabled": False, "data-n": 4, "title": 'a"b'}],
+)
+def test_filter_select_writes_what_djangos_templates_write(value, attrs):
+    ours = FilterSelect(attrs={"class": "x<y"}, choices=CHOICES)
+    stock = forms.Select(attrs={"class": "x<y"}, choices=CHOICES)
+    assert ours.render("name&", value, attrs) == stock.render("name&", value, attrs)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_filter_forms_render_as_with_djangos_select(language, monkeypatch):
+    from monitoring.forms import FindingFilterForm, TriageFilterForm
+    from remediation.forms import CaseFilterForm
+    from tests.factories import published_finding
+
+    published_finding(severity="high")
+    bound = [
+        FindingFilterForm({"severity": "high"}, queryset=Finding.objects.all()),
+        FindingFilterForm({"severity": "nonsense"}),
+        TriageFilterForm({"status": "published"}, reports=MonitoringReport.objects.all()),
+        CaseFilterForm({}, cases=RemediationCase.objects.all()),
+    ]
+    with translation.override(language):
+        ours = [str(field) for form in bound for field in form.visible_fields()]
+        monkeypatch.setattr(FilterSelect, "render", forms.Select.render)
+        stock = [str(field) for form in bound for field in form.visible_fields()]
+    assert ours == stock
