@@ -13,7 +13,7 @@ from django_countries.fields import Country
 
 from monitoring.forms import FilterSelect
 from monitoring.models import Finding, MonitoringReport
-from monitoring.templatetags.monitoring_tags import choice_label, country_name, pk_url
+from monitoring.templatetags.monitoring_tags import choice_label, country_name, pk_url, row_url
 from remediation.models import RemediationCase
 
 
@@ -153,3 +153,10 @@ def test_the_filter_forms_render_as_with_djangos_select(language, monkeypatch):
         monkeypatch.setattr(FilterSelect, "render", forms.Select.render)
         stock = [str(field) for form in bound for field in form.visible_fields()]
     assert ours == stock
+
+
+def test_row_url_is_the_url_tag_with_other_arguments():
+    for slug in ("northvale", "gen-00001", "2147483647"):  # the last holds the stand-in key
+        for pk in (1, 99):
+            expected = reverse("reports:factory_detail", kwargs={"affiliate_slug": slug, "pk": pk})
+            assert row_url("reports:factory_detail", pk, affiliate_slug=slug) == expected
