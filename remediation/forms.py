@@ -113,13 +113,29 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, widget=FilterSelect)
     overdue = forms.BooleanField(label=_("With overdue actions only"), required=False)
 
-    def __init__(self, *args, cases, **kwargs):
-        from core.filters import offer_present_choices
+    def __init__(self, *args, cases, cache_parts=None, **kwargs):
+        """With `cache_parts` (what the cases depend on besides the data: the reader), the
+        counts are kept in the read-model cache until the data change (core/readmodel.py)."""
+        from core import readmodel
+        from core.filters import counted_choices, list_counts
 
         from .models import CaseStatus
 
         super().__init__(*args, **kwargs)
-        offer_present_choices(self, cases, {"status": ("status", CaseStatus.choices, _("Any"))})
+
+        def count():
+            # In a tuple: the cache takes None (more rows than the limit) for a miss.
+            return (list_counts(cases, "status"),)
+
+        if cache_parts is None:
+            [counts] = count()
+        else:
+            [counts] = readmodel.cached("remediation.case_filters", cache_parts, count)
+        if counts is None:
+            self.counts_capped = True
+        self.fields["status"].choices = counted_choices(
+            counts and counts[0], CaseStatus.choices, empty_label=_("Any")
+        )
 
 
 class CaseEditForm(forms.ModelForm):
