@@ -1,8 +1,104 @@
+from datetime import date, datetime
+from functools import cache, lru_cache
+
 from django import template
 from django.conf import settings
+from django.template import defaultfilters
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.encoding import force_str
+from django.utils.formats import localize
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+@register.filter
+def choice_label(obj, field_name):
+    """`obj.get_<field_name>_display()`, from the field's labels in the active language read
+    once: Django's flattens the choices and hashes each lazy label, a translation look-up per
+    choice, on every call, which cost a list page of 50 rows more than its query.
+    `{{ case|choice_label:"status" }}` shows what `{{ case.get_status_display }}` does."""
+    field = obj._meta.get_field(field_name)
+    value = getattr(obj, field.attname)
+    labels = _choice_labels(field, get_language())
+    return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+@cache
+def _choice_labels(field, language) -> dict:
+    # `language` is the key: the labels are read in it (the active language).
+    return {make_hashable(value): str(label) for value, label in field.flatchoices}
+
+
+_STAND_IN_PK = 2_147_483_647
+
+
+@register.filter
+def pk_url(pk, url_name):
+    """`{% url url_name pk=pk %}` for each row of a list: reversed once per URL name, URLconf,
+    script prefix and language with a stand-in key, then each row's key put in its place
+    (reversing costs some 40 µs a row). Only for URLs with an integer `pk`."""
+    return row_url(url_name, pk)
+
+
+@register.simple_tag
+def row_url(url_name, pk, **kwargs):
+    """`{% row_url "reports:factory_detail" factory_id affiliate_slug=affiliate.slug %}`: the
+    `{% url %}` of a row whose integer `pk` varies and whose other arguments do not, as
+    `pk_url` makes it."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    parts = _pk_url_parts(
+        url_name, tuple(sorted(kwargs.items())), urlconf, get_script_prefix(), get_language()
+    )
+    if parts is None:  # the stand-in is not alone in the URL (another argument holds it)
+        return reverse(url_name, kwargs={**kwargs, "pk": pk}, urlconf=urlconf)
+    return f"{parts[0]}{int(pk)}{parts[1]}"
+
+
+@lru_cache(maxsize=1024)
+def _pk_url_parts(url_name, kwargs, urlconf, prefix, language) -> tuple[str, str] | None:
+    url = reverse(url_name, kwargs={**dict(kwargs), "pk": _STAND_IN_PK}, urlconf=urlconf)
+    head, found, tail = url.partition(str(_STAND_IN_PK))
+    if not found or str(_STAND_IN_PK) in head + tail:
+        return None
+    return head, tail
+
+
+@register.filter(expects_localtime=True)
+def calendar_date(value, arg="DATE_FORMAT"):
+    """`value|date:arg` for a format of the day alone (DATE_FORMAT, YEAR_MONTH_FORMAT), which
+    depends on the local day, the format and the language only: formatted once for each of
+    them, not on every row of a list (some 40 µs each)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime):  # already in local time (expects_localtime)
+        value = value.date()
+    if not isinstance(value, date):
+        return defaultfilters.date(value, arg)
+    return _calendar_date(value, arg, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _calendar_date(day, arg, language) -> str:
+    return defaultfilters.date(day, arg)
+
+
+@register.filter
+def country_name(country):
+    """`country.name` (django-countries) from a table per language: its own look-up translates
+    the whole name on each call, some 100 µs a row."""
+    if not country:
+        return ""
+    if getattr(country, "_escape", False):  # a field declared to escape its names
+        return country.name
+    return _country_name(country.countries, country.code, get_language())
+
+
+@cache
+def _country_name(countries, code, language) -> str:
+    return str(countries.name(code))
 
 
 @register.filter
@@ -36,6 +132,16 @@ def days_since(moment):
     if moment is None:
         return ""
     return (timezone.now() - moment).days
+
+
+@register.filter
+def days_since_label(moment):
+    """ "3 days" since `moment`: what `{% blocktranslate count counter=days %}{{ counter }}
+    day{% plural %}…` says, without the tag's cost on each row of a list."""
+    days = days_since(moment)
+    if days == "":
+        return ""
+    return ngettext("%(counter)s day", "%(counter)s days", days) % {"counter": localize(days)}
 
 
 @register.filter
