@@ -6,14 +6,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.forms.widgets import ChoiceWidget
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import Promise, lazy
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.widgets import LazySelect
+
+from .rows import text
 
 
 def country_choices(blank_label):
@@ -114,11 +116,11 @@ class QuickSelectMixin:
         parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, group_choices, _index in widget["optgroups"]:
             if group_name:
-                parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+                parts.append(f'\n  <optgroup label="{text(group_name)}">')
             for option in group_choices:
                 parts.append(
                     f'\n  <option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
-                    f"{_text(option['label'])}</option>\n"
+                    f"{text(option['label'])}</option>\n"
                 )
             if group_name:
                 parts.append("\n  </optgroup>")
@@ -147,11 +149,11 @@ def _kept_options(language, multiple: bool, selected: tuple, choices: tuple) -> 
             choice_value = ""
         tagged = grouped and choice_value  # Django writes no <optgroup> for a group unnamed
         if tagged:
-            parts.append(f'\n  <optgroup label="{_text(choice_value)}">')
+            parts.append(f'\n  <optgroup label="{text(choice_value)}">')
         for value, safe, label in payload if grouped else ((choice_value, *payload),):
             chosen = (not has_selected or multiple) and str(value) in selected
             has_selected |= chosen
-            shown = label if safe else _text(label)
+            shown = label if safe else text(label)
             parts.append(
                 f'\n  <option value="{escape(value)}"{" selected" if chosen else ""}>'
                 f"{shown}</option>\n"
@@ -161,16 +163,11 @@ def _kept_options(language, multiple: bool, selected: tuple, choices: tuple) -> 
     return "".join(parts)
 
 
-def _text(value) -> str:
-    """A value as `{{ value }}` writes it: localised, then escaped unless safe."""
-    return conditional_escape(formats.localize(value))
-
-
 def _attrs(attrs: dict) -> str:
     """`django/forms/widgets/attrs.html`: False leaves the attribute out, True writes its name
     alone, anything else name="value" (as `stringformat:'s'`, escaped)."""
     return "".join(
-        f" {_text(name)}" if value is True else f' {_text(name)}="{escape(value)}"'
+        f" {text(name)}" if value is True else f' {text(name)}="{escape(value)}"'
         for name, value in attrs.items()
         if value is not False
     )

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.formats import localize
 from django.utils.functional import lazy
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -15,6 +12,7 @@ from affiliates.models import User
 from core import readmodel
 from core.currencies import CurrencyField
 from core.filters import counted_choices, counted_label, list_counts, offer_present_choices
+from core.forms import QuickSelect
 from core.uploads import EvidenceFileField
 from suppliers.models import Factory
 
@@ -107,48 +105,6 @@ class SubStandardChoiceField(forms.ModelChoiceField):
 class StandardChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.number}. {obj.label}"
-
-
-class FilterSelect(forms.Select):
-    """The select of a list's filter, written here rather than through Django's widget
-    templates (select.html, one include of select_option.html and attrs.html per option):
-    the same HTML, byte for byte (tests/monitoring/test_list_tags.py), for a fifth of the
-    cost; a filter of a dozen Code categories cost its list page more than a millisecond."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        if (
-            self.template_name != forms.Select.template_name
-            or self.option_template_name != forms.Select.option_template_name
-        ):
-            return super().render(name, value, attrs, renderer)
-        widget = self.get_context(name, value, attrs)["widget"]
-        html = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                html.append(f'\n  <optgroup label="{_text(group_name)}">')
-            for option in options:
-                html.append(
-                    f'\n  <option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
-                    f"{_text(option['label'])}</option>\n"
-                )
-            if group_name:
-                html.append("\n  </optgroup>")
-        html.append("\n</select>")  # the renderer strips the template's last newline
-        return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
-
-
-def _attrs(attrs) -> str:
-    """django/forms/widgets/attrs.html."""
-    return "".join(
-        f" {_text(name)}" if value is True else f' {_text(name)}="{escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-def _text(value) -> str:
-    """A value as `{{ value }}` writes it."""
-    return conditional_escape(localize(value))
 
 
 class SubStandardSelect(forms.Select):
@@ -513,12 +469,12 @@ class TriageFilterForm(forms.Form):
     """Staff's triage queue: by default the reports awaiting a decision; the statuses offered
     are those the submitted reports hold, with counts."""
 
-    status = forms.ChoiceField(label=_("Status"), required=False, widget=FilterSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
     assignee = forms.ChoiceField(
         label=_("Assigned to"),
         required=False,
         choices=[("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody yet"))],
-        widget=FilterSelect,
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, reports, **kwargs):
@@ -540,14 +496,14 @@ class FindingFilterForm(forms.Form):
         label=_("Severity"),
         choices=[("", _("Any")), *Severity.choices],
         required=False,
-        widget=FilterSelect,
+        widget=QuickSelect,
     )
     standard = StandardChoiceField(
         label=_("Code category"),
         queryset=CodeStandard.objects.all(),
         required=False,
         empty_label=_("Any"),
-        widget=FilterSelect,
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, queryset=None, cache_parts=None, **kwargs):

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from affiliates.models import User
 from core.currencies import CurrencyField
+from core.forms import QuickSelect
 from core.uploads import EvidenceFileField
-from monitoring.forms import FilterSelect
 from monitoring.models import Finding, MonitoringPartner, MonitoringReport
 from suppliers.models import Factory, Supplier
 
@@ -110,7 +110,7 @@ class CaseOpenForm(forms.ModelForm):
 class CaseFilterForm(forms.Form):
     """Staff's list of cases: the statuses the cases hold, with counts."""
 
-    status = forms.ChoiceField(label=_("Status"), required=False, widget=FilterSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
     overdue = forms.BooleanField(label=_("With overdue actions only"), required=False)
 
     def __init__(self, *args, cases, cache_parts=None, **kwargs):

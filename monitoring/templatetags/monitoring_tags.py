@@ -4,12 +4,13 @@ from functools import cache, lru_cache
 from django import template
 from django.conf import settings
 from django.template import defaultfilters
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.hashable import make_hashable
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+
+from core.rows import row_url
 
 register = template.Library()
 
@@ -32,9 +33,6 @@ def _choice_labels(field, language) -> dict:
     return {make_hashable(value): str(label) for value, label in field.flatchoices}
 
 
-_STAND_IN_PK = 2_147_483_647
-
-
 @register.filter
 def pk_url(pk, url_name):
     """`{% url url_name pk=pk %}` for each row of a list: reversed once per URL name, URLconf,
@@ -43,27 +41,12 @@ def pk_url(pk, url_name):
     return row_url(url_name, pk)
 
 
-@register.simple_tag
-def row_url(url_name, pk, **kwargs):
+@register.simple_tag(name="row_url")
+def row_url_tag(url_name, pk, **kwargs):
     """`{% row_url "reports:factory_detail" factory_id affiliate_slug=affiliate.slug %}`: the
-    `{% url %}` of a row whose integer `pk` varies and whose other arguments do not, as
-    `pk_url` makes it."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    parts = _pk_url_parts(
-        url_name, tuple(sorted(kwargs.items())), urlconf, get_script_prefix(), get_language()
-    )
-    if parts is None:  # the stand-in is not alone in the URL (another argument holds it)
-        return reverse(url_name, kwargs={**kwargs, "pk": pk}, urlconf=urlconf)
-    return f"{parts[0]}{int(pk)}{parts[1]}"
-
-
-@lru_cache(maxsize=1024)
-def _pk_url_parts(url_name, kwargs, urlconf, prefix, language) -> tuple[str, str] | None:
-    url = reverse(url_name, kwargs={**dict(kwargs), "pk": _STAND_IN_PK}, urlconf=urlconf)
-    head, found, tail = url.partition(str(_STAND_IN_PK))
-    if not found or str(_STAND_IN_PK) in head + tail:
-        return None
-    return head, tail
+    `{% url %}` of a row whose integer `pk` varies and whose other arguments do not
+    (core.rows.row_url)."""
+    return row_url(url_name, pk, **kwargs)
 
 
 @register.filter(expects_localtime=True)

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django_countries.fields import Country
 
-from monitoring.forms import FilterSelect
+from core.forms import QuickSelect
 from monitoring.models import Finding, MonitoringReport
 from monitoring.templatetags.monitoring_tags import choice_label, country_name, pk_url, row_url
 from remediation.models import RemediationCase
@@ -129,7 +129,7 @@ CHOICES = [
     [None, {"id": "id_x", "required": True, "disabled": False, "data-n": 4, "title": 'a"b'}],
 )
 def test_filter_select_writes_what_djangos_templates_write(value, attrs):
-    ours = FilterSelect(attrs={"class": "x<y"}, choices=CHOICES)
+    ours = QuickSelect(attrs={"class": "x<y"}, choices=CHOICES)
     stock = forms.Select(attrs={"class": "x<y"}, choices=CHOICES)
     assert ours.render("name&", value, attrs) == stock.render("name&", value, attrs)
 
@@ -150,7 +150,7 @@ def test_the_filter_forms_render_as_with_djangos_select(language, monkeypatch):
     ]
     with translation.override(language):
         ours = [str(field) for form in bound for field in form.visible_fields()]
-        monkeypatch.setattr(FilterSelect, "render", forms.Select.render)
+        monkeypatch.setattr(QuickSelect, "render", forms.Select.render)
         stock = [str(field) for form in bound for field in form.visible_fields()]
     assert ours == stock
 
