@@ -6,7 +6,7 @@ page). The rules are in `learning.services.library`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -46,14 +46,6 @@ def _interface_language() -> str:
     return (get_language() or "en")[:2]
 
 
-def _bookmarked_ids(user, resources) -> set[int]:
-    return set(
-        Bookmark.objects.filter(user=user, resource__in=[r.pk for r in resources]).values_list(
-            "resource_id", flat=True
-        )
-    )
-
-
 class LibraryView(ExportMixin, ReaderMixin, ListView):
     """Search and filters; results ranked by relevance, with highlighted snippets."""
 
@@ -71,12 +63,18 @@ class LibraryView(ExportMixin, ReaderMixin, ListView):
     def get_queryset(self):
         topics = Topic.objects.order_by("name_en")
         self.form = SearchForm(self.request.GET or None, topics=topics, staff=self.reader.is_staff)
-        self.form.offer_present_choices(Resource.objects.visible_to(self.reader))
+        visible = Resource.objects.visible_to(self.reader)
+        self.form.offer_present_choices(visible)
         if self.form.is_bound:
             self.form.is_valid()
         self.filters = self.form.filters()
-        return services.with_display(
-            services.library_search(reader=self.reader, filters=self.filters)
+        resources = services.library_search(
+            reader=self.reader, filters=self.filters, resources=visible
+        )
+        return services.with_display(resources).annotate(
+            bookmarked=Exists(
+                Bookmark.objects.filter(user=self.request.user, resource=OuterRef("pk"))
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -87,7 +85,7 @@ class LibraryView(ExportMixin, ReaderMixin, ListView):
             resources=resources,
             form=self.form,
             query=self.filters.query.strip(),
-            bookmarked=_bookmarked_ids(self.request.user, resources),
+            bookmarked={resource.pk for resource in resources if resource.bookmarked},
             interface_language=_interface_language(),
         )
         return context
