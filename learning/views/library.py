@@ -38,6 +38,7 @@ from ..models import (
 from ..services import library as services
 from ..services.library_diff import version_diff
 from ..services.usage import resource_use_record
+from .rows import set_resource_rows
 
 VERSION_ALIASES = {"language": "language", "title": "title", "body": "body", "file": "file"}
 
@@ -81,6 +82,7 @@ class LibraryView(ExportMixin, ReaderMixin, ListView):
         context = super().get_context_data(**kwargs)
         resources = list(context["resources"])
         services.attach_snippets(resources, self.filters.query)
+        set_resource_rows(resources)
         context.update(
             resources=resources,
             form=self.form,
@@ -283,6 +285,11 @@ class BookmarkListView(ExportMixin, ReaderMixin, ListView):
             )
             .order_by("-created_at", "-pk")
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        set_resource_rows(bookmark.resource for bookmark in context["bookmarks"])
+        return context
 
 
 # --- Staff ----------------------------------------------------------------------------------
