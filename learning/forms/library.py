@@ -22,6 +22,7 @@ from ..models import (
     Topic,
 )
 from ..services.library import Filters, VersionText
+from .widgets import ListSelect
 
 
 def _with_any(choices, label):
@@ -38,23 +39,32 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label=_("Search the library"), required=False, max_length=200)
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=_with_any(ResourceKind.choices, _("Any kind"))
+        widget=ListSelect,
+        label=_("Kind"),
+        required=False,
+        choices=_with_any(ResourceKind.choices, _("Any kind")),
     )
-    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False, widget=ListSelect)
     stage = forms.ChoiceField(
+        widget=ListSelect,
         label=_("Stage of the procurement cycle"),
         required=False,
         choices=_with_any(ProcurementStage.choices, _("Any stage")),
     )
     country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=country_choices(_("Any country"))
+        widget=ListSelect,
+        label=_("Country"),
+        required=False,
+        choices=country_choices(_("Any country")),
     )
     language = forms.ChoiceField(
+        widget=ListSelect,
         label=_("Language"),
         required=False,
         choices=_with_any(ResourceLanguage.choices, _("Any language")),
     )
     status = forms.ChoiceField(
+        widget=ListSelect,
         label=_("Status"),
         required=False,
         choices=_with_any(Resource.Status.choices, _("Drafts and published")),
