@@ -13,6 +13,7 @@ from core.uploads import EvidenceFileField
 
 from ..models import Event, EventKind, ResourceLanguage
 from ..services.events import EventData, Material
+from .widgets import ListSelect
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -75,11 +76,15 @@ class EventFilterForm(forms.Form):
 
     WHEN = [("", _("Upcoming and past")), ("upcoming", _("Upcoming")), ("past", _("Past"))]
 
-    when = forms.ChoiceField(label=_("When"), choices=WHEN, required=False)
+    when = forms.ChoiceField(label=_("When"), choices=WHEN, required=False, widget=ListSelect)
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("Any kind")), *EventKind.choices], required=False
+        widget=ListSelect,
+        label=_("Kind"),
+        choices=[("", _("Any kind")), *EventKind.choices],
+        required=False,
     )
     language = forms.ChoiceField(
+        widget=ListSelect,
         label=_("Language"),
         choices=[("", _("Any language")), *ResourceLanguage.choices],
         required=False,
