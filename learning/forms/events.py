@@ -9,11 +9,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import QuickSelect
 from core.uploads import EvidenceFileField
 
 from ..models import Event, EventKind, ResourceLanguage
 from ..services.events import EventData, Material
-from .widgets import ListSelect
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -76,15 +76,15 @@ class EventFilterForm(forms.Form):
 
     WHEN = [("", _("Upcoming and past")), ("upcoming", _("Upcoming")), ("past", _("Past"))]
 
-    when = forms.ChoiceField(label=_("When"), choices=WHEN, required=False, widget=ListSelect)
+    when = forms.ChoiceField(label=_("When"), choices=WHEN, required=False, widget=QuickSelect)
     kind = forms.ChoiceField(
-        widget=ListSelect,
+        widget=QuickSelect,
         label=_("Kind"),
         choices=[("", _("Any kind")), *EventKind.choices],
         required=False,
     )
     language = forms.ChoiceField(
-        widget=ListSelect,
+        widget=QuickSelect,
         label=_("Language"),
         choices=[("", _("Any language")), *ResourceLanguage.choices],
         required=False,

@@ -10,7 +10,7 @@ from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from core.forms import country_choices
+from core.forms import QuickSelect, country_choices
 from core.uploads import DocumentFileField
 
 from ..models import (
@@ -22,7 +22,6 @@ from ..models import (
     Topic,
 )
 from ..services.library import Filters, VersionText
-from .widgets import ListSelect
 
 
 def _with_any(choices, label):
@@ -39,32 +38,32 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label=_("Search the library"), required=False, max_length=200)
     kind = forms.ChoiceField(
-        widget=ListSelect,
+        widget=QuickSelect,
         label=_("Kind"),
         required=False,
         choices=_with_any(ResourceKind.choices, _("Any kind")),
     )
-    topic = forms.ChoiceField(label=_("Topic"), required=False, widget=ListSelect)
+    topic = forms.ChoiceField(label=_("Topic"), required=False, widget=QuickSelect)
     stage = forms.ChoiceField(
-        widget=ListSelect,
+        widget=QuickSelect,
         label=_("Stage of the procurement cycle"),
         required=False,
         choices=_with_any(ProcurementStage.choices, _("Any stage")),
     )
     country = forms.ChoiceField(
-        widget=ListSelect,
+        widget=QuickSelect,
         label=_("Country"),
         required=False,
         choices=country_choices(_("Any country")),
     )
     language = forms.ChoiceField(
-        widget=ListSelect,
+        widget=QuickSelect,
         label=_("Language"),
         required=False,
         choices=_with_any(ResourceLanguage.choices, _("Any language")),
     )
     status = forms.ChoiceField(
-        widget=ListSelect,
+        widget=QuickSelect,
         label=_("Status"),
         required=False,
         choices=_with_any(Resource.Status.choices, _("Drafts and published")),

@@ -1,4 +1,4 @@
-"""The learning lists' rows and filters computed in Python (learning/forms/widgets.py,
+"""The learning lists' rows and filters computed in Python (core/forms.py QuickSelect,
 learning/templatetags/learning_events.py, learning/views/rows.py) write exactly the HTML of
 the templates they replace, and the lists keep their query budgets."""
 
@@ -10,7 +10,7 @@ from django.template import engines
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from learning.forms.widgets import ListSelect
+from core.forms import QuickSelect
 from learning.models import Bookmark
 from tests.factories import EventFactory, TopicFactory, library_resource
 
@@ -41,7 +41,7 @@ WHEN_TEMPLATE = (
 )
 def test_the_list_select_writes_djangos_select(choices, value):
     attrs = {"id": "id_f", "data-x": 'a"b', "required": True, "disabled": False}
-    ours = ListSelect(choices=choices).render("f", value, attrs)
+    ours = QuickSelect(choices=choices).render("f", value, attrs)
     django = forms.Select(choices=choices).render("f", value, attrs)
     assert ours == django
 
