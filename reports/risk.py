@@ -122,8 +122,7 @@ def finding_summary(reader, filters=None) -> FindingSummary:
     findings = risk_findings(reader, filters=filters)
     inner_sql, inner_params = (
         findings.order_by()
-        .values_list(
-            "pk",
+        .values_list(  # no id: the findings are read from an index (count(*) below)
             "report__factory_id",
             "report__factory__country",
             "report__factory__sector",
@@ -176,8 +175,7 @@ def finding_summary(reader, filters=None) -> FindingSummary:
                 SELECT found.*, date_trunc('quarter', found.period_end)::date AS quarter,
                        products.products
                 FROM ({inner_sql}) AS found (
-                    id, factory_id, country, sector, period_end, severity, ilo, child,
-                    fast_track
+                    factory_id, country, sector, period_end, severity, ilo, child, fast_track
                 )
                 LEFT JOIN products ON products.factory_id = found.factory_id
             )
