@@ -171,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from benchmarks import suite
+    from config import gc_tuning
+
+    gc_tuning.tune()  # as config/wsgi.py does for gunicorn's workers
 
     bench = suite.Bench(
         runs=args.runs,

@@ -30,7 +30,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, resolve, reverse
@@ -74,6 +75,8 @@ API = Goal(p95_ms=120)
 MATCHING = Goal(p95_ms=30)
 UPLOAD = Goal(p95_ms=15_000, peak_mb=400)
 CELERY = Goal(p95_ms=10, floor_factor=None, note="(ours)")
+# Pages after a write (ColdPageLine): measured and printed, no goal of the issue's.
+COLD = Goal(floor_factor=None, note="informational")
 
 
 def last_page_goal(first: str) -> Goal:
@@ -117,6 +120,8 @@ class Skip(Exception):
 def verdict(result: Result, goal: Goal, by_name: dict[str, Result]) -> str:
     if result.p95_ms is None:
         return result.verdict or "skipped"
+    if goal is COLD:
+        return "measured (no goal)"
     missed = []
     if goal.p95_ms is not None and result.p95_ms > goal.p95_ms:
         missed.append(f"p95 {result.p95_ms:.0f}>{_number(goal.p95_ms)}")
@@ -210,12 +215,15 @@ class Bench:
 
 
 def alternate(
-    action, floor, runs: int, warmup: int, seconds: float | None = None
+    action, floor, runs: int, warmup: int, seconds: float | None = None, before=None
 ) -> tuple[list[float], list[float]]:
     """Milliseconds of `runs` runs of each, alternated, after `warmup` runs of each; fewer
-    (at least 3) when `seconds` have passed: a page that takes seconds is slow enough known."""
+    (at least 3) when `seconds` have passed: a page that takes seconds is slow enough known.
+    `before()`, if given, runs untimed before each run of `action`."""
     deadline = None if seconds is None else time.perf_counter() + seconds
     for _ in range(warmup):
+        if before is not None:
+            before()
         action()
         if floor is not None:
             floor()
@@ -229,6 +237,8 @@ def alternate(
         for function, slot in steps:
             if function is None:
                 continue
+            if slot == 0 and before is not None:
+                before()
             started = time.perf_counter()
             function()
             timings[slot].append((time.perf_counter() - started) * 1000)
@@ -241,6 +251,8 @@ class Line:
     kind = "job"
     floor_label = ""
     heavy = False  # runs `heavy_runs` times, warmed up by `prepare` alone
+    max_runs: int | None = None  # at most this many runs, whatever `--runs` says
+    before_action = None  # a method run untimed before each run of `action`, if set
 
     def __init__(self, name: str, goal: Goal) -> None:
         self.name, self.goal = name, goal
@@ -265,7 +277,16 @@ class Line:
             self.prepare(bench)
             # A heavy line's `prepare` has run it once already (counting its queries): warm.
             runs, warmup = (bench.heavy_runs, 0) if self.heavy else (bench.runs, bench.warmup)
-            times, floors = alternate(self.action, self.floor, runs, warmup, bench.line_seconds)
+            if self.max_runs is not None:
+                runs, warmup = min(runs, self.max_runs), min(warmup, 1)
+            times, floors = alternate(
+                self.action,
+                self.floor,
+                runs,
+                warmup,
+                bench.line_seconds,
+                before=self.before_action,
+            )
             if len(times) < runs:
                 self.note = (self.note + "; " if self.note else "") + (
                     f"{len(times)} runs: stopped after {bench.line_seconds:.0f} s"
@@ -454,6 +475,38 @@ class PageLine(Line):
 
     def empty_floor(self) -> None:
         self.get(self.empty)
+
+
+class ColdPageLine(PageLine):
+    """A page read just after someone's write anywhere in the network: the write renews the
+    read models' generation (core/readmodel.py), so the page computes what it had cached.
+    The write is an UPDATE that changes no row (a statement trigger fires all the same),
+    committed before each run, untimed. Informational: the issue's goals are for the pages
+    as read between writes (the other lines); this line says what the first reader after a
+    write waits."""
+
+    kind = "page (after a write)"
+    max_runs = 10
+
+    def __init__(self, name: str, role: str, url_name: str, *, size: str | None = None):
+        super().__init__(name, role, url_name, COLD, size=size)
+        self.renew_on_get = True
+
+    def renew(self) -> None:
+        from affiliates.models import Affiliate
+
+        with scopes_disabled(), transaction.atomic():
+            Affiliate.objects.filter(pk=-1).update(name=F("name"))
+
+    def get(self, url: str):
+        if self.renew_on_get and url == self.url:
+            self.renew()
+        return super().get(url)
+
+    def prepare(self, bench: Bench) -> None:
+        super().prepare(bench)  # its probes read the page after a write too
+        self.renew_on_get = False
+        self.before_action = self.renew
 
 
 class ApiLine(PageLine):

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from affiliates.models import User
+from core import readmodel
 from core.currencies import CurrencyField
-from core.filters import offer_present_choices, present_queryset
+from core.filters import counted_choices, counted_label, list_counts, offer_present_choices
+from core.forms import QuickSelect
 from core.uploads import EvidenceFileField
 from suppliers.models import Factory
 
@@ -467,11 +469,12 @@ class TriageFilterForm(forms.Form):
     """Staff's triage queue: by default the reports awaiting a decision; the statuses offered
     are those the submitted reports hold, with counts."""
 
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
     assignee = forms.ChoiceField(
         label=_("Assigned to"),
         required=False,
         choices=[("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody yet"))],
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, reports, **kwargs):
@@ -490,21 +493,49 @@ class TriageFilterForm(forms.Form):
 
 class FindingFilterForm(forms.Form):
     severity = forms.ChoiceField(
-        label=_("Severity"), choices=[("", _("Any")), *Severity.choices], required=False
+        label=_("Severity"),
+        choices=[("", _("Any")), *Severity.choices],
+        required=False,
+        widget=QuickSelect,
     )
     standard = StandardChoiceField(
         label=_("Code category"),
         queryset=CodeStandard.objects.all(),
         required=False,
         empty_label=_("Any"),
+        widget=QuickSelect,
     )
 
-    def __init__(self, *args, queryset=None, **kwargs):
+    def __init__(self, *args, queryset=None, cache_parts=None, **kwargs):
         """With `queryset` (the findings the viewer may read), only the severities and Code
-        categories they hold are offered, with counts."""
+        categories they hold are offered, with counts (core/filters.py), both counted from one
+        read of the rows. With `cache_parts` (what the rows depend on besides the data: the
+        reader's tenant), the counts are kept in the read-model cache until the data change
+        (core/readmodel.py): a large supply chain's findings cost more to read than the page."""
         super().__init__(*args, **kwargs)
-        if queryset is not None:
-            offer_present_choices(
-                self, queryset, {"severity": ("severity", Severity.choices, _("Any"))}
+        if queryset is None:
+            return
+
+        def count():
+            # In a tuple: the cache takes None (more rows than the limit) for a miss.
+            return (list_counts(queryset, "severity", "standard"),)
+
+        if cache_parts is None:
+            [counts] = count()
+        else:
+            [counts] = readmodel.cached("monitoring.finding_filters", cache_parts, count)
+        if counts is None:  # more rows than the limit: every value, without a count
+            self.counts_capped = True
+            severities = standards = None
+        else:
+            severities, standards = counts
+        self.fields["severity"].choices = counted_choices(
+            severities, Severity.choices, empty_label=_("Any")
+        )
+        if standards is not None:
+            field = self.fields["standard"]
+            field.queryset = field.queryset.filter(pk__in=list(standards))
+            label = field.label_from_instance
+            field.label_from_instance = lambda obj: counted_label(
+                label(obj), standards.get(obj.pk, 0)
             )
-            present_queryset(self.fields["standard"], queryset, "standard")

@@ -552,13 +552,23 @@ class Finding(models.Model):
         ordering = ["report", "pk"]
         indexes = [
             models.Index(fields=["published_at"]),
-            # The published findings of a set of reports with what the compliance reports
-            # count and chart, read without the table (index-only scans).
+            # The findings of a set of reports with what the read models count and chart (the
+            # compliance reports, the dashboards, the risk views, the priorities), read
+            # without the table (index-only scans: a fifth of its size). Not partial: staff
+            # count the unpublished findings of validated reports too. The counts are
+            # `count(*)`, not of the id, which the index does not hold.
             models.Index(
                 fields=["report"],
-                include=["published_at", "standard", "severity", "ilo_indicators"],
-                condition=models.Q(published_at__isnull=False),
-                name="finding_published_by_report",
+                include=[
+                    "published_at",
+                    "standard",
+                    "severity",
+                    "status",
+                    "ilo_indicators",
+                    "child_labour",
+                    "fast_track",
+                ],
+                name="finding_counted_by_report",
             ),
         ]
 

@@ -776,7 +776,9 @@ class AffiliateFindingListView(ExportMixin, AffiliateViewMixin, ListView):
 
     def get_queryset(self):
         visible = Finding.objects.visible_to(self.reader)
-        self.filters = FindingFilterForm(self.request.GET, queryset=visible)
+        self.filters = FindingFilterForm(
+            self.request.GET, queryset=visible, cache_parts=("affiliate", self.affiliate.pk)
+        )
         findings = visible.with_display_relations()
         self.applied = (None, None)
         if self.filters.is_valid():

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from affiliates.models import User
 from core.currencies import CurrencyField
+from core.forms import QuickSelect
 from core.uploads import EvidenceFileField
 from monitoring.models import Finding, MonitoringPartner, MonitoringReport
 from suppliers.models import Factory, Supplier
@@ -109,16 +110,32 @@ class CaseOpenForm(forms.ModelForm):
 class CaseFilterForm(forms.Form):
     """Staff's list of cases: the statuses the cases hold, with counts."""
 
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
     overdue = forms.BooleanField(label=_("With overdue actions only"), required=False)
 
-    def __init__(self, *args, cases, **kwargs):
-        from core.filters import offer_present_choices
+    def __init__(self, *args, cases, cache_parts=None, **kwargs):
+        """With `cache_parts` (what the cases depend on besides the data: the reader), the
+        counts are kept in the read-model cache until the data change (core/readmodel.py)."""
+        from core import readmodel
+        from core.filters import counted_choices, list_counts
 
         from .models import CaseStatus
 
         super().__init__(*args, **kwargs)
-        offer_present_choices(self, cases, {"status": ("status", CaseStatus.choices, _("Any"))})
+
+        def count():
+            # In a tuple: the cache takes None (more rows than the limit) for a miss.
+            return (list_counts(cases, "status"),)
+
+        if cache_parts is None:
+            [counts] = count()
+        else:
+            [counts] = readmodel.cached("remediation.case_filters", cache_parts, count)
+        if counts is None:
+            self.counts_capped = True
+        self.fields["status"].choices = counted_choices(
+            counts and counts[0], CaseStatus.choices, empty_label=_("Any")
+        )
 
 
 class CaseEditForm(forms.ModelForm):

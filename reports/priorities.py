@@ -37,7 +37,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 from django_scopes import scope
 
 from core import readmodel
@@ -55,6 +55,22 @@ LEVERAGE_CAP = 10
 # What the explanation calls "recent" and "severe".
 RECENT_MONTHS = 6
 SEVERE = ("high", "critical")
+
+
+def severity_count(severity: str, count: int) -> str:
+    """'2 critical': one message per severity, so that each language can make it agree with
+    "finding" (in French, "2 critiques", "1 élevé")."""
+    from monitoring.models import Severity
+
+    if severity == Severity.CRITICAL:
+        text = npgettext("findings", "%(count)d critical", "%(count)d critical", count)
+    elif severity == Severity.HIGH:
+        text = npgettext("findings", "%(count)d high", "%(count)d high", count)
+    elif severity == Severity.MEDIUM:
+        text = npgettext("findings", "%(count)d medium", "%(count)d medium", count)
+    else:
+        text = npgettext("findings", "%(count)d low", "%(count)d low", count)
+    return text % {"count": count}
 
 
 @dataclass
@@ -129,10 +145,9 @@ class FactoryPriority:
 
         if not self.finding_count:
             return _("No published findings at this site.")
-        labels = dict(Severity.choices)
         by_severity = ", ".join(
-            f"{self.severity_counts[value]} {str(labels[value]).lower()}"
-            for value in ("critical", "high", "medium", "low")
+            severity_count(value, self.severity_counts[value])
+            for value in (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
             if self.severity_counts.get(value)
         )
         text = ngettext(

@@ -122,8 +122,7 @@ def finding_summary(reader, filters=None) -> FindingSummary:
     findings = risk_findings(reader, filters=filters)
     inner_sql, inner_params = (
         findings.order_by()
-        .values_list(
-            "pk",
+        .values_list(  # no id: the findings are read from an index (count(*) below)
             "report__factory_id",
             "report__factory__country",
             "report__factory__sector",
@@ -144,8 +143,10 @@ def finding_summary(reader, filters=None) -> FindingSummary:
         (f"c_{c.value}", "f.child @> ARRAY[%s]::varchar[]", [c.value]) for c in ChildLabourCategory
     ]
     counts += [("fast_track", "f.fast_track", [])]
-    counts += [
-        (f"p_{c.value}", "f.products @> ARRAY[%s]::varchar[]", [c.value]) for c in Contract.Category
+    # Per product category: the findings at the factories whose supply-chain links name it
+    # (the same for every finding of a factory, so counted from each factory's totals).
+    products = [
+        (f"p_{c.value}", "g.products @> ARRAY[%s]::varchar[]", [c.value]) for c in Contract.Category
     ]
     # The product categories of the contracts that put each factory in the supply chain (the
     # affiliate's own links; every affiliate's for staff), one array per factory.
@@ -155,15 +156,25 @@ def finding_summary(reader, filters=None) -> FindingSummary:
     links_sql, links_params = (
         links.order_by().values_list("factory_id", "product_categories").query.sql_with_params()
     )
-    names = [name for name, _condition, _params in counts]
-    aggregates = ", ".join(f"count(*) FILTER (WHERE {condition})" for _n, condition, _p in counts)
+    names = [name for name, _condition, _params in counts + products]
+    columns = ", ".join(
+        f"count(*) FILTER (WHERE {condition}) AS n{index}"
+        for index, (_n, condition, _p) in enumerate(counts)
+    )
     params = [param for _n, _c, values in counts for param in values]
-    nothing = ", ".join(["NULL::bigint"] * len(counts))
+    sums = ", ".join(f"coalesce(sum(g.n{index}), 0)::bigint" for index in range(len(counts)))
+    sums += "".join(
+        f", coalesce(sum(g.n0) FILTER (WHERE {condition}), 0)::bigint"
+        for _n, condition, _p in products
+    )
+    product_params = [param for _n, _c, values in products for param in values]
+    nothing = ", ".join(["NULL::bigint"] * len(names))
     with connection.cursor() as cursor:
-        # The findings are read once (the CTE); hashed GROUPING SETS count them by country,
-        # sector and quarter and in all; the distinct factories, which would make every
-        # grouping set sort, come from a second pass over the CTE's rows, hashed by factory
-        # (row 8).
+        # The findings are read once and counted per factory and quarter (the CTE g, a few
+        # rows per factory: every count of a table adds up from them); hashed GROUPING SETS
+        # add those up by country, sector and quarter and in all, each factory's product
+        # categories joined to its rows only; the distinct factories, which would make every
+        # grouping set sort, come from a second pass over g, hashed by factory (row 8).
         cursor.execute(
             f"""
             WITH products AS (
@@ -172,24 +183,29 @@ def finding_summary(reader, filters=None) -> FindingSummary:
                      unnest(link.categories) AS category
                 GROUP BY link.factory_id
             ),
-            f AS MATERIALIZED (
-                SELECT found.*, date_trunc('quarter', found.period_end)::date AS quarter,
-                       products.products
-                FROM ({inner_sql}) AS found (
-                    id, factory_id, country, sector, period_end, severity, ilo, child,
-                    fast_track
-                )
-                LEFT JOIN products ON products.factory_id = found.factory_id
+            g AS MATERIALIZED (
+                SELECT counted.*, products.products
+                FROM (
+                    SELECT f.factory_id, f.country, f.sector,
+                           date_trunc('quarter', f.period_end)::date AS quarter,
+                           bool_or(f.child <> '{{}}') AS child_any, {columns}
+                    FROM ({inner_sql}) AS f (
+                        factory_id, country, sector, period_end, severity, ilo, child,
+                        fast_track
+                    )
+                    GROUP BY 1, 2, 3, 4
+                ) AS counted
+                LEFT JOIN products ON products.factory_id = counted.factory_id
             )
-            SELECT GROUPING(f.country, f.sector, f.quarter), f.country, f.sector, f.quarter,
-                   {aggregates}, NULL::bigint, NULL::bigint
-            FROM f
-            GROUP BY GROUPING SETS ((f.country), (f.sector), (f.quarter), ())
+            SELECT GROUPING(g.country, g.sector, g.quarter), g.country, g.sector, g.quarter,
+                   {sums}, NULL::bigint, NULL::bigint
+            FROM g
+            GROUP BY GROUPING SETS ((g.country), (g.sector), (g.quarter), ())
             UNION ALL
             SELECT 8, NULL, NULL, NULL, {nothing}, count(*), count(*) FILTER (WHERE child)
-            FROM (SELECT bool_or(f.child <> '{{}}') AS child FROM f GROUP BY f.factory_id) AS d
+            FROM (SELECT bool_or(g.child_any) AS child FROM g GROUP BY g.factory_id) AS d
             """,  # noqa: S608 - the subquery is Django's SQL, values are parameters
-            [*links_params, *inner_params, *params],
+            [*links_params, *params, *inner_params, *product_params],
         )
         result = cursor.fetchall()
     summary = FindingSummary(by_country={}, by_sector={}, by_quarter=[], overall={})

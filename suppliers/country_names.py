@@ -1,5 +1,5 @@
 """A country's code from its English name, in constant time; `country_code` also reads codes
-and the other ways lists write a country.
+and the other ways lists write a country; `country_name`, a code's name, in constant time.
 
 `django_countries.countries.by_name` walks every country and translates each name on every
 call (some 20 ms): a file naming a thousand different countries would take half a minute.
@@ -28,6 +28,19 @@ def _english_names() -> dict[str, str]:
             for name in (*candidates, *countries.shadowed_names.get(code, ())):
                 names.setdefault(str(name).lower(), code)
     return names
+
+
+@functools.lru_cache(maxsize=16)
+def _names_in(language: str | None) -> dict[str, str]:
+    return {code: str(name) for code, name in countries}  # named in the active language
+
+
+def country_name(code: str) -> str:
+    """`Country(code).name` (django-countries) in the active language, from a table built
+    once per language: the country's own looks its name up and translates it on every call,
+    some tens of microseconds a row of a list."""
+    name = _names_in(translation.get_language()).get(code)
+    return countries.name(code) if name is None else name
 
 
 def code_by_english_name(name: str) -> str:

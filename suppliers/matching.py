@@ -155,6 +155,10 @@ MAX_MERGE_CHAIN = 10
 # --- Normalisation -----------------------------------------------------------------------
 
 
+# Names whose keys `normalise_name` remembers: an upload of 200,000 rows has fewer sites.
+NAME_KEY_CACHE = 50_000
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -246,8 +250,12 @@ def _dedupe(words: Iterable[str]) -> list[str]:
     return kept
 
 
+@functools.lru_cache(maxsize=NAME_KEY_CACHE)
 def normalise_name(name: str) -> str:
-    """The name key: lower case words without legal forms, punctuation or repeats."""
+    """The name key: lower case words without legal forms, punctuation or repeats.
+
+    Remembered for the last NAME_KEY_CACHE names: an upload's rows are checked (their line
+    keys) and then matched, and each step wants the key of every site's name."""
     folded = _LEGAL_PHRASES.sub(" ", _fold(name))
     words = [w for w in folded.split() if w not in LEGAL_FORMS]
     return " ".join(_dedupe(words))[:255]
@@ -553,8 +561,12 @@ def match_sites_with_counts(sites: list[SiteInput], *, progress: Progress = None
         done = sum(g.rows for g in groups if g.own_factory_id is not None)
         report(done)
         searched = [g for g in groups if g.own_factory_id is None and g.name_key]
-        _search_similar(list(_chunks(searched)), done, report)
-        pairs = _pairs_within(groups)
+        # The upload's own pairs need nothing the registry search finds (it only adds
+        # candidates): they are compared in Python meanwhile, while PostgreSQL searches.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            within = pool.submit(_pairs_within, groups)
+            _search_similar(list(_chunks(searched)), done, report)
+            pairs = within.result()
         reviewed = _reviewed_pairs(groups)
         clusters = _cluster(groups, pairs)
         created = _resolve(clusters)

@@ -25,6 +25,7 @@ from core import audit, rls
 from core.currencies import validate_currency_code
 from core.uploads import PrivateUploadTo
 
+from .country_names import country_name
 from .querysets import (
     DisclosureLineQuerySet,
     DisclosureQuerySet,
@@ -118,6 +119,15 @@ class Supplier(models.Model):
     @property
     def is_rba_member(self) -> bool:
         return self.rba_membership != RbaMembership.NONE
+
+
+def _choice_label(choices: type[models.Choices], value):
+    """What Django's `get_FOO_display()` gives for a field whose choices are `choices`: the
+    value's label as a string, else the value itself."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 class Factory(models.Model):
@@ -266,6 +276,19 @@ class Factory(models.Model):
 
     def get_absolute_url(self):
         return reverse("suppliers:staff_factory", kwargs={"pk": self.pk})
+
+    # Django's own `get_…_display` gathers every translated label of the field on each call
+    # (a list page calls them for each row); these read the value's label alone, the same.
+    def get_sector_display(self) -> str:
+        return _choice_label(Sector, self.sector)
+
+    def get_function_display(self) -> str:
+        return _choice_label(FactoryFunction, self.function)
+
+    @property
+    def country_name(self) -> str:
+        """`country.name`, looked up in a table of the active language's names."""
+        return country_name(self.country.code)
 
     @property
     def other_affiliates(self) -> int:

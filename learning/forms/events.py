@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import QuickSelect
 from core.uploads import EvidenceFileField
 
 from ..models import Event, EventKind, ResourceLanguage
@@ -75,11 +76,15 @@ class EventFilterForm(forms.Form):
 
     WHEN = [("", _("Upcoming and past")), ("upcoming", _("Upcoming")), ("past", _("Past"))]
 
-    when = forms.ChoiceField(label=_("When"), choices=WHEN, required=False)
+    when = forms.ChoiceField(label=_("When"), choices=WHEN, required=False, widget=QuickSelect)
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("Any kind")), *EventKind.choices], required=False
+        widget=QuickSelect,
+        label=_("Kind"),
+        choices=[("", _("Any kind")), *EventKind.choices],
+        required=False,
     )
     language = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Language"),
         choices=[("", _("Any language")), *ResourceLanguage.choices],
         required=False,

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from core.forms import country_choices
+from core.forms import QuickSelect, country_choices
 from core.uploads import DocumentFileField
 
 from ..models import (
@@ -36,23 +38,32 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label=_("Search the library"), required=False, max_length=200)
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=_with_any(ResourceKind.choices, _("Any kind"))
+        widget=QuickSelect,
+        label=_("Kind"),
+        required=False,
+        choices=_with_any(ResourceKind.choices, _("Any kind")),
     )
-    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False, widget=QuickSelect)
     stage = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Stage of the procurement cycle"),
         required=False,
         choices=_with_any(ProcurementStage.choices, _("Any stage")),
     )
     country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=country_choices(_("Any country"))
+        widget=QuickSelect,
+        label=_("Country"),
+        required=False,
+        choices=country_choices(_("Any country")),
     )
     language = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Language"),
         required=False,
         choices=_with_any(ResourceLanguage.choices, _("Any language")),
     )
     status = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Status"),
         required=False,
         choices=_with_any(Resource.Status.choices, _("Drafts and published")),
@@ -68,24 +79,39 @@ class SearchForm(forms.Form):
 
     def offer_present_choices(self, resources) -> None:
         """Only the kinds, topics, stages, countries and languages of `resources` (those the
-        reader may read), with their counts: kinds, stages and countries from one query of
-        the resources, topics and languages from one GROUP BY each."""
-        from core.filters import counted_choices, list_counts, offer_present_choices
+        reader may read), with their counts, from one query of the resources (their topics
+        and languages as arrays): at most the filters' count limit of them, else every
+        choice without a count (`counts_capped`)."""
+        from core.filters import counted_choices, list_counts
 
-        offer_present_choices(
-            self,
-            resources,
-            {
-                "topic": ("topics__slug", self.fields["topic"].choices[1:], _("Any topic")),
-                "language": ("versions__language", ResourceLanguage.choices, _("Any language")),
-            },
+        counts = list_counts(
+            resources.annotate(
+                topic_slugs=ArraySubquery(
+                    Topic.objects.filter(resources=OuterRef("pk")).order_by().values("slug")
+                ),
+                version_languages=ArraySubquery(
+                    ResourceVersion.objects.filter(resource=OuterRef("pk"))
+                    .order_by()
+                    .values("language")
+                    .distinct()
+                ),
+            ),
+            "kind",
+            "stages",
+            "countries",
+            "topic_slugs",
+            "version_languages",
         )
-        counts = list_counts(resources, "kind", "stages", "countries")
-        kinds, stages, places = counts or (None, None, None)  # None: too many to count
+        if counts is None:  # too many to count
+            self.counts_capped = True
+            counts = (None,) * 5
+        kinds, stages, places, topics, languages = counts
         for name, counts, choices, empty in (
             ("kind", kinds, ResourceKind.choices, _("Any kind")),
+            ("topic", topics, self.fields["topic"].choices[1:], _("Any topic")),
             ("stage", stages, ProcurementStage.choices, _("Any stage")),
             ("country", places, list(countries), _("Any country")),
+            ("language", languages, ResourceLanguage.choices, _("Any language")),
         ):
             self.fields[name].choices = counted_choices(counts, choices, empty_label=empty)
 

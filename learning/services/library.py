@@ -343,12 +343,14 @@ def matching_versions(query: str):
     return latest_versions().filter(match).annotate(rank=rank)
 
 
-def library_search(*, reader, filters: Filters):
+def library_search(*, reader, filters: Filters, resources=None):
     """The resources the reader may read that match the query and every facet given: by rank
     (a match in a title weighs more than one in a summary, more than one in the text) when
     there is a query, else newest first. Facet values that are not in their list are ignored
-    (the form says so)."""
-    resources = Resource.objects.visible_to(reader)
+    (the form says so). `resources`: `Resource.objects.visible_to(reader)` when the caller
+    has it already (deciding it may take a query)."""
+    if resources is None:
+        resources = Resource.objects.visible_to(reader)
     if filters.kind in ResourceKind.values:
         resources = resources.filter(kind=filters.kind)
     if filters.topic:
@@ -398,8 +400,11 @@ def highlight(text: str | None) -> SafeString:
 
 def attach_snippets(resources: list[Resource], query: str) -> None:
     """Give each resource of a page of results `hit` (its best matching version) with
-    `title_html` and `snippet_html`, highlighted and escaped; one query for the page."""
+    `title_html` and `snippet_html`, highlighted and escaped; one query for the page. Without
+    a query, `hit` is None."""
     query = query.strip()
+    for resource in resources:
+        resource.hit = None  # the template asks; a missing attribute costs it a dir()
     if not query or not resources:
         return
 

@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView
 from affiliates.mixins import ReaderMixin
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
-from core.filters import offer_present_choices
+from core.filters import counted_choices, list_counts
 from core.uploads import file_download
 from core.views import show_domain_error
 
@@ -25,6 +25,7 @@ from ..forms.events import EventFilterForm
 from ..models import Event, EventKind, Registration, ResourceLanguage, ResourceVersion
 from ..models.events import waiting_rank_expression
 from ..services import events as services
+from .rows import set_urls
 
 
 def _mine(user):
@@ -48,30 +49,28 @@ class EventListView(ExportMixin, ReaderMixin, ListView):
 
     def get_queryset(self):
         self.filters = EventFilterForm(self.request.GET or None)
-        offer_present_choices(
-            self.filters,
-            Event.objects.visible_to(self.reader),
-            {
-                "kind": ("kind", EventKind.choices, _("Any kind")),
-                "language": ("language", ResourceLanguage.choices, _("Any language")),
-            },
-        )
+        visible = Event.objects.visible_to(self.reader)
+        counts = list_counts(visible, "kind", "language")  # both filters from one query
+        if counts is None:
+            self.filters.counts_capped = True
+        kinds, languages = counts or (None, None)
+        for name, present, choices, empty in (
+            ("kind", kinds, EventKind.choices, _("Any kind")),
+            ("language", languages, ResourceLanguage.choices, _("Any language")),
+        ):
+            self.filters.fields[name].choices = counted_choices(present, choices, empty_label=empty)
         data = self.filters.cleaned_data if self.filters.is_valid() else {}
         now = timezone.now()
         mine = _mine(self.request.user)
-        events = (
-            Event.objects.visible_to(self.reader)
-            .with_counts()
-            .annotate(
-                past=Case(When(ends_at__lte=now, then=Value(1)), default=Value(0)),
-                my_status=Subquery(mine.values("status")[:1]),
-                my_rank=Subquery(
-                    mine.filter(status=Registration.Status.WAITING)
-                    .annotate(rank=waiting_rank_expression())
-                    .values("rank")[:1],
-                    output_field=IntegerField(),
-                ),
-            )
+        events = visible.with_counts().annotate(
+            past=Case(When(ends_at__lte=now, then=Value(1)), default=Value(0)),
+            my_status=Subquery(mine.values("status")[:1]),
+            my_rank=Subquery(
+                mine.filter(status=Registration.Status.WAITING)
+                .annotate(rank=waiting_rank_expression())
+                .values("rank")[:1],
+                output_field=IntegerField(),
+            ),
         )
         if data.get("when") == "upcoming":
             events = events.filter(ends_at__gt=now)
@@ -91,11 +90,14 @@ class EventListView(ExportMixin, ReaderMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             filters=self.filters,
             is_staff=self.reader.is_staff,
             **kwargs,
         )
+        context["events"] = events = list(context["events"])
+        set_urls(events, "learning:event")
+        return context
 
 
 class EventMixin(ReaderMixin):

@@ -6,7 +6,7 @@ page). The rules are in `learning.services.library`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -38,20 +38,13 @@ from ..models import (
 from ..services import library as services
 from ..services.library_diff import version_diff
 from ..services.usage import resource_use_record
+from .rows import set_resource_rows
 
 VERSION_ALIASES = {"language": "language", "title": "title", "body": "body", "file": "file"}
 
 
 def _interface_language() -> str:
     return (get_language() or "en")[:2]
-
-
-def _bookmarked_ids(user, resources) -> set[int]:
-    return set(
-        Bookmark.objects.filter(user=user, resource__in=[r.pk for r in resources]).values_list(
-            "resource_id", flat=True
-        )
-    )
 
 
 class LibraryView(ExportMixin, ReaderMixin, ListView):
@@ -71,23 +64,30 @@ class LibraryView(ExportMixin, ReaderMixin, ListView):
     def get_queryset(self):
         topics = Topic.objects.order_by("name_en")
         self.form = SearchForm(self.request.GET or None, topics=topics, staff=self.reader.is_staff)
-        self.form.offer_present_choices(Resource.objects.visible_to(self.reader))
+        visible = Resource.objects.visible_to(self.reader)
+        self.form.offer_present_choices(visible)
         if self.form.is_bound:
             self.form.is_valid()
         self.filters = self.form.filters()
-        return services.with_display(
-            services.library_search(reader=self.reader, filters=self.filters)
+        resources = services.library_search(
+            reader=self.reader, filters=self.filters, resources=visible
+        )
+        return services.with_display(resources).annotate(
+            bookmarked=Exists(
+                Bookmark.objects.filter(user=self.request.user, resource=OuterRef("pk"))
+            )
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         resources = list(context["resources"])
         services.attach_snippets(resources, self.filters.query)
+        set_resource_rows(resources)
         context.update(
             resources=resources,
             form=self.form,
             query=self.filters.query.strip(),
-            bookmarked=_bookmarked_ids(self.request.user, resources),
+            bookmarked={resource.pk for resource in resources if resource.bookmarked},
             interface_language=_interface_language(),
         )
         return context
@@ -285,6 +285,11 @@ class BookmarkListView(ExportMixin, ReaderMixin, ListView):
             )
             .order_by("-created_at", "-pk")
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        set_resource_rows(bookmark.resource for bookmark in context["bookmarks"])
+        return context
 
 
 # --- Staff ----------------------------------------------------------------------------------

@@ -70,16 +70,28 @@ class StaffCaseListView(ExportMixin, StaffRequiredMixin, ListView):
 
     def get_queryset(self):
         visible = RemediationCase.objects.visible_to(self.reader)
-        self.filters = CaseFilterForm(self.request.GET, cases=visible)
+        # Staff read every case: their counts are the same for all of them, kept until the
+        # data change (core/readmodel.py).
+        self.filters = CaseFilterForm(self.request.GET, cases=visible, cache_parts=("staff",))
         data = self.filters.cleaned_data if self.filters.is_valid() else {}
+        self.applied = (data.get("status") or "", bool(data.get("overdue")))
         cases = visible.with_action_counts()
         if data.get("status"):
             cases = cases.filter(status=data["status"])
         if data.get("overdue"):
             cases = cases.with_overdue()
-        return cases.select_related("factory", "staff_lead", "lead_partner").order_by(
+        # The table and the export show the factory alone (case_table.html, case_columns).
+        return cases.select_related("factory").order_by(
             "-fast_track", "status", "-opened_on", "-pk"
         )
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        # The overdue filter depends on the day as well as on the data.
+        paginator.cache_count(
+            "remediation.staff_cases.count", ("staff", *self.applied, timezone.localdate())
+        )
+        return paginator
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filters=self.filters, **kwargs)

@@ -20,6 +20,7 @@ from suppliers.forms import (
     CompanyFilterForm,
     FactoryFilterForm,
     RbaMembershipForm,
+    offer_factory_choices,
 )
 from suppliers.models import (
     Disclosure,
@@ -56,19 +57,29 @@ class StaffFactoryRankingView(ExportMixin, StaffRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        visible = Factory.objects.visible_to(self.reader)
-        self.filters = FactoryFilterForm(self.request.GET, queryset=visible)
+        self.visible = Factory.objects.visible_to(self.reader)
+        self.filters = FactoryFilterForm(self.request.GET)
         queryset = (
             # The stored leverage, read in the order of the index `factory_leverage_rank`.
-            with_counts(visible, self.reader).order_by(
+            with_counts(self.visible, self.reader).order_by(
                 "-affiliate_count", "-combined_value_eur", "name", "pk"
             )
         )
         return self.filters.apply(queryset)
 
+    def get_paginator(self, *args, **kwargs):
+        # The capped count of the registry (10,001 rows read): kept until the data change,
+        # per filters (core/readmodel.py); the rows themselves are read live.
+        paginator = super().get_paginator(*args, **kwargs)
+        if self.filters.is_valid():
+            paginator.cache_count(
+                "suppliers.staff_factories.count", ("staff", *self.filters.applied())
+            )
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filters"] = self.filters
+        context["filters"] = offer_factory_choices(self.filters, self.visible, context)
         context["pending_reviews"] = FactoryMatchReview.objects.filter(
             decision=FactoryMatchReview.Decision.PENDING
         ).count()

@@ -6,9 +6,7 @@ from django.views.generic import ListView
 from affiliates.mixins import AffiliateViewMixin
 from core.exports import Column, ExportMixin
 from suppliers.factory_counts import with_counts
-from suppliers.forms import (
-    FactoryFilterForm,
-)
+from suppliers.forms import FactoryFilterForm, offer_factory_choices
 from suppliers.models import Factory
 
 # --- The supply chain, as an affiliate sees it -----------------------------------------
@@ -32,14 +30,28 @@ class SupplyChainView(ExportMixin, AffiliateViewMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        visible = Factory.objects.visible_to(self.reader)
-        self.filters = FactoryFilterForm(self.request.GET, queryset=visible)
+        self.visible = Factory.objects.visible_to(self.reader)
+        self.filters = FactoryFilterForm(self.request.GET)
         queryset = with_counts(
-            visible.with_affiliate_count().order_by("country", "name", "pk"), self.reader
+            self.visible.with_affiliate_count().order_by("country", "name", "pk"),
+            self.reader,
+            in_readers_supply_chain=True,  # `visible`: the affiliate's supply chain
         )
         return self.filters.apply(queryset)
 
+    def get_paginator(self, *args, **kwargs):
+        # The capped count of a large supply chain costs more than the page's rows: kept
+        # until the data change, per affiliate and filters (core/readmodel.py); the rows
+        # themselves are read live. An invalid filter shows no row and counts nothing.
+        paginator = super().get_paginator(*args, **kwargs)
+        if self.filters.is_valid():
+            paginator.cache_count(
+                "suppliers.supply_chain.count",
+                ("affiliate", self.affiliate.pk, self.reader.kind, *self.filters.applied()),
+            )
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filters"] = self.filters
+        context["filters"] = offer_factory_choices(self.filters, self.visible, context)
         return context

@@ -63,3 +63,27 @@ def test_two_tenants_and_two_filters_never_share_an_entry(
     assert _page(client, northvale_officer, "northvale", severity="high")[0] == 2
     assert _page(client, southport_officer, "southport", severity="high")[0] == 1
     assert _page(client, northvale_officer, "northvale")[0] == 3
+
+
+def _choices(client, user, slug):
+    client.force_login(user)
+    url = reverse("monitoring:affiliate_findings", kwargs={"affiliate_slug": slug})
+    filters = client.get(url).context["filters"]
+    return (
+        [(value, str(label)) for value, label in filters.fields["severity"].choices],
+        [(str(value), label) for value, label in filters.fields["standard"].choices],
+    )
+
+
+def test_the_filters_choices_are_the_same_cached_and_per_tenant(
+    client, settings, findings, northvale_officer, southport_officer, a_generation
+):
+    """The filter's counts are kept in the read-model cache too (per affiliate)."""
+    settings.EW_READMODEL_CACHE = False
+    uncached = _choices(client, northvale_officer, "northvale")
+    assert [label for _value, label in uncached[0]] == ["Any", "Low (1)", "High (2)"]
+    settings.EW_READMODEL_CACHE = True
+    assert _choices(client, northvale_officer, "northvale") == uncached  # filled
+    assert _choices(client, northvale_officer, "northvale") == uncached  # read
+    southport = _choices(client, southport_officer, "southport")
+    assert [label for _value, label in southport[0]] == ["Any", "High (1)"]

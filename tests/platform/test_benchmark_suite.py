@@ -99,3 +99,31 @@ def test_the_celery_line_runs_a_real_worker_and_reads_the_result_back(capsys):
     assert 0 < result.p50_ms <= result.p95_ms and result.floor_p95_ms > 0
     assert result.floor == "Redis LPUSH/BRPOP"
     assert line.worker.poll() is not None  # stopped by the line
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_after_a_write_is_read_under_a_new_generation_each_run(network):
+    """The "after a write" lines commit a write (one that changes no row) before each run,
+    untimed, so that each run computes the read models again; no goal, at most 10 runs."""
+    from django.db import transaction
+
+    from core import readmodel
+
+    line = suite.ColdPageLine(
+        "dashboard, after a write", "affiliate", "reports:dashboard", size="large"
+    )
+    tokens = []
+    renew = line.renew
+
+    def renew_and_read():
+        renew()
+        with transaction.atomic():
+            tokens.append(readmodel.generation())
+
+    line.renew = renew_and_read
+    (result,) = suite.run(suite.Bench(runs=20, warmup=0), [line])
+
+    assert result.runs == 10  # max_runs
+    assert result.verdict == "measured (no goal)" and result.goal == "informational"
+    assert result.floor_p95_ms > 0 and result.queries > 0
+    assert None not in tokens and len(tokens) == len(set(tokens)) >= 10 + line.probes

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -112,6 +112,14 @@ def test_the_explanation_says_why_in_words(northvale, ranked):
     assert "medium child-labour risk in Thailand (UNICEF, Child Labour Atlas, 2022)" in text
     assert "€165,000 of your contracts (2 contracts" in text
     assert "Shared with 2 other affiliates." in text
+
+
+def test_the_explanation_agrees_in_french(northvale, ranked):
+    """Each severity is its own plural message: "2 critiques", "1 élevé" (a constat)."""
+    with scope(affiliate=northvale), translation.override("fr"):
+        first = priorities_for(Reader.for_affiliate(northvale))[0]
+        text = " ".join(first.explanation)
+    assert "2 constats publiés (1 critique, 1 élevé)" in text
 
 
 def test_the_page_ranks_explains_and_links_the_actions(

@@ -2,6 +2,8 @@
 cases per factory in a fixed number of queries, one filter layout, and choice filters that
 offer only the values of the factories the viewer may read, with counts."""
 
+import re
+
 import pytest
 from django_scopes import scopes_disabled
 
@@ -103,3 +105,67 @@ def test_factory_lists_have_a_fixed_query_budget(
     client.force_login(StaffFactory())
     with django_assert_max_num_queries(20):
         assert client.get("/staff/factories/").status_code == 200
+
+
+def test_the_supply_chain_reads_the_stored_open_cases_which_equal_the_affiliates_count(
+    northvale, northvale_officer, chain
+):
+    """At the sites of its own supply chain an affiliate reads every case (remediation's
+    `visible_to`): the stored count is its count; its findings are still counted (it reads
+    the published ones only, staff's stored count holds every one)."""
+    from affiliates.reader import Reader
+    from monitoring.querysets import open_findings_at_factory
+    from remediation.querysets import open_cases_at_factory
+    from suppliers.factory_counts import with_counts
+    from suppliers.models import Factory
+
+    RemediationCaseFactory(factory=chain["thai"], status="remediated")  # not active
+    reader = Reader.for_affiliate(northvale)
+    visible = Factory.objects.visible_to(reader)
+    stored = with_counts(visible, reader, in_readers_supply_chain=True)
+    query = str(stored.query)
+    assert "active_case_count" in query and "remediation_remediationcase" not in query
+    assert "monitoring_finding" in query and '"open_finding_count" AS "open_findings"' not in query
+    counted = visible.annotate(
+        open_findings=open_findings_at_factory(reader), open_cases=open_cases_at_factory(reader)
+    )
+    as_stored = {f.pk: (f.open_findings, f.open_cases) for f in stored}
+    assert as_stored == {f.pk: (f.open_findings, f.open_cases) for f in counted}
+    assert as_stored == {chain["viet"].pk: (2, 1), chain["thai"].pk: (0, 0)}
+
+
+def test_a_long_list_offers_every_choice_without_counting_them(
+    client, northvale_officer, chain, settings
+):
+    """When the page's count already passes the limit, the filters offer every choice
+    without a count and read no row for them; below it, one query counts all three."""
+    client.force_login(northvale_officer)
+    settings.EW_FILTER_COUNT_LIMIT = 1
+    page = client.get("/a/northvale/factories/").content.decode()
+    options = _options(page, "id_country")
+    assert options[0] == "All countries" and "Vietnam" in options and len(options) > 200
+    assert not [option for option in options if re.search(r"\(\d+\)$", option)]
+    settings.EW_READMODEL_CACHE = False
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as capped:
+        client.get("/a/northvale/factories/")
+    settings.EW_FILTER_COUNT_LIMIT = 1000
+    with CaptureQueriesContext(connection) as counted:
+        client.get("/a/northvale/factories/")
+    assert len(counted) == len(capped) + 1
+    assert _options(client.get("/a/northvale/factories/").content.decode(), "id_country") == [
+        "All countries",
+        "Thailand (1)",
+        "Vietnam (1)",
+    ]
+
+
+def test_a_country_the_chain_does_not_hold_is_refused_as_before(client, northvale_officer, chain):
+    """Checked against every country first, then against those offered: the form shows the
+    error it showed when it offered only the chain's countries, and no row."""
+    client.force_login(northvale_officer)
+    page = client.get("/a/northvale/factories/", {"country": "FR"}).content.decode()
+    assert "Select a valid choice. FR is not one of the available choices." in page
+    assert "Hanoi Boards" not in page and "Ayutthaya Cables" not in page
