@@ -3,13 +3,16 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from django_scopes import scopes_disabled
 
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
+from core import readmodel
 from core.spreadsheets import attachment, csv_response, xlsx_response
 from suppliers.models import Factory
 
@@ -31,11 +34,43 @@ class PrioritiesView(AffiliateViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = RankingPaginator(priorities_for(self.reader), self.paginate_by).get_page(
-            self.request.GET.get("page")
+        rows = _RenderedSlices(priorities_for(self.reader), self.affiliate)
+        page = RankingPaginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(
+            page_obj=page,
+            rows_html=page.object_list[0] if page.object_list else "",
+            is_paginated=page.has_other_pages(),
         )
-        context.update(page_obj=page, rows=page.object_list, is_paginated=page.has_other_pages())
         return context
+
+
+class _RenderedSlices:
+    """A `Ranking` as the page's paginator pages it: its length, and for a slice one item,
+    the table rows of that slice rendered (reports/priorities/rows.html), kept in the
+    read-model cache beside the ranking (core/readmodel.py: exact until the data change) for
+    the affiliate, the day, the time zone, the language and the slice, as the API keeps its
+    pages serialised. A page read again costs a cache read instead of detailing, explaining
+    and rendering its 25 sites."""
+
+    def __init__(self, ranking, affiliate):
+        self.ranking, self.affiliate = ranking, affiliate
+
+    def __len__(self) -> int:
+        return len(self.ranking)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("pages only")
+        start, stop, _step = index.indices(len(self))
+
+        def rendered() -> str:
+            rows = self.ranking[start:stop] if stop > start else []
+            context = {"rows": rows, "affiliate": self.affiliate}
+            return render_to_string("reports/priorities/rows.html", context)
+
+        parts = (*self.ranking._parts(), translation.get_language(), start, stop)
+        # Rendered by the template engine, which escaped every value: safe as it was.
+        return [mark_safe(readmodel.cached("priorities-page-html", parts, rendered))]  # noqa: S308
 
 
 class PriorityDetailView(AffiliateViewMixin, TemplateView):

@@ -4,6 +4,8 @@ writes nothing that would renew the generation, and a warm page runs fewer queri
 
 These tests commit their data (a transaction that wrote neither reads nor fills the cache)."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -106,10 +108,10 @@ def test_the_cached_ranking_equals_the_computed_one_per_tenant(
         client.force_login(user)
         page = client.get(reverse("reports:priorities", kwargs={"affiliate_slug": slug}))
         assert page.status_code == 200
-        rows = [
-            (row.rank, row.factory.pk, row.score, row.explanation) for row in page.context["rows"]
-        ]
-        first = rows[0][1]
+        html = page.content.decode()
+        # Rank, factory, score and explanation of each row, as the page shows them.
+        rows = re.findall(r'<tr id="factory-(\d+)">(.*?)</tr>', html, re.S)
+        first = int(rows[0][0])
         detail = client.get(
             reverse("reports:priority_detail", kwargs={"affiliate_slug": slug, "pk": first})
         )
@@ -118,8 +120,8 @@ def test_the_cached_ranking_equals_the_computed_one_per_tenant(
 
     settings.EW_READMODEL_CACHE = False
     expected = {name: read(*args) for name, args in pages.items()}
-    assert [row[1] for row in expected["northvale"][0]] != [
-        row[1] for row in expected["southport"][0]
+    assert [row[0] for row in expected["northvale"][0]] != [
+        row[0] for row in expected["southport"][0]
     ]
     assert ranked["hidden"].pk in [item["factory"] for item in expected["southport"][2]["results"]]
     assert ranked["hidden"].pk not in [
@@ -173,5 +175,41 @@ def test_the_priorities_api_page_is_kept_per_language_and_tenant(
         for key, body in expected.items():
             answer, sql = read(*key)
             assert answer == body
+            if warm:
+                assert "suppliers_factory" not in sql and "monitoring_finding" not in sql
+
+
+def test_the_priorities_page_is_kept_rendered_per_language_and_tenant(
+    client, settings, ranked, northvale, northvale_officer, southport_officer
+):
+    """The page's rows are kept rendered (reports/priority_views.py `_RenderedSlices`): per
+    affiliate, language and slice; warm, the page equals the computed one and details no
+    site again."""
+    readers = {
+        ("northvale", "en"): northvale_officer,
+        ("northvale", "fr"): member(northvale, language="fr"),
+        ("southport", "en"): southport_officer,
+    }
+
+    def read(slug, language):
+        client.force_login(readers[slug, language])
+        url = reverse("reports:priorities", kwargs={"affiliate_slug": slug})
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        main = html[html.index("<main") : html.index("</main>")]
+        return main, " ".join(query["sql"] for query in queries.captured_queries)
+
+    settings.EW_READMODEL_CACHE = False
+    expected = {key: read(*key)[0] for key in readers}
+    assert "constats publiés" in expected["northvale", "fr"]
+    assert "findings published" in expected["northvale", "en"]
+    assert expected["northvale", "en"] != expected["southport", "en"]
+    settings.EW_READMODEL_CACHE = True
+    for warm in (False, True):
+        for key, main in expected.items():
+            answer, sql = read(*key)
+            assert answer == main
             if warm:
                 assert "suppliers_factory" not in sql and "monitoring_finding" not in sql
