@@ -1,4 +1,3 @@
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -10,7 +9,6 @@ from rest_framework.response import Response
 
 from affiliates.models import Membership
 from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
-from core import readmodel
 from core.renderers import RawJSON, to_json
 from suppliers.models import Factory
 
@@ -124,38 +122,15 @@ class PriorityViewSet(AffiliateScopedAPIMixin, viewsets.GenericViewSet):
     pagination_class = RankingPagination  # the ranking's count is exact, never capped
 
     def list(self, request, *args, **kwargs):
-        from .priorities import priorities_for
+        from .priorities import KeptPages, priorities_for
 
-        rows = priorities_for(self.reader)
-        page = self.paginate_queryset(_SerializedSlices(rows, self.get_serializer))
-        if page is not None:
-            (results,) = page
-            return self.get_paginated_response(results)
-        return Response(self.get_serializer(rows, many=True).data)
-
-
-class _SerializedSlices:
-    """A `Ranking` as the paginator pages it: its length, and for a slice one item, the rows
-    of that slice serialised as JSON (`RawJSON`), kept in the read-model cache beside the
-    ranking (core/readmodel.py: exact until the data change) for the affiliate, the day, the
-    time zone, the language of the explanations and the slice. A page read again costs a
-    cache read instead of detailing and serialising its 50 sites."""
-
-    def __init__(self, ranking, get_serializer):
-        self.ranking = ranking
-        self.get_serializer = get_serializer
-
-    def __len__(self) -> int:
-        return len(self.ranking)
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            raise TypeError("pages only")
-        start, stop, _step = index.indices(len(self))
-
-        def serialized() -> bytes:
-            rows = self.ranking[start:stop] if stop > start else []
+        def serialized(rows) -> bytes:
             return to_json(self.get_serializer(rows, many=True).data)
 
-        parts = (*self.ranking._parts(), translation.get_language(), start, stop)
-        return [RawJSON(readmodel.cached("priorities-api-page", parts, serialized))]
+        rows = priorities_for(self.reader)
+        # Each page kept serialised (RawJSON: its bytes go into the body as they are).
+        page = self.paginate_queryset(KeptPages(rows, "priorities-api-page", serialized))
+        if page is not None:
+            (results,) = page
+            return self.get_paginated_response(RawJSON(results))
+        return Response(self.get_serializer(rows, many=True).data)

@@ -587,6 +587,31 @@ def _detailed(
     return list(rows.values())
 
 
+class KeptPages:
+    """A `Ranking` as a paginator pages it: its length, and for a slice one item, `render`
+    of that slice's rows (the page's rendered rows, the API's serialised page), kept in the
+    read-model cache beside the ranking (core/readmodel.py: exact until the data change)
+    under `name`, for the affiliate, the day, the time zone, the language and the slice. A
+    page read again costs a cache read instead of detailing and explaining its sites."""
+
+    def __init__(self, ranking: Ranking, name: str, render):
+        self.ranking, self.name, self.render = ranking, name, render
+
+    def __len__(self) -> int:
+        return len(self.ranking)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("pages only")
+        start, stop, _step = index.indices(len(self))
+
+        def rendered():
+            return self.render(self.ranking[start:stop] if stop > start else [])
+
+        parts = (*self.ranking._parts(), translation.get_language(), start, stop)
+        return [readmodel.cached(self.name, parts, rendered)]
+
+
 class RankingPaginator(CappedPaginator):
     """The shared pager over a `Ranking`: its count is exact and cheap (the sites of one
     supply chain, from the index `supply_chain_affiliate`), and a deep page costs what the

@@ -12,12 +12,12 @@ from django.views.generic import TemplateView
 from django_scopes import scopes_disabled
 
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
-from core import readmodel
 from core.spreadsheets import attachment, csv_response, xlsx_response
 from suppliers.models import Factory
 
 from .dossier import dossier_json, dossier_pdf
 from .priorities import (
+    KeptPages,
     RankingPaginator,
     export_header,
     export_row,
@@ -34,43 +34,18 @@ class PrioritiesView(AffiliateViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = _RenderedSlices(priorities_for(self.reader), self.affiliate)
-        page = RankingPaginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
-        context.update(
-            page_obj=page,
-            rows_html=page.object_list[0] if page.object_list else "",
-            is_paginated=page.has_other_pages(),
-        )
-        return context
 
-
-class _RenderedSlices:
-    """A `Ranking` as the page's paginator pages it: its length, and for a slice one item,
-    the table rows of that slice rendered (reports/priorities/rows.html), kept in the
-    read-model cache beside the ranking (core/readmodel.py: exact until the data change) for
-    the affiliate, the day, the time zone, the language and the slice, as the API keeps its
-    pages serialised. A page read again costs a cache read instead of detailing, explaining
-    and rendering its 25 sites."""
-
-    def __init__(self, ranking, affiliate):
-        self.ranking, self.affiliate = ranking, affiliate
-
-    def __len__(self) -> int:
-        return len(self.ranking)
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            raise TypeError("pages only")
-        start, stop, _step = index.indices(len(self))
-
-        def rendered() -> str:
-            rows = self.ranking[start:stop] if stop > start else []
+        def render(rows) -> str:
             context = {"rows": rows, "affiliate": self.affiliate}
             return render_to_string("reports/priorities/rows.html", context)
 
-        parts = (*self.ranking._parts(), translation.get_language(), start, stop)
+        # A page's rows are kept rendered, as the API keeps its pages serialised.
+        pages = KeptPages(priorities_for(self.reader), "priorities-page-html", render)
+        page = RankingPaginator(pages, self.paginate_by).get_page(self.request.GET.get("page"))
         # Rendered by the template engine, which escaped every value: safe as it was.
-        return [mark_safe(readmodel.cached("priorities-page-html", parts, rendered))]  # noqa: S308
+        rows_html = mark_safe(page.object_list[0]) if page.object_list else ""  # noqa: S308
+        context.update(page_obj=page, rows_html=rows_html, is_paginated=page.has_other_pages())
+        return context
 
 
 class PriorityDetailView(AffiliateViewMixin, TemplateView):

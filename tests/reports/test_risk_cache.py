@@ -152,7 +152,7 @@ def test_the_warm_priorities_page_does_not_rank_again(client, ranked, northvale_
 def test_the_priorities_api_page_is_kept_per_language_and_tenant(
     client, settings, ranked, northvale, northvale_officer, southport_officer
 ):
-    """The API's page is kept serialised (reports/api.py `_SerializedSlices`): per affiliate,
+    """The API's page is kept serialised (reports/priorities.py `KeptPages`): per affiliate,
     language and slice; warm, it details no site again."""
     readers = {
         ("northvale", "en"): northvale_officer,
@@ -182,7 +182,7 @@ def test_the_priorities_api_page_is_kept_per_language_and_tenant(
 def test_the_priorities_page_is_kept_rendered_per_language_and_tenant(
     client, settings, ranked, northvale, northvale_officer, southport_officer
 ):
-    """The page's rows are kept rendered (reports/priority_views.py `_RenderedSlices`): per
+    """The page's rows are kept rendered (reports/priorities.py `KeptPages`): per
     affiliate, language and slice; warm, the page equals the computed one and details no
     site again."""
     readers = {
