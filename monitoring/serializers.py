@@ -380,15 +380,8 @@ class AffiliateFindingSerializer(serializers.ModelSerializer):
 
 
 # The facts between `ilo_indicators` and `workers_affected`, in the shape's order.
-_PLAIN_FACTS = (
-    "severity",
-    "fast_track",
-    "status",
-    "youngest_age_observed",
-    "child_labour",
-    "trafficking_acts",
-    "trafficking_means",
-    "trafficking_purposes",
+_PLAIN_FACTS = tuple(
+    FINDING_FACTS[FINDING_FACTS.index("severity") : FINDING_FACTS.index("workers_affected")]
 )
 
 
