@@ -81,7 +81,8 @@ class SearchForm(forms.Form):
         """Only the kinds, topics, stages, countries and languages of `resources` (those the
         reader may read), with their counts, from one query of the resources (their topics
         and languages as arrays): at most the filters' count limit of them, else every
-        choice without a count (`counts_capped`)."""
+        choice without a count (`counts_capped`). `present_count`: how many resources that
+        is (None when capped), what an unfiltered list counts without asking again."""
         from core.filters import counted_choices, list_counts
 
         counts = list_counts(
@@ -101,11 +102,13 @@ class SearchForm(forms.Form):
             "countries",
             "topic_slugs",
             "version_languages",
+            "id",
         )
         if counts is None:  # too many to count
             self.counts_capped = True
-            counts = (None,) * 5
-        kinds, stages, places, topics, languages = counts
+            counts = (None,) * 6
+        kinds, stages, places, topics, languages, ids = counts
+        self.present_count = None if ids is None else len(ids)
         for name, counts, choices, empty in (
             ("kind", kinds, ResourceKind.choices, _("Any kind")),
             ("topic", topics, self.fields["topic"].choices[1:], _("Any topic")),

@@ -36,6 +36,7 @@ from ..models import (
     Topic,
 )
 from ..services import library as services
+from ..services.library import Filters
 from ..services.library_diff import version_diff
 from ..services.usage import resource_use_record
 from .rows import set_resource_rows
@@ -62,8 +63,11 @@ class LibraryView(ExportMixin, ReaderMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        topics = Topic.objects.order_by("name_en")
-        self.form = SearchForm(self.request.GET or None, topics=topics, staff=self.reader.is_staff)
+        # read once: the form's choices, then each row's topics (by the ids on the main query)
+        self.topics = list(Topic.objects.order_by("name_en"))
+        self.form = SearchForm(
+            self.request.GET or None, topics=self.topics, staff=self.reader.is_staff
+        )
         visible = Resource.objects.visible_to(self.reader)
         self.form.offer_present_choices(visible)
         if self.form.is_bound:
@@ -72,17 +76,25 @@ class LibraryView(ExportMixin, ReaderMixin, ListView):
         resources = services.library_search(
             reader=self.reader, filters=self.filters, resources=visible
         )
-        return services.with_display(resources).annotate(
+        return services.with_display(resources, topics=False).annotate(
             bookmarked=Exists(
                 Bookmark.objects.filter(user=self.request.user, resource=OuterRef("pk"))
             )
         )
 
+    def get_paginator(self, *args, **kwargs):
+        """Unfiltered, the list is every resource the filters' counts read: their number
+        saves the paginator its count query."""
+        paginator = super().get_paginator(*args, **kwargs)
+        if self.filters == Filters() and self.form.present_count is not None:
+            paginator.count = self.form.present_count
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         resources = list(context["resources"])
         services.attach_snippets(resources, self.filters.query)
-        set_resource_rows(resources)
+        set_resource_rows(resources, self.topics)
         context.update(
             resources=resources,
             form=self.form,

@@ -74,7 +74,7 @@ def test_library_and_events_lists_stay_within_their_query_budgets(
             resource = library_resource(title=f"Guide {round_}-{n}", topics=[topic])
             Bookmark.objects.create(user=northvale_officer, resource=resource)
             EventFactory()
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(9):
             page = client.get("/learn/").content.decode()
         assert page.count('<span class="badge">Bookmarked</span>') == (3 if round_ == 0 else 20)
         with django_assert_max_num_queries(8):
