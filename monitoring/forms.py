@@ -465,6 +465,20 @@ class PublishForm(forms.Form):
         }
 
 
+class PartnerReportFilterForm(forms.Form):
+    """A partner's own reports by status: the statuses they hold, with the counts the
+    partner's dashboard has read already (no query of its own). A status they do not hold is
+    refused with Django's "Select a valid choice" and the list shown unfiltered."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
+
+    def __init__(self, *args, counts: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = counted_choices(
+            counts, MonitoringReport.Status.choices, empty_label=_("Any")
+        )
+
+
 class TriageFilterForm(forms.Form):
     """Staff's triage queue: by default the reports awaiting a decision; the statuses offered
     are those the submitted reports hold, with counts."""

@@ -49,6 +49,7 @@ from .forms import (
     FindingForm,
     FindingStatusForm,
     InfoRequestForm,
+    PartnerReportFilterForm,
     PublishForm,
     RejectForm,
     ReportForm,
@@ -103,21 +104,25 @@ class PartnerDashboardView(ExportMixin, PartnerRequiredMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return (
-            MonitoringReport.objects.visible_to(self.reader)
-            .select_related("factory")
-            .order_by("-updated_at", "-pk")
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["partner"] = self.partner
-        by_status = dict(
-            MonitoringReport.objects.visible_to(self.reader)
-            .order_by()
+        reports = MonitoringReport.objects.visible_to(self.reader)
+        # The organisation's reports by status (exact, one query): the chart's numbers and the
+        # filter's counts.
+        self.by_status = dict(
+            reports.order_by()
             .values_list("status")
             .annotate(n=Count("*"))  # COUNT(*): read from `report_partner_status` alone
         )
+        self.filters = PartnerReportFilterForm(self.request.GET, counts=self.by_status)
+        data = self.filters.cleaned_data if self.filters.is_valid() else {}
+        if data.get("status"):
+            reports = reports.filter(status=data["status"])
+        return reports.select_related("factory").order_by("-updated_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        # `filter_form` too: an export with a bad filter is refused (core/exports.py).
+        context = super().get_context_data(filters=self.filters, filter_form=self.filters, **kwargs)
+        context["partner"] = self.partner
+        by_status = self.by_status
         context["needs_information"] = by_status.get(Status.NEEDS_INFORMATION, 0)
         rows = [(str(label), by_status.get(value, 0)) for value, label in Status.choices]
         context["reports_by_state"] = rows if any(n for _, n in rows) else []

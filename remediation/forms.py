@@ -107,11 +107,12 @@ class CaseOpenForm(forms.ModelForm):
         return rows
 
 
-class CaseFilterForm(forms.Form):
-    """Staff's list of cases: the statuses the cases hold, with counts."""
+class CaseStatusFilterForm(forms.Form):
+    """A list of cases by status (the affiliate's, the lead partner's): the statuses the
+    cases hold, with counts; a status they do not hold is refused with Django's "Select a
+    valid choice" and the list shown unfiltered."""
 
     status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
-    overdue = forms.BooleanField(label=_("With overdue actions only"), required=False)
 
     def __init__(self, *args, cases, cache_parts=None, **kwargs):
         """With `cache_parts` (what the cases depend on besides the data: the reader), the
@@ -136,6 +137,12 @@ class CaseFilterForm(forms.Form):
         self.fields["status"].choices = counted_choices(
             counts and counts[0], CaseStatus.choices, empty_label=_("Any")
         )
+
+
+class CaseFilterForm(CaseStatusFilterForm):
+    """Staff's list of cases: by status, and the cases with overdue actions."""
+
+    overdue = forms.BooleanField(label=_("With overdue actions only"), required=False)
 
 
 class CaseEditForm(forms.ModelForm):

@@ -21,7 +21,7 @@ from monitoring.models import Finding
 
 from .. import services
 from ..compensation import compensations_with_payments
-from ..forms import EngagementForm, LetterForm
+from ..forms import CaseStatusFilterForm, EngagementForm, LetterForm
 from ..models import CaseUpdate, Engagement, Participation, RemediationCase
 from .shared import (
     actions_with_progress,
@@ -68,9 +68,16 @@ class AffiliateCaseListView(ExportMixin, AffiliateCaseMixin, ListView):
     model = RemediationCase
 
     def get_queryset(self):
+        visible = self.visible_cases()
+        # The statuses the visible cases hold, counted once per affiliate until the data change.
+        self.filters = CaseStatusFilterForm(
+            self.request.GET, cases=visible, cache_parts=("affiliate", self.affiliate.pk)
+        )
+        data = self.filters.cleaned_data if self.filters.is_valid() else {}
+        self.status = data.get("status") or ""
+        cases = visible.filter(status=self.status) if self.status else visible
         return (
-            self.visible_cases()
-            .with_participation_of(self.affiliate)
+            cases.with_participation_of(self.affiliate)
             .with_action_counts()
             # The factories of the page's rows only (one query): joined in the list's query,
             # every visible case would be joined to its factory before the sort.
@@ -79,11 +86,17 @@ class AffiliateCaseListView(ExportMixin, AffiliateCaseMixin, ListView):
         )
 
     def get_paginator(self, *args, **kwargs):
-        # The capped count of the visible cases (the supply chain's and the invited ones):
-        # kept until the data change, per affiliate; the rows are read live.
+        # The capped count of the visible cases (the supply chain's and the invited ones) with
+        # the status filtered on: kept until the data change, per affiliate; rows read live.
         paginator = super().get_paginator(*args, **kwargs)
-        paginator.cache_count("remediation.affiliate_cases.count", ("affiliate", self.affiliate.pk))
+        paginator.cache_count(
+            "remediation.affiliate_cases.count", ("affiliate", self.affiliate.pk, self.status)
+        )
         return paginator
+
+    def get_context_data(self, **kwargs):
+        # `filter_form` too: an export with a bad filter is refused (core/exports.py).
+        return super().get_context_data(filters=self.filters, filter_form=self.filters, **kwargs)
 
 
 class AffiliateCaseDetailView(AffiliateCaseMixin, DetailView):

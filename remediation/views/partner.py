@@ -13,7 +13,7 @@ from core.exports import ExportMixin
 from monitoring.models import Finding
 
 from ..compensation import compensations_with_payments
-from ..forms import RejectClaimForm, UpdateForm
+from ..forms import CaseStatusFilterForm, RejectClaimForm, UpdateForm
 from ..models import CaseUpdate, RemediationCase
 from .shared import (
     actions_with_progress,
@@ -32,12 +32,18 @@ class PartnerCaseListView(ExportMixin, PartnerRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return (
-            RemediationCase.objects.visible_to(self.reader)
-            .with_action_counts()
-            .select_related("factory")
-            .order_by("-opened_on", "-pk")
+        visible = RemediationCase.objects.visible_to(self.reader)
+        # The statuses the organisation's cases hold, counted once until the data change.
+        self.filters = CaseStatusFilterForm(
+            self.request.GET, cases=visible, cache_parts=("partner", self.reader.partner_id)
         )
+        data = self.filters.cleaned_data if self.filters.is_valid() else {}
+        cases = visible.filter(status=data["status"]) if data.get("status") else visible
+        return cases.with_action_counts().select_related("factory").order_by("-opened_on", "-pk")
+
+    def get_context_data(self, **kwargs):
+        # `filter_form` too: an export with a bad filter is refused (core/exports.py).
+        return super().get_context_data(filters=self.filters, filter_form=self.filters, **kwargs)
 
 
 class PartnerCaseDetailView(PartnerRequiredMixin, DetailView):
