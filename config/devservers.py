@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from affiliates.demo_accounts import DEMO_LOGINS, DEMO_PASSWORD
@@ -274,7 +276,8 @@ def run_platform(port: int, redis_name: str = "run") -> int:
     children: list[subprocess.Popen] = []
     try:
         subprocess.run([*manage, "migrate", "--noinput"], check=True)
-        subprocess.run([*manage, "seed_demo"], check=True)
+        # The logins are listed once, by the banner, when the platform answers.
+        subprocess.run([*manage, "seed_demo", "--no-logins"], check=True)
         celery = [python, "-m", "celery", "-A", "config"]
         children.append(
             subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}"], start_new_session=True)
@@ -288,7 +291,8 @@ def run_platform(port: int, redis_name: str = "run") -> int:
         children.append(
             subprocess.Popen([*celery, "beat", "--loglevel", "INFO"], start_new_session=True)
         )
-        _print_banner(port)
+        if _wait_until_ready(port, children):
+            _print_banner(port)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         _log("a process stopped on its own; stopping the others")
@@ -304,6 +308,29 @@ def run_platform(port: int, redis_name: str = "run") -> int:
         _terminate(children)
         servers.stop()
         _log("everything stopped")
+
+
+READY_SECONDS = 300  # a loaded machine's first start (system checks, Celery) takes a while
+
+
+def _wait_until_ready(port: int, children: list[subprocess.Popen], timeout=READY_SECONDS) -> bool:
+    """Wait until /healthz answers 200 (PostgreSQL, Redis and a Celery worker up: core/health.py),
+    so that the banner comes last, after the servers' own start-up lines. False if a process
+    stopped first; after `timeout` seconds, True with a message (the banner still helps)."""
+    url = f"http://127.0.0.1:{port}/healthz"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(child.poll() is not None for child in children):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass  # not listening yet, or 503 while the worker starts
+        time.sleep(0.5)
+    _log(f"{url} has not answered 200 after {timeout} s; see the messages above")
+    return True
 
 
 def _print_banner(port: int) -> None:

@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -99,15 +100,17 @@ def test_run_serves_the_platform_and_sigterm_leaves_no_process(scratch_database_
         stderr=subprocess.STDOUT,
         text=True,
     )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
     try:
+        # The demo logins come once, last, when the platform answers (its /healthz is 200).
         deadline = time.monotonic() + 180
-        health = (None, "")
-        while time.monotonic() < deadline:
-            health = _get(f"http://127.0.0.1:{port}/healthz")
-            if health[0] == 200:
-                break
-            assert process.poll() is None, process.stdout.read()
-            time.sleep(1)
+        while time.monotonic() < deadline and not any("Demo logins" in line for line in lines):
+            assert process.poll() is None, "".join(lines)
+            time.sleep(0.5)
+        assert any("Demo logins" in line for line in lines), "".join(lines)
+        health = _get(f"http://127.0.0.1:{port}/healthz")
         assert health[0] == 200, health
         status, login_page = _get(f"http://127.0.0.1:{port}/accounts/login/")
         assert status == 200
@@ -116,7 +119,10 @@ def test_run_serves_the_platform_and_sigterm_leaves_no_process(scratch_database_
         assert len(started) >= 4  # redis, runserver (+ its reloader child), worker, beat
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        output, _ = process.communicate(timeout=90)
+        process.wait(timeout=90)
+        reader.join(timeout=30)
+    output = "".join(lines)
+    assert output.count("Demo logins") == 1, output
     assert "Demo logins (password: watch-demo-2026)" in output
     assert "everything stopped" in output
     leftovers = [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]

@@ -45,8 +45,14 @@ class Command(AuditedCommand):
             action="store_true",
             help="with --scale: the generated affiliates and their members, not their data",
         )
+        parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            help="do not list the demo logins at the end (`make run` lists them once the "
+            "platform answers)",
+        )
 
-    def handle(self, *args, scale, seed, affiliates_only, **options):
+    def handle(self, *args, scale, seed, affiliates_only, no_logins=False, **options):
         if settings.PRODUCTION:
             # It creates a staff account whose password is in the README.
             raise CommandError(
@@ -64,6 +70,8 @@ class Command(AuditedCommand):
             # Its own transaction, as the owner of the tables when it can (reports/network.py).
             network.seed(seed=seed, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        if no_logins:
+            return
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for email, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:<32} {role}")
