@@ -38,8 +38,18 @@ class PartnerCaseListView(ExportMixin, PartnerRequiredMixin, ListView):
             self.request.GET, cases=visible, cache_parts=("partner", self.reader.partner_id)
         )
         data = self.filters.cleaned_data if self.filters.is_valid() else {}
-        cases = visible.filter(status=data["status"]) if data.get("status") else visible
+        self.status = data.get("status") or ""
+        cases = visible.filter(status=self.status) if self.status else visible
         return cases.with_action_counts().select_related("factory").order_by("-opened_on", "-pk")
+
+    def get_paginator(self, *args, **kwargs):
+        # The capped count of the organisation's cases with the status filtered on: kept
+        # until the data change, per partner; the rows are read live.
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.cache_count(
+            "remediation.partner_cases.count", ("partner", self.reader.partner_id, self.status)
+        )
+        return paginator
 
     def get_context_data(self, **kwargs):
         # `filter_form` too: an export with a bad filter is refused (core/exports.py).

@@ -82,6 +82,22 @@ def test_the_affiliates_count_follows_the_filter_with_the_cache(
     assert client.get(_affiliate_url()).context["page_obj"].paginator.count == 2
 
 
+def test_the_partners_count_follows_the_filter_with_the_cache(
+    client, settings, partner_member, partner_cases, monkeypatch
+):
+    from django.core.cache import cache
+
+    from core import readmodel
+
+    cache.clear()
+    monkeypatch.setattr(readmodel, "generation", lambda: "test-generation")
+    settings.EW_READMODEL_CACHE = True
+    client.force_login(partner_member)
+    assert client.get(PARTNER_URL).context["page_obj"].paginator.count == 2
+    assert client.get(PARTNER_URL, {"status": "closed"}).context["page_obj"].paginator.count == 1
+    assert client.get(PARTNER_URL).context["page_obj"].paginator.count == 2
+
+
 def test_the_lead_partner_filters_its_cases_by_status(client, partner_member, partner_cases):
     client.force_login(partner_member)
     page = client.get(PARTNER_URL).content.decode()
