@@ -218,10 +218,10 @@ class ExportMixin:
 
 
 def refuse_invalid_filters(context) -> None:
-    """The page's filter form (`filter_form` or `form` in its context), when bound, must be
-    valid: an export of a list filtered differently from what the reader asked is worse than
-    none."""
-    for name in ("filter_form", "form"):
+    """The page's filter form (`filter_form`, `filters` or `form` in its context), when bound,
+    must be valid: an export of a list filtered differently from what the reader asked is worse
+    than none."""
+    for name in ("filter_form", "filters", "form"):
         form = context.get(name)
         if form is not None and getattr(form, "is_bound", False):
             if not form.is_valid():

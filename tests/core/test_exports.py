@@ -293,3 +293,12 @@ def test_every_list_page_shows_its_export_buttons_once_with_its_filters(
                 if f'href="{url}?probe=1&amp;format={fmt}"' not in page:
                     failures.append(f"{url}: no {fmt} link with the filters")
     assert failures == []
+
+
+def test_a_list_whose_filter_form_is_named_filters_refuses_a_bad_filter(client, staff):
+    """The staff triage queue keeps its form as `filters`: a bad status exports nothing."""
+    client.force_login(staff)
+    response = client.get("/staff/reports/?format=csv&status=bogus", follow=True)
+    assert response.redirect_chain[0][0] == "/staff/reports/?status=bogus"
+    assert "Nothing was exported: correct the filters first." in response.content.decode()
+    assert not response.get("Content-Disposition")
