@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models.manager import BaseManager
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,7 @@ from suppliers.models import Factory
 
 from .compensation import compensation_figures
 from .models import (
+    OPEN_ACTION_STATUSES,
     ActionStatus,
     Audience,
     CaseStatus,
@@ -42,53 +44,131 @@ from .models import (
     RemediationCase,
 )
 
+# Kinds of field in a `PlainColumns` plan.
+_COLUMN, _ATTRIBUTE, _METHOD, _ONE, _MANY = range(5)
+
 
 class PlainColumns:
     """DRF's `Serializer.to_representation` for the shapes a list repeats by the hundred (a
     page of staff cases carries some 300 actions): the same fields, each giving its own
     representation, but a field that shows a column of the row reads the attribute directly
     instead of through DRF's generic lookup (its callable and mapping checks, per field and
-    per row: most of the list's time), and date-times take the time zone once per response,
-    not from the active zone again for each value. The output is DRF's, byte for byte."""
+    per row: most of the list's time), and date-times take the time zone once, not from the
+    active zone again for each value. The output is DRF's, byte for byte.
+
+    The fields are built once per process (per class and time zone: `_plan`), not for each
+    response: DRF builds a model serializer's fields from its model anew for each instance of
+    the serializer, some 400 fields for a page of staff cases. What depends on the response
+    is never kept in them: a method field's method is called on the serializer of the
+    response, and a nested serializer's rows are shown by a serializer of its class made for
+    the response (`_nested`), with the response's context.
+
+    A row may also be a plain dict read with `values()` (`remediation.selectors.case_page_rows`:
+    the actions, timeline entries and participants of a page of cases, no model instance
+    built): a field then reads the row's key of its `source`, a related field the key of what
+    it shows (`author__email` for a `SlugRelatedField(slug_field="email")` on `author`,
+    `owner_supplier_id` for a primary key), and a method field is given the row."""
+
+    _plans: dict = {}  # (class, time zone) -> (plan, plan for plain rows or None)
 
     @cached_property
+    def _plans_of_class(self) -> tuple:
+        zone = timezone.get_current_timezone() if settings.USE_TZ else None
+        key = (type(self), zone)
+        plans = PlainColumns._plans.get(key)
+        if plans is None:
+            plans = PlainColumns._plans[key] = self._make_plans(zone)
+        return plans
+
+    @property
     def _plan(self) -> list:
+        return self._plans_of_class[0]
+
+    def _make_plans(self, zone) -> tuple:
         columns = {
             field.attname
             for field in self.Meta.model._meta.concrete_fields
             if not field.is_relation
         }
-        zone = timezone.get_current_timezone() if settings.USE_TZ else None
-        plan = []
+        plan, rows, readable = [], [], True  # readable: whether a plain row can be shown
         for field in self.fields.values():
             if field.write_only:
                 continue
             if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
                 field.timezone = zone  # what DRF's `default_timezone()` answers, asked once
-            plain = field.source in columns and not isinstance(
-                field,
-                serializers.BaseSerializer
-                | serializers.RelatedField
-                | serializers.ManyRelatedField
-                | serializers.SerializerMethodField,
-            )
-            plan.append((field.field_name, field.source if plain else None, field))
-        return plan
+            name, source = field.field_name, field.source
+            if isinstance(field, serializers.SerializerMethodField):
+                plan.append((name, _METHOD, field.method_name, field))
+                rows.append((name, _METHOD, field.method_name, None))
+            elif isinstance(field, serializers.ListSerializer):
+                plan.append((name, _MANY, type(field.child), field))
+                readable = False
+            elif isinstance(field, serializers.BaseSerializer):
+                plan.append((name, _ONE, type(field), field))
+                readable = False
+            elif isinstance(field, serializers.RelatedField | serializers.ManyRelatedField):
+                plan.append((name, _ATTRIBUTE, None, field))
+                if isinstance(field, serializers.SlugRelatedField):
+                    rows.append((name, _COLUMN, f"{source}__{field.slug_field}", None))
+                elif isinstance(field, serializers.PrimaryKeyRelatedField):
+                    rows.append((name, _COLUMN, f"{source}_id", None))
+                else:
+                    readable = False
+            else:
+                plan.append((name, _COLUMN if source in columns else _ATTRIBUTE, source, field))
+                rows.append((name, _COLUMN, source, field.to_representation))
+                readable = readable and "." not in source
+        return plan, rows if readable else None
+
+    def _nested(self, name: str, serializer_class):
+        """The serializer of `serializer_class` showing the field `name` in this response."""
+        nested = self.__dict__.setdefault("_nested_serializers", {})
+        if name not in nested:
+            nested[name] = serializer_class(context=self.context)
+        return nested[name]
+
+    def _represent_row(self, instance: dict) -> dict:
+        rows = self._plans_of_class[1]
+        if rows is None:
+            raise TypeError(f"{type(self).__name__} cannot show a plain row")
+        row = {}
+        for name, kind, key, represent in rows:
+            if kind == _METHOD:
+                row[name] = getattr(self, key)(instance)
+                continue
+            value = instance[key]
+            row[name] = value if value is None or represent is None else represent(value)
+        return row
 
     def to_representation(self, instance):
+        if type(instance) is dict:
+            return self._represent_row(instance)
         if isinstance(instance, Mapping):
             return super().to_representation(instance)
         row = {}
-        for name, column, field in self._plan:
-            if column is not None:
-                value = getattr(instance, column)
+        for name, kind, source, field in self._plan:
+            if kind == _COLUMN:
+                value = getattr(instance, source)
+            elif kind == _METHOD:
+                row[name] = getattr(self, source)(instance)
+                continue
             else:
                 try:
                     value = field.get_attribute(instance)
                 except SkipField:
                     continue
-            shown = value.pk if isinstance(value, PKOnlyObject) else value
-            row[name] = None if shown is None else field.to_representation(value)
+            if isinstance(value, PKOnlyObject):
+                row[name] = None if value.pk is None else field.to_representation(value)
+            elif value is None:
+                row[name] = None
+            elif kind == _MANY:  # as DRF's `ListSerializer.to_representation`
+                nested = self._nested(name, source)
+                items = value.all() if isinstance(value, BaseManager) else value
+                row[name] = [nested.to_representation(item) for item in items]
+            elif kind == _ONE:
+                row[name] = self._nested(name, source).to_representation(value)
+            else:
+                row[name] = field.to_representation(value)
         return row
 
 
@@ -146,8 +226,14 @@ class AffiliateCaseActionSerializer(PlainColumns, serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @cached_property
+    def _today(self):
+        return self.context.get("today") or timezone.localdate()
+
     def get_overdue(self, action) -> bool:
-        return action.is_overdue(self.context.get("today"))
+        if type(action) is dict:  # a plain row (`PlainColumns`)
+            return action["status"] in OPEN_ACTION_STATUSES and action["due_date"] < self._today
+        return action.is_overdue(self._today)
 
 
 class CaseActionSerializer(AffiliateCaseActionSerializer):
@@ -211,6 +297,9 @@ class PartnerCaseUpdateSerializer(CaseUpdateSerializer):
         pass
 
     def get_author(self, update) -> str | None:
+        if type(update) is dict:  # a plain row (`PlainColumns`, `case_page_rows`)
+            named = update["author__is_ew_staff"] or update["author__partner_membership"]
+            return update["author__email"] if named else None
         author = update.author
         if author is None or not (author.is_ew_staff or author.is_partner_member):
             return None
@@ -414,7 +503,7 @@ class PartnerCaseSerializer(_CaseBase):
         read_only_fields = fields
 
     def get_findings(self, case) -> list[int]:
-        return [finding.pk for finding in case.visible_findings]
+        return case.finding_ids
 
 
 class StaffCaseSerializer(PartnerCaseSerializer):
@@ -424,7 +513,7 @@ class StaffCaseSerializer(PartnerCaseSerializer):
     grievances = serializers.SerializerMethodField(
         help_text=_("References of the linked grievances.")
     )
-    participants = CaseParticipantSerializer(source="participations", many=True, read_only=True)
+    participants = CaseParticipantSerializer(source="participant_rows", many=True, read_only=True)
     updates = CaseUpdateSerializer(source="visible_updates", many=True, read_only=True)
 
     class Meta(PartnerCaseSerializer.Meta):
@@ -437,7 +526,7 @@ class StaffCaseSerializer(PartnerCaseSerializer):
         read_only_fields = fields
 
     def get_grievances(self, case) -> list[str]:
-        return [grievance.reference for grievance in case.linked_grievances]
+        return case.grievance_references
 
 
 class AffiliateCaseSummarySerializer(_CaseBase):
@@ -478,7 +567,7 @@ class AffiliateJoinedCaseSerializer(AffiliateCaseSummarySerializer):
         read_only_fields = fields
 
     def get_findings(self, case) -> list[int]:
-        return [finding.pk for finding in case.visible_findings]
+        return case.finding_ids
 
 
 class AffiliateCaseSerializer(serializers.BaseSerializer):
