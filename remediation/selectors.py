@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from monitoring.models import Finding
@@ -149,6 +149,13 @@ def _by_case(rows) -> dict[int, list[dict]]:
     return grouped
 
 
+def _by_case_id(instances) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for instance in instances:
+        grouped.setdefault(instance.case_id, []).append(instance)
+    return grouped
+
+
 def case_page_rows(reader, cases) -> None:
     """Give each case of an API page what its reader's shape shows of the plan, the timeline
     and the participants (`remediation.serializers`), read through their own
@@ -156,8 +163,9 @@ def case_page_rows(reader, cases) -> None:
     page no longer builds), in a fixed number of queries: `visible_actions`,
     `visible_updates`, and for staff `participant_rows`; for an affiliate, only in the cases
     it joined (the others show their summary), also `finding_ids` (staff's and partners' are
-    read with the case, `CaseQuerySet.with_finding_ids`). The compensations are prefetched as
-    instances (their figures are computed from them)."""
+    read with the case, `CaseQuerySet.with_finding_ids`); and `compensation_rows`, as
+    instances with their payments (their figures are computed from them), read for the page
+    at once rather than through a prefetch's related manager per case."""
     cases = list(cases)
     if reader.is_affiliate:
         shown = [case for case in cases if case.joined]
@@ -166,7 +174,7 @@ def case_page_rows(reader, cases) -> None:
         shown = cases
         kind = "staff" if reader.is_staff else "partner"
     ids = [case.pk for case in shown]
-    actions = updates = participants = findings = {}
+    actions = updates = participants = findings = compensations = {}
     if ids:
         actions = _by_case(
             RemediationAction.objects.visible_to(reader).filter(case_id__in=ids).values()
@@ -194,13 +202,13 @@ def case_page_rows(reader, cases) -> None:
                 .values_list("remediation_cases", "pk")
             ):
                 findings.setdefault(case_id, []).append(finding_id)
-        prefetch_related_objects(
-            shown,
-            Prefetch("compensations", queryset=compensations_with_payments(with_steps=False)),
+        compensations = _by_case_id(
+            compensations_with_payments(with_steps=False).filter(case_id__in=ids)
         )
     for case in shown:
         case.visible_actions = actions.get(case.pk, [])
         case.visible_updates = updates.get(case.pk, [])
+        case.compensation_rows = compensations.get(case.pk, [])
         if reader.is_staff:
             case.participant_rows = participants.get(case.pk, [])
         if reader.is_affiliate:

@@ -14,18 +14,22 @@ The rows (and which actions, entries and findings are prefetched for whom) come 
 """
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import models
 from django.db.models.manager import BaseManager
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
+from rest_framework.settings import api_settings
 
+from core.encryption import EncryptedTextField
 from monitoring.models import MonitoringPartner
 from monitoring.serializers import NamedChoiceField
 from suppliers.models import Factory
@@ -46,6 +50,52 @@ from .models import (
 
 # Kinds of field in a `PlainColumns` plan.
 _COLUMN, _ATTRIBUTE, _METHOD, _ONE, _MANY = range(5)
+
+
+def _iso_datetime(field):
+    """`DateTimeField.to_representation` (ISO 8601) for an aware value, in the field's zone."""
+    zone, slow = field.timezone, field.to_representation
+
+    def represent(value):
+        if value.tzinfo is None or zone is None:
+            return slow(value)
+        try:
+            text = value.astimezone(zone).isoformat()
+        except OverflowError:
+            return slow(value)
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return represent
+
+
+# Columns whose values are text (str) in Python; not a CharField subclass that makes objects.
+_TEXT_COLUMNS = (models.CharField, models.TextField, models.EmailField, EncryptedTextField)
+
+
+def _representer(field, column):
+    """What gives a column's (not null) value as `field.to_representation` does: None where
+    that is the value itself (text of a text column, a choice among text choices), the
+    value's own ISO format for dates and date-times, else the field's method."""
+    kind = type(field)
+    text = type(column) in _TEXT_COLUMNS
+    if kind in (serializers.CharField, serializers.EmailField) and text:
+        return None  # str(value) of a str
+    if (
+        kind in (serializers.ChoiceField, NamedChoiceField)
+        and text
+        and all(type(key) is str for key in field.choices)
+    ):
+        return None  # the choice of its own string, or the value itself
+    output = getattr(field, "format", None)
+    if kind is serializers.DateField and type(column) is models.DateField:
+        output = output if hasattr(field, "format") else api_settings.DATE_FORMAT
+        if isinstance(output, str) and output.lower() == ISO_8601:
+            return date.isoformat
+    if kind is serializers.DateTimeField and isinstance(column, models.DateTimeField):
+        output = output if hasattr(field, "format") else api_settings.DATETIME_FORMAT
+        if isinstance(output, str) and output.lower() == ISO_8601:
+            return _iso_datetime(field)
+    return field.to_representation
 
 
 class PlainColumns:
@@ -86,7 +136,7 @@ class PlainColumns:
 
     def _make_plans(self, zone) -> tuple:
         columns = {
-            field.attname
+            field.attname: field
             for field in self.Meta.model._meta.concrete_fields
             if not field.is_relation
         }
@@ -114,8 +164,12 @@ class PlainColumns:
                     rows.append((name, _COLUMN, f"{source}_id", None))
                 else:
                     readable = False
+            elif source in columns:
+                represent = _representer(field, columns[source])
+                plan.append((name, _COLUMN, source, represent))
+                rows.append((name, _COLUMN, source, represent))
             else:
-                plan.append((name, _COLUMN if source in columns else _ATTRIBUTE, source, field))
+                plan.append((name, _ATTRIBUTE, source, field))
                 rows.append((name, _COLUMN, source, field.to_representation))
                 readable = readable and "." not in source
         return plan, rows if readable else None
@@ -147,9 +201,11 @@ class PlainColumns:
             return super().to_representation(instance)
         row = {}
         for name, kind, source, field in self._plan:
-            if kind == _COLUMN:
+            if kind == _COLUMN:  # `field`: how to show the value (None: as it is)
                 value = getattr(instance, source)
-            elif kind == _METHOD:
+                row[name] = value if value is None or field is None else field(value)
+                continue
+            if kind == _METHOD:
                 row[name] = getattr(self, source)(instance)
                 continue
             else:
@@ -482,7 +538,7 @@ class PartnerCaseSerializer(_CaseBase):
     overdue_action_count = serializers.IntegerField(source="overdue_count", read_only=True)
     actions = CaseActionSerializer(source="visible_actions", many=True, read_only=True)
     updates = PartnerCaseUpdateSerializer(source="visible_updates", many=True, read_only=True)
-    compensations = CompensationSerializer(many=True, read_only=True)
+    compensations = CompensationSerializer(source="compensation_rows", many=True, read_only=True)
 
     class Meta:
         model = RemediationCase
@@ -552,7 +608,9 @@ class AffiliateJoinedCaseSerializer(AffiliateCaseSummarySerializer):
     overdue_action_count = serializers.IntegerField(source="overdue_count", read_only=True)
     actions = AffiliateCaseActionSerializer(source="visible_actions", many=True, read_only=True)
     updates = AffiliateCaseUpdateSerializer(source="visible_updates", many=True, read_only=True)
-    compensations = AffiliateCompensationSerializer(many=True, read_only=True)
+    compensations = AffiliateCompensationSerializer(
+        source="compensation_rows", many=True, read_only=True
+    )
 
     class Meta(AffiliateCaseSummarySerializer.Meta):
         fields = [
