@@ -14,7 +14,7 @@ What a reader may not read is not fetched at all: actions, entries and findings 
 prefetched through their own `visible_to(reader)`.
 """
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -117,9 +117,12 @@ class CaseViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
             return self.queryset
         reader = self.reader
         today = self.today
+        # What a case shows of its factory, lead partner and users is read with it as plain
+        # columns (`<relation>_<field>`, `remediation.serializers.PlainColumns`), not as model
+        # instances joined to each row.
         rows = (
             RemediationCase.objects.visible_to(reader)
-            .select_related("factory")
+            .annotate(factory_name=F("factory__name"))
             .with_action_counts(today)
         )
         # What each kind of reader's shape shows; the rows are the same `visible_to` for all.
@@ -133,14 +136,15 @@ class CaseViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
             # The linked findings' ids read with the row, as an array (after the LIMIT: a
             # select-list subquery runs for the rows returned only). An affiliate's are read
             # for the cases it joined alone (`case_page_rows`).
-            rows = rows.select_related("lead_partner", "staff_lead").with_finding_ids(
-                Finding.objects.visible_to(reader)
-            )
+            rows = rows.annotate(
+                lead_partner_name=F("lead_partner__name"),
+                staff_lead_email=F("staff_lead__email"),
+            ).with_finding_ids(Finding.objects.visible_to(reader))
         rows = rows.annotate(
             has_overdue_action=ExpressionWrapper(overdue, output_field=BooleanField())
         )
         if reader.is_staff:
-            rows = rows.select_related("opened_by").with_grievance_references(
+            rows = rows.annotate(opened_by_email=F("opened_by__email")).with_grievance_references(
                 Grievance.objects.visible_to(reader)
             )
         return rows.order_by("-opened_on", "-pk")

@@ -49,7 +49,7 @@ from .models import (
 )
 
 # Kinds of field in a `PlainColumns` plan.
-_COLUMN, _ATTRIBUTE, _METHOD, _ONE, _MANY = range(5)
+_COLUMN, _ATTRIBUTE, _METHOD, _ONE, _MANY, _SLUG = range(6)
 
 
 def _iso_datetime(field):
@@ -117,7 +117,13 @@ class PlainColumns:
     the actions, timeline entries and participants of a page of cases, no model instance
     built): a field then reads the row's key of its `source`, a related field the key of what
     it shows (`author__email` for a `SlugRelatedField(slug_field="email")` on `author`,
-    `owner_supplier_id` for a primary key), and a method field is given the row."""
+    `owner_supplier_id` for a primary key), and a method field is given the row.
+
+    And a model instance may carry what it shows of a related row as plain columns, annotated
+    `<relation>_<field>` (`factory_name`, `staff_lead_email`: `remediation.api`), instead of
+    the related instance joined to it: a slug field then shows the annotation, a nested
+    serializer of that relation the row made of the foreign key (its id) and the annotations
+    (its other fields), or None when the key is null."""
 
     _plans: dict = {}  # (class, time zone) -> (plan, plan for plain rows or None)
 
@@ -140,6 +146,11 @@ class PlainColumns:
             for field in self.Meta.model._meta.concrete_fields
             if not field.is_relation
         }
+        keys = {  # the foreign keys: relation -> its column
+            field.name: field.attname
+            for field in self.Meta.model._meta.concrete_fields
+            if field.many_to_one or field.one_to_one
+        }
         plan, rows, readable = [], [], True  # readable: whether a plain row can be shown
         for field in self.fields.values():
             if field.write_only:
@@ -154,10 +165,13 @@ class PlainColumns:
                 plan.append((name, _MANY, type(field.child), field))
                 readable = False
             elif isinstance(field, serializers.BaseSerializer):
-                plan.append((name, _ONE, type(field), field))
+                plan.append((name, _ONE, (type(field), self._joined(field, keys)), field))
                 readable = False
             elif isinstance(field, serializers.RelatedField | serializers.ManyRelatedField):
-                plan.append((name, _ATTRIBUTE, None, field))
+                if isinstance(field, serializers.SlugRelatedField) and source in keys:
+                    plan.append((name, _SLUG, f"{source}_{field.slug_field}", field))
+                else:
+                    plan.append((name, _ATTRIBUTE, None, field))
                 if isinstance(field, serializers.SlugRelatedField):
                     rows.append((name, _COLUMN, f"{source}__{field.slug_field}", None))
                 elif isinstance(field, serializers.PrimaryKeyRelatedField):
@@ -173,6 +187,24 @@ class PlainColumns:
                 rows.append((name, _COLUMN, source, field.to_representation))
                 readable = readable and "." not in source
         return plan, rows if readable else None
+
+    @staticmethod
+    def _joined(field, keys: dict):
+        """How the nested serializer `field` shows a relation read as plain columns: (the
+        foreign key, the annotation that tells whether they were read, the row's keys and
+        attributes), or None."""
+        source = field.source
+        if source not in keys or not isinstance(field, PlainColumns):
+            return None
+        pk = field.Meta.model._meta.pk.attname
+        attributes = [
+            (child.source, keys[source] if child.source == pk else f"{source}_{child.source}")
+            for child in field.fields.values()
+        ]
+        shown = [attribute for key, attribute in attributes if key != pk]
+        if not shown or any("." in key for key, _ in attributes):
+            return None
+        return keys[source], shown[0], attributes
 
     def _nested(self, name: str, serializer_class):
         """The serializer of `serializer_class` showing the field `name` in this response."""
@@ -208,11 +240,25 @@ class PlainColumns:
             if kind == _METHOD:
                 row[name] = getattr(self, source)(instance)
                 continue
-            else:
-                try:
-                    value = field.get_attribute(instance)
-                except SkipField:
+            held = instance.__dict__
+            if kind == _SLUG:  # read as an annotation, or else through the relation
+                if source in held:
+                    row[name] = held[source]
                     continue
+            elif kind == _ONE and source[1] is not None and source[1][1] in held:
+                key, _, attributes = source[1]
+                row[name] = (
+                    None
+                    if held[key] is None
+                    else self._nested(name, source[0])._represent_row(
+                        {child: held[attribute] for child, attribute in attributes}
+                    )
+                )
+                continue
+            try:
+                value = field.get_attribute(instance)
+            except SkipField:
+                continue
             if isinstance(value, PKOnlyObject):
                 row[name] = None if value.pk is None else field.to_representation(value)
             elif value is None:
@@ -222,7 +268,7 @@ class PlainColumns:
                 items = value.all() if isinstance(value, BaseManager) else value
                 row[name] = [nested.to_representation(item) for item in items]
             elif kind == _ONE:
-                row[name] = self._nested(name, source).to_representation(value)
+                row[name] = self._nested(name, source[0]).to_representation(value)
             else:
                 row[name] = field.to_representation(value)
         return row
