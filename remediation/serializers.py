@@ -133,7 +133,8 @@ class PlainColumns:
         key = (type(self), zone)
         plans = PlainColumns._plans.get(key)
         if plans is None:
-            plans = PlainColumns._plans[key] = self._make_plans(zone)
+            # From a serializer of no response: the fields kept keep no request.
+            plans = PlainColumns._plans[key] = type(self)()._make_plans(zone)
         return plans
 
     @property
