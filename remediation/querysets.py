@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -75,6 +76,27 @@ class CaseQuerySet(models.QuerySet):
         """Cases with an open action past its due date on `today`, from the stored `next_due`
         (remediation/aggregates.py)."""
         return self.filter(next_due__lt=today or timezone.localdate())
+
+    def with_finding_ids(self, findings):
+        """`finding_ids`: the ids of the linked findings among `findings` (the reader's
+        `Finding.objects.visible_to`), in order, as an array read with the row."""
+        return self.annotate(
+            finding_ids=ArraySubquery(
+                findings.filter(remediation_cases=OuterRef("pk")).order_by("pk").values("pk")
+            )
+        )
+
+    def with_grievance_references(self, grievances):
+        """`grievance_references`: the references of the linked grievances among
+        `grievances` (the reader's `Grievance.objects.visible_to`), newest first, as an array
+        read with the row."""
+        return self.annotate(
+            grievance_references=ArraySubquery(
+                grievances.filter(remediation_cases=OuterRef("pk"))
+                .order_by("-received_on", "-pk")
+                .values("reference")
+            )
+        )
 
     def with_action_counts(self, today: date | None = None):
         """`overdue_count`: how many open actions were due before `today`. `action_count` and

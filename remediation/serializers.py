@@ -14,23 +14,29 @@ The rows (and which actions, entries and findings are prefetched for whom) come 
 """
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import models
+from django.db.models.manager import BaseManager
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
+from rest_framework.settings import api_settings
 
+from core.encryption import EncryptedTextField
 from monitoring.models import MonitoringPartner
 from monitoring.serializers import NamedChoiceField
 from suppliers.models import Factory
 
 from .compensation import compensation_figures
 from .models import (
+    OPEN_ACTION_STATUSES,
     ActionStatus,
     Audience,
     CaseStatus,
@@ -42,53 +48,230 @@ from .models import (
     RemediationCase,
 )
 
+# Kinds of field in a `PlainColumns` plan.
+_COLUMN, _ATTRIBUTE, _METHOD, _ONE, _MANY, _SLUG = range(6)
+
+
+def _iso_datetime(field):
+    """`DateTimeField.to_representation` (ISO 8601) for an aware value, in the field's zone."""
+    zone, slow = field.timezone, field.to_representation
+
+    def represent(value):
+        if value.tzinfo is None or zone is None:
+            return slow(value)
+        try:
+            text = value.astimezone(zone).isoformat()
+        except OverflowError:
+            return slow(value)
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return represent
+
+
+# Columns whose values are text (str) in Python; not a CharField subclass that makes objects.
+_TEXT_COLUMNS = (models.CharField, models.TextField, models.EmailField, EncryptedTextField)
+
+
+def _representer(field, column):
+    """What gives a column's (not null) value as `field.to_representation` does: None where
+    that is the value itself (text of a text column, a choice among text choices), the
+    value's own ISO format for dates and date-times, else the field's method."""
+    kind = type(field)
+    text = type(column) in _TEXT_COLUMNS
+    if kind in (serializers.CharField, serializers.EmailField) and text:
+        return None  # str(value) of a str
+    if (
+        kind in (serializers.ChoiceField, NamedChoiceField)
+        and text
+        and all(type(key) is str for key in field.choices)
+    ):
+        return None  # the choice of its own string, or the value itself
+    output = getattr(field, "format", None)
+    if kind is serializers.DateField and type(column) is models.DateField:
+        output = output if hasattr(field, "format") else api_settings.DATE_FORMAT
+        if isinstance(output, str) and output.lower() == ISO_8601:
+            return date.isoformat
+    if kind is serializers.DateTimeField and isinstance(column, models.DateTimeField):
+        output = output if hasattr(field, "format") else api_settings.DATETIME_FORMAT
+        if isinstance(output, str) and output.lower() == ISO_8601:
+            return _iso_datetime(field)
+    return field.to_representation
+
 
 class PlainColumns:
     """DRF's `Serializer.to_representation` for the shapes a list repeats by the hundred (a
     page of staff cases carries some 300 actions): the same fields, each giving its own
     representation, but a field that shows a column of the row reads the attribute directly
     instead of through DRF's generic lookup (its callable and mapping checks, per field and
-    per row: most of the list's time), and date-times take the time zone once per response,
-    not from the active zone again for each value. The output is DRF's, byte for byte."""
+    per row: most of the list's time), and date-times take the time zone once, not from the
+    active zone again for each value. The output is DRF's, byte for byte.
+
+    The fields are built once per process (per class and time zone: `_plan`), not for each
+    response: DRF builds a model serializer's fields from its model anew for each instance of
+    the serializer, some 400 fields for a page of staff cases. What depends on the response
+    is never kept in them: a method field's method is called on the serializer of the
+    response, and a nested serializer's rows are shown by a serializer of its class made for
+    the response (`_nested`), with the response's context.
+
+    A row may also be a plain dict read with `values()` (`remediation.selectors.case_page_rows`:
+    the actions, timeline entries and participants of a page of cases, no model instance
+    built): a field then reads the row's key of its `source`, a related field the key of what
+    it shows (`author__email` for a `SlugRelatedField(slug_field="email")` on `author`,
+    `owner_supplier_id` for a primary key), and a method field is given the row.
+
+    And a model instance may carry what it shows of a related row as plain columns, annotated
+    `<relation>_<field>` (`factory_name`, `staff_lead_email`: `remediation.api`), instead of
+    the related instance joined to it: a slug field then shows the annotation, a nested
+    serializer of that relation the row made of the foreign key (its id) and the annotations
+    (its other fields), or None when the key is null."""
+
+    _plans: dict = {}  # (class, time zone) -> (plan, plan for plain rows or None)
 
     @cached_property
+    def _plans_of_class(self) -> tuple:
+        zone = timezone.get_current_timezone() if settings.USE_TZ else None
+        key = (type(self), zone)
+        plans = PlainColumns._plans.get(key)
+        if plans is None:
+            # From a serializer of no response: the fields kept keep no request.
+            plans = PlainColumns._plans[key] = type(self)()._make_plans(zone)
+        return plans
+
+    @property
     def _plan(self) -> list:
+        return self._plans_of_class[0]
+
+    def _make_plans(self, zone) -> tuple:
         columns = {
-            field.attname
+            field.attname: field
             for field in self.Meta.model._meta.concrete_fields
             if not field.is_relation
         }
-        zone = timezone.get_current_timezone() if settings.USE_TZ else None
-        plan = []
+        keys = {  # the foreign keys: relation -> its column
+            field.name: field.attname
+            for field in self.Meta.model._meta.concrete_fields
+            if field.many_to_one or field.one_to_one
+        }
+        plan, rows, readable = [], [], True  # readable: whether a plain row can be shown
         for field in self.fields.values():
             if field.write_only:
                 continue
             if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
                 field.timezone = zone  # what DRF's `default_timezone()` answers, asked once
-            plain = field.source in columns and not isinstance(
-                field,
-                serializers.BaseSerializer
-                | serializers.RelatedField
-                | serializers.ManyRelatedField
-                | serializers.SerializerMethodField,
-            )
-            plan.append((field.field_name, field.source if plain else None, field))
-        return plan
+            name, source = field.field_name, field.source
+            if isinstance(field, serializers.SerializerMethodField):
+                plan.append((name, _METHOD, field.method_name, field))
+                rows.append((name, _METHOD, field.method_name, None))
+            elif isinstance(field, serializers.ListSerializer):
+                plan.append((name, _MANY, type(field.child), field))
+                readable = False
+            elif isinstance(field, serializers.BaseSerializer):
+                plan.append((name, _ONE, (type(field), self._joined(field, keys)), field))
+                readable = False
+            elif isinstance(field, serializers.RelatedField | serializers.ManyRelatedField):
+                if isinstance(field, serializers.SlugRelatedField) and source in keys:
+                    plan.append((name, _SLUG, f"{source}_{field.slug_field}", field))
+                else:
+                    plan.append((name, _ATTRIBUTE, None, field))
+                if isinstance(field, serializers.SlugRelatedField):
+                    rows.append((name, _COLUMN, f"{source}__{field.slug_field}", None))
+                elif isinstance(field, serializers.PrimaryKeyRelatedField):
+                    rows.append((name, _COLUMN, f"{source}_id", None))
+                else:
+                    readable = False
+            elif source in columns:
+                represent = _representer(field, columns[source])
+                plan.append((name, _COLUMN, source, represent))
+                rows.append((name, _COLUMN, source, represent))
+            else:
+                plan.append((name, _ATTRIBUTE, source, field))
+                rows.append((name, _COLUMN, source, field.to_representation))
+                readable = readable and "." not in source
+        return plan, rows if readable else None
+
+    @staticmethod
+    def _joined(field, keys: dict):
+        """How the nested serializer `field` shows a relation read as plain columns: (the
+        foreign key, the annotation that tells whether they were read, the row's keys and
+        attributes), or None."""
+        source = field.source
+        if source not in keys or not isinstance(field, PlainColumns):
+            return None
+        pk = field.Meta.model._meta.pk.attname
+        attributes = [
+            (child.source, keys[source] if child.source == pk else f"{source}_{child.source}")
+            for child in field.fields.values()
+        ]
+        shown = [attribute for key, attribute in attributes if key != pk]
+        if not shown or any("." in key for key, _ in attributes):
+            return None
+        return keys[source], shown[0], attributes
+
+    def _nested(self, name: str, serializer_class):
+        """The serializer of `serializer_class` showing the field `name` in this response."""
+        nested = self.__dict__.setdefault("_nested_serializers", {})
+        if name not in nested:
+            nested[name] = serializer_class(context=self.context)
+        return nested[name]
+
+    def _represent_row(self, instance: dict) -> dict:
+        rows = self._plans_of_class[1]
+        if rows is None:
+            raise TypeError(f"{type(self).__name__} cannot show a plain row")
+        row = {}
+        for name, kind, key, represent in rows:
+            if kind == _METHOD:
+                row[name] = getattr(self, key)(instance)
+                continue
+            value = instance[key]
+            row[name] = value if value is None or represent is None else represent(value)
+        return row
 
     def to_representation(self, instance):
+        if type(instance) is dict:
+            return self._represent_row(instance)
         if isinstance(instance, Mapping):
             return super().to_representation(instance)
         row = {}
-        for name, column, field in self._plan:
-            if column is not None:
-                value = getattr(instance, column)
-            else:
-                try:
-                    value = field.get_attribute(instance)
-                except SkipField:
+        for name, kind, source, field in self._plan:
+            if kind == _COLUMN:  # `field`: how to show the value (None: as it is)
+                value = getattr(instance, source)
+                row[name] = value if value is None or field is None else field(value)
+                continue
+            if kind == _METHOD:
+                row[name] = getattr(self, source)(instance)
+                continue
+            held = instance.__dict__
+            if kind == _SLUG:  # read as an annotation, or else through the relation
+                if source in held:
+                    row[name] = held[source]
                     continue
-            shown = value.pk if isinstance(value, PKOnlyObject) else value
-            row[name] = None if shown is None else field.to_representation(value)
+            elif kind == _ONE and source[1] is not None and source[1][1] in held:
+                key, _, attributes = source[1]
+                row[name] = (
+                    None
+                    if held[key] is None
+                    else self._nested(name, source[0])._represent_row(
+                        {child: held[attribute] for child, attribute in attributes}
+                    )
+                )
+                continue
+            try:
+                value = field.get_attribute(instance)
+            except SkipField:
+                continue
+            if isinstance(value, PKOnlyObject):
+                row[name] = None if value.pk is None else field.to_representation(value)
+            elif value is None:
+                row[name] = None
+            elif kind == _MANY:  # as DRF's `ListSerializer.to_representation`
+                nested = self._nested(name, source)
+                items = value.all() if isinstance(value, BaseManager) else value
+                row[name] = [nested.to_representation(item) for item in items]
+            elif kind == _ONE:
+                row[name] = self._nested(name, source[0]).to_representation(value)
+            else:
+                row[name] = field.to_representation(value)
         return row
 
 
@@ -146,8 +329,14 @@ class AffiliateCaseActionSerializer(PlainColumns, serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @cached_property
+    def _today(self):
+        return self.context.get("today") or timezone.localdate()
+
     def get_overdue(self, action) -> bool:
-        return action.is_overdue(self.context.get("today"))
+        if type(action) is dict:  # a plain row (`PlainColumns`)
+            return action["status"] in OPEN_ACTION_STATUSES and action["due_date"] < self._today
+        return action.is_overdue(self._today)
 
 
 class CaseActionSerializer(AffiliateCaseActionSerializer):
@@ -211,6 +400,9 @@ class PartnerCaseUpdateSerializer(CaseUpdateSerializer):
         pass
 
     def get_author(self, update) -> str | None:
+        if type(update) is dict:  # a plain row (`PlainColumns`, `case_page_rows`)
+            named = update["author__is_ew_staff"] or update["author__partner_membership"]
+            return update["author__email"] if named else None
         author = update.author
         if author is None or not (author.is_ew_staff or author.is_partner_member):
             return None
@@ -393,7 +585,7 @@ class PartnerCaseSerializer(_CaseBase):
     overdue_action_count = serializers.IntegerField(source="overdue_count", read_only=True)
     actions = CaseActionSerializer(source="visible_actions", many=True, read_only=True)
     updates = PartnerCaseUpdateSerializer(source="visible_updates", many=True, read_only=True)
-    compensations = CompensationSerializer(many=True, read_only=True)
+    compensations = CompensationSerializer(source="compensation_rows", many=True, read_only=True)
 
     class Meta:
         model = RemediationCase
@@ -414,7 +606,7 @@ class PartnerCaseSerializer(_CaseBase):
         read_only_fields = fields
 
     def get_findings(self, case) -> list[int]:
-        return [finding.pk for finding in case.visible_findings]
+        return case.finding_ids
 
 
 class StaffCaseSerializer(PartnerCaseSerializer):
@@ -424,7 +616,7 @@ class StaffCaseSerializer(PartnerCaseSerializer):
     grievances = serializers.SerializerMethodField(
         help_text=_("References of the linked grievances.")
     )
-    participants = CaseParticipantSerializer(source="participations", many=True, read_only=True)
+    participants = CaseParticipantSerializer(source="participant_rows", many=True, read_only=True)
     updates = CaseUpdateSerializer(source="visible_updates", many=True, read_only=True)
 
     class Meta(PartnerCaseSerializer.Meta):
@@ -437,7 +629,7 @@ class StaffCaseSerializer(PartnerCaseSerializer):
         read_only_fields = fields
 
     def get_grievances(self, case) -> list[str]:
-        return [grievance.reference for grievance in case.linked_grievances]
+        return case.grievance_references
 
 
 class AffiliateCaseSummarySerializer(_CaseBase):
@@ -463,7 +655,9 @@ class AffiliateJoinedCaseSerializer(AffiliateCaseSummarySerializer):
     overdue_action_count = serializers.IntegerField(source="overdue_count", read_only=True)
     actions = AffiliateCaseActionSerializer(source="visible_actions", many=True, read_only=True)
     updates = AffiliateCaseUpdateSerializer(source="visible_updates", many=True, read_only=True)
-    compensations = AffiliateCompensationSerializer(many=True, read_only=True)
+    compensations = AffiliateCompensationSerializer(
+        source="compensation_rows", many=True, read_only=True
+    )
 
     class Meta(AffiliateCaseSummarySerializer.Meta):
         fields = [
@@ -478,7 +672,7 @@ class AffiliateJoinedCaseSerializer(AffiliateCaseSummarySerializer):
         read_only_fields = fields
 
     def get_findings(self, case) -> list[int]:
-        return [finding.pk for finding in case.visible_findings]
+        return case.finding_ids
 
 
 class AffiliateCaseSerializer(serializers.BaseSerializer):

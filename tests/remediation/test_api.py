@@ -207,6 +207,44 @@ def test_partner_reads_its_organisations_cases_without_internal_entries_or_griev
     assert grievance.reference not in text
 
 
+def test_partner_reads_who_wrote_each_entry_but_never_an_affiliates_member(client, northvale):
+    """The list and the case read the timeline as plain rows (`case_page_rows`): the author
+    is named when EW staff or a partner's member wrote the entry, never an affiliate's."""
+    user = PartnerMemberFactory()
+    case = RemediationCaseFactory(lead_partner=user.partner_membership.partner)
+    colleague = PartnerMemberFactory(partner=case.lead_partner)
+    CaseUpdateFactory(case=case, audience=Audience.PARTNERS, text="by staff")
+    CaseUpdateFactory(case=case, audience=Audience.PARTNERS, text="by partner", author=colleague)
+    CaseUpdateFactory(
+        case=case, audience=Audience.AFFILIATES, text="by affiliate", author=member(northvale)
+    )
+    client.force_login(user)
+
+    listed = {row["id"]: row for row in client.get(CASES).json()["results"]}[case.pk]
+    for body in (listed, _body(client, case)[0]):
+        assert {u["text"]: u["author"] for u in body["updates"]} == {
+            "by staff": case.staff_lead.email,
+            "by partner": colleague.email,
+            "by affiliate": None,
+        }
+
+
+def test_overdue_flags_follow_the_day_of_each_response(client, monkeypatch):
+    """The serializers' fields are kept between responses (`PlainColumns`): what depends on
+    the response, such as the day the overdue flags are read on, is not."""
+    case = RemediationCaseFactory()
+    RemediationActionFactory(case=case, due_date=timezone.localdate() + timedelta(days=5))
+    client.force_login(StaffFactory())
+
+    def overdue():
+        return [a["overdue"] for a in client.get(CASES).json()["results"][0]["actions"]]
+
+    assert overdue() == [False]
+    later = {"today": timezone.localdate() + timedelta(days=10)}
+    monkeypatch.setattr("remediation.api.today_context", lambda: later)
+    assert overdue() == [True]
+
+
 # --- Affiliates -------------------------------------------------------------------------------
 
 
