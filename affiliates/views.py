@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views import View
 from django.views.decorators.http import require_safe
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 from django_scopes import scopes_disabled
 
 from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.exports import Column, ExportMixin, fields
-from core.views import ServiceActionMixin, show_domain_error
+from core.views import ListView, ServiceActionMixin, show_domain_error
 
 from . import services
 from .forms import (

@@ -13,10 +13,10 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView
 
 from core.errors import DomainError
-from core.views import show_domain_error
+from core.views import ListView, show_domain_error
 
 from . import sso as sso_services
 from .forms import SingleSignOnForm, SingleSignOnStartForm

@@ -1,7 +1,9 @@
 """Pages of lists whose cost does not grow with the data.
 
-Every list page (every `ListView`: `core.apps` makes this the default paginator) and every API
-list (`CappedPageNumberPagination`) pages through `CappedPaginator`:
+Every list page (`core.views.ListView`, or `CappedPaginationMixin` for a view that is not a
+`ListView` but uses Django's `MultipleObjectMixin`: tests/core/test_pagination.py fails when a
+list of the platform forgets it) and every API list (`CappedPageNumberPagination`) pages
+through `CappedPaginator`:
 
 - the count stops at a limit (`EW_LIST_COUNT_LIMIT`, 10,000): `SELECT count(*) FROM (SELECT id
   … LIMIT 10001)`, and the page says "more than 10,000";
@@ -12,7 +14,7 @@ list (`CappedPageNumberPagination`) pages through `CappedPaginator`:
   start (1, 2, …) and from the end (-1 is the last page, -2 the one before), and whether there
   is a next or previous page comes from reading one row more than the page shows;
 - `?page=last` (Django's word) opens the last page: -1 when the count stopped at the limit,
-  not the page the limit ends on (`paginate_queryset`).
+  not the page the limit ends on (`CappedPaginationMixin.paginate_queryset`).
 """
 
 from math import ceil
@@ -162,32 +164,37 @@ class CappedPaginator(Paginator):
         return ceil(hits / self.per_page)
 
 
-def paginate_queryset(view, queryset, page_size):
-    """`MultipleObjectMixin.paginate_queryset` (every list page's: `core.apps`), where
-    `page=last` is the last page the paginator knows (`last_page_number`): -1, read from the
-    end, for a list longer than the count limit; Django's own would open the page the limit
-    ends on, read with an OFFSET of 10,000 rows and not the last one."""
-    paginator = view.get_paginator(
-        queryset,
-        page_size,
-        orphans=view.get_paginate_orphans(),
-        allow_empty_first_page=view.get_allow_empty(),
-    )
-    page = view.kwargs.get(view.page_kwarg) or view.request.GET.get(view.page_kwarg) or 1
-    if page == "last":
-        page = getattr(paginator, "last_page_number", None) or paginator.num_pages
-    try:
-        page_number = int(page)
-    except (TypeError, ValueError):
-        raise Http404(_("Page is not “last”, nor can it be converted to an int.")) from None
-    try:
-        page = paginator.page(page_number)
-    except InvalidPage as error:
-        raise Http404(
-            _("Invalid page (%(page_number)s): %(message)s")
-            % {"page_number": page_number, "message": str(error)}
-        ) from error
-    return (paginator, page, page.object_list, page.has_other_pages())
+class CappedPaginationMixin:
+    """Put before Django's `MultipleObjectMixin` (or `ListView`): its pages are
+    `CappedPaginator`'s, and `page=last` is the last page the paginator knows
+    (`last_page_number`): -1, read from the end, for a list longer than the count limit;
+    Django's own would open the page the limit ends on, read with an OFFSET of 10,000 rows and
+    not the last one."""
+
+    paginator_class = CappedPaginator
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
+        if page == "last":
+            page = getattr(paginator, "last_page_number", None) or paginator.num_pages
+        try:
+            page_number = int(page)
+        except (TypeError, ValueError):
+            raise Http404(_("Page is not “last”, nor can it be converted to an int.")) from None
+        try:
+            page = paginator.page(page_number)
+        except InvalidPage as error:
+            raise Http404(
+                _("Invalid page (%(page_number)s): %(message)s")
+                % {"page_number": page_number, "message": str(error)}
+            ) from error
+        return (paginator, page, page.object_list, page.has_other_pages())
 
 
 def _reversible(rows) -> bool:

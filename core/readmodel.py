@@ -16,7 +16,9 @@ results are kept in the cache under the *generation* of the domain data:
   which nobody reads again, so no reader is ever served data older than its own read of the
   token;
 - inside a transaction that has itself written domain data (tests, a view that writes then
-  reads), nothing is read from or written to the cache: the token changes only at commit.
+  reads), nothing is read from or written to the cache: the token changes only at commit;
+- a page that reads several entries reads the token once (`one_generation()`, around the
+  reading of a view that writes nothing): its entries are then of one generation too.
 
 A cached value is never shared between tenants: the caller puts the tenant in `parts`.
 """
@@ -26,6 +28,8 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.apps import apps
@@ -49,6 +53,8 @@ DOMAIN_APPS = (
 )
 TIMEOUT = 24 * 3600  # a day: entries of old generations expire on their own
 _NOT_INPUTS: set[str] = set()
+# The token read in the current `one_generation()` block: [] until read, then [token].
+_HELD: ContextVar[list | None] = ContextVar("ew_readmodel_generation", default=None)
 
 
 def not_an_input(model) -> None:
@@ -116,11 +122,39 @@ def generation() -> str | None:
     return token
 
 
+@contextmanager
+def one_generation():
+    """Inside the block (or the function it decorates), the token is read once, by the first
+    `cached()`, and every other entry is keyed by it: one query instead of one per entry, and
+    the block's results all of one generation. Only around reading that writes no domain data
+    (a page's, an API list's): a write inside the block would not be seen by the next
+    `cached()`, which would serve the generation read before it. A nested block shares the
+    outer one's token."""
+    if _HELD.get() is not None:
+        yield
+        return
+    held = _HELD.set([])
+    try:
+        yield
+    finally:
+        _HELD.reset(held)
+
+
+def _token() -> str | None:
+    """`generation()`, read once per `one_generation()` block."""
+    held = _HELD.get()
+    if held is None:
+        return generation()
+    if not held:
+        held.append(generation())
+    return held[0]
+
+
 def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     """`compute()`, or its result for the same name and parts at the current generation."""
     if not settings.EW_READMODEL_CACHE:
         return compute()
-    token = generation()
+    token = _token()
     if token is None:
         return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]

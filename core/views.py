@@ -1,10 +1,19 @@
-"""Generic view helpers: how a broken business rule reaches the person who broke it."""
+"""Generic view helpers: the platform's list view (pages whose cost does not grow with the
+data) and how a broken business rule reaches the person who broke it."""
 
 from django.contrib import messages
 from django.http import QueryDict
 from django.shortcuts import redirect
+from django.views import generic
 
 from .errors import DomainError
+from .pagination import CappedPaginationMixin
+
+
+class ListView(CappedPaginationMixin, generic.ListView):
+    """Every list page of the platform: Django's `ListView` paged by `CappedPaginator` (counts
+    that stop at a limit, deep pages read from the nearer end, `page=last`; core/pagination.py).
+    """
 
 
 def show_domain_error(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView
 
 from affiliates.mixins import (
     AffiliateViewMixin,
@@ -36,7 +36,7 @@ from core.confirm import (
 from core.errors import DomainError
 from core.exports import Column, ExportMixin, fields
 from core.uploads import file_download
-from core.views import ServiceActionMixin, show_domain_error
+from core.views import ListView, ServiceActionMixin, show_domain_error
 
 from . import cohorts, services
 from .forms import (

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from affiliates.models import Membership
 from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
+from core import readmodel
 from core.renderers import RawJSON, to_json
 from suppliers.models import Factory
 
@@ -121,6 +122,7 @@ class PriorityViewSet(AffiliateScopedAPIMixin, viewsets.GenericViewSet):
     queryset = Factory.objects.none()  # for the schema: the rows are computed, not queried
     pagination_class = RankingPagination  # the ranking's count is exact, never capped
 
+    @readmodel.one_generation()  # the ranking and the kept page read one token
     def list(self, request, *args, **kwargs):
         from .priorities import KeptPages, priorities_for
 

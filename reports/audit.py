@@ -20,7 +20,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
-from django.views.generic import ListView
 from django_scopes import scopes_disabled
 
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
@@ -28,6 +27,7 @@ from affiliates.models import Affiliate, Invitation, Membership, User
 from core import audit
 from core.exports import Column, ExportMixin
 from core.models import AuditEvents
+from core.views import ListView
 from learning.models import Answer, Assessment, Screening
 from remediation.models import Engagement, Participation
 from suppliers.models import ChecklistItem, Contract, Disclosure, DisclosureLine

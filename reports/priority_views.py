@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from django_scopes import scopes_disabled
 
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
+from core import readmodel
 from core.spreadsheets import attachment, csv_response, xlsx_response
 from suppliers.models import Factory
 
@@ -32,6 +33,7 @@ class PrioritiesView(AffiliateViewMixin, TemplateView):
     template_name = "reports/priorities/list.html"
     paginate_by = 25
 
+    @readmodel.one_generation()  # the ranking and the kept page read one token
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
 
@@ -53,6 +55,7 @@ class PriorityDetailView(AffiliateViewMixin, TemplateView):
 
     template_name = "reports/priorities/detail.html"
 
+    @readmodel.one_generation()  # the ranking and its sites' findings read one token
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         row = priority_of(self.reader, kwargs["pk"])
@@ -69,6 +72,7 @@ class PrioritiesExportView(AffiliateViewMixin, View):
     http_method_names = ["get"]
     file_format = "csv"
 
+    @readmodel.one_generation()
     def get(self, request, *args, **kwargs):
         rows = [export_row(row) for row in priorities_for(self.reader)]
         filename = f"priorities-{self.affiliate.slug}-{timezone.localdate().isoformat()}"

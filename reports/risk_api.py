@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from affiliates.reader import ReaderKind
 from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
+from core import readmodel
 from core.renderers import RawJSON, to_json
 
 from .risk import TABLES, RiskFilterForm, cached_for, parts_for, risk_table, risk_tables
@@ -92,6 +93,7 @@ class RiskViewSet(AffiliateScopedAPIMixin, viewsets.ViewSet):
             log_denied(self.request, "risk api")
             raise NotFound
 
+    @readmodel.one_generation()
     def list(self, request):
         self._check_reader()
         filters = self._filters(request)

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
+from core import readmodel
 from core.spreadsheets import csv_response, xlsx_response
 
 from .risk import (
@@ -31,6 +32,7 @@ class _RiskPageMixin:
     template_name = "reports/risk/page.html"
     export_url_name = ""
 
+    @readmodel.one_generation()  # its entries (choices, page, filters) read one token
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = RiskFilterForm(self.request.GET)
@@ -104,6 +106,7 @@ class _RiskExportMixin:
 
     http_method_names = ["get"]
 
+    @readmodel.one_generation()
     def get(self, request, *args, slug, file_format, **kwargs):
         if slug not in TABLES or file_format not in EXPORT_FORMATS:
             raise Http404

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
 from django_scopes import scopes_disabled
 
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
@@ -16,7 +16,7 @@ from affiliates.models import Invitation, Membership
 from affiliates.tenancy import log_denied
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
-from core.views import show_domain_error
+from core.views import ListView, show_domain_error
 from grievances.selectors import grievance_count_context
 from monitoring.models import Finding, MonitoringReport
 from remediation.models import RemediationCase

@@ -11,12 +11,12 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from affiliates.mixins import CompanyRequiredMixin
 from core.errors import DomainError
 from core.exports import Column, ExportMixin
-from core.views import show_domain_error
+from core.views import ListView, show_domain_error
 from remediation import plan
 from remediation.models import OPEN_ACTION_STATUSES, ActionProgress, RemediationAction
 

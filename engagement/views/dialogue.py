@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView
 
 from affiliates.mixins import StaffRequiredMixin
 from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
-from core.views import ServiceActionMixin, show_domain_error
+from core.views import ListView, ServiceActionMixin, show_domain_error
 from remediation.models import RemediationCase
 
 from ..forms.dialogue import (

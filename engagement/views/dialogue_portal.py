@@ -9,10 +9,11 @@ from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from affiliates.mixins import AffiliateViewMixin, CompanyRequiredMixin
 from core.exports import Column, ExportMixin
+from core.views import ListView
 
 from ..models import Commitment, Dialogue, DialogueMeeting
 

@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from django.views.generic import ListView
 from django_scopes import scope, scopes_disabled
 
 from affiliates.mixins import CompanyRequiredMixin
 from core.exports import Column, ExportMixin
+from core.views import ListView
 from suppliers import services as disclosure_services
 from suppliers.models import Disclosure
 from suppliers.views.disclosures import ContractorDisclosureBase

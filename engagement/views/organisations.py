@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
 from core.filters import offer_present_choices
-from core.views import show_domain_error
+from core.views import ListView, show_domain_error
 
 from ..forms.dialogue import OrganisationFilterForm, OrganisationForm
 from ..models import Organisation

@@ -23,14 +23,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
 
 from affiliates.mixins import AffiliateViewMixin, CompanyRequiredMixin, StaffRequiredMixin
 from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.exports import ExportMixin as ListExportMixin
 from core.exports import fields
-from core.views import show_domain_error
+from core.views import ListView, show_domain_error
 from suppliers.models import Supplier
 
 from ..forms.performance import (

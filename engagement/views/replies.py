@@ -19,14 +19,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from affiliates.mixins import CompanyRequiredMixin
 from core.errors import DomainError
 from core.exports import Column, ExportMixin
 from core.pdf import render_pdf
 from core.uploads import file_download
-from core.views import show_domain_error
+from core.views import ListView, show_domain_error
 from monitoring.models import FindingReply, ReplyAttachment, RightOfReply
 from monitoring.replies import answer_finding
 

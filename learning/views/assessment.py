@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from affiliates.mixins import AffiliateViewMixin
 from affiliates.models import Membership
@@ -25,7 +25,7 @@ from affiliates.tenancy import log_denied
 from core.charts import bar_chart
 from core.errors import DomainError
 from core.uploads import file_download
-from core.views import show_domain_error
+from core.views import ListView, show_domain_error
 
 from ..forms.assessment import AnswerForm, PdfRequestForm
 from ..models import Answer, AnswerLevel, Assessment, ProcurementStage, Question

@@ -15,14 +15,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView
 
 from affiliates.mixins import ReaderMixin, StaffRequiredMixin
 from affiliates.tenancy import ACTIVE_AFFILIATE_SESSION_KEY, log_denied
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
 from core.markdown import render_markdown
-from core.views import ServiceActionMixin, show_domain_error
+from core.views import ListView, ServiceActionMixin, show_domain_error
 
 from ..forms.community import AskForm, FollowForm, ReplyForm, ThreadFilterForm
 from ..models import (

@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 from django.views import View
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView
 
 from affiliates.mixins import AffiliateViewMixin, PartnerRequiredMixin, StaffRequiredMixin
 from affiliates.models import Membership
 from core.confirm import Confirmation, ConfirmedActionMixin
 from core.errors import DomainError
 from core.exports import Column, ExportMixin
-from core.views import show_domain_error
+from core.views import ListView, show_domain_error
 from monitoring.models import PartnerMembership
 
 from ..forms.events import AttendanceForm, EventForm, MaterialForm

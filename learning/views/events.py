@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from affiliates.mixins import ReaderMixin
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
 from core.filters import counted_choices, list_counts
 from core.uploads import file_download
-from core.views import show_domain_error
+from core.views import ListView, show_domain_error
 
 from ..forms.events import EventFilterForm
 from ..models import Event, EventKind, Registration, ResourceLanguage, ResourceVersion

@@ -15,7 +15,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 
 from affiliates.mixins import ReaderMixin, StaffRequiredMixin
 from affiliates.tenancy import ACTIVE_AFFILIATE_SESSION_KEY
@@ -24,7 +24,7 @@ from core.errors import DomainError
 from core.exports import Column, ExportMixin, fields
 from core.markdown import render_markdown
 from core.uploads import file_download
-from core.views import ServiceActionMixin, show_domain_error
+from core.views import ListView, ServiceActionMixin, show_domain_error
 
 from ..forms.library import ResourceForm, SearchForm, TopicForm, VersionForm
 from ..models import (

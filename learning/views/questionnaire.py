@@ -8,12 +8,12 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
-from core.views import show_domain_error
+from core.views import ListView, show_domain_error
 
 from ..forms.assessment import QuestionForm, QuestionnaireTitleForm
 from ..models import Question, Questionnaire

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 from django_countries import countries
 
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
@@ -16,7 +16,7 @@ from affiliates.models import Membership
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
 from core.filters import offer_present_choices
-from core.views import ServiceActionMixin, kept_filters, show_domain_error
+from core.views import ListView, ServiceActionMixin, kept_filters, show_domain_error
 from suppliers.contract_forms import ContractForm
 from suppliers.models import CountryRiskIndicator
 

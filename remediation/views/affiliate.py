@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from affiliates.mixins import AffiliateViewMixin
 from core.errors import DomainError
 from core.exports import ExportMixin
-from core.views import ServiceActionMixin
+from core.views import ListView, ServiceActionMixin
 from monitoring.models import Finding
 
 from .. import services

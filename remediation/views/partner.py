@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from affiliates.mixins import PartnerRequiredMixin
 from core.exports import ExportMixin
+from core.views import ListView
 from monitoring.models import Finding
 
 from ..compensation import compensations_with_payments

@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView
 from django_scopes import scopes_disabled
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
 from core.exports import ExportMixin
-from core.views import ServiceActionMixin, show_domain_error
+from core.views import ListView, ServiceActionMixin, show_domain_error
 from grievances.models import Grievance
 from monitoring.models import Finding
 from suppliers.models import Factory

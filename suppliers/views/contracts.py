@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 
 from affiliates.mixins import AffiliateViewMixin
 from affiliates.models import Membership
@@ -19,7 +19,7 @@ from core.errors import DomainError
 from core.exports import Column, ExportMixin
 from core.forms import suggestions
 from core.spreadsheets import attachment
-from core.views import show_domain_error
+from core.views import ListView, show_domain_error
 from suppliers import contracts as services
 from suppliers.contract_forms import (
     ChecklistItemForm,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views import View
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 from django_scopes import scope
 
 from affiliates.mixins import AffiliateViewMixin
@@ -19,7 +19,7 @@ from core.errors import DomainError
 from core.exports import Column, ExportMixin
 from core.pagination import CappedPaginator
 from core.spreadsheets import attachment
-from core.views import ServiceActionMixin, show_domain_error
+from core.views import ListView, ServiceActionMixin, show_domain_error
 from suppliers import (
     disclosure_steps,
     disclosure_uploads,

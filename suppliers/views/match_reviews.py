@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from affiliates.mixins import StaffRequiredMixin
 from core.confirm import Confirmation, is_confirmed, render_confirmation
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
-from core.views import show_domain_error
+from core.views import ListView, show_domain_error
 from suppliers import match_review, services
 from suppliers.models import FactoryMatchReview, FactoryMerge
 

@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 from django_countries import countries
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
 from core.filters import offer_present_choices
 from core.spreadsheets import attachment, csv_response
-from core.views import kept_filters, show_domain_error
+from core.views import ListView, kept_filters, show_domain_error
 
 from .. import import_rows
 from ..import_files import DisclosureFileError

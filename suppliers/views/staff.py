@@ -7,13 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView
 from django_scopes import scopes_disabled
 
 from affiliates.mixins import StaffRequiredMixin
 from core.errors import DomainError
 from core.exports import Column, ExportMixin, fields
-from core.views import ServiceActionMixin, show_domain_error
+from core.views import ListView, ServiceActionMixin, show_domain_error
 from suppliers import services
 from suppliers.factory_counts import with_counts
 from suppliers.forms import (

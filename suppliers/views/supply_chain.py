@@ -1,10 +1,10 @@
 """The supply chain as an affiliate sees it (under /a/<affiliate_slug>/factories/)."""
 
 from django.utils.translation import gettext_lazy as _l
-from django.views.generic import ListView
 
 from affiliates.mixins import AffiliateViewMixin
 from core.exports import Column, ExportMixin
+from core.views import ListView
 from suppliers.factory_counts import with_counts
 from suppliers.forms import FactoryFilterForm, offer_factory_choices
 from suppliers.models import Factory

@@ -1,14 +1,22 @@
 """Lists whose cost does not grow with the data (core/pagination.py): counts that stop at a
 limit, deep pages read from the nearer end, the API's capped count, no session write on a
-plain page view."""
+plain page view; every list page of the platform pages that way."""
+
+from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.views import generic
+from django.views.generic.list import MultipleObjectMixin
 from django_scopes import scopes_disabled
 
-from core.pagination import CappedPaginator
+from core.pagination import CappedPaginationMixin, CappedPaginator
+from core.views import ListView
 from suppliers.models import Supplier
 from tests.factories import ContractFactory, SupplierFactory
 
@@ -103,3 +111,66 @@ def test_a_second_affiliate_page_view_writes_no_session(client, northvale, north
         assert client.get("/a/northvale/contracts/").status_code == 200
     session = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
     assert len(session) == 1 and session[0].startswith("SELECT")
+
+
+def _view_classes(patterns=None):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _view_classes(entry.url_patterns)
+        elif isinstance(entry, URLPattern):
+            view_class = getattr(entry.callback, "view_class", None)
+            if view_class is not None:
+                yield view_class
+
+
+def _platform_packages() -> set[str]:
+    """The top-level packages of the platform's own apps (not Django's nor a library's)."""
+    base = Path(django_settings.BASE_DIR).resolve()
+    return {
+        config.name.split(".")[0]
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(base)
+        and ".venv" not in Path(config.path).resolve().relative_to(base).parts
+    }
+
+
+def _without_capped_pages(view_classes) -> list[str]:
+    """The list views (Django's `MultipleObjectMixin`) that do not page through core's
+    `CappedPaginationMixin`, or whose bases shadow its paginator or its `page=last`."""
+    missing = []
+    for view in view_classes:
+        if not issubclass(view, MultipleObjectMixin):
+            continue
+        capped = (
+            issubclass(view, CappedPaginationMixin)
+            and issubclass(view.paginator_class, CappedPaginator)
+            and view.paginate_queryset is not MultipleObjectMixin.paginate_queryset
+        )
+        if not capped:
+            missing.append(f"{view.__module__}.{view.__qualname__}")
+    return sorted(set(missing))
+
+
+def test_every_list_page_of_the_platform_pages_through_the_capped_paginator():
+    """A new list cannot forget it: base it on `core.views.ListView` (or put
+    `core.pagination.CappedPaginationMixin` first among the bases of another list view)."""
+    packages = _platform_packages()
+    assert {"core", "suppliers", "monitoring", "reports"} <= packages
+    platform = [view for view in _view_classes() if view.__module__.split(".")[0] in packages]
+    lists = [view for view in platform if issubclass(view, MultipleObjectMixin)]
+    assert len(lists) >= 40
+    assert _without_capped_pages(platform) == [], "base these on core.views.ListView"
+
+
+def test_the_check_names_a_list_that_forgets_the_capped_paginator():
+    class Forgetful(generic.ListView):
+        pass
+
+    class Shadowed(MultipleObjectMixin, CappedPaginationMixin, generic.View):
+        pass
+
+    class Mixed(CappedPaginationMixin, generic.TemplateView, MultipleObjectMixin):
+        pass
+
+    names = _without_capped_pages([Forgetful, Shadowed, Mixed, ListView, generic.TemplateView])
+    assert [name.rsplit(".", 1)[1] for name in names] == ["Forgetful", "Shadowed"]

@@ -100,3 +100,30 @@ def test_committed_writes_renew_it_by_any_path_and_nothing_else_does():
         affiliate.name = "Renamed"
         affiliate.save()
         assert readmodel.cached("test", (affiliate.pk,), lambda: "new") == "new"
+
+
+def _token_reads(queries) -> int:
+    return sum("core_readmodel_generation" in query["sql"] for query in queries.captured_queries)
+
+
+def test_one_generation_reads_the_token_once_for_every_entry_of_its_block(db):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as apart:
+        readmodel.cached("test", ("a",), lambda: "a")
+        readmodel.cached("test", ("b",), lambda: "b")
+    assert _token_reads(apart) == 2
+
+    @readmodel.one_generation()
+    def page():
+        nested = readmodel.cached("test", ("n",), lambda: readmodel.cached("test", ("m",), str))
+        with readmodel.one_generation():  # nested: the outer block's token
+            return readmodel.cached("test", ("a",), lambda: "x"), nested
+
+    for _twice in range(2):
+        with CaptureQueriesContext(connection) as together:
+            assert page() == ("a", "")
+        assert _token_reads(together) == 1
+    with CaptureQueriesContext(connection) as after:
+        readmodel.cached("test", ("a",), lambda: "a")
+    assert _token_reads(after) == 1  # the block is over: read again

@@ -213,3 +213,47 @@ def test_the_priorities_page_is_kept_rendered_per_language_and_tenant(
             assert answer == main
             if warm:
                 assert "suppliers_factory" not in sql and "monitoring_finding" not in sql
+
+
+def _token_reads(queries) -> int:
+    """How many times the request read the read models' token (core/readmodel.py)."""
+    return sum("core_readmodel_generation" in query["sql"] for query in queries.captured_queries)
+
+
+def _each_reads_the_token_once(client, requests):
+    for user, url in requests:
+        client.force_login(user)
+        for _cold_then_warm in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            assert _token_reads(queries) == 1, url
+
+
+def test_a_risk_request_reads_the_token_once(client, world, northvale_officer, staff, risk_urls):
+    """Each request reads the token once for all its entries (`readmodel.one_generation`),
+    cold (entries computed, nested ones too) and warm (entries read from the cache)."""
+    _each_reads_the_token_once(
+        client,
+        [
+            (northvale_officer, risk_urls["northvale"]),
+            (northvale_officer, risk_urls["northvale"] + "?severity=critical"),
+            (staff, risk_urls["staff"]),
+            (northvale_officer, "/api/v1/risk/"),
+        ],
+    )
+
+
+def test_a_priorities_request_reads_the_token_once(client, ranked, northvale_officer):
+    page = reverse("reports:priorities", kwargs={"affiliate_slug": "northvale"})
+    detail = reverse(
+        "reports:priority_detail",
+        kwargs={"affiliate_slug": "northvale", "pk": ranked["factory"].pk},
+    )
+    _each_reads_the_token_once(
+        client,
+        [
+            (northvale_officer, page),
+            (northvale_officer, detail),
+            (northvale_officer, "/api/v1/priorities/?affiliate=northvale"),
+        ],
+    )
