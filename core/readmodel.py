@@ -108,6 +108,20 @@ def sync_triggers(connection) -> list[str]:
     return tables
 
 
+def renew_generation(connection) -> None:
+    """Give the generation a new token. `migrate` calls it, so that each release starts with an
+    empty cache: a result kept by the previous release's code (rows rendered with its markup, a
+    figure computed by its rules) is never served by the new one."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('core_readmodel_generation') IS NOT NULL")
+        if not cursor.fetchone()[0]:  # migrated back before core 0008
+            return
+        cursor.execute(
+            "INSERT INTO core_readmodel_generation (id, token) VALUES (1, gen_random_uuid()) "
+            "ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token"
+        )
+
+
 def generation() -> str | None:
     """The current token, or None when results must not be cached: this transaction has
     written domain data, or the generation row is missing (a flushed test database)."""

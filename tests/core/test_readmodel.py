@@ -4,11 +4,12 @@ it, nor inside a transaction that wrote."""
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from core import readmodel
+from core import readmodel, rls
 from suppliers.models import Factory
 from tests.factories import AffiliateFactory, UserFactory
 
@@ -127,3 +128,16 @@ def test_one_generation_reads_the_token_once_for_every_entry_of_its_block(db):
     with CaptureQueriesContext(connection) as after:
         readmodel.cached("test", ("a",), lambda: "a")
     assert _token_reads(after) == 1  # the block is over: read again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrate_starts_each_release_with_a_new_generation():
+    """A deploy runs `migrate`: what the previous release's code kept is not served after it."""
+    with rls.as_owner("default") as owner:  # the row exists whatever ran before
+        readmodel.renew_generation(owner)
+    before = readmodel.generation()
+    readmodel.cached("release-test", (), lambda: "kept by the old release")
+    assert readmodel.cached("release-test", (), lambda: "new") == "kept by the old release"
+    call_command("migrate", verbosity=0)
+    assert readmodel.generation() not in (None, before)
+    assert readmodel.cached("release-test", (), lambda: "new") == "new"

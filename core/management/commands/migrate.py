@@ -41,6 +41,7 @@ class Command(AuditedCommand, migrate.Command):
                 self.stdout.write("Cross-tenant views left out: not every migration is applied.")
             tables = rls.sync_policies(connection)
             readmodel.sync_triggers(connection)
+            readmodel.renew_generation(connection)
             if separate:
                 rls.grant_application_role(connection, role)
         if options["verbosity"] >= 1:
