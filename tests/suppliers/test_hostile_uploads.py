@@ -26,6 +26,9 @@ from tests.factories import ContractFactory, DisclosureFactory
 
 pytestmark = pytest.mark.long
 
+# A hostile file is refused within this much of this process's CPU time: a bound on the work
+# a file can make us do (a parse that grows with the file would pass it by far), which other
+# processes on a loaded machine do not stretch as they stretch the wall clock.
 SECONDS = 2.0
 HEADER = "site_name,address,country,brand,product_model,tier\n"
 GOOD_ROW = (
@@ -87,10 +90,10 @@ def _upload(content: bytes, name="sites.csv") -> SimpleUploadedFile:
 
 def _refused(content: bytes, *, timed: bool = True) -> str:
     """The message; under tracemalloc (which slows Python down) the time is not checked."""
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(DisclosureFileError) as refused:
         parse_disclosure_file(_upload(content))
-    assert not timed or time.perf_counter() - start < SECONDS
+    assert not timed or time.process_time() - start < SECONDS
     return str(refused.value)
 
 
@@ -211,10 +214,10 @@ def test_a_csv_of_200000_bad_rows_stops_after_1000_errors_and_renders_200(
         kwargs={"affiliate_slug": northvale.slug, "pk": disclosure.pk},
     )
     tracemalloc.start()
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         response = client.post(url, {"file": _upload(content)})
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -255,10 +258,10 @@ def _ocds() -> dict:
 
 
 def _ocds_errors(data: bytes) -> list[tuple[str, str]]:
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(OcdsImportRejected) as rejected:
         read_package(data)
-    assert time.perf_counter() - start < SECONDS
+    assert time.process_time() - start < SECONDS
     return [(error.path, error.message) for error in rejected.value.errors]
 
 
@@ -451,9 +454,9 @@ def test_fuzz_hostile_disclosure_and_ocds_files_get_a_4xx_fast_and_save_nothing(
     for name, content in _hostile_disclosure_files(rng, 125):
         with scope(affiliate=northvale):
             before = DisclosureLine.objects.filter(disclosure=disclosure).count()
-        start = time.perf_counter()
+        start = time.process_time()
         response = client.post(upload_url, {"file": SimpleUploadedFile(name, content)})
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         assert response.status_code in (302, 400), (name, content[:200])
         if elapsed > SECONDS:
             slow.append((name, round(elapsed, 2), content[:120]))
@@ -466,9 +469,9 @@ def test_fuzz_hostile_disclosure_and_ocds_files_get_a_4xx_fast_and_save_nothing(
     for content in _hostile_ocds_files(rng, 125):
         with scopes_disabled():
             before = (Contract.objects.count(), Supplier.objects.count())
-        start = time.perf_counter()
+        start = time.process_time()
         response = client.post(import_url, {"file": SimpleUploadedFile("c.json", content)})
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         assert response.status_code in (302, 400), content[:300]
         if elapsed > SECONDS:
             slow.append(("ocds", round(elapsed, 2), content[:120]))
