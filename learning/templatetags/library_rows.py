@@ -10,6 +10,8 @@ from django.utils.translation import gettext
 
 from core.rows import text
 
+from ..models import ResourceKind
+
 register = template.Library()
 
 
@@ -18,16 +20,18 @@ def resource_rows(resources, bookmarked, interface_language) -> str:
     """The rows of learning/library/library.html: `resources` given `url`, `shown`,
     `topic_names` and `hit` (learning.views.rows.set_resource_rows,
     learning.services.library.attach_snippets); `bookmarked`, the keys of those bookmarked."""
-    draft = f'<span class="badge draft">{text(gettext("Draft"))}</span>'
-    marked = f'<span class="badge">{text(gettext("Bookmarked"))}</span>'
+    page = {
+        "draft": f'<span class="badge draft">{text(gettext("Draft"))}</span>',
+        "marked": f'<span class="badge">{text(gettext("Bookmarked"))}</span>',
+        # `get_kind_display()` translates and hashes every label of the kinds on each call
+        "kinds": {kind: text(label) for kind, label in ResourceKind.choices},
+    }
     return mark_safe(  # noqa: S308 (every value escaped; titles and snippets are safe already)
-        "".join(
-            _row(resource, bookmarked, interface_language, draft, marked) for resource in resources
-        )
+        "".join(_row(resource, bookmarked, interface_language, **page) for resource in resources)
     )
 
 
-def _row(resource, bookmarked, interface_language, draft, marked) -> str:
+def _row(resource, bookmarked, interface_language, *, draft, marked, kinds) -> str:
     version, hit = resource.shown, resource.hit
     language = version.language if version is not None else ""
     other = language != interface_language
@@ -62,7 +66,7 @@ def _row(resource, bookmarked, interface_language, draft, marked) -> str:
     return (
         f'\n<li>\n  <h3><a href="{text(resource.url)}"{lang}>{title}</a></h3>\n'
         f'  <p class="meta">\n'
-        f"    {text(resource.get_kind_display())}\n"
+        f"    {kinds.get(resource.kind) or text(resource.kind)}\n"
         f"    {in_language}\n"
         f"    {topics}\n"
         f"    {'' if resource.is_published else draft}\n"
