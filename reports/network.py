@@ -6,8 +6,10 @@ producing countries, 243,000 disclosure lines, 100,000 monitoring reports with 4
 (sub-standards, companies' replies), 50,000 remediation cases with 276,000 actions, their
 findings, companies, participations, updates, engagements and RBA referrals, 20,000 grievances
 (with receipt codes), migrant cohorts with fees and compensation, exchange rates, dialogues,
-events with registrations, screenings. Skewed as a real network is: contracts are shared among
-the affiliates by a Zipf law (a few large buyers, many small ones) and lines among the
+events with registrations, screenings, and a guidance library of 400 resources in six
+languages (versions, topics, stages) with the affiliates' bookmarks and daily uses (at least
+60 however small the network). Skewed as a real network is: contracts are shared among the
+affiliates by a Zipf law (a few large buyers, many small ones) and lines among the
 factories by another (popular final-assembly sites are in hundreds of supply chains, the long
 tail in one or two).
 

@@ -5,8 +5,8 @@ library's complete ones; German, Spanish, Dutch and Swedish are those of the nat
 versions of the Contract Conditions and of the affiliates that translate guidance.
 
 Made-up texts in the domain's terms (the Contract Conditions, disclosure, worker-driven
-monitoring, remediation; /work/shared/DOMAIN.md): realistic in length and vocabulary, so
-that search, snippets and pages read what a real library holds."""
+monitoring, remediation, recruitment fees): realistic in length and vocabulary, so that
+search, snippets and pages read what a real library holds."""
 
 from __future__ import annotations
 
