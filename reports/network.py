@@ -6,8 +6,10 @@ producing countries, 243,000 disclosure lines, 100,000 monitoring reports with 4
 (sub-standards, companies' replies), 50,000 remediation cases with 276,000 actions, their
 findings, companies, participations, updates, engagements and RBA referrals, 20,000 grievances
 (with receipt codes), migrant cohorts with fees and compensation, exchange rates, dialogues,
-events with registrations, screenings. Skewed as a real network is: contracts are shared among
-the affiliates by a Zipf law (a few large buyers, many small ones) and lines among the
+events with registrations, screenings, and a guidance library of 400 resources in six
+languages (versions, topics, stages) with the affiliates' bookmarks and daily uses (at least
+60 however small the network). Skewed as a real network is: contracts are shared among the
+affiliates by a Zipf law (a few large buyers, many small ones) and lines among the
 factories by another (popular final-assembly sites are in hundreds of supply chains, the long
 tail in one or two).
 
@@ -41,7 +43,19 @@ from core.models import ExchangeRate
 from engagement.models import Dialogue, RbaReferral
 from grievances.models import Grievance
 from grievances.receipts import ALPHABET as RECEIPT_ALPHABET
-from learning.models import Event, Registration, Screening
+from learning.demo import library_network as library_words
+from learning.models import (
+    Bookmark,
+    Event,
+    ProcurementStage,
+    Registration,
+    Resource,
+    ResourceKind,
+    ResourceUse,
+    ResourceVersion,
+    Screening,
+    Topic,
+)
 from monitoring.models import (
     ChildLabourCategory,
     CodeStandard,
@@ -97,6 +111,7 @@ PER_300 = {
     "remediation cases": 50_000,
     "remediation actions": 276_000,
     "grievances": 20_000,
+    "library resources": 400,
 }
 DEFAULT_SEED = 2026
 SEVERITY_WEIGHTS = {Severity.LOW: 25, Severity.MEDIUM: 40, Severity.HIGH: 27, Severity.CRITICAL: 8}
@@ -174,7 +189,25 @@ TABLES = [
     Event,
     Registration,
     Screening,
+    Resource,
+    Resource.topics.through,
+    ResourceVersion,
+    Bookmark,
+    ResourceUse,
 ]
+# The library (`Network.library`): the share of each kind, how often a resource is translated
+# into each other language, and the fewest resources a small network's library has.
+LIBRARY_KINDS = {
+    ResourceKind.GUIDANCE: 30,
+    ResourceKind.PROCUREMENT_TOOL: 15,
+    ResourceKind.CONTRACT_CLAUSE: 12,
+    ResourceKind.TENDER_LANGUAGE: 10,
+    ResourceKind.CASE_STUDY: 13,
+    ResourceKind.WEBINAR_RECORDING: 10,
+    ResourceKind.RESEARCH: 10,
+}
+LIBRARY_TRANSLATED = {"fr": 0.7, "de": 0.25, "es": 0.25, "nl": 0.2, "sv": 0.1, "en": 0.5}
+LIBRARY_MIN = 60
 CURRENCIES = {"USD": 1.08, "GBP": 0.85, "SEK": 11.4, "DKK": 7.46, "NOK": 11.6, "CHF": 0.95}
 
 
@@ -1099,3 +1132,144 @@ class Network:
         self._copy("event registrations", Registration, columns, registrations)
         columns = ["affiliate", "title", "status", "created_by"]
         self._copy("screenings", Screening, columns, screenings)
+        self.library()
+
+    def library(self):
+        """Electronics Watch's guidance library and its translations: resources of every kind
+        with topics, stages and sometimes countries, most published over six years (the
+        newest more often), a few drafts; an English text (now and then a second or third
+        version) or, for national versions, one in another language, translated into French
+        for most, into German, Spanish, Dutch or Swedish for some; texts and links (no
+        files: nothing is stored). The generated affiliates' officers and admins bookmark the
+        popular ones, and their members' views and downloads are counted per day. The
+        network's own library does not grow with its buyers as fast as their contracts: at
+        least `LIBRARY_MIN` resources however small the network."""
+        rng, words = self.rng, library_words
+        total = max(LIBRARY_MIN, self.volume["library resources"])
+        topics = list(Topic.objects.order_by("pk").values_list("pk", "slug", "name_en", "name_fr"))
+        kinds, kind_weights = zip(*LIBRARY_KINDS.items(), strict=True)
+        stages = list(ProcurementStage.values)
+        others = [code for code in words.LANGUAGES if code != "en"]
+        resources, facets = [], []
+        for _ in range(total):
+            kind = rng.choices(kinds, kind_weights)[0]
+            held = rng.sample(topics, min(len(topics), rng.choice((1, 1, 2, 2, 3))))
+            staged = sorted(rng.sample(stages, rng.choice((1, 1, 2))), key=stages.index)
+            countries = rng.sample(words.COUNTRIES, rng.choice((0, 0, 0, 1, 1, 2, 3)))
+            if rng.random() < 0.94:
+                published = self.now - timedelta(
+                    days=int(2200 * rng.random() ** 1.6), minutes=rng.randint(0, 1439)
+                )
+                created = published - timedelta(days=rng.randint(1, 30))
+                row = (kind, staged, countries, "published", published, self.staff, created)
+            else:
+                created = self.now - timedelta(days=rng.randint(0, 60))
+                row = (kind, staged, countries, "draft", None, self.staff, created)
+            resources.append(row)
+            facets.append((held, staged, created))
+        columns = ["kind", "stages", "countries", "status", "published_at", "created_by"]
+        ids = self._copy("library resources", Resource, [*columns, "created_at"], resources)
+        links, versions, numbers = [], [], Counter()
+        for pk, (kind, *_rest), (held, staged, created) in zip(ids, resources, facets, strict=True):
+            links.extend((pk, topic[0]) for topic in held)
+            numbers[kind] += 1
+            original = "en" if rng.random() < 0.88 else rng.choice(others)
+            languages = [original] + [
+                code
+                for code in words.LANGUAGES
+                if code != original and rng.random() < LIBRARY_TRANSLATED[code]
+            ]
+            shape = {
+                "kind": kind,
+                "n": numbers[kind],
+                "pattern": rng.randrange(2),
+                "topic": held[0] if held else None,
+                "stage": staged[0],
+                "link": kind == "webinar_recording" or rng.random() < 0.15,
+            }
+            for language in languages:
+                extra = (rng.random() < 0.2) + (rng.random() < 0.05)
+                if language != original:
+                    extra = int(rng.random() < 0.1)
+                for number in range(1, 2 + extra):
+                    at = min(self.now, created + timedelta(days=120 * (number - 1)))
+                    versions.append(self._library_version(pk, language, number, shape, at))
+        columns = ["resource", "topic"]
+        self._copy("resource topics", Resource.topics.through, columns, links)
+        columns = [
+            "resource",
+            "language",
+            "number",
+            "title",
+            "summary",
+            "format",
+            "body",
+            "link",
+            "change_note",
+            "created_by",
+            "created_at",
+        ]
+        self._copy("resource versions", ResourceVersion, columns, versions)
+        self._library_readers([pk for pk, row in zip(ids, resources, strict=True) if row[4]])
+
+    def _library_version(self, resource: int, language: str, number: int, shape, at) -> tuple:
+        rng, words = self.rng, library_words
+        topic = shape["topic"]
+        if topic is None:
+            name = "Electronics Watch"
+        elif language in ("en", "fr"):
+            name = topic[2] if language == "en" else topic[3]
+        else:
+            name = words.TOPIC_NAMES.get(topic[1], {}).get(language, topic[2])
+        patterns = words.TITLES[language][shape["kind"]]
+        values = {
+            "Topic": name,
+            "topic": name if language == "de" else name[:1].lower() + name[1:],
+            "stage": words.STAGE_PHRASES[language][shape["stage"]],
+            "n": shape["n"],
+        }
+        title = patterns[shape["pattern"] % len(patterns)].format(**values)
+        summary = rng.choice(words.SUMMARIES[language]).format(**values)
+        body = link = ""
+        if shape["link"]:
+            format_ = ResourceVersion.Format.LINK
+            link = rng.choice(words.LINKS)
+        else:
+            format_ = ResourceVersion.Format.TEXT
+            sentences = words.SENTENCES[language]
+            picked = rng.sample(sentences, min(len(sentences), rng.randint(3, 6) + number - 1))
+            paragraphs = [" ".join(picked[i : i + 2]) for i in range(0, len(picked), 2)]
+            body = f"## {title}\n\n" + "\n\n".join(paragraphs)
+        note = words.CHANGE_NOTES[language] if number > 1 else ""
+        text = (title, summary, format_, body, link, note)
+        return (resource, language, number, *text, self.staff, at)
+
+    def _library_readers(self, published: list[int]) -> None:
+        """Bookmarks of the generated affiliates' officers and admins, and each affiliate's
+        daily views and downloads: popular resources (a Zipf law over them) more often."""
+        rng = self.rng
+        if not published:
+            return
+        popular = rng.sample(published, len(published))
+        weights = list(accumulate(_zipf_weights(len(popular), 1.0, 2.0)))
+        bookmarks, uses = [], []
+        for affiliate, roles in self.members.items():
+            for role in ("officer", "admin"):
+                user = roles.get(role)
+                if user is None:
+                    continue
+                count = rng.choice((0, 0, 1, 2, 3, 5, 8, 12))
+                picked = set(rng.choices(popular, cum_weights=weights, k=count))
+                for resource in sorted(picked):
+                    ago = timedelta(days=rng.randint(0, 365), minutes=rng.randint(0, 1439))
+                    bookmarks.append((user, resource, self.now - ago))
+            days = {}
+            for _ in range(rng.randint(0, 30)):
+                resource = rng.choices(popular, cum_weights=weights)[0]
+                day = self.today - timedelta(days=rng.randint(0, 365))
+                days.setdefault((resource, day), (rng.randint(1, 6), rng.choice((0, 0, 0, 1, 2))))
+            for (resource, day), (views, downloads) in sorted(days.items()):
+                uses.append((resource, affiliate, day, views, downloads))
+        self._copy("bookmarks", Bookmark, ["user", "resource", "created_at"], bookmarks)
+        columns = ["resource", "affiliate", "day", "views", "downloads"]
+        self._copy("resource uses", ResourceUse, columns, uses)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -21,7 +19,7 @@ from ..models import (
     ResourceVersion,
     Topic,
 )
-from ..services.library import Filters, VersionText
+from ..services.library import FACETS, Filters, VersionText, facet_counts
 
 
 def _with_any(choices, label):
@@ -69,54 +67,38 @@ class SearchForm(forms.Form):
         choices=_with_any(Resource.Status.choices, _("Drafts and published")),
     )
 
-    def __init__(self, *args, topics, staff: bool, **kwargs):
+    def __init__(self, *args, staff: bool, topics=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].choices = _with_any(
-            [(topic.slug, topic.name) for topic in topics], _("Any topic")
+            [(topic.slug, topic.name) for topic in topics or ()], _("Any topic")
         )
         if not staff:
             del self.fields["status"]
 
     def offer_present_choices(self, resources) -> None:
         """Only the kinds, topics, stages, countries and languages of `resources` (those the
-        reader may read), with their counts, from one query of the resources (their topics
-        and languages as arrays): at most the filters' count limit of them, else every
-        choice without a count (`counts_capped`). `present_count`: how many resources that
-        is (None when capped), what an unfiltered list counts without asking again."""
-        from core.filters import counted_choices, list_counts
+        reader may read), with their counts, counted by one query
+        (`learning.services.library.facet_counts`): at most the filters' count limit of them,
+        else every choice without a count (`counts_capped`; every topic is then read).
+        `present_count`: how many resources that is (None when capped), what an unfiltered
+        list counts without asking again."""
+        from core.filters import count_limit, counted_choices
 
-        counts = list_counts(
-            resources.annotate(
-                topic_slugs=ArraySubquery(
-                    Topic.objects.filter(resources=OuterRef("pk")).order_by().values("slug")
-                ),
-                version_languages=ArraySubquery(
-                    ResourceVersion.objects.filter(resource=OuterRef("pk"))
-                    .order_by()
-                    .values("language")
-                    .distinct()
-                ),
-            ),
-            "kind",
-            "stages",
-            "countries",
-            "topic_slugs",
-            "version_languages",
-            "id",
-        )
-        if counts is None:  # too many to count
+        counted = facet_counts(resources, count_limit())
+        if counted is None:  # too many to count
             self.counts_capped = True
-            counts = (None,) * 6
-        kinds, stages, places, topics, languages, ids = counts
-        self.present_count = None if ids is None else len(ids)
-        for name, counts, choices, empty in (
-            ("kind", kinds, ResourceKind.choices, _("Any kind")),
-            ("topic", topics, self.fields["topic"].choices[1:], _("Any topic")),
-            ("stage", stages, ProcurementStage.choices, _("Any stage")),
-            ("country", places, list(countries), _("Any country")),
-            ("language", languages, ResourceLanguage.choices, _("Any language")),
+            counts, self.present_count = dict.fromkeys(FACETS), None
+            topics = Topic.objects.order_by("name_en")
+        else:
+            counts, self.present_count, topics = counted.counts, counted.total, counted.topics
+        for name, choices, empty in (
+            ("kind", ResourceKind.choices, _("Any kind")),
+            ("topic", [(topic.slug, topic.name) for topic in topics], _("Any topic")),
+            ("stage", ProcurementStage.choices, _("Any stage")),
+            ("country", list(countries), _("Any country")),
+            ("language", ResourceLanguage.choices, _("Any language")),
         ):
-            self.fields[name].choices = counted_choices(counts, choices, empty_label=empty)
+            self.fields[name].choices = counted_choices(counts[name], choices, empty_label=empty)
 
     def filters(self) -> Filters:
         """The valid part of the search; an invalid facet is left out (and shown as an error)."""

@@ -156,8 +156,9 @@ class Resource(models.Model):
 
     def current_version(self, language: str | None = None):
         """The latest version in `language` (the interface language by default), else in
-        English, else in any language."""
-        versions = sorted(self.versions.all(), key=lambda v: -v.number)
+        English, else in any language (of two languages' latest with the same number, the
+        one written first, as `learning.services.library.with_row_display` chooses)."""
+        versions = sorted(self.versions.all(), key=lambda v: (-v.number, v.pk))
         wanted = (language or get_language() or "en")[:2]
         for code in (wanted, "en"):
             for version in versions:

@@ -20,6 +20,7 @@ GIN index serves each.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,9 +30,9 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, JSONObject
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -289,23 +290,45 @@ def versions_for_display(*, with_body: bool = False):
     return ResourceVersion.objects.defer(*deferred).order_by("-number")
 
 
-def with_display(resources, *, with_body: bool = False, topics: bool = True):
-    """Prefetch what the list and the API show, in a fixed number of queries. `topics=False`:
-    each resource's `topic_ids` (an array) instead of its prefetched topics, for a caller
-    that holds the topics already (`learning.views.rows.set_resource_rows`)."""
-    resources = resources.prefetch_related(
-        Prefetch("versions", queryset=versions_for_display(with_body=with_body))
+def with_display(resources, *, with_body: bool = False):
+    """Prefetch what the list and the API show, in a fixed number of queries."""
+    return resources.prefetch_related(
+        Prefetch("versions", queryset=versions_for_display(with_body=with_body)),
+        Prefetch("topics", queryset=Topic.objects.order_by("name_en")),
     )
-    if topics:
-        return resources.prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.order_by("name_en"))
-        )
+
+
+def with_row_display(resources, *, language: str):
+    """What a page of the list shows of each resource, read by its main query instead of
+    prefetched (`learning.views.rows.set_resource_rows`): `shown_version`, the fields of its
+    `current_version(language)` as a JSON object (its latest version in `language`, else in
+    English, else its latest in any language), and `topic_name_list`, its topics' names in
+    the interface language (`Topic.name`), by English name."""
+    rank = Case(
+        When(language=language, then=Value(0)),
+        When(language="en", then=Value(1)),
+        default=Value(2),
+    )
+    shown = (
+        ResourceVersion.objects.filter(resource=OuterRef("pk"))
+        .order_by(rank, "-number", "pk")
+        .values(
+            json=JSONObject(
+                id="pk",
+                language="language",
+                number="number",
+                title="title",
+                summary="summary",
+                format="format",
+            )
+        )[:1]
+    )
+    name = "name_fr" if language.startswith("fr") else "name_en"
     return resources.annotate(
-        topic_ids=ArraySubquery(
-            Resource.topics.through.objects.filter(resource=OuterRef("pk"))
-            .order_by()
-            .values("topic_id")
-        )
+        shown_version=Subquery(shown, output_field=models.JSONField()),
+        topic_name_list=ArraySubquery(
+            Topic.objects.filter(resources=OuterRef("pk")).order_by("name_en").values(name)
+        ),
     )
 
 
@@ -389,6 +412,70 @@ def library_search(*, reader, filters: Filters, resources=None):
         .filter(rank__isnull=False)
         .order_by("-rank", "-pk")
     )
+
+
+FACETS = ("kind", "stage", "country", "topic", "language")
+
+# Per facet, the (facet, value, resources holding it) rows of the resources in `r`; a value
+# a resource holds twice counts once. `total` is how many resources there are.
+_FACET_SQL = """
+WITH r (id, kind, stages, countries) AS MATERIALIZED ({resources})
+SELECT 'total', '', count(*), NULL, NULL FROM r
+UNION ALL SELECT 'kind', r.kind, count(*), NULL, NULL FROM r GROUP BY r.kind
+UNION ALL SELECT 'stage', s.v, count(DISTINCT r.id), NULL, NULL
+    FROM r CROSS JOIN unnest(r.stages) AS s(v) GROUP BY s.v
+UNION ALL SELECT 'country', c.v, count(DISTINCT r.id), NULL, NULL
+    FROM r CROSS JOIN unnest(string_to_array(r.countries, ',')) AS c(v) WHERE c.v <> ''
+    GROUP BY c.v
+UNION ALL SELECT 'topic', t.slug, count(DISTINCT r.id), t.name_en, t.name_fr
+    FROM r JOIN {held} h ON h.resource_id = r.id JOIN {topics} t ON t.id = h.topic_id
+    GROUP BY t.slug, t.name_en, t.name_fr
+UNION ALL SELECT 'language', v.language, count(DISTINCT r.id), NULL, NULL
+    FROM r JOIN {versions} v ON v.resource_id = r.id GROUP BY v.language
+"""
+
+
+@dataclass
+class FacetCounts:
+    """`counts`: per facet, how many resources hold each value; `total`: how many resources;
+    `topics`: the topics they hold, by English name (unsaved `Topic`s: slug and names)."""
+
+    counts: dict[str, Counter]
+    total: int
+    topics: list[Topic]
+
+
+def facet_counts(resources, limit: int) -> FacetCounts | None:
+    """How many of `resources` hold each kind, stage, country, topic and language (of a
+    version), how many they are, and their topics' names, counted by the database in one
+    query that returns a row per value (not one per resource, with its arrays, to count
+    here). None when there are more than `limit` resources: as `core.filters.list_counts`,
+    at most `limit` + 1 are read."""
+    counts: dict[str, Counter] = {facet: Counter() for facet in FACETS}
+    if resources.query.is_empty():  # `none()`: no SQL to read
+        return FacetCounts(counts, 0, [])
+    quote = connection.ops.quote_name
+    rows = resources.order_by().values_list("pk", "kind", "stages", "countries")[: limit + 1]
+    inner, params = rows.query.sql_with_params()
+    sql = _FACET_SQL.format(
+        resources=inner,
+        held=quote(Resource.topics.through._meta.db_table),
+        topics=quote(Topic._meta.db_table),
+        versions=quote(ResourceVersion._meta.db_table),
+    )
+    total, topics = 0, []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)  # table names from the models; values are parameters
+        for facet, value, count, name_en, name_fr in cursor.fetchall():
+            if facet == "total":
+                total = count
+            else:
+                counts[facet][value] = count
+            if facet == "topic":
+                topics.append(Topic(slug=value, name_en=name_en, name_fr=name_fr))
+    if total > limit:
+        return None
+    return FacetCounts(counts, total, sorted(topics, key=lambda topic: topic.name_en))
 
 
 def highlight(text: str | None) -> SafeString:

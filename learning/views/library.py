@@ -63,11 +63,7 @@ class LibraryView(ExportMixin, ReaderMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        # read once: the form's choices, then each row's topics (by the ids on the main query)
-        self.topics = list(Topic.objects.order_by("name_en"))
-        self.form = SearchForm(
-            self.request.GET or None, topics=self.topics, staff=self.reader.is_staff
-        )
+        self.form = SearchForm(self.request.GET or None, staff=self.reader.is_staff)
         visible = Resource.objects.visible_to(self.reader)
         self.form.offer_present_choices(visible)
         if self.form.is_bound:
@@ -76,7 +72,12 @@ class LibraryView(ExportMixin, ReaderMixin, ListView):
         resources = services.library_search(
             reader=self.reader, filters=self.filters, resources=visible
         )
-        return services.with_display(resources, topics=False).annotate(
+        if self.export_format() is None:
+            # a page: each row's version and topics read by the main query itself
+            resources = services.with_row_display(resources, language=_interface_language())
+        else:
+            resources = services.with_display(resources)  # `str()` reads the versions
+        return resources.annotate(
             bookmarked=Exists(
                 Bookmark.objects.filter(user=self.request.user, resource=OuterRef("pk"))
             )
@@ -94,7 +95,7 @@ class LibraryView(ExportMixin, ReaderMixin, ListView):
         context = super().get_context_data(**kwargs)
         resources = list(context["resources"])
         services.attach_snippets(resources, self.filters.query)
-        set_resource_rows(resources, self.topics)
+        set_resource_rows(resources)
         context.update(
             resources=resources,
             form=self.form,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from core.rows import row_url
 
+from ..models import ResourceVersion
+
 
 def set_urls(objects, name: str) -> None:
     """Give each object `url`: the path of `name`, a view taking the object's `pk` alone,
@@ -13,24 +15,19 @@ def set_urls(objects, name: str) -> None:
         obj.url = row_url(name, obj.pk)
 
 
-def set_resource_rows(resources, topics=None) -> None:
+def set_resource_rows(resources) -> None:
     """What `learning/library/includes/resource_item.html` shows of each resource besides its
     fields: `url`, `shown` (its version in the interface language, `current_version()`) and
-    `topic_names` (its prefetched topics' names, in their order, joined by commas). With
-    `topics` (every topic, in the prefetch's order: by `name_en`), the resources were read
-    with `topic_ids` instead of prefetched topics (`with_display(topics=False)`)."""
+    `topic_names` (its topics' names, by English name, joined by commas). Read from the
+    resources' prefetched versions and topics, or, for those read with
+    `learning.services.library.with_row_display`, from what their query gave."""
     resources = list(resources)
     set_urls(resources, "learning:resource")
-    if topics is not None:
-        topics = list(topics)
-        by_id = {topic.pk: topic for topic in topics}
-        position = {topic.pk: n for n, topic in enumerate(topics)}
     for resource in resources:
-        resource.shown = resource.current_version()
-        if topics is None:
-            held = resource.topics.all()
+        if hasattr(resource, "topic_name_list"):
+            shown = resource.shown_version
+            resource.shown = shown and ResourceVersion(resource_id=resource.pk, **shown)
+            resource.topic_names = ", ".join(resource.topic_name_list)
         else:
-            # a topic made since the list was read is left out, as from the form's choices
-            ids = sorted((pk for pk in resource.topic_ids if pk in by_id), key=position.get)
-            held = [by_id[pk] for pk in ids]
-        resource.topic_names = ", ".join(topic.name for topic in held)
+            resource.shown = resource.current_version()
+            resource.topic_names = ", ".join(topic.name for topic in resource.topics.all())

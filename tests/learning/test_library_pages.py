@@ -55,10 +55,11 @@ def test_library_list_stays_within_query_budget(
         library_resource(title=f"Guidance {n}", topics=[topic], body="supply chain mapping")
     client.force_login(northvale_officer)
     for round_ in range(2):
-        # 10, and one for the facets' counts (learning/forms/library.py), whatever the rows.
-        with django_assert_max_num_queries(9):
+        # The facets' counts and topics in one query (learning/services/library.py
+        # facet_counts), each row's version and topics on the main query: whatever the rows.
+        with django_assert_max_num_queries(6):
             assert client.get("/learn/").status_code == 200
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(8):  # and the snippets, and the count of matches
             assert client.get("/learn/", {"q": "mapping"}).status_code == 200
         for n in range(30 if round_ == 0 else 0):
             resource = library_resource(title=f"More {n}", topics=[topic], body="mapping")
@@ -405,3 +406,20 @@ def test_resource_and_compare_pages_stay_within_query_budget(
             assert client.get(f"/learn/resources/{resource.pk}/").status_code == 200
         with django_assert_max_num_queries(12):
             assert client.get(f"/learn/resources/{resource.pk}/compare/").status_code == 200
+
+
+def test_over_the_count_limit_every_choice_is_offered_without_counts(
+    client, northvale_officer, settings
+):
+    settings.EW_FILTER_COUNT_LIMIT = 2
+    held, unused = TopicFactory(name_en="Held"), TopicFactory(name_en="Unused")
+    for n in range(3):
+        library_resource(title=f"Guidance {n}", topics=[held])
+    client.force_login(northvale_officer)
+    page = _page(client.get("/learn/"))
+    assert "3 resources." in page
+    assert f'<option value="{unused.slug}">Unused</option>' in page
+    settings.EW_FILTER_COUNT_LIMIT = 10
+    page = _page(client.get("/learn/"))
+    assert f'<option value="{held.slug}">Held (3)</option>' in page
+    assert unused.slug not in page

@@ -1,6 +1,6 @@
 """The learning lists' rows and filters computed in Python (core/forms.py QuickSelect,
-learning/templatetags/learning_events.py, learning/views/rows.py) write exactly the HTML of
-the templates they replace, and the lists keep their query budgets."""
+learning/templatetags/learning_events.py and library_rows.py, learning/views/rows.py) write
+exactly the HTML of the templates they replace, and the lists keep their query budgets."""
 
 from datetime import UTC, datetime
 
@@ -11,8 +11,15 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from core.forms import QuickSelect
-from learning.models import Bookmark
-from tests.factories import EventFactory, TopicFactory, library_resource
+from learning.models import Bookmark, Resource, ResourceKind
+from learning.services.library import attach_snippets, with_display, with_row_display
+from learning.views.rows import set_resource_rows
+from tests.factories import (
+    EventFactory,
+    ResourceVersionFactory,
+    TopicFactory,
+    library_resource,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +81,64 @@ def test_library_and_events_lists_stay_within_their_query_budgets(
             resource = library_resource(title=f"Guide {round_}-{n}", topics=[topic])
             Bookmark.objects.create(user=northvale_officer, resource=resource)
             EventFactory()
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(6):
             page = client.get("/learn/").content.decode()
         assert page.count('<span class="badge">Bookmarked</span>') == (3 if round_ == 0 else 20)
         with django_assert_max_num_queries(8):
             assert client.get("/learn/events/").status_code == 200
+
+
+def _library():
+    """Resources of every shape a row shows: both languages, a later version, only German,
+    a draft, topics with markup in their names, a long summary with markup, none at all."""
+    worded = TopicFactory(name_en="Wages & <hours>", name_fr="Salaires & <heures>")
+    other = TopicFactory(name_en="Audits", name_fr="Audits")
+    both = library_resource(
+        title="Disclosure <clause> & sites",
+        summary="Name the sites & <factories>. " + "word " * 60,
+        body="disclose the production sites",
+        topics=[worded, other],
+        kind=ResourceKind.CONTRACT_CLAUSE,
+    )
+    ResourceVersionFactory(
+        resource=both, language="fr", title="Divulgation des sites", body="divulguer les sites"
+    )
+    ResourceVersionFactory(resource=both, language="en", number=2, title="Disclosure v2")
+    library_resource(title="Nur auf Deutsch", language="de", summary="Die Lieferkette.")
+    ResourceVersionFactory(
+        resource=library_resource(title="Nur auf Deutsch 2", language="de", summary=""),
+        language="es",
+        title="Solo en español",
+    )
+    library_resource(title="A draft", status=Resource.Status.DRAFT, topics=[other])
+    library_resource(title="No summary", summary="", body="disclose everything")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("query", ["", "disclose", "divulguer"])
+def test_the_library_rows_are_written_as_the_template_wrote_them(language, query):
+    _library()
+    django = engines["django"]
+    include = django.get_template("learning/library/includes/resource_item.html")
+    tag = django.from_string(
+        "{% load library_rows %}{% resource_rows resources bookmarked interface_language %}"
+    )
+    with translation.override(language):
+        ordered = Resource.objects.order_by("pk")
+        prefetched = list(with_display(ordered))
+        annotated = list(with_row_display(ordered, language=language))
+        for resources in (prefetched, annotated):
+            attach_snippets(resources, query)
+            set_resource_rows(resources)
+        bookmarked = {annotated[0].pk, annotated[-1].pk}
+        # the main query's version and topics are those the prefetched ones give
+        for before, after in zip(prefetched, annotated, strict=True):
+            assert (after.shown.pk, after.shown.title) == (before.shown.pk, before.shown.title)
+            assert after.topic_names == before.topic_names
+        context = {"bookmarked": bookmarked, "interface_language": language}
+        expected = "".join(
+            include.render({**context, "resource": resource}) for resource in prefetched
+        )
+        assert tag.render({**context, "resources": annotated}) == expected
+    if query:
+        assert "<mark>" in expected

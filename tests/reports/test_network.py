@@ -16,7 +16,15 @@ from core.models import ExchangeRate
 from engagement.models import RbaReferral
 from grievances.models import Grievance
 from grievances.services import grievance_open_with_code
-from learning.models import Registration, Screening
+from learning.models import (
+    Bookmark,
+    Registration,
+    Resource,
+    ResourceLanguage,
+    ResourceUse,
+    ResourceVersion,
+    Screening,
+)
 from monitoring.models import (
     CohortFee,
     Finding,
@@ -98,10 +106,29 @@ def _every_area_has_rows():
         assert Screening.objects.filter(affiliate__in=generated).exists()
         assert Registration.objects.filter(user__email__endswith="gen-00001.example").exists()
         assert ExchangeRate.objects.filter(currency="USD").count() > 400
+        _a_library_in_several_languages(generated)
         # Web grievances carry a receipt: `<lookup>-EW00-EW00-EW00-EW00` opens one.
         grievance = Grievance.objects.filter(reference__startswith="GR-N", channel="web").first()
         code = f"{grievance.receipt_lookup}-EW00-EW00-EW00-EW00"
         assert grievance_open_with_code(code) == grievance
+
+
+def _a_library_in_several_languages(generated):
+    """EW's guidance and its translations: every language, later versions, a few drafts and
+    national versions without English; searchable; bookmarked and used by the affiliates."""
+    generated_resources = Resource.objects.filter(versions__title__regex=r" [0-9]+")
+    assert generated_resources.distinct().count() >= 60
+    versions = ResourceVersion.objects.filter(resource__in=generated_resources)
+    assert set(versions.values_list("language", flat=True)) == set(ResourceLanguage.values)
+    assert versions.filter(number=2).exists()
+    assert not versions.filter(search_vector__isnull=True).exists()
+    assert generated_resources.filter(status="draft").exists()
+    assert generated_resources.exclude(versions__language="en").exists()
+    assert generated_resources.exclude(countries="").exists()
+    bookmarks = Bookmark.objects.filter(user__email__contains="@gen-")
+    assert bookmarks.exists()
+    assert not bookmarks.exclude(resource__status="published").exists()
+    assert ResourceUse.objects.filter(affiliate__in=generated).exists()
 
 
 def _generated_rows(reader: str, other: str) -> dict:
@@ -188,6 +215,8 @@ def _the_isolation_walker_finds_no_leak_between_generated_affiliates(client):
 
 def _every_kind_of_row_in_the_network_s_proportions(network):
     assert re.search(r"Generated: \d+ affiliates, 200 suppliers, 1,000 factories, ", network)
+    library = r", 60 library resources, \d+ resource topics, [0-9,]+ resource versions, "
+    assert re.search(library + r"[0-9,]+ bookmarks, [0-9,]+ resource uses", network)
     with scopes_disabled():
         generated = Affiliate.objects.filter(slug__startswith="gen-")
         contracts = Contract.objects.filter(affiliate__in=generated)
