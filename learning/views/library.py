@@ -302,6 +302,8 @@ class BookmarkListView(ExportMixin, ReaderMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         set_resource_rows(bookmark.resource for bookmark in context["bookmarks"])
+        # A row names its version's language only when it is not the reader's.
+        context["interface_language"] = _interface_language()
         return context
 
 

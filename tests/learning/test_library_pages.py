@@ -423,3 +423,16 @@ def test_over_the_count_limit_every_choice_is_offered_without_counts(
     page = _page(client.get("/learn/"))
     assert f'<option value="{held.slug}">Held (3)</option>' in page
     assert unused.slug not in page
+
+
+def test_bookmarks_name_a_versions_language_only_when_it_is_not_the_readers(
+    client, northvale_officer
+):
+    english = library_resource(title="Recruitment fees")
+    swedish = library_resource(title="Rekryteringsavgifter", language="sv")
+    client.force_login(northvale_officer)
+    for resource in (english, swedish):
+        client.post(f"/learn/resources/{resource.pk}/bookmark/")
+    page = _page(client.get("/learn/bookmarks/"))
+    assert "in English" not in page
+    assert "in Swedish" in page
