@@ -3,7 +3,6 @@ them when run by hand, not under `make run` (`--no-logins`), and the run's banne
 /healthz to answer 200 (config/devservers.py)."""
 
 import io
-import signal
 import subprocess
 import sys
 import threading
@@ -24,51 +23,6 @@ def test_seed_demo_lists_the_logins_unless_told_not_to(demo_data, db):
     assert "Demo data loaded." in under_run.getvalue()
     assert "Demo logins" not in under_run.getvalue()
     assert "staff@ewatch.example" not in under_run.getvalue()
-
-
-def test_the_run_asks_seed_demo_not_to_list_them(monkeypatch):
-    """The run's own commands: `seed_demo --no-logins`, then the banner once ready."""
-    calls, events = [], []
-
-    class Child:
-        pid = 0
-
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def poll(self):
-            return 0  # stops at once: the run then stops everything
-
-    class Servers:
-        def __init__(self, name):
-            pass
-
-        def stop(self):
-            pass
-
-    def ready(port, children):
-        events.append("ready")
-        return True
-
-    for name in ("EW_DEMO_MODE", "EW_SITE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
-    monkeypatch.setattr(devservers, "Servers", Servers)
-    monkeypatch.setattr(devservers.subprocess, "run", lambda command, check: calls.append(command))
-    monkeypatch.setattr(devservers.subprocess, "Popen", Child)
-    monkeypatch.setattr(devservers, "_terminate", lambda children: None)
-    monkeypatch.setattr(devservers, "_wait_until_ready", ready)
-    monkeypatch.setattr(devservers, "_print_banner", lambda port: events.append("banner"))
-    try:
-        assert devservers.run_platform(8999) == 1
-    finally:
-        for signum, handler in saved.items():
-            signal.signal(signum, handler)
-    assert [command[2:] for command in calls] == [
-        ["migrate", "--noinput"],
-        ["seed_demo", "--no-logins"],
-    ]
-    assert events == ["ready", "banner"]
 
 
 @pytest.fixture

@@ -110,7 +110,7 @@ def test_the_cached_ranking_equals_the_computed_one_per_tenant(
         assert page.status_code == 200
         html = page.content.decode()
         # Rank, factory, score and explanation of each row, as the page shows them.
-        rows = re.findall(r'<tr id="factory-(\d+)">(.*?)</tr>', html, re.S)
+        rows = re.findall(r'<tr id="factory-(\d+)"[^>]*>(.*?)</tr>', html, re.S)
         first = int(rows[0][0])
         detail = client.get(
             reverse("reports:priority_detail", kwargs={"affiliate_slug": slug, "pk": first})
