@@ -242,6 +242,12 @@ class ReportEventSerializer(serializers.ModelSerializer):
 
 # --- Findings -------------------------------------------------------------------------------
 
+# A finding's related rows the API's queryset fetches as plain lists (`Prefetch(to_attr=…)`,
+# monitoring/api.py), read by the shapes instead of the relation: Django's own prefetch gives
+# each finding a queryset per relation, which points back at the finding (its hints), so every
+# row of a page became garbage in reference cycles, freed only by the collector.
+LISTED_RELATIONS = {"evidence_files": "listed_evidence_files", "cohorts": "listed_cohorts"}
+
 FINDING_FACTS = [
     "id",
     "report",
@@ -367,8 +373,9 @@ class AffiliateFindingSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             value = getattr(finding, name)
             row[name] = None if value is None else fields[name](value)
         for field in self._added_fields:  # as `Serializer.to_representation` does
+            listed = finding.__dict__.get(LISTED_RELATIONS.get(field.field_name, ""))
             try:
-                attribute = field.get_attribute(finding)
+                attribute = field.get_attribute(finding) if listed is None else listed
             except SkipField:
                 continue
             check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
