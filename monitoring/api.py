@@ -195,9 +195,15 @@ class FindingViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
             )
             rows = rows.defer("confidential_text", "evidence_summary", "report__summary")
             return rows.order_by("-published_at", "report_id", "pk")
-        # Staff and partners: the findings' own rows, with their standards; what else their
-        # shapes show is fetched for the page alone (`_with_relations`).
+        # Staff and partners: the findings' own rows, with their standards and the ids of
+        # their evidence files and cohorts, each list in its relation's own order (an index
+        # probe per row); the rest of what their shapes show is fetched for the page alone
+        # (`_with_relations`).
         rows = Finding.objects.visible_to(self.reader).select_related("standard", "sub_standard")
+        rows = rows.annotate(
+            evidence_file_ids=_ids_in_order(EvidenceFile.objects.filter(finding=OuterRef("pk"))),
+            cohort_ids=_ids_in_order(MigrantCohort.objects.filter(findings=OuterRef("pk"))),
+        )
         return rows.order_by("-report_id", "pk")
 
     def paginate_queryset(self, queryset):
@@ -214,27 +220,34 @@ class FindingViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
           them (`_finding_reports`): the finding, its report, the factory, the partner, the
           assignee and the standards in one SELECT cost PostgreSQL some 10 ms of planning
           (seven relations) for under 1 ms of execution at scale 300;
-        - the files and cohorts as plain lists (`LISTED_RELATIONS`), not a queryset per
-          finding and relation;
-        - prefetched here, on the page, not by the view's queryset: the queryset outlives the
-          request's work in reference cycles (its filter set's), and Django's prefetch leaves
-          a finding in the hints of each `Prefetch`'s queryset, so every row of the page, and
-          everything it points at, waited for the garbage collector."""
+        - the files and the cohorts (with their chain) by the ids the rows hold, only when
+          there are some (most pages have no file, few findings a cohort), each finding's
+          as a plain list (`LISTED_RELATIONS`), not a queryset per finding and relation;
+        - fetched here, for the page, not by prefetches on the view's queryset: the queryset
+          outlives the request's work in reference cycles (its filter set's), and Django's
+          prefetch leaves a finding in the hints of each `Prefetch`'s queryset, so every row
+          of the page, and everything it points at, waited for the garbage collector."""
         if self.reader.is_affiliate:
             return findings
         prefetch_related_objects(
-            findings,
-            Prefetch("report", queryset=_finding_reports(staff=self.reader.is_staff)),
-            Prefetch(
-                "evidence_files",
-                queryset=EvidenceFile.objects.all(),
-                to_attr=LISTED_RELATIONS["evidence_files"],
-            ),
-            Prefetch(
-                "cohorts", queryset=_cohorts_with_finding_ids(), to_attr=LISTED_RELATIONS["cohorts"]
-            ),
+            findings, Prefetch("report", queryset=_finding_reports(staff=self.reader.is_staff))
         )
+        for name, rows in (
+            ("evidence_files", EvidenceFile.objects.order_by()),
+            ("cohorts", _cohorts_with_finding_ids().order_by()),
+        ):
+            ids_attr = "evidence_file_ids" if name == "evidence_files" else "cohort_ids"
+            wanted = {pk for finding in findings for pk in getattr(finding, ids_attr)}
+            found = {row.pk: row for row in rows.filter(pk__in=wanted)} if wanted else {}
+            for finding in findings:
+                listed = [found[pk] for pk in getattr(finding, ids_attr) if pk in found]
+                setattr(finding, LISTED_RELATIONS[name], listed)
         return findings
+
+
+def _ids_in_order(rows):
+    """The ids of `rows` (a subquery on `OuterRef`), in their model's own order, as an array."""
+    return ArraySubquery(rows.order_by(*rows.model._meta.ordering).values("pk"))
 
 
 def _finding_reports(*, staff: bool):
