@@ -163,8 +163,7 @@ class FindingFilter(filters.FilterSet):
         return queryset.filter(ilo_indicators__contains=[value])
 
     def filter_published(self, queryset, name, value):
-        published = queryset.published()
-        return published if value else queryset.exclude(pk__in=published.values("pk"))
+        return queryset.published() if value else queryset.unpublished()
 
 
 FINDING_SERIALIZERS = {
