@@ -9,7 +9,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from drf_spectacular.utils import extend_schema_field
@@ -17,6 +17,7 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
+from core.api import FieldsBuiltOnce
 from suppliers.models import Factory
 
 from .models import (
@@ -152,6 +153,18 @@ class CohortFeeSerializer(serializers.ModelSerializer):
         return None if fee.rate is None else f"{fee.rate.units_per_euro:.6f}"
 
 
+class FindingIdsField(serializers.ManyRelatedField):
+    """A cohort's findings by id (`PrimaryKeyRelatedField(many=True)`), read off the cohort's
+    `finding_ids` when its queryset annotates them (the API's, `monitoring.api`: one array
+    per cohort instead of a query for the findings), else off the relation."""
+
+    def get_attribute(self, instance):
+        ids = getattr(instance, "finding_ids", None)
+        if ids is None:
+            return super().get_attribute(instance)
+        return [PKOnlyObject(pk) for pk in ids]
+
+
 class MigrantCohortSerializer(serializers.ModelSerializer):
     """A migrant cohort of a report: staff and the partner only, never affiliates."""
 
@@ -165,7 +178,9 @@ class MigrantCohortSerializer(serializers.ModelSerializer):
     corridor = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     route = serializers.CharField(read_only=True)
     workers = serializers.IntegerField(read_only=True)
-    findings = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    findings = FindingIdsField(
+        child_relation=serializers.PrimaryKeyRelatedField(read_only=True), read_only=True
+    )
     agencies = RecruitmentAgencySerializer(many=True, read_only=True)
     fees = CohortFeeSerializer(many=True, read_only=True)
     fees_per_worker_eur = serializers.DecimalField(
@@ -227,6 +242,12 @@ class ReportEventSerializer(serializers.ModelSerializer):
 
 # --- Findings -------------------------------------------------------------------------------
 
+# A finding's related rows the API's queryset fetches as plain lists (`Prefetch(to_attr=…)`,
+# monitoring/api.py), read by the shapes instead of the relation: Django's own prefetch gives
+# each finding a queryset per relation, which points back at the finding (its hints), so every
+# row of a page became garbage in reference cycles, freed only by the collector.
+LISTED_RELATIONS = {"evidence_files": "listed_evidence_files", "cohorts": "listed_cohorts"}
+
 FINDING_FACTS = [
     "id",
     "report",
@@ -249,8 +270,9 @@ FINDING_FACTS = [
 ]
 
 
-class AffiliateFindingSerializer(serializers.ModelSerializer):
-    """A published finding as an affiliate reads it."""
+class AffiliateFindingSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+    """A published finding as an affiliate reads it (its fields, and each shape's, built once
+    per process: `FieldsBuiltOnce`)."""
 
     withholds_small_counts = True  # `workers_affected` below min_reported_count(): null
 
@@ -291,9 +313,10 @@ class AffiliateFindingSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(IloIndicatorSerializer(many=True))
     def get_ilo_indicators(self, finding):
-        labels = dict(ForcedLabourIndicator.choices)
+        labels = _ilo_labels()
         return [
-            {"code": code, "label": str(labels.get(code, code))} for code in finding.ilo_indicators
+            {"code": code, "label": labels.get(code) or str(code)}
+            for code in finding.ilo_indicators
         ]
 
     def _withheld(self, finding) -> bool:
@@ -350,24 +373,31 @@ class AffiliateFindingSerializer(serializers.ModelSerializer):
             value = getattr(finding, name)
             row[name] = None if value is None else fields[name](value)
         for field in self._added_fields:  # as `Serializer.to_representation` does
+            listed = finding.__dict__.get(LISTED_RELATIONS.get(field.field_name, ""))
             try:
-                attribute = field.get_attribute(finding)
+                attribute = field.get_attribute(finding) if listed is None else listed
             except SkipField:
                 continue
             check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
             row[field.field_name] = None if check is None else field.to_representation(attribute)
         return row
 
-    @cached_property
+    @property
     def _added_fields(self) -> list:
+        return _once_per_class(self, "_added_fields_once", self._find_added_fields)
+
+    @property
+    def _published_fields(self) -> dict:
+        return _once_per_class(self, "_published_fields_once", self._find_published_fields)
+
+    def _find_added_fields(self) -> list:
         """The readable fields of a wider shape after the published facts, in its order."""
         shown = [field for field in self.fields.values() if not field.write_only]
         if [field.field_name for field in shown[: len(FINDING_FACTS)]] != FINDING_FACTS:
             raise ImproperlyConfigured(f"{type(self).__name__} must start with FINDING_FACTS")
         return shown[len(FINDING_FACTS) :]
 
-    @cached_property
-    def _published_fields(self) -> dict:
+    def _find_published_fields(self) -> dict:
         """Each value's `to_representation`, by its place in the shape."""
         fields = self.fields
         found = {name: fields[name].to_representation for name in _PLAIN_FACTS}
@@ -377,6 +407,30 @@ class AffiliateFindingSerializer(serializers.ModelSerializer):
             for name in names:
                 found[f"{nested}.{name}"] = fields[nested].fields[name].to_representation
         return found
+
+
+_ILO_LABELS: dict[str, dict[str, str]] = {}
+
+
+def _ilo_labels() -> dict[str, str]:
+    """The ILO indicators' labels in the active language, translated once per process."""
+    language = get_language()
+    labels = _ILO_LABELS.get(language)
+    if labels is None:
+        labels = {code: str(label) for code, label in ForcedLabourIndicator.choices}
+        _ILO_LABELS[language] = labels
+    return labels
+
+
+def _once_per_class(serializer, name: str, compute):
+    """What `compute()` finds in the shape's fields, kept on its class (the fields are the
+    class's: `FieldsBuiltOnce`)."""
+    cls = type(serializer)
+    found = cls.__dict__.get(name)
+    if found is None:
+        found = compute()
+        setattr(cls, name, found)
+    return found
 
 
 # The facts between `ilo_indicators` and `workers_affected`, in the shape's order.

@@ -69,3 +69,53 @@ def test_the_written_out_shape_equals_drfs(shape, language):
         assert fast[2]["workers_affected"] is None and "cohorts" not in fast[1]
     else:
         assert fast[2]["workers_affected"] == 3 and fast[1]["cohorts"][0]["id"] == cohort.pk
+
+
+def test_the_api_lists_files_and_cohorts_as_their_relations_do(client):
+    """Staff's and partners' pages read a finding's files and cohorts by the ids its row holds,
+    fetched once for the page (`FindingViewSet._with_relations`): the same rows, in the
+    relations' own order, as DRF's walk through the relations."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from monitoring.models import EvidenceFile
+    from tests.factories import FindingFactory, StaffFactory
+
+    first = published_finding()
+    second = FindingFactory(report=first.report)
+    other = published_finding()
+    now = timezone.now()
+    for finding, offsets in ((first, (2, 0, 1)), (other, (0,))):
+        for index, hours in enumerate(offsets):
+            EvidenceFile.objects.create(
+                report=finding.report,
+                finding=finding,
+                file=f"monitoring/evidence/{finding.pk}-{index}.jpg",
+                original_name=f"{index}.jpg",
+                content_type="image/jpeg",
+                size=10,
+                sha256="ab" * 32,
+                uploaded_by=finding.report.created_by,
+                uploaded_at=now - timedelta(hours=hours),
+            )
+    for destination in ("MY", "TH"):
+        cohort = MigrantCohort.objects.create(
+            report=first.report, origin_country="NP", destination_country=destination
+        )
+        cohort.findings.add(second, first)
+    client.force_login(StaffFactory())
+    rows = {row["id"]: row for row in client.get("/api/v1/findings/").json()["results"]}
+    for finding in (first, second, other):
+        generic = _generic(StaffFindingSerializer, Finding.objects.get(pk=finding.pk))
+        row = rows[finding.pk]
+        assert [f["id"] for f in row["evidence_files"]] == [
+            f["id"] for f in generic["evidence_files"]
+        ]
+        assert [c["id"] for c in row["cohorts"]] == [c["id"] for c in generic["cohorts"]]
+        assert [c["findings"] for c in row["cohorts"]] == [
+            c["findings"] for c in generic["cohorts"]
+        ]
+    assert len(rows[first.pk]["evidence_files"]) == 3 and len(rows[other.pk]["evidence_files"]) == 1
+    assert len(rows[first.pk]["cohorts"]) == 2
+    assert rows[first.pk]["cohorts"][0]["findings"] == sorted([first.pk, second.pk])
