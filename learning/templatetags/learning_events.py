@@ -7,7 +7,11 @@ from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
+
+from core.rows import text
+
+from ..models import EventAudience, EventKind, ResourceLanguage
 
 register = template.Library()
 
@@ -39,3 +43,76 @@ def event_when(event):
         shown_end,
         mark_safe(zone),  # noqa: S308 - the translation's two values are escaped just above
     )
+
+
+@register.simple_tag
+def event_cards(events) -> str:
+    """The cards of learning/events/list.html, written in Python: each kind's, language's and
+    audience's label translated once a page, not three times a card (the template's version
+    is kept, and compared, in tests/learning/test_list_rows.py). `events` come from the list's
+    queryset: `past`, `registered_count`, `waiting_count`, `my_status`, `my_rank` and `url`."""
+    labels = {
+        name: {value: text(label) for value, label in choices}
+        for name, choices in (
+            ("kind", EventKind.choices),
+            ("language", ResourceLanguage.choices),
+            ("audience", EventAudience.choices),
+        )
+    }
+    statuses = {
+        "registered": _badge(gettext("Registered")),
+        "attended": _badge(gettext("Attended")),
+        "absent": _badge(gettext("Absent")),
+    }
+    cancelled = f' · <span class="badge overdue">{text(gettext("Cancelled"))}</span>'
+    headings = {
+        True: f"<h2>{text(gettext('Past events'))}</h2>",
+        False: f"<h2>{text(gettext('Upcoming events'))}</h2>",
+    }
+    parts, past = [], None
+    for event in events:
+        if past is None or bool(event.past) != past:
+            if past is not None:
+                parts.append("</ul>")
+            past = bool(event.past)
+            parts.append(f'{headings[past]}<ul class="cards">')
+        shown = " · ".join(
+            labels[name].get(getattr(event, name)) or text(getattr(event, name))
+            for name in ("kind", "language", "audience")
+        )
+        if event.status == "cancelled":
+            shown += cancelled
+        places = ""
+        if not event.past and event.status == "scheduled":
+            places = f"<p>{_places(event)}</p>"
+        status = event.my_status
+        if status == "waiting":
+            waiting = gettext("Waiting list: number %(rank)s") % {"rank": text(event.my_rank)}
+            mine = f'<span class="badge">{waiting}</span>'
+        else:
+            mine = statuses.get(status, "")
+        parts.append(
+            f'<li class="card"><h3><a href="{text(event.url)}">{text(event.title)}</a></h3>'
+            f"<p>{event_when(event)}</p><p>{shown}</p>{places}{mine}</li>"
+        )
+    if past is not None:
+        parts.append("</ul>")
+    return mark_safe("\n".join(parts))  # noqa: S308 (every value escaped above)
+
+
+def _badge(label: str) -> str:
+    return f'<span class="badge">{text(label)}</span>'
+
+
+def _places(event) -> str:
+    if event.registered_count >= event.capacity:
+        return ngettext(
+            "Full; %(waiting)s person on the waiting list.",
+            "Full; %(waiting)s people on the waiting list.",
+            event.waiting_count,
+        ) % {"waiting": text(event.waiting_count)}
+    return ngettext(
+        "%(taken)s of %(places)s place taken.",
+        "%(taken)s of %(places)s places taken.",
+        event.capacity,
+    ) % {"taken": text(event.registered_count), "places": text(event.capacity)}

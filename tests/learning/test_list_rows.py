@@ -2,6 +2,7 @@
 learning/templatetags/learning_events.py and library_rows.py, learning/views/rows.py) write
 exactly the HTML of the templates they replace, and the lists keep their query budgets."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -142,3 +143,66 @@ def test_the_library_rows_are_written_as_the_template_wrote_them(language, query
         assert tag.render({**context, "resources": annotated}) == expected
     if query:
         assert "<mark>" in expected
+
+
+# learning/events/list.html's loop before `event_cards` wrote it.
+EVENT_CARDS_TEMPLATE = """{% load i18n %}{% for event in events %}
+    {% ifchanged event.past %}
+      {% if not forloop.first %}</ul>{% endif %}
+      <h2>{% if event.past %}{% translate "Past events" %}{% else %}{% translate "Upcoming events" %}{% endif %}</h2>
+      <ul class="cards">
+    {% endifchanged %}
+    <li class="card">
+      <h3><a href="{{ event.url }}">{{ event.title }}</a></h3>
+      <p>{% include "learning/events/includes/when.html" %}</p>
+      <p>{{ event.get_kind_display }} · {{ event.get_language_display }} · {{ event.get_audience_display }}
+        {% if event.status == "cancelled" %} · <span class="badge overdue">{% translate "Cancelled" %}</span>{% endif %}</p>
+      {% if not event.past and event.status == "scheduled" %}
+        <p>{% if event.registered_count >= event.capacity %}{% blocktranslate count waiting=event.waiting_count %}Full; {{ waiting }} person on the waiting list.{% plural %}Full; {{ waiting }} people on the waiting list.{% endblocktranslate %}{% else %}{% blocktranslate count places=event.capacity with taken=event.registered_count %}{{ taken }} of {{ places }} place taken.{% plural %}{{ taken }} of {{ places }} places taken.{% endblocktranslate %}{% endif %}</p>
+      {% endif %}
+      {% include "learning/events/includes/my_status.html" with status=event.my_status rank=event.my_rank %}
+    </li>
+    {% if forloop.last %}</ul>{% endif %}
+  {% endfor %}"""  # noqa: E501
+
+
+def _without_layout(html: str) -> str:
+    """HTML without the whitespace next to tags (the template's indentation)."""
+    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", html)).strip()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_event_cards_are_written_as_the_template_wrote_them(language):
+    def event(n, *, past, status="scheduled", registered=3, waiting=0, mine=None, rank=None):
+        built = EventFactory.build(
+            pk=n,
+            title=f"Webinar <{n}> & “fees”",
+            status=status,
+            capacity=5,
+            kind=["webinar", "training", "methodology"][n % 3],
+            language=["en", "fr", "sv"][n % 3],
+            audience=["affiliates", "partners", "both"][n % 3],
+        )
+        built.past, built.url = past, f"/learn/events/{n}/"
+        built.registered_count, built.waiting_count = registered, waiting
+        built.my_status, built.my_rank = mine, rank
+        return built
+
+    events = [
+        event(1, past=0, mine="registered"),
+        event(2, past=0, registered=5, waiting=1, mine="waiting", rank=1),
+        event(3, past=0, registered=5, waiting=4),
+        event(4, past=0, registered=1),
+        event(5, past=0, status="cancelled", mine="waiting", rank=2),
+        event(6, past=1, status="held", mine="attended"),
+        event(7, past=1, status="held", mine="absent"),
+        event(8, past=1, status="cancelled"),
+    ]
+    django = engines["django"]
+    with translation.override(language):
+        for shown in (events, events[:1], events[5:]):
+            before = django.from_string(EVENT_CARDS_TEMPLATE).render({"events": shown})
+            after = django.from_string("{% load learning_events %}{% event_cards events %}")
+            after = after.render({"events": shown})
+            assert _without_layout(after) == _without_layout(before)
+            assert "Webinar &lt;" in after
