@@ -58,9 +58,9 @@ class SharedRowsAPIMixin(ReleasesRowsMixin, AffiliateScopedAPIMixin):
     def paginated_count_cache(self) -> tuple[str, tuple] | None:
         """The capped count, kept in the read-model cache until the data change
         (core/readmodel.py), per reader (its kind, affiliate and partner) and query
-        parameters, the page's number aside. An affiliate's (its supply chain's published
-        rows) costs more than the page itself; staff's, 10,001 keys of an index, some 5 ms:
-        half the cost of a page's own rows."""
+        parameters, the page's number aside (findings, reports, and remediation's cases). An
+        affiliate's (its supply chain's published rows) costs more than the page itself;
+        staff's, 10,001 keys of an index, some 5 ms: half the cost of a page's own rows."""
         reader = self.reader
         params = sorted(
             (name, tuple(values))

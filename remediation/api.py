@@ -98,20 +98,6 @@ class CaseViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": self.today}
 
-    def paginated_count_cache(self) -> tuple[str, tuple] | None:
-        """Every reader's capped count kept in the read-model cache until the data change
-        (core/readmodel.py): staff's count walks 10,001 of the network's 50,000 cases, more
-        than the page's own query. Per reader (its kind, affiliate and organisation) and query
-        parameters, the page's number aside; exact, as the generation is."""
-        reader = self.reader
-        params = sorted(
-            (name, tuple(values))
-            for name, values in self.request.query_params.lists()
-            if name != "page"
-        )
-        owner = (reader.kind.value, getattr(reader.affiliate, "pk", None), reader.partner_id)
-        return f"{self.basename}.api.count", (*owner, *params)
-
     def get_queryset(self):
         if not hasattr(self, "reader"):
             return self.queryset
