@@ -75,7 +75,7 @@ def event_cards(events) -> str:
             if past is not None:
                 parts.append("</ul>")
             past = bool(event.past)
-            parts.append(f'{headings[past]}<ul class="cards">')
+            parts.append(f'{headings[past]}<ul class="cards" role="list">')
         shown = " · ".join(
             labels[name].get(getattr(event, name)) or text(getattr(event, name))
             for name in ("kind", "language", "audience")

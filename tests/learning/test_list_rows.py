@@ -150,7 +150,7 @@ EVENT_CARDS_TEMPLATE = """{% load i18n %}{% for event in events %}
     {% ifchanged event.past %}
       {% if not forloop.first %}</ul>{% endif %}
       <h2>{% if event.past %}{% translate "Past events" %}{% else %}{% translate "Upcoming events" %}{% endif %}</h2>
-      <ul class="cards">
+      <ul class="cards" role="list">
     {% endifchanged %}
     <li class="card">
       <h3><a href="{{ event.url }}">{{ event.title }}</a></h3>
