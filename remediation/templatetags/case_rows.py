@@ -1,7 +1,8 @@
 """The rows of the case tables (remediation/includes/case_table.html: staff's, an affiliate's
 and the lead partner's lists), written in Python: 50 rows through the template engine cost
 more than the page's query. Each value is shown as `{{ value }}` shows it (localised, escaped
-unless safe), each label translated once per page."""
+unless safe), each label translated once per page and written as `{% translate %}` writes
+it (unescaped: a literal is safe)."""
 
 from django import template
 from django.utils.safestring import mark_safe
@@ -24,12 +25,12 @@ def case_rows(cases, case_url: str, affiliate_slug: str = "") -> str:
     else:
         url_name, kwargs = "remediation:affiliate_case", {"affiliate_slug": affiliate_slug}
     affiliate = case_url == "affiliate"
-    fast_track = f' <span class="badge overdue">{text(_("Fast-track"))}</span>'
+    fast_track = f' <span class="badge overdue">{_("Fast-track")}</span>'
     hidden = (
         '<td><span aria-hidden="true">—</span><span class="visually-hidden">'
-        f"{text(_('Shown once your affiliate has joined'))}</span></td>"
+        f"{_('Shown once your affiliate has joined')}</span></td>"
     )
-    joined, not_joined = text(_("Joined")), text(_("Not joined"))
+    joined, not_joined = _("Joined"), _("Not joined")
     rows = []
     for case in cases:
         url = text(row_url(url_name, case.pk, **kwargs))
@@ -56,5 +57,5 @@ def case_rows(cases, case_url: str, affiliate_slug: str = "") -> str:
     """
         )
     if not rows:
-        return mark_safe(f'\n      <tr><td colspan="7">{text(_("No case."))}</td></tr>\n    ')  # noqa: S308
+        return mark_safe(f'\n      <tr><td colspan="7">{_("No case.")}</td></tr>\n    ')  # noqa: S308
     return mark_safe("".join(rows))  # noqa: S308 (every value escaped)
