@@ -223,3 +223,21 @@ def test_the_staff_rows_written_in_python_are_the_templates(language):
         after = staff_factory_rows(factories)
     assert after == before
     assert "Hanoi &lt;Boards&gt; &amp; &quot;Co&quot;" in after
+
+
+def test_the_ranking_counts_the_pending_reviews_as_they_change(client):
+    from suppliers.models import FactoryMatchReview
+
+    client.force_login(StaffFactory())
+    assert "possible duplicate" not in client.get("/staff/factories/").content.decode()
+    review = FactoryMatchReview.objects.create(
+        factory=FactoryFactory(), candidate=FactoryFactory(), score=0.5
+    )
+    assert "1 possible duplicate to review" in client.get("/staff/factories/").content.decode()
+    FactoryMatchReview.objects.create(
+        factory=FactoryFactory(), candidate=FactoryFactory(), score=0.5
+    )
+    assert "2 possible duplicates to review" in client.get("/staff/factories/").content.decode()
+    review.decision = FactoryMatchReview.Decision.DIFFERENT
+    review.save()
+    assert "1 possible duplicate to review" in client.get("/staff/factories/").content.decode()
