@@ -3,18 +3,76 @@ Python: 50 rows of eight cells through the template engine cost more than the re
 page. The markup is the one the templates wrote, each value shown as `{{ value }}` shows it
 (localised, escaped unless safe)."""
 
+from decimal import Decimal
+
+from babel.numbers import format_currency
 from django import template
+from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from core.amounts import money_eur
+from core.amounts import babel_locale
 from core.rows import row_url, text
+from suppliers.models import FactoryFunction, Sector
 
 register = template.Library()
+
+
+class _PageCells:
+    """The cells of one page of rows, each value written once a page: the labels of a sector,
+    a function and a country (each translated, then escaped), the counts and the amounts (each
+    localised and escaped, as `{{ value }}` writes them: a page repeats few of them)."""
+
+    def __init__(self):
+        self.sectors = {value: text(label) for value, label in Sector.choices}
+        self.functions = {value: text(label) for value, label in FactoryFunction.choices}
+        self.countries: dict[str, str] = {}
+        self.numbers: dict = {}
+        self.amounts: dict = {}
+        # Babel's locale parsed once a page (core.amounts.money parses it for each amount).
+        self.locale = babel_locale()
+        # Without grouping, Django writes an integer as str() does (numberformat.format).
+        self.plain_integers = not settings.USE_THOUSAND_SEPARATOR
+
+    def number(self, value) -> str:
+        if type(value) is int and self.plain_integers:
+            return str(value)
+        # Keyed by type too: 1, 1.0 and True are equal keys but not written alike.
+        key = (type(value), value)
+        cell = self.numbers.get(key)
+        if cell is None:
+            cell = self.numbers[key] = text(value)
+        return cell
+
+    def amount(self, value) -> str:
+        key = (type(value), value)
+        cell = self.amounts.get(key)
+        if cell is None:
+            # core.amounts.money_eur(value): a euro amount in the page's locale
+            cell = self.amounts[key] = text(
+                format_currency(Decimal(str(value)), "EUR", locale=self.locale)
+            )
+        return cell
+
+    def country(self, factory) -> str:
+        code = factory.country.code
+        cell = self.countries.get(code)
+        if cell is None:
+            cell = self.countries[code] = text(factory.country_name)
+        return cell
+
+    def sector(self, factory) -> str:
+        cell = self.sectors.get(factory.sector)
+        return text(factory.get_sector_display()) if cell is None else cell
+
+    def function(self, factory) -> str:
+        cell = self.functions.get(factory.function)
+        return text(factory.get_function_display()) if cell is None else cell
 
 
 @register.simple_tag
 def staff_factory_rows(factories) -> str:
     """The rows of suppliers/staff_factories.html."""
+    cells = _PageCells()
 
     def url(pk):
         return text(row_url("suppliers:staff_factory", pk))
@@ -24,13 +82,13 @@ def staff_factory_rows(factories) -> str:
             f"""
         <tr>
           <td><a href="{url(f.pk)}">{text(f.name)}</a></td>
-          <td>{text(f.country_name)}</td>
-          <td>{text(f.get_sector_display())}</td>
-          <td>{text(f.get_function_display())}</td>
-          <td class="num">{text(f.open_findings or 0)}</td>
-          <td class="num">{text(f.open_cases or 0)}</td>
-          <td>{text(f.affiliate_count or 0)}</td>
-          <td>{text(money_eur(f.combined_value_eur or 0))}</td>
+          <td>{cells.country(f)}</td>
+          <td>{cells.sector(f)}</td>
+          <td>{cells.function(f)}</td>
+          <td class="num">{cells.number(f.open_findings or 0)}</td>
+          <td class="num">{cells.number(f.open_cases or 0)}</td>
+          <td>{cells.number(f.affiliate_count or 0)}</td>
+          <td>{cells.amount(f.combined_value_eur or 0)}</td>
         </tr>
       """
             for f in factories

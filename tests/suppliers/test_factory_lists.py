@@ -169,3 +169,75 @@ def test_a_country_the_chain_does_not_hold_is_refused_as_before(client, northval
     page = client.get("/a/northvale/factories/", {"country": "FR"}).content.decode()
     assert "Select a valid choice. FR is not one of the available choices." in page
     assert "Hanoi Boards" not in page and "Ayutthaya Cables" not in page
+
+
+# suppliers/staff_factories.html's rows before suppliers/templatetags/factory_rows.py wrote them.
+STAFF_ROWS_TEMPLATE = """{% load i18n humanize %}{% for f in factories %}
+        <tr>
+          <td><a href="{% url 'suppliers:staff_factory' pk=f.pk %}">{{ f.name }}</a></td>
+          <td>{{ f.country_name }}</td>
+          <td>{{ f.get_sector_display }}</td>
+          <td>{{ f.get_function_display }}</td>
+          <td class="num">{{ f.open_findings|default:0 }}</td>
+          <td class="num">{{ f.open_cases|default:0 }}</td>
+          <td>{{ f.affiliate_count|default:0 }}</td>
+          <td>{{ f.combined_value_eur|default:0|money_eur }}</td>
+        </tr>
+      {% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_staff_rows_written_in_python_are_the_templates(language):
+    from decimal import Decimal
+
+    from django.template import engines
+    from django.utils import translation
+
+    from suppliers.models import Factory, FactoryFunction, Sector
+    from suppliers.templatetags.factory_rows import staff_factory_rows
+
+    rows = [
+        # name, country, sector, function, open findings, open cases, affiliates, value
+        ('Hanoi <Boards> & "Co"', "VN", Sector.ICT, FactoryFunction.choices[0][0],
+         2, 1, 3, Decimal("3598123.45")),
+        ("Ayutthaya Cables", "TH", "not-a-sector", "not-a-function", None, None, None, None),
+        ("Côte Assemblage", "CI", Sector.choices[-1][0], FactoryFunction.choices[-1][0],
+         0, 0, 1, Decimal("0")),
+        ("Shenzhen One", "CN", Sector.ICT, FactoryFunction.choices[0][0],
+         2, 1, 3, Decimal("3598123.45")),
+        ("Shenzhen Two", "CN", Sector.ICT, FactoryFunction.choices[0][0],
+         1234, 5, 12, Decimal("1234567.5")),
+    ]  # fmt: skip
+    factories = []
+    for pk, (name, country, sector, function, findings, cases, count, value) in enumerate(
+        rows, start=7
+    ):
+        factory = Factory(
+            pk=pk, name=name, country=country, sector=sector, function=function,
+            affiliate_count=count, combined_value_eur=value,
+        )  # fmt: skip
+        factory.open_findings, factory.open_cases = findings, cases
+        factories.append(factory)
+    with translation.override(language):
+        before = engines["django"].from_string(STAFF_ROWS_TEMPLATE).render({"factories": factories})
+        after = staff_factory_rows(factories)
+    assert after == before
+    assert "Hanoi &lt;Boards&gt; &amp; &quot;Co&quot;" in after
+
+
+def test_the_ranking_counts_the_pending_reviews_as_they_change(client):
+    from suppliers.models import FactoryMatchReview
+
+    client.force_login(StaffFactory())
+    assert "possible duplicate" not in client.get("/staff/factories/").content.decode()
+    review = FactoryMatchReview.objects.create(
+        factory=FactoryFactory(), candidate=FactoryFactory(), score=0.5
+    )
+    assert "1 possible duplicate to review" in client.get("/staff/factories/").content.decode()
+    FactoryMatchReview.objects.create(
+        factory=FactoryFactory(), candidate=FactoryFactory(), score=0.5
+    )
+    assert "2 possible duplicates to review" in client.get("/staff/factories/").content.decode()
+    review.decision = FactoryMatchReview.Decision.DIFFERENT
+    review.save()
+    assert "1 possible duplicate to review" in client.get("/staff/factories/").content.decode()
