@@ -22,7 +22,12 @@ DEFAULT_LOCALE = "en_GB"
 
 def babel_locale(language: str | None = None) -> Locale:
     """Babel's locale for a Django language code (the active language when None)."""
-    code = (language or translation.get_language() or "en").replace("-", "_")
+    return _parsed_locale((language or translation.get_language() or "en").replace("-", "_"))
+
+
+@lru_cache(maxsize=64)
+def _parsed_locale(code: str) -> Locale:
+    # Parsed once per language: a list of 50 amounts parsed it 50 times.
     try:
         return Locale.parse(LOCALES.get(code.split("_")[0], code))
     except (UnknownLocaleError, ValueError):

@@ -3,14 +3,11 @@ Python: 50 rows of eight cells through the template engine cost more than the re
 page. The markup is the one the templates wrote, each value shown as `{{ value }}` shows it
 (localised, escaped unless safe)."""
 
-from decimal import Decimal
-
-from babel.numbers import format_currency
 from django import template
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from core.amounts import babel_locale
+from core.amounts import money_eur
 from core.rows import row_url, text
 from suppliers.models import FactoryFunction, Sector
 
@@ -28,8 +25,6 @@ class _PageCells:
         self.countries: dict[str, str] = {}
         self.numbers: dict = {}
         self.amounts: dict = {}
-        # Babel's locale parsed once a page (core.amounts.money parses it for each amount).
-        self.locale = babel_locale()
         # Without grouping, Django writes an integer as str() does (numberformat.format).
         self.plain_integers = not settings.USE_THOUSAND_SEPARATOR
 
@@ -47,10 +42,7 @@ class _PageCells:
         key = (type(value), value)
         cell = self.amounts.get(key)
         if cell is None:
-            # core.amounts.money_eur(value): a euro amount in the page's locale
-            cell = self.amounts[key] = text(
-                format_currency(Decimal(str(value)), "EUR", locale=self.locale)
-            )
+            cell = self.amounts[key] = text(money_eur(value))
         return cell
 
     def country(self, factory) -> str:
