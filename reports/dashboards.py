@@ -21,6 +21,7 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -485,7 +486,36 @@ def _affiliate_figures(reader, today: date) -> dict:
         factory_url="affiliate",
         affiliate=reader.affiliate,
     )
+    # The remediation section, rendered once with the rows it lists: they are plain values of
+    # these figures already, kept under the same tenant, language and day.
+    from django.template.loader import render_to_string
+
+    figures["html"]["remediation_html"] = render_to_string(
+        "remediation/includes/affiliate_dashboard.html",
+        {"r": figures["remediation"], "affiliate": reader.affiliate},
+    )
     return figures
+
+
+def member_counts(affiliate) -> dict:
+    """The affiliate's members and its invitations still open, counted in one query (live:
+    they are not figures of the read-model cache)."""
+    from django.db.models.functions import Coalesce
+
+    from affiliates.models import Affiliate, Invitation, Membership
+
+    def count(queryset):
+        rows = queryset.filter(affiliate=OuterRef("pk")).order_by().values("affiliate")
+        return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+    return (
+        Affiliate.objects.filter(pk=affiliate.pk)
+        .values(
+            member_count=count(Membership.objects.all()),
+            pending_invitations=count(Invitation.objects.pending()),
+        )
+        .get()
+    )
 
 
 def affiliate_dashboard(reader, today: date | None = None) -> dict:
@@ -493,7 +523,9 @@ def affiliate_dashboard(reader, today: date | None = None) -> dict:
     from core import readmodel
 
     today = today or timezone.localdate()
-    parts = (str(reader.kind), reader.affiliate.pk, get_language(), today.isoformat())
+    # The last part is the shape of the cached figures: entries of an older shape (without
+    # the remediation section's HTML) are never read.
+    parts = (str(reader.kind), reader.affiliate.pk, get_language(), today.isoformat(), 2)
     figures = readmodel.cached(
         "dashboard-affiliate", parts, lambda: _affiliate_figures(reader, today)
     )

@@ -12,7 +12,6 @@ from django.views.generic import DetailView, TemplateView
 from django_scopes import scopes_disabled
 
 from affiliates.mixins import AffiliateViewMixin, StaffRequiredMixin
-from affiliates.models import Invitation, Membership
 from affiliates.tenancy import log_denied
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
@@ -33,8 +32,7 @@ class AffiliateDashboardView(AffiliateViewMixin, TemplateView):
         from . import dashboards
 
         context = super().get_context_data(**kwargs)
-        context["member_count"] = Membership.objects.count()
-        context["pending_invitations"] = Invitation.objects.pending().count()
+        context.update(dashboards.member_counts(self.affiliate))
         context.update(dashboards.affiliate_dashboard(self.reader))
         return context
 

@@ -317,3 +317,61 @@ def test_company_home_leads_with_what_the_company_must_act_on(client):
     chart = response.context["home_sections"][0].context
     assert [count for _label, count in chart["rows"]] == [1, 1, 1, 1, 1, 0]
     assert "What your company must act on" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_remediation_section_kept_with_the_figures_is_the_templates(
+    client, settings, northvale, northvale_officer, language
+):
+    """The affiliate dashboard's remediation section is rendered once with the figures it
+    lists (reports.dashboards) and kept with them: it is the include's HTML, in either
+    language, served from the cache as when computed."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    settings.EW_READMODEL_CACHE = True
+    today = timezone.localdate()
+    with scopes_disabled():
+        plant = FactoryFactory(name="Plant R")
+        case = joined_case(northvale, factory=plant)
+        for days in (3, 40):
+            RemediationActionFactory(case=case, due_date=today - timedelta(days=days))
+    northvale_officer.language = language
+    northvale_officer.save(update_fields=["language"])
+    client.force_login(northvale_officer)
+    bodies = []
+    for _ in range(2):  # computed, then read from the cache
+        response = client.get(dashboard(northvale))
+        assert response.status_code == 200
+        bodies.append(response)
+    for response in bodies:
+        context = response.context
+        assert context["remediation"]["cases"]
+        with translation.override(language):
+            expected = render_to_string(
+                "remediation/includes/affiliate_dashboard.html",
+                {"r": context["remediation"], "affiliate": northvale},
+            )
+        assert str(context["remediation_html"]) == expected
+        assert expected in response.content.decode()
+        assert case.reference in expected
+    if language == "fr":
+        assert "Dossiers de remédiation" in expected
+
+
+def test_the_dashboard_counts_the_affiliates_members_and_open_invitations_only(
+    client, northvale, southport, northvale_officer
+):
+    from tests.factories import InvitationFactory, member
+
+    with scopes_disabled():
+        member(northvale)
+        member(southport)
+        InvitationFactory(affiliate=northvale)
+        InvitationFactory(affiliate=northvale, revoked_at=timezone.now())
+        InvitationFactory(affiliate=southport)
+        members = northvale.memberships.count()
+    client.force_login(northvale_officer)
+    context = client.get(dashboard(northvale)).context
+    assert context["member_count"] == members
+    assert context["pending_invitations"] == 1
