@@ -72,29 +72,6 @@ class StrictBooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
-class FieldsBuiltOnce:
-    """For a read-only serializer (put it first among the bases): its fields are built and
-    bound once per process instead of once per request. DRF builds a serializer's fields on
-    every instance (a deep copy of the declared fields, a ModelSerializer's introspection of
-    its model, the binding), some 10% of an API page of 50 rows with nested shapes.
-
-    The fields are bound to a template instance without context, so a field must not read
-    `context` (the request) to represent a value: true of the model, choice, date, number,
-    list, primary-key and slug fields; not of hyperlinked or file fields, which must not be
-    used in such a serializer. `SerializerMethodField`s run on the template instance.
-    """
-
-    @property
-    def fields(self):
-        cls = type(self)
-        fields = cls.__dict__.get("_fields_built_once")
-        if fields is None:
-            template = cls(context={})
-            fields = serializers.Serializer.fields.func(template)
-            cls._fields_built_once = fields
-        return fields
-
-
 class ReleasesRowsMixin:
     """For a list viewset (before the viewset's class among the bases): once a page is
     serialised, the view lets its rows go. DRF's request and view point at each other (a

@@ -17,7 +17,7 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
-from core.api import FieldsBuiltOnce
+from core.serializers import FieldsBuiltOnce
 from suppliers.models import Factory
 
 from .models import (

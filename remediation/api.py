@@ -104,7 +104,7 @@ class CaseViewSet(SharedRowsAPIMixin, viewsets.ReadOnlyModelViewSet):
         reader = self.reader
         today = self.today
         # What a case shows of its factory, lead partner and users is read with it as plain
-        # columns (`<relation>_<field>`, `remediation.serializers.PlainColumns`), not as model
+        # columns (`<relation>_<field>`, `core.serializers.PlainColumns`), not as model
         # instances joined to each row.
         rows = (
             RemediationCase.objects.visible_to(reader)

@@ -1,7 +1,7 @@
 """Supply-chain API: shared rows through `visible_to`, tenant rows through the scope."""
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -144,8 +144,13 @@ class DisclosureViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Disclosure.objects.select_related("contract")
-            .with_line_count()
+            Disclosure.objects.with_line_count()
+            # A subquery rather than a join: the page's count then reads the disclosures only.
+            .annotate(
+                contract_reference=Subquery(
+                    Contract.objects.filter(pk=OuterRef("contract_id")).values("reference")
+                )
+            )
             .order_by("due_date", "pk")
         )
 

@@ -3,6 +3,8 @@ from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import PlainColumns
+
 from .models import Contract, Disclosure, DisclosureLine, DisclosureUpload, Factory, Supplier
 
 
@@ -83,8 +85,11 @@ class DisclosureLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DisclosureSerializer(serializers.ModelSerializer):
-    contract_reference = serializers.CharField(source="contract.reference", read_only=True)
+class DisclosureSerializer(PlainColumns, serializers.ModelSerializer):
+    """A disclosure; its rows carry `line_count` and `contract_reference` as annotations
+    (`suppliers.api.DisclosureViewSet`), so a page builds no contract."""
+
+    contract_reference = serializers.CharField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     line_count = serializers.IntegerField(read_only=True)
 
