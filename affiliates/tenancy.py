@@ -18,6 +18,7 @@ import logging
 from contextlib import ExitStack, contextmanager
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
@@ -155,6 +156,31 @@ class ReaderAPIMixin:
 
     def resolve_reader(self, request) -> Reader:
         return Reader.of(request.user)
+
+
+class CachedCountAPIMixin:
+    """For an API list whose count costs more than its page (a large affiliate's supply
+    chain, staff's whole registry): the capped count is kept in the read-model cache until
+    the data change (core/readmodel.py, `CappedPageNumberPagination`), per reader (its
+    kind, affiliate, role, partner and company), day (a filter such as `overdue` reads the
+    date) and query parameters, the page's number aside."""
+
+    def paginated_count_cache(self) -> tuple[str, tuple] | None:
+        reader = self.reader
+        params = sorted(
+            (name, tuple(values))
+            for name, values in self.request.query_params.lists()
+            if name != "page"
+        )
+        owner = (
+            reader.kind.value,
+            getattr(reader.affiliate, "pk", None),
+            getattr(reader.membership, "role", None),
+            reader.partner_id,
+            reader.company_id,
+            str(getattr(self, "today", None) or timezone.localdate()),  # the view's day, if any
+        )
+        return f"{self.basename}.api.count", (*owner, *params)
 
 
 class AffiliateScopedAPIMixin(ReaderAPIMixin):

@@ -18,7 +18,7 @@ from django_filters import rest_framework as filters
 from rest_framework import viewsets
 
 from affiliates.reader import ReaderKind
-from affiliates.tenancy import AffiliateScopedAPIMixin
+from affiliates.tenancy import AffiliateScopedAPIMixin, CachedCountAPIMixin
 from core.api import ReleasesRowsMixin, StrictBooleanFilter, audience_schema
 
 from .cohorts import journey_order
@@ -42,7 +42,7 @@ from .serializers import (
 )
 
 
-class SharedRowsAPIMixin(ReleasesRowsMixin, AffiliateScopedAPIMixin):
+class SharedRowsAPIMixin(ReleasesRowsMixin, CachedCountAPIMixin, AffiliateScopedAPIMixin):
     """Rows several audiences read: staff and partner members read without an affiliate,
     affiliate members as their affiliate (404 without one). The rows come from
     `visible_to(self.reader)`; `serializer_classes` gives each kind of reader its shape."""
@@ -54,21 +54,6 @@ class SharedRowsAPIMixin(ReleasesRowsMixin, AffiliateScopedAPIMixin):
         # Schema generation runs no request: it documents the staff shape.
         reader = getattr(self, "reader", None)
         return self.serializer_classes[reader.kind if reader else ReaderKind.STAFF]
-
-    def paginated_count_cache(self) -> tuple[str, tuple] | None:
-        """The capped count, kept in the read-model cache until the data change
-        (core/readmodel.py), per reader (its kind, affiliate and partner) and query
-        parameters, the page's number aside (findings, reports, and remediation's cases). An
-        affiliate's (its supply chain's published rows) costs more than the page itself;
-        staff's, 10,001 keys of an index, some 5 ms: half the cost of a page's own rows."""
-        reader = self.reader
-        params = sorted(
-            (name, tuple(values))
-            for name, values in self.request.query_params.lists()
-            if name != "page"
-        )
-        owner = (reader.kind.value, getattr(reader.affiliate, "pk", None), reader.partner_id)
-        return f"{self.basename}.api.count", (*owner, *params)
 
 
 def _audience_schema(component_name: str, classes: dict[ReaderKind, type]):

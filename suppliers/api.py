@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from affiliates.models import Membership
 from affiliates.reader import ReaderKind
-from affiliates.tenancy import AffiliateScopedAPIMixin, log_denied
+from affiliates.tenancy import AffiliateScopedAPIMixin, CachedCountAPIMixin, log_denied
 from core.api import StrictBooleanFilter, audience_schema
 
 from . import contracts as services
@@ -95,7 +95,7 @@ class FactoryFilter(filters.FilterSet):
 
 
 @audience_schema("FactoryByAudience", [StaffFactorySerializer, FactorySerializer])
-class FactoryViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
+class FactoryViewSet(CachedCountAPIMixin, AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Production sites: staff see all with leverage; an affiliate those in its chain (the
     `FactoryByAudience` variants: staff, affiliate)."""
 
@@ -135,7 +135,9 @@ class DisclosureFilter(filters.FilterSet):
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
-class DisclosureViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
+class DisclosureViewSet(
+    CachedCountAPIMixin, AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet
+):
     """The caller's affiliate's disclosures."""
 
     serializer_class = DisclosureSerializer

@@ -26,7 +26,7 @@ class SupplierSerializer(CountryFieldMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FactorySerializer(serializers.ModelSerializer):
+class FactorySerializer(PlainColumns, serializers.ModelSerializer):
     other_affiliates = serializers.SerializerMethodField(
         help_text="How many other affiliates have this site in their supply chain."
     )
