@@ -65,7 +65,7 @@ class SupplierFilter(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(legal_name__icontains=value))
 
 
-class SupplierViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
+class SupplierViewSet(CachedCountAPIMixin, AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Companies: staff see the registry; an affiliate its contractors and the companies
     sourcing from the sites in its supply chain."""
 
@@ -168,7 +168,9 @@ class DisclosureLineFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class DisclosureLineViewSet(AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
+class DisclosureLineViewSet(
+    CachedCountAPIMixin, AffiliateScopedAPIMixin, viewsets.ReadOnlyModelViewSet
+):
     """Lines of the caller's affiliate's disclosures; filter with `?disclosure=<id>`."""
 
     serializer_class = DisclosureLineSerializer
@@ -288,6 +290,7 @@ CONTRACT_FILTERS = [
     ),
 )
 class ContractViewSet(
+    CachedCountAPIMixin,
     AffiliateScopedAPIMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -69,7 +69,7 @@ class StaffFactorySerializer(FactorySerializer):
         read_only_fields = fields
 
 
-class DisclosureLineSerializer(serializers.ModelSerializer):
+class DisclosureLineSerializer(PlainColumns, serializers.ModelSerializer):
     class Meta:
         model = DisclosureLine
         fields = [

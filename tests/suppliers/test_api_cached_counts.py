@@ -74,3 +74,23 @@ def test_a_cached_disclosure_count_is_renewed_by_a_write(client, northvale, nort
     with scopes_disabled():
         DisclosureFactory(contract__affiliate=northvale)
     assert listed(client, "disclosure-list")[0] == 3
+
+
+def test_cached_counts_of_contracts_companies_and_lines_are_renewed_by_a_write(
+    client, northvale, northvale_officer, southport, southport_officer
+):
+    with scopes_disabled():
+        in_supply_chain(northvale, FactoryFactory())
+        in_supply_chain(southport, FactoryFactory())
+    client.force_login(northvale_officer)
+    lists = ("contract-list", "supplier-list", "disclosureline-list")
+    before = {name: listed(client, name)[0] for name in lists}
+    assert before == {name: listed(client, name)[0] for name in lists}
+
+    with scopes_disabled():
+        in_supply_chain(northvale, FactoryFactory())  # a contract, its contractor, a line
+    assert {name: listed(client, name)[0] for name in lists} == {
+        name: count + 1 for name, count in before.items()
+    }
+    client.force_login(southport_officer)
+    assert {name: listed(client, name)[0] for name in lists} == dict.fromkeys(lists, 1)

@@ -10,7 +10,12 @@ from rest_framework import serializers
 
 from suppliers.api import DisclosureViewSet
 from suppliers.models import Factory
-from suppliers.serializers import DisclosureSerializer, FactorySerializer, StaffFactorySerializer
+from suppliers.serializers import (
+    DisclosureLineSerializer,
+    DisclosureSerializer,
+    FactorySerializer,
+    StaffFactorySerializer,
+)
 from tests.factories import (
     ContractFactory,
     DisclosureFactory,
@@ -69,4 +74,22 @@ def test_the_disclosure_shape_equals_drfs(language, northvale):
         for row in rows:
             assert DisclosureSerializer().to_representation(row) == _generic(
                 DisclosureSerializer(), row
+            )
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_disclosure_line_shape_equals_drfs(language, northvale):
+    with scopes_disabled():
+        lines = [
+            DisclosureLineFactory(disclosure__contract__affiliate=northvale, tier=2),
+            DisclosureLineFactory(
+                disclosure__contract__affiliate=northvale,
+                site_name="Nhà máy Bắc Ninh",
+                country="VN",
+            ),
+        ]
+    with override(language):
+        for line in lines:
+            assert DisclosureLineSerializer().to_representation(line) == _generic(
+                DisclosureLineSerializer(), line
             )
