@@ -375,3 +375,49 @@ def test_the_dashboard_counts_the_affiliates_members_and_open_invitations_only(
     context = client.get(dashboard(northvale)).context
     assert context["member_count"] == members
     assert context["pending_invitations"] == 1
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_latest_findings_are_the_three_newest_cards_of_the_findings_include(
+    client, northvale, northvale_officer, language
+):
+    """The dashboard's latest findings are written by `finding_cards` (monitoring/
+    templatetags/finding_cards.py): the include's markup, with the factory and its link."""
+    import re
+
+    from django.template import engines
+    from django.utils import translation
+
+    def normalised(html: str) -> str:
+        return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+    with scopes_disabled():
+        plant = FactoryFactory(name="Plant L")
+        in_supply_chain(northvale, plant)
+        now = timezone.now()
+        findings = []
+        for days in (4, 1, 3, 2):
+            finding = published_finding(plant)
+            Finding.objects.filter(pk=finding.pk).update(published_at=now - timedelta(days=days))
+            findings.append(finding)
+    northvale_officer.language = language
+    northvale_officer.save(update_fields=["language"])
+    client.force_login(northvale_officer)
+
+    response = client.get(dashboard(northvale))
+
+    shown = response.context["latest_findings"]
+    assert [f.pk for f in shown] == [findings[1].pk, findings[3].pk, findings[2].pk]
+    include = engines["django"].from_string(
+        '{% for finding in findings %}{% include "monitoring/includes/published_finding.html"'
+        " with show_factory=True %}{% endfor %}"
+    )
+    with translation.override(language):
+        expected = include.render({"findings": shown, "affiliate": northvale})
+    section = re.search(
+        r'<section aria-labelledby="latest-findings-heading">.*?</h2>(.*?)</section>',
+        response.content.decode(),
+        re.S,
+    )
+    assert normalised(section.group(1)) == normalised(expected)
+    assert plant.name in expected
