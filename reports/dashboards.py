@@ -434,8 +434,8 @@ def _rendered(charts: dict, order: tuple[str, ...], **map_context) -> dict:
 
 def _affiliate_figures(reader, today: date) -> dict:
     """Everything an affiliate's dashboard shows of the data, as plain values: the charts,
-    the counts, the remediation rows it lists, the ids of the latest findings (read again
-    for their cards)."""
+    the counts, the remediation rows it lists, and the HTML of its charts, of its latest
+    findings' cards and of its remediation section."""
     from remediation.models import RemediationAction
     from remediation.selectors import affiliate_dashboard as remediation
     from suppliers.models import Contract, Disclosure, Factory
@@ -477,7 +477,6 @@ def _affiliate_figures(reader, today: date) -> dict:
             "factory_count": factory_count,
             "finding_count": finding_count,
         },
-        "latest_finding_ids": latest,
         "remediation": remediation(reader, today),
     }
     figures["html"] = _rendered(
@@ -485,6 +484,16 @@ def _affiliate_figures(reader, today: date) -> dict:
         ("overdue_actions", "disclosures_by_state", "findings_by_severity", "findings_by_category"),
         factory_url="affiliate",
         affiliate=reader.affiliate,
+    )
+    # The latest findings' cards, written once with the figures (a card shows the finding,
+    # its report's factory and the companies' published answers: domain data, whose change
+    # renews the cache), not read and written again on each view.
+    from monitoring.templatetags.finding_cards import finding_cards
+
+    figures["html"]["latest_findings_html"] = finding_cards(
+        _in_order(Finding.objects.visible_to(reader).with_display_relations(), latest),
+        show_factory=True,
+        affiliate_slug=reader.affiliate.slug,
     )
     # The remediation section, rendered once with the rows it lists: they are plain values of
     # these figures already, kept under the same tenant, language and day.
@@ -524,8 +533,8 @@ def affiliate_dashboard(reader, today: date | None = None) -> dict:
 
     today = today or timezone.localdate()
     # The last part is the shape of the cached figures: entries of an older shape (without
-    # the remediation section's HTML) are never read.
-    parts = (str(reader.kind), reader.affiliate.pk, get_language(), today.isoformat(), 2)
+    # the latest findings' cards) are never read.
+    parts = (str(reader.kind), reader.affiliate.pk, get_language(), today.isoformat(), 3)
     figures = readmodel.cached(
         "dashboard-affiliate", parts, lambda: _affiliate_figures(reader, today)
     )
@@ -534,10 +543,6 @@ def affiliate_dashboard(reader, today: date | None = None) -> dict:
         **figures["charts"],
         **figures["counts"],
         **figures["html"],
-        "latest_findings": _in_order(
-            Finding.objects.visible_to(reader).with_display_relations(),
-            figures["latest_finding_ids"],
-        ),
         "remediation": figures["remediation"],
     }
 
