@@ -105,10 +105,13 @@ class FindingQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")[:count]
 
     def with_display_relations(self):
-        """What a finding's card shows, fetched in a fixed number of queries."""
-        return self.select_related(
-            "standard", "sub_standard", "report__factory"
-        ).with_published_replies()
+        """What a finding's card shows, fetched in a fixed number of queries; not what it never
+        shows to anyone (the confidential texts: neither read nor decrypted)."""
+        return (
+            self.select_related("standard", "sub_standard", "report__factory")
+            .defer("confidential_text", "evidence_summary", "report__summary")
+            .with_published_replies()
+        )
 
     def with_published_replies(self):
         """Each finding's `published_replies`: the companies' answers affiliates may read (one
