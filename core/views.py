@@ -6,6 +6,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect
 from django.views import generic
 
+from . import readmodel
 from .errors import DomainError
 from .pagination import CappedPaginationMixin
 
@@ -13,7 +14,13 @@ from .pagination import CappedPaginationMixin
 class ListView(CappedPaginationMixin, generic.ListView):
     """Every list page of the platform: Django's `ListView` paged by `CappedPaginator` (counts
     that stop at a limit, deep pages read from the nearer end, `page=last`; core/pagination.py).
+    Its GET writes nothing, so the entries it reads from the read-model cache (the capped
+    count, the filters' choices) read one generation token (`readmodel.one_generation`).
     """
+
+    def get(self, request, *args, **kwargs):
+        with readmodel.one_generation():
+            return super().get(request, *args, **kwargs)
 
 
 def show_domain_error(
