@@ -17,7 +17,7 @@ from django.views.generic import DetailView
 from affiliates.mixins import ReaderMixin
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
-from core.filters import counted_choices, list_counts
+from core.filters import counted_choices, rows_and_counts
 from core.uploads import file_download
 from core.views import ListView, show_domain_error
 
@@ -50,10 +50,12 @@ class EventListView(ExportMixin, ReaderMixin, ListView):
     def get_queryset(self):
         self.filters = EventFilterForm(self.request.GET or None)
         visible = Event.objects.visible_to(self.reader)
-        counts = list_counts(visible, "kind", "language")  # both filters from one query
-        if counts is None:
+        # Both filters from one query, which reads every visible event: the count of the list
+        # shown unfiltered too.
+        counted = rows_and_counts(visible, "kind", "language")
+        if counted is None:
             self.filters.counts_capped = True
-        kinds, languages = counts or (None, None)
+        total, (kinds, languages) = counted or (None, (None, None))
         for name, present, choices, empty in (
             ("kind", kinds, EventKind.choices, _("Any kind")),
             ("language", languages, ResourceLanguage.choices, _("Any language")),
@@ -82,6 +84,8 @@ class EventListView(ExportMixin, ReaderMixin, ListView):
             events = events.filter(language=data["language"])
         if data.get("mine"):
             events = events.filter(my_status__isnull=False)
+        if not any(data.get(name) for name in ("when", "kind", "language", "mine")):
+            self.known_count = total
         return events.order_by(
             "past",
             Case(When(ends_at__gt=now, then=F("starts_at"))).asc(nulls_last=True),
