@@ -6,7 +6,7 @@ from collections import Counter
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import QuickSelect
+from core.forms import QuickCheckbox, QuickSelect, QuickTextInput
 
 from ..models import FollowMode, Resource, Topic
 from ..services.community import BODY_MAX, TITLE_MAX
@@ -68,9 +68,13 @@ class ThreadFilterForm(forms.Form):
     """The threads list: a title search, the topics that have threads (with counts), and the
     threads waiting for an answer."""
 
-    q = forms.CharField(label=_("Title contains"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Title contains"), required=False, max_length=200, widget=QuickTextInput
+    )
     topic = forms.ChoiceField(label=_("Topic"), required=False, widget=QuickSelect)
-    waiting = forms.BooleanField(label=_("Waiting for an answer"), required=False)
+    waiting = forms.BooleanField(
+        label=_("Waiting for an answer"), required=False, widget=QuickCheckbox
+    )
 
     def __init__(self, *args, threads, **kwargs):
         super().__init__(*args, **kwargs)
