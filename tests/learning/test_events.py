@@ -549,3 +549,34 @@ def test_the_registrations_list_stays_within_budget(
         RegistrationFactory(event=event, user=member(northvale))
     with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
+
+
+def test_the_unfiltered_list_is_counted_by_its_filters_query(
+    client, northvale, northvale_officer, settings
+):
+    """The kind and language filters read every visible event (core.filters.rows_and_counts):
+    the list shown unfiltered takes its count from them, exactly, with no count query; a
+    filtered list, or one over the filters' limit, is counted by the paginator."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(23):
+        EventFactory(title=f"Webinar {n}", kind=EventKind.METHODOLOGY if n < 3 else "webinar")
+    EventFactory(title="For partners", audience=EventAudience.PARTNERS)
+    client.force_login(northvale_officer)
+
+    def read(url):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        counted = [q for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+        return page, len(counted)
+
+    page, counted = read("/learn/events/")
+    assert "Page 1 of 2" in page and counted == 0
+    page, counted = read("/learn/events/?page=2")
+    assert page.count('class="card"') == 3 and counted == 0
+    page, counted = read(f"/learn/events/?kind={EventKind.METHODOLOGY}")
+    assert page.count('class="card"') == 3 and "Page 1 of" not in page and counted == 1
+    settings.EW_FILTER_COUNT_LIMIT = 10
+    page, counted = read("/learn/events/")
+    assert "Page 1 of 2" in page and counted == 1
