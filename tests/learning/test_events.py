@@ -580,3 +580,26 @@ def test_the_unfiltered_list_is_counted_by_its_filters_query(
     settings.EW_FILTER_COUNT_LIMIT = 10
     page, counted = read("/learn/events/")
     assert "Page 1 of 2" in page and counted == 1
+
+
+def test_the_list_shows_each_waiting_place_from_one_query(
+    client, northvale, django_assert_max_num_queries
+):
+    """learning.views.events._set_my_ranks: the reader's place on each waiting list of the
+    page, read once after the page (not per event)."""
+    officer = member(northvale)
+    first, second, held = (EventFactory(capacity=1, title=f"Event {n}") for n in range(3))
+    for event in (first, second):
+        services.registration_create(event=event, user=member(northvale))
+    services.registration_create(event=second, user=member(northvale))  # second: one ahead
+    for event in (first, second, held):
+        services.registration_create(event=event, user=officer)
+    client.force_login(officer)
+    client.get(reverse("learning:events"))
+    with django_assert_max_num_queries(12):
+        listing = client.get(reverse("learning:events")).content.decode()
+    assert listing.count("Waiting list: number 1") == 1
+    assert listing.count("Waiting list: number 2") == 1
+    assert listing.count('<span class="badge">Registered</span>') == 1
+    card = listing[listing.index("Event 1") :]
+    assert card.index("Waiting list: number 2") < card.index("</li>")
