@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 
 from django.http import Http404
 from django.utils import timezone
@@ -33,6 +34,13 @@ security_log = logging.getLogger("ew.security")
 
 ACTIVE_AFFILIATE_SESSION_KEY = "active_affiliate"
 
+# A request's users' active memberships, {user id: [Membership, ...]}, read once: the view
+# (who may read events, which body a community member writes for) and the navigation of
+# the layout ask the same question. Set by `TenantMiddleware` for the request only (tasks
+# and commands always ask the database), emptied by any save or deletion of a membership or
+# an affiliate (`forget_memberships`, connected in affiliates/signals.py).
+_request_memberships: ContextVar[dict | None] = ContextVar("ew_memberships", default=None)
+
 
 def resolve_membership(user, slug: str) -> Membership | None:
     """The user's membership in the active affiliate with this slug, or None."""
@@ -47,23 +55,50 @@ def resolve_membership(user, slug: str) -> Membership | None:
 
 
 def memberships_of(user) -> list[Membership]:
-    """All of a user's memberships, for navigation and the API; not tied to a scope."""
+    """All of a user's memberships in active affiliates, by the affiliate's name, for
+    navigation and the API; not tied to a scope. Read once per request."""
     if not user.is_authenticated:
         return []
+    known = _request_memberships.get()
+    if known is not None and user.pk in known:
+        return list(known[user.pk])
     with unlogged_bypass():
-        return list(
+        memberships = list(
             Membership.objects.select_related("affiliate")
             .filter(user=user, affiliate__is_active=True)
             .order_by("affiliate__name")
         )
+    if known is not None:
+        known[user.pk] = memberships
+    return list(memberships)
 
 
 def is_member_of_an_active_affiliate(user) -> bool:
-    """Outside an affiliate's pages: does the signed-in user belong to any active affiliate?"""
+    """Outside an affiliate's pages: does the signed-in user belong to any active affiliate?
+    In a request, from `memberships_of` (which the layout's navigation reads anyway)."""
     if not user.is_authenticated:
         return False
+    if _request_memberships.get() is not None:
+        return bool(memberships_of(user))
     with unlogged_bypass():
         return Membership.objects.filter(user=user, affiliate__is_active=True).exists()
+
+
+def forget_memberships(**kwargs) -> None:
+    """A membership or an affiliate was written: the request reads memberships anew."""
+    known = _request_memberships.get()
+    if known:
+        known.clear()
+
+
+@contextmanager
+def memberships_read_once():
+    """Within the block (a request), `memberships_of` asks the database once per user."""
+    token = _request_memberships.set({})
+    try:
+        yield
+    finally:
+        _request_memberships.reset(token)
 
 
 def log_denied(request, what: str) -> None:
@@ -95,6 +130,10 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with memberships_read_once():
+            return self.serve(request)
+
+    def serve(self, request):
         request.affiliate = None
         request.membership = None
         request.reader = SimpleLazyObject(lambda: Reader.of(request.user))

@@ -34,6 +34,13 @@ def list_counts(queryset: QuerySet, *fields: str) -> list[Counter] | None:
     from one query that reads at most `count_limit()` + 1 rows; None when there are more rows
     than that (the counts would be wrong). A field may hold several values per row (an array,
     a multiple CountryField, a many-to-many lookup): a row counts once for each value."""
+    counted = rows_and_counts(queryset, *fields)
+    return counted and counted[1]
+
+
+def rows_and_counts(queryset: QuerySet, *fields: str) -> tuple[int, list[Counter]] | None:
+    """`list_counts`, with the number of rows of `queryset` it has read (all of them): a list
+    shown unfiltered needs no count query of its own (`CappedPaginationMixin.known_count`)."""
     limit = count_limit()
     rows = list(queryset.order_by().values_list("pk", *fields)[: limit + 1])
     if len(rows) > limit:
@@ -42,7 +49,8 @@ def list_counts(queryset: QuerySet, *fields: str) -> list[Counter] | None:
     for pk, *values in rows:
         for held, value in zip(holders, values, strict=True):
             held.update((pk, each) for each in _values(value))
-    return [Counter(value for _pk, value in held) for held in holders]
+    total = len({row[0] for row in rows})
+    return total, [Counter(value for _pk, value in held) for held in holders]
 
 
 def _values(value) -> list:

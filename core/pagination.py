@@ -172,6 +172,9 @@ class CappedPaginationMixin:
     not the last one."""
 
     paginator_class = CappedPaginator
+    # The number of rows of the list when the view knows it already, exactly (its filters'
+    # query read them all: `core.filters.rows_and_counts`): no count query then.
+    known_count: int | None = None
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(
@@ -180,6 +183,8 @@ class CappedPaginationMixin:
             orphans=self.get_paginate_orphans(),
             allow_empty_first_page=self.get_allow_empty(),
         )
+        if self.known_count is not None:
+            paginator.count = min(self.known_count, paginator.count_limit + 1)
         page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
         if page == "last":
             page = getattr(paginator, "last_page_number", None) or paginator.num_pages

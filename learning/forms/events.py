@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import QuickSelect
+from core.forms import QuickCheckbox, QuickSelect
 from core.uploads import EvidenceFileField
 
 from ..models import Event, EventKind, ResourceLanguage
@@ -89,7 +89,9 @@ class EventFilterForm(forms.Form):
         choices=[("", _("Any language")), *ResourceLanguage.choices],
         required=False,
     )
-    mine = forms.BooleanField(label=_("Only the events I registered for"), required=False)
+    mine = forms.BooleanField(
+        label=_("Only the events I registered for"), required=False, widget=QuickCheckbox
+    )
 
 
 class AttendanceForm(forms.Form):

@@ -2,12 +2,14 @@
 Python because a list shows it on every card, where the template's six date filters, its time
 zone tag and its translation cost several times more than the formatting itself."""
 
+from functools import lru_cache
+
 from django import template
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from core.rows import text
 
@@ -16,22 +18,30 @@ from ..models import EventAudience, EventKind, ResourceLanguage
 register = template.Library()
 
 
-def _local(value):
-    return timezone.localtime(value) if timezone.is_aware(value) else value
+def _local(value, zone):
+    return timezone.localtime(value, zone) if timezone.is_aware(value) else value
 
 
 @register.simple_tag
 def event_when(event):
     """`<time>` start–`<time>` end (the end's time alone on the same day), then the time zone's
     name and abbreviation, in the current time zone and language; text escaped."""
-    starts, ends = _local(event.starts_at), _local(event.ends_at)
+    return _when(get_language(), timezone.get_current_timezone(), event.starts_at, event.ends_at)
+
+
+@lru_cache(maxsize=4096)
+def _when(language, zone, starts_at, ends_at) -> str:
+    """`event_when`'s markup, kept per process: it follows from the two moments, the active
+    language (names, formats) and time zone alone, which are its key; the events of a list are
+    the same from page to page, so their dates are formatted once, not on each page."""
+    starts, ends = _local(starts_at, zone), _local(ends_at, zone)
     start, end = dateformat.DateFormat(starts), dateformat.DateFormat(ends)
     datetime_format = get_format("DATETIME_FORMAT")
     if start.format("Ymd") == end.format("Ymd"):
         shown_end = dateformat.time_format(ends, get_format("TIME_FORMAT"))
     else:
         shown_end = end.format(datetime_format)
-    zone = gettext("(%(zone)s time, %(abbreviation)s)") % {
+    zone_note = gettext("(%(zone)s time, %(abbreviation)s)") % {
         "zone": escape(timezone.get_current_timezone_name()),
         "abbreviation": escape(start.format("T")),
     }
@@ -41,7 +51,7 @@ def event_when(event):
         start.format(datetime_format),
         end.format("c"),
         shown_end,
-        mark_safe(zone),  # noqa: S308 - the translation's two values are escaped just above
+        mark_safe(zone_note),  # noqa: S308 - the translation's two values are escaped just above
     )
 
 

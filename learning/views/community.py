@@ -133,6 +133,8 @@ class ThreadListView(ExportMixin, CommunityMemberMixin, ListView):
             threads = threads.waiting_for_answer()
         if query := data.get("q", "").strip():
             threads = threads.filter(title__icontains=query)
+        if not (self.topic or data.get("waiting") or query):
+            self.known_count = self.filters.total  # every visible thread: counted already
         return threads.order_by("-last_activity_at", "-pk")
 
     def get_context_data(self, **kwargs):

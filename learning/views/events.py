@@ -5,7 +5,7 @@ registering and cancelling, and the slides' download. Who sees which event is
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django.views.generic import DetailView
 from affiliates.mixins import ReaderMixin
 from core.errors import DomainError
 from core.exports import ExportMixin, fields
-from core.filters import counted_choices, list_counts
+from core.filters import counted_choices, rows_and_counts
 from core.uploads import file_download
 from core.views import ListView, show_domain_error
 
@@ -50,10 +50,12 @@ class EventListView(ExportMixin, ReaderMixin, ListView):
     def get_queryset(self):
         self.filters = EventFilterForm(self.request.GET or None)
         visible = Event.objects.visible_to(self.reader)
-        counts = list_counts(visible, "kind", "language")  # both filters from one query
-        if counts is None:
+        # Both filters from one query, which reads every visible event: the count of the list
+        # shown unfiltered too.
+        counted = rows_and_counts(visible, "kind", "language")
+        if counted is None:
             self.filters.counts_capped = True
-        kinds, languages = counts or (None, None)
+        total, (kinds, languages) = counted or (None, (None, None))
         for name, present, choices, empty in (
             ("kind", kinds, EventKind.choices, _("Any kind")),
             ("language", languages, ResourceLanguage.choices, _("Any language")),
@@ -65,12 +67,6 @@ class EventListView(ExportMixin, ReaderMixin, ListView):
         events = visible.with_counts().annotate(
             past=Case(When(ends_at__lte=now, then=Value(1)), default=Value(0)),
             my_status=Subquery(mine.values("status")[:1]),
-            my_rank=Subquery(
-                mine.filter(status=Registration.Status.WAITING)
-                .annotate(rank=waiting_rank_expression())
-                .values("rank")[:1],
-                output_field=IntegerField(),
-            ),
         )
         if data.get("when") == "upcoming":
             events = events.filter(ends_at__gt=now)
@@ -82,6 +78,8 @@ class EventListView(ExportMixin, ReaderMixin, ListView):
             events = events.filter(language=data["language"])
         if data.get("mine"):
             events = events.filter(my_status__isnull=False)
+        if not any(data.get(name) for name in ("when", "kind", "language", "mine")):
+            self.known_count = total
         return events.order_by(
             "past",
             Case(When(ends_at__gt=now, then=F("starts_at"))).asc(nulls_last=True),
@@ -97,7 +95,27 @@ class EventListView(ExportMixin, ReaderMixin, ListView):
         )
         context["events"] = events = list(context["events"])
         set_urls(events, "learning:event")
+        _set_my_ranks(events, self.request.user)
         return context
+
+
+def _set_my_ranks(events, user) -> None:
+    """`my_rank`: the user's place on the waiting list of each event of the page they wait
+    for, else None; one query, only when they wait for one (rarely: the list's own query then
+    carries no rank subquery to build and run on every page)."""
+    waiting = [event.pk for event in events if event.my_status == Registration.Status.WAITING]
+    ranks = {}
+    if waiting:
+        ranks = dict(
+            Registration.objects.filter(
+                event_id__in=waiting, user=user, status=Registration.Status.WAITING
+            )
+            .order_by()
+            .annotate(rank=waiting_rank_expression())
+            .values_list("event_id", "rank")
+        )
+    for event in events:
+        event.my_rank = ranks.get(event.pk)
 
 
 class EventMixin(ReaderMixin):

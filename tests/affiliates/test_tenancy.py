@@ -1,7 +1,7 @@
 import re
 
 import pytest
-from django_scopes import ScopeError, scope
+from django_scopes import ScopeError, scope, scopes_disabled
 
 from affiliates.models import Invitation, Membership
 from tests.factories import InvitationFactory, MembershipFactory
@@ -62,3 +62,54 @@ def test_a_newline_in_the_affiliate_asked_for_cannot_forge_a_log_line(
     refusals = [r.getMessage() for r in caplog.records if r.name == "ew.security"]
     assert refusals and all("\n" not in message for message in refusals)
     assert "affiliate=x\\nauthorisation denied" in refusals[-1]
+
+
+def test_a_request_reads_its_users_memberships_once_and_anew_after_a_write(
+    northvale, southport, northvale_officer, django_assert_num_queries
+):
+    """affiliates.tenancy.memberships_of: once per user within `memberships_read_once` (a
+    request: TenantMiddleware), from the database each time outside it; a save or deletion
+    of a membership or an affiliate in the request is read."""
+    from affiliates.tenancy import (
+        is_member_of_an_active_affiliate,
+        memberships_of,
+        memberships_read_once,
+    )
+
+    def slugs():
+        return [m.affiliate.slug for m in memberships_of(northvale_officer)]
+
+    with django_assert_num_queries(2):
+        assert slugs() == ["northvale"]
+        assert is_member_of_an_active_affiliate(northvale_officer)
+    with memberships_read_once():
+        with django_assert_num_queries(1):
+            assert is_member_of_an_active_affiliate(northvale_officer)
+            assert slugs() == ["northvale"]
+            assert slugs() == ["northvale"]
+        added = MembershipFactory(user=northvale_officer, affiliate=southport)
+        assert slugs() == ["northvale", "southport"]
+        northvale.is_active = False
+        northvale.save()
+        assert slugs() == ["southport"]
+        with scopes_disabled():
+            added.delete()
+        assert slugs() == []
+        assert not is_member_of_an_active_affiliate(northvale_officer)
+    northvale.is_active = True
+    northvale.save()
+    assert slugs() == ["northvale"]
+
+
+def test_a_page_reads_the_memberships_once(client, northvale_officer, django_assert_num_queries):
+    """/learn/events/ asks whether the user belongs to an active affiliate (who reads which
+    event) and the layout's navigation lists the memberships: one query for both."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(northvale_officer)
+    client.get("/learn/events/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/learn/events/").status_code == 200
+    membership_reads = [q for q in queries if '"affiliates_membership"' in q["sql"]]
+    assert len(membership_reads) == 1

@@ -33,6 +33,34 @@ def test_a_file_help_text_follows_the_language_of_each_request():
     assert french[1].startswith("Jusqu’à 5 photos") and "10,0" in french[1]
 
 
+def test_quick_inputs_write_what_djangos_inputs_write():
+    """core.forms.QuickTextInput and QuickCheckbox against Django's own templates: values of
+    every kind (none, empty, markup, numbers, safe text, booleans), attributes true, false and
+    with markup, names with markup."""
+    from django import forms
+    from django.utils.safestring import mark_safe
+
+    from core.forms import QuickCheckbox, QuickTextInput
+
+    values = [None, "", "a <b> & 'c\"", 12000, 1.5, mark_safe("<i>s</i>"), True, False, "on"]
+    attrs = [
+        None,
+        {},
+        {"id": "id_q", "required": True, "disabled": False, "maxlength": 200},
+        {"class": 'a"b', "data-x": mark_safe("<i>")},
+    ]
+    pairs = [(forms.TextInput, QuickTextInput), (forms.CheckboxInput, QuickCheckbox)]
+    for language in ("en", "fr"):
+        with translation.override(language):
+            for django_widget, quick in pairs:
+                for value in values:
+                    for attr in attrs:
+                        for name in ("q", "n<&"):
+                            expected = django_widget(attrs={"size": 3}).render(name, value, attr)
+                            written = quick(attrs={"size": 3}).render(name, value, attr)
+                            assert written == expected, (django_widget, value, attr)
+
+
 def test_a_quick_select_writes_what_djangos_select_writes():
     """core.forms.QuickSelect (and its kept options) against Django's own templates: groups,
     unnamed groups, safe and unsafe labels, numbers, lazy labels, one or several selected,

@@ -439,6 +439,53 @@ def test_threads_filter_by_topic_waiting_and_title(client, asker, answerer):
     assert "Mapping tier-2" in page("?q=tier") and "Passports" not in page("?q=tier")
 
 
+def test_the_topic_filter_offers_the_topics_of_the_threads_with_counts(
+    client, asker, answerer, settings
+):
+    """The topics read with the threads (one query, learning.forms.community): present ones
+    only, by English name, named in the reader's language, counted; over the filters' limit,
+    every topic without a count. The unfiltered list's count is that query's."""
+    from django.utils import translation
+
+    from core.filters import counted_label
+    from learning.forms.community import ThreadFilterForm
+    from learning.models import Thread, Topic
+
+    labour = topic("forced-labour", "Forced labour", "Travail forcé")
+    mapping = topic("supply-chain-mapping", "Supply-chain mapping", "Cartographie")
+    topic("unused", "Audits", "Audits")
+    for n in range(2):
+        ask(asker, title=f"Passports {n}", topic=labour)
+    ask(asker, title="Tier 2", topic=mapping)
+    with scopes_disabled():
+        threads = Thread.objects.all()
+    with translation.override("fr"):
+        form = ThreadFilterForm({}, threads=threads)
+        assert [(value, str(label)) for value, label in form.fields["topic"].choices[1:]] == [
+            ("forced-labour", counted_label("Travail forcé", 2)),
+            ("supply-chain-mapping", counted_label("Cartographie", 1)),
+        ]
+    assert form.total == 3
+    settings.EW_FILTER_COUNT_LIMIT = 2
+    capped = ThreadFilterForm({}, threads=threads)
+    assert capped.total is None and capped.counts_capped
+    assert [value for value, _label in capped.fields["topic"].choices] == [
+        "",
+        *Topic.objects.order_by("name_en").values_list("slug", flat=True),
+    ]
+    settings.EW_FILTER_COUNT_LIMIT = 1000
+
+    client.force_login(answerer)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/community/").content.decode()
+    assert not [q for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert page.count("Passports") == 2 and "Tier 2" in page
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/community/?topic=forced-labour").content.decode()
+    assert [q for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert page.count("Passports") == 2 and "Tier 2" not in page
+
+
 def test_asking_a_question_through_the_form(client, asker):
     resource = published_resource()
     client.force_login(asker)

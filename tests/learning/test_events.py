@@ -549,3 +549,57 @@ def test_the_registrations_list_stays_within_budget(
         RegistrationFactory(event=event, user=member(northvale))
     with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
+
+
+def test_the_unfiltered_list_is_counted_by_its_filters_query(
+    client, northvale, northvale_officer, settings
+):
+    """The kind and language filters read every visible event (core.filters.rows_and_counts):
+    the list shown unfiltered takes its count from them, exactly, with no count query; a
+    filtered list, or one over the filters' limit, is counted by the paginator."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(23):
+        EventFactory(title=f"Webinar {n}", kind=EventKind.METHODOLOGY if n < 3 else "webinar")
+    EventFactory(title="For partners", audience=EventAudience.PARTNERS)
+    client.force_login(northvale_officer)
+
+    def read(url):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        counted = [q for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+        return page, len(counted)
+
+    page, counted = read("/learn/events/")
+    assert "Page 1 of 2" in page and counted == 0
+    page, counted = read("/learn/events/?page=2")
+    assert page.count('class="card"') == 3 and counted == 0
+    page, counted = read(f"/learn/events/?kind={EventKind.METHODOLOGY}")
+    assert page.count('class="card"') == 3 and "Page 1 of" not in page and counted == 1
+    settings.EW_FILTER_COUNT_LIMIT = 10
+    page, counted = read("/learn/events/")
+    assert "Page 1 of 2" in page and counted == 1
+
+
+def test_the_list_shows_each_waiting_place_from_one_query(
+    client, northvale, django_assert_max_num_queries
+):
+    """learning.views.events._set_my_ranks: the reader's place on each waiting list of the
+    page, read once after the page (not per event)."""
+    officer = member(northvale)
+    first, second, held = (EventFactory(capacity=1, title=f"Event {n}") for n in range(3))
+    for event in (first, second):
+        services.registration_create(event=event, user=member(northvale))
+    services.registration_create(event=second, user=member(northvale))  # second: one ahead
+    for event in (first, second, held):
+        services.registration_create(event=event, user=officer)
+    client.force_login(officer)
+    client.get(reverse("learning:events"))
+    with django_assert_max_num_queries(12):
+        listing = client.get(reverse("learning:events")).content.decode()
+    assert listing.count("Waiting list: number 1") == 1
+    assert listing.count("Waiting list: number 2") == 1
+    assert listing.count('<span class="badge">Registered</span>') == 1
+    card = listing[listing.index("Event 1") :]
+    assert card.index("Waiting list: number 2") < card.index("</li>")

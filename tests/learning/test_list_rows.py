@@ -72,6 +72,30 @@ def test_the_events_time_is_written_as_the_template_wrote_it(language, starts, e
     assert after == before
 
 
+def test_the_events_time_kept_once_written_follows_the_language_and_the_time_zone():
+    """`event_when` keeps what it wrote (learning_events._when): the same event read again in
+    another language or time zone, or in the first again, is written as the template writes
+    it there."""
+    from django.utils import timezone
+
+    event = EventFactory.build(
+        starts_at=datetime(2026, 10, 24, 23, 30, tzinfo=UTC),
+        ends_at=datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+    )
+    django = engines["django"]
+    seen = set()
+    for zone in ("Europe/Brussels", "America/New_York", "Europe/Brussels"):
+        for language in ("en", "fr", "en"):
+            with translation.override(language), timezone.override(zone):
+                before = django.from_string(WHEN_TEMPLATE).render({"event": event})
+                after = django.get_template("learning/events/includes/when.html").render(
+                    {"event": event}
+                )
+            assert after == before
+            seen.add(after)
+    assert len(seen) == 4  # two languages, two zones
+
+
 def test_library_and_events_lists_stay_within_their_query_budgets(
     client, northvale_officer, django_assert_max_num_queries
 ):
