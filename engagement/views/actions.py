@@ -6,7 +6,8 @@ other companies' actions or affiliates. The rules are remediation's (`plan`)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,9 +43,18 @@ class CompanyActionListView(ExportMixin, CompanyRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
+        # Each action's updates counted by a subquery, for the page's rows only (after the
+        # LIMIT), not by a join grouped over all of the company's actions.
+        updates = (
+            ActionProgress._base_manager.filter(action=OuterRef("pk"))
+            .order_by()
+            .values("action")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             company_actions(self.reader)
-            .annotate(progress_count=Count("progress_updates"))
+            .annotate(progress_count=Coalesce(Subquery(updates), 0))
             .order_by("-case__opened_on", "case_id", "due_date", "pk")
         )
 

@@ -121,6 +121,16 @@ def test_the_action_list_keeps_its_query_budget(
     assert response.content.decode().count("/company/actions/") >= 20
 
 
+def test_the_action_list_counts_each_actions_updates(client, contact, acme):
+    updated, untouched = company_action(acme), company_action(acme)
+    for text in ("Half done.", "All done."):
+        ActionProgress.objects.create(action=updated, text=text, author=contact)
+
+    actions = client.get(reverse("engagement:company_actions")).context["actions"]
+
+    assert {a.pk: a.progress_count for a in actions} == {updated.pk: 2, untouched.pk: 0}
+
+
 def test_a_contact_posts_progress_with_evidence(client, contact, action):
     response = client.post(
         action_url(action), {"text": "Half the passports returned.", "files": [png(), png("b.png")]}
