@@ -121,7 +121,11 @@ def days_since(moment):
 def days_since_label(moment):
     """ "3 days" since `moment`: what `{% blocktranslate count counter=days %}{{ counter }}
     day{% plural %}…` says, without the tag's cost on each row of a list."""
-    days = days_since(moment)
+    return days_label(days_since(moment))
+
+
+def days_label(days) -> str:
+    """ "3 days" for `days` (a number of days, or "" for none: "")."""
     if days == "":
         return ""
     return ngettext("%(counter)s day", "%(counter)s days", days) % {"counter": localize(days)}

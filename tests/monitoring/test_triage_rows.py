@@ -1,0 +1,81 @@
+"""Staff's triage queue rows written in Python (monitoring/templatetags/triage_rows.py) show
+what the template's loop wrote, in English and French, with and without an assignee, a
+severity or a submission date; the page keeps its query budget."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.template import engines
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from monitoring.models import SEVERITY_RANK, MonitoringReport, Severity
+from tests.factories import (
+    FactoryFactory,
+    MonitoringPartnerFactory,
+    MonitoringReportFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# monitoring/staff/queue.html's loop before its rows were written by `triage_rows`.
+OLD_ROWS = (Path(__file__).parent / "triage_rows_before.html").read_text()
+
+
+def _normalised(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+
+def _reports():
+    plain = MonitoringReportFactory(
+        factory=FactoryFactory(name="Ateliers d'Été & <Co>"),
+        partner=MonitoringPartnerFactory(name="Monitor “A” & <B>"),
+        submitted_at=timezone.now() - timedelta(days=1, hours=2),
+    )
+    urgent = MonitoringReportFactory(
+        status=MonitoringReport.Status.IN_TRIAGE,
+        assigned_to=UserFactory(email="o'brien&co@example.org"),
+        submitted_at=timezone.now() - timedelta(days=1234),
+    )
+    unsent = MonitoringReportFactory(status=MonitoringReport.Status.VALIDATED, submitted_at=None)
+    reports = list(
+        MonitoringReport.objects.filter(pk__in=[plain.pk, urgent.pk, unsent.pk])
+        .select_related("factory", "partner", "assigned_to")
+        .order_by("pk")
+    )
+    # Stored aggregates as the triggers would keep them, varied for the rows.
+    values = [(False, None, 0), (True, 4, 1234), (False, 2, 7)]
+    for report, (fast_track, top_severity, finding_count) in zip(reports, values, strict=True):
+        report.fast_track, report.top_severity = fast_track, top_severity
+        report.finding_count = finding_count
+    return reports
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_triage_rows_are_the_templates(language):
+    django = engines["django"]
+    new = django.from_string("{% load triage_rows %}{% triage_rows reports severity_labels %}")
+    for reports in (_reports(), []):
+        with translation.override(language):
+            labels = {rank: Severity(value).label for value, rank in SEVERITY_RANK.items()}
+            context = {"reports": reports, "severity_labels": labels}
+            before = django.from_string(OLD_ROWS).render(context)
+            after = new.render(context)
+        assert _normalised(after) == _normalised(before)
+        assert "&lt;Co&gt;" in after or not reports
+
+
+def test_the_queue_shows_its_rows_within_its_query_budget(
+    client, staff, django_assert_max_num_queries
+):
+    for _ in range(3):
+        MonitoringReportFactory(assigned_to=staff)
+    client.force_login(staff)
+    client.get(reverse("monitoring:staff_reports"))
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("monitoring:staff_reports"))
+    assert response.status_code == 200
+    assert response.content.count(b'href="/staff/reports/') >= 3
