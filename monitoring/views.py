@@ -66,6 +66,7 @@ from .models import (
     Severity,
 )
 from .reply_views import ShareForReplyMixin, right_of_reply_context
+from .templatetags import triage_rows
 from .templatetags.monitoring_tags import reported_count
 
 Status = MonitoringReport.Status
@@ -512,6 +513,15 @@ class TriageQueueView(ExportMixin, StaffRequiredMixin, ListView):
         return reports.select_related("factory", "partner", "assigned_to").order_by(
             "-fast_track", "-top_severity", "submitted_at", "pk"
         )
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The page shows its rows read as values (templatetags/triage_rows.py), counted as the
+        # reports' keys alone (no join); the export (not paged) reads the reports themselves.
+        paginator = super().get_paginator(
+            queryset.values(*triage_rows.ROW_FIELDS), per_page, **kwargs
+        )
+        paginator.count = super().get_paginator(queryset, per_page, **kwargs).counted()
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
