@@ -181,7 +181,11 @@ class StaffComparisonView(StaffRequiredMixin, ExportMixin, ListView):
             self.quarter = self.quarter_form.cleaned_data["quarter"]
         else:
             self.quarter = quarters[0] if quarters else None
-        self.method = ScoringMethod.objects.in_force(self.quarter) if self.quarter else None
+        self.method, self.indicators = (
+            ScoringMethod.objects.in_force_with_indicators(self.quarter)
+            if self.quarter
+            else (None, [])
+        )
         self.sort = request.GET.get("sort", "-overall")
         return super().dispatch(request, *args, **kwargs)
 
@@ -207,7 +211,7 @@ class StaffComparisonView(StaffRequiredMixin, ExportMixin, ListView):
             column, self.sort = "overall", "-overall"
         scores = (
             QuarterScore.objects.filter(quarter_start=self.quarter)
-            .select_related("company", "method")
+            .select_related("company")
             .annotate(points_by_code=_POINTS_BY_CODE)
         )
         if column.startswith("points_"):  # sorted by an indicator: its points, for ORDER BY
@@ -230,7 +234,7 @@ class StaffComparisonView(StaffRequiredMixin, ExportMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        indicators = list(self.method.indicators.all()) if self.method else []
+        indicators = self.indicators
         columns = [("name", _("Company")), ("overall", _("Overall score"))] + [
             (indicator.code, translated(indicator.name)) for indicator in indicators
         ]
