@@ -25,6 +25,7 @@ from affiliates.mixins import (
     StaffRequiredMixin,
 )
 from affiliates.models import Affiliate
+from core import readmodel
 from core.charts import bar_chart
 from core.confirm import (
     Confirmation,
@@ -496,7 +497,8 @@ class TriageQueueView(ExportMixin, StaffRequiredMixin, ListView):
 
     def get_queryset(self):
         reports = MonitoringReport.objects.visible_to(self.reader).exclude(status=Status.DRAFT)
-        self.filters = TriageFilterForm(self.request.GET, reports=reports)
+        # Staff read every report: the status counts are the same for each of them.
+        self.filters = TriageFilterForm(self.request.GET, reports=reports, cache_parts=("staff",))
         data = self.filters.cleaned_data if self.filters.is_valid() else {}
         self.status = data.get("status", "")
         self.assignee = data.get("assignee", "")
@@ -514,13 +516,24 @@ class TriageQueueView(ExportMixin, StaffRequiredMixin, ListView):
             "-fast_track", "-top_severity", "submitted_at", "pk"
         )
 
+    @readmodel.one_generation()  # the status counts and the capped count read one token
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_paginator(self, queryset, per_page, **kwargs):
         # The page shows its rows read as values (templatetags/triage_rows.py), counted as the
         # reports' keys alone (no join); the export (not paged) reads the reports themselves.
+        # The capped count is kept until the data change (core/readmodel.py), per filters;
+        # the rows themselves are read live.
         paginator = super().get_paginator(
             queryset.values(*triage_rows.ROW_FIELDS), per_page, **kwargs
         )
-        paginator.count = super().get_paginator(queryset, per_page, **kwargs).counted()
+        counter = super().get_paginator(queryset, per_page, **kwargs)
+        mine = self.request.user.pk if self.assignee == "me" else None
+        counter.cache_count(
+            "monitoring.triage_queue.count", ("staff", self.status, self.assignee, mine)
+        )
+        paginator.count = counter.count
         return paginator
 
     def get_context_data(self, **kwargs):

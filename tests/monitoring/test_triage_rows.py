@@ -88,3 +88,33 @@ def test_the_queue_shows_its_rows_within_its_query_budget(
         response = client.get(reverse("monitoring:staff_reports"))
     assert response.status_code == 200
     assert response.content.count(b'href="/staff/reports/') >= 3
+
+
+def test_the_cached_counts_are_the_uncached_ones(client, settings, staff, monkeypatch):
+    """The capped count and the status filter's counts come from the read-model cache (until
+    the data change, per filter and, for "mine", per reader): the same page as without it."""
+    from django.core.cache import cache
+
+    from core import readmodel
+
+    cache.clear()
+    monkeypatch.setattr(readmodel, "generation", lambda: "test-generation")
+    Status = MonitoringReport.Status
+    for status in (Status.SUBMITTED, Status.SUBMITTED, Status.PUBLISHED):
+        MonitoringReportFactory(status=status, assigned_to=staff)
+    MonitoringReportFactory(status=Status.IN_TRIAGE)
+    client.force_login(staff)
+
+    def page(**params):
+        response = client.get(reverse("monitoring:staff_reports"), params)
+        status = response.context["filters"].fields["status"]
+        rows = [row["pk"] for row in response.context["page_obj"].object_list]
+        return response.context["paginator"].count, rows, [str(c[1]) for c in status.choices]
+
+    params = [{}, {"status": "published"}, {"assignee": "me"}, {"assignee": "none"}]
+    settings.EW_READMODEL_CACHE = False
+    uncached = [page(**each) for each in params]
+    assert [count for count, _rows, _choices in uncached] == [3, 1, 2, 1]
+    settings.EW_READMODEL_CACHE = True
+    for _ in range(2):  # filled, then read
+        assert [page(**each) for each in params] == uncached
