@@ -491,7 +491,9 @@ class TriageFilterForm(forms.Form):
         widget=QuickSelect,
     )
 
-    def __init__(self, *args, reports, **kwargs):
+    def __init__(self, *args, reports, cache_parts=None, **kwargs):
+        """With `cache_parts` (what the reports depend on besides the data: the reader), the
+        counts are kept in the read-model cache until the data change (core/readmodel.py)."""
         from .models import MonitoringReport
 
         super().__init__(*args, **kwargs)
@@ -500,8 +502,21 @@ class TriageFilterForm(forms.Form):
             for choice in MonitoringReport.Status.choices
             if choice[0] != MonitoringReport.Status.DRAFT
         ]
-        offer_present_choices(
-            self, reports, {"status": ("status", statuses, _("Awaiting a decision"))}
+        if cache_parts is None:
+            offer_present_choices(
+                self, reports, {"status": ("status", statuses, _("Awaiting a decision"))}
+            )
+            return
+
+        def count():
+            # In a tuple: the cache takes None (more rows than the limit) for a miss.
+            return (list_counts(reports, "status"),)
+
+        [counts] = readmodel.cached("monitoring.triage_filters", cache_parts, count)
+        if counts is None:
+            self.counts_capped = True
+        self.fields["status"].choices = counted_choices(
+            counts and counts[0], statuses, empty_label=_("Awaiting a decision")
         )
 
 

@@ -432,7 +432,12 @@ class MonitoringReport(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"MR-{self.pk:05d}" if self.pk else "MR-new"
+        return self.reference_of(self.pk)
+
+    @staticmethod
+    def reference_of(pk) -> str:
+        """The reference of the report whose key is `pk` (a list's rows read as values)."""
+        return f"MR-{pk:05d}" if pk else "MR-new"
 
     @property
     def workers_interviewed(self) -> int:

@@ -25,6 +25,7 @@ from affiliates.mixins import (
     StaffRequiredMixin,
 )
 from affiliates.models import Affiliate
+from core import readmodel
 from core.charts import bar_chart
 from core.confirm import (
     Confirmation,
@@ -66,6 +67,7 @@ from .models import (
     Severity,
 )
 from .reply_views import ShareForReplyMixin, right_of_reply_context
+from .templatetags import triage_rows
 from .templatetags.monitoring_tags import reported_count
 
 Status = MonitoringReport.Status
@@ -495,7 +497,8 @@ class TriageQueueView(ExportMixin, StaffRequiredMixin, ListView):
 
     def get_queryset(self):
         reports = MonitoringReport.objects.visible_to(self.reader).exclude(status=Status.DRAFT)
-        self.filters = TriageFilterForm(self.request.GET, reports=reports)
+        # Staff read every report: the status counts are the same for each of them.
+        self.filters = TriageFilterForm(self.request.GET, reports=reports, cache_parts=("staff",))
         data = self.filters.cleaned_data if self.filters.is_valid() else {}
         self.status = data.get("status", "")
         self.assignee = data.get("assignee", "")
@@ -512,6 +515,26 @@ class TriageQueueView(ExportMixin, StaffRequiredMixin, ListView):
         return reports.select_related("factory", "partner", "assigned_to").order_by(
             "-fast_track", "-top_severity", "submitted_at", "pk"
         )
+
+    @readmodel.one_generation()  # the status counts and the capped count read one token
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The page shows its rows read as values (templatetags/triage_rows.py), counted as the
+        # reports' keys alone (no join); the export (not paged) reads the reports themselves.
+        # The capped count is kept until the data change (core/readmodel.py), per filters;
+        # the rows themselves are read live.
+        paginator = super().get_paginator(
+            queryset.values(*triage_rows.ROW_FIELDS), per_page, **kwargs
+        )
+        counter = super().get_paginator(queryset, per_page, **kwargs)
+        mine = self.request.user.pk if self.assignee == "me" else None
+        counter.cache_count(
+            "monitoring.triage_queue.count", ("staff", self.status, self.assignee, mine)
+        )
+        paginator.count = counter.count
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

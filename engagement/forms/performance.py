@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import QuickSelect
+
 from ..models import IndicatorCode, ScoringMethod
 from ..quarters import next_quarter, quarter_label, quarter_of, recent_quarters
 from ..services.performance import COMMENT_MAX_LENGTH
@@ -21,6 +23,8 @@ def _quarter_choices(quarters: list[date]) -> list[tuple[str, str]]:
 
 
 class QuarterField(forms.TypedChoiceField):
+    widget = QuickSelect  # Django's markup, written in Python (core/forms.py)
+
     def __init__(self, *, quarters: list[date], **kwargs):
         super().__init__(choices=_quarter_choices(quarters), coerce=date.fromisoformat, **kwargs)
 

@@ -51,6 +51,17 @@ class ScoringMethodQuerySet(models.QuerySet):
         """The version in force for the quarter starting on `quarter`, or None."""
         return self.filter(effective_from__lte=quarter).order_by("-effective_from").first()
 
+    def in_force_with_indicators(self, quarter: date) -> tuple:
+        """(`in_force(quarter)`, its indicators in order) in one query (a second one only for
+        a version without indicators)."""
+        version = self.filter(effective_from__lte=quarter).order_by("-effective_from")
+        indicators = list(
+            MethodIndicator.objects.filter(method=models.Subquery(version.values("pk")[:1]))
+            .select_related("method")
+            .order_by("position", "pk")
+        )
+        return (indicators[0].method if indicators else version.first()), indicators
+
 
 class ScoringMethod(models.Model):
     """One version of the method: which indicators count, with what weight."""

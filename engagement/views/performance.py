@@ -12,9 +12,12 @@ Every page with scores exports them with `?format=csv` or `?format=xlsx`.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, JSONField, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -141,6 +144,19 @@ class AffiliateCompanyDetailView(AffiliateViewMixin, CompanyScoresMixin, DetailV
 
 SORTS = {"name": "company__name", "overall": "overall"}
 
+# Each indicator's points of a score by the indicator's code, in one subquery (one per code
+# cost more to compile than the page's query): as text, read back as Decimal. Were a code
+# held twice, the first result in the results' order (the indicator's position, then the
+# result) is kept: jsonb keeps a key's last value, so they are aggregated in reverse.
+_POINTS_BY_CODE = RawSQL(
+    """SELECT jsonb_object_agg(i.code, r.points::text ORDER BY i.position DESC, r.id DESC)
+    FROM engagement_indicatorresult r
+    JOIN engagement_methodindicator i ON i.id = r.indicator_id
+    WHERE r.score_id = engagement_quarterscore.id""",
+    (),
+    output_field=JSONField(),
+)
+
 
 class StaffComparisonView(StaffRequiredMixin, ExportMixin, ListView):
     """Every company scored for a quarter, side by side, sortable by any column."""
@@ -165,7 +181,11 @@ class StaffComparisonView(StaffRequiredMixin, ExportMixin, ListView):
             self.quarter = self.quarter_form.cleaned_data["quarter"]
         else:
             self.quarter = quarters[0] if quarters else None
-        self.method = ScoringMethod.objects.in_force(self.quarter) if self.quarter else None
+        self.method, self.indicators = (
+            ScoringMethod.objects.in_force_with_indicators(self.quarter)
+            if self.quarter
+            else (None, [])
+        )
         self.sort = request.GET.get("sort", "-overall")
         return super().dispatch(request, *args, **kwargs)
 
@@ -185,40 +205,44 @@ class StaffComparisonView(StaffRequiredMixin, ExportMixin, ListView):
     def get_queryset(self):
         if self.quarter is None:
             return QuarterScore.objects.none()
-        points = {
-            f"points_{code}": Subquery(
-                IndicatorResult.objects.filter(score=OuterRef("pk"), indicator__code=code).values(
-                    "points"
-                )[:1]
-            )
-            for code in IndicatorCode.values
-        }
         field = self.sort.lstrip("-")
         column = SORTS.get(field) or (f"points_{field}" if field in IndicatorCode.values else None)
         if column is None:
             column, self.sort = "overall", "-overall"
+        scores = (
+            QuarterScore.objects.filter(quarter_start=self.quarter)
+            .select_related("company")
+            .annotate(points_by_code=_POINTS_BY_CODE)
+        )
+        if column.startswith("points_"):  # sorted by an indicator: its points, for ORDER BY
+            scores = scores.annotate(
+                **{
+                    column: Subquery(
+                        IndicatorResult.objects.filter(
+                            score=OuterRef("pk"), indicator__code=field
+                        ).values("points")[:1]
+                    )
+                }
+            )
         expression = F(column)
         order = (
             expression.desc(nulls_last=True)
             if self.sort.startswith("-")
             else expression.asc(nulls_last=True)
         )
-        return (
-            QuarterScore.objects.filter(quarter_start=self.quarter)
-            .select_related("company", "method")
-            .annotate(**points)
-            .order_by(order, "company__name", "pk")
-        )
+        return scores.order_by(order, "company__name", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        indicators = list(self.method.indicators.all()) if self.method else []
+        indicators = self.indicators
         columns = [("name", _("Company")), ("overall", _("Overall score"))] + [
             (indicator.code, translated(indicator.name)) for indicator in indicators
         ]
         for score in context["scores"]:
+            points = score.points_by_code or {}
             score.points_in_order = [
-                getattr(score, f"points_{indicator.code}") for indicator in indicators
+                None if points.get(indicator.code) is None else Decimal(points[indicator.code])
+                for indicator in indicators
             ]
         context.update(
             quarter=self.quarter,

@@ -27,6 +27,12 @@ def choice_label(obj, field_name):
     return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
 
+def field_labels(model, field_name) -> dict:
+    """A choice field's labels by value, in the active language (`choice_label`'s, for rows
+    read as values)."""
+    return _choice_labels(model._meta.get_field(field_name), get_language())
+
+
 @cache
 def _choice_labels(field, language) -> dict:
     # `language` is the key: the labels are read in it (the active language).
@@ -121,7 +127,11 @@ def days_since(moment):
 def days_since_label(moment):
     """ "3 days" since `moment`: what `{% blocktranslate count counter=days %}{{ counter }}
     day{% plural %}…` says, without the tag's cost on each row of a list."""
-    days = days_since(moment)
+    return days_label(days_since(moment))
+
+
+def days_label(days) -> str:
+    """ "3 days" for `days` (a number of days, or "" for none: "")."""
     if days == "":
         return ""
     return ngettext("%(counter)s day", "%(counter)s days", days) % {"counter": localize(days)}

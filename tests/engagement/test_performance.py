@@ -360,6 +360,11 @@ def test_a_change_of_scoring_method_keeps_the_earlier_quarters_score(staff):
     assert after.computed_by == staff
     assert ScoringMethod.objects.in_force(Q1).version == 1
     assert ScoringMethod.objects.in_force(upcoming).version == 2
+    for quarter in (Q1, upcoming):  # the version and its indicators in one query
+        method, indicators = ScoringMethod.objects.in_force_with_indicators(quarter)
+        assert method == ScoringMethod.objects.in_force(quarter)
+        assert indicators == list(method.indicators.all()) and indicators
+    assert ScoringMethod.objects.in_force_with_indicators(date(1999, 1, 1)) == (None, [])
 
     # Time passes (as if v2 had been published for Q2 2025): Q2 is scored with v2, Q1 stays.
     ScoringMethod.objects.filter(pk=v2.pk).update(effective_from=date(2025, 4, 1))

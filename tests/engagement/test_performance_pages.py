@@ -3,6 +3,7 @@ their exports, the company's comments, who may read what, and query budgets."""
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -228,6 +229,34 @@ def test_staff_compare_every_company_of_a_quarter_sorted_by_any_column(client, s
     assert by_points.index("Gamma") < by_points.index("Beta") < by_points.index("Alpha")
     latest = client.get("/staff/companies/performance/").content.decode()
     assert "Later" in latest and "Alpha" not in latest  # the latest quarter by default
+
+
+def test_staff_comparison_shows_each_indicators_points_in_its_column(client, staff):
+    """The points are read for every indicator at once (one subquery of each score's points
+    by code): each cell still shows its own indicator's, "—" for none, localised."""
+    from engagement.models import IndicatorResult
+
+    score = quarter_score(SupplierFactory(name="Alpha"), Q1, overall="40.0")
+    results = list(IndicatorResult.objects.filter(score=score).order_by("indicator__position"))
+    expected = []
+    for index, result in enumerate(results):
+        result.points = None if index == 1 else Decimal(index * 10) + Decimal("0.5")
+        expected.append("—" if index == 1 else f"{index * 10},5")
+    IndicatorResult.objects.bulk_update(results, ["points"])
+    client.force_login(staff)
+    staff.language = "fr"
+    staff.save(update_fields=["language"])
+    text = client.get(
+        "/staff/companies/performance/?quarter=2025-01-01", HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    row = text[text.index(">Alpha<") :]
+    row = row[: row.index("</tr>")]
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+    assert cells == ["40,0", *expected]
+    by_points = client.get(
+        f"/staff/companies/performance/?quarter=2025-01-01&sort={results[2].indicator.code}"
+    )
+    assert by_points.status_code == 200 and ">Alpha<" in by_points.content.decode()
 
 
 def test_staff_comparison_keeps_its_query_budget_and_exports(
