@@ -26,6 +26,7 @@ from django_scopes import scope, scopes_disabled
 from rest_framework.exceptions import NotFound, ValidationError
 
 from core.rls import unlogged_bypass
+from core.routing import match_of
 
 from .models import Affiliate, Membership
 from .reader import Reader, ReaderKind
@@ -137,7 +138,7 @@ class TenantMiddleware:
         request.affiliate = None
         request.membership = None
         request.reader = SimpleLazyObject(lambda: Reader.of(request.user))
-        match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
+        match = getattr(request, "resolver_match", None) or match_of(request)
         slug = match.kwargs.get("affiliate_slug") if match else None
         if _staff_area(request, match):
             # The admin site and the pages under /staff/ are Electronics Watch staff's, who
@@ -170,15 +171,6 @@ def _staff_area(request, match) -> bool:
     if match and match.app_name == "admin":
         return user.is_staff
     return request.path_info.startswith("/staff/") and user.is_ew_staff
-
-
-def _resolve(path):
-    from django.urls import Resolver404, resolve
-
-    try:
-        return resolve(path)
-    except Resolver404:
-        return None
 
 
 class ReaderAPIMixin:

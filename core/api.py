@@ -96,7 +96,13 @@ class ReleasesRowsMixin:
             for held in (serializer, getattr(serializer, "child", None)):
                 if held is not None:
                     held.instance, held._args = None, ()
+        # The view keeps the response (`self.response`), whose context keeps the view: once
+        # the body is written, the view lets it go, and with it the page's representation.
+        response.add_post_render_callback(self._release_response)
         return response
+
+    def _release_response(self, response):
+        self.response = None
 
 
 # --- The schema: what every operation answers when it refuses -------------------------------

@@ -163,12 +163,11 @@ SECRET_URL_KWARGS = frozenset({"token", "key", "uidb36", "uidb64"})
 
 def safe_path(request) -> str:
     """The request's path with the secret parts of a link replaced by "…"."""
-    from django.urls import Resolver404, resolve
+    from .routing import match_of
 
     path = request.path
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
+    match = match_of(request)
+    if match is None:
         return path
     for name, value in match.kwargs.items():
         if name in SECRET_URL_KWARGS and value:

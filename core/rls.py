@@ -183,12 +183,10 @@ class RowSecurityMiddleware:
 
 def _view_name(request) -> str:
     """The view's name, not the path: a path may hold an invitation or receipt token."""
-    from django.urls import Resolver404, resolve
+    from .routing import match_of
 
-    try:
-        return resolve(request.path_info).view_name
-    except Resolver404:
-        return "(no view)"
+    match = match_of(request)
+    return "(no view)" if match is None else match.view_name
 
 
 # --- Policies and the application's role (run by `migrate`, as the owner) ------------------
