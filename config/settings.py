@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "affiliates.middleware.MfaEnrolmentMiddleware",
     "affiliates.tenancy.TenantMiddleware",
     "core.audit.AuditMiddleware",  # who and which request, for the audit trail
+    "core.routing.ForgetTriedPatternsMiddleware",  # less garbage a request (core/routing.py)
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -96,13 +96,17 @@ class ReleasesRowsMixin:
             for held in (serializer, getattr(serializer, "child", None)):
                 if held is not None:
                     held.instance, held._args = None, ()
-        # The view keeps the response (`self.response`), whose context keeps the view: once
-        # the body is written, the view lets it go, and with it the page's representation.
+        # The view keeps the response (`self.response`), and the response itself, in the
+        # context it was rendered with: once the body is written, both let it go, and with
+        # it the page's representation, freed as soon as the server has sent it.
         response.add_post_render_callback(self._release_response)
         return response
 
     def _release_response(self, response):
         self.response = None
+        context = getattr(response, "renderer_context", None)
+        if context is not None:
+            context.pop("response", None)
 
 
 # --- The schema: what every operation answers when it refuses -------------------------------

@@ -26,3 +26,23 @@ def match_of(request):
             match.tried = None
         request._ew_resolver_match = match
     return None if match is _UNRESOLVED else match
+
+
+class ForgetTriedPatternsMiddleware:
+    """Django's handler keeps with the request's match (`request.resolver_match.tried`) a
+    list for every pattern it tried before the view's, for the debug page of a 404: for an
+    API list, some 500 small lists that the request's reference cycles (DRF's request and
+    view point at each other) leave to the garbage collector, whose young collections then
+    come every few dozen requests instead of every few hundred. The view runs without them;
+    a path no view answers keeps its own list in its `Resolver404`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = getattr(request, "resolver_match", None)
+        if match is not None:
+            match.tried = None

@@ -54,3 +54,20 @@ def test_the_kept_match_holds_no_list_of_tried_patterns(rf):
     assert match.view_name == "finding-list" and match.tried is None
     assert routing.match_of(request) is match
     assert routing.match_of(rf.get("/no-such-page/")) is None
+
+
+def test_the_view_runs_without_the_tried_patterns(client, staff, monkeypatch):
+    seen = []
+    from monitoring.api import FindingViewSet
+
+    real = FindingViewSet.list
+
+    def listing(self, request, *args, **kwargs):
+        seen.append(request.resolver_match.tried)
+        return real(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(FindingViewSet, "list", listing)
+    client.force_login(staff)
+
+    assert client.get(reverse("finding-list")).status_code == 200
+    assert seen == [None]
