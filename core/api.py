@@ -92,10 +92,12 @@ class ReleasesRowsMixin:
         serializer = getattr(results, "serializer", None)  # DRF's ReturnList keeps it
         if serializer is not None:
             results.serializer = None
-            # A list serializer and its child point at each other; both hold the rows.
+            # A list serializer and its child point at each other; both hold the rows, and
+            # the list serializer the page's representation too (`_data`).
             for held in (serializer, getattr(serializer, "child", None)):
                 if held is not None:
                     held.instance, held._args = None, ()
+                    held.__dict__.pop("_data", None)
         # The view keeps the response (`self.response`), and the response itself, in the
         # context it was rendered with: once the body is written, both let it go, and with
         # it the page's representation, freed as soon as the server has sent it.
