@@ -25,7 +25,6 @@ from affiliates.mixins import (
     StaffRequiredMixin,
 )
 from affiliates.models import Affiliate
-from core import readmodel
 from core.charts import bar_chart
 from core.confirm import (
     Confirmation,
@@ -515,10 +514,6 @@ class TriageQueueView(ExportMixin, StaffRequiredMixin, ListView):
         return reports.select_related("factory", "partner", "assigned_to").order_by(
             "-fast_track", "-top_severity", "submitted_at", "pk"
         )
-
-    @readmodel.one_generation()  # the status counts and the capped count read one token
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         # The page shows its rows read as values (templatetags/triage_rows.py), counted as the

@@ -68,10 +68,6 @@ class StaffFactoryRankingView(ExportMixin, StaffRequiredMixin, ListView):
         )
         return self.filters.apply(queryset)
 
-    @readmodel.one_generation()  # the capped count and the reviews' count read one token
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
     def get_paginator(self, *args, **kwargs):
         # The capped count of the registry (10,001 rows read): kept until the data change,
         # per filters (core/readmodel.py); the rows themselves are read live.
